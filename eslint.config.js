@@ -1,0 +1,69 @@
+// The rooms of DESIGN.md, enforced: each folder may import only what its runtime allows.
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS =
+  '^(node:.*|assert|buffer|child_process|cluster|crypto|dgram|dns|events|fs|fs/promises|http|https|net|os|path|process|readline|stream|timers|tls|url|util|worker_threads|zlib)$';
+const NODE_LIBRARIES = '^(ioredis|amqplib|pg|nodemailer|smtp-server|mailparser|fastify|@fastify/.*)$';
+const room = (name) => `(^|/)${name}(/|$)`;
+
+const refuse = (regex, message) => ({ regex, message });
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src-shared/**'],
+    rules: restrict(
+      refuse(room('src-(main|worker|renderer)'), 'src-shared imports nothing of ours.'),
+      refuse(NODE_BUILTINS, 'src-shared runs everywhere: no Node modules.'),
+      refuse(NODE_LIBRARIES, 'src-shared runs everywhere: no Node libraries.'),
+      refuse('^(electron|react|react-dom|zustand)$', 'src-shared imports no runtime framework.'),
+    ),
+  },
+  {
+    files: ['src-renderer/**'],
+    rules: restrict(
+      refuse(room('src-(main|worker)'), 'The renderer imports src-shared only.'),
+      refuse(NODE_BUILTINS, 'The renderer never imports Node.'),
+      refuse(NODE_LIBRARIES, 'The renderer never imports Node libraries.'),
+      refuse('^electron$', 'The renderer reaches Electron only through the bridge.'),
+    ),
+  },
+  {
+    files: ['src-worker/**'],
+    rules: restrict(
+      refuse(room('src-(main|renderer)'), 'A worker imports src-shared only.'),
+      refuse('^(electron|react|react-dom|zustand)$', 'A worker is a plain Node process.'),
+    ),
+  },
+  {
+    files: ['src-main/**'],
+    ignores: ['src-main/electron/**', 'src-main/preload/**'],
+    rules: restrict(
+      refuse(room('src-(worker|renderer)'), 'src-main spawns workers and serves the renderer; it never imports them.'),
+      refuse('^(electron|react|react-dom|zustand)$', 'Only src-main/electron and the preload import Electron.'),
+    ),
+  },
+  {
+    files: ['src-main/electron/**'],
+    rules: restrict(
+      refuse(room('src-(worker|renderer)'), 'src-main never imports the worker or the renderer.'),
+      refuse('(^|/)preload(/|$)', 'The preload is its own build entry.'),
+      refuse('^(react|react-dom|zustand)$', 'The Electron shell renders nothing itself.'),
+    ),
+  },
+  {
+    files: ['src-main/preload/**'],
+    rules: restrict(
+      refuse('^(?!electron$)(?!\\.\\.?/)', 'The preload imports only electron and src-shared.'),
+      refuse('^\\.\\./(?!\\.\\./src-shared/)', 'The preload imports only electron and src-shared.'),
+      refuse('^\\.\\./\\.\\./src-shared/.*\\.\\.', 'The preload imports only electron and src-shared.'),
+    ),
+  },
+);

@@ -1,0 +1,625 @@
+#!/usr/bin/env node
+// ensure-services.mjs — make sure RabbitMQ, Redis and PostgreSQL answer at AMQP_URL,
+// REDIS_URL and DATABASE_URL before `npm start` / `npm test` go on.
+//
+// For each service: probe host:port (about 1 s; the server must answer a protocol greeting,
+// an open port alone is not enough). If it does not answer and the host is this machine,
+// start the installed server (installing it with apt first when we are root on
+// Debian/Ubuntu), then wait for it, bounded, saying what we wait for. For a local PostgreSQL,
+// make sure the project's user can log in without a password (root only, only when needed).
+// Anything we cannot fix ends in exit 1 with the exact command or variable to change. With --for-tests it also
+// makes sure Debian's Chromium is at /usr/bin/chromium (never a browser download).
+//
+// Node built-ins only: this runs before (and without) the npm packages.
+// The pure helpers are exported for the unit tests; the main routine runs only when this
+// file is the entry point.
+
+import { spawn } from 'node:child_process';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const PROBE_TIMEOUT_MS = 1000;
+const TICK_MS = 10_000;
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+const START_TIMEOUT_MS = 60_000;
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0:0:0:0:0:0:0:1']);
+
+/** The three services, in the order they are checked. */
+export const SERVICES = [
+  {
+    key: 'postgres',
+    name: 'PostgreSQL',
+    envVar: 'DATABASE_URL',
+    defaultUrl: 'postgres://127.0.0.1:5432/jobdeck',
+    defaultPort: 5432,
+    aptPackage: 'postgresql',
+    waitSeconds: 60,
+  },
+  {
+    key: 'redis',
+    name: 'Redis',
+    envVar: 'REDIS_URL',
+    defaultUrl: 'redis://127.0.0.1:6379',
+    defaultPort: 6379,
+    aptPackage: 'redis-server',
+    waitSeconds: 20,
+  },
+  {
+    key: 'rabbitmq',
+    name: 'RabbitMQ',
+    envVar: 'AMQP_URL',
+    defaultUrl: 'amqp://guest:guest@127.0.0.1:5672',
+    defaultPort: 5672,
+    aptPackage: 'rabbitmq-server',
+    waitSeconds: 120,
+  },
+];
+
+// ───────────────────────────── pure helpers (unit-tested) ─────────────────────────────
+
+/** Replace the password of every URL in `text` (and any `password=` parameter) by `***`. */
+export function maskSecrets(text) {
+  return String(text)
+    .replace(/(\/\/[^\s/@:]*:)[^\s/@]*@/g, '$1***@')
+    .replace(/(password=)[^\s&]*/gi, '$1***');
+}
+
+/** Host and port of a service URL, with the scheme's default port; IPv6 brackets removed. */
+export function parseServiceUrl(url, defaultPort) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not a valid URL: ${maskSecrets(url)}`);
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  const port = parsed.port ? Number(parsed.port) : defaultPort;
+  return {
+    host,
+    port,
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
+}
+
+/** True for the names this machine answers to as a loopback host. */
+export function isLocalHost(host) {
+  return LOCAL_HOSTS.has(String(host).toLowerCase());
+}
+
+/** The highest PostgreSQL version among directory names like `13`, `15`, `9.6`. */
+export function highestVersion(names) {
+  const versions = names.filter((n) => /^\d+(\.\d+)?$/.test(n));
+  const key = (v) => v.split('.').map(Number);
+  versions.sort((a, b) => {
+    const [a1 = 0, a2 = 0] = key(a);
+    const [b1 = 0, b2 = 0] = key(b);
+    return a1 - b1 || a2 - b2;
+  });
+  return versions.at(-1) ?? null;
+}
+
+/**
+ * The cluster to start for `port`: the one configured for that port (highest version first),
+ * else `main` of the highest version; null when there is neither.
+ */
+export function pickCluster(clusters, port) {
+  const best = (list) => {
+    const version = highestVersion(list.map((c) => c.version));
+    return list.find((c) => c.version === version && c.name === 'main') ?? list.find((c) => c.version === version) ?? null;
+  };
+  const onPort = clusters.filter((c) => c.port === port);
+  if (onPort.length > 0) return best(onPort);
+  return best(clusters.filter((c) => c.name === 'main'));
+}
+
+/** Arguments for a throwaway, non-persistent redis-server on `port`. */
+export function redisServerArgs(port, dir, logfile) {
+  return [
+    '--daemonize', 'yes',
+    '--bind', '127.0.0.1', '-::1',
+    '--port', String(port),
+    '--save', '',
+    '--appendonly', 'no',
+    '--dir', dir,
+    '--logfile', logfile,
+  ];
+}
+
+/** What a failed `psql` connection says is wrong: 'auth', 'role', or 'other'. */
+export function classifyPsqlError(stderr) {
+  const text = String(stderr);
+  if (/role "[^"]*" does not exist/.test(text)) return 'role';
+  if (/password authentication failed|no password supplied|authentication failed/i.test(text)) return 'auth';
+  return 'other';
+}
+
+/** The pg_hba.conf lines that let local TCP clients in without a password. */
+export function trustHbaLines() {
+  return [
+    '# added by jobdeck scripts/ensure-services.mjs: local development trusts loopback TCP',
+    'host all all 127.0.0.1/32 trust',
+    'host all all ::1/128 trust',
+  ];
+}
+
+/** A PostgreSQL identifier, quoted. */
+export function quoteIdent(name) {
+  return `"${String(name).replace(/"/g, '""')}"`;
+}
+
+// ───────────────────────────── probing ─────────────────────────────
+
+/**
+ * The greeting each server answers at once, and the first bytes its answer may start with:
+ * Redis answers PING with `+PONG` or an error (`-NOAUTH`, `-LOADING`); PostgreSQL answers an
+ * SSLRequest with `S`, `N` or an error `E`; RabbitMQ answers the AMQP 0-9-1 header with a
+ * method frame (Connection.Start, 0x01) or its own header (`A`) on a version mismatch.
+ */
+export const GREETINGS = {
+  redis: { send: Buffer.from('PING\r\n'), firstBytes: '+-' },
+  postgres: { send: Buffer.from([0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f]), firstBytes: 'SNE' },
+  rabbitmq: { send: Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'), firstBytes: '\x01A' },
+};
+
+/**
+ * Resolve true when the server at host:port answers the greeting as that kind of server does,
+ * within `timeoutMs`. An open port alone is not enough: a broker opens it before it accepts
+ * clients, and a proxy may accept any connection.
+ */
+export function answers(host, port, { send, firstBytes }, timeoutMs = PROBE_TIMEOUT_MS) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => socket.write(send));
+    socket.once('data', (chunk) => done(chunk.length > 0 && firstBytes.includes(String.fromCharCode(chunk[0]))));
+    socket.once('error', () => done(false));
+    socket.once('end', () => done(false));
+  });
+}
+
+/** The readiness check of one service. */
+function probe(service) {
+  const { host, port } = service.target;
+  return answers(host, port, GREETINGS[service.key]);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ───────────────────────────── output and failure ─────────────────────────────
+
+const say = (line) => console.log(`[services] ${maskSecrets(line)}`);
+
+class SetupError extends Error {}
+
+/** Stop with a message the user can act on. */
+function fail(message) {
+  throw new SetupError(maskSecrets(message));
+}
+
+// ───────────────────────────── running commands ─────────────────────────────
+
+let logDir;
+/** A private temp directory for command logs (files, not pipes: daemons may keep fds). */
+function commandLogDir() {
+  logDir ??= mkdtempSync(path.join(os.tmpdir(), 'jobdeck-services-'));
+  return logDir;
+}
+
+/** Remove the command logs (on success; on failure they stay for the user to read). */
+function removeCommandLogs() {
+  if (logDir) rmSync(logDir, { recursive: true, force: true });
+}
+
+function tail(file, lines = 15) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Run a command with its output in a log file, bounded by `timeoutMs`, printing a line every
+ * ~10 s while it runs. Resolves { status, log, output }.
+ */
+function runLogged(label, command, args, { timeoutMs = START_TIMEOUT_MS, env = {}, cwd } = {}) {
+  const log = path.join(commandLogDir(), `${label.replace(/\W+/g, '-')}.log`);
+  const fd = openSync(log, 'a');
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...env },
+      cwd,
+    });
+    const ticker = setInterval(() => {
+      say(`still ${label} (${Math.round((Date.now() - started) / 1000)} s, log: ${log})`);
+    }, TICK_MS);
+    const timer = setTimeout(() => {
+      say(`${label} took longer than ${timeoutMs / 1000} s; stopping it`);
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    let finished = false;
+    const finish = (status) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(ticker);
+      clearTimeout(timer);
+      closeSync(fd);
+      resolve({ status, log, output: tail(log) });
+    };
+    child.once('error', (err) => {
+      writeFileSync(log, `${err.message}\n`, { flag: 'a' });
+      finish(127);
+    });
+    child.once('exit', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** Path of an executable on PATH (or in the sbin directories root tools live in), or null. */
+export function findExecutable(name, searchPath = process.env.PATH ?? '') {
+  const dirs = [...searchPath.split(path.delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs.filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+// ───────────────────────────── installing ─────────────────────────────
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const isDebian = () => existsSync('/etc/debian_version');
+const canApt = () => isRoot() && isDebian() && findExecutable('apt-get') !== null;
+
+let aptUpdated = false;
+
+/** apt-get install the package (apt-get update once per run); fail with its log tail. */
+async function aptInstall(pkg, why) {
+  say(`${why}: installing it with apt-get install -y ${pkg}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    const update = await runLogged('running apt-get update', 'apt-get', ['update'], { timeoutMs: INSTALL_TIMEOUT_MS, env });
+    if (update.status !== 0) fail(`apt-get update failed:\n${update.output}\n(full log: ${update.log})`);
+    aptUpdated = true;
+  }
+  const install = await runLogged(`installing ${pkg}`, 'apt-get', ['install', '-y', pkg], {
+    timeoutMs: INSTALL_TIMEOUT_MS,
+    env,
+  });
+  if (install.status !== 0) fail(`apt-get install -y ${pkg} failed:\n${install.output}\n(full log: ${install.log})`);
+}
+
+/** Make sure the service's server program is installed, or fail saying how to install it. */
+async function ensureInstalled(service) {
+  if (isInstalled(service)) return;
+  const command = `sudo apt-get install -y ${service.aptPackage}`;
+  if (!canApt()) {
+    fail(
+      `${service.name} is not reachable at ${describe(service)} and is not installed.\n` +
+        `Install it (Debian/Ubuntu: ${command}), or set ${service.envVar} to a running server.`,
+    );
+  }
+  await aptInstall(service.aptPackage, `${service.name} is not installed`);
+  if (!isInstalled(service)) fail(`${service.aptPackage} was installed but its server was not found; try: ${command}`);
+}
+
+function postgresVersion() {
+  try {
+    return highestVersion(readdirSync('/etc/postgresql'));
+  } catch {
+    return null;
+  }
+}
+
+function isInstalled(service) {
+  switch (service.key) {
+    case 'postgres':
+      return findExecutable('pg_ctlcluster') !== null && postgresVersion() !== null;
+    case 'redis':
+      return findExecutable('redis-server') !== null;
+    case 'rabbitmq':
+      return findExecutable('rabbitmq-server') !== null;
+    default:
+      return false;
+  }
+}
+
+// ───────────────────────────── starting ─────────────────────────────
+
+/** A writable directory: `preferred` (created if missing) or a fresh temp directory. */
+function writableDir(preferred, tempPrefix) {
+  try {
+    mkdirSync(preferred, { recursive: true });
+    accessSync(preferred, constants.W_OK);
+    return preferred;
+  } catch {
+    return mkdtempSync(path.join(os.tmpdir(), tempPrefix));
+  }
+}
+
+/** The PostgreSQL clusters under /etc/postgresql: [{ version, name, port }]. */
+function postgresClusters(root = '/etc/postgresql') {
+  const clusters = [];
+  for (const version of safeReaddir(root)) {
+    for (const name of safeReaddir(path.join(root, version))) {
+      const conf = path.join(root, version, name, 'postgresql.conf');
+      if (!existsSync(conf)) continue;
+      const port = /^\s*port\s*=\s*(\d+)/m.exec(readFileSync(conf, 'utf8'))?.[1];
+      clusters.push({ version, name, port: port ? Number(port) : 5432 });
+    }
+  }
+  return clusters;
+}
+
+function safeReaddir(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+async function startPostgres(service) {
+  const clusters = postgresClusters();
+  const cluster = pickCluster(clusters, service.target.port);
+  if (!cluster) {
+    const version = postgresVersion();
+    fail(`PostgreSQL ${version} has no cluster "main". Create it: sudo pg_createcluster ${version} main`);
+  }
+  if (cluster.port !== service.target.port) {
+    say(`note: cluster ${cluster.version}/${cluster.name} listens on port ${cluster.port}, ${service.envVar} asks for ${service.target.port}`);
+  }
+  const args = ['--skip-systemctl-redirect', cluster.version, cluster.name, 'start'];
+  say(`starting PostgreSQL: pg_ctlcluster ${args.join(' ')}`);
+  return runLogged('starting PostgreSQL', 'pg_ctlcluster', args);
+}
+
+async function startRedis(service) {
+  const { port } = service.target;
+  const dir = writableDir('/var/lib/redis', 'jobdeck-redis-');
+  const logfile = path.join(writableDir('/var/log/redis', 'jobdeck-redis-log-'), 'ci.log');
+  say(`starting Redis on port ${port} (data dir ${dir}, log ${logfile})`);
+  const result = await runLogged('starting Redis', 'redis-server', redisServerArgs(port, dir, logfile));
+  return { ...result, log: logfile };
+}
+
+async function startRabbitmq(service) {
+  const { port } = service.target;
+  const env = port === 5672 ? {} : { RABBITMQ_NODE_PORT: String(port) };
+  say(`starting RabbitMQ: rabbitmq-server -detached${port === 5672 ? '' : ` (RABBITMQ_NODE_PORT=${port})`}`);
+  return runLogged('starting RabbitMQ', 'rabbitmq-server', ['-detached'], { env });
+}
+
+const STARTERS = { postgres: startPostgres, redis: startRedis, rabbitmq: startRabbitmq };
+
+/** Start a local service's server; a failing start command is reported, then we still wait. */
+async function startService(service) {
+  const result = await STARTERS[service.key](service);
+  if (result.status !== 0) {
+    say(`the start command for ${service.name} exited with ${result.status}:\n${result.output}`);
+  }
+  service.startLog = result.log;
+}
+
+// ───────────────────────────── waiting ─────────────────────────────
+
+function hostPort(service) {
+  const { host, port } = service.target;
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function describe(service) {
+  return `${hostPort(service)} (${service.envVar}=${service.url})`;
+}
+
+/** Wait until the service answers, bounded by its waitSeconds, with a line every ~10 s. */
+async function waitForService(service) {
+  const limitMs = service.waitSeconds * 1000;
+  const started = Date.now();
+  let nextTick = started + TICK_MS;
+  say(`waiting for ${service.name} at ${describe(service)}, up to ${service.waitSeconds} s`);
+  while (Date.now() - started < limitMs) {
+    if (await probe(service)) {
+      say(`${service.name} is up (${Math.round((Date.now() - started) / 1000)} s)`);
+      return;
+    }
+    if (Date.now() >= nextTick) {
+      say(`still waiting for ${service.name} (${Math.round((Date.now() - started) / 1000)} s of ${service.waitSeconds} s)`);
+      nextTick += TICK_MS;
+    }
+    await sleep(500);
+  }
+  const log = service.startLog ? `\nIts log: ${service.startLog}\n${tail(service.startLog, 10)}` : '';
+  fail(
+    `${service.name} did not answer at ${describe(service)} within ${service.waitSeconds} s.${log}\n` +
+      `Start it yourself, or set ${service.envVar} to a running server.`,
+  );
+}
+
+// ───────────────────────────── PostgreSQL access ─────────────────────────────
+
+/** Try `select 1` as the connecting user over TCP; resolves { ok, stderr }. */
+async function psqlCheck(service) {
+  const { host, port } = service.target;
+  const result = await runLogged(
+    'checking PostgreSQL login',
+    'psql',
+    ['-h', host, '-p', String(port), '-U', service.pgUser, '-d', 'postgres', '-w', '-tAc', 'select 1'],
+    { timeoutMs: 15_000, env: { PGCONNECT_TIMEOUT: '5', ...(service.target.password ? { PGPASSWORD: service.target.password } : {}) } },
+  );
+  return { ok: result.status === 0, stderr: result.output };
+}
+
+/** Run SQL as the postgres OS user over the local socket (root only). */
+function psqlAsPostgres(service, sql) {
+  const command = `psql -p ${service.target.port} -v ON_ERROR_STOP=1 -tAc ${shellQuote(sql)}`;
+  return runLogged('running psql as postgres', 'su', ['postgres', '-s', '/bin/sh', '-c', command], {
+    timeoutMs: 15_000,
+    cwd: '/',
+  });
+}
+
+function shellQuote(text) {
+  return `'${String(text).replace(/'/g, `'\\''`)}'`;
+}
+
+async function createRole(service) {
+  const user = service.pgUser;
+  say(`PostgreSQL has no role "${user}"; creating it: CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN`);
+  const result = await psqlAsPostgres(service, `CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN`);
+  if (result.status !== 0) say(`could not create the role:\n${result.output}`);
+  return result.status === 0;
+}
+
+/** Prepend loopback trust lines to the server's pg_hba.conf and reload it. */
+async function trustLoopback(service) {
+  const shown = await psqlAsPostgres(service, 'SHOW hba_file');
+  const hbaFile = shown.status === 0 ? shown.output.trim().split('\n').at(-1) : '';
+  if (!hbaFile || !existsSync(hbaFile)) {
+    say(`could not find pg_hba.conf to allow local logins:\n${shown.output}`);
+    return false;
+  }
+  const current = readFileSync(hbaFile, 'utf8');
+  writeFileSync(hbaFile, `${trustHbaLines().join('\n')}\n${current}`);
+  const reload = await psqlAsPostgres(service, 'SELECT pg_reload_conf()');
+  say(`PostgreSQL asked for a password; ${hbaFile} now trusts 127.0.0.1 and ::1 for local development (reloaded)`);
+  return reload.status === 0;
+}
+
+/**
+ * Make sure the project can log in to a local PostgreSQL as the URL's user (or the OS user)
+ * without a password, fixing the role and pg_hba.conf only when root and only when needed.
+ */
+async function ensurePostgresLogin(service) {
+  if (!isLocalHost(service.target.host) || !findExecutable('psql')) return;
+  const fixed = new Set();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { ok, stderr } = await psqlCheck(service);
+    if (ok) return;
+    const problem = classifyPsqlError(stderr);
+    const canFix = isRoot() && !fixed.has(problem) && findExecutable('su') !== null;
+    if (problem === 'auth' && canFix && !service.target.password) {
+      fixed.add(problem);
+      if (await trustLoopback(service)) continue;
+    } else if (problem === 'role' && canFix) {
+      fixed.add(problem);
+      if (await createRole(service)) continue;
+    }
+    say(`warning: cannot log in to PostgreSQL as "${service.pgUser}":\n${stderr}\n` + postgresHint(service, problem));
+    return;
+  }
+}
+
+function postgresHint(service, problem) {
+  const user = service.pgUser;
+  if (problem === 'role') return `Create the role: sudo -u postgres psql -c 'CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN'`;
+  if (problem === 'auth') return `Put the password in ${service.envVar} (postgres://${user}:PASSWORD@host:port/db) or allow trust for 127.0.0.1 in pg_hba.conf.`;
+  return `Check ${service.envVar}.`;
+}
+
+// ───────────────────────────── Chromium (for the end-to-end tests) ─────────────────────────────
+
+async function ensureChromium() {
+  if (existsSync(CHROMIUM_PATH)) return;
+  if (!canApt()) {
+    fail(`The end-to-end tests need Chromium at ${CHROMIUM_PATH}. Install it: sudo apt-get install -y chromium`);
+  }
+  await aptInstall('chromium', `Chromium is missing at ${CHROMIUM_PATH} (needed by the end-to-end tests)`);
+  if (!existsSync(CHROMIUM_PATH)) fail(`apt installed chromium but ${CHROMIUM_PATH} is still missing; install Debian's chromium package`);
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+/** The services with their URL, target and PostgreSQL user resolved from the environment. */
+export function resolveServices(env = process.env, osUser = os.userInfo().username) {
+  return SERVICES.map((s) => {
+    const url = env[s.envVar] || s.defaultUrl;
+    const target = parseServiceUrl(url, s.defaultPort);
+    return { ...s, url: maskSecrets(url), target, pgUser: target.username || env.PGUSER || osUser };
+  });
+}
+
+/** Probe one service; start (and install) it when it is local and down. Returns whether to wait. */
+async function bringUp(service) {
+  if (await probe(service)) return false;
+  if (!isLocalHost(service.target.host)) {
+    fail(
+      `${service.name} is not reachable at ${describe(service)}.\n` +
+        `Start it there, or set ${service.envVar} to a reachable server.`,
+    );
+  }
+  say(`${service.name} is not reachable at ${describe(service)}`);
+  await ensureInstalled(service);
+  if (await probe(service)) return false; // the package's install script may have started it
+  await startService(service);
+  return true;
+}
+
+async function main(argv) {
+  const forTests = argv.includes('--for-tests');
+  let services;
+  try {
+    services = resolveServices();
+  } catch (err) {
+    fail(err.message);
+  }
+  const toWait = [];
+  for (const service of services) {
+    if (await bringUp(service)) toWait.push(service);
+  }
+  const waits = await Promise.allSettled(toWait.map(waitForService));
+  const failures = waits.filter((w) => w.status === 'rejected').map((w) => w.reason);
+  if (failures.length > 0) throw failures.length === 1 ? failures[0] : new SetupError(failures.map((f) => f.message).join('\n\n'));
+  await ensurePostgresLogin(services.find((s) => s.key === 'postgres'));
+  if (forTests) await ensureChromium();
+  removeCommandLogs();
+  say(`ready: ${services.map((s) => `${s.name} ${hostPort(s)}`).join(', ')}${forTests ? `, Chromium ${CHROMIUM_PATH}` : ''}`);
+}
+
+function isEntryPoint() {
+  if (!process.argv[1]) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err) => {
+      const message = err instanceof SetupError ? err.message : `unexpected error: ${err?.stack ?? err}`;
+      console.error(`[services] ${maskSecrets(message)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { ValidationError, toFieldErrors, type FieldError, type Problem } from '../../src-shared/problem';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An RFC 9457 problem; `type` names Jobdeck's own kinds of problem. */
+export function problem(status: number, detail: string, name?: string, errors?: FieldError[]): Problem {
+  return {
+    type: name ? `urn:jobdeck:problem:${name}` : 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** Parses input with a schema, or throws a ValidationError naming each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, prefix));
+  return parsed.data;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
+import { ConfigError, readEnv, sharedEnvShape } from '../src-shared/settings';
+
+export { ConfigError };
+
+/** Everything the console needs to know, read from the environment at start. */
+export interface ConsoleConfig {
+  /** Address the HTTP API listens on. */
+  host: string;
+  port: number;
+  amqpUrl: string;
+  redisUrl: string;
+  databaseUrl: string;
+  /** Mail server the workers send through; null means the embedded mail sink. */
+  smtpUrl: string | null;
+  smtpSinkHost: string;
+  /** Port of the embedded mail sink; 0 picks a free one. */
+  smtpSinkPort: number;
+  namespace: string;
+  /** Worker processes per kind; 0 means that kind's workers run elsewhere. */
+  workers: Record<JobKind, number>;
+  /** Messages a worker process may hold at once. */
+  workerPrefetch: number;
+  headless: boolean;
+  /** Recipient of kind C jobs that name none. */
+  defaultRecipient: string;
+  /** Extra `Host` names the API accepts besides loopback and `host`. */
+  allowedHosts: string[];
+  historyRetentionDays: number;
+  mailboxRetentionDays: number;
+  inboxRetentionDays: number;
+  /** Seconds a terminal job's status stays in Redis before only the history has it. */
+  statusTtlSeconds: number;
+  /** Approximate number of events the Redis event stream keeps. */
+  eventStreamMaxLength: number;
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const days = z.coerce.number().min(0).max(36_500);
+
+const envShape = {
+  ...sharedEnvShape,
+  JOBDECK_HOST: z.string().min(1).default('127.0.0.1'),
+  JOBDECK_PORT: port.default(8000),
+  JOBDECK_SMTP_SINK_PORT: port.default(2525),
+  JOBDECK_WORKERS: z.string().default('A=1,B=1,C=1'),
+  JOBDECK_HEADLESS: z.enum(['0', '1', 'true', 'false', '']).default('0'),
+  JOBDECK_DEFAULT_RECIPIENT: z.email().default('operator@jobdeck.local'),
+  JOBDECK_ALLOWED_HOSTS: z.string().default(''),
+  JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
+  JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
+  JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
+};
+
+export type ConfigVariable = keyof typeof envShape;
+export const CONFIG_VARIABLES = Object.keys(envShape) as ConfigVariable[];
+
+/** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named get 0. */
+export function parseWorkerCounts(text: string): Record<JobKind, number> {
+  const counts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, 0])) as Record<JobKind, number>;
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z]+)\s*=\s*(\d{1,3})$/.exec(part);
+    const kind = match ? parseKind(match[1]!) : undefined;
+    if (!match || !kind) {
+      throw new ConfigError(
+        `JOBDECK_WORKERS: "${part}" must look like A=2 (a kind by letter or name, then a count 0-999), e.g. A=2,B=2,C=1`,
+      );
+    }
+    counts[kind] = Number(match[2]);
+  }
+  return counts;
+}
+
+/** Reads and checks the settings; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
+  const e = readEnv(envShape, env);
+  return {
+    host: e.JOBDECK_HOST,
+    port: e.JOBDECK_PORT,
+    amqpUrl: e.AMQP_URL,
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL ?? null,
+    smtpSinkHost: '127.0.0.1',
+    smtpSinkPort: e.JOBDECK_SMTP_SINK_PORT,
+    namespace: e.JOBDECK_NAMESPACE,
+    workers: parseWorkerCounts(e.JOBDECK_WORKERS),
+    workerPrefetch: e.JOBDECK_WORKER_PREFETCH,
+    headless: e.JOBDECK_HEADLESS === '1' || e.JOBDECK_HEADLESS === 'true',
+    defaultRecipient: e.JOBDECK_DEFAULT_RECIPIENT,
+    allowedHosts: e.JOBDECK_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    historyRetentionDays: e.JOBDECK_HISTORY_RETENTION_DAYS,
+    mailboxRetentionDays: e.JOBDECK_MAILBOX_RETENTION_DAYS,
+    inboxRetentionDays: e.JOBDECK_INBOX_RETENTION_DAYS,
+    statusTtlSeconds: e.JOBDECK_STATUS_TTL_S,
+    eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
+  };
+}

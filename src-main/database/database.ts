@@ -1,0 +1,58 @@
+import { userInfo } from 'node:os';
+import pg from 'pg';
+
+/** Settings of a pool that names itself to the server (so a test can find its own backends). */
+export interface DatabaseOptions {
+  url: string;
+  applicationName: string;
+  maxConnections?: number;
+}
+
+const DATABASE_MISSING = '3D000';
+const CONNECT_TIMEOUT_MS = 5_000;
+
+function poolConfig(options: DatabaseOptions, database?: string): pg.PoolConfig {
+  const url = new URL(options.url);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database: database ?? (decodeURIComponent(url.pathname.slice(1)) || 'jobdeck'),
+    application_name: options.applicationName,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+  };
+}
+
+async function createDatabase(options: DatabaseOptions, name: string): Promise<void> {
+  const admin = new pg.Client(poolConfig(options, 'postgres'));
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } catch (error) {
+    // Another process may have created it in the meantime.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Opens a pool on the configured database, creating the database when it is missing. */
+export async function openDatabase(options: DatabaseOptions): Promise<pg.Pool> {
+  const config = poolConfig(options);
+  let pool = new pg.Pool(config);
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end();
+    if ((error as { code?: string }).code !== DATABASE_MISSING) throw error;
+    await createDatabase(options, config.database!);
+    pool = new pg.Pool(config);
+    await pool.query('SELECT 1');
+  }
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}

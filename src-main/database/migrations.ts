@@ -1,0 +1,70 @@
+import type pg from 'pg';
+
+/** The schema of one namespace: job history, kind A's records, the mailbox and the inbox. */
+function schemaSql(schema: string): string {
+  const s = `"${schema}"`;
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.jobs (
+  id uuid PRIMARY KEY,
+  kind text NOT NULL,
+  status text NOT NULL,
+  payload jsonb NOT NULL,
+  progress integer NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  transitions jsonb NOT NULL DEFAULT '[]',
+  result jsonb,
+  error text,
+  version integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_newest ON ${s}.jobs (created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_status_newest ON ${s}.jobs (status, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_kind_newest ON ${s}.jobs (kind, created_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS ${s}.log_records (
+  job_id uuid PRIMARY KEY,
+  client_time timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ${s}.mailbox (
+  id bigserial PRIMARY KEY,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  envelope_from text,
+  envelope_to text[] NOT NULL,
+  message_id text,
+  subject text,
+  headers jsonb NOT NULL,
+  text_body text,
+  html_body text,
+  size integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mailbox_received ON ${s}.mailbox (received_at);
+CREATE TABLE IF NOT EXISTS ${s}.inbox (
+  id bigserial PRIMARY KEY,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  method text NOT NULL,
+  path text NOT NULL,
+  headers jsonb NOT NULL,
+  content_type text,
+  body text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_received ON ${s}.inbox (received_at);
+`;
+}
+
+/** Brings the namespace's schema up to date; safe to run from several processes at once. */
+export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jobdeck-migrate:${schema}`]);
+    await client.query(schemaSql(schema));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,19 @@
+import { loadConfig } from './config';
+import { startConsole } from './console';
+import { builtPaths, closeOnSignals, log, reportStartFailure } from './entry-points';
+
+/** Headless mode: the same console without Electron, its page served to any browser. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const paths = builtPaths(import.meta.url);
+  const running = await startConsole({
+    config,
+    workerEntry: { modulePath: paths.worker, execArgv: [] },
+    rendererDir: paths.renderer,
+    log,
+  });
+  closeOnSignals(running.close);
+  log(`console (headless) at ${running.url}/ — API and page; mail to ${running.smtpUrl}; Ctrl-C stops`);
+}
+
+main().catch(reportStartFailure);

@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import { parseStreamEntry } from '../../src-shared/events';
+import type { JobHistory, VersionedJob } from './job-history';
+
+export interface HistoryRecorderOptions {
+  /** A connection of its own: the blocking read holds it. */
+  redis: Redis;
+  stream: string;
+  history: JobHistory;
+  onLog?: (line: string) => void;
+}
+
+const GROUP = 'history';
+const CONSUMER = 'recorder';
+const BATCH = 500;
+const BLOCK_MS = 1_000;
+const RETRY_MS = 1_000;
+
+type StreamReply = [string, [string, string[]][]][] | null;
+
+/**
+ * Projects the event stream into PostgreSQL. It reads as a consumer group, so events that
+ * arrived while the console was down are recorded when it starts again, and acknowledges an
+ * event only once its job is written.
+ */
+export class HistoryRecorder {
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly options: HistoryRecorderOptions) {}
+
+  async start(): Promise<void> {
+    await this.ensureGroup();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    this.options.redis.disconnect();
+    await this.loop;
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      await this.options.redis.xgroup('CREATE', this.options.stream, GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  private async run(): Promise<void> {
+    // First what was read but never acknowledged (a crash mid-batch), then new events.
+    let cursor = '0';
+    while (this.running) {
+      try {
+        const reply = (await this.options.redis.xreadgroup(
+          'GROUP', GROUP, CONSUMER, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.options.stream, cursor,
+        )) as StreamReply;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (cursor === '0' && entries.length === 0) cursor = '>';
+        if (entries.length === 0) continue;
+        await this.record(entries);
+        if (cursor !== '>') cursor = entries[entries.length - 1]![0];
+      } catch (error) {
+        if (!this.running) return;
+        if (String(error).includes('NOGROUP')) await this.ensureGroup().catch(() => undefined);
+        this.options.onLog?.(`history recorder: ${(error as Error).message}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  private async record(entries: [string, string[]][]): Promise<void> {
+    const jobs: VersionedJob[] = [];
+    for (const [id, fields] of entries) {
+      const event = parseStreamEntry(id, fields);
+      if (event) jobs.push({ job: event.job, version: event.version });
+    }
+    await this.options.history.record(jobs);
+    await this.options.redis.xack(this.options.stream, GROUP, ...entries.map(([id]) => id));
+  }
+}

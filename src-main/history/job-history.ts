@@ -1,0 +1,137 @@
+import type pg from 'pg';
+import type { Job, Page } from '../../src-shared/job';
+import { KIND_LETTER, type JobKind } from '../../src-shared/kinds';
+import type { JobStatus } from '../../src-shared/statuses';
+
+export interface JobListQuery {
+  status?: JobStatus;
+  kind?: JobKind;
+  limit: number;
+  cursor?: string;
+}
+
+/** A job with the version it was written at, as the history stores it. */
+export interface VersionedJob {
+  job: Job;
+  version: number;
+}
+
+interface JobRow {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  payload: Job['payload'];
+  progress: number;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  transitions: Job['transitions'];
+  result: Job['result'];
+  error: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    type: KIND_LETTER[row.kind],
+    status: row.status,
+    payload: row.payload,
+    progress: row.progress,
+    attempts: row.attempts,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    transitions: row.transitions,
+    result: row.result,
+    error: row.error,
+  };
+}
+
+/** `created_at|id` of the last row of a page, opaque to clients. */
+function encodeCursor(job: Job): string {
+  return Buffer.from(`${job.created_at}|${job.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return [at, id];
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every job and its transitions in PostgreSQL, kept after Redis has expired the status. */
+export class JobHistory {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+  ) {
+    this.table = `"${schema}".jobs`;
+  }
+
+  async get(id: string): Promise<Job | null> {
+    if (!UUID_PATTERN.test(id)) return null;
+    const { rows } = await this.pool.query<JobRow>(`SELECT * FROM ${this.table} WHERE id = $1`, [id]);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  /** Newest first; a page and the cursor of the next (older) one. */
+  async list(query: JobListQuery): Promise<Page<Job>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status) where.push(`status = $${params.push(query.status)}`);
+    if (query.kind) where.push(`kind = $${params.push(query.kind)}`);
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      if (!after) throw new InvalidCursorError('cursor is not one this API gave out');
+      where.push(`(created_at, id) < ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`);
+    }
+    const sql =
+      `SELECT * FROM ${this.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY created_at DESC, id DESC LIMIT $${params.push(query.limit + 1)}`;
+    const { rows } = await this.pool.query<JobRow>(sql, params);
+    const items = rows.slice(0, query.limit).map(toJob);
+    const more = rows.length > query.limit;
+    return { items, next_cursor: more ? encodeCursor(items[items.length - 1]!) : null };
+  }
+
+  /** Records the newest state of each job; an older version never overwrites a newer one. */
+  async record(entries: VersionedJob[]): Promise<void> {
+    const newest = new Map<string, VersionedJob>();
+    for (const entry of entries) {
+      const known = newest.get(entry.job.id);
+      if (!known || known.version < entry.version) newest.set(entry.job.id, entry);
+    }
+    if (newest.size === 0) return;
+    const rows = [...newest.values()].map(({ job, version }) => ({ ...job, version }));
+    await this.pool.query(
+      `INSERT INTO ${this.table} AS j (id, kind, status, payload, progress, attempts, created_at, updated_at,
+         transitions, result, error, version)
+       SELECT id, kind, status, payload, progress, attempts, created_at, updated_at, transitions, result, error, version
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, status text, payload jsonb, progress integer,
+         attempts integer, created_at timestamptz, updated_at timestamptz, transitions jsonb, result jsonb,
+         error text, version integer)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, progress = EXCLUDED.progress,
+         attempts = EXCLUDED.attempts, updated_at = EXCLUDED.updated_at, transitions = EXCLUDED.transitions,
+         result = EXCLUDED.result, error = EXCLUDED.error, version = EXCLUDED.version
+       WHERE j.version < EXCLUDED.version`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Deletes terminal jobs older than the retention. */
+  async prune(retentionDays: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.table} WHERE status IN ('DONE', 'FAILED', 'CANCELLED')
+       AND updated_at < now() - $1 * interval '1 day'`,
+      [retentionDays],
+    );
+    return rowCount ?? 0;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, Page } from '../../src-shared/job';
+import { KIND_LETTER, type JobKind } from '../../src-shared/kinds';
+import { ValidationError, toFieldErrors } from '../../src-shared/problem';
+import {
+  CALLBACK_DEFAULT_DURATION_MS,
+  PAYLOAD_SCHEMAS,
+  type ResolvedPayload,
+} from '../../src-shared/schemas';
+import type { JobStatusClient } from '../../src-shared/status-store';
+import { toRfc3339 } from '../../src-shared/time';
+import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
+import type { JobPublisher } from '../broker/job-publisher';
+import type { JobHistory, JobListQuery } from '../history/job-history';
+
+/** What a job gets when its payload leaves a field out. */
+export interface JobDefaults {
+  /** Kind B's callback target: the embedded webhook inbox. */
+  callbackUrl(jobId: string): string;
+  /** Kind C's recipient. */
+  recipient: string;
+}
+
+export interface JobServiceOptions {
+  status: JobStatusClient;
+  publisher: JobPublisher;
+  history: JobHistory;
+  defaults: JobDefaults;
+}
+
+/**
+ * Accepting, reading and listing jobs: the one place the HTTP API and the window's IPC call.
+ */
+export class JobService {
+  constructor(private readonly options: JobServiceOptions) {}
+
+  /**
+   * Validates, records the job as QUEUED and publishes it; resolves once the broker confirmed.
+   * `fieldPrefix` names where the payload came from (`payload` in a body, nothing in a query).
+   */
+  async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload'): Promise<Job> {
+    const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input ?? {});
+    if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
+    const id = randomUUID();
+    const now = toRfc3339(Date.now());
+    const payload = this.resolve(kind, id, parsed.data);
+    const { status, publisher } = this.options;
+    const written = await status.write(id, {
+      status: 'QUEUED',
+      at: now,
+      worker: 'api',
+      guard: 'create',
+      emit: false,
+      seed: { id, kind, type: KIND_LETTER[kind], payload, created_at: now },
+    });
+    const message: JobMessage = {
+      v: JOB_MESSAGE_VERSION,
+      uuid: id,
+      type: KIND_LETTER[kind],
+      extra_data: payload,
+      kind,
+      created_at: now,
+    };
+    try {
+      await publisher.publish(message);
+    } catch (error) {
+      await status.remove(id).catch(() => undefined);
+      throw error;
+    }
+    await status.announce(written.job!, written.version);
+    return written.job!;
+  }
+
+  /** The freshest state: Redis while it holds the job, the history after. */
+  async get(id: string): Promise<Job | null> {
+    return (await this.options.status.read(id)) ?? (await this.options.history.get(id));
+  }
+
+  list(query: JobListQuery): Promise<Page<Job>> {
+    return this.options.history.list(query);
+  }
+
+  private resolve(kind: JobKind, id: string, payload: Record<string, unknown>): ResolvedPayload {
+    const { defaults } = this.options;
+    switch (kind) {
+      case 'log':
+        return { client_time: String(payload.client_time) };
+      case 'callback':
+        return {
+          callback_url: (payload.callback_url as string | undefined) ?? defaults.callbackUrl(id),
+          duration_ms: (payload.duration_ms as number | undefined) ?? CALLBACK_DEFAULT_DURATION_MS,
+        };
+      case 'email':
+        return { ...payload, email_address: (payload.email_address as string | undefined) ?? defaults.recipient };
+    }
+  }
+}

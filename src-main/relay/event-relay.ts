@@ -1,0 +1,89 @@
+import type { Redis } from 'ioredis';
+import { parseStreamEntry, type JobEvent } from '../../src-shared/events';
+
+export type JobEventListener = (event: JobEvent) => void;
+
+export interface EventRelayOptions {
+  /** A connection of its own: the blocking read holds it. */
+  redis: Redis;
+  /** A connection for short reads (replays). */
+  reader: Redis;
+  stream: string;
+  onLog?: (line: string) => void;
+}
+
+const BLOCK_MS = 1_000;
+const BATCH = 1_000;
+const RETRY_MS = 500;
+
+type StreamReply = [string, [string, string[]][]][] | null;
+
+function toEvents(entries: [string, string[]][]): JobEvent[] {
+  return entries.flatMap(([id, fields]) => parseStreamEntry(id, fields) ?? []);
+}
+
+/**
+ * Follows the Redis event stream and hands every new event to its listeners: the window
+ * (IPC) and each Server-Sent Events client. Replays what a client missed by event ID.
+ */
+export class EventRelay {
+  private readonly listeners = new Set<JobEventListener>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private lastId = '$';
+
+  constructor(private readonly options: EventRelayOptions) {}
+
+  async start(): Promise<void> {
+    const last = (await this.options.reader.xrevrange(this.options.stream, '+', '-', 'COUNT', 1))[0];
+    this.lastId = last ? last[0] : '0';
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  subscribe(listener: JobEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
+  async replay(afterId: string, limit = BATCH): Promise<JobEvent[]> {
+    const entries = await this.options.reader.xrange(this.options.stream, `(${afterId}`, '+', 'COUNT', limit);
+    return toEvents(entries);
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    this.listeners.clear();
+    this.options.redis.disconnect();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const reply = (await this.options.redis.xread(
+          'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.options.stream, this.lastId,
+        )) as StreamReply;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        this.lastId = entries[entries.length - 1]![0];
+        for (const event of toEvents(entries)) this.emit(event);
+      } catch (error) {
+        if (!this.running) return;
+        this.options.onLog?.(`event relay: ${(error as Error).message}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.onLog?.(`event listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { JobStatus } from '../../src-shared/statuses';
+import { statusSlug } from '../format';
+
+export function ProgressBar({ progress, status }: { progress: number; status: JobStatus }) {
+  const percent = Math.max(0, Math.min(100, Math.round(progress)));
+  return (
+    <div className="progress">
+      <div
+        className={`progress-track status-${statusSlug(status)}`}
+        role="progressbar"
+        aria-label="Progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <span className="progress-text" aria-hidden="true">
+        {percent}%
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { scheduleWithTimer } from '../bridge/schedule';
+import { createJobsSlice } from './jobs-slice';
+import { createLiveSlice } from './live-slice';
+import type { ConsoleDeps, ConsoleState } from './state';
+import { createSubmitSlice } from './submit-slice';
+
+export type ConsoleStore = StoreApi<ConsoleState>;
+
+export const DEFAULT_MAX_JOBS = 2_000;
+export const DEFAULT_PAGE_SIZE = 50;
+export const DEFAULT_EVENT_BATCH_MS = 100;
+
+export type ConsoleStoreOptions = Pick<ConsoleDeps, 'bridge'> & Partial<Omit<ConsoleDeps, 'bridge'>>;
+
+/** The console's one store. Nothing happens until `start()` is called on its state. */
+export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
+  const deps: ConsoleDeps = {
+    maxJobs: DEFAULT_MAX_JOBS,
+    pageSize: DEFAULT_PAGE_SIZE,
+    eventBatchMs: DEFAULT_EVENT_BATCH_MS,
+    schedule: scheduleWithTimer,
+    ...options,
+  };
+  return createStore<ConsoleState>()((...args) => ({
+    ...createJobsSlice(deps)(...args),
+    ...createSubmitSlice(deps)(...args),
+    ...createLiveSlice(deps)(...args),
+  }));
+}

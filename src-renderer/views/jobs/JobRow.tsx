@@ -1,0 +1,42 @@
+import { memo } from 'react';
+import { ProgressBar } from '../../components/ProgressBar';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Time } from '../../components/Time';
+import { kindLabel, shortId } from '../../format';
+import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
+
+/** One job's row; subscribes to that job alone, so an event re-renders only its own row. */
+export const JobRow = memo(function JobRow({ id }: { id: string }) {
+  const job = useConsole((state) => selectors.job(state, id));
+  const selected = useConsole((state) => selectors.isSelected(state, id));
+  const selectJob = useConsole(selectors.actions.selectJob);
+  if (!job) return null;
+  const short = shortId(job.id);
+  return (
+    <tr className="job-row" aria-current={selected || undefined} onClick={() => selectJob(job.id)}>
+      <td>
+        <button
+          type="button"
+          className="link job-id"
+          title={job.id}
+          aria-label={`${short}, show job details`}
+          aria-pressed={selected}
+        >
+          {short}
+        </button>
+      </td>
+      <td>{kindLabel(job.kind)}</td>
+      <td>
+        <StatusBadge status={job.status} />
+      </td>
+      <td>
+        <ProgressBar progress={job.progress} status={job.status} />
+      </td>
+      <td className="numeric">{job.attempts}</td>
+      <td>
+        <Time iso={job.updated_at} />
+      </td>
+    </tr>
+  );
+});

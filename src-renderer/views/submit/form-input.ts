@@ -1,0 +1,22 @@
+/**
+ * Turning what an operator typed into payload values. Nothing is coerced silently: text that
+ * is not a number stays text, so the shared schema names the field and the rule.
+ */
+
+/** Trimmed text, or undefined when empty (the field is then left out of the payload). */
+export function optionalText(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A whole or decimal number as a number; other text as it is; empty as undefined. */
+export function numberOrText(value: string): number | string | undefined {
+  const text = optionalText(value);
+  if (text === undefined) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+/** A payload without the fields left empty. */
+export function payloadOf(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+
+/** One invalid field: where it is, which rule it broke, and a sentence saying so. */
+export interface FieldError {
+  /** Dotted path of the field, e.g. `payload.client_time`. */
+  field: string;
+  /** Short machine name of the rule: `required`, `type`, `format`, `min`, `max`, `enum`, `unknown`. */
+  rule: string;
+  message: string;
+}
+
+/** An error answer, as RFC 9457 `application/problem+json`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+interface RuleMessage {
+  rule: string;
+  message: string;
+}
+
+function describe(issue: z.core.$ZodIssue): RuleMessage {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { rule: 'type', message: `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}` };
+    case 'too_big': {
+      const unit = issue.origin === 'string' ? ' characters' : '';
+      return { rule: 'max', message: `must be at most ${String(issue.maximum)}${unit}` };
+    }
+    case 'too_small': {
+      const unit = issue.origin === 'string' ? ' characters' : '';
+      return { rule: 'min', message: `must be at least ${String(issue.minimum)}${unit}` };
+    }
+    case 'invalid_format':
+    case 'invalid_union':
+      return { rule: 'format', message: issue.message };
+    case 'invalid_value':
+      return { rule: 'enum', message: issue.message };
+    default: {
+      const rule = (issue as { params?: { rule?: unknown } }).params?.rule;
+      return { rule: typeof rule === 'string' ? rule : 'invalid', message: issue.message };
+    }
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Turns a schema's complaints into field errors that name the field and the rule. */
+export function toFieldErrors(error: z.ZodError, input: unknown, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const field = base ? `${base}.${key}` : key;
+        return { field, rule: 'unknown', message: `${field} is not a known field` };
+      });
+    }
+    const field = base || '(body)';
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+      return [{ field, rule: 'required', message: `${field} is required` }];
+    }
+    const { rule, message } = describe(issue);
+    return [{ field, rule, message: `${field} ${message}` }];
+  });
+}
+
+/** Input that broke one or more rules; answered as a 400 naming each field. */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { JOB_KINDS, parseKind, type JobKind } from './kinds';
+import { JOB_STATUSES } from './statuses';
+
+/** Kind B's long task: the book's 10 s by default, at most 15 min (below RabbitMQ's consumer timeout). */
+export const CALLBACK_DEFAULT_DURATION_MS = 10_000;
+export const CALLBACK_MAX_DURATION_MS = 15 * 60_000;
+/** Latest Unix second that is still a four-digit year (9999-12-31T23:59:59Z). */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+
+const unixSeconds = z.number().int().min(0).max(MAX_UNIX_SECONDS);
+const rfc3339 = z.iso.datetime({ offset: true });
+
+/** `client_time` as Unix seconds or RFC 3339, normalised to RFC 3339 UTC with milliseconds. */
+export const clientTimeSchema = z
+  .union([unixSeconds, rfc3339], { error: 'must be Unix seconds or an RFC 3339 time' })
+  .transform((value) =>
+    new Date(typeof value === 'number' ? value * 1000 : value).toISOString(),
+  );
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+  .max(2048);
+
+/** Kind A (`log`): write a record stamped with the client's time to PostgreSQL. */
+export const logPayloadSchema = z.strictObject({
+  client_time: clientTimeSchema,
+});
+
+/** Kind B (`callback`): run a long task, then POST the result to `callback_url`. */
+export const callbackPayloadSchema = z.strictObject({
+  /** Where the result is POSTed; the embedded webhook inbox when omitted. */
+  callback_url: httpUrl.optional(),
+  /** How long the task runs. */
+  duration_ms: z.number().int().min(0).max(CALLBACK_MAX_DURATION_MS).optional(),
+});
+
+/** Kind C (`email`): send a message over SMTP. */
+export const emailPayloadSchema = z.strictObject({
+  /** Recipient; the console's default recipient when omitted. */
+  email_address: z.email({ error: 'must be an email address' }).max(254).optional(),
+  subject: z.string().max(200).optional(),
+  body: z.string().max(100_000).optional(),
+});
+
+export const PAYLOAD_SCHEMAS = {
+  log: logPayloadSchema,
+  callback: callbackPayloadSchema,
+  email: emailPayloadSchema,
+} as const;
+
+export type LogPayload = z.output<typeof logPayloadSchema>;
+export type CallbackPayload = z.output<typeof callbackPayloadSchema>;
+export type EmailPayload = z.output<typeof emailPayloadSchema>;
+
+/** A payload after the console filled in its defaults: what a worker receives. */
+export interface ResolvedPayloads {
+  log: { client_time: string };
+  callback: { callback_url: string; duration_ms: number };
+  email: { email_address: string; subject?: string; body?: string };
+}
+export type ResolvedPayload = ResolvedPayloads[JobKind];
+
+export const kindSchema = z
+  .string({ error: 'must be a string' })
+  .transform((value, ctx) => {
+    const kind = parseKind(value);
+    if (kind) return kind;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be one of ${JOB_KINDS.join(', ')} (or A, B, C)`,
+      params: { rule: 'enum' },
+    });
+    return z.NEVER;
+  });
+
+/** `POST /api/v1/jobs` body. */
+export const submitJobSchema = z.strictObject({
+  kind: kindSchema,
+  payload: z.record(z.string(), z.unknown()).default({}),
+});
+export type SubmitJobInput = z.input<typeof submitJobSchema>;
+
+/** `GET /api/v1/jobs` query. */
+export const listJobsQuerySchema = z.strictObject({
+  status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+  kind: kindSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Query of the book's `GET /job/database`: `client_time` in Unix seconds, as the book sends it. */
+export const bookDatabaseQuerySchema = z.object({
+  client_time: z
+    .string()
+    .regex(/^\d{1,12}$/, { error: 'must be a Unix time in whole seconds' }),
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { redactText } from './redact';
+import { NAMESPACE_PATTERN } from './topology';
+
+/**
+ * Settings the console and the workers both read from the environment, with their defaults.
+ * A worker started by hand on another machine is configured with the same variables.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const urlWith = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+export const sharedEnvShape = {
+  AMQP_URL: urlWith(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
+  REDIS_URL: urlWith(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  DATABASE_URL: urlWith(['postgres:', 'postgresql:']).default('postgres://127.0.0.1:5432/jobdeck'),
+  SMTP_URL: urlWith(['smtp:', 'smtps:']).optional(),
+  JOBDECK_NAMESPACE: z
+    .string()
+    .regex(NAMESPACE_PATTERN, 'must be lowercase letters, digits and _, starting with a letter (at most 40)')
+    .default('jobdeck'),
+  JOBDECK_WORKER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(8),
+  JOBDECK_STATUS_TTL_S: z.coerce.number().int().min(1).default(86_400),
+  JOBDECK_EVENT_STREAM_MAX: z.coerce.number().int().min(100).default(100_000),
+};
+
+/** Reads the variables a schema names; a bad value throws a ConfigError naming the variable and rule. */
+export function readEnv<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Record<string, string | undefined>,
+): z.output<z.ZodObject<Shape>> {
+  const present = Object.fromEntries(
+    Object.keys(shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = z.object(shape).safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(redactText(`${name}=${String(present[name])}: ${issue.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,29 @@
+import type { JobKind } from './kinds';
+
+/** What a worker process tells the console that spawned it (over the child-process channel). */
+export type WorkerToMainMessage =
+  /** Connected and consuming. */
+  | { type: 'ready'; kind: JobKind; pid: number }
+  /** Took a job. */
+  | { type: 'job-started'; jobId: string }
+  /** Finished a job, either way. */
+  | { type: 'job-finished'; jobId: string; ok: boolean }
+  /** A fault it cannot work past; it exits after sending this. */
+  | { type: 'fatal'; message: string };
+
+/** What the console tells a worker process. */
+export type MainToWorkerMessage =
+  /** Stop taking messages, finish and ack the ones in hand, then exit. */
+  { type: 'shutdown' };
+
+export function isWorkerToMainMessage(value: unknown): value is WorkerToMainMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ['ready', 'job-started', 'job-finished', 'fatal'].includes((value as { type?: string }).type ?? '')
+  );
+}
+
+export function isMainToWorkerMessage(value: unknown): value is MainToWorkerMessage {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'shutdown';
+}

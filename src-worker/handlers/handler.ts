@@ -1,0 +1,16 @@
+import type { JobMessage } from '../../src-shared/wire';
+
+/** What a handler gets for one job. */
+export interface JobContext {
+  job: JobMessage;
+  /** Records progress (0–100) as `IN PROGRESS`. */
+  reportProgress(percent: number): Promise<void>;
+  /** Aborted when the worker must stop at once. */
+  signal: AbortSignal;
+}
+
+/** Does one kind's effect for real and says what it produced; throws to fail the attempt. */
+export interface JobHandler {
+  run(context: JobContext): Promise<Record<string, unknown>>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
+import { ConfigError, readEnv, sharedEnvShape } from '../src-shared/settings';
+import { JobStatusClient } from '../src-shared/status-store';
+import { namesFor } from '../src-shared/topology';
+
+import type { JobHandler } from './handlers/handler';
+import { CallbackHandler } from './handlers/callback-handler';
+import { EmailHandler } from './handlers/email-handler';
+import { LogHandler } from './handlers/log-handler';
+import { WorkerProcess } from './worker-process';
+import { isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
+
+/** How long jobs in hand may run on after SIGTERM before they are given back to the queue. */
+const SHUTDOWN_GRACE_MS = 8_000;
+const EXIT_CONNECTION_LOST = 75;
+
+function parseKinds(text: string): JobKind[] {
+  const kinds = text.split(',').map((k) => parseKind(k.trim()));
+  if (kinds.some((k) => !k)) {
+    throw new ConfigError(`--kind ${text}: must be kinds by name or letter (${JOB_KINDS.join(', ')} or A, B, C), comma separated`);
+  }
+  return [...new Set(kinds as JobKind[])];
+}
+
+function databasePool(url: string, applicationName: string): pg.Pool {
+  const parsed = new URL(url);
+  const pool = new pg.Pool({
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    database: decodeURIComponent(parsed.pathname.slice(1)) || 'jobdeck',
+    user: decodeURIComponent(parsed.username) || process.env.PGUSER || userInfo().username,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    application_name: applicationName,
+    max: 4,
+    connectionTimeoutMillis: 5_000,
+  });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * A worker process. Spawned by the console (`--kind log`), or started by hand on any machine
+ * that reaches the same RabbitMQ, Redis, PostgreSQL and mail server:
+ * `node out/main/worker.js --kind A,B,C` with AMQP_URL, REDIS_URL, DATABASE_URL, SMTP_URL set.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { kind: { type: 'string', default: 'A,B,C' } } });
+  const kinds = parseKinds(values.kind!);
+  const env = readEnv(sharedEnvShape, process.env);
+  const names = namesFor(env.JOBDECK_NAMESPACE);
+  const role = `worker:${kinds.join('+')}:${process.pid}`;
+  const report = (message: WorkerToMainMessage): void => {
+    if (process.send) process.send(message);
+  };
+
+  const redis = new Redis(env.REDIS_URL, { connectionName: names.connectionName(role), maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
+  const status = new JobStatusClient(redis, names, {
+    terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,
+    streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
+  });
+  const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
+  const handlers: Partial<Record<JobKind, JobHandler>> = {};
+  if (pool) handlers.log = new LogHandler(pool, names.schema);
+  if (kinds.includes('callback')) handlers.callback = new CallbackHandler();
+  if (kinds.includes('email')) handlers.email = new EmailHandler(env.SMTP_URL ?? 'smtp://127.0.0.1:2525');
+
+  let worker: WorkerProcess | null = null;
+  let stopping = false;
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      await worker?.close(SHUTDOWN_GRACE_MS);
+      await Promise.all(Object.values(handlers).map((h) => h.close?.()));
+      await pool?.end().catch(() => undefined);
+      redis.disconnect();
+    }
+    process.exit(code);
+  };
+
+  worker = new WorkerProcess({
+    amqpUrl: env.AMQP_URL,
+    names,
+    kinds,
+    prefetch: env.JOBDECK_WORKER_PREFETCH,
+    status,
+    handlers,
+    report,
+    onConnectionLost: (reason) => {
+      console.error(`[worker ${process.pid}] ${reason}; exiting to be restarted`);
+      void stop(EXIT_CONNECTION_LOST);
+    },
+    log: (line) => console.error(`[worker ${process.pid}] ${line}`),
+  });
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  process.on('message', (message) => {
+    if (isMainToWorkerMessage(message) && message.type === 'shutdown') void stop(0);
+  });
+  process.on('disconnect', () => void stop(0));
+  await worker.start();
+  for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
+  if (!process.send) console.log(`[worker ${process.pid}] consuming ${kinds.map(names.queue).join(', ')}`);
+}
+
+main().catch((error: Error) => {
+  const message = error instanceof ConfigError ? error.message : `could not start: ${error.message}`;
+  console.error(`[worker ${process.pid}] ${message}`);
+  if (process.send) process.send({ type: 'fatal', message } satisfies WorkerToMainMessage);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { JOB_KINDS } from '../../src-shared/kinds';
+import { namesFor } from '../../src-shared/topology';
+
+/** Service URLs the tests use: the environment's, or the machine's defaults. */
+export const TEST_SERVICES = {
+  amqpUrl: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  databaseUrl: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/jobdeck',
+};
+
+/** A namespace no other test or console uses: `<prefix>_<random>`. */
+export function uniqueNamespace(prefix = 'jdt'): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+/** Removes everything a namespace made: its queues and exchange, Redis keys and database schema. */
+export async function dropNamespace(namespace: string): Promise<void> {
+  const names = namesFor(namespace);
+  const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    for (const kind of JOB_KINDS) await channel.deleteQueue(names.queue(kind));
+    await channel.deleteExchange(names.exchange);
+  } finally {
+    await connection.close();
+  }
+
+  const redis = new Redis(TEST_SERVICES.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+
+  const url = new URL(TEST_SERVICES.databaseUrl);
+  const client = new pg.Client({
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    database: url.pathname.slice(1) || 'jobdeck',
+    user: decodeURIComponent(url.username) || process.env.PGUSER || (await import('node:os')).userInfo().username,
+    password: url.password || undefined,
+  });
+  await client.connect().catch(() => undefined);
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(names.schema)} CASCADE`);
+  } catch {
+    // The database may not exist when no console ever started against it.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

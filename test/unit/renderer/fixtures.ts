@@ -1,0 +1,64 @@
+import type { JobEvent } from '../../../src-shared/events';
+import type { Job } from '../../../src-shared/job';
+import type { JobStatus } from '../../../src-shared/statuses';
+import type { Schedule } from '../../../src-renderer/bridge/schedule';
+
+let counter = 0;
+
+/** A job created `createdSecond` seconds after a fixed epoch, in the state given. */
+export function makeJob(overrides: Partial<Job> & { createdSecond?: number } = {}): Job {
+  const { createdSecond = counter++, ...rest } = overrides;
+  const created = new Date(Date.UTC(2025, 0, 1, 12, 0, 0) + createdSecond * 1000).toISOString();
+  return {
+    id: `job-${String(createdSecond).padStart(5, '0')}`,
+    kind: 'log',
+    type: 'A',
+    status: 'QUEUED',
+    payload: { client_time: created },
+    progress: 0,
+    attempts: 0,
+    created_at: created,
+    updated_at: created,
+    transitions: [{ status: 'QUEUED', at: created, worker: 'api' }],
+    result: null,
+    error: null,
+    ...rest,
+  };
+}
+
+/** The job moved on to `status`, `afterMs` after it was created (one more transition). */
+export function advance(job: Job, status: JobStatus, afterMs: number, progress = job.progress): Job {
+  const at = new Date(Date.parse(job.created_at) + afterMs).toISOString();
+  return {
+    ...job,
+    status,
+    progress,
+    updated_at: at,
+    transitions: [...job.transitions, { status, at, worker: 'host/42' }],
+  };
+}
+
+export function eventOf(job: Job, version: number): JobEvent {
+  return { id: `${version}-0`, job_id: job.id, kind: job.kind, status: job.status, version, job };
+}
+
+/** A clock the test moves by hand: callbacks run only when `advance` passes their time. */
+export function manualSchedule(): Schedule & { advance(ms: number): void; pending(): number } {
+  let now = 0;
+  let tasks: { at: number; callback: () => void }[] = [];
+  const schedule = ((callback: () => void, delayMs: number) => {
+    const task = { at: now + delayMs, callback };
+    tasks.push(task);
+    return () => {
+      tasks = tasks.filter((other) => other !== task);
+    };
+  }) as Schedule & { advance(ms: number): void; pending(): number };
+  schedule.advance = (ms: number) => {
+    now += ms;
+    const due = tasks.filter((task) => task.at <= now).sort((a, b) => a.at - b.at);
+    tasks = tasks.filter((task) => task.at > now);
+    for (const task of due) task.callback();
+  };
+  schedule.pending = () => tasks.length;
+  return schedule;
+}
