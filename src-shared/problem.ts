@@ -67,7 +67,8 @@ export function toFieldErrors(error: z.ZodError, input: unknown, prefix = ''): F
       });
     }
     const field = base || '(body)';
-    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+    const missable = issue.code === 'invalid_type' || issue.code === 'invalid_union';
+    if (missable && valueAt(input, issue.path) === undefined) {
       return [{ field, rule: 'required', message: `${field} is required` }];
     }
     const { rule, message } = describe(issue);

@@ -8,12 +8,13 @@ export const CALLBACK_MAX_DURATION_MS = 15 * 60_000;
 /** Latest Unix second that is still a four-digit year (9999-12-31T23:59:59Z). */
 const MAX_UNIX_SECONDS = 253_402_300_799;
 
-const unixSeconds = z.number().int().min(0).max(MAX_UNIX_SECONDS);
-const rfc3339 = z.iso.datetime({ offset: true });
+const CLIENT_TIME_RULE = 'must be Unix seconds or an RFC 3339 time';
+const unixSeconds = z.number().int().min(0).max(MAX_UNIX_SECONDS, { error: CLIENT_TIME_RULE });
+const rfc3339 = z.iso.datetime({ offset: true, error: CLIENT_TIME_RULE });
 
 /** `client_time` as Unix seconds or RFC 3339, normalised to RFC 3339 UTC with milliseconds. */
 export const clientTimeSchema = z
-  .union([unixSeconds, rfc3339], { error: 'must be Unix seconds or an RFC 3339 time' })
+  .union([unixSeconds, rfc3339], { error: CLIENT_TIME_RULE })
   .transform((value) =>
     new Date(typeof value === 'number' ? value * 1000 : value).toISOString(),
   );

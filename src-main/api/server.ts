@@ -54,6 +54,8 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true, forceCloseConnections: true });
   const allowedMethods = routeTable(app);
+  // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', hostGuard(options.guard));
 

@@ -7,6 +7,7 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
     connection: 'connecting',
 
     start() {
+      set({ connection: 'connecting' });
       const batcher = createEventBatcher({
         flush: (events) => get().applyEvents(events),
         intervalMs: eventBatchMs,
@@ -14,12 +15,13 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
       });
       const stopEvents = bridge.onJobEvent((event) => batcher.push(event));
       const stopConnection = bridge.onConnectionChange((connection) => {
-        const resumed = connection === 'live' && get().connection === 'reconnecting';
+        const opened = connection === 'live' && get().connection !== 'live';
         set({ connection });
-        // The feed may have missed events while it was down: catch up from the list.
-        if (resumed) void get().loadFirstPage();
+        // Changes made while the feed was not open were never streamed: catch up from the list.
+        if (opened) void get().loadFirstPage();
       });
-      void get().loadFirstPage();
+      // Show the list at once, even when the feed is slow to open.
+      if (get().connection !== 'live') void get().loadFirstPage();
 
       let stopped = false;
       return () => {

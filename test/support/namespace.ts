@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -11,6 +12,18 @@ export const TEST_SERVICES = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   databaseUrl: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/jobdeck',
 };
+
+/** Connection settings of the test database (the OS user when the URL names none, as the console does). */
+export function testDatabaseConfig(): pg.ClientConfig {
+  const url = new URL(TEST_SERVICES.databaseUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    database: decodeURIComponent(url.pathname.slice(1)) || 'jobdeck',
+    user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
 
 /** A namespace no other test or console uses: `<prefix>_<random>`. */
 export function uniqueNamespace(prefix = 'jdt'): string {
@@ -41,14 +54,7 @@ export async function dropNamespace(namespace: string): Promise<void> {
     redis.disconnect();
   }
 
-  const url = new URL(TEST_SERVICES.databaseUrl);
-  const client = new pg.Client({
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    database: url.pathname.slice(1) || 'jobdeck',
-    user: decodeURIComponent(url.username) || process.env.PGUSER || (await import('node:os')).userInfo().username,
-    password: url.password || undefined,
-  });
+  const client = new pg.Client(testDatabaseConfig());
   await client.connect().catch(() => undefined);
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(names.schema)} CASCADE`);

@@ -101,21 +101,33 @@ describe('console store: live events', () => {
     expect(selectors.job(store.getState(), 'job-00001')).toBeUndefined();
   });
 
-  it('follows the feed and catches up from the list when it comes back', async () => {
+  it('follows the feed and catches up from the list each time it opens', async () => {
     const { bridge, setConnection, store } = setup();
     store.getState().start();
     await settle();
     expect(selectors.connection(store.getState())).toBe('connecting');
+    expect(bridge.listJobs).toHaveBeenCalledTimes(1);
 
     setConnection('live');
+    expect(bridge.listJobs).toHaveBeenCalledTimes(2);
     setConnection('reconnecting');
     expect(selectors.connection(store.getState())).toBe('reconnecting');
-    expect(bridge.listJobs).toHaveBeenCalledTimes(1);
     setConnection('live');
     await settle();
 
     expect(selectors.connection(store.getState())).toBe('live');
-    expect(bridge.listJobs).toHaveBeenCalledTimes(2);
+    expect(bridge.listJobs).toHaveBeenCalledTimes(3);
+    expect(selectors.jobIds(store.getState())).toEqual(['job-00001']);
+  });
+
+  it('loads once when the feed is live from the start (IPC)', async () => {
+    const { bridge, setConnection, store } = setup();
+    setConnection('live');
+
+    store.getState().start();
+    await settle();
+
+    expect(bridge.listJobs).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -1,0 +1,10 @@
+/** What the e2e config, its global setup and the specs agree on. */
+
+/** Debian's Chromium; Playwright never downloads a browser of its own here. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Base URL of the console under test; set by the global setup (or beforehand, to test a running one). */
+export const E2E_URL_ENV = 'JOBDECK_E2E_URL';
+
+/** Set by the global setup to the reason the e2e tests cannot run here; the specs skip with it. */
+export const E2E_SKIP_ENV = 'JOBDECK_E2E_SKIP';

@@ -1,0 +1,203 @@
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src-shared/job';
+import { namesFor } from '../../src-shared/topology';
+import { TEST_SERVICES } from '../support/namespace';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
+
+// No workers: jobs stay QUEUED, so the queue itself can be inspected.
+let app: TestConsole;
+
+beforeAll(async () => {
+  app = await startTestConsole({}, false);
+});
+afterAll(async () => {
+  await app?.dispose();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+async function expectProblem(response: Response, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = (await response.json()) as { status: number; title: string; detail: string; errors?: unknown[] };
+  expect(body.status).toBe(status);
+  expect(body.detail).toEqual(expect.any(String));
+  return body;
+}
+
+describe('book routes', () => {
+  it('answers a job at once in the book shape and queues a persistent message in the wire format', async () => {
+    const response = await get('/job/database?client_time=1569177495');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const job = (await response.json()) as { uuid: string; type: string; extra_data: unknown };
+    expect(job).toEqual({ uuid: expect.any(String), type: 'A', extra_data: { client_time: '2019-09-22T18:38:15.000Z' } });
+
+    const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+    const channel = await connection.createChannel();
+    const message = await eventually(async () => (await channel.get(namesFor(app.namespace).queue('log'))) || undefined);
+    await connection.close();
+    expect(message.properties).toMatchObject({ deliveryMode: 2, contentType: 'application/json', messageId: job.uuid });
+    expect(JSON.parse(message.content.toString())).toEqual({
+      v: 1,
+      uuid: job.uuid,
+      type: 'A',
+      kind: 'log',
+      extra_data: { client_time: '2019-09-22T18:38:15.000Z' },
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+
+    const status = await get(`/job/status?uuid=${job.uuid}`);
+    expect(status.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await status.json()).toEqual({ uuid: job.uuid, status: 'QUEUED' });
+  });
+
+  it('fills the defaults the book leaves out: the embedded inbox and the default recipient', async () => {
+    const callback = (await (await get('/job/callback')).json()) as { uuid: string; extra_data: Record<string, unknown> };
+    expect(callback.extra_data).toEqual({
+      callback_url: `${app.url}/api/v1/inbox/jobs/${callback.uuid}`,
+      duration_ms: 10000,
+    });
+    const mail = (await (await get('/job/mail')).json()) as { type: string; extra_data: unknown };
+    expect(mail).toMatchObject({ type: 'C', extra_data: { email_address: 'operator@jobdeck.local' } });
+    const custom = await get('/job/mail?email_address=ops@example.com&subject=Hi');
+    expect(((await custom.json()) as { extra_data: unknown }).extra_data).toEqual({ email_address: 'ops@example.com', subject: 'Hi' });
+  });
+
+  it('refuses a missing or malformed client_time by name and keeps running', async () => {
+    const missing = await expectProblem(await get('/job/database'), 400);
+    expect(missing.errors).toEqual([{ field: 'client_time', rule: 'required', message: 'client_time is required' }]);
+    const bad = await expectProblem(await get('/job/database?client_time=yesterday'), 400);
+    expect(bad.errors).toEqual([
+      { field: 'client_time', rule: 'format', message: 'client_time must be a Unix time in whole seconds' },
+    ]);
+    const duration = await expectProblem(await get('/job/callback?duration_ms=soon'), 400);
+    expect(duration.errors).toMatchObject([{ field: 'duration_ms', rule: 'type' }]);
+    expect((await get('/job/database?client_time=1')).status).toBe(200);
+  });
+
+  it('answers an unknown uuid with a JSON 404, and a missing uuid with a 400', async () => {
+    await expectProblem(await get('/job/status?uuid=00000000-0000-4000-8000-000000000000'), 404);
+    await expectProblem(await get('/job/status?uuid=not-a-job'), 404);
+    const missing = await expectProblem(await get('/job/status'), 400);
+    expect(missing.errors).toMatchObject([{ field: 'uuid', rule: 'required' }]);
+  });
+
+  it('never creates a job on HEAD, and answers a wrong method with 405 and Allow', async () => {
+    const before = (await (await get('/api/v1/jobs?limit=500')).json()) as { items: Job[] };
+    const head = await fetch(`${app.url}/job/mail`, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('GET');
+    const wrong = await expectProblem(await post('/job/database?client_time=1', {}), 405);
+    expect(wrong.title).toBe('Method Not Allowed');
+    await expectProblem(await fetch(`${app.url}/api/v1/jobs`, { method: 'DELETE' }), 405);
+    await expectProblem(await get('/no/such/route'), 404);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = (await (await get('/api/v1/jobs?limit=500')).json()) as { items: Job[] };
+    expect(after.items.length).toBe(before.items.length);
+  });
+});
+
+describe('v1 jobs', () => {
+  it('accepts a job with 202 and Location, and serves it by ID', async () => {
+    const response = await post('/api/v1/jobs', { kind: 'B', payload: { duration_ms: 5, callback_url: 'http://127.0.0.1:9/x' } });
+    expect(response.status).toBe(202);
+    const job = (await response.json()) as Job;
+    expect(response.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
+    expect(job).toMatchObject({
+      kind: 'callback',
+      type: 'B',
+      status: 'QUEUED',
+      progress: 0,
+      attempts: 0,
+      result: null,
+      error: null,
+      payload: { duration_ms: 5, callback_url: 'http://127.0.0.1:9/x' },
+    });
+    expect(job.transitions).toEqual([{ status: 'QUEUED', at: job.created_at, worker: 'api' }]);
+    expect(await (await get(`/api/v1/jobs/${job.id}`)).json()).toEqual(job);
+  });
+
+  it('names every bad field of a body', async () => {
+    const body = await expectProblem(await post('/api/v1/jobs', { kind: 'email', payload: { email_address: 'x', cc: 1 } }), 400);
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'payload.email_address', rule: 'format' }),
+        expect.objectContaining({ field: 'payload.cc', rule: 'unknown' }),
+      ]),
+    );
+    const kind = await expectProblem(await post('/api/v1/jobs', { payload: {} }), 400);
+    expect(kind.errors).toMatchObject([{ field: 'kind', rule: 'required' }]);
+  });
+
+  it('answers malformed JSON, a wrong content type and an oversized body with 4xx problems', async () => {
+    await expectProblem(await post('/api/v1/jobs', '{"kind": '), 400);
+    await expectProblem(await post('/api/v1/jobs', 'kind=log', { 'content-type': 'text/plain' }), 415);
+    await expectProblem(await post('/api/v1/jobs', { kind: 'email', payload: { body: 'x'.repeat(1_100_000) } }), 413);
+  });
+
+  it('lists newest first, filters, and pages with a cursor until the end', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const job = (await (await post('/api/v1/jobs', { kind: 'log', payload: { client_time: 1000 + i } })).json()) as Job;
+      ids.unshift(job.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    await eventually(async () => {
+      const page = (await (await get('/api/v1/jobs?kind=A&limit=500')).json()) as { items: Job[] };
+      return page.items.filter((j) => ids.includes(j.id)).length === 5 ? true : undefined;
+    });
+    do {
+      const query: string = `/api/v1/jobs?kind=log&status=QUEUED&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await (await get(query)).json()) as { items: Job[]; next_cursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      expect(page.items.every((j) => j.kind === 'log' && j.status === 'QUEUED')).toBe(true);
+      seen.push(...page.items.map((j) => j.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.filter((id) => ids.includes(id))).toEqual(ids);
+    const bad = await expectProblem(await get('/api/v1/jobs?cursor=nonsense'), 400);
+    expect(bad.errors).toMatchObject([{ field: 'cursor' }]);
+    const limit = await expectProblem(await get('/api/v1/jobs?limit=501'), 400);
+    expect(limit.errors).toMatchObject([{ field: 'limit', rule: 'max' }]);
+  });
+});
+
+describe('who may call', () => {
+  it('refuses a foreign Host, a foreign Origin and a cross-site fetch, and lets curl-like clients in', async () => {
+    const { request } = await import('node:http');
+    const raw = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${app.url}/job/mail`, { headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await raw({ host: 'attacker.example' })).toBe(403);
+    expect(await raw({ host: `attacker.example:${app.port}` })).toBe(403);
+    expect(await raw({ origin: 'http://attacker.example' })).toBe(403);
+    expect(await raw({ 'sec-fetch-site': 'cross-site' })).toBe(403);
+    expect(await raw({ origin: app.url, 'sec-fetch-site': 'same-origin' })).toBe(200);
+    expect(await raw({ host: `localhost:${app.port}` })).toBe(200);
+  });
+});
+
+describe('health', () => {
+  it('reports every dependency up', async () => {
+    const response = await get('/api/v1/health');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { ok: boolean; dependencies: Record<string, { up: boolean }> };
+    expect(body.ok).toBe(true);
+    expect(Object.keys(body.dependencies).sort()).toEqual(['postgresql', 'rabbitmq', 'redis', 'smtp']);
+  });
+});

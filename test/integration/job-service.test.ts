@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobStatusClient } from '../../src-shared/status-store';
+import { namesFor } from '../../src-shared/topology';
+import { BrokerUnavailableError, JobPublisher } from '../../src-main/broker/job-publisher';
+import { migrate } from '../../src-main/database/migrations';
+import { JobHistory } from '../../src-main/history/job-history';
+import { JobService } from '../../src-main/jobs/job-service';
+import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
+
+const namespace = uniqueNamespace();
+const names = namesFor(namespace);
+let redis: Redis;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  redis = new Redis(TEST_SERVICES.redisUrl);
+  pool = new pg.Pool(testDatabaseConfig());
+  await migrate(pool, names.schema);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await pool.end();
+  await dropNamespace(namespace);
+});
+
+function serviceWith(publisher: JobPublisher): JobService {
+  return new JobService({
+    status: new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 }),
+    publisher,
+    history: new JobHistory(pool, names.schema),
+    defaults: { callbackUrl: (id) => `http://127.0.0.1:1/${id}`, recipient: 'ops@example.com' },
+  });
+}
+
+describe('accepting a job', () => {
+  it('refuses a job the broker cannot take and leaves no QUEUED ghost behind', async () => {
+    const unreachable = new JobPublisher({ url: 'amqp://guest:guest@127.0.0.1:1', names });
+    await expect(unreachable.start()).rejects.toThrow();
+    const jobs = serviceWith(unreachable);
+    await expect(jobs.submit('log', { client_time: 1 })).rejects.toBeInstanceOf(BrokerUnavailableError);
+    expect(await redis.keys(`${namespace}:job:*`)).toEqual([]);
+    expect(await redis.xlen(names.eventStream)).toBe(0);
+    await unreachable.close();
+  });
+
+  it('announces a confirmed job once, as QUEUED, on the event stream', async () => {
+    const publisher = new JobPublisher({ url: TEST_SERVICES.amqpUrl, names });
+    await publisher.start();
+    try {
+      const job = await serviceWith(publisher).submit('email', {});
+      expect(job).toMatchObject({ status: 'QUEUED', payload: { email_address: 'ops@example.com' } });
+      const entries = await redis.xrange(names.eventStream, '-', '+');
+      expect(entries).toHaveLength(1);
+      expect(JSON.parse(entries[0]![1][3]!)).toEqual(job);
+      expect(await publisher.queueDepths()).toMatchObject({ [names.queue('email')]: 1 });
+    } finally {
+      await publisher.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStreamEntry } from '../../src-shared/events';
+import { JobStatusClient, type JobWrite } from '../../src-shared/status-store';
+import { namesFor } from '../../src-shared/topology';
+import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
+
+const namespace = uniqueNamespace();
+const names = namesFor(namespace);
+let redis: Redis;
+let status: JobStatusClient;
+
+const seed = (id: string) => ({
+  id,
+  kind: 'log' as const,
+  type: 'A' as const,
+  payload: { client_time: '2019-09-22T18:38:15.000Z' },
+  created_at: '2026-01-01T00:00:00.000Z',
+});
+const change = (id: string, over: Partial<JobWrite>): JobWrite => ({
+  status: 'STARTED',
+  at: new Date().toISOString(),
+  worker: 'test/1',
+  guard: 'live',
+  emit: true,
+  seed: seed(id),
+  ...over,
+});
+
+beforeAll(() => {
+  redis = new Redis(TEST_SERVICES.redisUrl);
+  status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+});
+
+afterAll(async () => {
+  redis.disconnect();
+  await dropNamespace(namespace);
+});
+
+describe('job status in Redis', () => {
+  it('creates a job once, then refuses a second create', async () => {
+    const first = await status.write('j-create', change('j-create', { status: 'QUEUED', guard: 'create', emit: false }));
+    expect(first.outcome).toBe('ok');
+    expect(first.version).toBe(1);
+    expect(first.job).toMatchObject({ id: 'j-create', status: 'QUEUED', attempts: 0, progress: 0, result: null });
+    expect(first.job!.transitions).toEqual([{ status: 'QUEUED', at: expect.any(String), worker: 'test/1' }]);
+    const again = await status.write('j-create', change('j-create', { status: 'QUEUED', guard: 'create' }));
+    expect(again.outcome).toBe('exists');
+  });
+
+  it('moves a job on, counts attempts, records each status change once and emits events', async () => {
+    await status.write('j-life', change('j-life', { status: 'QUEUED', guard: 'create', emit: false }));
+    await status.write('j-life', change('j-life', { status: 'STARTED', addAttempt: true }));
+    await status.write('j-life', change('j-life', { status: 'IN PROGRESS', progress: 10 }));
+    await status.write('j-life', change('j-life', { status: 'IN PROGRESS', progress: 60 }));
+    const done = await status.write('j-life', change('j-life', { status: 'DONE', progress: 100, result: { rows: [1, 2] } }));
+    expect(done.job).toMatchObject({ status: 'DONE', attempts: 1, progress: 100, result: { rows: [1, 2] } });
+    expect(done.job!.transitions.map((t) => t.status)).toEqual(['QUEUED', 'STARTED', 'IN PROGRESS', 'DONE']);
+    expect(done.version).toBe(5);
+    const entries = await redis.xrange(names.eventStream, '-', '+');
+    const events = entries.flatMap(([id, fields]) => parseStreamEntry(id, fields) ?? []).filter((e) => e.job_id === 'j-life');
+    expect(events.map((e) => [e.status, e.version])).toEqual([
+      ['STARTED', 2],
+      ['IN PROGRESS', 3],
+      ['IN PROGRESS', 4],
+      ['DONE', 5],
+    ]);
+    expect(await redis.ttl(names.jobKey('j-life'))).toBeGreaterThan(0);
+  });
+
+  it('keeps a terminal job terminal against a late write', async () => {
+    await status.write('j-term', change('j-term', { status: 'DONE', guard: 'any' }));
+    const late = await status.write('j-term', change('j-term', { status: 'STARTED' }));
+    expect(late.outcome).toBe('terminal');
+    expect((await status.read('j-term'))!.status).toBe('DONE');
+  });
+
+  it('rebuilds a job it lost from the seed a worker carries', async () => {
+    const reply = await status.write('j-lost', change('j-lost', { status: 'STARTED', addAttempt: true }));
+    expect(reply.outcome).toBe('ok');
+    expect(reply.job).toMatchObject({ id: 'j-lost', kind: 'log', type: 'A', status: 'STARTED', attempts: 1 });
+    const withoutSeed = await status.write('j-none', { ...change('j-none', {}), seed: undefined });
+    expect(withoutSeed.outcome).toBe('missing');
+    expect(await status.read('j-none')).toBeNull();
+  });
+
+  it('keeps user data exactly, empty arrays and unicode included', async () => {
+    await status.write('j-data', change('j-data', { status: 'QUEUED', guard: 'create' }));
+    const result = { empty: [], nested: { list: [{}] }, text: 'Grüße ✓ "quoted" \\ slash/' };
+    const done = await status.write('j-data', change('j-data', { status: 'DONE', result }));
+    expect(done.job!.result).toEqual(result);
+    expect((await status.read('j-data'))!.result).toEqual(result);
+  });
+});

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src-shared/job';
+import { namesFor } from '../../src-shared/topology';
+import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
+
+const run = promisify(execFile);
+let app: TestConsole;
+
+beforeAll(async () => {
+  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=0' });
+  expect(await app.supervisor!.whenReady(30_000)).toBe(true);
+});
+afterAll(async () => {
+  await app?.dispose();
+});
+
+/** Messages ready or delivered but not acked, as the broker counts them. */
+async function queuedOrUnacked(queue: string): Promise<number> {
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', 'name', 'messages', '--no-table-headers']);
+  const line = stdout.split('\n').find((l) => l.startsWith(`${queue}\t`));
+  return Number(line?.split('\t')[1] ?? NaN);
+}
+
+const jobOf = async (id: string) => (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as Job;
+const workerOf = (kind: string) => app.supervisor!.snapshot().find((w) => w.kind === kind)!;
+
+describe('worker processes', () => {
+  it('redeliver a job whose worker was killed mid-task, and finish it on a restarted worker', async () => {
+    const submitted = await fetch(`${app.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'callback', payload: { duration_ms: 2500 } }),
+    });
+    const { id } = (await submitted.json()) as Job;
+    await eventually(async () => ((await jobOf(id)).status === 'IN PROGRESS' ? true : undefined), 10_000, 'IN PROGRESS');
+    const victim = workerOf('callback').pid!;
+    process.kill(victim, 'SIGKILL');
+
+    const restarted = await eventually(async () => {
+      const worker = workerOf('callback');
+      return worker.pid !== victim && worker.state === 'ready' ? worker : undefined;
+    }, 20_000, 'a restarted callback worker');
+    expect(restarted.restarts).toBeGreaterThanOrEqual(1);
+
+    const done = await eventually(async () => {
+      const job = await jobOf(id);
+      return job.status === 'DONE' ? job : undefined;
+    }, 30_000, 'the redelivered job to finish');
+    expect(done.attempts).toBe(2);
+    expect(done.transitions.filter((t) => t.status === 'STARTED').map((t) => t.worker)).toEqual([
+      expect.stringMatching(new RegExp(`/${victim}$`)),
+      expect.stringMatching(new RegExp(`/${restarted.pid}$`)),
+    ]);
+    const inbox = (await (await fetch(`${app.url}/api/v1/inbox`)).json()) as { items: { headers: Record<string, string> }[] };
+    const deliveries = inbox.items.filter((item) => item.headers['webhook-id'] === id);
+    expect(deliveries).toHaveLength(1);
+  });
+
+  it('never writes a log record twice when the same job is delivered again', async () => {
+    const answer = (await (await fetch(`${app.url}/job/database?client_time=1569177495`)).json()) as { uuid: string; extra_data: unknown };
+    await eventually(async () => ((await jobOf(answer.uuid)).status === 'DONE' ? true : undefined));
+
+    // The broker may deliver a message again (a lost ack): publish the very same job once more.
+    const names = namesFor(app.namespace);
+    const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+    const channel = await connection.createConfirmChannel();
+    const again = { v: 1, uuid: answer.uuid, type: 'A', kind: 'log', extra_data: answer.extra_data, created_at: new Date().toISOString() };
+    channel.publish(names.exchange, 'log', Buffer.from(JSON.stringify(again)), { persistent: true });
+    await channel.waitForConfirms();
+    await connection.close();
+    await eventually(async () => ((await queuedOrUnacked(names.queue('log'))) === 0 ? true : undefined), 15_000, 'the repeat to be acked');
+
+    const db = new pg.Client(testDatabaseConfig());
+    await db.connect();
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${app.namespace}".log_records WHERE job_id = $1`, [answer.uuid]);
+    await db.end();
+    expect(rows[0].n).toBe(1);
+    const job = await jobOf(answer.uuid);
+    expect(job.status).toBe('DONE');
+    expect(job.attempts).toBe(1);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseWorkerCounts } from '../../../src-main/config';
+
+describe('console configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8000,
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      redisUrl: 'redis://127.0.0.1:6379',
+      databaseUrl: 'postgres://127.0.0.1:5432/jobdeck',
+      smtpUrl: null,
+      smtpSinkPort: 2525,
+      namespace: 'jobdeck',
+      workers: { log: 1, callback: 1, email: 1 },
+      headless: false,
+      defaultRecipient: 'operator@jobdeck.local',
+    });
+  });
+
+  it('names the variable and the rule of a bad value', () => {
+    expect(() => loadConfig({ JOBDECK_PORT: '80000' })).toThrow(/^JOBDECK_PORT=80000: .*65535/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL=http:\/\/x: must be a URL starting with redis:\/\//);
+    expect(() => loadConfig({ JOBDECK_NAMESPACE: 'Bad-Name' })).toThrow(/JOBDECK_NAMESPACE=Bad-Name: must be lowercase/);
+    expect(() => loadConfig({ JOBDECK_PORT: 'x' })).toThrow(ConfigError);
+  });
+
+  it('never repeats a password in its complaint', () => {
+    expect(() => loadConfig({ AMQP_URL: 'http://user:topsecret@host' })).toThrow(/user:\*\*\*@host/);
+    try {
+      loadConfig({ AMQP_URL: 'http://user:topsecret@host' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('topsecret');
+    }
+  });
+
+  it('reads worker counts by letter or name, 0 allowed', () => {
+    expect(parseWorkerCounts('A=2,B=0,C=1')).toEqual({ log: 2, callback: 0, email: 1 });
+    expect(parseWorkerCounts('email=3')).toEqual({ log: 0, callback: 0, email: 3 });
+    expect(() => parseWorkerCounts('A=two')).toThrow(/JOBDECK_WORKERS: "A=two" must look like A=2/);
+    expect(() => parseWorkerCounts('D=1')).toThrow(ConfigError);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ JOBDECK_PORT: '' }).port).toBe(8000);
+    expect(loadConfig({ JOBDECK_HEADLESS: '1' }).headless).toBe(true);
+  });
+});

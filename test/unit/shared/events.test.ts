@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { compareEventIds, parseStreamEntry } from '../../../src-shared/events';
+import { redactText, redactUrl } from '../../../src-shared/redact';
+import { parseJobMessage } from '../../../src-shared/wire';
+
+describe('event IDs', () => {
+  it('order by time, then by sequence, numerically', () => {
+    expect(compareEventIds('1700000000000-2', '1700000000000-10')).toBeLessThan(0);
+    expect(compareEventIds('1700000000001-0', '1700000000000-99')).toBeGreaterThan(0);
+    expect(compareEventIds('5-5', '5-5')).toBe(0);
+  });
+
+  it('parse a stream entry into an event carrying the whole job', () => {
+    const job = { id: 'j1', kind: 'log', status: 'DONE' };
+    const event = parseStreamEntry('9-1', ['version', '4', 'job', JSON.stringify(job)]);
+    expect(event).toMatchObject({ id: '9-1', job_id: 'j1', kind: 'log', status: 'DONE', version: 4 });
+    expect(parseStreamEntry('9-2', ['other', 'x'])).toBeUndefined();
+  });
+});
+
+describe('wire format', () => {
+  it('accepts version 1 messages and explains what it refuses', () => {
+    const body = { v: 1, uuid: 'u', type: 'A', kind: 'log', extra_data: { client_time: 'x' }, created_at: 'now' };
+    expect(parseJobMessage(JSON.stringify(body))).toEqual(body);
+    expect(parseJobMessage('{')).toEqual({ error: 'body is not JSON' });
+    expect(parseJobMessage(JSON.stringify({ ...body, v: 2 }))).toEqual({ error: 'unsupported version 2' });
+    expect(parseJobMessage(JSON.stringify({ ...body, extra_data: 'x' }))).toEqual({ error: 'extra_data must be an object' });
+  });
+});
+
+describe('redaction', () => {
+  it('never shows a password', () => {
+    expect(redactUrl('amqp://guest:s3cret@rabbit:5672/vh')).toBe('amqp://guest:***@rabbit:5672/vh');
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactText('connect to postgres://app:hunter2@db/x failed')).toBe('connect to postgres://app:***@db/x failed');
+  });
+});
