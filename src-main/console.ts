@@ -68,12 +68,13 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  redis.on('error', () => undefined);
+  let lastError: Error | null = null;
+  redis.on('error', (error: Error) => (lastError = error));
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw error;
+    throw lastError ?? error;
   }
   return redis;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toFieldErrors } from './problem';
 import { redactText } from './redact';
 import { NAMESPACE_PATTERN } from './topology';
 
@@ -48,9 +49,9 @@ export function readEnv<Shape extends z.ZodRawShape>(
   );
   const parsed = z.object(shape).safeParse(present);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new ConfigError(redactText(`${name}=${String(present[name])}: ${issue.message}`));
+    const { field, message } = toFieldErrors(parsed.error, present)[0]!;
+    const rule = message.slice(field.length + 1);
+    throw new ConfigError(redactText(`${field}=${String(present[field])}: ${rule}`));
   }
   return parsed.data;
 }

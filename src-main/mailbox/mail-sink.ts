@@ -55,7 +55,8 @@ export class MailSink {
           });
       },
     });
-    this.server.on('error', (error) => this.options.onLog?.(`mail sink: ${error.message}`));
+    // Before it listens, listen() reports the error itself.
+    this.server.on('error', (error) => this.server.server.listening && this.options.onLog?.(`mail sink: ${error.message}`));
   }
 
   /** Listens; rejects with EADDRINUSE and the like so the caller can name the setting. */

@@ -31,7 +31,7 @@ async function openConsole(page: Page): Promise<() => number> {
 async function submit(page: Page, kind: KindName): Promise<string> {
   const form = submitForm(page, kind);
   const result = form.getByRole('status');
-  const before = await result.innerText();
+  const before = (await result.textContent()) ?? '';
   await form.getByRole('button', { name: `Submit ${kind} job (${LETTER[kind]})` }).click();
   await expect(result).not.toHaveText(before);
   await expect(result).toContainText(JOB_ID);
@@ -95,7 +95,7 @@ test("a job's details show its payload, result and a timeline from STARTED to DO
 
   const detail = page.getByRole('region', { name: `Job ${id.slice(0, 8)}` });
   await expect(detail).toBeVisible();
-  await expect(detail.getByText(id)).toBeVisible();
+  await expect(detail.getByText(id, { exact: true })).toBeVisible();
   await expect(detail.getByLabel('Payload')).toContainText('"duration_ms": 300');
   await expect(detail.getByLabel('Result')).toBeVisible();
   const timeline = detail.getByRole('list', { name: 'Timeline' });
@@ -104,6 +104,16 @@ test("a job's details show its payload, result and a timeline from STARTED to DO
 
   await page.keyboard.press('Escape');
   await expect(page.getByRole('region', { name: 'Job details' })).toBeVisible();
+
+  // The same by keyboard: Enter on the row's button opens it, Escape gives focus back.
+  const rowButton = page.getByRole('button', { name: `${id.slice(0, 8)}, show job details` });
+  await rowButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(detail).toBeVisible();
+  await expect(rowButton).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Escape');
+  await expect(rowButton).toBeFocused();
+  await expect(rowButton).toHaveAttribute('aria-pressed', 'false');
 });
 
 test('a bad client_time is refused with an error naming the field, and nothing is submitted', async ({ page }) => {

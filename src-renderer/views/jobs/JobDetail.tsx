@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { Job } from '../../../src-shared/job';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -82,20 +82,43 @@ function Details({ job }: { job: Job }) {
   );
 }
 
-/** The selected job: payload, result or error, and every transition with its time and worker. */
+/**
+ * The selected job: payload, result or error, and every transition with its time and worker.
+ * Selecting a job moves focus here; Escape or Close gives it back to where it came from.
+ */
 export function JobDetail() {
   const job = useConsole(selectors.selectedJob);
   const selectJob = useConsole(selectors.actions.selectJob);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const returnFocusRef = useRef<HTMLElement | null>(null);
+  const selectedId = job?.id;
+
+  useEffect(() => {
+    if (!selectedId) return;
+    if (!returnFocusRef.current && document.activeElement instanceof HTMLElement) {
+      returnFocusRef.current = document.activeElement;
+    }
+    headingRef.current?.focus({ preventScroll: true });
+  }, [selectedId]);
+
+  const close = () => {
+    selectJob(null);
+    const target = returnFocusRef.current;
+    returnFocusRef.current = null;
+    if (target?.isConnected) target.focus();
+  };
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && job) selectJob(null);
+    if (event.key === 'Escape' && job) close();
   };
 
   return (
     <section className="panel detail-panel" aria-labelledby="detail-heading" onKeyDown={onKeyDown}>
       <header className="panel-header">
-        <h2 id="detail-heading">{job ? `Job ${shortId(job.id)}` : 'Job details'}</h2>
+        <h2 id="detail-heading" ref={headingRef} tabIndex={-1}>
+          {job ? `Job ${shortId(job.id)}` : 'Job details'}
+        </h2>
         {job && (
-          <button type="button" className="secondary" aria-label="Close job details" onClick={() => selectJob(null)}>
+          <button type="button" className="secondary" aria-label="Close job details" onClick={close}>
             Close
           </button>
         )}

@@ -61,7 +61,7 @@ describe('App', () => {
     expect(html).toContain('title="0f8fad5b-d9cb-469f-a165-70867728950e"');
     expect(html).toContain('<td>log (A)</td>');
     expect(html).toContain('aria-valuenow="100"');
-    expect(html).toContain('<h2 id="detail-heading">Job 0f8fad5b</h2>');
+    expect(html).toContain('<h2 id="detail-heading" tabindex="-1">Job 0f8fad5b</h2>');
     const timeline = html.slice(html.indexOf('<ol class="timeline"'), html.indexOf('</ol>'));
     expect(timeline.match(/status-badge status-[a-z-]+">[A-Z ]+</g)).toEqual([
       'status-badge status-queued">QUEUED<',
