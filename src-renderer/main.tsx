@@ -5,7 +5,6 @@ import { App } from './App';
 import { createBridge } from './bridge';
 import { createConsoleStore } from './store/console-store';
 import { ConsoleStoreProvider } from './store/context';
-import './styles.css';
 
 function main(): void {
   const container = document.getElementById('root');

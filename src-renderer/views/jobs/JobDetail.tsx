@@ -3,7 +3,7 @@ import type { Job } from '../../../src-shared/job';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
-import { kindLabel, shortId } from '../../format';
+import { kindLabel, shortId, statusSlug } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 
@@ -19,10 +19,10 @@ function Timeline({ job }: { job: Job }) {
   return (
     <ol className="timeline" aria-labelledby="timeline-heading">
       {job.transitions.map((transition, index) => (
-        <li key={`${index}:${transition.status}`}>
+        <li key={`${index}:${transition.status}`} className={`status-${statusSlug(transition.status)}`}>
           <StatusBadge status={transition.status} />
           <Time iso={transition.at} milliseconds />
-          <span className="worker" title="Who made the change">
+          <span className="worker" title={transition.worker}>
             {transition.worker}
           </span>
         </li>
@@ -98,7 +98,8 @@ export function JobDetail() {
     if (!returnFocusRef.current && document.activeElement instanceof HTMLElement) {
       returnFocusRef.current = document.activeElement;
     }
-    headingRef.current?.focus({ preventScroll: true });
+    // Scrolls only when the panel is out of sight (stacked under the table on narrow windows).
+    headingRef.current?.focus();
   }, [selectedId]);
 
   const close = () => {

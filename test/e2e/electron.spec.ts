@@ -1,0 +1,74 @@
+/**
+ * The Electron window end to end: where the Electron binary is installed and a display exists,
+ * launch the built app, check the window's security settings and submit a job through IPC.
+ * Elsewhere (no binary: it cannot be downloaded on every machine) the test is skipped and says why.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { _electron as electron, expect, test } from '@playwright/test';
+import { dropNamespace, uniqueNamespace } from '../support/namespace';
+
+const ELECTRON_DIR = join(process.cwd(), 'node_modules', 'electron');
+
+function electronBinary(): { path: string } | { skip: string } {
+  const pathFile = join(ELECTRON_DIR, 'path.txt');
+  if (!existsSync(pathFile)) return { skip: 'Electron runtime not installed (node_modules/electron/path.txt missing)' };
+  const binary = join(ELECTRON_DIR, 'dist', readFileSync(pathFile, 'utf8').trim());
+  if (!existsSync(binary)) return { skip: `Electron binary missing at ${binary}` };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { skip: 'no display (DISPLAY/WAYLAND_DISPLAY unset) for the Electron window' };
+  }
+  return { path: binary };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const found = electronBinary();
+
+test('the Electron window submits a job over IPC and sees it reach DONE', async () => {
+  if ('skip' in found) console.log(`skipping the Electron window test: ${found.skip}`);
+  test.skip('skip' in found, 'skip' in found ? found.skip : '');
+  const namespace = uniqueNamespace('jdel');
+  const app = await electron.launch({
+    executablePath: (found as { path: string }).path,
+    args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    env: {
+      ...process.env,
+      JOBDECK_NAMESPACE: namespace,
+      JOBDECK_PORT: String(await freePort()),
+      JOBDECK_SMTP_SINK_PORT: '0',
+      JOBDECK_WORKERS: 'A=1,B=0,C=0',
+    },
+  });
+  try {
+    const window = await app.firstWindow();
+    // Context isolation and the sandbox: the page sees the bridge, never Node or ipcRenderer.
+    const page = await window.evaluate(() => {
+      const scope = globalThis as Record<string, unknown>;
+      const bridge = scope.jobdeck as Record<string, unknown> | undefined;
+      return {
+        require: typeof scope.require,
+        process: typeof scope.process,
+        bridge: bridge ? Object.keys(bridge).sort() : [],
+      };
+    });
+    expect(page).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      bridge: ['getJob', 'listJobs', 'onJobEvent', 'submitJob'],
+    });
+    await window.getByRole('button', { name: /Submit log job/ }).click();
+    await expect(window.getByRole('table').getByText('DONE').first()).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await app.close();
+    await dropNamespace(namespace);
+  }
+});
