@@ -1,18 +1,71 @@
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import type { JobContext, JobHandler } from './handler';
 
-const CALLBACK_TIMEOUT_MS = 10_000;
+/** Longest wait for the callback's answer. */
+export const CALLBACK_TIMEOUT_MS = 10_000;
 /** Progress is reported about this often during the long task. */
 const PROGRESS_EVERY_MS = 1_000;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(timer);
       reject(new Error('worker stopping'));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+interface Delivery {
+  status: number;
+  ms: number;
+}
+
+/** POSTs JSON once, bounded by the timeout and by the worker's stop signal. */
+async function postJson(
+  url: string,
+  body: unknown,
+  deliveryId: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Delivery> {
+  const started = Date.now();
+  const request = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    request.abort();
+  }, timeoutMs);
+  const stop = (): void => request.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Jobdeck-Worker',
+        'webhook-id': deliveryId,
+        'webhook-timestamp': String(Math.floor(started / 1000)),
+      },
+      body: JSON.stringify(body),
+      signal: request.signal,
+      redirect: 'manual',
+    });
+    await response.arrayBuffer();
+    return { status: response.status, ms: Date.now() - started };
+  } catch (error) {
+    // fetch says only "fetch failed"; the socket's own error is in `cause`.
+    const failure = error as Error & { cause?: Error };
+    const cause = timedOut ? `no answer within ${timeoutMs} ms` : (failure.cause?.message ?? failure.message);
+    throw new Error(`callback to ${url} failed: ${cause}`);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 /**
@@ -21,6 +74,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * receiver can drop a repeat. A non-2xx answer or a timeout fails the attempt with that reason.
  */
 export class CallbackHandler implements JobHandler {
+  constructor(private readonly timeoutMs = CALLBACK_TIMEOUT_MS) {}
+
   async run({ job, reportProgress, signal }: JobContext): Promise<Record<string, unknown>> {
     const { callback_url, duration_ms } = job.extra_data as ResolvedPayloads['callback'];
     const steps = Math.max(1, Math.ceil(duration_ms / PROGRESS_EVERY_MS));
@@ -29,41 +84,12 @@ export class CallbackHandler implements JobHandler {
       if (step < steps) await reportProgress((step / steps) * 100);
     }
     const finishedAt = new Date().toISOString();
-    const body = {
-      uuid: job.uuid,
-      type: job.type,
-      kind: job.kind,
-      status: 'DONE',
-      result: { duration_ms, finished_at: finishedAt },
-    };
-    const started = Date.now();
-    let response: Response;
-    try {
-      response = await fetch(callback_url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Jobdeck-Worker',
-          'webhook-id': job.uuid,
-          'webhook-timestamp': String(Math.floor(started / 1000)),
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(CALLBACK_TIMEOUT_MS)]),
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const cause = (error as Error).name === 'TimeoutError' ? `no answer within ${CALLBACK_TIMEOUT_MS} ms` : (error as Error).message;
-      throw new Error(`callback to ${callback_url} failed: ${cause}`);
+    const result = { duration_ms, finished_at: finishedAt };
+    const body = { uuid: job.uuid, type: job.type, kind: job.kind, status: 'DONE', result };
+    const delivery = await postJson(callback_url, body, job.uuid, signal, this.timeoutMs);
+    if (delivery.status < 200 || delivery.status > 299) {
+      throw new Error(`callback to ${callback_url} answered HTTP ${delivery.status}`);
     }
-    await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new Error(`callback to ${callback_url} answered HTTP ${response.status}`);
-    return {
-      callback_url,
-      status_code: response.status,
-      delivery_id: job.uuid,
-      duration_ms,
-      finished_at: finishedAt,
-      callback_ms: Date.now() - started,
-    };
+    return { ...result, callback_url, status_code: delivery.status, delivery_id: job.uuid, callback_ms: delivery.ms };
   }
 }
