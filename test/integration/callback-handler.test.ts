@@ -66,10 +66,14 @@ describe('kind B callback', () => {
   });
 
   it('fails with the reason when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
     const message = job('/x');
-    (message.extra_data as { callback_url: string }).callback_url = 'http://127.0.0.1:9/x';
+    (message.extra_data as { callback_url: string }).callback_url = `http://127.0.0.1:${port}/x`;
     await expect(run(new CallbackHandler(), message)).rejects.toThrow(
-      'callback to http://127.0.0.1:9/x failed: connect ECONNREFUSED 127.0.0.1:9',
+      `callback to http://127.0.0.1:${port}/x failed: connect ECONNREFUSED 127.0.0.1:${port}`,
     );
   });
 });
