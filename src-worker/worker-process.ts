@@ -70,6 +70,9 @@ export class WorkerProcess {
     await Promise.race([Promise.all(this.inFlight), grace]);
     this.abort.abort();
     await Promise.all(this.inFlight);
+    // Closing the channel first makes the broker take its last acks: a connection closed right
+    // after an ack can lose it, and the job would be delivered again.
+    await channel?.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
   }
 

@@ -85,3 +85,31 @@ describe('worker processes', () => {
     expect(job.attempts).toBe(1);
   });
 });
+
+describe('stopping the console', () => {
+  it('lets a worker finish and ack the job in hand before it exits', async () => {
+    const own = await startTestConsole({ JOBDECK_WORKERS: 'A=0,B=1,C=0' });
+    try {
+      expect(await own.supervisor!.whenReady(30_000)).toBe(true);
+      const submitted = await fetch(`${own.url}/api/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'callback', payload: { duration_ms: 1500 } }),
+      });
+      const { id } = (await submitted.json()) as Job;
+      await eventually(async () => {
+        const job = (await (await fetch(`${own.url}/api/v1/jobs/${id}`)).json()) as Job;
+        return job.status === 'IN PROGRESS' ? true : undefined;
+      });
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(TEST_SERVICES.redisUrl);
+      await own.close();
+      const status = await redis.hget(`${own.namespace}:job:${id}`, 'status');
+      redis.disconnect();
+      expect(status).toBe('"DONE"');
+      expect(await queuedOrUnacked(namesFor(own.namespace).queue('callback'))).toBe(0);
+    } finally {
+      await own.dispose(); // closing twice is a no-op
+    }
+  });
+});
