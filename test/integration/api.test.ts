@@ -201,3 +201,25 @@ describe('health', () => {
     expect(Object.keys(body.dependencies).sort()).toEqual(['postgresql', 'rabbitmq', 'redis', 'smtp']);
   });
 });
+
+describe('health with a dependency down', () => {
+  it('answers 503 and names the dependency and its error', async () => {
+    const { createServer } = await import('node:net');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = await startTestConsole({ SMTP_URL: `smtp://mailer:hunter2@127.0.0.1:${port}` }, false);
+    try {
+      const response = await fetch(`${down.url}/api/v1/health`);
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { ok: boolean; dependencies: Record<string, { up: boolean; error: string | null }> };
+      expect(body.ok).toBe(false);
+      expect(body.dependencies.smtp).toEqual({ up: false, error: `connect ECONNREFUSED 127.0.0.1:${port}` });
+      expect(body.dependencies.redis).toEqual({ up: true, error: null });
+      expect(JSON.stringify(body)).not.toContain('hunter2');
+    } finally {
+      await down.dispose();
+    }
+  });
+});
