@@ -15,13 +15,21 @@ export interface JobEvent {
   job: Job;
 }
 
-/** Turns the flat field list of a stream entry into an event; undefined if it is not one. */
-export function parseStreamEntry(id: string, fields: readonly string[]): JobEvent | undefined {
+/**
+ * Turns the flat field list of a stream entry into an event; undefined if it is not one (a
+ * foreign entry, bad JSON, or an entry trimmed away while pending, which Redis returns as nil).
+ */
+export function parseStreamEntry(id: string, fields: readonly string[] | null): JobEvent | undefined {
+  if (!fields) return undefined;
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
-  const json = map.get('job');
-  if (!json) return undefined;
-  const job = JSON.parse(json) as Job;
+  let job: Job;
+  try {
+    job = JSON.parse(map.get('job') ?? '') as Job;
+  } catch {
+    return undefined;
+  }
+  if (typeof job !== 'object' || job === null || typeof job.id !== 'string') return undefined;
   return {
     id,
     job_id: job.id,

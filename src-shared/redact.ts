@@ -1,15 +1,12 @@
-/** A URL safe to print: its password replaced by `***`. */
+/** A URL safe to print: the password of its user information replaced by `***`. */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
-  }
+  return redactText(url);
 }
 
-/** Replaces every password-bearing URL found in a message. */
+/**
+ * Replaces the password of every URL in a message (`scheme://user:password@host`, the password
+ * possibly empty-named user or containing `/`) by `***`.
+ */
 export function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@/\s]*@/gi, '$1:***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:@\s/]*):[^@\s]*@/gi, '$1:***@');
 }

@@ -1,5 +1,5 @@
 import type { Job } from './job';
-import type { JobStatus } from './statuses';
+import { TERMINAL_STATUSES, type JobStatus } from './statuses';
 import type { Names } from './topology';
 
 /**
@@ -29,71 +29,91 @@ export type WriteGuard =
   | 'create'
   /** Refuse if the job is terminal (DONE, FAILED, CANCELLED). */
   | 'live'
-  /** Always write (an operator's retry). */
+  /** Always write (a tombstone, or an operator's retry). */
   | 'any';
 
 /** What a write did: `ok`, or why it refused. */
 export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing';
 
+/** The script's arguments by name, in ARGV order; seed field/value pairs follow them. */
+const WRITE_ARGS = [
+  'status',
+  'at',
+  'worker',
+  'progress',
+  'add_attempt',
+  'result',
+  'error',
+  'terminal_ttl_s',
+  'emit',
+  'stream_max',
+  'guard',
+] as const;
+
+const luaList = (items: readonly string[]): string => `{ ${items.map((item) => `'${item}'`).join(', ')} }`;
+
+/** Lua that assembles the job's JSON from the hash (its fields already hold JSON text). */
+const ASSEMBLE_JOB_LUA = `
+local function assemble(key)
+  local fields = ${luaList(JOB_HASH_FIELDS)}
+  local values = redis.call('HMGET', key, unpack(fields))
+  if not values[1] then return false end
+  local parts = {}
+  for i, f in ipairs(fields) do parts[i] = '"' .. f .. '":' .. values[i] end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+`;
+
 /**
- * KEYS: job hash, event stream.
- * ARGV: status, at, worker, progress ('' keeps), add attempt ('1'/'0'), result JSON ('' keeps),
- * error JSON ('' keeps), terminal TTL s ('0' none), emit ('1'/'0'), stream max length, guard,
- * then field/JSON pairs that seed the job when it is missing.
- * Returns {outcome, job JSON, version, stream ID or ''}.
+ * KEYS: job hash, event stream. ARGV: {@link WRITE_ARGS}, then field/JSON pairs that seed the
+ * job when it is missing. Returns {outcome, job JSON, version, stream ID or ''}.
+ * A job's version starts at the server's time in microseconds when the hash is created, so a
+ * job recreated after Redis lost it (expiry, restart) still outranks everything written before.
  */
-export const WRITE_JOB_SCRIPT = `
+export const WRITE_JOB_SCRIPT = `${ASSEMBLE_JOB_LUA}
 local key, stream = KEYS[1], KEYS[2]
-local status, at, worker = ARGV[1], ARGV[2], ARGV[3]
-local guard = ARGV[11]
-local terminal = { DONE = true, FAILED = true, CANCELLED = true }
-local fields = { ${JOB_HASH_FIELDS.map((f) => `'${f}'`).join(', ')} }
+local names = ${luaList(WRITE_ARGS)}
+local a = {}
+for i, name in ipairs(names) do a[name] = ARGV[i] end
+local terminal = {}
+for _, s in ipairs(${luaList([...TERMINAL_STATUSES])}) do terminal[s] = true end
 local exists = redis.call('EXISTS', key) == 1
-if exists and guard == 'create' then return { 'exists', '', 0, '' } end
+if exists and a.guard == 'create' then return { 'exists', '', 0, '' } end
 if not exists then
-  if #ARGV < 13 then return { 'missing', '', 0, '' } end
-  redis.call('HSET', key, 'progress', '0', 'attempts', '0', 'transitions', '[]',
-    'result', 'null', 'error', 'null', 'status', cjson.encode(status), 'version', '0')
-  for i = 12, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
+  if #ARGV <= #names then return { 'missing', '', 0, '' } end
+  local now = redis.call('TIME')
+  redis.call('HSET', key, 'progress', '0', 'attempts', '0', 'transitions', '[]', 'result', 'null',
+    'error', 'null', 'status', cjson.encode(a.status), 'version', now[1] .. string.format('%06d', now[2]))
+  for i = #names + 1, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
 end
 local current = cjson.decode(redis.call('HGET', key, 'status'))
-if exists and guard == 'live' and terminal[current] then
-  return { 'terminal', '', 0, '' }
-end
-local encoded = cjson.encode(status)
-redis.call('HSET', key, 'status', encoded, 'updated_at', cjson.encode(at))
-if current ~= status or not exists then
-  local t = '{"status":' .. encoded .. ',"at":' .. cjson.encode(at) .. ',"worker":' .. cjson.encode(worker) .. '}'
+if exists and a.guard == 'live' and terminal[current] then return { 'terminal', '', 0, '' } end
+local encoded = cjson.encode(a.status)
+redis.call('HSET', key, 'status', encoded, 'updated_at', cjson.encode(a.at))
+if current ~= a.status or not exists then
+  local t = '{"status":' .. encoded .. ',"at":' .. cjson.encode(a.at) .. ',"worker":' .. cjson.encode(a.worker) .. '}'
   local list = redis.call('HGET', key, 'transitions')
   if list == '[]' then list = '[' .. t .. ']' else list = string.sub(list, 1, -2) .. ',' .. t .. ']' end
   redis.call('HSET', key, 'transitions', list)
 end
-if ARGV[4] ~= '' then redis.call('HSET', key, 'progress', ARGV[4]) end
-if ARGV[5] == '1' then redis.call('HINCRBY', key, 'attempts', 1) end
-if ARGV[6] ~= '' then redis.call('HSET', key, 'result', ARGV[6]) end
-if ARGV[7] ~= '' then redis.call('HSET', key, 'error', ARGV[7]) end
+if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
+if a.add_attempt == '1' then redis.call('HINCRBY', key, 'attempts', 1) end
+if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end
+if a.error ~= '' then redis.call('HSET', key, 'error', a.error) end
 local version = redis.call('HINCRBY', key, 'version', 1)
-local ttl = tonumber(ARGV[8])
-if terminal[status] and ttl > 0 then redis.call('EXPIRE', key, ttl) else redis.call('PERSIST', key) end
-local values = redis.call('HMGET', key, unpack(fields))
-local parts = {}
-for i, f in ipairs(fields) do parts[i] = '"' .. f .. '":' .. values[i] end
-local job = '{' .. table.concat(parts, ',') .. '}'
+local ttl = tonumber(a.terminal_ttl_s)
+if terminal[a.status] and ttl > 0 then redis.call('EXPIRE', key, ttl) else redis.call('PERSIST', key) end
+local job = assemble(key)
 local id = ''
-if ARGV[9] == '1' then
-  id = redis.call('XADD', stream, 'MAXLEN', '~', ARGV[10], '*', 'version', version, 'job', job)
+if a.emit == '1' then
+  id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
 end
 return { 'ok', job, version, id }
 `;
 
 /** KEYS: job hash. Returns the job as JSON, or nil when Redis does not hold it. */
-export const READ_JOB_SCRIPT = `
-local fields = { ${JOB_HASH_FIELDS.map((f) => `'${f}'`).join(', ')} }
-local values = redis.call('HMGET', KEYS[1], unpack(fields))
-if not values[1] then return false end
-local parts = {}
-for i, f in ipairs(fields) do parts[i] = '"' .. f .. '":' .. values[i] end
-return '{' .. table.concat(parts, ',') .. '}'
+export const READ_JOB_SCRIPT = `${ASSEMBLE_JOB_LUA}
+return assemble(KEYS[1])
 `;
 
 /** One change to write to a job's status. */
@@ -133,22 +153,21 @@ const optionalJson = (value: unknown): string => (value === undefined ? '' : JSO
 
 /** The ARGV of {@link WRITE_JOB_SCRIPT} for one write. */
 export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
-  const args = [
-    write.status,
-    write.at,
-    write.worker,
-    write.progress === undefined ? '' : String(Math.round(write.progress)),
-    write.addAttempt ? '1' : '0',
-    optionalJson(write.result),
-    optionalJson(write.error),
-    String(limits.terminalTtlSeconds),
-    write.emit ? '1' : '0',
-    String(limits.streamMaxLength),
-    write.guard,
-  ];
-  if (write.seed) {
-    for (const [field, value] of Object.entries(write.seed)) args.push(field, JSON.stringify(value));
-  }
+  const named: Record<(typeof WRITE_ARGS)[number], string> = {
+    status: write.status,
+    at: write.at,
+    worker: write.worker,
+    progress: write.progress === undefined ? '' : String(Math.round(Math.min(100, Math.max(0, write.progress || 0)))),
+    add_attempt: write.addAttempt ? '1' : '0',
+    result: optionalJson(write.result),
+    error: optionalJson(write.error),
+    terminal_ttl_s: String(limits.terminalTtlSeconds),
+    emit: write.emit ? '1' : '0',
+    stream_max: String(limits.streamMaxLength),
+    guard: write.guard,
+  };
+  const args = WRITE_ARGS.map((name) => named[name]);
+  for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));
   return args;
 }
 

@@ -1,7 +1,9 @@
-import type { JobKind, JobLetter } from './kinds';
+import { JOB_KINDS, KIND_LETTER, parseKind, type JobKind, type JobLetter } from './kinds';
 import type { ResolvedPayload } from './schemas';
 
 export const JOB_MESSAGE_VERSION = 1;
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The AMQP message body of a job (JSON, persistent, `message_id` = `uuid`). Keeps the book's
@@ -25,7 +27,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses a message body, or says in one line why it is not a job this version understands. */
+/**
+ * Parses a message body, or says in one line why it is not a job this version understands.
+ * Checks every field a worker relies on, so a malformed message never reaches the status store.
+ */
 export function parseJobMessage(body: string): JobMessage | { error: string } {
   let value: unknown;
   try {
@@ -35,8 +40,12 @@ export function parseJobMessage(body: string): JobMessage | { error: string } {
   }
   if (!isRecord(value)) return { error: 'body is not a JSON object' };
   if (value.v !== JOB_MESSAGE_VERSION) return { error: `unsupported version ${String(value.v)}` };
-  if (typeof value.uuid !== 'string' || typeof value.kind !== 'string') {
-    return { error: 'uuid and kind are required' };
+  if (typeof value.uuid !== 'string' || !UUID_PATTERN.test(value.uuid)) return { error: 'uuid must be a UUID' };
+  const kind = typeof value.kind === 'string' ? parseKind(value.kind) : undefined;
+  if (!kind || kind !== value.kind) return { error: `kind must be one of ${JOB_KINDS.join(', ')}` };
+  if (value.type !== KIND_LETTER[kind]) return { error: `type must be ${KIND_LETTER[kind]} for kind ${kind}` };
+  if (typeof value.created_at !== 'string' || Number.isNaN(Date.parse(value.created_at))) {
+    return { error: 'created_at must be an RFC 3339 time' };
   }
   if (!isRecord(value.extra_data)) return { error: 'extra_data must be an object' };
   return value as unknown as JobMessage;

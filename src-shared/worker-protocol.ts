@@ -8,6 +8,8 @@ export type WorkerToMainMessage =
   | { type: 'job-started'; jobId: string }
   /** Finished a job, either way. */
   | { type: 'job-finished'; jobId: string; ok: boolean }
+  /** Gave a job back to the queue unfinished (status store unreachable, or stopping). */
+  | { type: 'job-returned'; jobId: string }
   /** A fault it cannot work past; it exits after sending this. */
   | { type: 'fatal'; message: string };
 
@@ -20,7 +22,7 @@ export function isWorkerToMainMessage(value: unknown): value is WorkerToMainMess
   return (
     typeof value === 'object' &&
     value !== null &&
-    ['ready', 'job-started', 'job-finished', 'fatal'].includes((value as { type?: string }).type ?? '')
+    ['ready', 'job-started', 'job-finished', 'job-returned', 'fatal'].includes((value as { type?: string }).type ?? '')
   );
 }
 

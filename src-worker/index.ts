@@ -57,7 +57,12 @@ async function main(): Promise<void> {
     if (process.send) process.send(message);
   };
 
-  const redis = new Redis(env.REDIS_URL, { connectionName: names.connectionName(role), maxRetriesPerRequest: null });
+  // A status write waits through a short Redis blip, then fails and the job is requeued.
+  const redis = new Redis(env.REDIS_URL, {
+    connectionName: names.connectionName(role),
+    maxRetriesPerRequest: 3,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
   redis.on('error', () => undefined);
   const status = new JobStatusClient(redis, names, {
     terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,

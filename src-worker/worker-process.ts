@@ -8,6 +8,8 @@ import { parseJobMessage, type JobMessage } from '../src-shared/wire';
 import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
 import type { JobHandler } from './handlers/handler';
 
+const CONNECT_TIMEOUT_MS = 5_000;
+
 export interface WorkerProcessOptions {
   amqpUrl: string;
   names: Names;
@@ -41,6 +43,7 @@ export class WorkerProcess {
   async start(): Promise<void> {
     const { names, kinds } = this.options;
     const connection = await amqp.connect(this.options.amqpUrl, {
+      timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: names.connectionName(`worker:${kinds.join('+')}:${process.pid}`) },
     });
     this.connection = connection;
@@ -60,16 +63,18 @@ export class WorkerProcess {
     }
   }
 
-  /** Stops taking messages, lets the jobs in hand finish (up to `graceMs`), then disconnects. */
+  /**
+   * Stops taking messages and lets the jobs in hand finish for up to `graceMs`; then aborts the
+   * rest (they go back to the queue) and disconnects, within `graceMs` more at the most.
+   */
   async close(graceMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     const channel = this.channel;
     for (const tag of this.consumerTags) await channel?.cancel(tag).catch(() => undefined);
-    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.all(this.inFlight), grace]);
+    await within(Promise.all(this.inFlight), graceMs);
     this.abort.abort();
-    await Promise.all(this.inFlight);
+    await within(Promise.all(this.inFlight), graceMs);
     // Closing the channel first makes the broker take its last acks: a connection closed right
     // after an ack can lose it, and the job would be delivered again.
     await channel?.close().catch(() => undefined);
@@ -77,30 +82,39 @@ export class WorkerProcess {
   }
 
   private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    const tracked = work.catch((error: Error) => this.options.log(`unexpected: ${error.message}`));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
   private async handle(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
     const parsed = parseJobMessage(message.content.toString('utf8'));
     if ('error' in parsed) {
       this.options.log(`dropping a message that is not a job: ${parsed.error}`);
-      channel.nack(message, false, false);
+      settle(() => channel.nack(message, false, false));
       return;
     }
+    let outcome: JobOutcome;
     try {
-      const ok = await this.process(parsed);
-      channel.ack(message);
-      if (ok !== null) this.options.report({ type: 'job-finished', jobId: parsed.uuid, ok });
+      outcome = await this.runJob(parsed);
     } catch (error) {
-      // The status could not be written (Redis unreachable): give the job back to the queue.
+      // The status could not be written (Redis unreachable) or the worker is stopping: the job
+      // goes back to the queue, after a pause so an outage does not become a hot loop.
       this.options.log(`job ${parsed.uuid}: ${(error as Error).message}; returning it to the queue`);
-      channel.nack(message, false, true);
+      if (!this.abort.signal.aborted) await sleep(REQUEUE_DELAY_MS);
+      settle(() => channel.nack(message, false, true));
+      this.options.report({ type: 'job-returned', jobId: parsed.uuid });
+      return;
     }
+    settle(() => channel.ack(message));
+    if (outcome !== 'skipped') this.options.report({ type: 'job-finished', jobId: parsed.uuid, ok: outcome === 'done' });
   }
 
-  /** Runs one job; null when it was already terminal (a redelivery after the final write). */
-  private async process(job: JobMessage): Promise<boolean | null> {
+  /**
+   * Runs one job through its statuses. Throws (so the job is requeued) when a status cannot be
+   * written; a handler's failure is the job's, and ends it FAILED.
+   */
+  private async runJob(job: JobMessage): Promise<JobOutcome> {
     const write = (change: Omit<JobWrite, 'at' | 'worker' | 'guard' | 'emit' | 'seed'>) =>
       this.options.status.write(job.uuid, {
         ...change,
@@ -111,23 +125,46 @@ export class WorkerProcess {
         seed: { id: job.uuid, kind: job.kind, type: job.type, payload: job.extra_data, created_at: job.created_at },
       });
     const started = await write({ status: 'STARTED', addAttempt: true, progress: 0 });
-    if (started.outcome === 'terminal') return null;
+    if (started.outcome === 'terminal') return 'skipped';
     this.options.report({ type: 'job-started', jobId: job.uuid });
     await write({ status: 'IN PROGRESS', progress: 0 });
     const handler = this.options.handlers[job.kind];
+    let result: Record<string, unknown>;
     try {
       if (!handler) throw new Error(`this worker has no handler for kind ${job.kind}`);
-      const result = await handler.run({
+      result = await handler.run({
         job,
         reportProgress: async (percent) => void (await write({ status: 'IN PROGRESS', progress: percent })),
         signal: this.abort.signal,
       });
-      await write({ status: 'DONE', progress: 100, result, error: null });
-      return true;
     } catch (error) {
       if (this.abort.signal.aborted) throw error;
       await write({ status: 'FAILED', error: (error as Error).message });
-      return false;
+      return 'failed';
     }
+    await write({ status: 'DONE', progress: 100, result, error: null });
+    return 'done';
+  }
+}
+
+type JobOutcome = 'done' | 'failed' | 'skipped';
+
+const REQUEUE_DELAY_MS = 1_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for `work`, or `ms` at the most. */
+function within(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Acks and nacks on a channel that closed meanwhile throw; the broker requeues those itself. */
+function settle(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // The channel is gone: its unacked messages return to the queue without our help.
   }
 }

@@ -61,12 +61,18 @@ export function eventRoutes(relay: EventRelay) {
       let pending: JobEvent[] | null = [];
       const unsubscribe = relay.subscribe((event) => (pending ? pending.push(event) : send(event)));
       const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      request.raw.on('close', () => {
+      const stop = (): void => {
         clearInterval(heartbeat);
         unsubscribe();
-      });
-      if (filter.last_event_id) {
-        for (const event of await relay.replay(filter.last_event_id).catch(() => [])) send(event);
+      };
+      request.raw.on('close', stop);
+      try {
+        if (filter.last_event_id) for await (const event of relay.replay(filter.last_event_id)) send(event);
+      } catch {
+        // Better a reconnect (and a replay from the last ID the client saw) than a silent gap.
+        stop();
+        out.end();
+        return;
       }
       for (const event of pending) send(event);
       pending = null;

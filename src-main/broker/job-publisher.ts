@@ -17,6 +17,7 @@ export interface JobPublisherOptions {
   onLog?: (line: string) => void;
 }
 
+const CONNECT_TIMEOUT_MS = 5_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
@@ -31,6 +32,8 @@ export class JobPublisher {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
   private closed = false;
+  /** Publishes waiting for their confirm, by message ID: called if the broker returns one. */
+  private readonly returned = new Map<string, () => void>();
 
   constructor(private readonly options: JobPublisherOptions) {}
 
@@ -47,33 +50,36 @@ export class JobPublisher {
     return this.lastError;
   }
 
+  /**
+   * Publishes persistent and mandatory: RabbitMQ confirms even a message no queue took, but it
+   * returns such a message first, so an unroutable job is refused rather than lost.
+   */
   async publish(message: JobMessage): Promise<void> {
     const channel = this.channel;
     if (!channel) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
-    const body = Buffer.from(JSON.stringify(message));
     const timeoutMs = this.options.confirmTimeoutMs ?? 5_000;
+    const body = Buffer.from(JSON.stringify(message));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new BrokerUnavailableError(`RabbitMQ did not confirm the job within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      channel.publish(
-        this.options.names.exchange,
-        message.kind,
-        body,
-        {
+      const timer = setTimeout(() => settle(`RabbitMQ did not confirm the job within ${timeoutMs} ms`), timeoutMs);
+      const settle = (failure?: string): void => {
+        clearTimeout(timer);
+        this.returned.delete(message.uuid);
+        if (failure) reject(new BrokerUnavailableError(failure));
+        else resolve();
+      };
+      this.returned.set(message.uuid, () => settle(`no queue took the ${message.kind} job (is the topology intact?)`));
+      try {
+        channel.publish(this.options.names.exchange, message.kind, body, {
           persistent: true,
+          mandatory: true,
           contentType: 'application/json',
           messageId: message.uuid,
           timestamp: Math.floor(Date.now() / 1000),
           type: message.kind,
-        },
-        (error) => {
-          clearTimeout(timer);
-          if (error) reject(new BrokerUnavailableError(`RabbitMQ refused the job: ${String(error)}`));
-          else resolve();
-        },
-      );
+        }, (error) => settle(error ? `RabbitMQ refused the job: ${String(error)}` : undefined));
+      } catch (error) {
+        settle(`RabbitMQ is unavailable: ${(error as Error).message}`);
+      }
     });
   }
 
@@ -100,26 +106,33 @@ export class JobPublisher {
 
   private async connect(): Promise<void> {
     const connection = await amqp.connect(this.options.url, {
+      timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: this.options.names.connectionName('api') },
     });
-    connection.on('error', (error: Error) => this.lost(error));
-    connection.on('close', () => this.lost(new Error('connection closed')));
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', (error: Error) => this.lost(error));
-    await declareTopology(channel, this.options.names, JOB_KINDS);
-    this.connection = connection;
-    this.channel = channel;
-    this.lastError = null;
-    this.reconnectDelayMs = RECONNECT_MIN_MS;
+    try {
+      connection.on('error', (error: Error) => this.lost(connection, error));
+      connection.on('close', () => this.lost(connection, new Error('connection closed')));
+      const channel = await connection.createConfirmChannel();
+      channel.on('error', (error: Error) => this.lost(connection, error));
+      channel.on('return', (returned: amqp.Message) => this.returned.get(returned.properties.messageId)?.());
+      await declareTopology(channel, this.options.names, JOB_KINDS);
+      this.connection = connection;
+      this.channel = channel;
+      this.lastError = null;
+      this.reconnectDelayMs = RECONNECT_MIN_MS;
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
   }
 
-  private lost(error: Error): void {
-    if (this.closed) return;
+  /** Reacts to the loss of the current connection only; a stale one's events are ignored. */
+  private lost(connection: amqp.ChannelModel, error: Error): void {
+    if (this.closed || connection !== this.connection) return;
     this.lastError = redactText(error.message);
     this.channel = null;
-    const connection = this.connection;
     this.connection = null;
-    connection?.close().catch(() => undefined);
+    connection.close().catch(() => undefined);
     this.scheduleReconnect();
   }
 

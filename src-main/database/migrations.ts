@@ -17,8 +17,9 @@ CREATE TABLE IF NOT EXISTS ${s}.jobs (
   transitions jsonb NOT NULL DEFAULT '[]',
   result jsonb,
   error text,
-  version integer NOT NULL
+  version bigint NOT NULL
 );
+ALTER TABLE ${s}.jobs ALTER COLUMN version TYPE bigint;
 CREATE INDEX IF NOT EXISTS jobs_newest ON ${s}.jobs (created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_status_newest ON ${s}.jobs (status, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_kind_newest ON ${s}.jobs (kind, created_at DESC, id DESC);

@@ -1,16 +1,61 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { z } from 'zod';
 import { IPC_CHANNELS, type ListJobsRequest, type SubmitJobRequest, type SubmitJobResult } from '../../src-shared/bridge';
-import { ValidationError } from '../../src-shared/problem';
+import { ValidationError, toFieldErrors, type Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import { problem } from '../api/problems';
+import { BrokerUnavailableError } from '../broker/job-publisher';
 import type { RunningConsole } from '../console';
 
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/** A dependency that is down (Redis, PostgreSQL) rather than a bug; as the HTTP API tells them apart. */
+function isOutage(error: Error): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    error instanceof BrokerUnavailableError ||
+    (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
+    error.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|enableOfflineQueue|Connection terminated/i.test(error.message)
+  );
+}
+
+/** The problem a failed submission answers, as the HTTP API would. */
+function submitProblem(error: unknown, onLog?: (line: string) => void): Problem {
+  if (error instanceof ValidationError) return problem(400, 'the request is not valid', 'validation', error.errors);
+  if (error instanceof Error && isOutage(error)) return problem(503, error.message, 'dependency-unavailable');
+  onLog?.(`unexpected error submitting a job over IPC: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return problem(500, 'the console failed to handle this request');
+}
+
+/** Parses the window's input, or throws a ValidationError naming each bad field. */
+function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input));
+  return parsed.data;
+}
+
+/**
+ * Only the console's own page may call: the main frame (not an iframe it might embed) of the
+ * console's window, showing the bundled page loaded from disk (not a page it navigated to).
+ */
+function isOwnPage(event: IpcMainInvokeEvent, isOwnWindow: (sender: WebContents) => boolean): boolean {
+  const frame = event.senderFrame;
+  return (
+    isOwnWindow(event.sender) && frame !== null && frame === event.sender.mainFrame && frame.url.startsWith('file://')
+  );
+}
+
 /** Answers the window's bridge calls; only the console's own window may call. */
-export function registerIpc(consoleApp: RunningConsole, isOwnWindow: (sender: WebContents) => boolean): () => void {
+export function registerIpc(
+  consoleApp: RunningConsole,
+  isOwnWindow: (sender: WebContents) => boolean,
+  onLog?: (line: string) => void,
+): () => void {
   const guard =
     <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
     (event: IpcMainInvokeEvent, ...args: A): Promise<R> => {
-      if (!isOwnWindow(event.sender)) throw new Error('IPC from an unknown window refused');
+      if (!isOwnPage(event, isOwnWindow)) throw new Error('IPC from an unknown window refused');
       return handler(...args);
     };
 
@@ -18,20 +63,18 @@ export function registerIpc(consoleApp: RunningConsole, isOwnWindow: (sender: We
     IPC_CHANNELS.submitJob,
     guard(async (request: SubmitJobRequest): Promise<SubmitJobResult> => {
       try {
-        const body = submitJobSchema.parse(request);
+        const body = parseRequest(submitJobSchema, request);
         return { ok: true, job: await consoleApp.jobs.submit(body.kind, body.payload) };
       } catch (error) {
-        if (error instanceof ValidationError) {
-          return { ok: false, problem: problem(400, 'the request is not valid', 'validation', error.errors) };
-        }
-        return { ok: false, problem: problem(503, (error as Error).message, 'dependency-unavailable') };
+        return { ok: false, problem: submitProblem(error, onLog) };
       }
     }),
   );
   ipcMain.handle(IPC_CHANNELS.getJob, guard((id: string) => consoleApp.jobs.get(String(id))));
+  // A rejection crosses IPC as its message only, so a ValidationError's message names the fields.
   ipcMain.handle(
     IPC_CHANNELS.listJobs,
-    guard((request: ListJobsRequest) => consoleApp.jobs.list(listJobsQuerySchema.parse(request ?? {}))),
+    guard(async (request: ListJobsRequest) => consoleApp.jobs.list(parseRequest(listJobsQuerySchema, request ?? {}))),
   );
   return () => {
     for (const channel of [IPC_CHANNELS.submitJob, IPC_CHANNELS.getJob, IPC_CHANNELS.listJobs]) {

@@ -3,7 +3,8 @@ import { BrowserWindow, shell } from 'electron';
 
 /**
  * The console window: sandboxed renderer with context isolation and no Node, which may not
- * navigate away or open other windows (links open in the system browser instead).
+ * navigate away, open other windows (links open in the system browser instead), embed webviews,
+ * or be granted any permission (camera, notifications, …): the console needs none.
  */
 export function createConsoleWindow(mainDir: string): BrowserWindow {
   const window = new BrowserWindow({
@@ -21,12 +22,18 @@ export function createConsoleWindow(mainDir: string): BrowserWindow {
       webSecurity: true,
     },
   });
+  const contents = window.webContents;
+  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  contents.session.setPermissionCheckHandler(() => false);
   window.once('ready-to-show', () => window.show());
-  window.webContents.setWindowOpenHandler(({ url }) => {
+  contents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  // Neither fires for loadFile below, only for navigations the page starts (links, frames).
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
   void window.loadFile(join(mainDir, '..', 'renderer', 'index.html'));
   return window;
 }

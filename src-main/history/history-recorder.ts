@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { parseStreamEntry } from '../../src-shared/events';
+import { UUID_PATTERN } from '../../src-shared/wire';
 import type { JobHistory, VersionedJob } from './job-history';
 
 export interface HistoryRecorderOptions {
@@ -16,12 +17,13 @@ const BATCH = 500;
 const BLOCK_MS = 1_000;
 const RETRY_MS = 1_000;
 
-type StreamReply = [string, [string, string[]][]][] | null;
+type StreamReply = [string, [string, string[] | null][]][] | null;
 
 /**
- * Projects the event stream into PostgreSQL. It reads as a consumer group, so events that
- * arrived while the console was down are recorded when it starts again, and acknowledges an
- * event only once its job is written.
+ * Projects the event stream into PostgreSQL. It reads as a consumer group and acknowledges an
+ * event only once its job is written, so a batch that failed (PostgreSQL down) is read again
+ * until it is recorded, and events that arrived while the console was down are recorded when
+ * it starts again. Entries that are not events (or were trimmed away) are acknowledged and skipped.
  */
 export class HistoryRecorder {
   private running = false;
@@ -64,6 +66,8 @@ export class HistoryRecorder {
         if (cursor !== '>') cursor = entries[entries.length - 1]![0];
       } catch (error) {
         if (!this.running) return;
+        // Read the pending entries again first: the failed batch is among them.
+        cursor = '0';
         if (String(error).includes('NOGROUP')) await this.ensureGroup().catch(() => undefined);
         this.options.onLog?.(`history recorder: ${(error as Error).message}; retrying`);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
@@ -71,13 +75,35 @@ export class HistoryRecorder {
     }
   }
 
-  private async record(entries: [string, string[]][]): Promise<void> {
+  private async record(entries: [string, string[] | null][]): Promise<void> {
     const jobs: VersionedJob[] = [];
     for (const [id, fields] of entries) {
       const event = parseStreamEntry(id, fields);
-      if (event) jobs.push({ job: event.job, version: event.version });
+      if (event && UUID_PATTERN.test(event.job_id)) jobs.push({ job: event.job, version: event.version });
     }
-    await this.options.history.record(jobs);
+    try {
+      await this.options.history.record(jobs);
+    } catch (error) {
+      if (!isBadData(error)) throw error;
+      await this.recordOneByOne(jobs);
+    }
     await this.options.redis.xack(this.options.stream, GROUP, ...entries.map(([id]) => id));
   }
+
+  /** A batch PostgreSQL refused for its data: keep every good job, skip (and say) the bad ones. */
+  private async recordOneByOne(jobs: VersionedJob[]): Promise<void> {
+    for (const job of jobs) {
+      try {
+        await this.options.history.record([job]);
+      } catch (error) {
+        if (!isBadData(error)) throw error;
+        this.options.onLog?.(`history: skipped an event of job ${String(job.job.id)}: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+/** PostgreSQL's classes 22 (data exception) and 23 (integrity): retrying cannot help. */
+function isBadData(error: unknown): boolean {
+  return /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 }

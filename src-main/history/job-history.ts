@@ -62,7 +62,7 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN } from '../../src-shared/wire';
 
 /** Every job and its transitions in PostgreSQL, kept after Redis has expired the status. */
 export class JobHistory {
@@ -116,7 +116,7 @@ export class JobHistory {
        SELECT id, kind, status, payload, progress, attempts, created_at, updated_at, transitions, result, error, version
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, status text, payload jsonb, progress integer,
          attempts integer, created_at timestamptz, updated_at timestamptz, transitions jsonb, result jsonb,
-         error text, version integer)
+         error text, version bigint)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, progress = EXCLUDED.progress,
          attempts = EXCLUDED.attempts, updated_at = EXCLUDED.updated_at, transitions = EXCLUDED.transitions,
          result = EXCLUDED.result, error = EXCLUDED.error, version = EXCLUDED.version

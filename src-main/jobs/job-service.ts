@@ -35,7 +35,9 @@ export class JobService {
   constructor(private readonly options: JobServiceOptions) {}
 
   /**
-   * Validates, records the job as QUEUED and publishes it; resolves once the broker confirmed.
+   * Validates, records the job as QUEUED (with its event) and publishes it; resolves once the
+   * broker confirmed. A job the broker did not confirm is ended CANCELLED, never left QUEUED:
+   * should the message still arrive, the worker finds it terminal and drops it.
    * `fieldPrefix` names where the payload came from (`payload` in a body, nothing in a query).
    */
   async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload'): Promise<Job> {
@@ -43,14 +45,14 @@ export class JobService {
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
     const id = randomUUID();
     const now = toRfc3339(Date.now());
-    const payload = this.resolve(kind, id, parsed.data);
+    const payload = this.applyDefaults(kind, id, parsed.data);
     const { status, publisher } = this.options;
-    const written = await status.write(id, {
+    const created = await status.write(id, {
       status: 'QUEUED',
       at: now,
       worker: 'api',
       guard: 'create',
-      emit: false,
+      emit: true,
       seed: { id, kind, type: KIND_LETTER[kind], payload, created_at: now },
     });
     const message: JobMessage = {
@@ -64,23 +66,36 @@ export class JobService {
     try {
       await publisher.publish(message);
     } catch (error) {
-      await status.remove(id).catch(() => undefined);
+      await this.withdraw(id, error as Error);
       throw error;
     }
-    await status.announce(written.job!, written.version);
-    return written.job!;
+    return created.job!;
   }
 
-  /** The freshest state: Redis while it holds the job, the history after. */
+  /** The freshest state: Redis while it holds the job, the history after (or while Redis is down). */
   async get(id: string): Promise<Job | null> {
-    return (await this.options.status.read(id)) ?? (await this.options.history.get(id));
+    const cached = await this.options.status.read(id).catch(() => null);
+    return cached ?? (await this.options.history.get(id));
   }
 
   list(query: JobListQuery): Promise<Page<Job>> {
     return this.options.history.list(query);
   }
 
-  private resolve(kind: JobKind, id: string, payload: Record<string, unknown>): ResolvedPayload {
+  private async withdraw(id: string, reason: Error): Promise<void> {
+    await this.options.status
+      .write(id, {
+        status: 'CANCELLED',
+        at: toRfc3339(Date.now()),
+        worker: 'api',
+        guard: 'any',
+        emit: true,
+        error: `not accepted: ${reason.message}`,
+      })
+      .catch(() => undefined);
+  }
+
+  private applyDefaults(kind: JobKind, id: string, payload: Record<string, unknown>): ResolvedPayload {
     const { defaults } = this.options;
     switch (kind) {
       case 'log':

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { MailboxStore } from './mailbox-store';
 
 export interface MailSinkOptions {
@@ -17,9 +17,28 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string[]
   return list.flatMap((entry) => entry.value.map((a) => a.address ?? '')).filter(Boolean);
 }
 
+/** An error the SMTP client sees with its reply code. */
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
 /**
- * The default mail server: a real SMTP server on loopback that accepts every message and keeps
- * it in the mailbox, so kind C jobs send real mail without an outside server.
+ * Reads a whole message, holding at most the size limit in memory. Resolves with null when the
+ * message went over the limit: the client did not declare its size, so the server learns it only
+ * while the data arrives, and must still read the rest before it can answer.
+ */
+function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => !stream.sizeExceeded && chunks.push(chunk));
+    stream.once('end', () => resolve(stream.sizeExceeded ? null : Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+}
+
+/**
+ * The default mail server: a real SMTP server on loopback that accepts every message within the
+ * size limit and keeps it in the mailbox, so kind C jobs send real mail without an outside server.
  */
 export class MailSink {
   private readonly server: SMTPServer;
@@ -32,26 +51,18 @@ export class MailSink {
       banner: 'Jobdeck mail sink',
       logger: false,
       onData: (stream, session, callback) => {
-        let size = 0;
-        stream.on('data', (chunk: Buffer) => (size += chunk.length));
-        simpleParser(stream)
-          .then(async (mail) => {
-            const to = session.envelope.rcptTo.map((r) => r.address);
-            await this.options.store.add({
-              envelope_from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-              envelope_to: to.length ? to : addresses(mail.to),
-              message_id: mail.messageId ?? null,
-              subject: mail.subject ?? null,
-              headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.key.length + 1).trim()])),
-              text_body: mail.text ?? null,
-              html_body: typeof mail.html === 'string' ? mail.html : null,
-              size,
-            });
+        readMessage(stream)
+          .then(async (raw) => {
+            if (raw === null) {
+              callback(smtpError(552, `message exceeds fixed maximum message size ${MAX_MESSAGE_BYTES}`));
+              return;
+            }
+            await this.store(raw, await simpleParser(raw), session);
             callback();
           })
           .catch((error: Error) => {
             this.options.onLog?.(`mail sink could not store a message: ${error.message}`);
-            callback(Object.assign(new Error('mailbox unavailable, try again later'), { responseCode: 451 }));
+            callback(smtpError(451, 'mailbox unavailable, try again later'));
           });
       },
     });
@@ -73,5 +84,19 @@ export class MailSink {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async store(raw: Buffer, mail: ParsedMail, session: SMTPServerSession): Promise<void> {
+    const to = session.envelope.rcptTo.map((r) => r.address);
+    await this.options.store.add({
+      envelope_from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+      envelope_to: to.length ? to : addresses(mail.to),
+      message_id: mail.messageId ?? null,
+      subject: mail.subject ?? null,
+      headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.key.length + 1).trim()])),
+      text_body: mail.text ?? null,
+      html_body: typeof mail.html === 'string' ? mail.html : null,
+      size: raw.length,
+    });
   }
 }

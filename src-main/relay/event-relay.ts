@@ -18,7 +18,7 @@ const RETRY_MS = 500;
 
 type StreamReply = [string, [string, string[]][]][] | null;
 
-function toEvents(entries: [string, string[]][]): JobEvent[] {
+function toEvents(entries: [string, string[] | null][]): JobEvent[] {
   return entries.flatMap(([id, fields]) => parseStreamEntry(id, fields) ?? []);
 }
 
@@ -46,10 +46,15 @@ export class EventRelay {
     return () => this.listeners.delete(listener);
   }
 
-  /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
-  async replay(afterId: string, limit = BATCH): Promise<JobEvent[]> {
-    const entries = await this.options.reader.xrange(this.options.stream, `(${afterId}`, '+', 'COUNT', limit);
-    return toEvents(entries);
+  /** Every event after `afterId` (exclusive), oldest first, read a page at a time. */
+  async *replay(afterId: string): AsyncGenerator<JobEvent> {
+    let cursor = afterId;
+    for (;;) {
+      const entries = await this.options.reader.xrange(this.options.stream, `(${cursor}`, '+', 'COUNT', BATCH);
+      yield* toEvents(entries);
+      if (entries.length < BATCH) return;
+      cursor = entries[entries.length - 1]![0];
+    }
   }
 
   async close(): Promise<void> {

@@ -140,6 +140,9 @@ export class WorkerSupervisor {
         if (message.ok) slot.info.processed++;
         else slot.info.failed++;
         break;
+      case 'job-returned':
+        slot.info.inFlight = Math.max(0, slot.info.inFlight - 1);
+        break;
       case 'fatal':
         this.options.onLog?.(`worker ${slot.kind}: ${message.message}`);
         break;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src-shared/events';
-import { startTestConsole, type TestConsole } from '../support/console';
+import { namesFor } from '../../src-shared/topology';
+import { TEST_SERVICES } from '../support/namespace';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
 
 let app: TestConsole;
 
@@ -85,5 +87,31 @@ describe('GET /api/v1/events', () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: { field: string }[] };
     expect(body.errors[0]!.field).toBe('last_event_id');
+  });
+
+  it('replays a backlog longer than one page, every event once and in order', async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(TEST_SERVICES.redisUrl);
+    const stream = namesFor(app.namespace).eventStream;
+    const job = { id: 'bulk', kind: 'log', type: 'A', status: 'IN PROGRESS', progress: 0 };
+    const pipeline = redis.pipeline();
+    for (let i = 1; i <= 2_500; i++) {
+      pipeline.xadd(stream, '*', 'version', String(i), 'job', JSON.stringify({ ...job, progress: i % 100 }));
+    }
+    const poison = { ...job, id: '5d2c9a70-0000-4000-8000-000000000000', created_at: 'not a time', updated_at: 'x' };
+    pipeline.xadd(stream, '*', 'version', '1', 'job', JSON.stringify(poison));
+    await pipeline.exec();
+    redis.disconnect();
+    const events = await readEvents('/api/v1/events?kind=log&last_event_id=0-0', (seen) => seen.filter((e) => e.job_id === 'bulk').length >= 2_500);
+    events.splice(0, events.length, ...events.filter((e) => e.job_id === 'bulk'));
+    expect(events).toHaveLength(2_500);
+    expect(events.map((e) => e.version)).toEqual(Array.from({ length: 2_500 }, (_, i) => i + 1));
+
+    // Events the history cannot store (no UUID, a bad time) are skipped, not retried forever.
+    const id = await submitLog();
+    await eventually(async () => {
+      const page = (await (await fetch(`${app.url}/api/v1/jobs?limit=500`)).json()) as { items: { id: string }[] };
+      return page.items.some((j) => j.id === id) ? true : undefined;
+    }, 15_000, 'the history to record a job after the bulk events');
   });
 });

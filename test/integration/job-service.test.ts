@@ -1,3 +1,4 @@
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,13 +36,20 @@ function serviceWith(publisher: JobPublisher): JobService {
 }
 
 describe('accepting a job', () => {
-  it('refuses a job the broker cannot take and leaves no QUEUED ghost behind', async () => {
+  it('refuses a job the broker cannot take and ends it CANCELLED, never left QUEUED', async () => {
     const unreachable = new JobPublisher({ url: 'amqp://guest:guest@127.0.0.1:1', names });
     await expect(unreachable.start()).rejects.toThrow();
     const jobs = serviceWith(unreachable);
     await expect(jobs.submit('log', { client_time: 1 })).rejects.toBeInstanceOf(BrokerUnavailableError);
-    expect(await redis.keys(`${namespace}:job:*`)).toEqual([]);
-    expect(await redis.xlen(names.eventStream)).toBe(0);
+    const keys = await redis.keys(`${namespace}:job:*`);
+    expect(keys).toHaveLength(1);
+    const status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+    const job = await status.read(keys[0]!.split(':').pop()!);
+    expect(job).toMatchObject({ status: 'CANCELLED', error: expect.stringMatching(/^not accepted: RabbitMQ is unavailable/) });
+    expect(await redis.ttl(keys[0]!)).toBeGreaterThan(0);
+    const events = await redis.xrange(names.eventStream, '-', '+');
+    expect(events.map(([, fields]) => JSON.parse(fields[3]!).status)).toEqual(['QUEUED', 'CANCELLED']);
+    await redis.del(names.eventStream, ...keys);
     await unreachable.close();
   });
 
@@ -56,6 +64,23 @@ describe('accepting a job', () => {
       expect(JSON.parse(entries[0]![1][3]!)).toEqual(job);
       expect(await publisher.queueDepths()).toMatchObject({ [names.queue('email')]: 1 });
     } finally {
+      await publisher.close();
+    }
+  });
+
+  it('refuses a job no queue takes (a deleted queue) instead of answering it accepted', async () => {
+    const publisher = new JobPublisher({ url: TEST_SERVICES.amqpUrl, names });
+    await publisher.start();
+    const admin = await amqp.connect(TEST_SERVICES.amqpUrl);
+    try {
+      const channel = await admin.createChannel();
+      await channel.deleteQueue(names.queue('callback'));
+      await expect(serviceWith(publisher).submit('callback', { duration_ms: 1 })).rejects.toThrow(
+        /no queue took the callback job/,
+      );
+      await expect(serviceWith(publisher).submit('email', {})).resolves.toMatchObject({ status: 'QUEUED' });
+    } finally {
+      await admin.close();
       await publisher.close();
     }
   });

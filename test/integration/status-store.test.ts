@@ -41,7 +41,8 @@ describe('job status in Redis', () => {
   it('creates a job once, then refuses a second create', async () => {
     const first = await status.write('j-create', change('j-create', { status: 'QUEUED', guard: 'create', emit: false }));
     expect(first.outcome).toBe('ok');
-    expect(first.version).toBe(1);
+    // Versions start at the server's time in microseconds, so a recreated job outranks its past.
+    expect(first.version).toBeGreaterThan((Date.now() - 60_000) * 1000);
     expect(first.job).toMatchObject({ id: 'j-create', status: 'QUEUED', attempts: 0, progress: 0, result: null });
     expect(first.job!.transitions).toEqual([{ status: 'QUEUED', at: expect.any(String), worker: 'test/1' }]);
     const again = await status.write('j-create', change('j-create', { status: 'QUEUED', guard: 'create' }));
@@ -49,21 +50,22 @@ describe('job status in Redis', () => {
   });
 
   it('moves a job on, counts attempts, records each status change once and emits events', async () => {
-    await status.write('j-life', change('j-life', { status: 'QUEUED', guard: 'create', emit: false }));
+    const created = await status.write('j-life', change('j-life', { status: 'QUEUED', guard: 'create', emit: false }));
+    const v = created.version;
     await status.write('j-life', change('j-life', { status: 'STARTED', addAttempt: true }));
     await status.write('j-life', change('j-life', { status: 'IN PROGRESS', progress: 10 }));
     await status.write('j-life', change('j-life', { status: 'IN PROGRESS', progress: 60 }));
     const done = await status.write('j-life', change('j-life', { status: 'DONE', progress: 100, result: { rows: [1, 2] } }));
     expect(done.job).toMatchObject({ status: 'DONE', attempts: 1, progress: 100, result: { rows: [1, 2] } });
     expect(done.job!.transitions.map((t) => t.status)).toEqual(['QUEUED', 'STARTED', 'IN PROGRESS', 'DONE']);
-    expect(done.version).toBe(5);
+    expect(done.version).toBe(v + 4);
     const entries = await redis.xrange(names.eventStream, '-', '+');
     const events = entries.flatMap(([id, fields]) => parseStreamEntry(id, fields) ?? []).filter((e) => e.job_id === 'j-life');
     expect(events.map((e) => [e.status, e.version])).toEqual([
-      ['STARTED', 2],
-      ['IN PROGRESS', 3],
-      ['IN PROGRESS', 4],
-      ['DONE', 5],
+      ['STARTED', v + 1],
+      ['IN PROGRESS', v + 2],
+      ['IN PROGRESS', v + 3],
+      ['DONE', v + 4],
     ]);
     expect(await redis.ttl(names.jobKey('j-life'))).toBeGreaterThan(0);
   });
@@ -75,9 +77,12 @@ describe('job status in Redis', () => {
     expect((await status.read('j-term'))!.status).toBe('DONE');
   });
 
-  it('rebuilds a job it lost from the seed a worker carries', async () => {
+  it('rebuilds a job it lost from the seed a worker carries, at a version above the lost one', async () => {
+    const before = await status.write('j-lost', change('j-lost', { status: 'QUEUED', guard: 'create' }));
+    await redis.del(names.jobKey('j-lost'));
     const reply = await status.write('j-lost', change('j-lost', { status: 'STARTED', addAttempt: true }));
     expect(reply.outcome).toBe('ok');
+    expect(reply.version).toBeGreaterThan(before.version);
     expect(reply.job).toMatchObject({ id: 'j-lost', kind: 'log', type: 'A', status: 'STARTED', attempts: 1 });
     const withoutSeed = await status.write('j-none', { ...change('j-none', {}), seed: undefined });
     expect(withoutSeed.outcome).toBe('missing');
@@ -90,5 +95,11 @@ describe('job status in Redis', () => {
     const done = await status.write('j-data', change('j-data', { status: 'DONE', result }));
     expect(done.job!.result).toEqual(result);
     expect((await status.read('j-data'))!.result).toEqual(result);
+  });
+
+  it('keeps progress a number between 0 and 100 whatever a handler reports', async () => {
+    await status.write('j-progress', change('j-progress', { status: 'QUEUED', guard: 'create' }));
+    expect((await status.write('j-progress', change('j-progress', { status: 'IN PROGRESS', progress: NaN }))).job!.progress).toBe(0);
+    expect((await status.write('j-progress', change('j-progress', { status: 'IN PROGRESS', progress: 250 }))).job!.progress).toBe(100);
   });
 });

@@ -15,16 +15,23 @@ describe('event IDs', () => {
     const event = parseStreamEntry('9-1', ['version', '4', 'job', JSON.stringify(job)]);
     expect(event).toMatchObject({ id: '9-1', job_id: 'j1', kind: 'log', status: 'DONE', version: 4 });
     expect(parseStreamEntry('9-2', ['other', 'x'])).toBeUndefined();
+    expect(parseStreamEntry('9-3', ['version', '1', 'job', '{"id":'])).toBeUndefined();
+    expect(parseStreamEntry('9-4', null)).toBeUndefined();
   });
 });
 
 describe('wire format', () => {
   it('accepts version 1 messages and explains what it refuses', () => {
-    const body = { v: 1, uuid: 'u', type: 'A', kind: 'log', extra_data: { client_time: 'x' }, created_at: 'now' };
+    const uuid = '0b7e2f5c-1d2a-4c3b-8e9f-0a1b2c3d4e5f';
+    const body = { v: 1, uuid, type: 'A', kind: 'log', extra_data: { client_time: 'x' }, created_at: '2026-01-01T00:00:00Z' };
     expect(parseJobMessage(JSON.stringify(body))).toEqual(body);
     expect(parseJobMessage('{')).toEqual({ error: 'body is not JSON' });
     expect(parseJobMessage(JSON.stringify({ ...body, v: 2 }))).toEqual({ error: 'unsupported version 2' });
     expect(parseJobMessage(JSON.stringify({ ...body, extra_data: 'x' }))).toEqual({ error: 'extra_data must be an object' });
+    expect(parseJobMessage(JSON.stringify({ ...body, uuid: 'u' }))).toEqual({ error: 'uuid must be a UUID' });
+    expect(parseJobMessage(JSON.stringify({ ...body, type: 'B' }))).toEqual({ error: 'type must be A for kind log' });
+    expect(parseJobMessage(JSON.stringify({ ...body, kind: 'A' }))).toMatchObject({ error: expect.stringMatching(/^kind must be/) });
+    expect(parseJobMessage(JSON.stringify({ ...body, created_at: undefined }))).toEqual({ error: 'created_at must be an RFC 3339 time' });
   });
 });
 
@@ -33,5 +40,7 @@ describe('redaction', () => {
     expect(redactUrl('amqp://guest:s3cret@rabbit:5672/vh')).toBe('amqp://guest:***@rabbit:5672/vh');
     expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
     expect(redactText('connect to postgres://app:hunter2@db/x failed')).toBe('connect to postgres://app:***@db/x failed');
+    expect(redactText('redis://:secret@host:99999')).toBe('redis://:***@host:99999');
+    expect(redactText('amqp://u:pa/ss@host')).toBe('amqp://u:***@host');
   });
 });

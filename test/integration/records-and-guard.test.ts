@@ -1,0 +1,211 @@
+import { request as httpRequest } from 'node:http';
+import Fastify from 'fastify';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '../../src-shared/job';
+import { hostGuard } from '../../src-main/api/host-guard';
+import { startTestConsole, type TestConsole } from '../support/console';
+
+interface InboxItem {
+  id: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  content_type: string | null;
+  body: string;
+}
+
+interface MailItem {
+  id: string;
+  envelope_to: string[];
+  subject: string | null;
+  headers: Record<string, string>;
+  text_body: string | null;
+  size: number;
+}
+
+// No workers: only the API, the inbox and the mail sink are under test.
+let app: TestConsole;
+
+beforeAll(async () => {
+  app = await startTestConsole({ JOBDECK_ALLOWED_HOSTS: '[fe80::1],[fd00::2]:8443,fd00::3,jobdeck.test' }, false);
+});
+afterAll(async () => {
+  await app?.dispose();
+});
+
+const getJson = async <T>(path: string): Promise<T> => {
+  const response = await fetch(`${app.url}${path}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+};
+
+const postInbox = async (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${app.url}/api/v1/inbox/${path}`, { method: 'POST', headers, body });
+  return { status: response.status, json: (await response.json()) as { id: string; status?: number } };
+};
+
+const inboxItem = async (id: string): Promise<InboxItem> => {
+  const page = await getJson<Page<InboxItem>>('/api/v1/inbox?limit=500');
+  const item = page.items.find((i) => i.id === id);
+  expect(item, `inbox record ${id}`).toBeDefined();
+  return item!;
+};
+
+async function expectProblem(response: Response, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  return (await response.json()) as { status: number; errors?: { field: string; rule: string }[] };
+}
+
+describe('webhook inbox', () => {
+  it('redacts credentials in the headers it stores and keeps the others', async () => {
+    const secrets = {
+      authorization: 'Bearer s3cret-bearer',
+      cookie: 'session=s3cret-cookie',
+      'proxy-authorization': 'Basic s3cret-proxy',
+      'x-webhook-secret': 's3cret-hmac-key',
+      'x-gitlab-token': 's3cret-token',
+      'x-api-key': 's3cret-api-key',
+    };
+    const created = await postInbox('hooks/redact', '{"a":1}', {
+      ...secrets,
+      'content-type': 'application/json',
+      'x-request-id': 'req-42',
+    });
+    expect(created.status).toBe(201);
+
+    const item = await inboxItem(created.json.id);
+    for (const name of Object.keys(secrets)) expect(item.headers[name]).toBe('[redacted]');
+    expect(item.headers['x-request-id']).toBe('req-42');
+    expect(item.body).toBe('{"a":1}');
+    const listing = await (await fetch(`${app.url}/api/v1/inbox?limit=500`)).text();
+    expect(listing).not.toContain('s3cret');
+  });
+
+  it('stores a body with a NUL byte or invalid UTF-8 as base64, and clean text as it came', async () => {
+    const cases: [string, Uint8Array, string][] = [
+      ['nul', Buffer.from('a\0b'), `base64:${Buffer.from('a\0b').toString('base64')}`],
+      ['binary', Buffer.from([0xff, 0xfe, 0x41, 0xc3]), `base64:${Buffer.from([0xff, 0xfe, 0x41, 0xc3]).toString('base64')}`],
+      ['prefixed', Buffer.from('base64:not really'), `base64:${Buffer.from('base64:not really').toString('base64')}`],
+      ['text', Buffer.from('héllo ✓'), 'héllo ✓'],
+    ];
+    for (const [name, bytes, stored] of cases) {
+      const created = await postInbox(`hooks/${name}`, bytes, { 'content-type': 'application/octet-stream' });
+      expect(created.status, name).toBe(201);
+      const item = await inboxItem(created.json.id);
+      expect(item, name).toMatchObject({ method: 'POST', path: `/api/v1/inbox/hooks/${name}`, body: stored });
+      expect(item.content_type).toBe('application/octet-stream');
+    }
+  });
+
+  it('refuses a body over 1 MiB with a 413 problem and stores nothing', async () => {
+    const before = await getJson<Page<InboxItem>>('/api/v1/inbox?limit=1');
+    const response = await fetch(`${app.url}/api/v1/inbox/hooks/big`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    const body = await expectProblem(response, 413);
+    expect(body.status).toBe(413);
+    const after = await getJson<Page<InboxItem>>('/api/v1/inbox?limit=1');
+    expect(after.items[0]?.id).toBe(before.items[0]?.id);
+  });
+
+  it('pages newest first with limit and cursor', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push((await postInbox(`hooks/page-${n}`, `page ${n}`)).json.id);
+    const first = await getJson<Page<InboxItem>>('/api/v1/inbox?limit=2');
+    expect(first.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
+    expect(first.next_cursor).toBe(ids[1]);
+    const second = await getJson<Page<InboxItem>>(`/api/v1/inbox?limit=2&cursor=${first.next_cursor}`);
+    expect(second.items[0]?.id).toBe(ids[0]);
+    expect(second.items[0]?.body).toBe('page 1');
+  });
+});
+
+describe('record lists refuse bad paging by name', () => {
+  for (const list of ['inbox', 'mailbox']) {
+    it(`/api/v1/${list}`, async () => {
+      const cursor = await expectProblem(await fetch(`${app.url}/api/v1/${list}?cursor=abc`), 400);
+      expect(cursor.errors).toMatchObject([{ field: 'cursor', rule: 'format' }]);
+      const limit = await expectProblem(await fetch(`${app.url}/api/v1/${list}?limit=0`), 400);
+      expect(limit.errors).toMatchObject([{ field: 'limit', rule: 'min' }]);
+    });
+  }
+});
+
+describe('mail sink', () => {
+  const send = (subject: string, text: string, headers: Record<string, string> = {}) =>
+    nodemailer.createTransport(app.smtpUrl).sendMail({
+      from: 'jobs@jobdeck.local',
+      to: 'ops@example.com',
+      subject,
+      text,
+      headers,
+    });
+
+  it('lists a mail with its subject, recipient and headers, and pages with limit and cursor', async () => {
+    for (const n of [1, 2, 3]) await send(`Mail ${n}`, `body ${n}`, { 'X-Jobdeck-Test': `mail-${n}` });
+    const first = await getJson<Page<MailItem>>('/api/v1/mailbox?limit=2');
+    expect(first.items.map((m) => m.subject)).toEqual(['Mail 3', 'Mail 2']);
+    expect(first.items[0]).toMatchObject({ envelope_to: ['ops@example.com'], text_body: 'body 3\n' });
+    expect(first.items[0]!.headers).toMatchObject({ 'x-jobdeck-test': 'mail-3', subject: 'Mail 3' });
+    expect(first.next_cursor).toBe(first.items[1]!.id);
+    const second = await getJson<Page<MailItem>>(`/api/v1/mailbox?limit=2&cursor=${first.next_cursor}`);
+    expect(second.items[0]).toMatchObject({ subject: 'Mail 1', envelope_to: ['ops@example.com'] });
+  });
+
+  it('refuses a message over 10 MiB with 552 and does not store it', async () => {
+    const before = await getJson<Page<MailItem>>('/api/v1/mailbox?limit=1');
+    const oversized = send('Too big', 'x'.repeat(10 * 1024 * 1024 + 4096));
+    await expect(oversized).rejects.toMatchObject({ responseCode: 552 });
+    const after = await getJson<Page<MailItem>>('/api/v1/mailbox?limit=1');
+    expect(after.items[0]?.id).toBe(before.items[0]?.id);
+
+    await send('After the refusal', 'still open for mail');
+    const latest = await getJson<Page<MailItem>>('/api/v1/mailbox?limit=1');
+    expect(latest.items[0]?.subject).toBe('After the refusal');
+  });
+});
+
+/** A GET with a chosen Host header (fetch does not let a caller set it). */
+function statusWithHost(host: string, origin?: string): Promise<number> {
+  const { port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const headers = { host, ...(origin ? { origin } : {}) };
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/v1/inbox?limit=1', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject).end();
+  });
+}
+
+describe('host guard', () => {
+  it('accepts allowed IPv6 hosts in brackets, with and without a port, and nothing else', async () => {
+    const port = app.port;
+    expect(await statusWithHost(`[::1]:${port}`)).toBe(200);
+    expect(await statusWithHost(`[fe80::1]:${port}`)).toBe(200);
+    expect(await statusWithHost(`[FE80::1]:${port}`)).toBe(200);
+    expect(await statusWithHost(`[fd00::3]:${port}`)).toBe(200);
+    expect(await statusWithHost('[fd00::2]:8443')).toBe(200);
+    expect(await statusWithHost(`jobdeck.test:${port}`)).toBe(200);
+    expect(await statusWithHost(`[fd00::2]:${port}`)).toBe(403);
+    expect(await statusWithHost(`[fe80::1]:${port + 1}`)).toBe(403);
+    expect(await statusWithHost(`evil.test:${port}`)).toBe(403);
+    expect(await statusWithHost(`127.0.0.1:${port}`, `http://[fe80::1]:${port}`)).toBe(200);
+    expect(await statusWithHost(`127.0.0.1:${port}`, 'http://evil.test')).toBe(403);
+  });
+
+  it('brackets an IPv6 listen address when it composes host:port', async () => {
+    const api = Fastify();
+    api.addHook('onRequest', hostGuard({ host: 'fd00::9', port: () => 8000, allowedHosts: ['[fd00::a]'] }));
+    api.get('/', async () => 'ok');
+    const statusFor = async (host: string) => (await api.inject({ url: '/', headers: { host } })).statusCode;
+    expect(await statusFor('[fd00::9]:8000')).toBe(200);
+    expect(await statusFor('fd00::9:8000')).toBe(403);
+    expect(await statusFor('[fd00::a]:8000')).toBe(200);
+    await api.close();
+  });
+});
