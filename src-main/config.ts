@@ -53,9 +53,6 @@ const envShape = {
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
 };
 
-export type ConfigVariable = keyof typeof envShape;
-export const CONFIG_VARIABLES = Object.keys(envShape) as ConfigVariable[];
-
 /** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named get 0. */
 export function parseWorkerCounts(text: string): Record<JobKind, number> {
   const counts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, 0])) as Record<JobKind, number>;

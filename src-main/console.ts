@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { redactUrl } from '../src-shared/redact';
+import { redactText, redactUrl } from '../src-shared/redact';
 import { JobStatusClient } from '../src-shared/status-store';
-import { namesFor } from '../src-shared/topology';
+import { namesFor, type Names } from '../src-shared/topology';
 import { buildApi } from './api/server';
 import { JobPublisher } from './broker/job-publisher';
 import type { ConsoleConfig } from './config';
@@ -36,6 +36,7 @@ export interface RunningConsole {
   jobs: JobService;
   relay: EventRelay;
   supervisor: WorkerSupervisor | null;
+  /** Stops every part in reverse order; calling it again does nothing. */
   close(): Promise<void>;
 }
 
@@ -47,9 +48,23 @@ export class StartupError extends Error {
 const CONNECT_TIMEOUT_MS = 5_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
+/** What has been started, to be stopped in reverse order. */
+class Closers {
+  private readonly stack: (() => unknown)[] = [];
+
+  add(close: () => unknown): void {
+    this.stack.push(close);
+  }
+
+  async closeAll(): Promise<void> {
+    while (this.stack.length) await Promise.resolve(this.stack.pop()!()).catch(() => undefined);
+  }
+}
+
 function reason(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  return e.code && !e.message?.includes(e.code) ? `${e.code}: ${e.message}` : String(e.message ?? error);
+  const text = e.code && !e.message?.includes(e.code) ? `${e.code}: ${e.message}` : String(e.message ?? error);
+  return redactText(text);
 }
 
 async function step<T>(what: string, setting: string, run: () => Promise<T>): Promise<T> {
@@ -58,6 +73,12 @@ async function step<T>(what: string, setting: string, run: () => Promise<T>): Pr
   } catch (error) {
     throw new StartupError(`${what} failed (${reason(error)}); check ${setting}`);
   }
+}
+
+/** A host as it goes into a URL: IPv6 literals in brackets, wildcard addresses as loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 async function connectRedis(url: string, name: string): Promise<Redis> {
@@ -79,146 +100,171 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
   return redis;
 }
 
+interface Stores {
+  pool: pg.Pool;
+  redis: Redis;
+  status: JobStatusClient;
+  history: JobHistory;
+  mailbox: MailboxStore;
+  inbox: WebhookInbox;
+}
+
+async function openStores(config: ConsoleConfig, names: Names, closers: Closers): Promise<Stores> {
+  const pool = await step(`PostgreSQL at ${redactUrl(config.databaseUrl)}`, 'DATABASE_URL', async () => {
+    const opened = await openDatabase({ url: config.databaseUrl, applicationName: names.connectionName('api') });
+    closers.add(() => opened.end());
+    await migrate(opened, names.schema);
+    return opened;
+  });
+  const redis = await step(`Redis at ${redactUrl(config.redisUrl)}`, 'REDIS_URL', () =>
+    connectRedis(config.redisUrl, names.connectionName('api')),
+  );
+  closers.add(() => redis.quit());
+  const limits = { terminalTtlSeconds: config.statusTtlSeconds, streamMaxLength: config.eventStreamMaxLength };
+  return {
+    pool,
+    redis,
+    status: new JobStatusClient(redis, names, limits),
+    history: new JobHistory(pool, names.schema),
+    mailbox: new MailboxStore(pool, names.schema),
+    inbox: new WebhookInbox(pool, names.schema),
+  };
+}
+
+/** The embedded mail sink, unless SMTP_URL names another server; returns where mail goes. */
+async function startMail(config: ConsoleConfig, mailbox: MailboxStore, closers: Closers, log: (line: string) => void) {
+  if (config.smtpUrl) {
+    const url = new URL(config.smtpUrl);
+    const port = Number(url.port || (url.protocol === 'smtps:' ? 465 : 25));
+    return { url: config.smtpUrl, host: url.hostname, port };
+  }
+  const sink = new MailSink({ host: config.smtpSinkHost, port: config.smtpSinkPort, store: mailbox, onLog: log });
+  const port = await step(
+    `The mail sink on ${config.smtpSinkHost}:${config.smtpSinkPort}`,
+    'JOBDECK_SMTP_SINK_PORT (or SMTP_URL to use another mail server)',
+    () => sink.listen(),
+  );
+  closers.add(() => sink.close());
+  return { url: `smtp://${config.smtpSinkHost}:${port}`, host: config.smtpSinkHost, port };
+}
+
+/** Prunes the history, mailbox and inbox to their retention now and every hour. */
+function startRetention(config: ConsoleConfig, stores: Stores, closers: Closers, log: (line: string) => void): void {
+  const prune = (): void => {
+    void Promise.all([
+      stores.history.prune(config.historyRetentionDays),
+      stores.mailbox.prune(config.mailboxRetentionDays),
+      stores.inbox.prune(config.inboxRetentionDays),
+    ]).catch((error: Error) => log(`pruning old records failed: ${error.message}`));
+  };
+  prune();
+  const timer = setInterval(prune, PRUNE_EVERY_MS);
+  timer.unref();
+  closers.add(() => clearInterval(timer));
+}
+
+function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string, log: (line: string) => void) {
+  const supervisor = new WorkerSupervisor({
+    entry,
+    counts: config.workers,
+    onLog: log,
+    env: {
+      AMQP_URL: config.amqpUrl,
+      REDIS_URL: config.redisUrl,
+      DATABASE_URL: config.databaseUrl,
+      SMTP_URL: smtpUrl,
+      JOBDECK_NAMESPACE: config.namespace,
+      JOBDECK_WORKER_PREFETCH: String(config.workerPrefetch),
+      JOBDECK_STATUS_TTL_S: String(config.statusTtlSeconds),
+      JOBDECK_EVENT_STREAM_MAX: String(config.eventStreamMaxLength),
+    },
+  });
+  supervisor.start();
+  return supervisor;
+}
+
 /**
- * The composition root: builds every part from the config and starts them in order —
- * database, Redis, broker, history, relay, API, mail sink, workers — and stops them in reverse.
+ * The composition root: builds every part from the config and starts them in order — stores,
+ * broker, API (the port is taken before anything shared is touched), history, relay, mail,
+ * workers — and stops them in reverse.
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const { config } = options;
   const log = options.log ?? (() => undefined);
   const names = namesFor(config.namespace);
-  const closers: (() => Promise<unknown> | unknown)[] = [];
-  const close = async (): Promise<void> => {
-    while (closers.length) await Promise.resolve(closers.pop()!()).catch(() => undefined);
-  };
+  const closers = new Closers();
+  const close = (): Promise<void> => closers.closeAll();
 
   try {
-    const pool: pg.Pool = await step(`PostgreSQL at ${redactUrl(config.databaseUrl)}`, 'DATABASE_URL', async () => {
-      const opened = await openDatabase({ url: config.databaseUrl, applicationName: names.connectionName('api') });
-      closers.push(() => opened.end());
-      await migrate(opened, names.schema);
-      return opened;
-    });
-
-    const redis = await step(`Redis at ${redactUrl(config.redisUrl)}`, 'REDIS_URL', () =>
-      connectRedis(config.redisUrl, names.connectionName('api')),
-    );
-    closers.push(() => redis.quit());
-    const limits = { terminalTtlSeconds: config.statusTtlSeconds, streamMaxLength: config.eventStreamMaxLength };
-    const status = new JobStatusClient(redis, names, limits);
-
+    const stores = await openStores(config, names, closers);
     const publisher = new JobPublisher({ url: config.amqpUrl, names, onLog: log });
     await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
-    closers.push(() => publisher.close());
+    closers.add(() => publisher.close());
 
-    const history = new JobHistory(pool, names.schema);
-    const recorder = new HistoryRecorder({
-      redis: redis.duplicate({ connectionName: names.connectionName('history') }),
-      stream: names.eventStream,
-      history,
-      onLog: log,
-    });
-    await recorder.start();
-    closers.push(() => recorder.close());
-
-    const relay = new EventRelay({
-      redis: redis.duplicate({ connectionName: names.connectionName('relay') }),
-      reader: redis,
-      stream: names.eventStream,
-      onLog: log,
-    });
-    await relay.start();
-    closers.push(() => relay.close());
-
-    const mailbox = new MailboxStore(pool, names.schema);
-    const inbox = new WebhookInbox(pool, names.schema);
     let port = config.port;
-    const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     let smtp = { host: config.smtpSinkHost, port: config.smtpSinkPort };
+    const host = urlHost(config.host);
     const jobs = new JobService({
-      status,
+      status: stores.status,
       publisher,
-      history,
+      history: stores.history,
       defaults: {
-        callbackUrl: (id) => `http://${localHost}:${port}/api/v1/inbox/jobs/${id}`,
+        callbackUrl: (id) => `http://${host}:${port}/api/v1/inbox/jobs/${id}`,
         recipient: config.defaultRecipient,
       },
     });
-
+    const relay = new EventRelay({
+      redis: stores.redis.duplicate({ connectionName: names.connectionName('relay') }),
+      reader: stores.redis,
+      stream: names.eventStream,
+      onLog: log,
+    });
     const api = await buildApi({
       jobs,
       relay,
-      mailbox,
-      inbox,
-      health: () => checkHealth({ publisher, redis, pool, smtp: () => smtp }),
+      mailbox: stores.mailbox,
+      inbox: stores.inbox,
+      health: () => checkHealth({ publisher, redis: stores.redis, pool: stores.pool, smtp: () => smtp }),
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
       rendererDir: options.rendererDir,
       onLog: log,
     });
-    await step(`Listening on ${config.host}:${config.port}`, 'JOBDECK_PORT or JOBDECK_HOST', async () => {
+    try {
       await api.listen({ host: config.host, port: config.port });
-    }).catch(async (error: StartupError) => {
+    } catch (error) {
       await api.close();
-      if (error.message.includes('EADDRINUSE')) {
+      if ((error as { code?: string }).code === 'EADDRINUSE') {
         throw new StartupError(
           `port ${config.port} on ${config.host} is already in use (another Jobdeck console?); set JOBDECK_PORT to a free port`,
         );
       }
-      throw error;
-    });
-    closers.push(() => api.close());
+      throw new StartupError(`listening on ${config.host}:${config.port} failed (${reason(error)}); check JOBDECK_HOST`);
+    }
+    closers.add(() => api.close());
     port = (api.server.address() as AddressInfo).port;
 
-    if (config.smtpUrl) {
-      const url = new URL(config.smtpUrl);
-      smtp = { host: url.hostname, port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)) };
-    } else {
-      const sink = new MailSink({ host: config.smtpSinkHost, port: config.smtpSinkPort, store: mailbox, onLog: log });
-      const sinkPort = await step(
-        `The mail sink on ${config.smtpSinkHost}:${config.smtpSinkPort}`,
-        'JOBDECK_SMTP_SINK_PORT (or SMTP_URL to use another mail server)',
-        () => sink.listen(),
-      );
-      closers.push(() => sink.close());
-      smtp = { host: config.smtpSinkHost, port: sinkPort };
-    }
-    const smtpUrl = config.smtpUrl ?? `smtp://${smtp.host}:${smtp.port}`;
+    const recorder = new HistoryRecorder({
+      redis: stores.redis.duplicate({ connectionName: names.connectionName('history') }),
+      stream: names.eventStream,
+      history: stores.history,
+      onLog: log,
+    });
+    await recorder.start();
+    closers.add(() => recorder.close());
+    await relay.start();
+    closers.add(() => relay.close());
 
-    const prune = (): void => {
-      void Promise.all([
-        history.prune(config.historyRetentionDays),
-        mailbox.prune(config.mailboxRetentionDays),
-        inbox.prune(config.inboxRetentionDays),
-      ]).catch((error: Error) => log(`pruning old records failed: ${error.message}`));
-    };
-    prune();
-    const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
-    pruneTimer.unref();
-    closers.push(() => clearInterval(pruneTimer));
+    const mail = await startMail(config, stores.mailbox, closers, log);
+    smtp = { host: mail.host, port: mail.port };
+    startRetention(config, stores, closers, log);
 
     let supervisor: WorkerSupervisor | null = null;
     if (options.workerEntry) {
-      const started = new WorkerSupervisor({
-        entry: options.workerEntry,
-        counts: config.workers,
-        onLog: log,
-        env: {
-          AMQP_URL: config.amqpUrl,
-          REDIS_URL: config.redisUrl,
-          DATABASE_URL: config.databaseUrl,
-          SMTP_URL: smtpUrl,
-          JOBDECK_NAMESPACE: config.namespace,
-          JOBDECK_WORKER_PREFETCH: String(config.workerPrefetch),
-          JOBDECK_STATUS_TTL_S: String(config.statusTtlSeconds),
-          JOBDECK_EVENT_STREAM_MAX: String(config.eventStreamMaxLength),
-        },
-      });
-      started.start();
-      closers.push(() => started.close());
+      const started = startWorkers(config, options.workerEntry, mail.url, log);
+      closers.add(() => started.close());
       supervisor = started;
     }
-
-    return { url: `http://${localHost}:${port}`, port, smtpUrl, jobs, relay, supervisor, close };
+    return { url: `http://${host}:${port}`, port, smtpUrl: mail.url, jobs, relay, supervisor, close };
   } catch (error) {
     await close();
     throw error;

@@ -19,13 +19,29 @@ export function reportStartFailure(error: unknown): never {
   process.exit(1);
 }
 
-/** Closes once on SIGINT or SIGTERM, then exits. */
+/** Longest a console may take to stop before it is made to. */
+const CLOSE_DEADLINE_MS = 20_000;
+
+/**
+ * Closes on SIGINT or SIGTERM, then exits. A second signal, or a close that outlasts the
+ * deadline, exits at once (the workers' unacked jobs return to their queues).
+ */
 export function closeOnSignals(close: () => Promise<void>): void {
   let closing = false;
   const stop = (): void => {
-    if (closing) return;
+    if (closing) {
+      console.error('jobdeck: stopping now');
+      process.exit(1);
+    }
     closing = true;
-    close().finally(() => process.exit(0));
+    setTimeout(() => {
+      console.error(`jobdeck: could not stop within ${CLOSE_DEADLINE_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, CLOSE_DEADLINE_MS).unref();
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -24,27 +24,30 @@ export interface HealthProbeOptions {
 
 const PROBE_TIMEOUT_MS = 1_000;
 
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS),
-    ),
-  ]);
-}
-
-async function probe(check: () => Promise<unknown>, what: string): Promise<DependencyHealth> {
+async function probe(check: (signal: AbortSignal) => Promise<unknown>, what: string): Promise<DependencyHealth> {
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      deadline.abort();
+      reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS} ms`));
+    }, PROBE_TIMEOUT_MS);
+  });
   try {
-    await withTimeout(check(), what);
+    await Promise.race([check(deadline.signal), timeout]);
     return { up: true, error: null };
   } catch (error) {
     return { up: false, error: redactText((error as Error).message) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-function tcpReachable(host: string, port: number): Promise<void> {
+/** Connects and hangs up; the socket is destroyed on the probe's deadline too. */
+function tcpReachable(host: string, port: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
+    signal.addEventListener('abort', () => socket.destroy(), { once: true });
     socket.once('connect', () => {
       socket.destroy();
       resolve();
@@ -62,7 +65,7 @@ export async function checkHealth(options: HealthProbeOptions): Promise<HealthRe
       : Promise.resolve({ up: false, error: options.publisher.error ?? 'not connected' }),
     probe(() => options.redis.ping(), 'Redis'),
     probe(() => options.pool.query('SELECT 1'), 'PostgreSQL'),
-    probe(() => tcpReachable(smtp.host, smtp.port), 'SMTP'),
+    probe((signal) => tcpReachable(smtp.host, smtp.port, signal), 'SMTP'),
   ]);
   const dependencies = { rabbitmq, redis, postgresql, smtp: mail };
   return { ok: Object.values(dependencies).every((d) => d.up), dependencies };

@@ -20,7 +20,7 @@ export interface ListJobsRequest {
   cursor?: string;
 }
 
-/** Calls `listener` for each event until the returned function is called. */
+/** Ends a subscription: its listener is not called again. */
 export type Unsubscribe = () => void;
 
 /**

@@ -50,10 +50,6 @@ export const PAYLOAD_SCHEMAS = {
   email: emailPayloadSchema,
 } as const;
 
-export type LogPayload = z.output<typeof logPayloadSchema>;
-export type CallbackPayload = z.output<typeof callbackPayloadSchema>;
-export type EmailPayload = z.output<typeof emailPayloadSchema>;
-
 /** A payload after the console filled in its defaults: what a worker receives. */
 export interface ResolvedPayloads {
   log: { client_time: string };
@@ -80,7 +76,6 @@ export const submitJobSchema = z.strictObject({
   kind: kindSchema,
   payload: z.record(z.string(), z.unknown()).default({}),
 });
-export type SubmitJobInput = z.input<typeof submitJobSchema>;
 
 /** `GET /api/v1/jobs` query. */
 export const listJobsQuerySchema = z.strictObject({

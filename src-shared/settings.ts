@@ -3,10 +3,7 @@ import { toFieldErrors } from './problem';
 import { redactText } from './redact';
 import { NAMESPACE_PATTERN } from './topology';
 
-/**
- * Settings the console and the workers both read from the environment, with their defaults.
- * A worker started by hand on another machine is configured with the same variables.
- */
+/** A setting with a bad value; its message names the variable and the rule. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -23,6 +20,10 @@ const urlWith = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/**
+ * Settings the console and the workers both read from the environment, with their defaults.
+ * A worker started by hand on another machine is configured with the same variables.
+ */
 export const sharedEnvShape = {
   AMQP_URL: urlWith(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
   REDIS_URL: urlWith(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),

@@ -15,11 +15,3 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Statuses after which nothing more happens to a job unless an operator retries it. */
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['DONE', 'FAILED', 'CANCELLED']);
-
-export function isTerminal(status: JobStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
-}
-
-export function isJobStatus(value: string): value is JobStatus {
-  return (JOB_STATUSES as readonly string[]).includes(value);
-}

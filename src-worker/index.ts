@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { ConfigError, readEnv, sharedEnvShape } from '../src-shared/settings';
+import { databaseConnection } from '../src-shared/database-url';
 import { JobStatusClient } from '../src-shared/status-store';
 import { namesFor } from '../src-shared/topology';
 
@@ -27,13 +28,8 @@ function parseKinds(text: string): JobKind[] {
 }
 
 function databasePool(url: string, applicationName: string): pg.Pool {
-  const parsed = new URL(url);
   const pool = new pg.Pool({
-    host: parsed.hostname,
-    port: Number(parsed.port || 5432),
-    database: decodeURIComponent(parsed.pathname.slice(1)) || 'jobdeck',
-    user: decodeURIComponent(parsed.username) || process.env.PGUSER || userInfo().username,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    ...databaseConnection(url, process.env.PGUSER || userInfo().username),
     application_name: applicationName,
     max: 4,
     connectionTimeoutMillis: 5_000,

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ValidationError, toFieldErrors, type FieldError, type Problem } from '../../src-shared/problem';
+import { BrokerUnavailableError } from '../broker/job-publisher';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -35,4 +36,17 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, prefix));
   return parsed.data;
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/** A dependency that is down (RabbitMQ, Redis, PostgreSQL) rather than a bug: answered 503. */
+export function isOutage(error: Error): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    error instanceof BrokerUnavailableError ||
+    (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
+    error.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|enableOfflineQueue|Connection terminated/i.test(error.message)
+  );
 }

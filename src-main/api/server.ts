@@ -1,7 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ValidationError } from '../../src-shared/problem';
-import { BrokerUnavailableError } from '../broker/job-publisher';
 import { InvalidCursorError } from '../history/job-history';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { JobService } from '../jobs/job-service';
@@ -11,7 +10,7 @@ import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
 import { jobRoutes } from './job-routes';
-import { problem, sendProblem } from './problems';
+import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
 
 export interface ApiOptions {
@@ -28,17 +27,15 @@ export interface ApiOptions {
 }
 
 const RETRY_AFTER_S = 5;
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
-
-/** A dependency that is down (Redis, PostgreSQL) rather than a bug. */
-function isOutage(error: Error): boolean {
-  const code = (error as { code?: string }).code;
-  return (
-    (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
-    error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|enableOfflineQueue|Connection terminated/i.test(error.message)
-  );
-}
+const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Fastify's own refusals of a body, named as field errors like the schemas' own. */
+const BODY_ERRORS: Record<string, { field: string; rule: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { field: 'content-type', rule: 'enum', message: 'must be application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { field: '(body)', rule: 'max', message: `must be at most ${BODY_LIMIT_BYTES} bytes` },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { field: 'content-length', rule: 'format', message: 'must match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { field: '(body)', rule: 'required', message: 'must not be empty with content-type application/json' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { field: '(body)', rule: 'json', message: 'must be valid JSON' },
+};
 
 /** Routes as patterns, to tell a wrong method (405) from an unknown path (404). */
 function routeTable(app: FastifyInstance): (path: string) => string[] {
@@ -52,7 +49,7 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 
 /** Builds the HTTP API without listening, so tests can `inject()` requests. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
   const allowedMethods = routeTable(app);
   // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
   app.removeContentTypeParser('text/plain');
@@ -67,12 +64,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       const errors = [{ field: 'cursor', rule: 'format', message: `cursor ${error.message}` }];
       return sendProblem(reply, problem(400, error.message, 'validation', errors));
     }
-    if (error instanceof BrokerUnavailableError || isOutage(error)) {
+    if (isOutage(error)) {
       reply.header('retry-after', String(RETRY_AFTER_S));
       return sendProblem(reply, problem(503, error.message, 'dependency-unavailable'));
     }
     if (error.statusCode && error.statusCode < 500) {
-      return sendProblem(reply, problem(error.statusCode, error.message));
+      const field = BODY_ERRORS[error.code];
+      const errors = field ? [{ ...field, message: `${field.field} ${field.message}` }] : undefined;
+      return sendProblem(reply, problem(error.statusCode, error.message, field ? 'invalid-body' : undefined, errors));
     }
     options.onLog?.(`unexpected error: ${error.stack ?? error.message}`);
     return sendProblem(reply, problem(500, 'the console failed to handle this request'));

@@ -83,18 +83,6 @@ export class JobPublisher {
     });
   }
 
-  /** Messages waiting in each kind's queue (ready, not yet delivered). */
-  async queueDepths(): Promise<Record<string, number>> {
-    const channel = this.channel;
-    if (!channel) throw new BrokerUnavailableError('RabbitMQ is unavailable');
-    const depths: Record<string, number> = {};
-    for (const kind of JOB_KINDS) {
-      const queue = this.options.names.queue(kind);
-      depths[queue] = (await channel.checkQueue(queue)).messageCount;
-    }
-    return depths;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
+import { databaseConnection } from '../../src-shared/database-url';
 
 /** Settings of a pool that names itself to the server (so a test can find its own backends). */
 export interface DatabaseOptions {
@@ -12,13 +13,10 @@ const DATABASE_MISSING = '3D000';
 const CONNECT_TIMEOUT_MS = 5_000;
 
 function poolConfig(options: DatabaseOptions, database?: string): pg.PoolConfig {
-  const url = new URL(options.url);
+  const connection = databaseConnection(options.url, process.env.PGUSER || userInfo().username);
   return {
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    database: database ?? (decodeURIComponent(url.pathname.slice(1)) || 'jobdeck'),
+    ...connection,
+    database: database ?? connection.database,
     application_name: options.applicationName,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

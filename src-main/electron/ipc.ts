@@ -1,24 +1,9 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { z } from 'zod';
 import { IPC_CHANNELS, type ListJobsRequest, type SubmitJobRequest, type SubmitJobResult } from '../../src-shared/bridge';
-import { ValidationError, toFieldErrors, type Problem } from '../../src-shared/problem';
+import { ValidationError, type Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
-import { problem } from '../api/problems';
-import { BrokerUnavailableError } from '../broker/job-publisher';
+import { isOutage, parseInput, problem } from '../api/problems';
 import type { RunningConsole } from '../console';
-
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
-
-/** A dependency that is down (Redis, PostgreSQL) rather than a bug; as the HTTP API tells them apart. */
-function isOutage(error: Error): boolean {
-  const code = (error as { code?: string }).code;
-  return (
-    error instanceof BrokerUnavailableError ||
-    (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
-    error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|enableOfflineQueue|Connection terminated/i.test(error.message)
-  );
-}
 
 /** The problem a failed submission answers, as the HTTP API would. */
 function submitProblem(error: unknown, onLog?: (line: string) => void): Problem {
@@ -26,13 +11,6 @@ function submitProblem(error: unknown, onLog?: (line: string) => void): Problem 
   if (error instanceof Error && isOutage(error)) return problem(503, error.message, 'dependency-unavailable');
   onLog?.(`unexpected error submitting a job over IPC: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return problem(500, 'the console failed to handle this request');
-}
-
-/** Parses the window's input, or throws a ValidationError naming each bad field. */
-function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input));
-  return parsed.data;
 }
 
 /**
@@ -63,7 +41,7 @@ export function registerIpc(
     IPC_CHANNELS.submitJob,
     guard(async (request: SubmitJobRequest): Promise<SubmitJobResult> => {
       try {
-        const body = parseRequest(submitJobSchema, request);
+        const body = parseInput(submitJobSchema, request);
         return { ok: true, job: await consoleApp.jobs.submit(body.kind, body.payload) };
       } catch (error) {
         return { ok: false, problem: submitProblem(error, onLog) };
@@ -74,7 +52,7 @@ export function registerIpc(
   // A rejection crosses IPC as its message only, so a ValidationError's message names the fields.
   ipcMain.handle(
     IPC_CHANNELS.listJobs,
-    guard(async (request: ListJobsRequest) => consoleApp.jobs.list(parseRequest(listJobsQuerySchema, request ?? {}))),
+    guard(async (request: ListJobsRequest) => consoleApp.jobs.list(parseInput(listJobsQuerySchema, request ?? {}))),
   );
   return () => {
     for (const channel of [IPC_CHANNELS.submitJob, IPC_CHANNELS.getJob, IPC_CHANNELS.listJobs]) {

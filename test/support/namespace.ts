@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { databaseConnection } from '../../src-shared/database-url';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { namesFor } from '../../src-shared/topology';
 
@@ -15,14 +16,7 @@ export const TEST_SERVICES = {
 
 /** Connection settings of the test database (the OS user when the URL names none, as the console does). */
 export function testDatabaseConfig(): pg.ClientConfig {
-  const url = new URL(TEST_SERVICES.databaseUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    database: decodeURIComponent(url.pathname.slice(1)) || 'jobdeck',
-    user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-  };
+  return databaseConnection(TEST_SERVICES.databaseUrl, process.env.PGUSER || userInfo().username);
 }
 
 /** A namespace no other test or console uses: `<prefix>_<random>`. */
