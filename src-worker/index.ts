@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
+import { redactText, redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/database-url';
 import { JobStatusClient } from '../src-shared/status-store';
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
     maxRetriesPerRequest: 3,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  redis.on('error', () => undefined);
+  let redisError = 'no answer';
+  redis.on('error', (error: Error) => (redisError = error.message));
   const status = new JobStatusClient(redis, names, {
     terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,
     streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
@@ -103,13 +105,18 @@ async function main(): Promise<void> {
     if (isMainToWorkerMessage(message) && message.type === 'shutdown') void stop(0);
   });
   process.on('disconnect', () => void stop(0));
-  await worker.start();
+  await redis.ping().catch(() => {
+    throw new Error(`Redis at ${redactUrl(env.REDIS_URL)} is unreachable (${redisError}); check REDIS_URL`);
+  });
+  await worker.start().catch((error: Error) => {
+    throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
+  });
   for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
   if (!process.send) console.log(`[worker ${process.pid}] consuming ${kinds.map(names.queue).join(', ')}`);
 }
 
 main().catch((error: Error) => {
-  const message = error instanceof ConfigError ? error.message : `could not start: ${error.message}`;
+  const message = error instanceof ConfigError ? error.message : redactText(`could not start: ${error.message}`);
   console.error(`[worker ${process.pid}] ${message}`);
   if (process.send) process.send({ type: 'fatal', message } satisfies WorkerToMainMessage);
   process.exit(1);
