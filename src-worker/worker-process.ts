@@ -47,17 +47,23 @@ export class WorkerProcess {
       clientProperties: { connection_name: names.connectionName(`worker:${kinds.join('+')}:${process.pid}`) },
     });
     this.connection = connection;
+    // Any loss (connection, channel, or the broker cancelling a consumer) ends this process; the
+    // supervisor starts a fresh one, which redeclares the topology. Unacked jobs are redelivered.
+    const lost = (what: string) => () => {
+      if (!this.stopping) this.options.onConnectionLost(what);
+    };
     connection.on('error', () => undefined);
-    connection.on('close', () => {
-      if (!this.stopping) this.options.onConnectionLost('RabbitMQ connection closed');
-    });
+    connection.on('close', lost('RabbitMQ connection closed'));
     const channel = await connection.createChannel();
     this.channel = channel;
+    channel.on('error', () => undefined);
+    channel.on('close', lost('RabbitMQ channel closed'));
     await declareTopology(channel, names, kinds);
     await channel.prefetch(this.options.prefetch);
     for (const kind of kinds) {
       const { consumerTag } = await channel.consume(names.queue(kind), (message) => {
         if (message) this.track(this.handle(channel, message));
+        else lost(`RabbitMQ cancelled the consumer of ${names.queue(kind)}`)();
       });
       this.consumerTags.push(consumerTag);
     }

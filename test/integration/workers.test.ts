@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src-shared/job';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
+import { closeBrokerConnections, queuedOrUnacked } from '../support/broker';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 
-const run = promisify(execFile);
 let app: TestConsole;
 
 beforeAll(async () => {
@@ -18,13 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.dispose();
 });
-
-/** Messages ready or delivered but not acked, as the broker counts them. */
-async function queuedOrUnacked(queue: string): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', 'name', 'messages', '--no-table-headers']);
-  const line = stdout.split('\n').find((l) => l.startsWith(`${queue}\t`));
-  return Number(line?.split('\t')[1] ?? NaN);
-}
 
 const jobOf = async (id: string) => (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as Job;
 const workerOf = (kind: string) => app.supervisor!.snapshot().find((w) => w.kind === kind)!;
@@ -83,6 +74,22 @@ describe('worker processes', () => {
     const job = await jobOf(answer.uuid);
     expect(job.status).toBe('DONE');
     expect(job.attempts).toBe(1);
+  });
+});
+
+describe('losing the broker connection', () => {
+  it('reconnects the API and restarts the workers, and jobs flow again', async () => {
+    const before = workerOf('log').pid;
+    expect(await closeBrokerConnections(`${app.namespace}:`)).toBeGreaterThanOrEqual(3);
+    await eventually(async () => {
+      const worker = workerOf('log');
+      return worker.pid !== before && worker.state === 'ready' ? true : undefined;
+    }, 20_000, 'a restarted log worker');
+    const accepted = await eventually(async () => {
+      const response = await fetch(`${app.url}/job/database?client_time=1569177495`);
+      return response.status === 200 ? ((await response.json()) as { uuid: string }) : undefined;
+    }, 20_000, 'the API to accept jobs again');
+    await eventually(async () => ((await jobOf(accepted.uuid)).status === 'DONE' ? true : undefined), 20_000, 'DONE');
   });
 });
 
