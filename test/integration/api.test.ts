@@ -241,3 +241,12 @@ describe('health with a dependency down', () => {
     }
   });
 });
+
+describe('a second console', () => {
+  it('is refused on a port in use, in one line naming JOBDECK_PORT', async () => {
+    await expect(startTestConsole({ JOBDECK_PORT: String(app.port) }, false)).rejects.toThrow(
+      `port ${app.port} on 127.0.0.1 is already in use (another Jobdeck console?); set JOBDECK_PORT to a free port`,
+    );
+    expect((await fetch(`${app.url}/api/v1/health`)).status).toBe(200);
+  });
+});

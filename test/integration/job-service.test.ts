@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStatusClient } from '../../src-shared/status-store';
 import { namesFor } from '../../src-shared/topology';
 import { BrokerUnavailableError, JobPublisher } from '../../src-main/broker/job-publisher';
+import { buildApi } from '../../src-main/api/server';
 import { migrate } from '../../src-main/database/migrations';
+import { WebhookInbox } from '../../src-main/inbox/webhook-inbox';
+import { MailboxStore } from '../../src-main/mailbox/mailbox-store';
+import { EventRelay } from '../../src-main/relay/event-relay';
 import { JobHistory } from '../../src-main/history/job-history';
 import { JobService } from '../../src-main/jobs/job-service';
 import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
@@ -85,6 +89,27 @@ describe('accepting a job', () => {
     } finally {
       await admin.close();
       await publisher.close();
+    }
+  });
+
+  it('answers 503 with Retry-After over HTTP while the broker is unreachable', async () => {
+    const unreachable = new JobPublisher({ url: 'amqp://guest:guest@127.0.0.1:1', names });
+    const api = await buildApi({
+      jobs: serviceWith(unreachable),
+      relay: new EventRelay({ redis, reader: redis, stream: names.eventStream }),
+      mailbox: new MailboxStore(pool, names.schema),
+      inbox: new WebhookInbox(pool, names.schema),
+      health: async () => ({ ok: false }),
+      guard: { host: '127.0.0.1', port: () => 80, allowedHosts: [] },
+    });
+    try {
+      const response = await api.inject({ method: 'GET', url: '/job/database?client_time=1569177495', headers: { host: '127.0.0.1' } });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({ status: 503, detail: expect.stringMatching(/^RabbitMQ is unavailable/) });
+    } finally {
+      await api.close();
     }
   });
 });

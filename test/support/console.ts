@@ -33,6 +33,9 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
     config,
     workerEntry: withWorkers ? SOURCE_WORKER_ENTRY : null,
     log: (line) => process.env.JOBDECK_TEST_LOG && console.log(`[${namespace}] ${line}`),
+  }).catch(async (error: unknown) => {
+    await dropNamespace(namespace);
+    throw error;
   });
   return {
     ...running,
