@@ -1,17 +1,37 @@
 #!/usr/bin/env node
-// ensure-built.mjs — `npm run worker` needs out/main/worker.js: build once when it is missing
-// (npx electron-vite build, output shown), and exit with the build's status.
+// ensure-built.mjs — `npm run worker` needs an up-to-date out/main/worker.js: build when it is
+// missing or older than a source file (npx electron-vite build, output shown), and exit with the
+// build's status.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER_ENTRY = path.join(ROOT, 'out', 'main', 'worker.js');
 
-function build() {
-  console.log('[build] out/main/worker.js is missing: running npx electron-vite build');
+const SOURCE_DIRS = ['src-shared', 'src-main', 'src-worker'];
+
+/** Modification time of the newest file below `dir`. */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function staleReason() {
+  if (!existsSync(WORKER_ENTRY)) return 'out/main/worker.js is missing';
+  const built = statSync(WORKER_ENTRY).mtimeMs;
+  const changed = SOURCE_DIRS.filter((dir) => newestMtime(path.join(ROOT, dir)) > built);
+  return changed.length ? `${changed.join(', ')} changed since the last build` : null;
+}
+
+function build(reason) {
+  console.log(`[build] ${reason}: running npx electron-vite build`);
   // --no: use the project's electron-vite, never download one.
   const result = spawnSync('npx', ['--no', 'electron-vite', 'build'], {
     cwd: ROOT,
@@ -28,4 +48,5 @@ function build() {
   return result.status ?? 1;
 }
 
-if (!existsSync(WORKER_ENTRY)) process.exit(build());
+const reason = staleReason();
+if (reason) process.exit(build(reason));

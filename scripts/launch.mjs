@@ -35,7 +35,9 @@ export function hasDisplay(env = process.env, platform = process.platform) {
 
 /** { mode: 'electron', binary } or { mode: 'headless', reason }. */
 export function chooseMode({ env = process.env, platform = process.platform, root = ROOT } = {}) {
-  if (env.JOBDECK_HEADLESS === '1') return { mode: 'headless', reason: 'JOBDECK_HEADLESS=1' };
+  if (env.JOBDECK_HEADLESS === '1' || env.JOBDECK_HEADLESS === 'true') {
+    return { mode: 'headless', reason: `JOBDECK_HEADLESS=${env.JOBDECK_HEADLESS}` };
+  }
   const { binary, reason } = findElectronBinary(root);
   if (!binary) return { mode: 'headless', reason };
   if (!hasDisplay(env, platform)) return { mode: 'headless', reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' };

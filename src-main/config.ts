@@ -44,18 +44,18 @@ const envShape = {
   JOBDECK_HOST: z.string().min(1).default('127.0.0.1'),
   JOBDECK_PORT: port.default(8000),
   JOBDECK_SMTP_SINK_PORT: port.default(2525),
-  JOBDECK_WORKERS: z.string().default('A=1,B=1,C=1'),
+  JOBDECK_WORKERS: z.string().default(''),
   JOBDECK_HEADLESS: z.enum(['0', '1', 'true', 'false', '']).default('0'),
-  JOBDECK_DEFAULT_RECIPIENT: z.email().default('operator@jobdeck.local'),
+  JOBDECK_DEFAULT_RECIPIENT: z.email({ error: 'must be an email address' }).default('operator@jobdeck.local'),
   JOBDECK_ALLOWED_HOSTS: z.string().default(''),
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
 };
 
-/** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named get 0. */
+/** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named keep one. */
 export function parseWorkerCounts(text: string): Record<JobKind, number> {
-  const counts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, 0])) as Record<JobKind, number>;
+  const counts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, 1])) as Record<JobKind, number>;
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const match = /^([A-Za-z]+)\s*=\s*(\d{1,3})$/.exec(part);
     const kind = match ? parseKind(match[1]!) : undefined;

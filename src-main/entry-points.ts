@@ -22,18 +22,23 @@ export function reportStartFailure(error: unknown): never {
 /** Longest a console may take to stop before it is made to. */
 const CLOSE_DEADLINE_MS = 20_000;
 
+/** A Ctrl-C reaches the console twice when a launcher forwards it too: count it once. */
+const REPEAT_SIGNAL_MS = 1_000;
+
 /**
- * Closes on SIGINT or SIGTERM, then exits. A second signal, or a close that outlasts the
- * deadline, exits at once (the workers' unacked jobs return to their queues).
+ * Closes on SIGINT or SIGTERM, then exits. A second signal (a second later or more), or a
+ * close that outlasts the deadline, exits at once (the workers' unacked jobs return to their
+ * queues).
  */
 export function closeOnSignals(close: () => Promise<void>): void {
-  let closing = false;
+  let closingSince = 0;
   const stop = (): void => {
-    if (closing) {
+    if (closingSince) {
+      if (Date.now() - closingSince < REPEAT_SIGNAL_MS) return;
       console.error('jobdeck: stopping now');
       process.exit(1);
     }
-    closing = true;
+    closingSince = Date.now();
     setTimeout(() => {
       console.error(`jobdeck: could not stop within ${CLOSE_DEADLINE_MS / 1000} s; exiting`);
       process.exit(1);

@@ -1,3 +1,4 @@
+import { redactUrl } from '../src-shared/redact';
 import { loadConfig } from './config';
 import { startConsole } from './console';
 import { builtPaths, closeOnSignals, log, reportStartFailure } from './entry-points';
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
     log,
   });
   closeOnSignals(running.close);
-  log(`console (headless) at ${running.url}/ — API and page; mail to ${running.smtpUrl}; Ctrl-C stops`);
+  log(`console (headless) at ${running.url}/ — API and page; mail to ${redactUrl(running.smtpUrl)}; Ctrl-C stops`);
 }
 
 main().catch(reportStartFailure);

@@ -25,8 +25,10 @@ interface RuleMessage {
 
 function describe(issue: z.core.$ZodIssue): RuleMessage {
   switch (issue.code) {
-    case 'invalid_type':
-      return { rule: 'type', message: `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}` };
+    case 'invalid_type': {
+      const expected = issue.expected === 'int' ? 'integer' : issue.expected;
+      return { rule: 'type', message: `must be ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}` };
+    }
     case 'too_big': {
       const unit = issue.origin === 'string' ? ' characters' : '';
       return { rule: 'max', message: `must be at most ${String(issue.maximum)}${unit}` };
@@ -39,7 +41,7 @@ function describe(issue: z.core.$ZodIssue): RuleMessage {
     case 'invalid_union':
       return { rule: 'format', message: issue.message };
     case 'invalid_value':
-      return { rule: 'enum', message: issue.message };
+      return { rule: 'enum', message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
     default: {
       const rule = (issue as { params?: { rule?: unknown } }).params?.rule;
       return { rule: typeof rule === 'string' ? rule : 'invalid', message: issue.message };

@@ -61,7 +61,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return sendProblem(reply, problem(400, 'the request is not valid', 'validation', error.errors));
     }
     if (error instanceof InvalidCursorError) {
-      const errors = [{ field: 'cursor', rule: 'format', message: `cursor ${error.message}` }];
+      const errors = [{ field: 'cursor', rule: 'format', message: error.message }];
       return sendProblem(reply, problem(400, error.message, 'validation', errors));
     }
     if (isOutage(error)) {

@@ -24,6 +24,9 @@ describe('console configuration', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL=http:\/\/x: must be a URL starting with redis:\/\//);
     expect(() => loadConfig({ JOBDECK_NAMESPACE: 'Bad-Name' })).toThrow(/JOBDECK_NAMESPACE=Bad-Name: must be lowercase/);
     expect(() => loadConfig({ JOBDECK_PORT: 'x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ JOBDECK_PORT: '80.5' })).toThrow('JOBDECK_PORT=80.5: must be an integer');
+    expect(() => loadConfig({ JOBDECK_HEADLESS: 'yes' })).toThrow('JOBDECK_HEADLESS=yes: must be one of "0", "1", "true", "false", ""');
+    expect(() => loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'nobody' })).toThrow('JOBDECK_DEFAULT_RECIPIENT=nobody: must be an email address');
   });
 
   it('never repeats a password in its complaint', () => {
@@ -35,9 +38,10 @@ describe('console configuration', () => {
     }
   });
 
-  it('reads worker counts by letter or name, 0 allowed', () => {
+  it('reads worker counts by letter or name, 0 allowed, kinds not named keeping one', () => {
     expect(parseWorkerCounts('A=2,B=0,C=1')).toEqual({ log: 2, callback: 0, email: 1 });
-    expect(parseWorkerCounts('email=3')).toEqual({ log: 0, callback: 0, email: 3 });
+    expect(parseWorkerCounts('email=3')).toEqual({ log: 1, callback: 1, email: 3 });
+    expect(parseWorkerCounts('B=0')).toEqual({ log: 1, callback: 0, email: 1 });
     expect(() => parseWorkerCounts('A=two')).toThrow(/JOBDECK_WORKERS: "A=two" must look like A=2/);
     expect(() => parseWorkerCounts('D=1')).toThrow(ConfigError);
   });
