@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { JobStatusClient } from '../src-shared/status-store';
 import { namesFor, type Names } from '../src-shared/topology';
@@ -9,7 +10,7 @@ import { JobPublisher } from './broker/job-publisher';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './database/database';
 import { migrate } from './database/migrations';
-import { checkHealth } from './health';
+import { checkHealth, type WorkerHealth } from './health';
 import { HistoryRecorder } from './history/history-recorder';
 import { JobHistory } from './history/job-history';
 import { WebhookInbox } from './inbox/webhook-inbox';
@@ -183,6 +184,15 @@ function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string
   return supervisor;
 }
 
+function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null): Record<JobKind, WorkerHealth> {
+  const running = supervisor?.snapshot() ?? [];
+  const of = (kind: JobKind): WorkerHealth => ({
+    configured: supervisor ? config.workers[kind] : 0,
+    ready: running.filter((w) => w.kind === kind && w.state === 'ready').length,
+  });
+  return { log: of('log'), callback: of('callback'), email: of('email') };
+}
+
 /**
  * The composition root: builds every part from the config and starts them in order — stores,
  * broker, API (the port is taken before anything shared is touched), history, relay, mail,
@@ -201,6 +211,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
     closers.add(() => publisher.close());
 
+    let supervisor: WorkerSupervisor | null = null;
     let port = config.port;
     let smtp = { host: config.smtpSinkHost, port: config.smtpSinkPort };
     const host = urlHost(config.host);
@@ -224,7 +235,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       relay,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
-      health: () => checkHealth({ publisher, redis: stores.redis, pool: stores.pool, smtp: () => smtp }),
+      health: () =>
+        checkHealth({
+          publisher,
+          redis: stores.redis,
+          pool: stores.pool,
+          smtp: () => smtp,
+          workers: () => workerHealth(config, supervisor),
+        }),
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
       rendererDir: options.rendererDir,
       onLog: log,
@@ -258,7 +276,6 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     smtp = { host: mail.host, port: mail.port };
     startRetention(config, stores, closers, log);
 
-    let supervisor: WorkerSupervisor | null = null;
     if (options.workerEntry) {
       const started = startWorkers(config, options.workerEntry, mail.url, log);
       closers.add(() => started.close());

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { JobKind } from '../src-shared/kinds';
 import { redactText } from '../src-shared/redact';
 import type { JobPublisher } from './broker/job-publisher';
 
@@ -9,9 +10,17 @@ export interface DependencyHealth {
   error: string | null;
 }
 
+/** Worker processes of one kind: how many the console runs, and how many are consuming. */
+export interface WorkerHealth {
+  configured: number;
+  ready: number;
+}
+
 export interface HealthReport {
+  /** Every dependency is up (workers are reported, not judged: a kind may run elsewhere). */
   ok: boolean;
   dependencies: Record<'rabbitmq' | 'redis' | 'postgresql' | 'smtp', DependencyHealth>;
+  workers: Record<JobKind, WorkerHealth>;
 }
 
 export interface HealthProbeOptions {
@@ -20,6 +29,7 @@ export interface HealthProbeOptions {
   pool: pg.Pool;
   /** Where the workers send mail. */
   smtp: () => { host: string; port: number };
+  workers: () => Record<JobKind, WorkerHealth>;
 }
 
 const PROBE_TIMEOUT_MS = 1_000;
@@ -68,5 +78,5 @@ export async function checkHealth(options: HealthProbeOptions): Promise<HealthRe
     probe((signal) => tcpReachable(smtp.host, smtp.port, signal), 'SMTP'),
   ]);
   const dependencies = { rabbitmq, redis, postgresql, smtp: mail };
-  return { ok: Object.values(dependencies).every((d) => d.up), dependencies };
+  return { ok: Object.values(dependencies).every((d) => d.up), dependencies, workers: options.workers() };
 }

@@ -102,7 +102,11 @@ export class JobPublisher {
       connection.on('close', () => this.lost(connection, new Error('connection closed')));
       const channel = await connection.createConfirmChannel();
       channel.on('error', (error: Error) => this.lost(connection, error));
-      channel.on('return', (returned: amqp.Message) => this.returned.get(returned.properties.messageId)?.());
+      channel.on('return', (returned: amqp.Message) => {
+        this.returned.get(returned.properties.messageId)?.();
+        // A queue was deleted under us: declare it again so the next job of its kind is taken.
+        declareTopology(channel, this.options.names, JOB_KINDS).catch(() => undefined);
+      });
       await declareTopology(channel, this.options.names, JOB_KINDS);
       this.connection = connection;
       this.channel = channel;

@@ -12,6 +12,12 @@ let db: pg.Client;
 beforeAll(async () => {
   app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=1' });
   expect(await app.supervisor!.whenReady(30_000)).toBe(true);
+  const health = (await (await fetch(`${app.url}/api/v1/health`)).json()) as { workers: unknown };
+  expect(health.workers).toEqual({
+    log: { configured: 1, ready: 1 },
+    callback: { configured: 1, ready: 1 },
+    email: { configured: 1, ready: 1 },
+  });
   db = new pg.Client(testDatabaseConfig());
   await db.connect();
 });

@@ -12,6 +12,7 @@ import { MailboxStore } from '../../src-main/mailbox/mailbox-store';
 import { EventRelay } from '../../src-main/relay/event-relay';
 import { JobHistory } from '../../src-main/history/job-history';
 import { JobService } from '../../src-main/jobs/job-service';
+import { eventually } from '../support/console';
 import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 
 const namespace = uniqueNamespace();
@@ -86,6 +87,9 @@ describe('accepting a job', () => {
         /no queue took the callback job/,
       );
       await expect(serviceWith(publisher).submit('email', {})).resolves.toMatchObject({ status: 'QUEUED' });
+      // The refused job made the console declare the queue again: the next callback job is taken.
+      const retried = await eventually(() => serviceWith(publisher).submit('callback', { duration_ms: 1 }).catch(() => undefined));
+      expect(retried.status).toBe('QUEUED');
     } finally {
       await admin.close();
       await publisher.close();
