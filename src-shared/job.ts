@@ -32,6 +32,12 @@ export interface Job {
   result: Record<string, unknown> | null;
   /** Why the last attempt failed, once FAILED. */
   error: string | null;
+  /**
+   * Counts the job's changes: of two snapshots of one job, from any source (an answer, a list
+   * page, an event), the one with the higher version is the later. Not a clock: workers' clocks
+   * may differ.
+   */
+  version: number;
 }
 
 /** The book's job answer: `{"uuid", "type", "extra_data"}`. */

@@ -55,7 +55,7 @@ const luaList = (items: readonly string[]): string => `{ ${items.map((item) => `
 /** Lua that assembles the job's JSON from the hash (its fields already hold JSON text). */
 const ASSEMBLE_JOB_LUA = `
 local function assemble(key)
-  local fields = ${luaList(JOB_HASH_FIELDS)}
+  local fields = ${luaList([...JOB_HASH_FIELDS, 'version'])}
   local values = redis.call('HMGET', key, unpack(fields))
   if not values[1] then return false end
   local parts = {}

@@ -27,6 +27,9 @@ export interface ApiOptions {
 }
 
 const RETRY_AFTER_S = 5;
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Fastify's own refusals of a body, named as field errors like the schemas' own. */
 const BODY_ERRORS: Record<string, { field: string; rule: string; message: string }> = {
@@ -98,5 +101,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   if (options.rendererDir) {
     await app.register(fastifyStatic, { root: options.rendererDir, wildcard: false });
   }
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      // The page's own policy, plus what a <meta> cannot say: no other site may frame it.
+      reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
+    }
+  });
   return app;
 }

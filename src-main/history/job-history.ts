@@ -28,6 +28,8 @@ interface JobRow {
   transitions: Job['transitions'];
   result: Job['result'];
   error: string | null;
+  /** bigint: node-postgres hands it over as a string. */
+  version: string;
 }
 
 function toJob(row: JobRow): Job {
@@ -44,6 +46,7 @@ function toJob(row: JobRow): Job {
     transitions: row.transitions,
     result: row.result,
     error: row.error,
+    version: Number(row.version),
   };
 }
 

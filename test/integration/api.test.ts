@@ -137,6 +137,7 @@ describe('v1 jobs', () => {
       payload: { duration_ms: 5, callback_url: 'http://127.0.0.1:9/x' },
     });
     expect(job.transitions).toEqual([{ status: 'QUEUED', at: job.created_at, worker: 'api' }]);
+    expect(job.version).toEqual(expect.any(Number));
     expect(await (await get(`/api/v1/jobs/${job.id}`)).json()).toEqual(job);
   });
 
@@ -248,5 +249,26 @@ describe('a second console', () => {
       `port ${app.port} on 127.0.0.1 is already in use (another Jobdeck console?); set JOBDECK_PORT to a free port`,
     );
     expect((await fetch(`${app.url}/api/v1/health`)).status).toBe(200);
+  });
+});
+
+describe('the console page', () => {
+  it('is served with its security policy, framing forbidden', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'jobdeck-page-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>t</title>');
+    const { startConsole } = await import('../../src-main/console');
+    const page = await startConsole({ config: { ...app.config, port: 0, smtpSinkPort: 0 }, workerEntry: null, rendererDir: dir });
+    try {
+      const response = await fetch(`${page.url}/`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -104,14 +104,16 @@ describe("the chapter's curl session", () => {
       const page = (await (await fetch(`${app.url}/api/v1/jobs?status=DONE&limit=500`)).json()) as { items: { id: string }[] };
       return page.items.some((j) => j.id === id) ? true : undefined;
     }, 10_000, 'history to record DONE');
+    const live = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { version: number };
     const { Redis } = await import('ioredis');
     const redis = new Redis(TEST_SERVICES.redisUrl);
     expect(await redis.ttl(`${app.namespace}:job:${id}`)).toBeGreaterThan(0);
     await redis.del(`${app.namespace}:job:${id}`);
     redis.disconnect();
     expect(await statusOf(id)).toBe('DONE');
-    const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { status: string; transitions: unknown[] };
+    const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { status: string; transitions: unknown[]; version: number };
     expect(job.status).toBe('DONE');
+    expect(job.version).toBe(live.version);
     expect(job.transitions).toHaveLength(4);
   });
 });
