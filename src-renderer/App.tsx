@@ -1,4 +1,5 @@
 import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { useConsole } from './store/context';
 import { selectors } from './store/selectors';
 import { JobDetail } from './views/jobs/JobDetail';
@@ -15,9 +16,11 @@ export function App() {
         <ConnectionIndicator state={connection} />
       </header>
       <main className="app-main">
-        <SubmitPanel />
-        <JobsTable />
-        <JobDetail />
+        <ErrorBoundary>
+          <SubmitPanel />
+          <JobsTable />
+          <JobDetail />
+        </ErrorBoundary>
       </main>
     </div>
   );

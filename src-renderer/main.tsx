@@ -10,7 +10,12 @@ function main(): void {
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root element');
   const store = createConsoleStore({ bridge: createBridge(window) });
-  store.getState().start();
+  let stopLive = store.getState().start();
+  // Leaving the page closes the live feed; coming back from the back/forward cache reopens it.
+  window.addEventListener('pagehide', () => stopLive());
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) stopLive = store.getState().start();
+  });
   createRoot(container).render(
     <StrictMode>
       <ConsoleStoreProvider value={store}>

@@ -1,10 +1,5 @@
 import type { JobdeckBridge, Unsubscribe } from '../../src-shared/bridge';
-
-/**
- * State of the live event feed: `connecting` before the first event stream opens, `live` while
- * it is open, `reconnecting` after it dropped and until it opens again.
- */
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+import type { ConnectionState } from '../store/connection-state';
 
 /**
  * The shared bridge plus what only the console needs: the state of its live feed. Kept here,

@@ -1,6 +1,7 @@
 import type { Unsubscribe } from '../../src-shared/bridge';
-import type { JobEvent } from '../../src-shared/events';
-import type { ConnectionState } from './console-bridge';
+import { compareEventIds, EVENT_ID_PATTERN, type JobEvent } from '../../src-shared/events';
+import type { ConnectionState } from '../store/connection-state';
+import { checkedJobEvent } from './job-event-guard';
 import type { Schedule } from './schedule';
 
 /** The part of the DOM's EventSource the feed uses, so tests can pass their own. */
@@ -27,35 +28,30 @@ export interface EventFeed {
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe;
 }
 
-function isJobEvent(value: unknown): value is JobEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const event = value as Partial<JobEvent>;
-  return (
-    typeof event.job_id === 'string' &&
-    typeof event.version === 'number' &&
-    typeof event.job === 'object' &&
-    event.job !== null &&
-    event.job.id === event.job_id
-  );
+/** Reads one `event: job` message; undefined (and a console warning) if it is not a JobEvent. */
+export function parseSseJobEvent(data: string): JobEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    console.warn('Jobdeck: ignored an SSE message that is not JSON', data.slice(0, 200));
+    return undefined;
+  }
+  return checkedJobEvent(value, 'SSE');
 }
 
-/** Reads one `event: job` message; undefined (and a console warning) if it is not a JobEvent. */
-export function parseJobMessage(data: string): JobEvent | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    if (isJobEvent(value)) return value;
-  } catch {
-    // Reported below, like any other message that is not a job event.
-  }
-  console.warn('Jobdeck: ignored an event that is not a job event', data.slice(0, 200));
-  return undefined;
+/** `url` with `last_event_id` set, so the server first replays what came after it. */
+export function resumeUrl(url: string, lastEventId: string | undefined): string {
+  if (!lastEventId) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}last_event_id=${encodeURIComponent(lastEventId)}`;
 }
 
 /**
  * One Server-Sent Events connection shared by every listener: opened with the first job
  * listener, closed with the last. The browser reconnects by itself after a network error
  * (sending Last-Event-ID, so the server can resume); when it gives up (the server answered
- * with an error), the feed opens a new connection with a growing delay.
+ * with an error), the feed opens a new connection with a growing delay, asking with
+ * `last_event_id` for what it missed. A feed closed by its last listener starts afresh.
  */
 export function createEventFeed({ url, open, schedule }: EventFeedOptions): EventFeed {
   const jobListeners = new Set<(event: JobEvent) => void>();
@@ -64,6 +60,13 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
   let source: EventSourceLike | undefined;
   let cancelReopen: (() => void) | undefined;
   let failedOpens = 0;
+  /** ID of the newest event received; only IDs the server accepts back are kept. */
+  let lastEventId: string | undefined;
+
+  const remember = (id: unknown): void => {
+    if (typeof id !== 'string' || !EVENT_ID_PATTERN.test(id)) return;
+    if (lastEventId === undefined || compareEventIds(id, lastEventId) > 0) lastEventId = id;
+  };
 
   const setState = (next: ConnectionState): void => {
     if (next === state) return;
@@ -81,7 +84,7 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
   };
 
   const connect = (): void => {
-    const opened = open(url);
+    const opened = open(resumeUrl(url, lastEventId));
     source = opened;
     opened.onopen = () => {
       failedOpens = 0;
@@ -97,8 +100,11 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
       setState('reconnecting');
     };
     opened.addEventListener('job', (message) => {
-      const event = parseJobMessage(message.data);
+      // The frame's `id:` counts even when its data is refused: that event needs no replay.
+      remember(message.lastEventId);
+      const event = parseSseJobEvent(message.data);
       if (!event) return;
+      remember(event.id);
       for (const listener of [...jobListeners]) listener(event);
     });
   };
@@ -109,6 +115,7 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
     source?.close();
     source = undefined;
     failedOpens = 0;
+    lastEventId = undefined;
     setState('connecting');
   };
 

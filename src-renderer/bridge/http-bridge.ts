@@ -5,10 +5,15 @@ import type { ConsoleBridge } from './console-bridge';
 import { createEventFeed, type EventSourceLike } from './event-feed';
 import { scheduleWithTimer, type Schedule } from './schedule';
 
+/** Longest a request (answer and body) may take before it is given up. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
 export interface HttpBridgeOptions {
   /** Origin of the API, e.g. `http://127.0.0.1:8000`; the page's own origin when empty. */
   baseUrl?: string;
   fetch?: typeof fetch;
+  /** Defaults to {@link REQUEST_TIMEOUT_MS}. */
+  requestTimeoutMs?: number;
   openEventSource?: (url: string) => EventSourceLike;
   schedule?: Schedule;
 }
@@ -54,32 +59,59 @@ function listQuery(request: ListJobsRequest): string {
   return text ? `?${text}` : '';
 }
 
+/** A request given up after its timeout; says so in words an operator can act on. */
+export class RequestTimeoutError extends Error {
+  constructor(method: string, path: string, timeoutMs: number) {
+    const sent = method === 'POST' ? ' The job may still have been accepted: look for it in the jobs table.' : '';
+    super(`No answer to ${method} ${path} within ${timeoutMs / 1000} s.${sent}`);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+const isTimeout = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+
 /** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
 export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
   const baseUrl = options.baseUrl ?? '';
-  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const fetchOf = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  /**
+   * Fetches `path` and reads its answer with `read`, both under one timeout, so a server that
+   * never answers (or stops mid-body) cannot leave a form busy for ever.
+   */
+  const send = async <T>(path: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> => {
+    try {
+      const response = await fetchOf(`${baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      return await read(response);
+    } catch (error) {
+      throw isTimeout(error) ? new RequestTimeoutError(init.method ?? 'GET', path, timeoutMs) : error;
+    }
+  };
   const feed = createEventFeed({
     url: `${baseUrl}/api/v1/events`,
     open: options.openEventSource ?? ((url) => new EventSource(url)),
     schedule: options.schedule ?? scheduleWithTimer,
   });
 
-  const getJson = async <T>(path: string): Promise<T> => {
-    const response = await send(`${baseUrl}${path}`, { headers: { accept: 'application/json' } });
-    if (!response.ok) throw new ProblemError(await readProblem(response));
-    return (await response.json()) as T;
-  };
+  const getJson = <T>(path: string): Promise<T> =>
+    send(path, { headers: { accept: 'application/json' } }, async (response) => {
+      if (!response.ok) throw new ProblemError(await readProblem(response));
+      return (await response.json()) as T;
+    });
 
   return {
-    async submitJob(request: SubmitJobRequest): Promise<SubmitJobResult> {
-      const response = await send(`${baseUrl}/api/v1/jobs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ kind: request.kind, payload: request.payload }),
-      });
-      if (response.ok) return { ok: true, job: (await response.json()) as Job };
-      return { ok: false, problem: await readProblem(response) };
-    },
+    submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
+      send(
+        '/api/v1/jobs',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ kind: request.kind, payload: request.payload }),
+        },
+        async (response): Promise<SubmitJobResult> =>
+          response.ok ? { ok: true, job: (await response.json()) as Job } : { ok: false, problem: await readProblem(response) },
+      ),
     async getJob(id: string): Promise<Job | null> {
       try {
         return await getJson<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`);

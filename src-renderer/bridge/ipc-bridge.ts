@@ -1,16 +1,22 @@
 import type { JobdeckBridge } from '../../src-shared/bridge';
 import type { ConsoleBridge } from './console-bridge';
+import { checkedJobEvent } from './job-event-guard';
 
 /**
  * The bridge over Electron IPC: the verbs the preload exposes as `window.jobdeck`. IPC lives
- * as long as the window, so the feed is always `live`.
+ * as long as the window, so the feed is always `live`. Events are checked here, as on the
+ * HTTP bridge: a malformed one is dropped with a warning.
  */
 export function createIpcBridge(api: JobdeckBridge): ConsoleBridge {
   return {
     submitJob: (request) => api.submitJob(request),
     getJob: (id) => api.getJob(id),
     listJobs: (request) => api.listJobs(request),
-    onJobEvent: (listener) => api.onJobEvent(listener),
+    onJobEvent: (listener) =>
+      api.onJobEvent((message: unknown) => {
+        const event = checkedJobEvent(message, 'IPC');
+        if (event) listener(event);
+      }),
     onConnectionChange(listener) {
       listener('live');
       return () => undefined;

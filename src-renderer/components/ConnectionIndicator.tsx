@@ -1,4 +1,4 @@
-import type { ConnectionState } from '../bridge/console-bridge';
+import type { ConnectionState } from '../store/connection-state';
 
 const LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',

@@ -1,14 +1,15 @@
 import type { JobStatus } from '../../src-shared/statuses';
 import { statusSlug } from '../format';
 
-export function ProgressBar({ progress, status }: { progress: number; status: JobStatus }) {
+/** A job's progress; `label` is its accessible name, e.g. `Progress of job 1a00d835`. */
+export function ProgressBar({ progress, status, label }: { progress: number; status: JobStatus; label: string }) {
   const percent = Math.max(0, Math.min(100, Math.round(progress)));
   return (
     <div className="progress">
       <div
         className={`progress-track status-${statusSlug(status)}`}
         role="progressbar"
-        aria-label="Progress"
+        aria-label={label}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}

@@ -16,6 +16,30 @@ export interface EventBatcher {
 }
 
 /**
+ * Hands a batch on; if applying it throws, hands its events on one by one, so only the event
+ * that cannot be applied is lost, and the error is logged rather than thrown into the timer.
+ */
+function deliver(flush: (events: JobEvent[]) => void, events: JobEvent[]): void {
+  try {
+    flush(events);
+    return;
+  } catch (error) {
+    if (events.length === 1) {
+      console.error('Jobdeck: could not apply a job event; skipped it', events[0]?.id, error);
+      return;
+    }
+    console.error(`Jobdeck: could not apply a batch of ${events.length} job events; applying them one by one`, error);
+  }
+  for (const event of events) {
+    try {
+      flush([event]);
+    } catch (error) {
+      console.error('Jobdeck: could not apply a job event; skipped it', event.id, error);
+    }
+  }
+}
+
+/**
  * Gathers events and hands them on at most once per interval, so a burst of thousands costs
  * one store update, not thousands. Only the highest version of each job is kept meanwhile.
  */
@@ -28,7 +52,7 @@ export function createEventBatcher({ flush, intervalMs, schedule }: EventBatcher
     cancel = undefined;
     const events = [...pending.values()];
     pending = new Map();
-    if (events.length) flush(events);
+    if (events.length) deliver(flush, events);
   };
 
   return {

@@ -1,12 +1,14 @@
+import type { Unsubscribe } from '../../src-shared/bridge';
 import type { StateCreator } from 'zustand/vanilla';
 import { createEventBatcher } from './event-batcher';
 import type { ConsoleDeps, ConsoleState, LiveSlice } from './state';
 
 export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps): StateCreator<ConsoleState, [], [], LiveSlice> {
-  return (set, get) => ({
-    connection: 'connecting',
+  return (set, get) => {
+    /** The running feed's stop; undefined while stopped. */
+    let running: Unsubscribe | undefined;
 
-    start() {
+    const subscribe = (): Unsubscribe => {
       set({ connection: 'connecting' });
       const batcher = createEventBatcher({
         flush: (events) => get().applyEvents(events),
@@ -23,14 +25,23 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
       // Show the list at once, even when the feed is slow to open.
       if (get().connection !== 'live') void get().loadFirstPage();
 
-      let stopped = false;
-      return () => {
-        if (stopped) return;
-        stopped = true;
+      const stop = (): void => {
+        if (running !== stop) return;
+        running = undefined;
         stopEvents();
         stopConnection();
         batcher.close();
       };
-    },
-  });
+      return stop;
+    };
+
+    return {
+      connection: 'connecting',
+
+      start() {
+        running ??= subscribe();
+        return running;
+      },
+    };
+  };
 }

@@ -10,7 +10,6 @@ export const selectors = {
   jobIds: (state: ConsoleState): readonly string[] => state.jobIds,
   job: (state: ConsoleState, id: string): Job | undefined => state.jobsById[id],
   jobCount: (state: ConsoleState): number => state.jobIds.length,
-  selectedJobId: (state: ConsoleState): string | null => state.selectedJobId,
   selectedJob: (state: ConsoleState): Job | undefined =>
     state.selectedJobId === null ? undefined : state.jobsById[state.selectedJobId],
   isSelected: (state: ConsoleState, id: string): boolean => state.selectedJobId === id,

@@ -4,8 +4,9 @@ import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
 import type { Problem } from '../../src-shared/problem';
-import type { ConnectionState, ConsoleBridge } from '../bridge/console-bridge';
+import type { ConsoleBridge } from '../bridge/console-bridge';
 import type { Schedule } from '../bridge/schedule';
+import type { ConnectionState } from './connection-state';
 import type { JobsData } from './jobs-data';
 
 export type ListStatus = 'idle' | 'loading' | 'loaded' | 'failed';
@@ -17,8 +18,9 @@ export interface JobsSlice extends JobsData {
   /** Why the last page load failed, in one sentence. */
   listError: string | null;
   applyEvents(events: readonly JobEvent[]): void;
+  /** Folds in snapshots (a list page, a submit answer); a higher version wins. */
   mergeJobs(jobs: readonly Job[]): void;
-  /** Loads the newest page of jobs and folds it in. */
+  /** Loads the newest page of jobs and folds it in; only the latest load sets `listStatus`. */
   loadFirstPage(): Promise<void>;
   selectJob(id: string | null): void;
 }
@@ -40,8 +42,9 @@ export interface SubmitSlice {
 export interface LiveSlice {
   connection: ConnectionState;
   /**
-   * Subscribes to the live feed (events batched) and loads the first page. The returned
-   * function unsubscribes and drops what is still pending.
+   * Subscribes to the live feed (events batched) and loads the first page. Idempotent: while
+   * started, it returns the same stop function and subscribes nothing more. The stop function
+   * unsubscribes and drops what is still pending; calling it again does nothing.
    */
   start(): Unsubscribe;
 }

@@ -10,6 +10,7 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { dropNamespace, uniqueNamespace } from '../support/namespace';
 
 const ELECTRON_DIR = join(process.cwd(), 'node_modules', 'electron');
+const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 function electronBinary(): { path: string } | { skip: string } {
   const pathFile = join(ELECTRON_DIR, 'path.txt');
@@ -65,8 +66,18 @@ test('the Electron window submits a job over IPC and sees it reach DONE', async 
       process: 'undefined',
       bridge: ['getJob', 'listJobs', 'onJobEvent', 'submitJob'],
     });
-    await window.getByRole('button', { name: /Submit log job/ }).click();
-    await expect(window.getByRole('table').getByText('DONE').first()).toBeVisible({ timeout: 30_000 });
+    const form = window.getByRole('form', { name: 'log (A)' });
+    await form.getByRole('button', { name: 'Submit log job (A)' }).click();
+    const accepted = form.getByRole('status');
+    await expect(accepted).toContainText(JOB_ID);
+    const id = JOB_ID.exec(await accepted.innerText())?.[0];
+    if (!id) throw new Error(`no job ID in "${await accepted.innerText()}"`);
+    // This job's own row, not any job that happens to be DONE.
+    const row = window
+      .getByRole('table', { name: 'Jobs' })
+      .getByRole('row')
+      .filter({ has: window.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }) });
+    await expect(row.getByRole('cell').nth(2)).toHaveText('DONE', { timeout: 30_000 });
   } finally {
     await app.close();
     await dropNamespace(namespace);

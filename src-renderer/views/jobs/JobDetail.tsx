@@ -6,11 +6,13 @@ import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { returnFocusTarget, rowButtonOf } from './row-focus';
 
-function Json({ value, label }: { value: unknown; label: string }) {
+/** A scrollable block of text: a named region, focusable so it can be scrolled by keyboard. */
+function CodeBlock({ label, className = '', children }: { label: string; className?: string; children: string }) {
   return (
-    <pre className="json" aria-label={label} tabIndex={0}>
-      {JSON.stringify(value, null, 2)}
+    <pre className={`json ${className}`.trim()} role="region" aria-label={label} tabIndex={0}>
+      {children}
     </pre>
   );
 }
@@ -47,7 +49,7 @@ function Details({ job }: { job: Job }) {
         </dd>
         <dt>Progress</dt>
         <dd>
-          <ProgressBar progress={job.progress} status={job.status} />
+          <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${shortId(job.id)}`} />
         </dd>
         <dt>Attempts</dt>
         <dd>{job.attempts}</dd>
@@ -61,19 +63,19 @@ function Details({ job }: { job: Job }) {
         </dd>
       </dl>
       <h3>Payload</h3>
-      <Json value={job.payload} label="Payload" />
+      <CodeBlock label="Payload">{JSON.stringify(job.payload, null, 2)}</CodeBlock>
       {job.result && (
         <>
           <h3>Result</h3>
-          <Json value={job.result} label="Result" />
+          <CodeBlock label="Result">{JSON.stringify(job.result, null, 2)}</CodeBlock>
         </>
       )}
       {job.error && (
         <>
           <h3>Error</h3>
-          <pre className="json job-error" aria-label="Error">
+          <CodeBlock label="Error" className="job-error">
             {job.error}
-          </pre>
+          </CodeBlock>
         </>
       )}
       <h3 id="timeline-heading">Timeline</h3>
@@ -84,7 +86,8 @@ function Details({ job }: { job: Job }) {
 
 /**
  * The selected job: payload, result or error, and every transition with its time and worker.
- * Selecting a job moves focus here; Escape or Close gives it back to where it came from.
+ * Selecting a job moves focus here; Escape or Close gives it back to the row button of the job
+ * shown (recorded at each selection), or to the table when that row is gone.
  */
 export function JobDetail() {
   const job = useConsole(selectors.selectedJob);
@@ -95,21 +98,21 @@ export function JobDetail() {
 
   useEffect(() => {
     if (!selectedId) return;
-    if (!returnFocusRef.current && document.activeElement instanceof HTMLElement) {
-      returnFocusRef.current = document.activeElement;
-    }
+    returnFocusRef.current = rowButtonOf(selectedId);
     // Scrolls only when the panel is out of sight (stacked under the table on narrow windows).
     headingRef.current?.focus();
   }, [selectedId]);
 
   const close = () => {
+    if (!selectedId) return;
     selectJob(null);
-    const target = returnFocusRef.current;
+    const recorded = returnFocusRef.current;
     returnFocusRef.current = null;
-    if (target?.isConnected) target.focus();
+    const target = recorded?.isConnected ? recorded : returnFocusTarget(selectedId);
+    target?.focus();
   };
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && job) close();
+    if (event.key === 'Escape') close();
   };
 
   return (

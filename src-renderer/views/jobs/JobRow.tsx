@@ -14,14 +14,15 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
   if (!job) return null;
   const short = shortId(job.id);
   return (
-    <tr className="job-row" aria-current={selected || undefined} onClick={() => selectJob(job.id)}>
+    <tr className="job-row" data-selected={selected || undefined} onClick={() => selectJob(job.id)}>
       <td>
         <button
           type="button"
           className="link job-id"
           title={job.id}
           aria-label={`${short}, show job details`}
-          aria-pressed={selected}
+          aria-current={selected ? 'true' : undefined}
+          data-job-id={job.id}
         >
           {short}
         </button>
@@ -31,7 +32,7 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
         <StatusBadge status={job.status} />
       </td>
       <td>
-        <ProgressBar progress={job.progress} status={job.status} />
+        <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${short}`} />
       </td>
       <td className="numeric">{job.attempts}</td>
       <td>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { JobRow } from './JobRow';
+import { JOBS_TABLE_ID } from './row-focus';
 
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Updated'] as const;
 
@@ -38,7 +39,8 @@ export function JobsTable() {
         </div>
       )}
       <div className="table-scroll">
-        <table className="jobs-table" aria-labelledby="jobs-heading">
+        {/* Focusable from script only: where focus returns when the selected job's row is gone. */}
+        <table id={JOBS_TABLE_ID} className="jobs-table" aria-labelledby="jobs-heading" tabIndex={-1}>
           <thead>
             <tr>
               {COLUMNS.map((column) => (

@@ -21,16 +21,19 @@ export interface JobFormProps {
 
 /**
  * One kind's submit form: checks the payload with the shared schema (in the store), submits
- * it, and shows the accepted job's ID or the problem, field by field.
+ * it, and shows the accepted job's ID or the problem, field by field. While a submission is in
+ * flight the button is marked disabled (still focusable) and the status line says why.
  */
 export function JobForm({ kind, description, fields, buildPayload, onAccepted, children }: JobFormProps) {
   const headingId = useId();
+  const statusId = `${headingId}-status`;
   const { submitting, problem, lastJobId } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const others = otherErrors(problem, fields);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (submitting) return;
     if (await submitJob(kind, buildPayload())) onAccepted?.();
   };
 
@@ -60,14 +63,23 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="primary" aria-busy={submitting || undefined}>
+        <button
+          type="submit"
+          className="primary"
+          aria-disabled={submitting || undefined}
+          aria-describedby={submitting ? statusId : undefined}
+        >
           Submit {kind} job ({KIND_LETTER[kind]})
         </button>
-        <p className="form-result" role="status">
-          {lastJobId && (
-            <>
-              Accepted job <code className="job-id">{lastJobId}</code>
-            </>
+        <p id={statusId} className="form-result" role="status">
+          {submitting ? (
+            'Submitting… waiting for the console to answer before another job can be sent.'
+          ) : (
+            lastJobId && (
+              <>
+                Accepted job <code className="job-id">{lastJobId}</code>
+              </>
+            )
           )}
         </p>
       </div>

@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../src-renderer/App';
+import { ErrorBoundary, RenderFailure } from '../../../src-renderer/components/ErrorBoundary';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { ConsoleStoreProvider } from '../../../src-renderer/store/context';
 import { fakeBridge } from './fake-bridge';
@@ -27,7 +28,7 @@ describe('App', () => {
     for (const name of ['Submit log job (A)', 'Submit callback job (B)', 'Submit email job (C)']) {
       expect(html).toContain(`>${name}</button>`);
     }
-    expect(html).toMatch(/<table class="jobs-table" aria-labelledby="jobs-heading">/);
+    expect(html).toMatch(/<table id="jobs-table" class="jobs-table" aria-labelledby="jobs-heading" tabindex="-1">/);
     expect(html).toContain('Loading jobs…');
     expect(html).toMatch(/value="\d{10}"/);
   });
@@ -35,9 +36,10 @@ describe('App', () => {
   it('shows a job row, its detail with the timeline, and a field error tied to its input', () => {
     const queued = makeJob({ id: '0f8fad5b-d9cb-469f-a165-70867728950e', createdSecond: 5 });
     const done = { ...advance(advance(queued, 'STARTED', 10), 'DONE', 20, 100), result: { record_id: 7 } };
+    const other = makeJob({ id: '1a00d835-0000-4000-8000-000000000000', createdSecond: 4 });
 
     const html = render((store) => {
-      store.getState().applyEvents([eventOf(done, 3)]);
+      store.getState().applyEvents([eventOf(done), eventOf(other)]);
       store.getState().selectJob(queued.id);
       store.setState((state) => ({
         submit: {
@@ -57,7 +59,13 @@ describe('App', () => {
       }));
     });
 
-    expect(html).toContain('aria-label="0f8fad5b, show job details"');
+    expect(html).toContain('aria-label="0f8fad5b, show job details" aria-current="true"');
+    expect(html).toMatch(/aria-label="1a00d835, show job details" data-job-id=/);
+    expect(html).not.toContain('aria-pressed');
+    expect(html).toContain('aria-label="Progress of job 0f8fad5b"');
+    expect(html).toContain('aria-label="Progress of job 1a00d835"');
+    expect(html).toContain('<pre class="json" role="region" aria-label="Payload" tabindex="0">');
+    expect(html).toContain('<pre class="json" role="region" aria-label="Result" tabindex="0">');
     expect(html).toContain('title="0f8fad5b-d9cb-469f-a165-70867728950e"');
     expect(html).toContain('<td>log (A)</td>');
     expect(html).toContain('aria-valuenow="100"');
@@ -72,5 +80,44 @@ describe('App', () => {
     const errorId = /<p id="([^"]+)" class="field-error">payload.client_time is bad<\/p>/.exec(html)?.[1];
     expect(errorId).toBeDefined();
     expect(html).toMatch(new RegExp(`aria-invalid="true" aria-describedby="${errorId} `));
+  });
+
+  it('shows an error in a focusable region', () => {
+    const failed = { ...advance(makeJob({ createdSecond: 6 }), 'FAILED', 10), error: 'SMTP said no' };
+
+    const html = render((store) => {
+      store.getState().applyEvents([eventOf(failed)]);
+      store.getState().selectJob(failed.id);
+    });
+
+    expect(html).toContain('<pre class="json job-error" role="region" aria-label="Error" tabindex="0">SMTP said no</pre>');
+  });
+
+  it('marks the submit button disabled and says why while a job is in flight', () => {
+    const html = render((store) =>
+      store.setState((state) => ({ submit: { ...state.submit, email: { submitting: true, problem: null, lastJobId: null } } })),
+    );
+
+    const statusId = /<button type="submit" class="primary" aria-disabled="true" aria-describedby="([^"]+)">Submit email job \(C\)<\/button>/.exec(html)?.[1];
+    expect(statusId).toBeDefined();
+    expect(html).toContain(`<p id="${statusId}" class="form-result" role="status">Submitting…`);
+    expect(html).toContain('<button type="submit" class="primary">Submit log job (A)</button>');
+  });
+});
+
+describe('RenderFailure', () => {
+  it('says the view failed and offers a Reload button', () => {
+    const html = renderToStaticMarkup(<RenderFailure onReload={() => undefined} />);
+
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('>Reload</button>');
+  });
+
+  it('is what the boundary shows once a child has thrown', () => {
+    expect(ErrorBoundary.getDerivedStateFromError()).toEqual({ failed: true });
+    const boundary = new ErrorBoundary({ children: null, onReload: () => undefined });
+    boundary.state = { failed: true };
+
+    expect(renderToStaticMarkup(<>{boundary.render()}</>)).toContain('>Reload</button>');
   });
 });

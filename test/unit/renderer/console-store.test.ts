@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Job } from '../../../src-shared/job';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { selectors } from '../../../src-renderer/store/selectors';
 import { fakeBridge } from './fake-bridge';
@@ -15,6 +16,27 @@ function setup(firstPage = [makeJob({ createdSecond: 1 })], maxJobs?: number) {
 }
 
 describe('console store: start', () => {
+  it('subscribes once however often it is started, and can start again once stopped', async () => {
+    const { bridge, store, listenerCount } = setup();
+
+    const stop = store.getState().start();
+    expect(store.getState().start()).toBe(stop);
+    await settle();
+
+    expect(listenerCount()).toBe(2);
+    expect(bridge.onJobEvent).toHaveBeenCalledTimes(1);
+    expect(bridge.listJobs).toHaveBeenCalledTimes(1);
+    stop();
+    expect(listenerCount()).toBe(0);
+    const again = store.getState().start();
+    expect(again).not.toBe(stop);
+    expect(listenerCount()).toBe(2);
+    stop();
+    expect(listenerCount()).toBe(2);
+    again();
+    expect(listenerCount()).toBe(0);
+  });
+
   it('loads the first 50 jobs and subscribes to the feed; stopping unsubscribes', async () => {
     const { bridge, store, listenerCount } = setup();
 
@@ -102,7 +124,9 @@ describe('console store: live events', () => {
   });
 
   it('follows the feed and catches up from the list each time it opens', async () => {
-    const { bridge, setConnection, store } = setup();
+    const queued = makeJob({ createdSecond: 1 });
+    const done = advance(advance(queued, 'STARTED', 10), 'DONE', 20, 100);
+    const { bridge, setConnection, store } = setup([queued]);
     store.getState().start();
     await settle();
     expect(selectors.connection(store.getState())).toBe('connecting');
@@ -110,14 +134,59 @@ describe('console store: live events', () => {
 
     setConnection('live');
     expect(bridge.listJobs).toHaveBeenCalledTimes(2);
+    await settle();
     setConnection('reconnecting');
     expect(selectors.connection(store.getState())).toBe('reconnecting');
+    // While the feed was down the job finished; only the list can tell.
+    bridge.listJobs.mockResolvedValueOnce({ items: [done], next_cursor: null });
     setConnection('live');
     await settle();
 
     expect(selectors.connection(store.getState())).toBe('live');
     expect(bridge.listJobs).toHaveBeenCalledTimes(3);
-    expect(selectors.jobIds(store.getState())).toEqual(['job-00001']);
+    expect(selectors.jobIds(store.getState())).toEqual([queued.id]);
+    expect(selectors.job(store.getState(), queued.id)).toEqual(done);
+  });
+
+  it('lets only the latest of concurrent page loads say how the list stands', async () => {
+    const { bridge, store } = setup([]);
+    const older = makeJob({ createdSecond: 1 });
+    let failFirst: (error: Error) => void = () => undefined;
+    let answerSecond: (page: { items: Job[]; next_cursor: null }) => void = () => undefined;
+    bridge.listJobs
+      .mockReturnValueOnce(new Promise((_, reject) => (failFirst = reject)))
+      .mockReturnValueOnce(new Promise((resolve) => (answerSecond = resolve)));
+
+    const first = store.getState().loadFirstPage();
+    const second = store.getState().loadFirstPage();
+    answerSecond({ items: [older], next_cursor: null });
+    await second;
+    failFirst(new Error('HTTP 503: late and stale'));
+    await first;
+
+    expect(selectors.listStatus(store.getState())).toBe('loaded');
+    expect(selectors.listError(store.getState())).toBeNull();
+    expect(selectors.jobIds(store.getState())).toEqual([older.id]);
+  });
+
+  it('still folds in the jobs of a superseded page load, without moving any job back', async () => {
+    const { bridge, store } = setup([]);
+    const queued = makeJob({ createdSecond: 1 });
+    const started = advance(queued, 'STARTED', 10);
+    const other = makeJob({ createdSecond: 2 });
+    let answerFirst: (page: { items: Job[]; next_cursor: null }) => void = () => undefined;
+    bridge.listJobs
+      .mockReturnValueOnce(new Promise((resolve) => (answerFirst = resolve)))
+      .mockResolvedValueOnce({ items: [started], next_cursor: null });
+
+    const first = store.getState().loadFirstPage();
+    await store.getState().loadFirstPage();
+    answerFirst({ items: [queued, other], next_cursor: null });
+    await first;
+
+    expect(selectors.job(store.getState(), queued.id)).toBe(started);
+    expect(selectors.jobIds(store.getState())).toEqual([other.id, queued.id]);
+    expect(selectors.listStatus(store.getState())).toBe('loaded');
   });
 
   it('loads once when the feed is live from the start (IPC)', async () => {
@@ -206,16 +275,33 @@ describe('console store: submit', () => {
 });
 
 describe('selectors', () => {
-  it('return held values, so equal reads are the same reference', async () => {
+  it('return held values, so reads of what did not change are the same reference', async () => {
     const { store } = setup();
     store.getState().start();
     await settle();
-    const state = store.getState();
+    const before = store.getState();
 
-    expect(selectors.jobIds(state)).toBe(selectors.jobIds(store.getState()));
-    expect(selectors.selectedJob(state)).toBeUndefined();
+    expect(selectors.selectedJob(before)).toBeUndefined();
     store.getState().selectJob('job-00001');
-    expect(selectors.selectedJob(store.getState())).toBe(selectors.job(store.getState(), 'job-00001'));
-    expect(selectors.isSelected(store.getState(), 'job-00001')).toBe(true);
+    const after = store.getState();
+
+    expect(after).not.toBe(before);
+    expect(selectors.jobIds(after)).toBe(selectors.jobIds(before));
+    expect(selectors.job(after, 'job-00001')).toBe(selectors.job(before, 'job-00001'));
+    expect(selectors.selectedJob(after)).toBe(selectors.job(after, 'job-00001'));
+    expect(selectors.isSelected(after, 'job-00001')).toBe(true);
+  });
+
+  it('keep the same state when an event brings nothing newer', async () => {
+    const job = makeJob({ createdSecond: 1 });
+    const { emit, schedule, store } = setup([job]);
+    store.getState().start();
+    await settle();
+    const before = store.getState();
+
+    emit(eventOf(job));
+    schedule.advance(100);
+
+    expect(store.getState()).toBe(before);
   });
 });

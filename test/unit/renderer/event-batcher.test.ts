@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../../src-shared/events';
 import { createEventBatcher } from '../../../src-renderer/store/event-batcher';
 import { advance, eventOf, makeJob, manualSchedule } from './fixtures';
@@ -49,6 +49,29 @@ describe('createEventBatcher', () => {
     schedule.advance(50);
 
     expect(flushes.map((events) => events.map((event) => event.job_id))).toEqual([['job-00001'], ['job-00002']]);
+  });
+
+  it('logs a flush that throws, applies the rest of its batch one by one, and keeps going', () => {
+    const schedule = manualSchedule();
+    const applied: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const batcher = createEventBatcher({
+      flush: (events) => {
+        if (events.some((event) => event.job_id === 'job-00002')) throw new Error('cannot apply');
+        applied.push(...events.map((event) => event.job_id));
+      },
+      intervalMs: 100,
+      schedule,
+    });
+
+    for (const second of [1, 2, 3]) batcher.push(eventOf(makeJob({ createdSecond: second })));
+    expect(() => schedule.advance(100)).not.toThrow();
+    batcher.push(eventOf(makeJob({ createdSecond: 4 })));
+    schedule.advance(100);
+
+    expect(applied).toEqual(['job-00001', 'job-00003', 'job-00004']);
+    expect(error).toHaveBeenCalledTimes(2);
+    error.mockRestore();
   });
 
   it('drops pending events and ignores new ones once closed', () => {

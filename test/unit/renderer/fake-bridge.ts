@@ -2,7 +2,8 @@ import { vi } from 'vitest';
 import type { ListJobsRequest, SubmitJobRequest, SubmitJobResult } from '../../../src-shared/bridge';
 import type { JobEvent } from '../../../src-shared/events';
 import type { Job, Page } from '../../../src-shared/job';
-import type { ConnectionState, ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
+import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
+import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 
 /** A bridge the test drives: it answers with what the test set and emits what the test says. */
 export function fakeBridge(firstPage: Job[] = []) {

@@ -5,7 +5,7 @@ import type { Schedule } from '../../../src-renderer/bridge/schedule';
 
 let counter = 0;
 
-/** A job created `createdSecond` seconds after a fixed epoch, in the state given. */
+/** A job created `createdSecond` seconds after a fixed epoch, in the state given (version 1 unless given). */
 export function makeJob(overrides: Partial<Job> & { createdSecond?: number } = {}): Job {
   const { createdSecond = counter++, ...rest } = overrides;
   const created = new Date(Date.UTC(2025, 0, 1, 12, 0, 0) + createdSecond * 1000).toISOString();
@@ -22,11 +22,12 @@ export function makeJob(overrides: Partial<Job> & { createdSecond?: number } = {
     transitions: [{ status: 'QUEUED', at: created, worker: 'api' }],
     result: null,
     error: null,
+    version: 1,
     ...rest,
   };
 }
 
-/** The job moved on to `status`, `afterMs` after it was created (one more transition). */
+/** The job moved on to `status`, `afterMs` after it was created (one more transition, one more version). */
 export function advance(job: Job, status: JobStatus, afterMs: number, progress = job.progress): Job {
   const at = new Date(Date.parse(job.created_at) + afterMs).toISOString();
   return {
@@ -35,11 +36,20 @@ export function advance(job: Job, status: JobStatus, afterMs: number, progress =
     progress,
     updated_at: at,
     transitions: [...job.transitions, { status, at, worker: 'host/42' }],
+    version: job.version + 1,
   };
 }
 
-export function eventOf(job: Job, version: number): JobEvent {
-  return { id: `${version}-0`, job_id: job.id, kind: job.kind, status: job.status, version, job };
+/** The event announcing `job` at `version` (the job's own unless given; the job then carries it too). */
+export function eventOf(job: Job, version = job.version): JobEvent {
+  return {
+    id: `${version}-0`,
+    job_id: job.id,
+    kind: job.kind,
+    status: job.status,
+    version,
+    job: { ...job, version },
+  };
 }
 
 /** A clock the test moves by hand: callbacks run only when `advance` passes their time. */

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../../src-shared/events';
-import type { ConnectionState } from '../../../src-renderer/bridge/console-bridge';
+import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 import type { EventSourceLike } from '../../../src-renderer/bridge/event-feed';
-import { createHttpBridge, ProblemError } from '../../../src-renderer/bridge/http-bridge';
+import { createHttpBridge, ProblemError, RequestTimeoutError } from '../../../src-renderer/bridge/http-bridge';
+import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { eventOf, makeJob, manualSchedule } from './fixtures';
 
 class FakeEventSource implements EventSourceLike {
@@ -29,8 +30,8 @@ class FakeEventSource implements EventSourceLike {
     this.readyState = readyState;
     this.onerror?.(new Event('error'));
   }
-  send(data: string): void {
-    for (const listener of this.jobListeners) listener({ data } as MessageEvent<string>);
+  send(data: string, lastEventId = ''): void {
+    for (const listener of this.jobListeners) listener({ data, lastEventId } as MessageEvent<string>);
   }
 }
 
@@ -38,12 +39,15 @@ function json(status: number, body: unknown, type = 'application/json'): Respons
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
 }
 
-function setup(answer: (url: string, init?: RequestInit) => Response = () => json(200, {})) {
+type Answer = (url: string, init?: RequestInit) => Response | Promise<Response>;
+
+function setup(answer: Answer = () => json(200, {}), requestTimeoutMs?: number) {
   const sources: FakeEventSource[] = [];
   const schedule = manualSchedule();
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => answer(String(input), init));
   const bridge = createHttpBridge({
     baseUrl: 'http://console.test',
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
     fetch: fetch as unknown as typeof globalThis.fetch,
     openEventSource: (url) => {
       const source = new FakeEventSource(url);
@@ -121,6 +125,53 @@ describe('http bridge: requests', () => {
   });
 });
 
+/** A server that never answers: the request ends only when its signal aborts it. */
+const hang: Answer = (_url, init) =>
+  new Promise<Response>((_, reject) => {
+    const signal = init?.signal;
+    signal?.addEventListener('abort', () => reject(signal.reason));
+  });
+
+describe('http bridge: timeouts', () => {
+  it('gives every request a timeout signal', async () => {
+    const { bridge, fetch } = setup(() => json(200, { items: [], next_cursor: null }));
+
+    await bridge.listJobs({});
+    await bridge.getJob('x');
+    await bridge.submitJob({ kind: 'log', payload: {} });
+
+    expect(fetch).toHaveBeenCalledTimes(3);
+    for (const [, init] of fetch.mock.calls) expect(init?.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('gives up a submission the server never answers, saying the job may have been accepted', async () => {
+    const { bridge } = setup(hang, 20);
+
+    const error = await bridge.submitJob({ kind: 'log', payload: {} }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as Error).message).toBe(
+      'No answer to POST /api/v1/jobs within 0.02 s. The job may still have been accepted: look for it in the jobs table.',
+    );
+  });
+
+  it('gives up a list request the server never answers', async () => {
+    const { bridge } = setup(hang, 20);
+
+    await expect(bridge.listJobs({ limit: 5 })).rejects.toThrow('No answer to GET /api/v1/jobs?limit=5 within 0.02 s.');
+  });
+
+  it('frees the form when a submission times out', async () => {
+    const { bridge } = setup(hang, 20);
+    const store = createConsoleStore({ bridge, schedule: manualSchedule() });
+
+    const accepted = await store.getState().submitJob('email', {});
+
+    expect(accepted).toBe(false);
+    expect(store.getState().submit.email).toMatchObject({ submitting: false, problem: { title: 'Jobdeck did not answer' } });
+  });
+});
+
 describe('http bridge: events', () => {
   it('shares one EventSource between listeners and closes it with the last', () => {
     const { bridge, sources } = setup();
@@ -143,18 +194,77 @@ describe('http bridge: events', () => {
     expect(sources[0]!.closed).toBe(true);
   });
 
-  it('skips messages that are not job events', () => {
+  it('skips messages that are not job events, and passes on the good ones among them', () => {
     const { bridge, sources } = setup();
     const received: JobEvent[] = [];
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     bridge.onJobEvent((event) => received.push(event));
+    const good = eventOf(makeJob({ createdSecond: 1 }));
+    const malformed: unknown[] = [
+      { job_id: 'x', version: 1 },
+      { ...good, job_id: 7 },
+      { ...good, version: '2' },
+      { ...good, job: { ...good.job, id: 7 } },
+      { ...good, job: { ...good.job, status: 'LOST' } },
+      { ...good, job: { ...good.job, transitions: {} } },
+      { ...good, job: { ...good.job, kind: 'fax' } },
+      { ...good, job: null },
+    ];
 
     sources[0]!.send('not json');
-    sources[0]!.send(JSON.stringify({ job_id: 'x', version: 1 }));
+    for (const message of malformed) sources[0]!.send(JSON.stringify(message));
+    sources[0]!.send(JSON.stringify(good));
 
-    expect(received).toEqual([]);
-    expect(warn).toHaveBeenCalledTimes(2);
+    expect(received).toEqual([good]);
+    expect(warn).toHaveBeenCalledTimes(1 + malformed.length);
     warn.mockRestore();
+  });
+
+  it('asks for what it missed, after the last event seen, when it has to open a new EventSource', () => {
+    const { bridge, sources, schedule } = setup();
+    bridge.onJobEvent(() => undefined);
+    sources[0]!.open();
+    sources[0]!.send(JSON.stringify({ ...eventOf(makeJob({ createdSecond: 1 })), id: '1700000000000-0' }), '1700000000000-0');
+    sources[0]!.send(JSON.stringify({ ...eventOf(makeJob({ createdSecond: 2 })), id: '1700000000123-4' }));
+
+    sources[0]!.fail(2);
+    schedule.advance(1_000);
+
+    expect(sources).toHaveLength(2);
+    expect(sources[1]!.url).toBe('http://console.test/api/v1/events?last_event_id=1700000000123-4');
+  });
+
+  it('keeps the newest event ID, and none the server would refuse', () => {
+    const { bridge, sources, schedule } = setup();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    bridge.onJobEvent(() => undefined);
+    sources[0]!.send(JSON.stringify({ ...eventOf(makeJob({ createdSecond: 1 })), id: '20-0' }));
+    sources[0]!.send(JSON.stringify({ ...eventOf(makeJob({ createdSecond: 2 })), id: '9-9' }));
+    sources[0]!.send(JSON.stringify({ ...eventOf(makeJob({ createdSecond: 3 })), id: 'bogus' }));
+    // Refused data, but its frame ID counts: that event needs no replay.
+    sources[0]!.send('not json', '21-0');
+
+    sources[0]!.fail(2);
+    schedule.advance(1_000);
+
+    expect(sources[1]!.url).toBe('http://console.test/api/v1/events?last_event_id=21-0');
+    warn.mockRestore();
+  });
+
+  it('opens without last_event_id before any event, and afresh once every listener left', () => {
+    const { bridge, sources, schedule } = setup();
+    const stop = bridge.onJobEvent(() => undefined);
+    sources[0]!.fail(2);
+    schedule.advance(1_000);
+    sources[1]!.send(JSON.stringify({ ...eventOf(makeJob({ createdSecond: 1 })), id: '5-0' }));
+    stop();
+    bridge.onJobEvent(() => undefined);
+
+    expect(sources.map((source) => source.url)).toEqual([
+      'http://console.test/api/v1/events',
+      'http://console.test/api/v1/events',
+      'http://console.test/api/v1/events',
+    ]);
   });
 
   it('reports live and reconnecting, and reopens with a growing delay when the browser gives up', () => {

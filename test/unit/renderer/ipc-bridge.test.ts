@@ -1,18 +1,25 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JobdeckBridge } from '../../../src-shared/bridge';
+import type { JobEvent } from '../../../src-shared/events';
 import { createBridge } from '../../../src-renderer/bridge';
-import type { ConnectionState } from '../../../src-renderer/bridge/console-bridge';
+import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 import { createIpcBridge } from '../../../src-renderer/bridge/ipc-bridge';
-import { makeJob } from './fixtures';
+import { eventOf, makeJob } from './fixtures';
 
-function preloadApi(): JobdeckBridge & { unsubscribe: () => void } {
+function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message: unknown) => void } {
   const unsubscribe = vi.fn();
+  const listeners: ((event: JobEvent) => void)[] = [];
   return {
     submitJob: vi.fn(async () => ({ ok: true as const, job: makeJob() })),
     getJob: vi.fn(async () => null),
     listJobs: vi.fn(async () => ({ items: [], next_cursor: null })),
-    onJobEvent: vi.fn(() => unsubscribe),
+    onJobEvent: vi.fn((listener: (event: JobEvent) => void) => {
+      listeners.push(listener);
+      return unsubscribe;
+    }),
     unsubscribe,
+    /** What main would send over IPC: anything, as far as the page can tell. */
+    send: (message) => listeners.forEach((listener) => listener(message as JobEvent)),
   };
 }
 
@@ -25,16 +32,32 @@ describe('ipc bridge', () => {
     await bridge.listJobs({ limit: 50 });
     await bridge.getJob('x');
     await bridge.submitJob({ kind: 'email', payload: {} });
-    const listener = () => undefined;
-    bridge.onJobEvent(listener)();
+    bridge.onJobEvent(() => undefined)();
     bridge.onConnectionChange((state) => states.push(state));
 
     expect(api.listJobs).toHaveBeenCalledWith({ limit: 50 });
     expect(api.getJob).toHaveBeenCalledWith('x');
     expect(api.submitJob).toHaveBeenCalledWith({ kind: 'email', payload: {} });
-    expect(api.onJobEvent).toHaveBeenCalledWith(listener);
+    expect(api.onJobEvent).toHaveBeenCalledTimes(1);
     expect(api.unsubscribe).toHaveBeenCalledTimes(1);
     expect(states).toEqual(['live']);
+  });
+
+  it('passes job events on and drops malformed ones with a warning', () => {
+    const api = preloadApi();
+    const received: JobEvent[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    createIpcBridge(api).onJobEvent((event) => received.push(event));
+    const good = eventOf(makeJob({ createdSecond: 1 }));
+
+    api.send(null);
+    api.send({ ...good, job: { ...good.job, status: 'LOST' } });
+    api.send({ ...good, job: { ...good.job, transitions: null } });
+    api.send(good);
+
+    expect(received).toEqual([good]);
+    expect(warn).toHaveBeenCalledTimes(3);
+    warn.mockRestore();
   });
 });
 
