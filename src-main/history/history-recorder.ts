@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { parseStreamEntry } from '../../src-shared/events';
 import { UUID_PATTERN } from '../../src-shared/wire';
-import type { JobHistory, VersionedJob } from './job-history';
+import type { Job } from '../../src-shared/job';
+import type { JobHistory } from './job-history';
 
 export interface HistoryRecorderOptions {
   /** A connection of its own: the blocking read holds it. */
@@ -76,10 +77,10 @@ export class HistoryRecorder {
   }
 
   private async record(entries: [string, string[] | null][]): Promise<void> {
-    const jobs: VersionedJob[] = [];
+    const jobs: Job[] = [];
     for (const [id, fields] of entries) {
       const event = parseStreamEntry(id, fields);
-      if (event && UUID_PATTERN.test(event.job_id)) jobs.push({ job: event.job, version: event.version });
+      if (event && UUID_PATTERN.test(event.job_id)) jobs.push({ ...event.job, version: event.version });
     }
     try {
       await this.options.history.record(jobs);
@@ -91,13 +92,13 @@ export class HistoryRecorder {
   }
 
   /** A batch PostgreSQL refused for its data: keep every good job, skip (and say) the bad ones. */
-  private async recordOneByOne(jobs: VersionedJob[]): Promise<void> {
+  private async recordOneByOne(jobs: Job[]): Promise<void> {
     for (const job of jobs) {
       try {
         await this.options.history.record([job]);
       } catch (error) {
         if (!isBadData(error)) throw error;
-        this.options.onLog?.(`history: skipped an event of job ${String(job.job.id)}: ${(error as Error).message}`);
+        this.options.onLog?.(`history: skipped an event of job ${String(job.id)}: ${(error as Error).message}`);
       }
     }
   }

@@ -10,12 +10,6 @@ export interface JobListQuery {
   cursor?: string;
 }
 
-/** A job with the version it was written at, as the history stores it. */
-export interface VersionedJob {
-  job: Job;
-  version: number;
-}
-
 interface JobRow {
   id: string;
   kind: JobKind;
@@ -105,14 +99,14 @@ export class JobHistory {
   }
 
   /** Records the newest state of each job; an older version never overwrites a newer one. */
-  async record(entries: VersionedJob[]): Promise<void> {
-    const newest = new Map<string, VersionedJob>();
-    for (const entry of entries) {
-      const known = newest.get(entry.job.id);
-      if (!known || known.version < entry.version) newest.set(entry.job.id, entry);
+  async record(jobs: Job[]): Promise<void> {
+    const newest = new Map<string, Job>();
+    for (const job of jobs) {
+      const known = newest.get(job.id);
+      if (!known || known.version < job.version) newest.set(job.id, job);
     }
     if (newest.size === 0) return;
-    const rows = [...newest.values()].map(({ job, version }) => ({ ...job, version }));
+    const rows = [...newest.values()];
     await this.pool.query(
       `INSERT INTO ${this.table} AS j (id, kind, status, payload, progress, attempts, created_at, updated_at,
          transitions, result, error, version)
