@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
-import { ConfigError, readEnv, sharedEnvShape } from '../src-shared/settings';
+import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
+import type { RetryPolicy } from '../src-shared/retry-policy';
 
 export { ConfigError };
 
@@ -34,6 +35,8 @@ export interface ConsoleConfig {
   statusTtlSeconds: number;
   /** Approximate number of events the Redis event stream keeps. */
   eventStreamMaxLength: number;
+  /** Attempts per job and the delays between them; the workers get the same. */
+  retry: RetryPolicy;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -92,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     inboxRetentionDays: e.JOBDECK_INBOX_RETENTION_DAYS,
     statusTtlSeconds: e.JOBDECK_STATUS_TTL_S,
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
+    retry: retryPolicyFrom(e),
   };
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
+import { retryLadder } from '../src-shared/retry-policy';
 import { JobStatusClient } from '../src-shared/status-store';
 import { namesFor, type Names } from '../src-shared/topology';
 import { buildApi } from './api/server';
@@ -121,7 +122,11 @@ async function openStores(config: ConsoleConfig, names: Names, closers: Closers)
     connectRedis(config.redisUrl, names.connectionName('api')),
   );
   closers.add(() => redis.quit());
-  const limits = { terminalTtlSeconds: config.statusTtlSeconds, streamMaxLength: config.eventStreamMaxLength };
+  const limits = {
+    terminalTtlSeconds: config.statusTtlSeconds,
+    streamMaxLength: config.eventStreamMaxLength,
+    defaultMaxAttempts: config.retry.maxAttempts,
+  };
   return {
     pool,
     redis,
@@ -178,6 +183,9 @@ function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string
       JOBDECK_WORKER_PREFETCH: String(config.workerPrefetch),
       JOBDECK_STATUS_TTL_S: String(config.statusTtlSeconds),
       JOBDECK_EVENT_STREAM_MAX: String(config.eventStreamMaxLength),
+      JOBDECK_MAX_ATTEMPTS: String(config.retry.maxAttempts),
+      JOBDECK_RETRY_BASE_MS: String(config.retry.baseDelayMs),
+      JOBDECK_RETRY_MAX_MS: String(config.retry.maxDelayMs),
     },
   });
   supervisor.start();
@@ -207,7 +215,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 
   try {
     const stores = await openStores(config, names, closers);
-    const publisher = new JobPublisher({ url: config.amqpUrl, names, onLog: log });
+    const publisher = new JobPublisher({ url: config.amqpUrl, names, retryLadderMs: retryLadder(config.retry), onLog: log });
     await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
     closers.add(() => publisher.close());
 
@@ -219,6 +227,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       status: stores.status,
       publisher,
       history: stores.history,
+      maxAttempts: config.retry.maxAttempts,
       defaults: {
         callbackUrl: (id) => `http://${host}:${port}/api/v1/inbox/jobs/${id}`,
         recipient: config.defaultRecipient,

@@ -11,6 +11,15 @@ export interface Transition {
   worker: string;
 }
 
+/** Why one attempt of a job failed. */
+export interface AttemptError {
+  /** The attempt's number, from 1. */
+  attempt: number;
+  /** RFC 3339 UTC time it failed. */
+  at: string;
+  error: string;
+}
+
 /** A job as the v1 API, the event stream and the console show it. */
 export interface Job {
   /** The ticket: a UUID given when the job was accepted. */
@@ -23,14 +32,24 @@ export interface Job {
   payload: ResolvedPayload;
   /** 0–100; 100 once DONE. */
   progress: number;
-  /** Attempts a worker has started. */
+  /** Attempts a worker has started (a redelivery after a worker died counts as a new one). */
   attempts: number;
+  /**
+   * The attempt after which a failure is final (the job is FAILED and its message dead-lettered):
+   * the job's own `max_attempts`, else `JOBDECK_MAX_ATTEMPTS`. An operator's retry raises it by
+   * the job's budget beyond the attempts already made.
+   */
+  max_attempts: number;
+  /** RFC 3339 UTC time the broker hands the job back for its next attempt, while RETRYING; else null. */
+  next_attempt_at: string | null;
+  /** The error of every failed attempt, oldest first. */
+  attempt_errors: AttemptError[];
   created_at: string;
   updated_at: string;
   transitions: Transition[];
   /** What the effect produced, once DONE. */
   result: Record<string, unknown> | null;
-  /** Why the last attempt failed, once FAILED. */
+  /** Why the last attempt failed, once RETRYING or FAILED; null once DONE. */
   error: string | null;
   /**
    * Counts the job's changes: of two snapshots of one job, from any source (an answer, a list

@@ -75,6 +75,8 @@ export const kindSchema = z
 export const submitJobSchema = z.strictObject({
   kind: kindSchema,
   payload: z.record(z.string(), z.unknown()).default({}),
+  /** Lowers the console's attempt limit for this job (at most `JOBDECK_MAX_ATTEMPTS`, checked on submit). */
+  max_attempts: z.number().int().min(1).optional(),
 });
 
 /** `GET /api/v1/jobs` query. */

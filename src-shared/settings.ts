@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toFieldErrors } from './problem';
 import { redactText } from './redact';
+import type { RetryPolicy } from './retry-policy';
 import { NAMESPACE_PATTERN } from './topology';
 
 /** A setting with a bad value; its message names the variable and the rule. */
@@ -36,7 +37,19 @@ export const sharedEnvShape = {
   JOBDECK_WORKER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(8),
   JOBDECK_STATUS_TTL_S: z.coerce.number().int().min(1).default(86_400),
   JOBDECK_EVENT_STREAM_MAX: z.coerce.number().int().min(100).default(100_000),
+  JOBDECK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  JOBDECK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(1_000),
+  JOBDECK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
 };
+
+/** The retry policy the settings name (the console and its workers must agree on it). */
+export function retryPolicyFrom(env: {
+  JOBDECK_MAX_ATTEMPTS: number;
+  JOBDECK_RETRY_BASE_MS: number;
+  JOBDECK_RETRY_MAX_MS: number;
+}): RetryPolicy {
+  return { maxAttempts: env.JOBDECK_MAX_ATTEMPTS, baseDelayMs: env.JOBDECK_RETRY_BASE_MS, maxDelayMs: env.JOBDECK_RETRY_MAX_MS };
+}
 
 /** Reads the variables a schema names; a bad value throws a ConfigError naming the variable and rule. */
 export function readEnv<Shape extends z.ZodRawShape>(

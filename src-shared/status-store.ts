@@ -21,6 +21,9 @@ export const JOB_HASH_FIELDS = [
   'transitions',
   'result',
   'error',
+  'max_attempts',
+  'next_attempt_at',
+  'attempt_errors',
 ] as const;
 
 /** How a write treats the job it finds. */
@@ -32,8 +35,12 @@ export type WriteGuard =
   /** Always write (a tombstone, or an operator's retry). */
   | 'any';
 
-/** What a write did: `ok`, or why it refused. */
-export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing';
+/**
+ * What a write did: `ok`, or why it refused: `exists` (guard create), `terminal` (guard live),
+ * `missing` (no job and no seed), `conflict` (status not in `onlyFrom`), `stale` (a start of an
+ * attempt the job is not waiting for: a leftover copy of its message).
+ */
+export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing' | 'conflict' | 'stale';
 
 /** The script's arguments by name, in ARGV order; seed field/value pairs follow them. */
 const WRITE_ARGS = [
@@ -48,19 +55,38 @@ const WRITE_ARGS = [
   'emit',
   'stream_max',
   'guard',
+  'default_max_attempts',
+  'only_from',
+  'start_attempt',
+  'redelivered',
+  'next_attempt_at',
+  'attempt_error',
+  'reset_budget',
 ] as const;
+
+/** What a restarted attempt records for the attempt its dead worker left unfinished. */
+export const WORKER_LOST_ERROR = 'the worker running this attempt stopped before finishing it';
 
 const luaList = (items: readonly string[]): string => `{ ${items.map((item) => `'${item}'`).join(', ')} }`;
 
-/** Lua that assembles the job's JSON from the hash (its fields already hold JSON text). */
+/**
+ * Lua that assembles the job's JSON from the hash (its fields already hold JSON text). A hash
+ * written before the retry fields existed gets their defaults.
+ */
 const ASSEMBLE_JOB_LUA = `
-local function assemble(key)
+local function assemble(key, default_max)
   local fields = ${luaList([...JOB_HASH_FIELDS, 'version'])}
+  local defaults = { max_attempts = default_max, next_attempt_at = 'null', attempt_errors = '[]' }
   local values = redis.call('HMGET', key, unpack(fields))
   if not values[1] then return false end
   local parts = {}
-  for i, f in ipairs(fields) do parts[i] = '"' .. f .. '":' .. values[i] end
+  for i, f in ipairs(fields) do parts[i] = '"' .. f .. '":' .. (values[i] or defaults[f]) end
   return '{' .. table.concat(parts, ',') .. '}'
+end
+local function append(key, field, item)
+  local list = redis.call('HGET', key, field) or '[]'
+  if list == '[]' then list = '[' .. item .. ']' else list = string.sub(list, 1, -2) .. ',' .. item .. ']' end
+  redis.call('HSET', key, field, list)
 end
 `;
 
@@ -69,6 +95,11 @@ end
  * job when it is missing. Returns {outcome, job JSON, version, stream ID or ''}.
  * A job's version starts at the server's time in microseconds when the hash is created, so a
  * job recreated after Redis lost it (expiry, restart) still outranks everything written before.
+ * `start_attempt` makes the write the start of that attempt: allowed when the job waits for it
+ * (QUEUED or RETRYING after `start_attempt - 1` attempts), or when a worker died in the middle of
+ * it or a later one (STARTED or IN PROGRESS, message redelivered): then the unfinished attempt
+ * gets an error and the rerun counts as a new attempt. `budget` (not shown) is how many attempts
+ * the job was given; an operator's retry (`reset_budget`) grants that many more.
  */
 export const WRITE_JOB_SCRIPT = `${ASSEMBLE_JOB_LUA}
 local key, stream = KEYS[1], KEYS[2]
@@ -83,27 +114,50 @@ if not exists then
   if #ARGV <= #names then return { 'missing', '', 0, '' } end
   local now = redis.call('TIME')
   redis.call('HSET', key, 'progress', '0', 'attempts', '0', 'transitions', '[]', 'result', 'null',
-    'error', 'null', 'status', cjson.encode(a.status), 'version', now[1] .. string.format('%06d', now[2]))
+    'error', 'null', 'status', cjson.encode(a.status), 'version', now[1] .. string.format('%06d', now[2]),
+    'max_attempts', a.default_max_attempts, 'next_attempt_at', 'null', 'attempt_errors', '[]')
   for i = #names + 1, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
+  redis.call('HSETNX', key, 'budget', redis.call('HGET', key, 'max_attempts'))
 end
 local current = cjson.decode(redis.call('HGET', key, 'status'))
 if exists and a.guard == 'live' and terminal[current] then return { 'terminal', '', 0, '' } end
+if exists and a.only_from ~= '' and not string.find(',' .. a.only_from .. ',', ',' .. current .. ',', 1, true) then
+  return { 'conflict', assemble(key, a.default_max_attempts), 0, '' }
+end
+local attempts = tonumber(redis.call('HGET', key, 'attempts'))
+if exists and a.start_attempt ~= '' then
+  local wanted = tonumber(a.start_attempt)
+  local waiting = current == 'QUEUED' or current == 'RETRYING'
+  local running = current == 'STARTED' or current == 'IN PROGRESS'
+  if running and a.redelivered == '1' and attempts >= wanted then
+    append(key, 'attempt_errors', cjson.encode({ attempt = attempts, at = a.at, error = '${WORKER_LOST_ERROR}' }))
+  elseif not (waiting and attempts == wanted - 1) then
+    return { 'stale', assemble(key, a.default_max_attempts), 0, '' }
+  end
+end
 local encoded = cjson.encode(a.status)
 redis.call('HSET', key, 'status', encoded, 'updated_at', cjson.encode(a.at))
 if current ~= a.status or not exists then
   local t = '{"status":' .. encoded .. ',"at":' .. cjson.encode(a.at) .. ',"worker":' .. cjson.encode(a.worker) .. '}'
-  local list = redis.call('HGET', key, 'transitions')
-  if list == '[]' then list = '[' .. t .. ']' else list = string.sub(list, 1, -2) .. ',' .. t .. ']' end
-  redis.call('HSET', key, 'transitions', list)
+  append(key, 'transitions', t)
 end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
-if a.add_attempt == '1' then redis.call('HINCRBY', key, 'attempts', 1) end
+if a.add_attempt == '1' or a.start_attempt ~= '' then attempts = redis.call('HINCRBY', key, 'attempts', 1) end
 if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end
 if a.error ~= '' then redis.call('HSET', key, 'error', a.error) end
+if a.attempt_error ~= '' then
+  append(key, 'attempt_errors', '{"attempt":' .. attempts .. ',"at":' .. cjson.encode(a.at) .. ',"error":' .. a.attempt_error .. '}')
+end
+if a.next_attempt_at ~= '' then redis.call('HSET', key, 'next_attempt_at', a.next_attempt_at)
+elseif a.status ~= 'RETRYING' then redis.call('HSET', key, 'next_attempt_at', 'null') end
+if a.reset_budget == '1' then
+  local budget = redis.call('HGET', key, 'budget') or redis.call('HGET', key, 'max_attempts') or a.default_max_attempts
+  redis.call('HSET', key, 'max_attempts', attempts + tonumber(budget))
+end
 local version = redis.call('HINCRBY', key, 'version', 1)
 local ttl = tonumber(a.terminal_ttl_s)
 if terminal[a.status] and ttl > 0 then redis.call('EXPIRE', key, ttl) else redis.call('PERSIST', key) end
-local job = assemble(key)
+local job = assemble(key, a.default_max_attempts)
 local id = ''
 if a.emit == '1' then
   id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
@@ -111,9 +165,9 @@ end
 return { 'ok', job, version, id }
 `;
 
-/** KEYS: job hash. Returns the job as JSON, or nil when Redis does not hold it. */
+/** KEYS: job hash; ARGV: the default max_attempts. Returns the job as JSON, or nil when Redis does not hold it. */
 export const READ_JOB_SCRIPT = `${ASSEMBLE_JOB_LUA}
-return assemble(KEYS[1])
+return assemble(KEYS[1], ARGV[1])
 `;
 
 /** One change to write to a job's status. */
@@ -123,15 +177,31 @@ export interface JobWrite {
   /** `api`, or the worker as `<host>/<pid>`. */
   worker: string;
   progress?: number;
-  /** Counts a new attempt (a worker starting the job). */
+  /** Counts a new attempt without the checks of `startAttempt` (messages without an attempt number). */
   addAttempt?: boolean;
+  /** Starts this attempt of the job (from 1), if the job is waiting for it; else the write is `stale`. */
+  startAttempt?: number;
+  /** The message of `startAttempt` was redelivered (its previous holder died or gave it back). */
+  redelivered?: boolean;
+  /** Refuse (`conflict`) unless the job is in one of these statuses. */
+  onlyFrom?: readonly JobStatus[];
+  /** When the next attempt is due (RETRYING); other statuses clear it. */
+  nextAttemptAt?: string;
+  /** Records the error of the current attempt in `attempt_errors`. */
+  attemptError?: string;
+  /** An operator's retry: the job gets its budget of attempts again, beyond those it made. */
+  resetBudget?: boolean;
   result?: Record<string, unknown> | null;
   error?: string | null;
   guard: WriteGuard;
   /** Append the change to the event stream. */
   emit: boolean;
-  /** The job's fixed fields, used when Redis does not hold the job (expired, or Redis restarted). */
-  seed?: Pick<Job, 'id' | 'kind' | 'type' | 'payload' | 'created_at'>;
+  /**
+   * The job's fixed fields, used when Redis does not hold the job (expired, or Redis restarted);
+   * optionally more of its state (when rebuilt from the history).
+   */
+  seed?: Pick<Job, 'id' | 'kind' | 'type' | 'payload' | 'created_at'> &
+    Partial<Pick<Job, 'max_attempts' | 'attempts' | 'attempt_errors' | 'transitions' | 'error' | 'result' | 'progress'>>;
 }
 
 export interface StatusLimits {
@@ -139,7 +209,11 @@ export interface StatusLimits {
   terminalTtlSeconds: number;
   /** Approximate length the event stream is trimmed to. */
   streamMaxLength: number;
+  /** A job's `max_attempts` when it names none (`JOBDECK_MAX_ATTEMPTS`); 5 when left out. */
+  defaultMaxAttempts?: number;
 }
+
+const DEFAULT_MAX_ATTEMPTS = 5;
 
 export interface WriteReply {
   outcome: WriteOutcome;
@@ -165,6 +239,13 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     emit: write.emit ? '1' : '0',
     stream_max: String(limits.streamMaxLength),
     guard: write.guard,
+    default_max_attempts: String(limits.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+    only_from: (write.onlyFrom ?? []).join(','),
+    start_attempt: write.startAttempt === undefined ? '' : String(write.startAttempt),
+    redelivered: write.redelivered ? '1' : '0',
+    next_attempt_at: optionalJson(write.nextAttemptAt),
+    attempt_error: optionalJson(write.attemptError),
+    reset_budget: write.resetBudget ? '1' : '0',
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));
@@ -190,7 +271,7 @@ export interface RedisScriptHost {
 
 type WithScripts = {
   jobdeckWriteJob(key: string, stream: string, ...args: string[]): Promise<unknown>;
-  jobdeckReadJob(key: string): Promise<string | null>;
+  jobdeckReadJob(key: string, defaultMaxAttempts: string): Promise<string | null>;
 };
 
 /** Job status in Redis, as the console and the workers read and write it. */
@@ -217,7 +298,10 @@ export class JobStatusClient {
   }
 
   async read(id: string): Promise<Job | null> {
-    const json = await this.redis.jobdeckReadJob(this.names.jobKey(id));
+    const json = await this.redis.jobdeckReadJob(
+      this.names.jobKey(id),
+      String(this.limits.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+    );
     return json ? (JSON.parse(json) as Job) : null;
   }
 

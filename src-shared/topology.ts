@@ -10,6 +10,13 @@ export interface Names {
   exchange: string;
   /** Durable queue of one kind. */
   queue(kind: JobKind): string;
+  /**
+   * Delay queue of one kind where a failed job waits `delayMs` (its TTL) before the broker
+   * dead-letters it back to the exchange, and so to the kind's queue.
+   */
+  retryQueue(kind: JobKind, delayMs: number): string;
+  /** Dead-letter queue of one kind: the messages of jobs that failed for good. Nothing consumes it. */
+  deadQueue(kind: JobKind): string;
   /** Redis hash holding one job's status. */
   jobKey(id: string): string;
   /** Redis stream of every job event. */
@@ -27,6 +34,8 @@ export function namesFor(namespace: string): Names {
     namespace,
     exchange: `${namespace}.jobs`,
     queue: (kind) => `${namespace}.jobs.${kind}`,
+    retryQueue: (kind, delayMs) => `${namespace}.jobs.${kind}.retry.${delayMs}ms`,
+    deadQueue: (kind) => `${namespace}.jobs.${kind}.dead`,
     jobKey: (id) => `${namespace}:job:${id}`,
     eventStream: `${namespace}:events`,
     schema: namespace,
@@ -37,22 +46,37 @@ export function namesFor(namespace: string): Names {
 /** The part of an AMQP channel that declares topology (structural, so this file stays pure). */
 export interface TopologyChannel {
   assertExchange(name: string, type: string, options: { durable: boolean }): Promise<unknown>;
-  assertQueue(name: string, options: { durable: boolean }): Promise<unknown>;
+  assertQueue(name: string, options: { durable: boolean; arguments?: Record<string, unknown> }): Promise<unknown>;
   bindQueue(queue: string, exchange: string, routingKey: string): Promise<unknown>;
 }
 
 /**
- * Declares the exchange and the kinds' queues (idempotent): both the console, which publishes,
- * and every worker, which may start first on another machine, call it.
+ * Declares the exchange, the kinds' queues, their retry ladders (`ladderMs`, see
+ * `retryLadder`) and dead-letter queues (idempotent): both the console, which publishes, and
+ * every worker, which may start first on another machine, call it, with the same ladder.
+ * A retry queue is named after its delay, so a changed ladder declares new queues rather than
+ * clashing with the arguments of old ones.
  */
 export async function declareTopology(
   channel: TopologyChannel,
   names: Names,
   kinds: readonly JobKind[],
+  ladderMs: readonly number[],
 ): Promise<void> {
   await channel.assertExchange(names.exchange, 'direct', { durable: true });
   for (const kind of kinds) {
     await channel.assertQueue(names.queue(kind), { durable: true });
     await channel.bindQueue(names.queue(kind), names.exchange, kind);
+    await channel.assertQueue(names.deadQueue(kind), { durable: true });
+    for (const delayMs of ladderMs) {
+      await channel.assertQueue(names.retryQueue(kind, delayMs), {
+        durable: true,
+        arguments: {
+          'x-message-ttl': delayMs,
+          'x-dead-letter-exchange': names.exchange,
+          'x-dead-letter-routing-key': kind,
+        },
+      });
+    }
   }
 }

@@ -21,6 +21,12 @@ export interface JobMessage {
   kind: JobKind;
   /** RFC 3339 UTC time the job was accepted. */
   created_at: string;
+  /**
+   * Which attempt this message is for (1 for the first; a retry's copy carries the next). Lets a
+   * worker tell a stale copy from the live one. Absent in messages of earlier versions: such a
+   * message is run unless its job is terminal.
+   */
+  attempt?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -48,5 +54,8 @@ export function parseJobMessage(body: string): JobMessage | { error: string } {
     return { error: 'created_at must be an RFC 3339 time' };
   }
   if (!isRecord(value.extra_data)) return { error: 'extra_data must be an object' };
+  if (value.attempt !== undefined && !(Number.isInteger(value.attempt) && (value.attempt as number) >= 1)) {
+    return { error: 'attempt must be a whole number from 1' };
+  }
   return value as unknown as JobMessage;
 }

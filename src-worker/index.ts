@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
-import { ConfigError, readEnv, sharedEnvShape } from '../src-shared/settings';
+import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/database-url';
 import { JobStatusClient } from '../src-shared/status-store';
 import { namesFor } from '../src-shared/topology';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   const status = new JobStatusClient(redis, names, {
     terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,
     streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
+    defaultMaxAttempts: env.JOBDECK_MAX_ATTEMPTS,
   });
   const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
   const handlers: Partial<Record<JobKind, JobHandler>> = {};
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     prefetch: env.JOBDECK_WORKER_PREFETCH,
     status,
     handlers,
+    retry: retryPolicyFrom(env),
     report,
     onConnectionLost: (reason) => {
       console.error(`[worker ${process.pid}] ${reason}; exiting to be restarted`);

@@ -1,12 +1,16 @@
 import { hostname } from 'node:os';
 import amqp from 'amqplib';
 import type { JobKind } from '../src-shared/kinds';
-import type { JobStatusClient, JobWrite } from '../src-shared/status-store';
+import type { Job } from '../src-shared/job';
+import type { JobStatusClient, JobWrite, WriteReply } from '../src-shared/status-store';
 import { toRfc3339 } from '../src-shared/time';
 import { declareTopology, type Names } from '../src-shared/topology';
 import { parseJobMessage, type JobMessage } from '../src-shared/wire';
 import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
+import { chooseRetryDelay, retryLadder, type RetryPolicy } from '../src-shared/retry-policy';
 import type { JobHandler } from './handlers/handler';
+import { isPermanentFailure } from './permanent-failure';
+import { publishConfirmed } from './job-publishing';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -17,6 +21,8 @@ export interface WorkerProcessOptions {
   prefetch: number;
   status: JobStatusClient;
   handlers: Partial<Record<JobKind, JobHandler>>;
+  /** Must match the console's: it names the retry queues both declare. */
+  retry: RetryPolicy;
   /** Tells the supervising console what happens (a no-op when run by hand). */
   report: (message: WorkerToMainMessage) => void;
   /** Called when the broker connection is lost: the process should exit and be restarted. */
@@ -26,19 +32,27 @@ export interface WorkerProcessOptions {
 
 /**
  * One worker process's consume loop: takes jobs of its kinds with manual ack and a bounded
- * prefetch (several in flight), moves each STARTED → IN PROGRESS → DONE or FAILED in Redis and
- * on the event stream, and acks only after the final status is written.
+ * prefetch (several in flight), moves each STARTED → IN PROGRESS → DONE, RETRYING or FAILED in
+ * Redis and on the event stream, and acks only after the final status is written. A failed
+ * attempt's message is first put, confirmed, in a retry queue of the ladder (or, after the last
+ * attempt, in the kind's dead-letter queue); then the status; then the ack. A crash in between
+ * leaves a copy too many, never one too few: the status store tells a stale copy (see
+ * `WriteJob.startAttempt`) and the worker acks it unrun.
  */
 export class WorkerProcess {
   private connection: amqp.ChannelModel | null = null;
   private channel: amqp.Channel | null = null;
+  private publishChannel: amqp.ConfirmChannel | null = null;
+  private readonly ladder: number[];
   private readonly consumerTags: string[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private readonly workerId = `${hostname()}/${process.pid}`;
   private stopping = false;
 
-  constructor(private readonly options: WorkerProcessOptions) {}
+  constructor(private readonly options: WorkerProcessOptions) {
+    this.ladder = retryLadder(options.retry);
+  }
 
   async start(): Promise<void> {
     const { names, kinds } = this.options;
@@ -58,7 +72,11 @@ export class WorkerProcess {
     this.channel = channel;
     channel.on('error', () => undefined);
     channel.on('close', lost('RabbitMQ channel closed'));
-    await declareTopology(channel, names, kinds);
+    await declareTopology(channel, names, kinds, this.ladder);
+    const publishChannel = await connection.createConfirmChannel();
+    this.publishChannel = publishChannel;
+    publishChannel.on('error', () => undefined);
+    publishChannel.on('close', lost('RabbitMQ publishing channel closed'));
     await channel.prefetch(this.options.prefetch);
     for (const kind of kinds) {
       const { consumerTag } = await channel.consume(names.queue(kind), (message) => {
@@ -84,6 +102,7 @@ export class WorkerProcess {
     // Closing the channel first makes the broker take its last acks: a connection closed right
     // after an ack can lose it, and the job would be delivered again.
     await channel?.close().catch(() => undefined);
+    await this.publishChannel?.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
   }
 
@@ -102,7 +121,7 @@ export class WorkerProcess {
     }
     let outcome: JobOutcome;
     try {
-      outcome = await this.runJob(parsed);
+      outcome = await this.runJob(parsed, message.fields.redelivered);
     } catch (error) {
       // The status could not be written (Redis unreachable) or the worker is stopping: the job
       // goes back to the queue, after a pause so an outage does not become a hot loop.
@@ -113,15 +132,21 @@ export class WorkerProcess {
       return;
     }
     settle(() => channel.ack(message));
-    if (outcome !== 'skipped') this.options.report({ type: 'job-finished', jobId: parsed.uuid, ok: outcome === 'done' });
+    if (outcome === 'stale') this.options.log(`job ${parsed.uuid}: dropped a stale copy of attempt ${parsed.attempt}`);
+    if (outcome !== 'skipped' && outcome !== 'stale') {
+      this.options.report({ type: 'job-finished', jobId: parsed.uuid, ok: outcome === 'done' });
+    }
   }
 
   /**
-   * Runs one job through its statuses. Throws (so the job is requeued) when a status cannot be
-   * written; a handler's failure is the job's, and ends it FAILED.
+   * Runs one job through its statuses. Throws (so the job is requeued) when its start cannot be
+   * written or the worker is stopping; a handler's failure is the job's, and is retried or ends it
+   * FAILED. Progress is best effort; the final status is written until Redis takes it, with the
+   * message in hand, so a Redis outage neither leaves the job in a stale live status nor has its
+   * effect done again.
    */
-  private async runJob(job: JobMessage): Promise<JobOutcome> {
-    const write = (change: Omit<JobWrite, 'at' | 'worker' | 'guard' | 'emit' | 'seed'>) =>
+  private async runJob(job: JobMessage, redelivered: boolean): Promise<JobOutcome> {
+    const write = (change: StatusChange) =>
       this.options.status.write(job.uuid, {
         ...change,
         at: toRfc3339(Date.now()),
@@ -130,30 +155,89 @@ export class WorkerProcess {
         emit: true,
         seed: { id: job.uuid, kind: job.kind, type: job.type, payload: job.extra_data, created_at: job.created_at },
       });
-    const started = await write({ status: 'STARTED', addAttempt: true, progress: 0 });
+    const start: StatusChange =
+      job.attempt === undefined
+        ? { status: 'STARTED', addAttempt: true, progress: 0 }
+        : { status: 'STARTED', startAttempt: job.attempt, redelivered, progress: 0 };
+    const started = await write(start);
     if (started.outcome === 'terminal') return 'skipped';
+    if (started.outcome === 'stale') return 'stale';
     this.options.report({ type: 'job-started', jobId: job.uuid });
-    await write({ status: 'IN PROGRESS', progress: 0 });
+    const progress = (percent: number): Promise<void> =>
+      write({ status: 'IN PROGRESS', progress: percent }).then(
+        () => undefined,
+        (error: Error) => this.options.log(`job ${job.uuid}: progress not recorded (${error.message})`),
+      );
+    await progress(0);
     const handler = this.options.handlers[job.kind];
     let result: Record<string, unknown>;
     try {
       if (!handler) throw new Error(`this worker has no handler for kind ${job.kind}`);
-      result = await handler.run({
-        job,
-        reportProgress: async (percent) => void (await write({ status: 'IN PROGRESS', progress: percent })),
-        signal: this.abort.signal,
-      });
+      result = await handler.run({ job, reportProgress: progress, signal: this.abort.signal });
     } catch (error) {
       if (this.abort.signal.aborted) throw error;
-      await write({ status: 'FAILED', error: (error as Error).message });
+      return this.failAttempt(job, started.job!, error as Error, (change) => this.persist(() => write(change)));
+    }
+    await this.persist(() => write({ status: 'DONE', progress: 100, result, error: null }));
+    return 'done';
+  }
+
+  /**
+   * After a failed attempt: the message goes, confirmed, to the retry rung its attempt count
+   * picks, or to the dead-letter queue after the last attempt or a permanent failure; then the
+   * status says RETRYING (with the time of the next attempt) or FAILED.
+   */
+  private async failAttempt(
+    message: JobMessage,
+    job: Job,
+    error: Error,
+    persist: (change: StatusChange) => Promise<WriteReply>,
+  ): Promise<JobOutcome> {
+    const channel = this.publishChannel;
+    if (!channel) throw new Error('RabbitMQ publishing channel is closed');
+    const { names } = this.options;
+    const reason = error.message || String(error);
+    const maxAttempts = job.max_attempts || this.options.retry.maxAttempts;
+    const permanent = isPermanentFailure(error);
+    if (permanent || job.attempts >= maxAttempts) {
+      const why = permanent ? 'a failure no retry can cure' : `attempt ${job.attempts} of ${maxAttempts}`;
+      await publishConfirmed(channel, names.deadQueue(message.kind), message, {
+        headers: { 'x-jobdeck-error': reason, 'x-jobdeck-attempts': job.attempts },
+      });
+      await persist({ status: 'FAILED', error: reason, attemptError: reason });
+      this.options.log(`job ${message.uuid}: failed for good after ${why}: ${reason}`);
       return 'failed';
     }
-    await write({ status: 'DONE', progress: 100, result, error: null });
-    return 'done';
+    const { rungMs, delayMs } = chooseRetryDelay(this.ladder, job.attempts);
+    await publishConfirmed(channel, names.retryQueue(message.kind, rungMs), { ...message, attempt: job.attempts + 1 }, {
+      expirationMs: delayMs,
+    });
+    await persist({
+      status: 'RETRYING',
+      error: reason,
+      attemptError: reason,
+      nextAttemptAt: toRfc3339(Date.now() + delayMs),
+    });
+    return 'retrying';
+  }
+
+  /** Writes a final status until Redis takes it; gives up (throws) only when the worker stops. */
+  private async persist(write: () => Promise<WriteReply>): Promise<WriteReply> {
+    for (;;) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.abort.signal.aborted) throw error;
+        this.options.log(`status not written (${(error as Error).message}); trying again in ${REQUEUE_DELAY_MS} ms`);
+        await sleep(REQUEUE_DELAY_MS);
+      }
+    }
   }
 }
 
-type JobOutcome = 'done' | 'failed' | 'skipped';
+type StatusChange = Omit<JobWrite, 'at' | 'worker' | 'guard' | 'emit' | 'seed'>;
+
+type JobOutcome = 'done' | 'failed' | 'retrying' | 'skipped' | 'stale';
 
 const REQUEUE_DELAY_MS = 1_000;
 

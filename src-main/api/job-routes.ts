@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Job } from '../../src-shared/job';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
-import type { JobService } from '../jobs/job-service';
+import { JobStatusConflictError, UnknownJobError, type JobService } from '../jobs/job-service';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** The v1 job resource: submit, read one, list newest first. */
@@ -8,7 +9,7 @@ export function jobRoutes(jobs: JobService) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/jobs', async (request, reply) => {
       const body = parseInput(submitJobSchema, request.body ?? undefined);
-      const job = await jobs.submit(body.kind, body.payload);
+      const job = await jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts });
       return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(job);
     });
 
@@ -22,5 +23,26 @@ export function jobRoutes(jobs: JobService) {
       const query = parseInput(listJobsQuerySchema, request.query);
       return jobs.list(query);
     });
+
+    app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/retry', async (request, reply) =>
+      operatorAction(reply, () => jobs.retry(request.params.id)),
+    );
+
+    app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/cancel', async (request, reply) =>
+      operatorAction(reply, () => jobs.cancel(request.params.id)),
+    );
   };
+}
+
+/** Runs an operator's action on one job: 200 with the job, 404 if unknown, 409 if its status forbids it. */
+async function operatorAction(reply: FastifyReply, action: () => Promise<Job>): Promise<FastifyReply> {
+  try {
+    return reply.send(await action());
+  } catch (error) {
+    if (error instanceof UnknownJobError) return sendProblem(reply, problem(404, error.message, 'unknown-job'));
+    if (error instanceof JobStatusConflictError) {
+      return sendProblem(reply, problem(409, error.message, 'job-status-conflict'));
+    }
+    throw error;
+  }
 }

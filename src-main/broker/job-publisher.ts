@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
 import type { JobMessage } from '../../src-shared/wire';
+import { DEFAULT_RETRY_POLICY, retryLadder } from '../../src-shared/retry-policy';
 import { redactText } from '../../src-shared/redact';
 
 /** The broker could not take a job now; the client should retry later. */
@@ -12,6 +13,8 @@ export class BrokerUnavailableError extends Error {
 export interface JobPublisherOptions {
   url: string;
   names: Names;
+  /** The delays of the retry queues (`retryLadder`), the same the workers declare. */
+  retryLadderMs?: readonly number[];
   /** Longest wait for the broker's confirm before the job is refused. */
   confirmTimeoutMs?: number;
   onLog?: (line: string) => void;
@@ -35,7 +38,11 @@ export class JobPublisher {
   /** Publishes waiting for their confirm, by message ID: called if the broker returns one. */
   private readonly returned = new Map<string, () => void>();
 
-  constructor(private readonly options: JobPublisherOptions) {}
+  private readonly ladder: readonly number[];
+
+  constructor(private readonly options: JobPublisherOptions) {
+    this.ladder = options.retryLadderMs ?? retryLadder(DEFAULT_RETRY_POLICY);
+  }
 
   /** Connects and declares the topology; throws if the broker cannot be reached now. */
   async start(): Promise<void> {
@@ -105,9 +112,9 @@ export class JobPublisher {
       channel.on('return', (returned: amqp.Message) => {
         this.returned.get(returned.properties.messageId)?.();
         // A queue was deleted under us: declare it again so the next job of its kind is taken.
-        declareTopology(channel, this.options.names, JOB_KINDS).catch(() => undefined);
+        declareTopology(channel, this.options.names, JOB_KINDS, this.ladder).catch(() => undefined);
       });
-      await declareTopology(channel, this.options.names, JOB_KINDS);
+      await declareTopology(channel, this.options.names, JOB_KINDS, this.ladder);
       this.connection = connection;
       this.channel = channel;
       this.lastError = null;

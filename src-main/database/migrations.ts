@@ -20,6 +20,9 @@ CREATE TABLE IF NOT EXISTS ${s}.jobs (
   version bigint NOT NULL
 );
 ALTER TABLE ${s}.jobs ALTER COLUMN version TYPE bigint;
+ALTER TABLE ${s}.jobs ADD COLUMN IF NOT EXISTS max_attempts integer;
+ALTER TABLE ${s}.jobs ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz;
+ALTER TABLE ${s}.jobs ADD COLUMN IF NOT EXISTS attempt_errors jsonb NOT NULL DEFAULT '[]';
 CREATE INDEX IF NOT EXISTS jobs_newest ON ${s}.jobs (created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_status_newest ON ${s}.jobs (status, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_kind_newest ON ${s}.jobs (kind, created_at DESC, id DESC);

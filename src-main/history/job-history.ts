@@ -22,6 +22,10 @@ interface JobRow {
   transitions: Job['transitions'];
   result: Job['result'];
   error: string | null;
+  /** Null in rows recorded before retries existed. */
+  max_attempts: number | null;
+  next_attempt_at: Date | null;
+  attempt_errors: Job['attempt_errors'] | null;
   /** bigint: node-postgres hands it over as a string. */
   version: string;
 }
@@ -40,6 +44,9 @@ function toJob(row: JobRow): Job {
     transitions: row.transitions,
     result: row.result,
     error: row.error,
+    max_attempts: row.max_attempts ?? Math.max(1, row.attempts),
+    next_attempt_at: row.next_attempt_at?.toISOString() ?? null,
+    attempt_errors: row.attempt_errors ?? [],
     version: Number(row.version),
   };
 }
@@ -109,14 +116,17 @@ export class JobHistory {
     const rows = [...newest.values()];
     await this.pool.query(
       `INSERT INTO ${this.table} AS j (id, kind, status, payload, progress, attempts, created_at, updated_at,
-         transitions, result, error, version)
-       SELECT id, kind, status, payload, progress, attempts, created_at, updated_at, transitions, result, error, version
+         transitions, result, error, version, max_attempts, next_attempt_at, attempt_errors)
+       SELECT id, kind, status, payload, progress, attempts, created_at, updated_at, transitions, result, error, version,
+         max_attempts, next_attempt_at, COALESCE(attempt_errors, '[]')
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, status text, payload jsonb, progress integer,
          attempts integer, created_at timestamptz, updated_at timestamptz, transitions jsonb, result jsonb,
-         error text, version bigint)
+         error text, version bigint, max_attempts integer, next_attempt_at timestamptz, attempt_errors jsonb)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, progress = EXCLUDED.progress,
          attempts = EXCLUDED.attempts, updated_at = EXCLUDED.updated_at, transitions = EXCLUDED.transitions,
-         result = EXCLUDED.result, error = EXCLUDED.error, version = EXCLUDED.version
+         result = EXCLUDED.result, error = EXCLUDED.error, version = EXCLUDED.version,
+         max_attempts = EXCLUDED.max_attempts, next_attempt_at = EXCLUDED.next_attempt_at,
+         attempt_errors = EXCLUDED.attempt_errors
        WHERE j.version < EXCLUDED.version`,
       [JSON.stringify(rows)],
     );

@@ -7,7 +7,9 @@ import {
   PAYLOAD_SCHEMAS,
   type ResolvedPayload,
 } from '../../src-shared/schemas';
-import type { JobStatusClient } from '../../src-shared/status-store';
+import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
+import type { JobStatus } from '../../src-shared/statuses';
+import type { JobStatusClient, JobWrite } from '../../src-shared/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
@@ -26,7 +28,38 @@ export interface JobServiceOptions {
   publisher: JobPublisher;
   history: JobHistory;
   defaults: JobDefaults;
+  /** Most attempts a job may ask for (`JOBDECK_MAX_ATTEMPTS`); 5 when left out. */
+  maxAttempts?: number;
 }
+
+/** Options of one submitted job. */
+export interface SubmitOptions {
+  /** Fewer attempts than the console's limit; validated against it. */
+  maxAttempts?: number;
+}
+
+/** No job has that ID (neither Redis nor the history knows it). */
+export class UnknownJobError extends Error {
+  override name = 'UnknownJobError';
+  constructor(readonly id: string) {
+    super(`no job with id ${id}`);
+  }
+}
+
+/** An operator's action that the job's status does not allow (e.g. cancelling a DONE job). */
+export class JobStatusConflictError extends Error {
+  override name = 'JobStatusConflictError';
+  constructor(
+    readonly job: Job,
+    readonly action: 'retry' | 'cancel',
+    readonly allowed: readonly JobStatus[],
+  ) {
+    super(`job ${job.id} is ${job.status}; only a job that is ${allowed.join(' or ')} can be ${action === 'retry' ? 'retried' : 'cancelled'}`);
+  }
+}
+
+const RETRYABLE: readonly JobStatus[] = ['FAILED', 'CANCELLED'];
+const CANCELLABLE: readonly JobStatus[] = ['QUEUED', 'RETRYING'];
 
 /**
  * Accepting, reading and listing jobs: the one place the HTTP API and the window's IPC call.
@@ -40,9 +73,10 @@ export class JobService {
    * should the message still arrive, the worker finds it terminal and drops it.
    * `fieldPrefix` names where the payload came from (`payload` in a body, nothing in a query).
    */
-  async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload'): Promise<Job> {
+  async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload', options: SubmitOptions = {}): Promise<Job> {
     const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input ?? {});
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
+    const maxAttempts = this.checkMaxAttempts(options.maxAttempts);
     const id = randomUUID();
     const now = toRfc3339(Date.now());
     const payload = this.applyDefaults(kind, id, parsed.data);
@@ -53,7 +87,7 @@ export class JobService {
       worker: 'api',
       guard: 'create',
       emit: true,
-      seed: { id, kind, type: KIND_LETTER[kind], payload, created_at: now },
+      seed: { id, kind, type: KIND_LETTER[kind], payload, created_at: now, max_attempts: maxAttempts },
     });
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
@@ -62,6 +96,7 @@ export class JobService {
       extra_data: payload,
       kind,
       created_at: now,
+      attempt: 1,
     };
     try {
       await publisher.publish(message);
@@ -80,6 +115,81 @@ export class JobService {
 
   list(query: JobListQuery): Promise<Page<Job>> {
     return this.options.history.list(query);
+  }
+
+  /**
+   * An operator's retry of a FAILED or CANCELLED job: QUEUED again with its budget of attempts
+   * renewed, and a fresh message published (confirmed) for its next attempt. The job's old
+   * message stays in the dead-letter queue, which nothing consumes; were it shovelled back, the
+   * worker would find it stale and ack it unrun. Should the broker refuse, the job is set back to
+   * the status it had.
+   */
+  async retry(id: string): Promise<Job> {
+    const job = await this.known(id);
+    const reply = await this.transition(job, 'retry', RETRYABLE, {
+      status: 'QUEUED',
+      resetBudget: true,
+      progress: 0,
+      result: null,
+      error: null,
+    });
+    try {
+      await this.options.publisher.publish({ ...toMessage(reply), attempt: reply.attempts + 1 });
+    } catch (error) {
+      await this.options.status
+        .write(id, { status: job.status, at: toRfc3339(Date.now()), worker: 'api', guard: 'any', emit: true, onlyFrom: ['QUEUED'] })
+        .catch(() => undefined);
+      throw error;
+    }
+    return reply;
+  }
+
+  /**
+   * An operator's cancel of a QUEUED or RETRYING job: CANCELLED at once. Its message stays where
+   * it is (the kind's queue or a retry queue); the worker that gets it finds the job terminal and
+   * acks it without running it.
+   */
+  async cancel(id: string): Promise<Job> {
+    return this.transition(await this.known(id), 'cancel', CANCELLABLE, { status: 'CANCELLED' });
+  }
+
+  private async known(id: string): Promise<Job> {
+    const job = await this.get(id);
+    if (!job) throw new UnknownJobError(id);
+    return job;
+  }
+
+  /** Moves a job on if it is in one of `allowed`, checked atomically in Redis (seeded from `job`). */
+  private async transition(
+    job: Job,
+    action: 'retry' | 'cancel',
+    allowed: readonly JobStatus[],
+    change: Pick<JobWrite, 'status' | 'resetBudget' | 'progress' | 'result' | 'error'>,
+  ): Promise<Job> {
+    if (!allowed.includes(job.status)) throw new JobStatusConflictError(job, action, allowed);
+    const { id, kind, type, payload, created_at, max_attempts, attempts, attempt_errors, transitions, error, result, progress } = job;
+    const reply = await this.options.status.write(id, {
+      ...change,
+      at: toRfc3339(Date.now()),
+      worker: 'api',
+      guard: 'any',
+      emit: true,
+      onlyFrom: allowed,
+      seed: { id, kind, type, payload, created_at, max_attempts, attempts, attempt_errors, transitions, error, result, progress },
+    });
+    if (reply.outcome === 'conflict') throw new JobStatusConflictError(reply.job ?? job, action, allowed);
+    return reply.job!;
+  }
+
+  private checkMaxAttempts(requested: number | undefined): number {
+    const limit = this.options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+    if (requested === undefined) return limit;
+    if (requested > limit) {
+      throw new ValidationError([
+        { field: 'max_attempts', rule: 'max', message: `max_attempts must be at most ${limit} (JOBDECK_MAX_ATTEMPTS)` },
+      ]);
+    }
+    return requested;
   }
 
   private async withdraw(id: string, reason: Error): Promise<void> {
@@ -109,4 +219,15 @@ export class JobService {
         return { ...payload, email_address: (payload.email_address as string | undefined) ?? defaults.recipient };
     }
   }
+}
+
+function toMessage(job: Job): JobMessage {
+  return {
+    v: JOB_MESSAGE_VERSION,
+    uuid: job.id,
+    type: job.type,
+    extra_data: job.payload,
+    kind: job.kind,
+    created_at: job.created_at,
+  };
 }

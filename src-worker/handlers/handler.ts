@@ -14,3 +14,11 @@ export interface JobHandler {
   run(context: JobContext): Promise<Record<string, unknown>>;
   close?(): Promise<void>;
 }
+
+/**
+ * A failure no retry can cure (the effect's target refused the job's own data for good): the job
+ * is FAILED at once instead of being retried.
+ */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}

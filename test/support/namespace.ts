@@ -1,11 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { promisify } from 'node:util';
 import { databaseConnection } from '../../src-shared/database-url';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { namesFor } from '../../src-shared/topology';
+
+const run = promisify(execFile);
 
 /** Service URLs the tests use: the environment's, or the machine's defaults. */
 export const TEST_SERVICES = {
@@ -24,6 +28,12 @@ export function uniqueNamespace(prefix = 'jdt'): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
 
+/** The broker's queues whose names start with `prefix` (local rabbitmqctl): retry and dead-letter queues. */
+async function queuesNamed(prefix: string): Promise<string[]> {
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', 'name', '--no-table-headers']);
+  return stdout.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(prefix));
+}
+
 /** Removes everything a namespace made: its queues and exchange, Redis keys and database schema. */
 export async function dropNamespace(namespace: string): Promise<void> {
   const names = namesFor(namespace);
@@ -31,6 +41,7 @@ export async function dropNamespace(namespace: string): Promise<void> {
   try {
     const channel = await connection.createChannel();
     for (const kind of JOB_KINDS) await channel.deleteQueue(names.queue(kind));
+    for (const queue of await queuesNamed(`${names.exchange}.`)) await channel.deleteQueue(queue);
     await channel.deleteExchange(names.exchange);
   } finally {
     await connection.close();
