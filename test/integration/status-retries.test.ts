@@ -1,0 +1,96 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobStatusClient, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/status-store';
+import { namesFor } from '../../src-shared/topology';
+import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
+
+const namespace = uniqueNamespace();
+const names = namesFor(namespace);
+let redis: Redis;
+let status: JobStatusClient;
+
+const seed = (id: string) => ({
+  id,
+  kind: 'callback' as const,
+  type: 'B' as const,
+  payload: { callback_url: 'http://127.0.0.1:9/', duration_ms: 0 },
+  created_at: '2026-01-01T00:00:00.000Z',
+});
+const write = (id: string, over: Partial<JobWrite>) =>
+  status.write(id, { status: 'STARTED', at: new Date().toISOString(), worker: 'test/1', guard: 'live', emit: false, seed: seed(id), ...over });
+const create = (id: string, maxAttempts?: number) =>
+  write(id, { status: 'QUEUED', guard: 'create', seed: { ...seed(id), ...(maxAttempts ? { max_attempts: maxAttempts } : {}) } });
+
+beforeAll(() => {
+  redis = new Redis(TEST_SERVICES.redisUrl);
+  status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000, defaultMaxAttempts: 4 });
+});
+
+afterAll(async () => {
+  redis.disconnect();
+  await dropNamespace(namespace);
+});
+
+describe('retry fields of the job status', () => {
+  it('starts a job with the default limit or its own, no next attempt and no attempt errors', async () => {
+    expect((await create('r-default')).job).toMatchObject({ max_attempts: 4, next_attempt_at: null, attempt_errors: [] });
+    expect((await create('r-own', 2)).job).toMatchObject({ max_attempts: 2 });
+  });
+
+  it('records RETRYING with the next attempt, each attempt error, and clears the time on the next start', async () => {
+    await create('r-life');
+    await write('r-life', { startAttempt: 1 });
+    const next = new Date(Date.now() + 5_000).toISOString();
+    const retrying = await write('r-life', { status: 'RETRYING', error: 'boom 1', attemptError: 'boom 1', nextAttemptAt: next });
+    expect(retrying.job).toMatchObject({ status: 'RETRYING', error: 'boom 1', next_attempt_at: next, attempts: 1 });
+    expect(retrying.job!.attempt_errors).toEqual([{ attempt: 1, at: expect.any(String), error: 'boom 1' }]);
+    const second = await write('r-life', { startAttempt: 2 });
+    expect(second.job).toMatchObject({ status: 'STARTED', attempts: 2, next_attempt_at: null });
+    const failed = await write('r-life', { status: 'FAILED', error: 'boom "2"', attemptError: 'boom "2"' });
+    expect(failed.job!.attempt_errors.map((e) => [e.attempt, e.error])).toEqual([[1, 'boom 1'], [2, 'boom "2"']]);
+    expect(failed.job!.error).toBe('boom "2"');
+  });
+
+  it('refuses the start of an attempt the job is not waiting for (a stale copy)', async () => {
+    await create('r-stale');
+    expect((await write('r-stale', { startAttempt: 2 })).outcome).toBe('stale');
+    expect((await write('r-stale', { startAttempt: 1 })).outcome).toBe('ok');
+    // A second, not redelivered copy while the attempt runs: refused.
+    expect((await write('r-stale', { startAttempt: 1 })).outcome).toBe('stale');
+    expect((await status.read('r-stale'))!.attempts).toBe(1);
+  });
+
+  it('reruns a redelivered attempt left unfinished as a new attempt, recording why the last one ended', async () => {
+    await create('r-crash');
+    await write('r-crash', { startAttempt: 1 });
+    await write('r-crash', { status: 'IN PROGRESS', progress: 40 });
+    const rerun = await write('r-crash', { startAttempt: 1, redelivered: true });
+    expect(rerun.outcome).toBe('ok');
+    expect(rerun.job).toMatchObject({ status: 'STARTED', attempts: 2 });
+    expect(rerun.job!.attempt_errors).toEqual([{ attempt: 1, at: expect.any(String), error: WORKER_LOST_ERROR }]);
+  });
+
+  it('moves a job only from the statuses allowed, and renews its budget on an operator retry', async () => {
+    await create('r-op', 2);
+    await write('r-op', { startAttempt: 1 });
+    await write('r-op', { status: 'RETRYING', attemptError: 'x' });
+    await write('r-op', { startAttempt: 2 });
+    await write('r-op', { status: 'FAILED', attemptError: 'y', error: 'y' });
+    const cancel = await write('r-op', { status: 'CANCELLED', guard: 'any', onlyFrom: ['QUEUED', 'RETRYING'] });
+    expect(cancel.outcome).toBe('conflict');
+    expect(cancel.job!.status).toBe('FAILED');
+    const retried = await write('r-op', { status: 'QUEUED', guard: 'any', onlyFrom: ['FAILED', 'CANCELLED'], resetBudget: true, error: null });
+    expect(retried.job).toMatchObject({ status: 'QUEUED', attempts: 2, max_attempts: 4, error: null });
+    expect(retried.job!.attempt_errors).toHaveLength(2);
+    expect((await write('r-op', { startAttempt: 3 })).outcome).toBe('ok');
+  });
+
+  it('reads a job stored before the retry fields existed with their defaults', async () => {
+    await redis.hset(names.jobKey('r-old'), {
+      id: '"r-old"', kind: '"log"', type: '"A"', status: '"QUEUED"', payload: '{}', progress: '0', attempts: '0',
+      created_at: '"2026-01-01T00:00:00.000Z"', updated_at: '"2026-01-01T00:00:00.000Z"', transitions: '[]',
+      result: 'null', error: 'null', version: '1',
+    });
+    expect(await status.read('r-old')).toMatchObject({ max_attempts: 4, next_attempt_at: null, attempt_errors: [] });
+  });
+});
