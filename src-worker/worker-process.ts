@@ -163,6 +163,12 @@ export class WorkerProcess {
     if (started.outcome === 'terminal') return 'skipped';
     if (started.outcome === 'stale') return 'stale';
     this.options.report({ type: 'job-started', jobId: job.uuid });
+    const persist = (change: StatusChange) => this.persist(() => write(change));
+    if (started.job!.attempts > started.job!.max_attempts) {
+      // Rerun after its worker died on the last attempt: a job that kills its workers ends here.
+      const spent = new Error(`not run again: its ${started.job!.max_attempts} attempts are spent`);
+      return this.failAttempt(job, started.job!, spent, persist);
+    }
     const progress = (percent: number): Promise<void> =>
       write({ status: 'IN PROGRESS', progress: percent }).then(
         () => undefined,
@@ -176,9 +182,9 @@ export class WorkerProcess {
       result = await handler.run({ job, reportProgress: progress, signal: this.abort.signal });
     } catch (error) {
       if (this.abort.signal.aborted) throw error;
-      return this.failAttempt(job, started.job!, error as Error, (change) => this.persist(() => write(change)));
+      return this.failAttempt(job, started.job!, error as Error, persist);
     }
-    await this.persist(() => write({ status: 'DONE', progress: 100, result, error: null }));
+    await persist({ status: 'DONE', progress: 100, result, error: null });
     return 'done';
   }
 

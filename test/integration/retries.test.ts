@@ -255,4 +255,20 @@ describe('crashes', () => {
     expect(done.attempts).toBe(2);
     expect(deliveriesOf(job.id).map((d) => d.status)).toEqual([500, 200]);
   });
+
+  it('fails a job whose worker died on its last attempt instead of running it again', async () => {
+    const deadBefore = await messagesIn(names().deadQueue('callback'));
+    const job = await submit({
+      kind: 'callback',
+      payload: { callback_url: `${receiver.url}/fail/0`, duration_ms: 3_000 },
+      max_attempts: 1,
+    });
+    await until(job.id, 'IN PROGRESS');
+    process.kill(app.supervisor!.snapshot().find((w) => w.kind === 'callback')!.pid!, 'SIGKILL');
+    const failed = await until(job.id, 'FAILED', 30_000);
+    expect(failed.attempts).toBe(2);
+    expect(failed.attempt_errors.map((e) => e.error)).toEqual([WORKER_LOST_ERROR, expect.stringMatching(/attempts are spent/)]);
+    expect(deliveriesOf(job.id)).toHaveLength(0);
+    await eventually(async () => ((await messagesIn(names().deadQueue('callback'))) === deadBefore + 1 ? true : undefined));
+  });
 });
