@@ -10,7 +10,8 @@ let app: TestConsole;
 let db: pg.Client;
 
 beforeAll(async () => {
-  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=1' });
+  // Short retry delays: a failing callback is retried JOBDECK_MAX_ATTEMPTS times before FAILED.
+  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=1', JOBDECK_RETRY_BASE_MS: '50', JOBDECK_RETRY_MAX_MS: '200' });
   expect(await app.supervisor!.whenReady(30_000)).toBe(true);
   const health = (await (await fetch(`${app.url}/api/v1/health`)).json()) as { workers: unknown };
   expect(health.workers).toEqual({
@@ -92,8 +93,9 @@ describe("the chapter's curl session", () => {
     const { body } = await curl(`/job/callback?duration_ms=0&callback_url=${encodeURIComponent(`${app.url}/nowhere`)}`);
     const id = body.uuid as string;
     await eventually(async () => ((await statusOf(id)) === 'FAILED' ? true : undefined), 15_000, 'FAILED');
-    const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { error: string };
+    const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { error: string; attempts: number };
     expect(job.error).toBe(`callback to ${app.url}/nowhere answered HTTP 404`);
+    expect(job).toMatchObject({ attempts: 5, max_attempts: 5 });
   });
 
   it('keeps the history after Redis has let the status go', async () => {
