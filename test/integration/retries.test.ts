@@ -100,6 +100,12 @@ describe('retries with backoff', () => {
     for (const entry of done.attempt_errors) expect(entry.error).toMatch(/answered HTTP 500/);
     expect(done.transitions.map((t) => t.status).filter((s) => s === 'RETRYING')).toHaveLength(2);
 
+    const recorded = await eventually(async () => {
+      const page = (await (await fetch(`${app.url}/api/v1/jobs?kind=callback&status=DONE&limit=500`)).json()) as { items: Job[] };
+      return page.items.find((item) => item.id === job.id && item.version === done.version);
+    }, 10_000, 'the history to record the job');
+    expect(recorded).toMatchObject({ max_attempts: 4, next_attempt_at: null, attempt_errors: done.attempt_errors });
+
     const [first, second, third] = deliveriesOf(job.id);
     expect(deliveriesOf(job.id).map((d) => d.status)).toEqual([500, 500, 200]);
     // Rung 1 is 200 ms (jittered over 100–200), rung 2 is 400 ms (200–400).
