@@ -10,7 +10,7 @@ import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
 import { chooseRetryDelay, retryLadder, type RetryPolicy } from '../src-shared/retry-policy';
 import type { JobHandler } from './handlers/handler';
 import { isPermanentFailure } from './permanent-failure';
-import { publishConfirmed } from './job-publishing';
+import { publishConfirmed, publishJobConfirmed } from './job-publishing';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -115,8 +115,7 @@ export class WorkerProcess {
   private async handle(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
     const parsed = parseJobMessage(message.content.toString('utf8'));
     if ('error' in parsed) {
-      this.options.log(`dropping a message that is not a job: ${parsed.error}`);
-      settle(() => channel.nack(message, false, false));
+      await this.deadLetterMalformed(channel, message, parsed.error);
       return;
     }
     let outcome: JobOutcome;
@@ -136,6 +135,27 @@ export class WorkerProcess {
     if (outcome !== 'skipped' && outcome !== 'stale') {
       this.options.report({ type: 'job-finished', jobId: parsed.uuid, ok: outcome === 'done' });
     }
+  }
+
+  /**
+   * A message that is not a job this version understands goes, as it is, to the dead-letter
+   * queue of the kind it was routed as (with the reason in `x-jobdeck-error`), so an operator can
+   * inspect it; it is dropped only when that queue cannot take it.
+   */
+  private async deadLetterMalformed(channel: amqp.Channel, message: amqp.ConsumeMessage, reason: string): Promise<void> {
+    const kind = this.options.kinds.find((k) => k === message.fields.routingKey);
+    const publishChannel = this.publishChannel;
+    try {
+      if (!kind || !publishChannel) throw new Error('no dead-letter queue for it');
+      await publishConfirmed(publishChannel, this.options.names.deadQueue(kind), message.content, {
+        ...message.properties,
+        headers: { ...message.properties.headers, 'x-jobdeck-error': `not a job: ${reason}` },
+      });
+      this.options.log(`dead-lettered a message that is not a job: ${reason}`);
+    } catch (error) {
+      this.options.log(`dropping a message that is not a job (${reason}): ${(error as Error).message}`);
+    }
+    settle(() => channel.ack(message));
   }
 
   /**
@@ -207,7 +227,7 @@ export class WorkerProcess {
     const permanent = isPermanentFailure(error);
     if (permanent || job.attempts >= maxAttempts) {
       const why = permanent ? 'a failure no retry can cure' : `attempt ${job.attempts} of ${maxAttempts}`;
-      await publishConfirmed(channel, names.deadQueue(message.kind), message, {
+      await publishJobConfirmed(channel, names.deadQueue(message.kind), message, {
         headers: { 'x-jobdeck-error': reason, 'x-jobdeck-attempts': job.attempts },
       });
       await persist({ status: 'FAILED', error: reason, attemptError: reason });
@@ -215,7 +235,7 @@ export class WorkerProcess {
       return 'failed';
     }
     const { rungMs, delayMs } = chooseRetryDelay(this.ladder, job.attempts);
-    await publishConfirmed(channel, names.retryQueue(message.kind, rungMs), { ...message, attempt: job.attempts + 1 }, {
+    await publishJobConfirmed(channel, names.retryQueue(message.kind, rungMs), { ...message, attempt: job.attempts + 1 }, {
       expirationMs: delayMs,
     });
     await persist({

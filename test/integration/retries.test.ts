@@ -226,6 +226,20 @@ describe('operator actions and bad input', () => {
   });
 });
 
+describe('malformed messages', () => {
+  it('puts a message that is not a job in the dead-letter queue of its kind, with the reason', async () => {
+    const dead = names().deadQueue('callback');
+    const before = await messagesIn(dead);
+    channel.publish(names().exchange, 'callback', Buffer.from('{"v": 1, "uuid": "not-a-uuid"}'), { persistent: true });
+    await eventually(async () => ((await messagesIn(dead)) === before + 1 ? true : undefined), 10_000, 'the dead letter');
+    const messages: amqp.GetMessage[] = [];
+    for (let got = await channel.get(dead); got; got = await channel.get(dead)) messages.push(got);
+    const letter = messages.find((m) => m.content.toString() === '{"v": 1, "uuid": "not-a-uuid"}');
+    expect(letter?.properties.headers?.['x-jobdeck-error']).toBe('not a job: uuid must be a UUID');
+    for (const m of messages) channel.nack(m, false, true);
+  });
+});
+
 describe('crashes', () => {
   it('writes one record when a kind A worker is killed mid-insert, and counts the rerun as an attempt', async () => {
     const table = `"${names().schema}".log_records`;
