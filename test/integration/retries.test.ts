@@ -266,6 +266,33 @@ describe('crashes', () => {
     }
   });
 
+  it('acks a second copy of a running job unrun: one attempt, one record', async () => {
+    const table = `"${names().schema}".log_records`;
+    const locker = new pg.Client(testDatabaseConfig());
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
+      const job = await submit({ kind: 'log', payload: { client_time: 1569177495 } });
+      await until(job.id, 'IN PROGRESS');
+      // Copies the broker may hold after a crash between a retry's publish and its ack.
+      for (const attempt of [1, 2]) {
+        const copy = { v: 1, uuid: job.id, type: 'A', kind: 'log', extra_data: job.payload, created_at: job.created_at, attempt };
+        channel.publish(names().exchange, 'log', Buffer.from(JSON.stringify(copy)), { persistent: true });
+      }
+      await eventually(async () => ((await messagesIn(names().queue('log'))) === 0 ? true : undefined), 10_000, 'the copies taken');
+      await sleep(300);
+      await locker.query('COMMIT');
+      const done = await until(job.id, 'DONE');
+      expect(done).toMatchObject({ attempts: 1, attempt_errors: [] });
+      expect(done.transitions.filter((t) => t.status === 'STARTED')).toHaveLength(1);
+      const { rows } = await locker.query(`SELECT count(*)::int AS n FROM ${table} WHERE job_id = $1`, [job.id]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await locker.end();
+    }
+  });
+
   it('keeps a job waiting for its retry in the broker while its worker is killed, then finishes it', async () => {
     const job = await callbackJob('/fail/1');
     await until(job.id, 'RETRYING');
