@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { StreamEvent } from '../src-shared/events';
 import type { JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { JobStatusClient } from '../src-shared/status-store';
@@ -18,6 +19,8 @@ import { JobService } from './jobs/job-service';
 import { MailSink } from './mailbox/mail-sink';
 import { MailboxStore } from './mailbox/mailbox-store';
 import { EventRelay } from './relay/event-relay';
+import { StreamGroupReader } from './relay/stream-group-reader';
+import { TopicPublisher } from './relay/topic-publisher';
 import { WorkerSupervisor, type WorkerEntry } from './supervisor/worker-supervisor';
 
 export interface ConsoleOptions {
@@ -193,6 +196,34 @@ function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null
   return { log: of('log'), callback: of('callback'), email: of('email') };
 }
 
+/** Feeds every event of the stream, through a consumer group of its own, to a role's handler. */
+async function startGroupReader(
+  stores: Stores,
+  names: Names,
+  group: string,
+  handle: (events: StreamEvent[]) => Promise<void>,
+  closers: Closers,
+  log: (line: string) => void,
+): Promise<void> {
+  const reader = new StreamGroupReader({
+    redis: stores.redis.duplicate({ connectionName: names.connectionName(group) }),
+    stream: names.eventStream,
+    group,
+    handle,
+    onLog: log,
+  });
+  await reader.start();
+  closers.add(() => reader.close());
+}
+
+/** Every event also goes to the topic exchange `<ns>.events`. */
+async function startTopicPublisher(config: ConsoleConfig, names: Names, stores: Stores, closers: Closers, log: (line: string) => void) {
+  const topic = new TopicPublisher({ url: config.amqpUrl, names, onLog: log });
+  await step(`RabbitMQ at ${redactUrl(config.amqpUrl)} (events exchange)`, 'AMQP_URL', () => topic.start());
+  closers.add(() => topic.close());
+  await startGroupReader(stores, names, 'topic', (events) => topic.publish(events), closers, log);
+}
+
 /**
  * The composition root: builds every part from the config and starts them in order — stores,
  * broker, API (the port is taken before anything shared is touched), history, relay, mail,
@@ -271,6 +302,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     closers.add(() => recorder.close());
     await relay.start();
     closers.add(() => relay.close());
+    await startTopicPublisher(config, names, stores, closers, log);
 
     const mail = await startMail(config, stores.mailbox, closers, log);
     smtp = { host: mail.host, port: mail.port };

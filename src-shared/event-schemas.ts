@@ -23,7 +23,9 @@ export const eventsQuerySchema = eventFilterSchema.extend({
 });
 
 /**
- * WebSocket messages from the client (JSON text frames):
+ * WebSocket messages from the client (JSON text frames). A connection whose URL carries a query
+ * (filters, `last_event_id`) or a `Last-Event-ID` header starts following at once; a bare
+ * `/api/v1/ws` waits for the first subscribe.
  * - `{"type":"subscribe","filter":{...},"last_event_id"?:"..."}` sets the filter (replacing the
  *   query's); with `last_event_id`, the feed restarts from it (replay, or a resync message).
  * - `{"type":"unsubscribe"}` stops events until the next subscribe.

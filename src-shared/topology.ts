@@ -12,6 +12,11 @@ export interface Names {
   queue(kind: JobKind): string;
   /** Redis hash holding one job's status. */
   jobKey(id: string): string;
+  /**
+   * Topic exchange every event is published to (durable, JSON body = the event, message ID =
+   * the stream ID), routing key `<kind>.<status>` with spaces as `_`: see `routingKeyOf`.
+   */
+  eventsExchange: string;
   /** Redis stream of every job event. */
   eventStream: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
@@ -28,6 +33,7 @@ export function namesFor(namespace: string): Names {
     exchange: `${namespace}.jobs`,
     queue: (kind) => `${namespace}.jobs.${kind}`,
     jobKey: (id) => `${namespace}:job:${id}`,
+    eventsExchange: `${namespace}.events`,
     eventStream: `${namespace}:events`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,

@@ -93,7 +93,9 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
         feed = new EventFeed(relay, wsSink(socket), current, limits);
         feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
       };
-      follow(afterId, filter);
+      // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
+      const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
+      if (hasQuery) follow(afterId, filter);
       const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
       socket.on('close', () => {
         clearInterval(heartbeat);

@@ -32,6 +32,7 @@ export async function dropNamespace(namespace: string): Promise<void> {
     const channel = await connection.createChannel();
     for (const kind of JOB_KINDS) await channel.deleteQueue(names.queue(kind));
     await channel.deleteExchange(names.exchange);
+    await channel.deleteExchange(names.eventsExchange);
   } finally {
     await connection.close();
   }
