@@ -21,6 +21,8 @@ import { MailboxStore } from './mailbox/mailbox-store';
 import { EventRelay } from './relay/event-relay';
 import { StreamGroupReader } from './relay/stream-group-reader';
 import { TopicPublisher } from './relay/topic-publisher';
+import { DeliveryDispatcher } from './webhooks/delivery-dispatcher';
+import { WebhookStore } from './webhooks/webhook-store';
 import { WorkerSupervisor, type WorkerEntry } from './supervisor/worker-supervisor';
 
 export interface ConsoleOptions {
@@ -261,9 +263,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream: names.eventStream,
       onLog: log,
     });
+    const webhookStore = new WebhookStore(stores.pool, names.schema);
+    const webhooks = { store: webhookStore, dispatcher: new DeliveryDispatcher({ store: webhookStore, onLog: log }) };
     const api = await buildApi({
       jobs,
       relay,
+      webhooks,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
       health: () =>
@@ -303,6 +308,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     await relay.start();
     closers.add(() => relay.close());
     await startTopicPublisher(config, names, stores, closers, log);
+    webhooks.dispatcher.start();
+    closers.add(() => webhooks.dispatcher.close());
+    await startGroupReader(stores, names, 'webhooks', (events) => webhooks.dispatcher.record(events), closers, log);
 
     const mail = await startMail(config, stores.mailbox, closers, log);
     smtp = { host: mail.host, port: mail.port };

@@ -12,6 +12,9 @@ import { hostGuard, type HostGuardOptions } from './host-guard';
 import { jobRoutes } from './job-routes';
 import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
+import { subscriptionRoutes } from './subscription-routes';
+import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
+import type { WebhookStore } from '../webhooks/webhook-store';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -24,6 +27,8 @@ export interface ApiOptions {
   /** The built console page, served at `/` (headless mode). */
   rendererDir?: string;
   onLog?: (line: string) => void;
+  /** Webhook subscriptions and their deliveries. */
+  webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
 }
 
 const RETRY_AFTER_S = 5;
@@ -94,6 +99,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(jobRoutes(options.jobs));
   await app.register(eventRoutes(options.relay));
   await app.register(recordRoutes(options.mailbox, options.inbox));
+  // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
+  if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);
