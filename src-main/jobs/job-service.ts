@@ -104,6 +104,7 @@ export class JobService {
         return {
           callback_url: (payload.callback_url as string | undefined) ?? defaults.callbackUrl(id),
           duration_ms: (payload.duration_ms as number | undefined) ?? CALLBACK_DEFAULT_DURATION_MS,
+          ...(typeof payload.secret === 'string' ? { secret: payload.secret } : {}),
         };
       case 'email':
         return { ...payload, email_address: (payload.email_address as string | undefined) ?? defaults.recipient };
