@@ -21,6 +21,9 @@ import { MailboxStore } from './mailbox/mailbox-store';
 import { EventRelay } from './relay/event-relay';
 import { StreamGroupReader } from './relay/stream-group-reader';
 import { TopicPublisher } from './relay/topic-publisher';
+import { BatchService } from './batches/batch-service';
+import { BatchStore } from './batches/batch-store';
+import { BatchTracker } from './batches/batch-tracker';
 import { DeliveryDispatcher } from './webhooks/delivery-dispatcher';
 import { WebhookStore } from './webhooks/webhook-store';
 import { WorkerSupervisor, type WorkerEntry } from './supervisor/worker-supervisor';
@@ -265,10 +268,22 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     });
     const webhookStore = new WebhookStore(stores.pool, names.schema);
     const webhooks = { store: webhookStore, dispatcher: new DeliveryDispatcher({ store: webhookStore, onLog: log }) };
+    const batchStore = new BatchStore(stores.pool, names.schema);
+    const tracker = new BatchTracker({
+      redis: stores.redis,
+      names,
+      store: batchStore,
+      readJob: (id) => jobs.get(id),
+      onCallback: () => webhooks.dispatcher.notify(),
+      streamMaxLength: config.eventStreamMaxLength,
+      onLog: log,
+    });
+    const batches = new BatchService({ jobs, status: stores.status, store: batchStore, tracker, webhooks: webhookStore });
     const api = await buildApi({
       jobs,
       relay,
       webhooks,
+      batches,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
       health: () =>
@@ -311,6 +326,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     webhooks.dispatcher.start();
     closers.add(() => webhooks.dispatcher.close());
     await startGroupReader(stores, names, 'webhooks', (events) => webhooks.dispatcher.record(events), closers, log);
+    await startGroupReader(stores, names, 'batches', (events) => tracker.handle(events), closers, log);
+    await tracker.start();
 
     const mail = await startMail(config, stores.mailbox, closers, log);
     smtp = { host: mail.host, port: mail.port };

@@ -17,6 +17,8 @@ export interface Names {
    * the stream ID), routing key `<kind>.<status>` with spaces as `_`: see `routingKeyOf`.
    */
   eventsExchange: string;
+  /** Redis keys of one batch: the children not yet terminal, and the fan-in claim. */
+  batchKey(id: string, part: 'pending' | 'fan-in'): string;
   /** Redis stream of every job event. */
   eventStream: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
@@ -34,6 +36,7 @@ export function namesFor(namespace: string): Names {
     queue: (kind) => `${namespace}.jobs.${kind}`,
     jobKey: (id) => `${namespace}:job:${id}`,
     eventsExchange: `${namespace}.events`,
+    batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
     eventStream: `${namespace}:events`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,

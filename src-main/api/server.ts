@@ -13,6 +13,8 @@ import { jobRoutes } from './job-routes';
 import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
 import { subscriptionRoutes } from './subscription-routes';
+import { batchRoutes } from './batch-routes';
+import type { BatchService } from '../batches/batch-service';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
 
@@ -29,6 +31,8 @@ export interface ApiOptions {
   onLog?: (line: string) => void;
   /** Webhook subscriptions and their deliveries. */
   webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
+  /** Batches (fan-out and fan-in). */
+  batches?: BatchService;
 }
 
 const RETRY_AFTER_S = 5;
@@ -101,6 +105,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes(options.mailbox, options.inbox));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
+  if (options.batches) await app.register(batchRoutes(options.batches));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);
