@@ -13,6 +13,7 @@ import { jobRoutes } from './job-routes';
 import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
 import { subscriptionRoutes } from './subscription-routes';
+import { openApiRoute, recordRegisteredRoutes } from './openapi';
 import { batchRoutes } from './batch-routes';
 import type { BatchService } from '../batches/batch-service';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
@@ -63,6 +64,7 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
   const allowedMethods = routeTable(app);
+  recordRegisteredRoutes(app);
   // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
   app.removeContentTypeParser('text/plain');
 
@@ -106,6 +108,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
   if (options.batches) await app.register(batchRoutes(options.batches));
+  await app.register(openApiRoute());
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);
