@@ -13,7 +13,9 @@ export interface DeliveryDispatcherOptions {
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 10 * 60_000;
 const POLL_MS = 250;
-const CONCURRENCY = 16;
+/** Send loops, each with up to BATCH deliveries in flight: while one records, another sends. */
+const LOOPS = 4;
+const BATCH = 32;
 
 export function subscriptionMatches(filter: SubscriptionFilter, event: StreamEvent): boolean {
   const id = event.type === 'batch' ? event.batch_id : event.job_id;
@@ -43,18 +45,18 @@ export function webhookBody(type: string, data: unknown, at: string = new Date()
 export class DeliveryDispatcher {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly options: DeliveryDispatcherOptions) {}
 
   start(): void {
     this.running = true;
-    this.loop = this.run();
+    this.loop = Promise.all(Array.from({ length: LOOPS }, () => this.run())).then(() => undefined);
   }
 
   async close(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.notify();
     await this.loop;
   }
 
@@ -88,36 +90,37 @@ export class DeliveryDispatcher {
 
   /** Something became due: look now rather than at the next poll. */
   notify(): void {
-    this.wake?.();
+    for (const wake of [...this.wakers]) wake();
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const due = await this.options.store.claimDue(CONCURRENCY);
+        const due = await this.options.store.claimDue(BATCH);
         if (due.length > 0) {
-          await Promise.all(due.map((delivery) => this.deliver(delivery)));
+          await this.options.store.recordAttempts(await Promise.all(due.map((delivery) => this.deliver(delivery))));
           continue;
         }
       } catch (error) {
         this.options.onLog?.(`webhook deliveries: ${(error as Error).message}; retrying`);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        this.wake = () => {
+        const wake = (): void => {
           clearTimeout(timer);
+          this.wakers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, POLL_MS);
+        this.wakers.add(wake);
       });
-      this.wake = null;
     }
   }
 
-  private async deliver(delivery: DueDelivery): Promise<void> {
+  private async deliver(delivery: DueDelivery) {
     const attempt = await sendWebhook(delivery);
     const made = MAX_DELIVERY_ATTEMPTS - delivery.attempts_left + 1;
     const delay = Math.min((this.options.backoffBaseMs ?? BACKOFF_BASE_MS) * 2 ** (made - 1), BACKOFF_MAX_MS);
     const retryAt = attempt.error !== null && delivery.attempts_left > 1 ? new Date(Date.now() + delay) : null;
-    await this.options.store.recordAttempt(delivery.id, attempt, retryAt);
+    return { id: delivery.id, attempt, retryAt };
   }
 }

@@ -146,17 +146,20 @@ export class WebhookStore {
     return rows;
   }
 
-  /** Records an attempt and what follows: delivered, a retry at `retryAt`, or failed. */
-  async recordAttempt(id: string, attempt: DeliveryAttempt, retryAt: Date | null): Promise<void> {
-    const ok = attempt.error === null;
+  /** Records attempts and what follows each: delivered, a retry at `retryAt`, or failed. */
+  async recordAttempts(outcomes: { id: string; attempt: DeliveryAttempt; retryAt: Date | null }[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const rows = outcomes.map(({ id, attempt, retryAt }) => ({ id, ...attempt, retry_at: retryAt?.toISOString() ?? null }));
     await this.pool.query(
-      `WITH a AS (INSERT INTO ${this.s}.webhook_attempts (delivery_id, at, status_code, duration_ms, error)
-         VALUES ($1, $2, $3, $4, $5))
-       UPDATE ${this.s}.webhook_deliveries SET attempts_left = attempts_left - 1,
-         state = CASE WHEN $6 THEN 'delivered' WHEN $7::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-         next_attempt_at = COALESCE($7::timestamptz, next_attempt_at)
-       WHERE id = $1`,
-      [id, attempt.at, attempt.status_code, attempt.duration_ms, attempt.error, ok, retryAt],
+      `WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, at timestamptz, status_code integer,
+           duration_ms integer, error text, retry_at timestamptz)),
+         a AS (INSERT INTO ${this.s}.webhook_attempts (delivery_id, at, status_code, duration_ms, error)
+           SELECT id, at, status_code, duration_ms, error FROM r)
+       UPDATE ${this.s}.webhook_deliveries d SET attempts_left = d.attempts_left - 1,
+         state = CASE WHEN r.error IS NULL THEN 'delivered' WHEN r.retry_at IS NULL THEN 'failed' ELSE 'pending' END,
+         next_attempt_at = COALESCE(r.retry_at, d.next_attempt_at)
+       FROM r WHERE d.id = r.id`,
+      [JSON.stringify(rows)],
     );
   }
 
