@@ -14,6 +14,7 @@ import type { EventRelay } from '../relay/event-relay';
 import { parseInput } from './problems';
 
 const HEARTBEAT_MS = 15_000;
+const CLOSE_GRACE_MS = 2_000;
 
 function sseFrame(event: StreamEvent): string {
   return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${JSON.stringify(event)}\n\n`;
@@ -143,6 +144,10 @@ function wsSink(socket: WebSocket) {
         const check = (): void => (socket.bufferedAmount === 0 || socket.readyState !== socket.OPEN ? resolve() : void setTimeout(check, 10));
         check();
       }),
-    overflow: () => socket.close(WS_CLOSE_TOO_SLOW, 'too far behind; resume by ID'),
+    overflow: () => {
+      socket.close(WS_CLOSE_TOO_SLOW, 'too far behind; resume by ID');
+      // The close frame waits behind the unread data: a client that reads nothing is cut off.
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    },
   };
 }
