@@ -60,6 +60,17 @@ export interface ResolvedPayloads {
 }
 export type ResolvedPayload = ResolvedPayloads[JobKind];
 
+/**
+ * The payload as the job is shown (status, history, events, API): without kind B's signing
+ * `secret`, which only the AMQP message to the worker carries.
+ */
+export function shownPayload(payload: ResolvedPayload): ResolvedPayload {
+  if (!('secret' in payload)) return payload;
+  const shown = { ...payload };
+  delete shown.secret;
+  return shown;
+}
+
 export const kindSchema = z
   .string({ error: 'must be a string' })
   .transform((value, ctx) => {

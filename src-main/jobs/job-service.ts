@@ -5,6 +5,7 @@ import { ValidationError, toFieldErrors } from '../../src-shared/problem';
 import {
   CALLBACK_DEFAULT_DURATION_MS,
   PAYLOAD_SCHEMAS,
+  shownPayload,
   type ResolvedPayload,
 } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/status-store';
@@ -53,7 +54,7 @@ export class JobService {
       worker: 'api',
       guard: 'create',
       emit: true,
-      seed: { id, kind, type: KIND_LETTER[kind], payload, created_at: now },
+      seed: { id, kind, type: KIND_LETTER[kind], payload: shownPayload(payload), created_at: now },
     });
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,

@@ -85,3 +85,15 @@ describe('webhook deliveries', () => {
     }
   });
 });
+
+describe("kind B's signing secret", () => {
+  it('goes to the worker only: the job as the API and events show it has no secret', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+    const response = await post('/api/v1/jobs', { kind: 'callback', payload: { duration_ms: 0, secret } });
+    expect(response.status).toBe(202);
+    const job = (await response.json()) as { id: string; payload: Record<string, unknown> };
+    expect(job.payload).not.toHaveProperty('secret');
+    const read = (await (await fetch(`${app.url}/api/v1/jobs/${job.id}`)).json()) as { payload: Record<string, unknown> };
+    expect(JSON.stringify(read)).not.toContain(secret);
+  });
+});
