@@ -16,6 +16,7 @@ export interface StoredBatch {
 }
 
 interface BatchRow {
+  event_id?: string | null;
   id: string;
   job_ids: string[];
   callback_url: string | null;
@@ -25,7 +26,7 @@ interface BatchRow {
   counts: StatusCounts | null;
 }
 
-function toBatch(row: BatchRow): StoredBatch {
+function toBatch({ event_id: _eventId, ...row }: BatchRow): StoredBatch {
   return {
     ...row,
     created_at: row.created_at.toISOString(),
@@ -80,6 +81,18 @@ export class BatchStore {
       [limit],
     );
     return rows.map(toBatch);
+  }
+
+  /** Fanned in, but the batch event was never appended (a crash between the two). */
+  async unannounced(): Promise<StoredBatch[]> {
+    const { rows } = await this.pool.query<BatchRow>(
+      `SELECT * FROM ${this.s}.batches WHERE completed_at IS NOT NULL AND event_id IS NULL`,
+    );
+    return rows.map(toBatch);
+  }
+
+  async markAnnounced(id: string, eventId: string): Promise<void> {
+    await this.pool.query(`UPDATE ${this.s}.batches SET event_id = $2 WHERE id = $1`, [id, eventId]);
   }
 
   async incomplete(): Promise<StoredBatch[]> {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { batchEventFields, type BatchEvent, type StreamEvent } from '../../src-shared/events';
+import { batchEventFields, type BatchEvent, type StatusCounts, type StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import type { Names } from '../../src-shared/topology';
@@ -52,6 +52,7 @@ export class BatchTracker {
 
   /** Takes up the batches not yet fanned in (after a restart of the console or of Redis). */
   async start(): Promise<void> {
+    for (const batch of await this.options.store.unannounced()) await this.announce(batch, batch.completed_at!, batch.counts ?? {});
     for (const batch of await this.options.store.incomplete()) await this.track(batch, true);
   }
 
@@ -109,14 +110,20 @@ export class BatchTracker {
     const body = webhookBody('batch.COMPLETED', data, at);
     const done = await store.complete(batch, { counts: view.counts, callback: { eventId: `batch:${batchId}`, body } });
     if (!done) return this.forget(batch);
-    const event: Omit<BatchEvent, 'id'> = {
-      type: 'batch', batch_id: batchId, kind: 'batch', status: 'COMPLETED', at, counts: view.counts, job_ids: batch.job_ids,
-    };
-    await this.redis.xadd(
-      this.options.names.eventStream, 'MAXLEN', '~', String(this.options.streamMaxLength), '*', ...batchEventFields(event),
-    );
+    await this.announce(batch, at, view.counts);
     this.options.onCallback();
     this.forget(batch);
+  }
+
+  /** Appends the batch event, and records that it did (at least once across a crash). */
+  private async announce(batch: StoredBatch, at: string, counts: StatusCounts): Promise<void> {
+    const event: Omit<BatchEvent, 'id'> = {
+      type: 'batch', batch_id: batch.id, kind: 'batch', status: 'COMPLETED', at, counts, job_ids: batch.job_ids,
+    };
+    const id = await this.redis.xadd(
+      this.options.names.eventStream, 'MAXLEN', '~', String(this.options.streamMaxLength), '*', ...batchEventFields(event),
+    );
+    await this.options.store.markAnnounced(batch.id, id ?? '');
   }
 
   private forget(batch: StoredBatch | null): void {

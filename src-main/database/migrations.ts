@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS ${s}.batches (
   secret text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   completed_at timestamptz,
-  counts jsonb
+  counts jsonb,
+  event_id text
 );
 CREATE TABLE IF NOT EXISTS ${s}.webhook_deliveries (
   id uuid PRIMARY KEY,

@@ -6,12 +6,16 @@ import type { Batch, BatchAccepted } from '../../src-shared/batch-schemas';
 import { RECORD_CHILD_SCRIPT } from '../../src-main/batches/batch-tracker';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES } from '../support/namespace';
-import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { startConsole, type RunningConsole } from '../../src-main/console';
+import { SOURCE_WORKER_ENTRY, eventually, startTestConsole, type TestConsole } from '../support/console';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 let app: TestConsole;
 let redis: Redis;
 let receiver: WebhookReceiver;
+/** The console started again on the same namespace, once the restart test has run. */
+let restarted: RunningConsole | null = null;
+const url = (): string => (restarted ?? app).url;
 
 beforeAll(async () => {
   app = await startTestConsole({ JOBDECK_WORKERS: 'A=3,B=2,C=0' });
@@ -22,11 +26,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   redis?.disconnect();
+  await restarted?.close();
   await app?.dispose();
 });
 
 const post = (path: string, body: unknown) =>
-  fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${url()}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function batchEventsOf(id: string): Promise<number> {
   const entries = await redis.xrange(namesFor(app.namespace).eventStream, '-', '+');
@@ -35,7 +40,7 @@ async function batchEventsOf(id: string): Promise<number> {
 
 async function completed(id: string): Promise<Batch> {
   return eventually(async () => {
-    const batch = (await (await fetch(`${app.url}/api/v1/batches/${id}`)).json()) as Batch;
+    const batch = (await (await fetch(`${url()}/api/v1/batches/${id}`)).json()) as Batch;
     return batch.status === 'COMPLETED' && batch.callback?.state === 'delivered' ? batch : undefined;
   }, 45_000, `batch ${id} to fan in`);
 }
@@ -60,7 +65,7 @@ describe('POST /api/v1/batches refuses bad input and creates nothing', () => {
     const problem = (await response.json()) as { errors: { field: string; rule: string }[] };
     expect(problem.errors).toContainEqual(expect.objectContaining({ field, rule }));
     expect(await redis.keys(`${app.namespace}:job:*`)).toEqual([]);
-    const list = (await (await fetch(`${app.url}/api/v1/batches`)).json()) as { items: unknown[] };
+    const list = (await (await fetch(`${url()}/api/v1/batches`)).json()) as { items: unknown[] };
     expect(list.items).toEqual([]);
   });
 });
@@ -115,7 +120,7 @@ describe('fan-out and fan-in', () => {
     const accepted = (await response.json()) as BatchAccepted;
     const victim = await eventually(async () => {
       for (const id of accepted.job_ids) {
-        const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { status: string; transitions: { worker: string }[] };
+        const job = (await (await fetch(`${url()}/api/v1/jobs/${id}`)).json()) as { status: string; transitions: { worker: string }[] };
         if (job.status === 'IN PROGRESS') return Number(job.transitions.at(-1)!.worker.split('/').pop());
       }
       return undefined;
@@ -124,7 +129,7 @@ describe('fan-out and fan-in', () => {
     const batch = await completed(accepted.id);
     expect(batch.counts).toEqual({ DONE: 3 });
     const attempts = await Promise.all(
-      accepted.job_ids.map(async (id) => ((await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { attempts: number }).attempts),
+      accepted.job_ids.map(async (id) => ((await (await fetch(`${url()}/api/v1/jobs/${id}`)).json()) as { attempts: number }).attempts),
     );
     expect(Math.max(...attempts)).toBeGreaterThan(1);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -155,5 +160,20 @@ describe('a batch the broker refuses', () => {
     const children = jobsNow.filter(([kind, payload]) => kind === 'email' || payload.duration_ms === 5_000);
     expect(children.map(([kind]) => kind).sort()).toEqual(['callback', 'callback', 'email']);
     expect(children.map(([, , status]) => status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+  });
+});
+
+describe('a batch across a restart of the console and the loss of its Redis keys', () => {
+  it('still fans in exactly once', async () => {
+    const jobs = Array.from({ length: 2 }, () => ({ kind: 'callback', payload: { duration_ms: 1_500 } }));
+    const accepted = (await (await post('/api/v1/batches', { jobs, on_complete: { callback_url: `${receiver.url}/fan-in` } })).json()) as BatchAccepted;
+    await app.close();
+    for (const key of await redis.keys(`${app.namespace}:batch:*`)) await redis.del(key);
+    restarted = await startConsole({ config: app.config, workerEntry: SOURCE_WORKER_ENTRY });
+    const batch = await completed(accepted.id);
+    expect(batch.counts).toEqual({ DONE: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(callbacksFor(accepted.id)).toHaveLength(1);
+    expect(await batchEventsOf(accepted.id)).toBe(1);
   });
 });

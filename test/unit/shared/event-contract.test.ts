@@ -4,6 +4,7 @@ import {
   matchesFilter,
   parseStreamRecord,
   routingKeyOf,
+  type BatchEvent,
   type StreamEvent,
 } from '../../../src-shared/events';
 import { shownPayload } from '../../../src-shared/schemas';
@@ -11,7 +12,7 @@ import { eventTypeOf, subscriptionMatches } from '../../../src-main/webhooks/del
 
 const job = { id: 'j1', kind: 'log', status: 'IN PROGRESS', attempts: 2, updated_at: '2026-01-01T00:00:00.000Z', result: null, error: null };
 const jobEntry = ['version', '7', 'job', JSON.stringify(job)];
-const batch = { type: 'batch', batch_id: 'b1', kind: 'batch', status: 'COMPLETED', at: 'x', counts: { DONE: 2 }, job_ids: ['j1'] } as const;
+const batch: Omit<BatchEvent, 'id'> = { type: 'batch', batch_id: 'b1', kind: 'batch', status: 'COMPLETED', at: 'x', counts: { DONE: 2 }, job_ids: ['j1'] };
 
 describe('the event contract', () => {
   it('keeps the old fields and adds attempt and time; result and error only when terminal', () => {
