@@ -27,7 +27,7 @@ export interface FeedLimits {
   maxPendingEvents: number;
 }
 
-export const DEFAULT_FEED_LIMITS: FeedLimits = { maxBufferedBytes: 4 * 1024 * 1024, maxPendingEvents: 20_000 };
+export const DEFAULT_FEED_LIMITS: FeedLimits = { maxBufferedBytes: 4 * 1024 * 1024, maxPendingEvents: 5_000 };
 
 /**
  * One client's view of the event stream: replays what it missed after `afterId` (or says
@@ -91,6 +91,8 @@ export class EventFeed {
   private onLive(event: StreamEvent): void {
     if (this.closed) return;
     if (this.pending) {
+      // Only what the client will see counts against its cap.
+      if (!matchesFilter(this.filter, event)) return;
       this.pending.push(event);
       if (this.pending.length > this.limits.maxPendingEvents) this.fallBehind();
       return;

@@ -62,6 +62,11 @@ export class EventRelay {
     return () => this.listeners.delete(listener);
   }
 
+  /** Listeners attached now: the window, and every SSE and WebSocket feed. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** The ID of the last event handed to listeners: live events follow it. */
   get latestId(): string {
     return this.lastId === '$' ? STREAM_START_ID : this.lastId;

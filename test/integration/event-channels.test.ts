@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +134,35 @@ describe('the events topic exchange', () => {
     } finally {
       await connection.close();
     }
+  });
+});
+
+describe('a client that does not read', () => {
+  it('is disconnected once it falls too far behind, while a reading client gets every event', async () => {
+    const { port } = new URL(app.url);
+    const before = app.relay.listenerCount;
+    const slow = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    slow.write(`GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    slow.pause();
+    await eventually(async () => (app.relay.listenerCount === before + 1 ? true : undefined));
+    const from = await latestId();
+    const count = 30_000;
+    // The reading client follows only the DONE events (one in a hundred); the slow one follows all.
+    const reading = readSse(`${app.url}/api/v1/events?job_id=flood&status=DONE&last_event_id=${from}`, (seen) => seen.events.length >= count / 100);
+    const note = 'x'.repeat(1_000);
+    for (let sent = 0; sent < count; sent += 2_000) {
+      const pipeline = redis.pipeline();
+      for (let i = sent + 1; i <= sent + 2_000; i++) {
+        const job = { id: 'flood', kind: 'log', status: i % 100 === 0 ? 'DONE' : 'IN PROGRESS', note };
+        pipeline.xadd(stream, '*', 'version', String(i), 'job', JSON.stringify(job));
+      }
+      await pipeline.exec();
+    }
+    const seen = await reading;
+    // The slow client's feed was dropped (a paused socket does not see the reset, so ask the relay).
+    await eventually(async () => (app.relay.listenerCount === before ? true : undefined));
+    expect(seen.events.map((e) => (e as JobEvent).version)).toEqual(Array.from({ length: count / 100 }, (_, i) => (i + 1) * 100));
+    slow.destroy();
   });
 });
