@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { StreamEvent } from '../src-shared/events';
 import type { JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { JobStatusClient } from '../src-shared/status-store';
@@ -19,13 +18,7 @@ import { JobService } from './jobs/job-service';
 import { MailSink } from './mailbox/mail-sink';
 import { MailboxStore } from './mailbox/mailbox-store';
 import { EventRelay } from './relay/event-relay';
-import { StreamGroupReader } from './relay/stream-group-reader';
-import { TopicPublisher } from './relay/topic-publisher';
-import { BatchService } from './batches/batch-service';
-import { BatchStore } from './batches/batch-store';
-import { BatchTracker } from './batches/batch-tracker';
-import { DeliveryDispatcher } from './webhooks/delivery-dispatcher';
-import { WebhookStore } from './webhooks/webhook-store';
+import { EventOutlets } from './event-outlets';
 import { WorkerSupervisor, type WorkerEntry } from './supervisor/worker-supervisor';
 
 export interface ConsoleOptions {
@@ -201,34 +194,6 @@ function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null
   return { log: of('log'), callback: of('callback'), email: of('email') };
 }
 
-/** Feeds every event of the stream, through a consumer group of its own, to a role's handler. */
-async function startGroupReader(
-  stores: Stores,
-  names: Names,
-  group: string,
-  handle: (events: StreamEvent[]) => Promise<void>,
-  closers: Closers,
-  log: (line: string) => void,
-): Promise<void> {
-  const reader = new StreamGroupReader({
-    redis: stores.redis.duplicate({ connectionName: names.connectionName(group) }),
-    stream: names.eventStream,
-    group,
-    handle,
-    onLog: log,
-  });
-  await reader.start();
-  closers.add(() => reader.close());
-}
-
-/** Every event also goes to the topic exchange `<ns>.events`. */
-async function startTopicPublisher(config: ConsoleConfig, names: Names, stores: Stores, closers: Closers, log: (line: string) => void) {
-  const topic = new TopicPublisher({ url: config.amqpUrl, names, onLog: log });
-  await step(`RabbitMQ at ${redactUrl(config.amqpUrl)} (events exchange)`, 'AMQP_URL', () => topic.start());
-  closers.add(() => topic.close());
-  await startGroupReader(stores, names, 'topic', (events) => topic.publish(events), closers, log);
-}
-
 /**
  * The composition root: builds every part from the config and starts them in order — stores,
  * broker, API (the port is taken before anything shared is touched), history, relay, mail,
@@ -266,24 +231,21 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream: names.eventStream,
       onLog: log,
     });
-    const webhookStore = new WebhookStore(stores.pool, names.schema);
-    const webhooks = { store: webhookStore, dispatcher: new DeliveryDispatcher({ store: webhookStore, onLog: log }) };
-    const batchStore = new BatchStore(stores.pool, names.schema);
-    const tracker = new BatchTracker({
+    const outlets = new EventOutlets({
+      pool: stores.pool,
       redis: stores.redis,
       names,
-      store: batchStore,
-      readJob: (id) => jobs.get(id),
-      onCallback: () => webhooks.dispatcher.notify(),
+      jobs,
+      status: stores.status,
+      amqpUrl: config.amqpUrl,
       streamMaxLength: config.eventStreamMaxLength,
-      onLog: log,
+      log,
     });
-    const batches = new BatchService({ jobs, status: stores.status, store: batchStore, tracker, webhooks: webhookStore });
     const api = await buildApi({
       jobs,
       relay,
-      webhooks,
-      batches,
+      webhooks: outlets.webhooks,
+      batches: outlets.batches,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
       health: () =>
@@ -322,12 +284,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     closers.add(() => recorder.close());
     await relay.start();
     closers.add(() => relay.close());
-    await startTopicPublisher(config, names, stores, closers, log);
-    webhooks.dispatcher.start();
-    closers.add(() => webhooks.dispatcher.close());
-    await startGroupReader(stores, names, 'webhooks', (events) => webhooks.dispatcher.record(events), closers, log);
-    await startGroupReader(stores, names, 'batches', (events) => tracker.handle(events), closers, log);
-    await tracker.start();
+    closers.add(() => outlets.close());
+    await step(`The events exchange on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => outlets.start());
 
     const mail = await startMail(config, stores.mailbox, closers, log);
     smtp = { host: mail.host, port: mail.port };
