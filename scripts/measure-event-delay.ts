@@ -1,13 +1,13 @@
 // Measures the delay from a job transition (its `at`) to its Server-Sent Event and to its
 // webhook delivery, over a few hundred kind A jobs, against the real services in a namespace of
-// its own. Run: node --import tsx scripts/measure-event-delay.ts [jobs]
+// its own. Run: [CONCURRENCY=10] node --import tsx scripts/measure-event-delay.ts [jobs]
 import type { JobEvent } from '../src-shared/events';
 import { startTestConsole } from '../test/support/console';
 import { readSse } from '../test/support/event-clients';
 import { WebhookReceiver } from '../test/support/webhook-receiver';
 
 const JOBS = Number(process.argv[2] ?? 300);
-const CONCURRENCY = 10;
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 10);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

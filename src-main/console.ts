@@ -239,6 +239,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       status: stores.status,
       amqpUrl: config.amqpUrl,
       streamMaxLength: config.eventStreamMaxLength,
+      deliveryRetentionDays: config.inboxRetentionDays,
       log,
     });
     const api = await buildApi({

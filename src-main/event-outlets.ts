@@ -21,8 +21,12 @@ export interface EventOutletsOptions {
   status: JobStatusClient;
   amqpUrl: string;
   streamMaxLength: number;
+  /** Days finished webhook deliveries are kept. */
+  deliveryRetentionDays: number;
   log: (line: string) => void;
 }
+
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * The event-driven API beyond SSE and WebSocket: the AMQP topic exchange, webhook deliveries
@@ -64,6 +68,7 @@ export class EventOutlets {
       await this.follow('webhooks', (events) => this.webhooks.dispatcher.record(events));
       await this.follow('batches', (events) => this.tracker.handle(events));
       await this.tracker.start();
+      this.pruneDeliveries();
     } catch (error) {
       await this.close();
       throw error;
@@ -73,6 +78,18 @@ export class EventOutlets {
   /** Stops in reverse order; calling it again does nothing. */
   async close(): Promise<void> {
     while (this.closers.length) await this.closers.pop()!().catch(() => undefined);
+  }
+
+  private pruneDeliveries(): void {
+    const prune = (): void => {
+      this.webhooks.store
+        .prune(this.options.deliveryRetentionDays)
+        .catch((error: Error) => this.options.log(`pruning old webhook deliveries failed: ${error.message}`));
+    };
+    prune();
+    const timer = setInterval(prune, PRUNE_EVERY_MS);
+    timer.unref();
+    this.closers.push(async () => clearInterval(timer));
   }
 
   private async follow(group: string, handle: (events: StreamEvent[]) => Promise<void>): Promise<void> {

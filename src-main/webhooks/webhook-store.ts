@@ -197,6 +197,15 @@ export class WebhookStore {
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
+  /** Deletes finished deliveries (and their attempts) older than the retention. */
+  async prune(retentionDays: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.s}.webhook_deliveries WHERE state <> 'pending' AND created_at < now() - $1 * interval '1 day'`,
+      [retentionDays],
+    );
+    return rowCount ?? 0;
+  }
+
   /** An operator's redelivery: due now, with a fresh allowance of attempts; its ID (the webhook-id) stays. */
   async redeliver(subscriptionId: string, deliveryId: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
