@@ -59,7 +59,12 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
           event: (event) => out.write(sseFrame(event)),
           resync: (resync) => out.write(resyncFrame(resync)),
           buffered: () => out.writableLength,
-          drained: () => new Promise((resolve) => (out.writableLength === 0 ? resolve() : out.once('drain', resolve))),
+          drained: () =>
+            new Promise((resolve) => {
+              if (out.writableLength === 0 || out.destroyed) return resolve();
+              out.once('drain', resolve);
+              out.once('close', resolve);
+            }),
           overflow: () => out.destroy(),
         },
         filter,
