@@ -62,8 +62,11 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
           drained: () =>
             new Promise((resolve) => {
               if (out.writableLength === 0 || out.destroyed) return resolve();
-              out.once('drain', resolve);
-              out.once('close', resolve);
+              const done = (): void => {
+                out.off('drain', done).off('close', done);
+                resolve();
+              };
+              out.on('drain', done).on('close', done);
             }),
           overflow: () => out.destroy(),
         },
