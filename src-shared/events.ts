@@ -57,17 +57,18 @@ export interface BatchEvent {
 }
 
 /**
- * Sent instead of a gap: the client asked to resume after an ID the stream no longer holds
- * (trimmed by retention, or lost with a Redis restart). Events continue live after it; the
- * client should reload the state it shows. Carries no stream ID of its own.
+ * Marks a gap instead of hiding it: the client asked to resume after an ID the stream no longer
+ * holds (trimmed by retention, or lost with a Redis restart). Everything the stream still holds
+ * follows it, then live events; the client should reload the state it shows, since what fell in
+ * the gap is gone. Carries no stream ID of its own.
  */
 export interface ResyncEvent {
   type: 'resync';
   /** The ID the client asked to resume after. */
   last_event_id: string;
-  /** Oldest ID the stream holds now, or null when it is empty. */
+  /** Oldest ID the stream holds now (the first event that follows), or null when it is empty. */
   oldest_id: string | null;
-  /** ID after which live events follow; resume from it after reloading. */
+  /** The events that follow are those after this ID: {@link STREAM_START_ID}, all the stream holds. */
   resume_after: string;
   reason: 'trimmed' | 'unknown-id';
 }

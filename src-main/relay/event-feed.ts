@@ -51,7 +51,8 @@ export class EventFeed {
   }
 
   /**
-   * Starts following. With `afterId`, replays from it first; without, only live events.
+   * Starts following. With `afterId`, replays from it first (after a resync event, everything
+   * the stream holds, when that ID is gone); without, only live events.
    * Resolves once the replay is written (or failed, which ends the feed).
    */
   async start(afterId: string | undefined): Promise<void> {
@@ -60,15 +61,13 @@ export class EventFeed {
     this.sentUpTo = afterId ?? this.relay.latestId;
     if (afterId !== undefined) {
       const resync = await this.relay.checkResume(afterId);
-      if (resync) {
-        this.sentUpTo = resync.resume_after;
-        this.sink.resync(resync);
-      } else {
-        for await (const event of this.relay.replay(afterId)) {
-          if (this.closed) return;
-          if (this.sink.buffered() > this.limits.maxBufferedBytes / 2) await this.sink.drained();
-          this.deliver(event);
-        }
+      if (resync) this.sink.resync(resync);
+      const from = resync ? resync.resume_after : afterId;
+      this.sentUpTo = from;
+      for await (const event of this.relay.replay(from)) {
+        if (this.closed) return;
+        if (this.sink.buffered() > this.limits.maxBufferedBytes / 2) await this.sink.drained();
+        this.deliver(event);
       }
     }
     const queued = this.pending ?? [];

@@ -74,7 +74,8 @@ export class EventRelay {
 
   /**
    * Whether a client can resume after `afterId` without a gap: yes when the stream still holds
-   * that entry (or it is {@link STREAM_START_ID}); otherwise the resync event to send.
+   * that entry (or it is {@link STREAM_START_ID}); otherwise the resync event to send, after
+   * which the client gets everything the stream holds.
    */
   async checkResume(afterId: string): Promise<ResyncEvent | null> {
     if (afterId === STREAM_START_ID) return null;
@@ -86,7 +87,7 @@ export class EventRelay {
       type: 'resync',
       last_event_id: afterId,
       oldest_id: oldest,
-      resume_after: this.latestId,
+      resume_after: STREAM_START_ID,
       reason: trimmed ? 'trimmed' : 'unknown-id',
     };
   }

@@ -86,10 +86,11 @@ describe('resuming by event ID', () => {
     expect(again.messages[0]).toEqual({ type: 'subscribed', filter: { kind: 'log' } });
   });
 
-  it('says resync for an ID older than the stream holds, then goes on live', async () => {
-    const seen = await readSse(`${app.url}/api/v1/events`, (s) => s.resyncs.length > 0, { 'last-event-id': '1-0' });
-    expect(seen.resyncs[0]).toMatchObject({ type: 'resync', last_event_id: '1-0', reason: 'trimmed' });
-    expect(seen.events).toEqual([]);
+  it('says resync for an ID older than the stream holds, then sends everything it holds', async () => {
+    const oldest = (await redis.xrange(stream, '-', '+', 'COUNT', 3)).map(([id]) => id);
+    const seen = await readSse(`${app.url}/api/v1/events`, (s) => s.events.length >= 3, { 'last-event-id': '1-0' });
+    expect(seen.resyncs).toEqual([{ type: 'resync', last_event_id: '1-0', oldest_id: oldest[0], resume_after: '0-0', reason: 'trimmed' }]);
+    expect(seen.events.map((e) => e.id)).toEqual(oldest);
   });
 
   it('says resync over SSE and WebSocket for an ID lost with the stream (a Redis restart)', async () => {

@@ -16,7 +16,7 @@ function memoryRelay(stored: StreamEvent[], gone = false) {
       return () => listeners.delete(listener);
     },
     checkResume: async (afterId: string): Promise<ResyncEvent | null> =>
-      gone ? { type: 'resync', last_event_id: afterId, oldest_id: null, resume_after: relay.latestId, reason: 'unknown-id' } : null,
+      gone ? { type: 'resync', last_event_id: afterId, oldest_id: null, resume_after: '0-0', reason: 'unknown-id' } : null,
     async *replay(afterId: string) {
       for (const e of stored) if (e.id > afterId) yield e;
     },
@@ -54,14 +54,14 @@ describe('EventFeed', () => {
     expect(sink.seen).toEqual(['1-2', '1-3', '1-4', '1-5']);
   });
 
-  it('sends resync when the ID is gone, and continues from the stream tail', async () => {
+  it('sends resync when the ID is gone, then everything the stream holds, then live events', async () => {
     const relay = memoryRelay([event('5-0')], true);
     const sink = recordingSink(() => 0);
     await new EventFeed(relay as unknown as EventRelay, sink, {}).start('1-0');
     relay.push(event('4-0'));
     relay.push(event('6-0'));
     expect(sink.resyncs).toHaveLength(1);
-    expect(sink.seen).toEqual(['6-0']);
+    expect(sink.seen).toEqual(['5-0', '6-0']);
   });
 
   it('disconnects a client whose unread bytes pass the cap, and stops holding its events', async () => {
