@@ -21,8 +21,8 @@ export function batchRoutes(batches: BatchService) {
     });
 
     app.get('/api/v1/batches', async (request) => {
-      const query = parseInput(listQuerySchema.omit({ cursor: true }).strict(), request.query);
-      return { items: await batches.list(query.limit), next_cursor: null };
+      const query = parseInput(listQuerySchema, request.query);
+      return batches.list(query.limit, query.cursor);
     });
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from '../../src-shared/batch-schemas';
-import type { Job } from '../../src-shared/job';
+import type { Job, Page } from '../../src-shared/job';
 import { ValidationError, toFieldErrors } from '../../src-shared/problem';
 import { PAYLOAD_SCHEMAS } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/status-store';
@@ -66,8 +66,9 @@ export class BatchService {
     return viewBatch(batch, (job) => this.options.jobs.get(job), await this.options.webhooks.batchDelivery(id));
   }
 
-  async list(limit: number): Promise<BatchSummary[]> {
-    return (await this.options.store.list(limit)).map(toSummary);
+  async list(limit: number, cursor?: string): Promise<Page<BatchSummary>> {
+    const page = await this.options.store.list(limit, cursor);
+    return { items: page.items.map(toSummary), next_cursor: page.next_cursor };
   }
 
   /** Ends the batch's accepted children CANCELLED (unless one already finished). */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { BatchSummary } from '../../src-shared/batch-schemas';
 import type { StatusCounts } from '../../src-shared/events';
+import type { Page } from '../../src-shared/job';
+import { decodePageCursor, encodePageCursor } from '../database/page-cursor';
 import { MAX_DELIVERY_ATTEMPTS } from '../webhooks/webhook-store';
 
 /** A batch as stored: the durable record, read even after Redis lost everything. */
@@ -75,12 +77,20 @@ export class BatchStore {
     return rows[0] ? toBatch(rows[0]) : null;
   }
 
-  async list(limit: number): Promise<StoredBatch[]> {
+  /** Newest first; a page and the cursor of the next (older) one. */
+  async list(limit: number, cursor?: string): Promise<Page<StoredBatch>> {
+    const params: unknown[] = [];
+    let where = '';
+    if (cursor) {
+      const [at, id] = decodePageCursor(cursor);
+      where = `WHERE (created_at, id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`;
+    }
     const { rows } = await this.pool.query<BatchRow>(
-      `SELECT * FROM ${this.s}.batches ORDER BY created_at DESC, id DESC LIMIT $1`,
-      [limit],
+      `SELECT * FROM ${this.s}.batches ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
+      params,
     );
-    return rows.map(toBatch);
+    const items = rows.slice(0, limit).map(toBatch);
+    return { items, next_cursor: rows.length > limit ? encodePageCursor(items[items.length - 1]!) : null };
   }
 
   /** Fanned in, but the batch event was never appended (a crash between the two). */

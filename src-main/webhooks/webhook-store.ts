@@ -7,7 +7,7 @@ import type {
   Subscription,
   SubscriptionFilter,
 } from '../../src-shared/subscription-schemas';
-import { InvalidCursorError } from '../history/job-history';
+import { decodePageCursor, encodePageCursor } from '../database/page-cursor';
 
 /** Attempts of one delivery before it is `failed` (an operator can redeliver). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -73,16 +73,6 @@ function toDelivery(row: DeliveryRow): Delivery {
 
 function toSubscription(row: { id: string; url: string; filter: SubscriptionFilter; created_at: Date; secret: string }): StoredSubscription {
   return { id: row.id, url: row.url, events: row.filter, created_at: row.created_at.toISOString(), secret: row.secret };
-}
-
-const encodeCursor = (d: Delivery): string => Buffer.from(`${d.created_at}|${d.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new InvalidCursorError('cursor is not one this API gave out');
-  }
-  return [at, id];
 }
 
 /** Webhook subscriptions, their deliveries and every attempt, in PostgreSQL. */
@@ -175,7 +165,7 @@ export class WebhookStore {
     const params: unknown[] = [subscriptionId];
     let where = 'd.subscription_id = $1';
     if (cursor) {
-      const [at, id] = decodeCursor(cursor);
+      const [at, id] = decodePageCursor(cursor);
       where += ` AND (d.created_at, d.id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`;
     }
     const { rows } = await this.pool.query<DeliveryRow>(
@@ -183,7 +173,7 @@ export class WebhookStore {
       params,
     );
     const items = rows.slice(0, limit).map(toDelivery);
-    return { items, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+    return { items, next_cursor: rows.length > limit ? encodePageCursor(items[items.length - 1]!) : null };
   }
 
   async getDelivery(id: string): Promise<Delivery | null> {

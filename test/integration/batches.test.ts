@@ -91,6 +91,9 @@ describe('fan-out and fan-in', () => {
     expect(payload.type).toBe('batch.COMPLETED');
     expect(payload.data.jobs.map((c) => c.id)).toEqual(accepted.job_ids);
     expect(await batchEventsOf(accepted.id)).toBe(1);
+    const listed = (await (await fetch(`${url()}/api/v1/batches?limit=1`)).json()) as { items: { id: string; status: string }[]; next_cursor: string | null };
+    expect(listed.items).toEqual([expect.objectContaining({ id: accepted.id, status: 'COMPLETED' })]);
+    expect((await fetch(`${url()}/api/v1/batches?cursor=nonsense`)).status).toBe(400);
   });
 
   it('lets only the call that empties the set claim the fan-in, however the last two race', async () => {
