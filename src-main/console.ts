@@ -19,6 +19,7 @@ import { JobService } from './jobs/job-service';
 import { MailSink } from './mailbox/mail-sink';
 import { MailboxStore } from './mailbox/mailbox-store';
 import { EventRelay } from './relay/event-relay';
+import { EventOutlets } from './event-outlets';
 import { WorkerSupervisor, type WorkerEntry } from './supervisor/worker-supervisor';
 
 export interface ConsoleOptions {
@@ -239,9 +240,22 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream: names.eventStream,
       onLog: log,
     });
+    const outlets = new EventOutlets({
+      pool: stores.pool,
+      redis: stores.redis,
+      names,
+      jobs,
+      status: stores.status,
+      amqpUrl: config.amqpUrl,
+      streamMaxLength: config.eventStreamMaxLength,
+      deliveryRetentionDays: config.inboxRetentionDays,
+      log,
+    });
     const api = await buildApi({
       jobs,
       relay,
+      webhooks: outlets.webhooks,
+      batches: outlets.batches,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
       health: () =>
@@ -280,6 +294,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     closers.add(() => recorder.close());
     await relay.start();
     closers.add(() => relay.close());
+    closers.add(() => outlets.close());
+    await step(`The events exchange on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => outlets.start());
 
     const mail = await startMail(config, stores.mailbox, closers, log);
     smtp = { host: mail.host, port: mail.port };

@@ -1,43 +1,162 @@
 import type { Job } from './job';
 import type { JobKind } from './kinds';
-import type { JobStatus } from './statuses';
+import { TERMINAL_STATUSES, type JobStatus } from './statuses';
 
-/** One change of one job, as the event stream, SSE, IPC and the console carry it. */
+/**
+ * The event contract: every job transition (and every batch that fans in) is one entry of the
+ * Redis stream `<ns>:events`, and every channel — the window (IPC), Server-Sent Events
+ * (`GET /api/v1/events`), WebSocket (`/api/v1/ws`), the AMQP topic exchange `<ns>.events` and
+ * webhook subscriptions — carries the same entries with the same ID.
+ *
+ * Retention: the stream is trimmed to about `JOBDECK_EVENT_STREAM_MAX` entries (default
+ * 100 000, `XADD … MAXLEN ~`), and Redis keeps nothing on disk, so a restart of Redis loses it.
+ * A client that resumes from an ID the stream no longer holds gets a {@link ResyncEvent}
+ * instead of a silent gap, and should reload the state it shows (`GET /api/v1/jobs`).
+ */
+
+/** One change of one job. */
 export interface JobEvent {
   /** Stream ID (`<ms>-<seq>`), ordered: a client resumes after the last one it saw. */
   id: string;
+  /** Always `job` (absent in events written before this field existed). */
+  type?: 'job';
   job_id: string;
   kind: JobKind;
   status: JobStatus;
+  /** Attempts a worker has started so far (the job's `attempts`). */
+  attempt?: number;
+  /** RFC 3339 UTC time of the change (the job's `updated_at`). */
+  at?: string;
   /** Per-job counter: an event with a higher version supersedes a lower one. */
   version: number;
+  /** What the effect produced; present only on a terminal event (DONE, FAILED, CANCELLED). */
+  result?: Record<string, unknown> | null;
+  /** Why the job failed or was cancelled; present only on a terminal event. */
+  error?: string | null;
   /** The whole job after the change. */
   job: Job;
 }
 
+/** How a batch's children ended, counted by status. */
+export type StatusCounts = Partial<Record<JobStatus, number>>;
+
+/** A batch's fan-in: emitted exactly once, when its last child reached a terminal status. */
+export interface BatchEvent {
+  /** Stream ID, in the same order as the job events. */
+  id: string;
+  type: 'batch';
+  batch_id: string;
+  /** Always `batch`: the routing key on the topic exchange is `batch.COMPLETED`. */
+  kind: 'batch';
+  status: 'COMPLETED';
+  /** RFC 3339 UTC time of the fan-in. */
+  at: string;
+  /** Children by final status. */
+  counts: StatusCounts;
+  job_ids: string[];
+}
+
 /**
- * Turns the flat field list of a stream entry into an event; undefined if it is not one (a
- * foreign entry, bad JSON, or an entry trimmed away while pending, which Redis returns as nil).
+ * Marks a gap instead of hiding it: the client asked to resume after an ID the stream no longer
+ * holds (trimmed by retention, or lost with a Redis restart). Everything the stream still holds
+ * follows it, then live events; the client should reload the state it shows, since what fell in
+ * the gap is gone. Carries no stream ID of its own.
  */
-export function parseStreamEntry(id: string, fields: readonly string[] | null): JobEvent | undefined {
-  if (!fields) return undefined;
+export interface ResyncEvent {
+  type: 'resync';
+  /** The ID the client asked to resume after. */
+  last_event_id: string;
+  /** Oldest ID the stream holds now (the first event that follows), or null when it is empty. */
+  oldest_id: string | null;
+  /** The events that follow are those after this ID: {@link STREAM_START_ID}, all the stream holds. */
+  resume_after: string;
+  reason: 'trimmed' | 'unknown-id';
+}
+
+/** Anything the stream carries. */
+export type StreamEvent = JobEvent | BatchEvent;
+
+/** Filters a client may set on SSE, WebSocket and webhook subscriptions; each absent one matches all. */
+export interface EventFilter {
+  job_id?: string;
+  kind?: JobKind | 'batch';
+  status?: string;
+}
+
+export function matchesFilter(filter: EventFilter, event: StreamEvent): boolean {
+  const jobId = event.type === 'batch' ? event.batch_id : event.job_id;
+  return (
+    (!filter.job_id || filter.job_id === jobId) &&
+    (!filter.kind || filter.kind === event.kind) &&
+    (!filter.status || filter.status === event.status)
+  );
+}
+
+/**
+ * Routing key of an event on the topic exchange `<ns>.events`: `<kind>.<status>` with the
+ * status's space replaced by `_` (`log.IN_PROGRESS`, `callback.DONE`, `batch.COMPLETED`), so
+ * `log.*`, `*.FAILED` or `#` can be bound.
+ */
+export function routingKeyOf(event: StreamEvent): string {
+  return `${event.kind}.${event.status.replace(/ /g, '_')}`;
+}
+
+function fieldMap(fields: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
-  let job: Job;
+  return map;
+}
+
+function parseJson(text: string | undefined): unknown {
   try {
-    job = JSON.parse(map.get('job') ?? '') as Job;
+    return JSON.parse(text ?? '');
   } catch {
     return undefined;
   }
-  if (typeof job !== 'object' || job === null || typeof job.id !== 'string') return undefined;
+}
+
+/** A job event from a job snapshot at a version. */
+export function jobEventOf(id: string, job: Job, version: number): JobEvent {
+  const terminal = TERMINAL_STATUSES.has(job.status);
   return {
     id,
+    type: 'job',
     job_id: job.id,
     kind: job.kind,
     status: job.status,
-    version: Number(map.get('version') ?? 0),
+    attempt: job.attempts,
+    at: job.updated_at,
+    version,
+    ...(terminal ? { result: job.result ?? null, error: job.error ?? null } : {}),
     job,
   };
+}
+
+/**
+ * Turns the flat field list of a stream entry into a job event; undefined if it is not one (a
+ * batch or foreign entry, bad JSON, or an entry trimmed away while pending, which Redis returns as nil).
+ */
+export function parseStreamEntry(id: string, fields: readonly string[] | null): JobEvent | undefined {
+  if (!fields) return undefined;
+  const map = fieldMap(fields);
+  const job = parseJson(map.get('job')) as Job | undefined;
+  if (typeof job !== 'object' || job === null || typeof job.id !== 'string') return undefined;
+  return jobEventOf(id, job, Number(map.get('version') ?? 0));
+}
+
+/** Stream fields of a batch event (everything but the ID, which Redis gives). */
+export function batchEventFields(event: Omit<BatchEvent, 'id'>): string[] {
+  return ['batch', JSON.stringify(event)];
+}
+
+/** Any stream entry: a job event, a batch event, or undefined for anything else. */
+export function parseStreamRecord(id: string, fields: readonly string[] | null): StreamEvent | undefined {
+  if (!fields) return undefined;
+  const batch = parseJson(fieldMap(fields).get('batch')) as Omit<BatchEvent, 'id'> | undefined;
+  if (typeof batch === 'object' && batch !== null && batch.type === 'batch' && typeof batch.batch_id === 'string') {
+    return { ...batch, id };
+  }
+  return parseStreamEntry(id, fields);
 }
 
 /** Orders two stream IDs (`<ms>-<seq>`): negative if `a` came first. */
@@ -48,3 +167,6 @@ export function compareEventIds(a: string, b: string): number {
 }
 
 export const EVENT_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
+
+/** The ID that means "everything the stream still holds", with no resync. */
+export const STREAM_START_ID = '0-0';

@@ -34,6 +34,8 @@ export const callbackPayloadSchema = z.strictObject({
   callback_url: httpUrl.optional(),
   /** How long the task runs. */
   duration_ms: z.number().int().min(0).max(CALLBACK_MAX_DURATION_MS).optional(),
+  /** A Standard Webhooks secret (`whsec_…`): when given, the POST is signed with it. */
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ followed by base64 of 24 to 64 bytes').optional(),
 });
 
 /** Kind C (`email`): send a message over SMTP. */
@@ -53,10 +55,21 @@ export const PAYLOAD_SCHEMAS = {
 /** A payload after the console filled in its defaults: what a worker receives. */
 export interface ResolvedPayloads {
   log: { client_time: string };
-  callback: { callback_url: string; duration_ms: number };
+  callback: { callback_url: string; duration_ms: number; secret?: string };
   email: { email_address: string; subject?: string; body?: string };
 }
 export type ResolvedPayload = ResolvedPayloads[JobKind];
+
+/**
+ * The payload as the job is shown (status, history, events, API): without kind B's signing
+ * `secret`, which only the AMQP message to the worker carries.
+ */
+export function shownPayload(payload: ResolvedPayload): ResolvedPayload {
+  if (!('secret' in payload)) return payload;
+  const shown = { ...payload };
+  delete shown.secret;
+  return shown;
+}
 
 export const kindSchema = z
   .string({ error: 'must be a string' })

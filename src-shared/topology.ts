@@ -19,6 +19,13 @@ export interface Names {
   deadQueue(kind: JobKind): string;
   /** Redis hash holding one job's status. */
   jobKey(id: string): string;
+  /**
+   * Topic exchange every event is published to (durable, JSON body = the event, message ID =
+   * the stream ID), routing key `<kind>.<status>` with spaces as `_`: see `routingKeyOf`.
+   */
+  eventsExchange: string;
+  /** Redis keys of one batch: the children not yet terminal, and the fan-in claim. */
+  batchKey(id: string, part: 'pending' | 'fan-in'): string;
   /** Redis stream of every job event. */
   eventStream: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
@@ -37,6 +44,8 @@ export function namesFor(namespace: string): Names {
     retryQueue: (kind, delayMs) => `${namespace}.jobs.${kind}.retry.${delayMs}ms`,
     deadQueue: (kind) => `${namespace}.jobs.${kind}.dead`,
     jobKey: (id) => `${namespace}:job:${id}`,
+    eventsExchange: `${namespace}.events`,
+    batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
     eventStream: `${namespace}:events`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,

@@ -16,7 +16,7 @@ function defined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }
 
-const statusQuerySchema = z.object({ uuid: z.string().min(1) });
+export const statusQuerySchema = z.object({ uuid: z.string().min(1) });
 
 /**
  * The book's four routes, exactly as its curl session calls them. Each job route answers 200

@@ -1,46 +1,49 @@
+import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { EVENT_ID_PATTERN, compareEventIds, type JobEvent } from '../../src-shared/events';
-import { JOB_STATUSES } from '../../src-shared/statuses';
-import { kindSchema } from '../../src-shared/schemas';
+import type { WebSocket } from 'ws';
+import { toFieldErrors } from '../../src-shared/problem';
+import {
+  WS_CLOSE_TOO_SLOW,
+  eventsQuerySchema,
+  wsClientMessageSchema,
+  type WsServerMessage,
+} from '../../src-shared/event-schemas';
+import type { ResyncEvent, StreamEvent } from '../../src-shared/events';
+import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
 import { parseInput } from './problems';
 
 const HEARTBEAT_MS = 15_000;
+const CLOSE_GRACE_MS = 2_000;
 
-const eventsQuerySchema = z.object({
-  job_id: z.string().max(64).optional(),
-  kind: kindSchema.optional(),
-  status: z.enum(JOB_STATUSES).optional(),
-  last_event_id: z.string().regex(EVENT_ID_PATTERN, 'must be an event ID such as 1700000000000-0').optional(),
-});
-
-type EventFilter = z.output<typeof eventsQuerySchema>;
-
-function matches(filter: EventFilter, event: JobEvent): boolean {
-  return (
-    (!filter.job_id || filter.job_id === event.job_id) &&
-    (!filter.kind || filter.kind === event.kind) &&
-    (!filter.status || filter.status === event.status)
-  );
+function sseFrame(event: StreamEvent): string {
+  return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-function frame(event: JobEvent): string {
-  return `id: ${event.id}\nevent: job\ndata: ${JSON.stringify(event)}\n\n`;
+function resyncFrame(resync: ResyncEvent): string {
+  // The resync's own `id` moves the client's Last-Event-ID to where live events resume.
+  return `id: ${resync.resume_after}\nevent: resync\ndata: ${JSON.stringify(resync)}\n\n`;
+}
+
+/** The feed's query: filters, and the ID to resume after (the `Last-Event-ID` header wins). */
+function feedQuery(query: unknown, lastEventId: string | string[] | undefined) {
+  return parseInput(eventsQuerySchema, {
+    ...(query as Record<string, string>),
+    ...(typeof lastEventId === 'string' && lastEventId ? { last_event_id: lastEventId } : {}),
+  });
 }
 
 /**
- * `GET /api/v1/events`: every job event as Server-Sent Events, filtered by job, kind and
- * status. `Last-Event-ID` (or `last_event_id`) first replays what the client missed.
+ * `GET /api/v1/events` (Server-Sent Events) and `GET /api/v1/ws` (WebSocket): every event,
+ * filtered by job, kind and status; `Last-Event-ID` / `last_event_id` first replays what the
+ * client missed, or sends a resync event when the stream no longer holds that ID.
  */
-export function eventRoutes(relay: EventRelay) {
+export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get<{ Querystring: Record<string, string> }>('/api/v1/events', async (request, reply) => {
-      const lastEventId = request.headers['last-event-id'];
-      const filter = parseInput(eventsQuerySchema, {
-        ...request.query,
-        ...(typeof lastEventId === 'string' && lastEventId ? { last_event_id: lastEventId } : {}),
-      });
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+    app.get('/api/v1/events', async (request, reply) => {
+      const { last_event_id: afterId, ...filter } = feedQuery(request.query, request.headers['last-event-id']);
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {
@@ -50,32 +53,109 @@ export function eventRoutes(relay: EventRelay) {
         'x-accel-buffering': 'no',
       });
       out.write('retry: 1000\n\n');
-
-      let sentUpTo = filter.last_event_id ?? '0-0';
-      const send = (event: JobEvent): void => {
-        if (compareEventIds(event.id, sentUpTo) <= 0) return;
-        sentUpTo = event.id;
-        if (matches(filter, event)) out.write(frame(event));
-      };
-      // Live events wait in a queue while the replay runs, so none is lost between the two.
-      let pending: JobEvent[] | null = [];
-      const unsubscribe = relay.subscribe((event) => (pending ? pending.push(event) : send(event)));
+      const feed = new EventFeed(
+        relay,
+        {
+          event: (event) => out.write(sseFrame(event)),
+          resync: (resync) => out.write(resyncFrame(resync)),
+          buffered: () => out.writableLength,
+          drained: () =>
+            new Promise((resolve) => {
+              if (out.writableLength === 0 || out.destroyed) return resolve();
+              const done = (): void => {
+                out.off('drain', done).off('close', done);
+                resolve();
+              };
+              out.on('drain', done).on('close', done);
+            }),
+          overflow: () => out.destroy(),
+        },
+        filter,
+        limits,
+      );
       const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      const stop = (): void => {
+      request.raw.on('close', () => {
         clearInterval(heartbeat);
-        unsubscribe();
-      };
-      request.raw.on('close', stop);
-      try {
-        if (filter.last_event_id) for await (const event of relay.replay(filter.last_event_id)) send(event);
-      } catch {
+        feed.close();
+      });
+      out.on('close', () => feed.close());
+      await feed.start(afterId).catch(() => {
         // Better a reconnect (and a replay from the last ID the client saw) than a silent gap.
-        stop();
+        feed.close();
         out.end();
+      });
+    });
+
+    app.get('/api/v1/ws', { websocket: true }, (socket, request) => {
+      let query;
+      try {
+        query = feedQuery(request.query, request.headers['last-event-id']);
+      } catch (error) {
+        send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
+        socket.close(1008, 'invalid query');
         return;
       }
-      for (const event of pending) send(event);
-      pending = null;
+      const { last_event_id: afterId, ...filter } = query;
+      let feed: EventFeed | null = null;
+      const follow = (from: string | undefined, current: typeof filter): void => {
+        feed?.close();
+        feed = new EventFeed(relay, wsSink(socket), current, limits);
+        feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
+      };
+      // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
+      const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
+      if (hasQuery) follow(afterId, filter);
+      const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
+      socket.on('close', () => {
+        clearInterval(heartbeat);
+        feed?.close();
+      });
+      socket.on('message', (data) => {
+        let message: unknown;
+        try {
+          message = JSON.parse(String(data));
+        } catch {
+          send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
+          return;
+        }
+        const parsed = wsClientMessageSchema.safeParse(message);
+        if (!parsed.success) {
+          send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
+          return;
+        }
+        if (parsed.data.type === 'unsubscribe') {
+          feed?.close();
+          feed = null;
+          send(socket, { type: 'unsubscribed' });
+          return;
+        }
+        const { filter: next, last_event_id: from } = parsed.data;
+        send(socket, { type: 'subscribed', filter: next });
+        if (from !== undefined || !feed) follow(from, next);
+        else feed.setFilter(next);
+      });
     });
+  };
+}
+
+function send(socket: WebSocket, message: WsServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function wsSink(socket: WebSocket) {
+  return {
+    event: (event: StreamEvent) => send(socket, { type: 'event', event }),
+    resync: (resync: ResyncEvent) => send(socket, { type: 'resync', resync }),
+    buffered: () => socket.bufferedAmount,
+    drained: () =>
+      new Promise<void>((resolve) => {
+        const check = (): void => (socket.bufferedAmount === 0 || socket.readyState !== socket.OPEN ? resolve() : void setTimeout(check, 10));
+        check();
+      }),
+    overflow: () => {
+      socket.close(WS_CLOSE_TOO_SLOW, 'too far behind; resume by ID');
+      // The close frame waits behind the unread data: a client that reads nothing is cut off.
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    },
   };
 }

@@ -5,7 +5,7 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { MailboxStore } from '../mailbox/mailbox-store';
 import { parseInput } from './problems';
 
-const pageQuerySchema = z.strictObject({
+export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().regex(/^\d{1,19}$/, 'must be a cursor this API gave out').optional(),
 });

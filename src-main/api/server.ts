@@ -12,6 +12,12 @@ import { hostGuard, type HostGuardOptions } from './host-guard';
 import { jobRoutes } from './job-routes';
 import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
+import { subscriptionRoutes } from './subscription-routes';
+import { openApiRoute, recordRegisteredRoutes } from './openapi';
+import { batchRoutes } from './batch-routes';
+import type { BatchService } from '../batches/batch-service';
+import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
+import type { WebhookStore } from '../webhooks/webhook-store';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -24,6 +30,10 @@ export interface ApiOptions {
   /** The built console page, served at `/` (headless mode). */
   rendererDir?: string;
   onLog?: (line: string) => void;
+  /** Webhook subscriptions and their deliveries. */
+  webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
+  /** Batches (fan-out and fan-in). */
+  batches?: BatchService;
 }
 
 const RETRY_AFTER_S = 5;
@@ -54,6 +64,7 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
   const allowedMethods = routeTable(app);
+  recordRegisteredRoutes(app);
   // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
   app.removeContentTypeParser('text/plain');
 
@@ -94,6 +105,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(jobRoutes(options.jobs));
   await app.register(eventRoutes(options.relay));
   await app.register(recordRoutes(options.mailbox, options.inbox));
+  // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
+  if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
+  if (options.batches) await app.register(batchRoutes(options.batches));
+  await app.register(openApiRoute());
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

@@ -54,6 +54,50 @@ CREATE TABLE IF NOT EXISTS ${s}.inbox (
   body text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS inbox_received ON ${s}.inbox (received_at);
+CREATE TABLE IF NOT EXISTS ${s}.subscriptions (
+  id uuid PRIMARY KEY,
+  url text NOT NULL,
+  filter jsonb NOT NULL,
+  secret text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ${s}.batches (
+  id uuid PRIMARY KEY,
+  job_ids uuid[] NOT NULL,
+  callback_url text,
+  secret text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  completed_at timestamptz,
+  counts jsonb,
+  event_id text
+);
+CREATE TABLE IF NOT EXISTS ${s}.webhook_deliveries (
+  id uuid PRIMARY KEY,
+  subscription_id uuid REFERENCES ${s}.subscriptions (id) ON DELETE CASCADE,
+  batch_id uuid REFERENCES ${s}.batches (id) ON DELETE CASCADE,
+  event_id text NOT NULL,
+  event_type text NOT NULL,
+  url text NOT NULL,
+  secret text NOT NULL,
+  body text NOT NULL,
+  state text NOT NULL DEFAULT 'pending',
+  attempts_left integer NOT NULL,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (subscription_id, event_id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_one_fan_in ON ${s}.webhook_deliveries (batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON ${s}.webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS webhook_deliveries_newest ON ${s}.webhook_deliveries (subscription_id, created_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS ${s}.webhook_attempts (
+  id bigserial PRIMARY KEY,
+  delivery_id uuid NOT NULL REFERENCES ${s}.webhook_deliveries (id) ON DELETE CASCADE,
+  at timestamptz NOT NULL,
+  status_code integer,
+  duration_ms integer NOT NULL,
+  error text
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_of ON ${s}.webhook_attempts (delivery_id, id);
 `;
 }
 

@@ -5,6 +5,7 @@ import { ValidationError, toFieldErrors } from '../../src-shared/problem';
 import {
   CALLBACK_DEFAULT_DURATION_MS,
   PAYLOAD_SCHEMAS,
+  shownPayload,
   type ResolvedPayload,
 } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
@@ -87,7 +88,7 @@ export class JobService {
       worker: 'api',
       guard: 'create',
       emit: true,
-      seed: { id, kind, type: KIND_LETTER[kind], payload, created_at: now, max_attempts: maxAttempts },
+      seed: { id, kind, type: KIND_LETTER[kind], payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts },
     });
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
@@ -214,6 +215,7 @@ export class JobService {
         return {
           callback_url: (payload.callback_url as string | undefined) ?? defaults.callbackUrl(id),
           duration_ms: (payload.duration_ms as number | undefined) ?? CALLBACK_DEFAULT_DURATION_MS,
+          ...(typeof payload.secret === 'string' ? { secret: payload.secret } : {}),
         };
       case 'email':
         return { ...payload, email_address: (payload.email_address as string | undefined) ?? defaults.recipient };

@@ -1,7 +1,15 @@
 import type { Redis } from 'ioredis';
-import { parseStreamEntry, type JobEvent } from '../../src-shared/events';
+import {
+  STREAM_START_ID,
+  compareEventIds,
+  parseStreamRecord,
+  type JobEvent,
+  type ResyncEvent,
+  type StreamEvent,
+} from '../../src-shared/events';
 
 export type JobEventListener = (event: JobEvent) => void;
+export type StreamEventListener = (event: StreamEvent) => void;
 
 export interface EventRelayOptions {
   /** A connection of its own: the blocking read holds it. */
@@ -18,8 +26,8 @@ const RETRY_MS = 500;
 
 type StreamReply = [string, [string, string[]][]][] | null;
 
-function toEvents(entries: [string, string[] | null][]): JobEvent[] {
-  return entries.flatMap(([id, fields]) => parseStreamEntry(id, fields) ?? []);
+function toEvents(entries: [string, string[] | null][]): StreamEvent[] {
+  return entries.flatMap(([id, fields]) => parseStreamRecord(id, fields) ?? []);
 }
 
 /**
@@ -27,7 +35,7 @@ function toEvents(entries: [string, string[] | null][]): JobEvent[] {
  * (IPC) and each Server-Sent Events client. Replays what a client missed by event ID.
  */
 export class EventRelay {
-  private readonly listeners = new Set<JobEventListener>();
+  private readonly listeners = new Set<StreamEventListener>();
   private running = false;
   private loop: Promise<void> | null = null;
   private lastId = '$';
@@ -41,13 +49,51 @@ export class EventRelay {
     this.loop = this.run();
   }
 
+  /** Job events only (the window's feed). */
   subscribe(listener: JobEventListener): () => void {
+    return this.subscribeAll((event) => {
+      if (event.type !== 'batch') listener(event);
+    });
+  }
+
+  /** Every event: job and batch. */
+  subscribeAll(listener: StreamEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Listeners attached now: the window, and every SSE and WebSocket feed. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** The ID of the last event handed to listeners: live events follow it. */
+  get latestId(): string {
+    return this.lastId === '$' ? STREAM_START_ID : this.lastId;
+  }
+
+  /**
+   * Whether a client can resume after `afterId` without a gap: yes when the stream still holds
+   * that entry (or it is {@link STREAM_START_ID}); otherwise the resync event to send, after
+   * which the client gets everything the stream holds.
+   */
+  async checkResume(afterId: string): Promise<ResyncEvent | null> {
+    if (afterId === STREAM_START_ID) return null;
+    const { reader, stream } = this.options;
+    if ((await reader.xrange(stream, afterId, afterId)).length > 0) return null;
+    const oldest = (await reader.xrange(stream, '-', '+', 'COUNT', 1))[0]?.[0] ?? null;
+    const trimmed = oldest !== null && compareEventIds(afterId, oldest) < 0;
+    return {
+      type: 'resync',
+      last_event_id: afterId,
+      oldest_id: oldest,
+      resume_after: STREAM_START_ID,
+      reason: trimmed ? 'trimmed' : 'unknown-id',
+    };
+  }
+
   /** Every event after `afterId` (exclusive), oldest first, read a page at a time. */
-  async *replay(afterId: string): AsyncGenerator<JobEvent> {
+  async *replay(afterId: string): AsyncGenerator<StreamEvent> {
     let cursor = afterId;
     for (;;) {
       const entries = await this.options.reader.xrange(this.options.stream, `(${cursor}`, '+', 'COUNT', BATCH);
@@ -82,7 +128,7 @@ export class EventRelay {
     }
   }
 
-  private emit(event: JobEvent): void {
+  private emit(event: StreamEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -1,4 +1,5 @@
 import type { ResolvedPayloads } from '../../src-shared/schemas';
+import { signWebhook } from '../../src-shared/webhook-signing';
 import type { JobContext, JobHandler } from './handler';
 
 /** Longest wait for the callback's answer. */
@@ -32,8 +33,12 @@ async function postJson(
   deliveryId: string,
   signal: AbortSignal,
   timeoutMs: number,
+  secret?: string,
 ): Promise<Delivery> {
   const started = Date.now();
+  const text = JSON.stringify(body);
+  // Signed per Standard Webhooks when the job gave a secret; the ID is the job's, on every attempt.
+  const signature = secret ? signWebhook(secret, deliveryId, text, new Date(started)) : {};
   const request = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -50,8 +55,9 @@ async function postJson(
         'user-agent': 'Jobdeck-Worker',
         'webhook-id': deliveryId,
         'webhook-timestamp': String(Math.floor(started / 1000)),
+        ...signature,
       },
-      body: JSON.stringify(body),
+      body: text,
       signal: request.signal,
       redirect: 'manual',
     });
@@ -77,7 +83,7 @@ export class CallbackHandler implements JobHandler {
   constructor(private readonly timeoutMs = CALLBACK_TIMEOUT_MS) {}
 
   async run({ job, reportProgress, signal }: JobContext): Promise<Record<string, unknown>> {
-    const { callback_url, duration_ms } = job.extra_data as ResolvedPayloads['callback'];
+    const { callback_url, duration_ms, secret } = job.extra_data as ResolvedPayloads['callback'];
     const steps = Math.max(1, Math.ceil(duration_ms / PROGRESS_EVERY_MS));
     for (let step = 1; step <= steps; step++) {
       await sleep(duration_ms / steps, signal);
@@ -86,7 +92,7 @@ export class CallbackHandler implements JobHandler {
     const finishedAt = new Date().toISOString();
     const result = { duration_ms, finished_at: finishedAt };
     const body = { uuid: job.uuid, type: job.type, kind: job.kind, status: 'DONE', result };
-    const delivery = await postJson(callback_url, body, job.uuid, signal, this.timeoutMs);
+    const delivery = await postJson(callback_url, body, job.uuid, signal, this.timeoutMs, secret);
     if (delivery.status < 200 || delivery.status > 299) {
       throw new Error(`callback to ${callback_url} answered HTTP ${delivery.status}`);
     }

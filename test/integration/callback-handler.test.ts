@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobMessage } from '../../src-shared/wire';
 import { CallbackHandler } from '../../src-worker/handlers/callback-handler';
@@ -53,6 +54,18 @@ describe('kind B callback', () => {
     expect(delivery.headers['webhook-id']).toBe('job-ok');
     expect(delivery.headers['content-type']).toBe('application/json');
     expect(JSON.parse(delivery.body)).toMatchObject({ uuid: 'job-ok', type: 'B', status: 'DONE', result: { duration_ms: 2100 } });
+  });
+
+  it('signs the POST per Standard Webhooks when the job gives a secret, with the job ID as webhook-id', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const message = job('/signed');
+    (message.extra_data as { secret?: string }).secret = secret;
+    await run(new CallbackHandler(), message);
+    const delivery = received.find((r) => r.path === '/signed')!;
+    expect(delivery.headers['webhook-id']).toBe('job-signed');
+    const verified = new Webhook(secret).verify(delivery.body, delivery.headers as Record<string, string>);
+    expect(verified).toMatchObject({ uuid: 'job-signed', status: 'DONE' });
+    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 8).toString('base64')}`).verify(delivery.body, delivery.headers as Record<string, string>)).toThrow();
   });
 
   it('fails with the status a receiver answered', async () => {

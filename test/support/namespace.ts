@@ -43,6 +43,7 @@ export async function dropNamespace(namespace: string): Promise<void> {
     for (const kind of JOB_KINDS) await channel.deleteQueue(names.queue(kind));
     for (const queue of await queuesNamed(`${names.exchange}.`)) await channel.deleteQueue(queue);
     await channel.deleteExchange(names.exchange);
+    await channel.deleteExchange(names.eventsExchange);
   } finally {
     await connection.close();
   }

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { createBatchSchema } from '../../src-shared/batch-schemas';
+import { listQuerySchema } from '../../src-shared/subscription-schemas';
+import { UUID_PATTERN } from '../../src-shared/wire';
+import type { BatchService } from '../batches/batch-service';
+import { parseInput, problem, sendProblem } from './problems';
+
+/** Batches: fan-out (create, all or nothing), read aggregated, list newest first. */
+export function batchRoutes(batches: BatchService) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.post('/api/v1/batches', async (request, reply) => {
+      const body = parseInput(createBatchSchema, request.body ?? undefined);
+      const accepted = await batches.create(body);
+      return reply.code(202).header('location', `/api/v1/batches/${accepted.id}`).send(accepted);
+    });
+
+    app.get<{ Params: { id: string } }>('/api/v1/batches/:id', async (request, reply) => {
+      const { id } = request.params;
+      const batch = UUID_PATTERN.test(id) ? await batches.get(id) : null;
+      return batch ?? sendProblem(reply, problem(404, `no batch with id ${id}`, 'unknown-batch'));
+    });
+
+    app.get('/api/v1/batches', async (request) => {
+      const query = parseInput(listQuerySchema, request.query);
+      return batches.list(query.limit, query.cursor);
+    });
+  };
+}

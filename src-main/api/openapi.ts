@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createBatchSchema } from '../../src-shared/batch-schemas';
+import { eventsQuerySchema, wsClientMessageSchema } from '../../src-shared/event-schemas';
+import {
+  bookDatabaseQuerySchema,
+  callbackPayloadSchema,
+  emailPayloadSchema,
+  listJobsQuerySchema,
+  submitJobSchema,
+} from '../../src-shared/schemas';
+import { createSubscriptionSchema, listQuerySchema } from '../../src-shared/subscription-schemas';
+import { statusQuerySchema } from './book-routes';
+import { pageQuerySchema } from './record-routes';
+
+/** One documented operation; its request schemas are the very ones the route validates with. */
+interface Operation {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Fastify's form: `/api/v1/jobs/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status and what it carries. */
+  ok: [number, string];
+  contentType?: string;
+}
+
+/** Every route of the API. A test checks that each registered route is here. */
+export const OPERATIONS: readonly Operation[] = [
+  { method: 'GET', path: '/job/database', tag: 'book', summary: "The book's kind A job: write a log record", query: bookDatabaseQuerySchema, ok: [200, '{"uuid","type","extra_data"}'] },
+  { method: 'GET', path: '/job/callback', tag: 'book', summary: "The book's kind B job: long task, then POST to a callback", query: callbackPayloadSchema.omit({ secret: true }), ok: [200, '{"uuid","type","extra_data"}'] },
+  { method: 'GET', path: '/job/mail', tag: 'book', summary: "The book's kind C job: send an email", query: emailPayloadSchema, ok: [200, '{"uuid","type","extra_data"}'] },
+  { method: 'GET', path: '/job/status', tag: 'book', summary: "The book's status of a job", query: statusQuerySchema, ok: [200, '{"uuid","status"}'] },
+  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED'] },
+  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}'] },
+  { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job'] },
+  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], contentType: 'text/event-stream' },
+  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'] },
+  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, ok: [201, 'the subscription with its secret'] },
+  { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}'] },
+  { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription'] },
+  { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
+  { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}'] },
+  { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery'] },
+  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}'] },
+  { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}'] },
+  { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch'] },
+  { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down)', ok: [200, 'the health report'] },
+  { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first', query: pageQuerySchema, ok: [200, 'a page of messages'] },
+  { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first', query: pageQuerySchema, ok: [200, 'a page of requests'] },
+  { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body (the default callback target)', ok: [201, '{"id","received_at"}'], contentType: '*/*' },
+  { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1'] },
+];
+
+const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+
+/** `/api/v1/jobs/:id` → `/api/v1/jobs/{id}`; a wildcard becomes `{path}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\*$/, '{path}');
+}
+
+function parameters(op: Operation) {
+  const inPath = [...openApiPath(op.path).matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({
+    name, in: 'path', required: true, schema: { type: 'string' },
+  }));
+  if (!op.query) return inPath;
+  const json = toJson(op.query) as { properties?: Record<string, object>; required?: string[] };
+  const inQuery = Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+    name, in: 'query', required: json.required?.includes(name) ?? false, schema,
+  }));
+  return [...inPath, ...inQuery];
+}
+
+const PROBLEM = {
+  description: 'RFC 9457 problem; validation errors name each field and rule',
+  content: {
+    'application/problem+json': {
+      schema: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'detail'],
+        properties: {
+          type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of {@link OPERATIONS}. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const [status, description] = op.ok;
+    paths[openApiPath(op.path)] ??= {};
+    paths[openApiPath(op.path)]![op.method.toLowerCase()] = {
+      summary: op.summary,
+      tags: [op.tag],
+      parameters: parameters(op),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(op.body) } } } } : {}),
+      responses: {
+        [status]: { description, ...(op.contentType ? { content: { [op.contentType]: {} } } : {}) },
+        '4XX': PROBLEM,
+        '503': PROBLEM,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Jobdeck API',
+      version: '1',
+      description:
+        'Asynchronous jobs: submit, follow by Server-Sent Events, WebSocket, webhooks (Standard Webhooks) or the AMQP topic exchange `<ns>.events`, and batches with fan-in.',
+    },
+    paths,
+  };
+}
+
+type RegisteredRoute = { method: string; path: string };
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Starts recording every route Fastify registers (HEAD routes it adds for GET left out). */
+export function recordRegisteredRoutes(app: FastifyInstance): void {
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, path: route.url });
+  });
+}
+
+/** What {@link recordRegisteredRoutes} saw: the completeness test compares it with the document. */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return registered.get(app) ?? [];
+}
+
+export function openApiRoute() {
+  return async (app: FastifyInstance): Promise<void> => {
+    const document = openApiDocument();
+    app.get('/api/v1/openapi.json', async () => document);
+  };
+}

@@ -1,0 +1,107 @@
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { StreamEvent } from '../src-shared/events';
+import type { JobStatusClient } from '../src-shared/status-store';
+import type { Names } from '../src-shared/topology';
+import { BatchService } from './batches/batch-service';
+import { BatchStore } from './batches/batch-store';
+import { BatchTracker } from './batches/batch-tracker';
+import type { JobService } from './jobs/job-service';
+import { StreamGroupReader } from './relay/stream-group-reader';
+import { TopicPublisher } from './relay/topic-publisher';
+import { DeliveryDispatcher } from './webhooks/delivery-dispatcher';
+import { WebhookStore } from './webhooks/webhook-store';
+
+export interface EventOutletsOptions {
+  pool: pg.Pool;
+  /** The console's Redis connection; each stream reader gets a duplicate of its own. */
+  redis: Redis;
+  names: Names;
+  jobs: JobService;
+  status: JobStatusClient;
+  amqpUrl: string;
+  streamMaxLength: number;
+  /** Days finished webhook deliveries are kept. */
+  deliveryRetentionDays: number;
+  log: (line: string) => void;
+}
+
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+/**
+ * The event-driven API beyond SSE and WebSocket: the AMQP topic exchange, webhook deliveries
+ * and batch fan-in, each fed by a consumer group of its own on the event stream, so none
+ * misses an event across a restart.
+ */
+export class EventOutlets {
+  readonly webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
+  readonly batches: BatchService;
+  private readonly tracker: BatchTracker;
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  constructor(private readonly options: EventOutletsOptions) {
+    const { pool, names, log } = options;
+    const store = new WebhookStore(pool, names.schema);
+    this.webhooks = { store, dispatcher: new DeliveryDispatcher({ store, onLog: log }) };
+    const batchStore = new BatchStore(pool, names.schema);
+    this.tracker = new BatchTracker({
+      redis: options.redis,
+      names,
+      store: batchStore,
+      readJob: (id) => options.jobs.get(id),
+      onCallback: () => this.webhooks.dispatcher.notify(),
+      streamMaxLength: options.streamMaxLength,
+      onLog: log,
+    });
+    this.batches = new BatchService({ jobs: options.jobs, status: options.status, store: batchStore, tracker: this.tracker, webhooks: store });
+  }
+
+  /** Starts publishing, delivering and tracking; on failure, closes what it started. */
+  async start(): Promise<void> {
+    try {
+      const topic = new TopicPublisher({ url: this.options.amqpUrl, names: this.options.names, onLog: this.options.log });
+      this.closers.push(() => topic.close());
+      await topic.start();
+      await this.follow('topic', (events) => topic.publish(events));
+      this.webhooks.dispatcher.start();
+      this.closers.push(() => this.webhooks.dispatcher.close());
+      await this.follow('webhooks', (events) => this.webhooks.dispatcher.record(events));
+      await this.follow('batches', (events) => this.tracker.handle(events));
+      await this.tracker.start();
+      this.pruneDeliveries();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  /** Stops in reverse order; calling it again does nothing. */
+  async close(): Promise<void> {
+    while (this.closers.length) await this.closers.pop()!().catch(() => undefined);
+  }
+
+  private pruneDeliveries(): void {
+    const prune = (): void => {
+      this.webhooks.store
+        .prune(this.options.deliveryRetentionDays)
+        .catch((error: Error) => this.options.log(`pruning old webhook deliveries failed: ${error.message}`));
+    };
+    prune();
+    const timer = setInterval(prune, PRUNE_EVERY_MS);
+    timer.unref();
+    this.closers.push(async () => clearInterval(timer));
+  }
+
+  private async follow(group: string, handle: (events: StreamEvent[]) => Promise<void>): Promise<void> {
+    const { redis, names, log } = this.options;
+    const reader = new StreamGroupReader({
+      redis: redis.duplicate({ connectionName: names.connectionName(group) }),
+      stream: names.eventStream,
+      group,
+      handle,
+      onLog: log,
+    });
+    this.closers.push(() => reader.close());
+    await reader.start();
+  }
+}

@@ -1,0 +1,41 @@
+import type { DeliveryAttempt } from '../../src-shared/subscription-schemas';
+import { signWebhook } from '../../src-shared/webhook-signing';
+
+/** Longest wait for a receiver's answer. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAX_ERROR_CHARS = 500;
+
+/** One signed POST of a delivery; never throws: the outcome is the attempt to record. */
+export async function sendWebhook(
+  delivery: { id: string; url: string; secret: string; body: string },
+  timeoutMs = WEBHOOK_TIMEOUT_MS,
+): Promise<DeliveryAttempt> {
+  const started = new Date();
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'Jobdeck-Webhooks',
+    ...signWebhook(delivery.secret, delivery.id, delivery.body, started),
+  };
+  const duration = (): number => Date.now() - started.getTime();
+  try {
+    const response = await fetch(delivery.url, {
+      method: 'POST',
+      headers,
+      body: delivery.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    const ok = response.status >= 200 && response.status <= 299;
+    return {
+      at: started.toISOString(),
+      status_code: response.status,
+      duration_ms: duration(),
+      error: ok ? null : `answered HTTP ${response.status}`,
+    };
+  } catch (error) {
+    const failure = error as Error & { cause?: Error };
+    const reason = failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (failure.cause?.message ?? failure.message);
+    return { at: started.toISOString(), status_code: null, duration_ms: duration(), error: reason.slice(0, MAX_ERROR_CHARS) };
+  }
+}

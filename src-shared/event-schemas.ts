@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { EVENT_ID_PATTERN, type ResyncEvent, type StreamEvent } from './events';
+import type { FieldError } from './problem';
+import { kindSchema } from './schemas';
+import { JOB_STATUSES } from './statuses';
+
+const eventIdSchema = z.string().regex(EVENT_ID_PATTERN, 'must be an event ID such as 1700000000000-0');
+
+/** Filters of an event feed (SSE query, WebSocket subscribe message); each absent one matches all. */
+export const eventFilterSchema = z.object({
+  /** Only this job's (or batch's) events. */
+  job_id: z.string().max(64).optional(),
+  /** Only this kind (`log`, `callback`, `email`, or their letters), or `batch` for batch events. */
+  kind: z.union([z.literal('batch'), kindSchema], { error: 'must be one of log, callback, email, batch (or A, B, C)' }).optional(),
+  /** Only this status (`COMPLETED` for batch events). */
+  status: z.enum([...JOB_STATUSES, 'COMPLETED'], { error: `must be one of ${JOB_STATUSES.join(', ')}, COMPLETED` }).optional(),
+});
+
+/** `GET /api/v1/events` and `GET /api/v1/ws` query: filters, and where to resume. */
+export const eventsQuerySchema = eventFilterSchema.extend({
+  /** Resume after this event ID (the `Last-Event-ID` header wins); `0-0` replays all the stream holds. */
+  last_event_id: eventIdSchema.optional(),
+});
+
+/**
+ * WebSocket messages from the client (JSON text frames). A connection whose URL carries a query
+ * (filters, `last_event_id`) or a `Last-Event-ID` header starts following at once; a bare
+ * `/api/v1/ws` waits for the first subscribe.
+ * - `{"type":"subscribe","filter":{...},"last_event_id"?:"..."}` sets the filter (replacing the
+ *   query's); with `last_event_id`, the feed restarts from it (replay, or a resync message).
+ * - `{"type":"unsubscribe"}` stops events until the next subscribe.
+ */
+export const wsClientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('subscribe'),
+    filter: eventFilterSchema.default({}),
+    last_event_id: eventIdSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal('unsubscribe') }),
+]);
+export type WsClientMessage = z.output<typeof wsClientMessageSchema>;
+
+/**
+ * WebSocket messages from the server (JSON text frames):
+ * - `{"type":"event","event":JobEvent|BatchEvent}` — one event; resume from `event.id`.
+ * - `{"type":"resync","resync":ResyncEvent}` — the requested ID is gone; reload state.
+ * - `{"type":"subscribed","filter":{...}}` / `{"type":"unsubscribed"}` — acknowledgements.
+ * - `{"type":"error","errors":[{field,rule,message}]}` — a message that was not understood.
+ * The server closes with code 4008 when the client fell too far behind (resume by ID).
+ */
+export type WsServerMessage =
+  | { type: 'event'; event: StreamEvent }
+  | { type: 'resync'; resync: ResyncEvent }
+  | { type: 'subscribed'; filter: z.output<typeof eventFilterSchema> }
+  | { type: 'unsubscribed' }
+  | { type: 'error'; errors: FieldError[] };
+
+/** WebSocket close code for a client that fell too far behind. */
+export const WS_CLOSE_TOO_SLOW = 4008;

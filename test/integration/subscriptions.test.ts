@@ -1,0 +1,99 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+let app: TestConsole;
+
+beforeAll(async () => {
+  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=0,C=0' });
+  expect(await app.supervisor!.whenReady(30_000)).toBe(true);
+});
+afterAll(async () => {
+  await app?.dispose();
+});
+
+const post = (path: string, body: unknown) =>
+  fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function listSubscriptions(): Promise<Subscription[]> {
+  return ((await (await fetch(`${app.url}/api/v1/subscriptions`)).json()) as { items: Subscription[] }).items;
+}
+
+describe('POST /api/v1/subscriptions refuses bad input and creates nothing', () => {
+  it.each([
+    [{ url: 'ftp://example.com/hook' }, 'url', 'format'],
+    [{ url: 'http://127.0.0.1/x', events: { kinds: ['fax'] } }, 'events.kinds.0', 'format'],
+    [{ url: 'http://127.0.0.1/x', events: { statuses: ['SOON'] } }, 'events.statuses.0', 'enum'],
+    [{ url: 'http://127.0.0.1/x', secret: 'hunter2' }, 'secret', 'format'],
+    [{ url: 'http://127.0.0.1/x', colour: 'red' }, 'colour', 'unknown'],
+    [{}, 'url', 'required'],
+  ])('%j → 400 naming %s (%s)', async (body, field, rule) => {
+    const response = await post('/api/v1/subscriptions', body);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { errors: { field: string; rule: string }[] };
+    expect(problem.errors).toContainEqual(expect.objectContaining({ field, rule }));
+    expect(await listSubscriptions()).toEqual([]);
+  });
+});
+
+describe('webhook deliveries', () => {
+  it('are signed per Standard Webhooks, retried with backoff after a 500, every attempt recorded, and redeliverable', async () => {
+    const receiver = await new WebhookReceiver((_request, index) => (index < 2 ? 500 : 200)).start();
+    try {
+      const created = await post('/api/v1/subscriptions', { url: `${receiver.url}/hook`, events: { kinds: ['A'], statuses: ['DONE'] } });
+      expect(created.status).toBe(201);
+      const subscription = (await created.json()) as Subscription;
+      expect(subscription.secret).toMatch(/^whsec_/);
+      expect(subscription.events).toEqual({ kinds: ['log'], statuses: ['DONE'] });
+      const shown = (await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`)).json()) as Subscription;
+      expect(shown.secret).toBeUndefined();
+
+      const job = ((await (await fetch(`${app.url}/job/database?client_time=1569177495`)).json()) as { uuid: string }).uuid;
+      await eventually(async () => (receiver.received.length >= 3 ? true : undefined), 20_000, 'three attempts');
+      const verifier = new Webhook(subscription.secret!);
+      for (const request of receiver.received) {
+        const payload = verifier.verify(request.body, request.headers as Record<string, string>) as { type: string; data: { job_id: string } };
+        expect(payload).toMatchObject({ type: 'job.DONE', data: { job_id: job } });
+      }
+      expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+      const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at);
+      expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
+
+      const deliveries = await eventually(async () => {
+        const page = (await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}/deliveries`)).json()) as { items: Delivery[] };
+        return page.items[0]?.state === 'delivered' ? page.items : undefined;
+      });
+      expect(deliveries).toHaveLength(1);
+      const [delivery] = deliveries;
+      expect(delivery!.id).toBe(receiver.received[0]!.headers['webhook-id']);
+      expect(delivery!.attempts.map((a) => a.status_code)).toEqual([500, 500, 200]);
+      expect(delivery!.attempts.map((a) => a.error)).toEqual(['answered HTTP 500', 'answered HTTP 500', null]);
+
+      const again = await post(`/api/v1/subscriptions/${subscription.id}/deliveries/${delivery!.id}/redeliver`, {});
+      expect(again.status).toBe(202);
+      await eventually(async () => (receiver.received.length >= 4 ? true : undefined));
+      expect(receiver.received[3]!.headers['webhook-id']).toBe(delivery!.id);
+      expect(() => verifier.verify(receiver.received[3]!.body, receiver.received[3]!.headers as Record<string, string>)).not.toThrow();
+
+      expect((await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`)).status).toBe(404);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe("kind B's signing secret", () => {
+  it('goes to the worker only: the job as the API and events show it has no secret', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+    const response = await post('/api/v1/jobs', { kind: 'callback', payload: { duration_ms: 0, secret } });
+    expect(response.status).toBe(202);
+    const job = (await response.json()) as { id: string; payload: Record<string, unknown> };
+    expect(job.payload).not.toHaveProperty('secret');
+    const read = (await (await fetch(`${app.url}/api/v1/jobs/${job.id}`)).json()) as { payload: Record<string, unknown> };
+    expect(JSON.stringify(read)).not.toContain(secret);
+  });
+});
