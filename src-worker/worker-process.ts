@@ -3,6 +3,7 @@ import amqp from 'amqplib';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
 import type { JobStatusClient, JobWrite, WriteReply } from '../src-shared/status-store';
+import { shownPayload } from '../src-shared/schemas';
 import { toRfc3339 } from '../src-shared/time';
 import { declareTopology, type Names } from '../src-shared/topology';
 import { parseJobMessage, type JobMessage } from '../src-shared/wire';
@@ -173,7 +174,7 @@ export class WorkerProcess {
         worker: this.workerId,
         guard: 'live',
         emit: true,
-        seed: { id: job.uuid, kind: job.kind, type: job.type, payload: job.extra_data, created_at: job.created_at },
+        seed: { id: job.uuid, kind: job.kind, type: job.type, payload: shownPayload(job.extra_data), created_at: job.created_at },
       });
     const start: StatusChange =
       job.attempt === undefined
