@@ -10,7 +10,7 @@ import { JobPublisher } from './broker/job-publisher';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './database/database';
 import { migrate } from './database/migrations';
-import { checkHealth, type WorkerHealth } from './health';
+import { checkHealth, type HealthReport, type WorkerHealth } from './health';
 import { HistoryRecorder } from './history/history-recorder';
 import { JobHistory } from './history/job-history';
 import { WebhookInbox } from './inbox/webhook-inbox';
@@ -37,6 +37,10 @@ export interface RunningConsole {
   jobs: JobService;
   relay: EventRelay;
   supervisor: WorkerSupervisor | null;
+  /** The health report (what `GET /api/v1/health` answers). */
+  health: () => Promise<HealthReport>;
+  mailbox: MailboxStore;
+  inbox: WebhookInbox;
   /** Stops every part in reverse order; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -187,7 +191,7 @@ function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string
 function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null): Record<JobKind, WorkerHealth> {
   const running = supervisor?.snapshot() ?? [];
   const of = (kind: JobKind): WorkerHealth => ({
-    configured: supervisor ? config.workers[kind] : 0,
+    configured: supervisor ? supervisor.report().counts[kind] : 0,
     ready: running.filter((w) => w.kind === kind && w.state === 'ready').length,
   });
   return { log: of('log'), callback: of('callback'), email: of('email') };
@@ -230,20 +234,22 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream: names.eventStream,
       onLog: log,
     });
+    const health = () =>
+      checkHealth({
+        publisher,
+        redis: stores.redis,
+        pool: stores.pool,
+        smtp: () => smtp,
+        workers: () => workerHealth(config, supervisor),
+      });
     const api = await buildApi({
       jobs,
       relay,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
-      health: () =>
-        checkHealth({
-          publisher,
-          redis: stores.redis,
-          pool: stores.pool,
-          smtp: () => smtp,
-          workers: () => workerHealth(config, supervisor),
-        }),
+      health,
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
+      workers: () => supervisor,
       rendererDir: options.rendererDir,
       onLog: log,
     });
@@ -281,7 +287,18 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       closers.add(() => started.close());
       supervisor = started;
     }
-    return { url: `http://${host}:${port}`, port, smtpUrl: mail.url, jobs, relay, supervisor, close };
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      smtpUrl: mail.url,
+      jobs,
+      relay,
+      supervisor,
+      health,
+      mailbox: stores.mailbox,
+      inbox: stores.inbox,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -12,6 +12,8 @@ import { hostGuard, type HostGuardOptions } from './host-guard';
 import { jobRoutes } from './job-routes';
 import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
+import { workerRoutes } from './worker-routes';
+import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -21,6 +23,8 @@ export interface ApiOptions {
   /** `GET /api/v1/health`: the report, and whether every dependency is up. */
   health: () => Promise<{ ok: boolean }>;
   guard: HostGuardOptions;
+  /** The worker processes this console runs (read per request: they start after the API); null when none. */
+  workers?: () => WorkerSupervisor | null;
   /** The built console page, served at `/` (headless mode). */
   rendererDir?: string;
   onLog?: (line: string) => void;
@@ -94,6 +98,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(jobRoutes(options.jobs));
   await app.register(eventRoutes(options.relay));
   await app.register(recordRoutes(options.mailbox, options.inbox));
+  await app.register(workerRoutes(options.workers ?? (() => null)));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);
