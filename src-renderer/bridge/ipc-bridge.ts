@@ -12,6 +12,15 @@ export function createIpcBridge(api: JobdeckBridge): ConsoleBridge {
     submitJob: (request) => api.submitJob(request),
     getJob: (id) => api.getJob(id),
     listJobs: (request) => api.listJobs(request),
+    cancelJob: (id) => api.cancelJob(id),
+    retryJob: (id) => api.retryJob(id),
+    listWorkers: () => api.listWorkers(),
+    scaleWorkers: (kind, count) => api.scaleWorkers(kind, count),
+    restartWorker: (id) => api.restartWorker(id),
+    stopWorker: (id) => api.stopWorker(id),
+    getHealth: () => api.getHealth(),
+    listMail: (request) => api.listMail(request),
+    listWebhooks: (request) => api.listWebhooks(request),
     onJobEvent: (listener) =>
       api.onJobEvent((message: unknown) => {
         const event = checkedJobEvent(message, 'IPC');

@@ -1,6 +1,40 @@
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
+import type { JobStatus } from '../../src-shared/statuses';
+import { JOB_STATUSES } from '../../src-shared/statuses';
+import { JOB_KINDS } from '../../src-shared/kinds';
+import { createVisibleIdsSelector } from './job-filter';
 import type { ConsoleState, SubmitState } from './state';
+
+const visibleIds = createVisibleIdsSelector();
+
+export type StatusCounts = Readonly<Record<JobStatus, number>>;
+export type KindCounts = Readonly<Record<JobKind, number>>;
+
+/** Counts by status and by kind of the jobs held, memoized on the jobs' identity. */
+function createCountsSelector() {
+  let lastById: ConsoleState['jobsById'] | undefined;
+  let last: { byStatus: StatusCounts; byKind: KindCounts } = { byStatus: zeros(JOB_STATUSES), byKind: zeros(JOB_KINDS) };
+  return (state: ConsoleState) => {
+    if (state.jobsById === lastById) return last;
+    const byStatus = zeros(JOB_STATUSES);
+    const byKind = zeros(JOB_KINDS);
+    for (const id of state.jobIds) {
+      const job = state.jobsById[id]!;
+      byStatus[job.status]++;
+      byKind[job.kind]++;
+    }
+    lastById = state.jobsById;
+    last = { byStatus, byKind };
+    return last;
+  };
+}
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
+const counts = createCountsSelector();
 
 /**
  * Reads of the console store, as plain functions. Each returns a value held in the state (never
@@ -17,6 +51,9 @@ export const selectors = {
   listError: (state: ConsoleState) => state.listError,
   submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind],
   connection: (state: ConsoleState) => state.connection,
+  /** The jobs the Jobs view shows: the filter applied, newest first. */
+  visibleJobIds: (state: ConsoleState): readonly string[] => visibleIds(state.jobIds, state.jobsById, state.filter),
+  counts,
   actions: {
     submitJob: (state: ConsoleState) => state.submitJob,
     selectJob: (state: ConsoleState) => state.selectJob,

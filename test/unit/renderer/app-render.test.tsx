@@ -47,6 +47,7 @@ describe('App', () => {
           log: {
             submitting: false,
             lastJobId: null,
+            lastCount: 0,
             problem: {
               type: 'about:blank',
               title: 'The payload is not valid',
@@ -95,7 +96,7 @@ describe('App', () => {
 
   it('marks the submit button disabled and says why while a job is in flight', () => {
     const html = render((store) =>
-      store.setState((state) => ({ submit: { ...state.submit, email: { submitting: true, problem: null, lastJobId: null } } })),
+      store.setState((state) => ({ submit: { ...state.submit, email: { submitting: true, problem: null, lastJobId: null, lastCount: 0 } } })),
     );
 
     const statusId = /<button type="submit" class="primary" aria-disabled="true" aria-describedby="([^"]+)">Submit email job \(C\)<\/button>/.exec(html)?.[1];
