@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
+import { JobActions } from './JobActions';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { returnFocusTarget, rowButtonOf } from './row-focus';
@@ -33,9 +34,35 @@ function Timeline({ job }: { job: Job }) {
   );
 }
 
-function Details({ job }: { job: Job }) {
+/** Fields the retry work adds to a job; shown when present. */
+interface RetryFields {
+  max_attempts?: number;
+  next_attempt_at?: string | null;
+  attempt_errors?: { attempt: number; at: string; error: string }[];
+}
+
+function AttemptErrors({ errors }: { errors: NonNullable<RetryFields['attempt_errors']> }) {
+  if (errors.length === 0) return null;
   return (
     <>
+      <h3>Failed attempts</h3>
+      <ol className="attempt-errors">
+        {errors.map((entry) => (
+          <li key={entry.attempt}>
+            <span className="attempt-number">Attempt {entry.attempt}</span> <Time iso={entry.at} milliseconds />
+            <p className="job-error-text">{entry.error}</p>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function Details({ job }: { job: Job }) {
+  const retry = job as Job & RetryFields;
+  return (
+    <>
+      <JobActions job={job} />
       <dl className="facts">
         <dt>ID</dt>
         <dd>
@@ -52,7 +79,18 @@ function Details({ job }: { job: Job }) {
           <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${shortId(job.id)}`} />
         </dd>
         <dt>Attempts</dt>
-        <dd>{job.attempts}</dd>
+        <dd>
+          {job.attempts}
+          {retry.max_attempts !== undefined && <span className="muted"> of {retry.max_attempts}</span>}
+        </dd>
+        {retry.next_attempt_at && (
+          <>
+            <dt>Next attempt</dt>
+            <dd>
+              <Time iso={retry.next_attempt_at} milliseconds />
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>
           <Time iso={job.created_at} milliseconds />
@@ -78,6 +116,7 @@ function Details({ job }: { job: Job }) {
           </CodeBlock>
         </>
       )}
+      {retry.attempt_errors && <AttemptErrors errors={retry.attempt_errors} />}
       <h3 id="timeline-heading">Timeline</h3>
       <Timeline job={job} />
     </>
