@@ -7,7 +7,7 @@ import { kindLabel, shortId, statusSlug } from '../../format';
 import { JobActions } from './JobActions';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
-import { returnFocusTarget, rowButtonOf } from './row-focus';
+import { DETAIL_HEADING_ID, returnFocusTarget, rowButtonOf } from './row-focus';
 
 /** A scrollable block of text: a named region, focusable so it can be scrolled by keyboard. */
 function CodeBlock({ label, className = '', children }: { label: string; className?: string; children: string }) {
@@ -131,15 +131,12 @@ function Details({ job }: { job: Job }) {
 export function JobDetail() {
   const job = useConsole(selectors.selectedJob);
   const selectJob = useConsole(selectors.actions.selectJob);
-  const headingRef = useRef<HTMLHeadingElement>(null);
   const returnFocusRef = useRef<HTMLElement | null>(null);
   const selectedId = job?.id;
 
+  // Where Escape gives focus back: the row that opened the job (rows focus this panel's heading).
   useEffect(() => {
-    if (!selectedId) return;
-    returnFocusRef.current = rowButtonOf(selectedId);
-    // Scrolls only when the panel is out of sight (stacked under the table on narrow windows).
-    headingRef.current?.focus();
+    if (selectedId) returnFocusRef.current = rowButtonOf(selectedId);
   }, [selectedId]);
 
   const close = () => {
@@ -155,9 +152,9 @@ export function JobDetail() {
   };
 
   return (
-    <section className="panel detail-panel" aria-labelledby="detail-heading" onKeyDown={onKeyDown}>
+    <section className="panel detail-panel" aria-labelledby={DETAIL_HEADING_ID} onKeyDown={onKeyDown}>
       <header className="panel-header">
-        <h2 id="detail-heading" ref={headingRef} tabIndex={-1}>
+        <h2 id={DETAIL_HEADING_ID} tabIndex={-1}>
           {job ? `Job ${shortId(job.id)}` : 'Job details'}
         </h2>
         {job && (

@@ -5,9 +5,15 @@ import { Time } from '../../components/Time';
 import { kindLabel, shortId } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { DETAIL_HEADING_ID } from './row-focus';
 
 /** Every row is this tall (CSS agrees), so the virtual list can place rows without measuring. */
 export const ROW_HEIGHT_PX = 40;
+
+/** Moves focus to the job details' heading once the panel shows the job (scrolls it into sight if stacked). */
+function focusDetail(): void {
+  requestAnimationFrame(() => document.getElementById(DETAIL_HEADING_ID)?.focus());
+}
 
 /** One job's row; subscribes to that job alone, so an event re-renders only its own row. */
 export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIndex?: number }) {
@@ -17,7 +23,11 @@ export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIn
   if (!job) return null;
   const short = shortId(job.id);
   return (
-    <tr className="job-row" aria-rowindex={rowIndex} data-selected={selected || undefined} onClick={() => selectJob(job.id)}>
+    <tr className="job-row" aria-rowindex={rowIndex} data-selected={selected || undefined} onClick={() => {
+        selectJob(job.id);
+        focusDetail();
+      }}
+    >
       <td>
         <button
           type="button"
