@@ -7,6 +7,7 @@ import { JobStatusClient } from '../src-shared/status-store';
 import { namesFor, type Names } from '../src-shared/topology';
 import { buildApi } from './api/server';
 import { JobPublisher } from './broker/job-publisher';
+import { QueueInspector } from './broker/queue-inspector';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './database/database';
 import { migrate } from './database/migrations';
@@ -39,6 +40,7 @@ export interface RunningConsole {
   supervisor: WorkerSupervisor | null;
   /** The health report (what `GET /api/v1/health` answers). */
   health: () => Promise<HealthReport>;
+  queues: QueueInspector;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
   /** Stops every part in reverse order; calling it again does nothing. */
@@ -234,6 +236,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream: names.eventStream,
       onLog: log,
     });
+    const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status });
     const health = () =>
       checkHealth({
         publisher,
@@ -250,6 +253,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       health,
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
       workers: () => supervisor,
+      queues,
       rendererDir: options.rendererDir,
       onLog: log,
     });
@@ -295,6 +299,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       relay,
       supervisor,
       health,
+      queues,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
       close,

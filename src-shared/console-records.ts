@@ -89,3 +89,28 @@ export interface WebhookRecord {
   /** The body as text, or `base64:<bytes>` when it is not clean UTF-8. */
   body: string;
 }
+
+/** One work queue as `GET /api/v1/queues` reports it (RabbitMQ's management plugin is not used). */
+export interface QueueInfo {
+  kind: JobKind;
+  /** The queue's name: `<ns>.jobs.<kind>`. */
+  name: string;
+  /** Messages ready for delivery (the broker's count from a passive declare). */
+  ready: number;
+  /** Consumers attached (the broker's count from a passive declare). */
+  consumers: number;
+}
+
+/** `GET /api/v1/queues`. */
+export interface QueuesReport {
+  queues: QueueInfo[];
+}
+
+/** `POST /api/v1/queues/:kind/purge`: how many jobs were taken off the queue and ended CANCELLED. */
+export interface PurgeResult {
+  kind: JobKind;
+  /** Messages taken off the queue (each acked). */
+  purged: number;
+  /** Of those, jobs written CANCELLED (a job already finished elsewhere is left as it is). */
+  cancelled: number;
+}

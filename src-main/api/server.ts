@@ -13,6 +13,8 @@ import { jobRoutes } from './job-routes';
 import { isOutage, problem, sendProblem } from './problems';
 import { recordRoutes } from './record-routes';
 import { workerRoutes } from './worker-routes';
+import { queueRoutes } from './queue-routes';
+import type { QueueInspector } from '../broker/queue-inspector';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
 export interface ApiOptions {
@@ -25,6 +27,8 @@ export interface ApiOptions {
   guard: HostGuardOptions;
   /** The worker processes this console runs (read per request: they start after the API); null when none. */
   workers?: () => WorkerSupervisor | null;
+  /** The work queues' counts and purge; the routes are absent without it. */
+  queues?: QueueInspector;
   /** The built console page, served at `/` (headless mode). */
   rendererDir?: string;
   onLog?: (line: string) => void;
@@ -99,6 +103,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes(options.relay));
   await app.register(recordRoutes(options.mailbox, options.inbox));
   await app.register(workerRoutes(options.workers ?? (() => null)));
+  if (options.queues) await app.register(queueRoutes(options.queues));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

@@ -6,8 +6,8 @@ export interface RateSeries {
   className: string;
 }
 
-const WIDTH = 600;
-const HEIGHT = 140;
+const WIDTH = 1000;
+const HEIGHT = 150;
 const PAD = { top: 10, right: 8, bottom: 20, left: 34 };
 
 function pathOf(values: readonly number[], max: number): string {
@@ -24,12 +24,14 @@ function pathOf(values: readonly number[], max: number): string {
  * shows and the latest values, so the figures are not in the picture only.
  */
 export function RateChart({ label, series, spanLabel }: { label: string; series: readonly RateSeries[]; spanLabel: string }) {
-  const max = Math.max(1, ...series.flatMap((line) => line.values));
+  const peak = Math.max(0, ...series.flatMap((line) => line.values));
+  // An even top, so the middle grid line is a whole number too.
+  const max = Math.max(2, Math.ceil(peak / 2) * 2);
   const latest = series.map((line) => `${line.name} ${line.values[line.values.length - 1] ?? 0}/s`).join(', ');
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   return (
     <figure className="rate-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${label}: now ${latest}; peak ${max}/s over ${spanLabel}`} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${label}: now ${latest}; peak ${peak}/s over ${spanLabel}`}>
         {[0, 0.5, 1].map((fraction) => (
           <g key={fraction}>
             <line className="grid-line" x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + innerH * (1 - fraction)} y2={PAD.top + innerH * (1 - fraction)} />

@@ -283,20 +283,18 @@ test('a failed job is retried from its details (needs the retry route)', async (
   await expect(detailOf(page, id).getByRole('term').filter({ hasText: 'Attempts' })).toBeVisible();
 });
 
+/** Lists the buttons, links and inputs of the page that have no accessible name at all. */
+const UNNAMED_CONTROLS_SCRIPT = `[...document.querySelectorAll('button, a, input, select, textarea')]
+  .filter((el) => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.labels && el.labels.length) || el.textContent.trim()))
+  .map((el) => el.outerHTML.slice(0, 120))`;
+
 test('every view has a heading and no control without a name, in light and dark', async ({ page }) => {
   await openConsole(page, 'overview');
   for (const view of ['Overview', 'Submit', 'Jobs', 'Queues', 'Workers', 'Mail', 'Webhooks', 'Settings'] as const) {
     await goTo(page, view);
     await expect(page.getByRole('heading', { level: 2, name: view === 'Submit' ? 'Submit a job' : view })).toBeVisible();
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('button, a, input, select, textarea')]
-        .filter((element) => {
-          const el = element as HTMLElement;
-          const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length;
-          return !labelled && !el.textContent?.trim();
-        })
-        .map((element) => element.outerHTML.slice(0, 120)),
-    );
+    // Run in the page (a string, as this file is compiled without the DOM's types).
+    const unnamed = await page.evaluate(UNNAMED_CONTROLS_SCRIPT);
     expect(unnamed, `unnamed controls in ${view}`).toEqual([]);
     await shot(page, `view-${view.toLowerCase()}`);
   }
