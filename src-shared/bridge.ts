@@ -1,4 +1,4 @@
-import type { HealthSummary, MailRecord, WebhookRecord, WorkersReport } from './console-records';
+import type { HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from './console-records';
 import type { JobEvent } from './events';
 import type { Job, Page } from './job';
 import type { JobKind } from './kinds';
@@ -61,7 +61,13 @@ export interface JobdeckBridge {
   getHealth(): Promise<HealthSummary>;
   listMail(request: PageRequest): Promise<Page<MailRecord>>;
   listWebhooks(request: PageRequest): Promise<Page<WebhookRecord>>;
+  listQueues(): Promise<QueuesReport>;
+  /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. */
+  purgeQueue(kind: JobKind): Promise<PurgeQueueResult>;
 }
+
+/** The answer of a purge: how many were purged, or the problem that refused it. */
+export type PurgeQueueResult = { ok: true; result: PurgeResult } | { ok: false; problem: Problem };
 
 /** IPC channel names, `domain:verb`; the preload exposes only these. */
 export const IPC_CHANNELS = {
@@ -78,4 +84,6 @@ export const IPC_CHANNELS = {
   getHealth: 'health:get',
   listMail: 'mail:list',
   listWebhooks: 'webhooks:list',
+  listQueues: 'queues:list',
+  purgeQueue: 'queues:purge',
 } as const;

@@ -152,9 +152,30 @@ function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void
       return asWire(await consoleApp.inbox.list(limit, cursor));
     }),
   );
+  ipcMain.handle(IPC_CHANNELS.listQueues, guard(async () => ({ queues: await consoleApp.queues.list() })));
+  ipcMain.handle(
+    IPC_CHANNELS.purgeQueue,
+    guard(async (kind: unknown) => {
+      try {
+        const params = parseInput(workerKindParamsSchema, { kind });
+        return { ok: true as const, result: await consoleApp.queues.purge(params.kind) };
+      } catch (error) {
+        if (error instanceof ValidationError) return { ok: false as const, problem: problem(400, 'the request is not valid', 'validation', error.errors) };
+        throw error;
+      }
+    }),
+  );
   // cancelJob and retryJob: the lead wires them to the job service's cancel/retry after merge.
   return () => {
-    for (const channel of [IPC_CHANNELS.getHealth, IPC_CHANNELS.listMail, IPC_CHANNELS.listWebhooks]) ipcMain.removeHandler(channel);
+    for (const channel of [
+      IPC_CHANNELS.getHealth,
+      IPC_CHANNELS.listMail,
+      IPC_CHANNELS.listWebhooks,
+      IPC_CHANNELS.listQueues,
+      IPC_CHANNELS.purgeQueue,
+    ]) {
+      ipcMain.removeHandler(channel);
+    }
   };
 }
 

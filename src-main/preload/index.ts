@@ -9,11 +9,12 @@ import {
   type JobdeckBridge,
   type ListJobsRequest,
   type PageRequest,
+  type PurgeQueueResult,
   type SubmitJobRequest,
   type SubmitJobResult,
   type WorkersActionResult,
 } from '../../src-shared/bridge';
-import type { HealthSummary, MailRecord, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type { HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job, Page } from '../../src-shared/job';
@@ -43,6 +44,8 @@ const jobdeck: JobdeckBridge = {
   getHealth: (): Promise<HealthSummary> => ipcRenderer.invoke(IPC_CHANNELS.getHealth),
   listMail: (request: PageRequest): Promise<Page<MailRecord>> => ipcRenderer.invoke(IPC_CHANNELS.listMail, request),
   listWebhooks: (request: PageRequest): Promise<Page<WebhookRecord>> => ipcRenderer.invoke(IPC_CHANNELS.listWebhooks, request),
+  listQueues: (): Promise<QueuesReport> => ipcRenderer.invoke(IPC_CHANNELS.listQueues),
+  purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> => ipcRenderer.invoke(IPC_CHANNELS.purgeQueue, kind),
 };
 
 contextBridge.exposeInMainWorld('jobdeck', jobdeck);

@@ -21,6 +21,8 @@ export function createIpcBridge(api: JobdeckBridge): ConsoleBridge {
     getHealth: () => api.getHealth(),
     listMail: (request) => api.listMail(request),
     listWebhooks: (request) => api.listWebhooks(request),
+    listQueues: () => api.listQueues(),
+    purgeQueue: (kind) => api.purgeQueue(kind),
     onJobEvent: (listener) =>
       api.onJobEvent((message: unknown) => {
         const event = checkedJobEvent(message, 'IPC');

@@ -4,6 +4,7 @@ import { createJobsSlice } from './jobs-slice';
 import { createLiveSlice } from './live-slice';
 import { createNavSlice } from './nav-slice';
 import { createOverviewSlice } from './overview-slice';
+import { createQueuesSlice } from './queues-slice';
 import { createRecordsSlice } from './records-slice';
 import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps, ConsoleState } from './state';
@@ -35,6 +36,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
+    ...createQueuesSlice(deps)(...args),
     ...createNavSlice()(...args),
   }));
 }

@@ -14,20 +14,26 @@ export type KindCounts = Readonly<Record<JobKind, number>>;
 /** Counts by status and by kind of the jobs held, memoized on the jobs' identity. */
 function createCountsSelector() {
   let lastById: ConsoleState['jobsById'] | undefined;
-  let last: { byStatus: StatusCounts; byKind: KindCounts } = { byStatus: zeros(JOB_STATUSES), byKind: zeros(JOB_KINDS) };
+  let last = tally([], {});
   return (state: ConsoleState) => {
     if (state.jobsById === lastById) return last;
-    const byStatus = zeros(JOB_STATUSES);
-    const byKind = zeros(JOB_KINDS);
-    for (const id of state.jobIds) {
-      const job = state.jobsById[id]!;
-      byStatus[job.status]++;
-      byKind[job.kind]++;
-    }
     lastById = state.jobsById;
-    last = { byStatus, byKind };
+    last = tally(state.jobIds, state.jobsById);
     return last;
   };
+}
+
+function tally(ids: readonly string[], jobsById: ConsoleState['jobsById']) {
+  const byStatus = zeros(JOB_STATUSES);
+  const byKind = zeros(JOB_KINDS);
+  const byKindStatus = Object.fromEntries(JOB_KINDS.map((kind) => [kind, zeros(JOB_STATUSES)])) as Record<JobKind, Record<JobStatus, number>>;
+  for (const id of ids) {
+    const job = jobsById[id]!;
+    byStatus[job.status]++;
+    byKind[job.kind]++;
+    byKindStatus[job.kind][job.status]++;
+  }
+  return { byStatus: byStatus as StatusCounts, byKind: byKind as KindCounts, byKindStatus: byKindStatus as Readonly<Record<JobKind, StatusCounts>> };
 }
 
 function zeros<K extends string>(keys: readonly K[]): Record<K, number> {

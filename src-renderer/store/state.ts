@@ -1,6 +1,6 @@
 /** The console store's shape: one store made of typed slices (jobs, submit, live feed). */
-import type { Unsubscribe } from '../../src-shared/bridge';
-import type { HealthSummary, MailRecord, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type { PurgeQueueResult, Unsubscribe } from '../../src-shared/bridge';
+import type { HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
@@ -87,6 +87,16 @@ export interface RecordsSlice {
   selectWebhook(id: string | null): void;
 }
 
+export interface QueuesSlice {
+  queues: QueuesReport | null;
+  queuesError: string | null;
+  /** The last purge: pending, or its answer. */
+  purge: { kind: JobKind; pending: boolean; answer: PurgeQueueResult | null } | null;
+  loadQueues(): Promise<void>;
+  /** Purges the kind's queue, then reloads the counts; true when it was purged. */
+  purgeQueue(kind: JobKind): Promise<boolean>;
+}
+
 export type ViewName = 'overview' | 'submit' | 'jobs' | 'queues' | 'workers' | 'mail' | 'webhooks' | 'settings';
 
 export interface NavSlice {
@@ -125,7 +135,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export type ConsoleState = JobsSlice & SubmitSlice & LiveSlice & WorkersSlice & OverviewSlice & RecordsSlice & NavSlice;
+export type ConsoleState = JobsSlice & SubmitSlice & LiveSlice & WorkersSlice & OverviewSlice & RecordsSlice & QueuesSlice & NavSlice;
 
 /** What the slices' actions use; passed in, so tests can give their own bridge and clock. */
 export interface ConsoleDeps {

@@ -269,6 +269,35 @@ test('a queued job is cancelled from its details (needs the cancel route)', asyn
   }
 });
 
+test('purging a queue says how many messages first, and the purged jobs end CANCELLED', async ({ page }) => {
+  await openConsole(page, 'workers');
+  await page.getByRole('button', { name: 'One fewer log worker' }).click();
+  await expect(workerRows(page, 'log')).toHaveCount(0, { timeout: 30_000 });
+  try {
+    await goTo(page, 'Submit');
+    const form = submitForm(page, 'log');
+    await form.getByRole('spinbutton', { name: 'Copies' }).fill('3');
+    const id = await submit(page, 'log');
+    await goTo(page, 'Queues');
+    const row = page.getByRole('table', { name: 'Work queues' }).getByRole('row').filter({ hasText: 'log (A)' });
+    await expect(row.getByRole('cell').nth(1)).toHaveText('3', { timeout: 15_000 });
+    await row.getByRole('button', { name: 'Purge log queue' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await expect(confirm).toContainText('Purge 3 messages');
+    await shot(page, 'queues-purge-confirm');
+    await confirm.getByRole('button', { name: 'Purge 3 messages' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Purged 3' })).toContainText('3 jobs ended CANCELLED');
+    await expect(row.getByRole('cell').nth(1)).toHaveText('0');
+    await goTo(page, 'Jobs');
+    await search(page, id);
+    await expect(jobRow(page, id).getByRole('cell').nth(2)).toHaveText('CANCELLED');
+  } finally {
+    await goTo(page, 'Workers');
+    await page.getByRole('button', { name: 'One more log worker' }).click();
+    await expect(workerRows(page, 'log')).toHaveCount(1);
+  }
+});
+
 test('a failed job is retried from its details (needs the retry route)', async ({ page }) => {
   await openConsole(page);
   const form = submitForm(page, 'callback');

@@ -3,6 +3,7 @@ import type {
   JobActionResult,
   ListJobsRequest,
   PageRequest,
+  PurgeQueueResult,
   SubmitJobRequest,
   SubmitJobResult,
   WorkersActionResult,
@@ -11,6 +12,7 @@ import {
   MAX_WORKERS_PER_KIND,
   type HealthSummary,
   type MailRecord,
+  type QueuesReport,
   type WebhookRecord,
   type WorkersReport,
 } from '../../../src-shared/console-records';
@@ -65,6 +67,10 @@ export function fakeBridge(firstPage: Job[] = []) {
     }),
     listMail: vi.fn(async (_request: PageRequest): Promise<Page<MailRecord>> => ({ items: [], next_cursor: null })),
     listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookRecord>> => ({ items: [], next_cursor: null })),
+    listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
+    purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
+      throw notSetUp('purgeQueue');
+    }),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);
       listener(connection);
