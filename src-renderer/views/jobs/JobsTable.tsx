@@ -55,6 +55,8 @@ export function JobsTable() {
     estimateSize: () => ROW_HEIGHT_PX,
     overscan: OVERSCAN_ROWS,
     getItemKey: (index) => ids[index]!,
+    // Rows before the first measure (and in a server render): a window's worth, not none.
+    initialRect: { width: 1200, height: 800 },
   });
   const items = virtualizer.getVirtualItems();
   const before = items[0]?.start ?? 0;
