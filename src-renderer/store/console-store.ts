@@ -13,7 +13,7 @@ import { createSubmitSlice } from './submit-slice';
 export type ConsoleStore = StoreApi<ConsoleState>;
 
 /** Jobs held in memory; older ones come from the history on demand. */
-export const DEFAULT_MAX_JOBS = 50_000;
+export const DEFAULT_MAX_JOBS = 100_000;
 export const DEFAULT_PAGE_SIZE = 50;
 export const DEFAULT_EVENT_BATCH_MS = 100;
 

@@ -40,6 +40,17 @@ function newestFirst(jobsById: Readonly<Record<string, Job>>): (a: string, b: st
   };
 }
 
+/** `ids` newest first, each time parsed once (a page may bring 100,000). */
+function sortNewestFirst(ids: string[], jobsById: Readonly<Record<string, Job>>): string[] {
+  const keyed = ids.map((id) => ({ id, time: Date.parse(jobsById[id]!.created_at) }));
+  keyed.sort((a, b) => {
+    const byTime = b.time - a.time;
+    if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
+    return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  });
+  return keyed.map((entry) => entry.id);
+}
+
 /**
  * Merges two lists each already newest first. Linear, so a batch of new jobs costs one pass
  * over the held IDs rather than a sort of them all (the store may hold 100,000).
@@ -83,7 +94,7 @@ export function mergeJobSnapshots(data: JobsData, jobs: readonly Job[], bound: J
     jobsById[job.id] = job;
   }
   if (!jobsById) return data;
-  const jobIds = addedIds.length ? mergeOrdered(data.jobIds, addedIds.sort(newestFirst(jobsById)), newestFirst(jobsById)) : data.jobIds;
+  const jobIds = addedIds.length ? mergeOrdered(data.jobIds, sortNewestFirst(addedIds, jobsById), newestFirst(jobsById)) : data.jobIds;
   return boundJobs({ jobsById, jobIds }, bound);
 }
 
