@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { ConnectionSettings } from '../src-shared/console-records';
 import type { JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { JobStatusClient } from '../src-shared/status-store';
@@ -41,6 +42,7 @@ export interface RunningConsole {
   /** The health report (what `GET /api/v1/health` answers). */
   health: () => Promise<HealthReport>;
   queues: QueueInspector;
+  settings: () => ConnectionSettings;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
   /** Stops every part in reverse order; calling it again does nothing. */
@@ -199,6 +201,18 @@ function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null
   return { log: of('log'), callback: of('callback'), email: of('email') };
 }
 
+/** The connections in use, every password masked. */
+function connectionSettings(config: ConsoleConfig, apiUrl: string, sinkUrl: string): ConnectionSettings {
+  return {
+    api_url: apiUrl,
+    amqp_url: redactUrl(config.amqpUrl),
+    redis_url: redactUrl(config.redisUrl),
+    database_url: redactUrl(config.databaseUrl),
+    smtp_url: redactUrl(config.smtpUrl ?? sinkUrl),
+    namespace: config.namespace,
+  };
+}
+
 /**
  * The composition root: builds every part from the config and starts them in order — stores,
  * broker, API (the port is taken before anything shared is touched), history, relay, mail,
@@ -236,6 +250,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream: names.eventStream,
       onLog: log,
     });
+    const settings = () => connectionSettings(config, `http://${host}:${port}`, `smtp://${smtp.host}:${smtp.port}`);
     const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status });
     const health = () =>
       checkHealth({
@@ -254,6 +269,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
       workers: () => supervisor,
       queues,
+      settings,
       rendererDir: options.rendererDir,
       onLog: log,
     });
@@ -300,6 +316,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       supervisor,
       health,
       queues,
+      settings,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
       close,

@@ -1,4 +1,4 @@
-import type { HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from './console-records';
+import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from './console-records';
 import type { JobEvent } from './events';
 import type { Job, Page } from './job';
 import type { JobKind } from './kinds';
@@ -62,6 +62,8 @@ export interface JobdeckBridge {
   listMail(request: PageRequest): Promise<Page<MailRecord>>;
   listWebhooks(request: PageRequest): Promise<Page<WebhookRecord>>;
   listQueues(): Promise<QueuesReport>;
+  /** The connections in use, passwords masked. */
+  getSettings(): Promise<ConnectionSettings>;
   /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. */
   purgeQueue(kind: JobKind): Promise<PurgeQueueResult>;
 }
@@ -86,4 +88,5 @@ export const IPC_CHANNELS = {
   listWebhooks: 'webhooks:list',
   listQueues: 'queues:list',
   purgeQueue: 'queues:purge',
+  getSettings: 'settings:get',
 } as const;

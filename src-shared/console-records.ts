@@ -114,3 +114,14 @@ export interface PurgeResult {
   /** Of those, jobs written CANCELLED (a job already finished elsewhere is left as it is). */
   cancelled: number;
 }
+
+/** `GET /api/v1/settings`: what the console is connected to, passwords masked. */
+export interface ConnectionSettings {
+  api_url: string;
+  amqp_url: string;
+  redis_url: string;
+  database_url: string;
+  /** Where workers send mail: the embedded sink's URL unless SMTP_URL names another server. */
+  smtp_url: string;
+  namespace: string;
+}

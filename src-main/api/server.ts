@@ -15,6 +15,7 @@ import { recordRoutes } from './record-routes';
 import { workerRoutes } from './worker-routes';
 import { queueRoutes } from './queue-routes';
 import type { QueueInspector } from '../broker/queue-inspector';
+import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
 export interface ApiOptions {
@@ -27,6 +28,8 @@ export interface ApiOptions {
   guard: HostGuardOptions;
   /** The worker processes this console runs (read per request: they start after the API); null when none. */
   workers?: () => WorkerSupervisor | null;
+  /** `GET /api/v1/settings`: the connections in use, passwords masked. */
+  settings?: () => ConnectionSettings;
   /** The work queues' counts and purge; the routes are absent without it. */
   queues?: QueueInspector;
   /** The built console page, served at `/` (headless mode). */
@@ -104,6 +107,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes(options.mailbox, options.inbox));
   await app.register(workerRoutes(options.workers ?? (() => null)));
   if (options.queues) await app.register(queueRoutes(options.queues));
+  const settings = options.settings;
+  if (settings) app.get('/api/v1/settings', async () => settings());
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

@@ -152,6 +152,7 @@ function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void
       return asWire(await consoleApp.inbox.list(limit, cursor));
     }),
   );
+  ipcMain.handle(IPC_CHANNELS.getSettings, guard(async () => consoleApp.settings()));
   ipcMain.handle(IPC_CHANNELS.listQueues, guard(async () => ({ queues: await consoleApp.queues.list() })));
   ipcMain.handle(
     IPC_CHANNELS.purgeQueue,
@@ -173,6 +174,7 @@ function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void
       IPC_CHANNELS.listWebhooks,
       IPC_CHANNELS.listQueues,
       IPC_CHANNELS.purgeQueue,
+      IPC_CHANNELS.getSettings,
     ]) {
       ipcMain.removeHandler(channel);
     }

@@ -14,7 +14,7 @@ import {
   type SubmitJobResult,
   type WorkersActionResult,
 } from '../../src-shared/bridge';
-import type { HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type { ConnectionSettings, HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job, Page } from '../../src-shared/job';
@@ -45,6 +45,7 @@ const jobdeck: JobdeckBridge = {
   listMail: (request: PageRequest): Promise<Page<MailRecord>> => ipcRenderer.invoke(IPC_CHANNELS.listMail, request),
   listWebhooks: (request: PageRequest): Promise<Page<WebhookRecord>> => ipcRenderer.invoke(IPC_CHANNELS.listWebhooks, request),
   listQueues: (): Promise<QueuesReport> => ipcRenderer.invoke(IPC_CHANNELS.listQueues),
+  getSettings: (): Promise<ConnectionSettings> => ipcRenderer.invoke(IPC_CHANNELS.getSettings),
   purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> => ipcRenderer.invoke(IPC_CHANNELS.purgeQueue, kind),
 };
 

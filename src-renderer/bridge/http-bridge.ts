@@ -7,7 +7,7 @@ import type {
   SubmitJobResult,
   WorkersActionResult,
 } from '../../src-shared/bridge';
-import type { HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
@@ -145,6 +145,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     listMail: (request: PageRequest) => getJson<Page<MailRecord>>(`/api/v1/mailbox${listQuery(request)}`),
     listWebhooks: (request: PageRequest) => getJson<Page<WebhookRecord>>(`/api/v1/inbox${listQuery(request)}`),
     listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
+    getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>

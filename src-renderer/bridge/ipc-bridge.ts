@@ -22,6 +22,7 @@ export function createIpcBridge(api: JobdeckBridge): ConsoleBridge {
     listMail: (request) => api.listMail(request),
     listWebhooks: (request) => api.listWebhooks(request),
     listQueues: () => api.listQueues(),
+    getSettings: () => api.getSettings(),
     purgeQueue: (kind) => api.purgeQueue(kind),
     onJobEvent: (listener) =>
       api.onJobEvent((message: unknown) => {

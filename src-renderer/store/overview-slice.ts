@@ -8,6 +8,16 @@ export function createOverviewSlice({ bridge, now }: ConsoleDeps): StateCreator<
     healthError: null,
     healthCheckedAt: null,
     throughput: [],
+    settings: null,
+    settingsError: null,
+
+    async loadSettings() {
+      try {
+        set({ settings: await bridge.getSettings(), settingsError: null });
+      } catch (error) {
+        set({ settingsError: describeError(error) });
+      }
+    },
 
     async loadHealth() {
       try {

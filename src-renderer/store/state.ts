@@ -1,6 +1,6 @@
 /** The console store's shape: one store made of typed slices (jobs, submit, live feed). */
 import type { PurgeQueueResult, Unsubscribe } from '../../src-shared/bridge';
-import type { HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type { ConnectionSettings, HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
@@ -68,6 +68,10 @@ export interface OverviewSlice {
   /** Jobs accepted and done per second, from the live events (updated with each batch). */
   throughput: ThroughputSeries;
   loadHealth(): Promise<void>;
+  /** The connections in use (passwords masked), for Settings. */
+  settings: ConnectionSettings | null;
+  settingsError: string | null;
+  loadSettings(): Promise<void>;
 }
 
 export interface RecordList<T> {

@@ -68,6 +68,7 @@ test('the Electron window shows health, submits a job over IPC, sees it reach DO
         'cancelJob',
         'getHealth',
         'getJob',
+        'getSettings',
         'listJobs',
         'listMail',
         'listQueues',

@@ -56,3 +56,15 @@ describe('queues', () => {
     expect(body.errors?.[0]?.field).toBe('kind');
   });
 });
+
+describe('GET /api/v1/settings', () => {
+  it('names the connections in use with every password masked', async () => {
+    const { status, body } = await json<Record<string, string>>('GET', '/api/v1/settings');
+    expect(status).toBe(200);
+    expect(body.namespace).toBe(app.namespace);
+    expect(body.api_url).toBe(app.url);
+    expect(body.amqp_url).toMatch(/^amqp:\/\/guest:\*+@/);
+    expect(JSON.stringify(body)).not.toContain(':guest@');
+    expect(body.smtp_url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
+  });
+});

@@ -10,6 +10,7 @@ import type {
 } from '../../../src-shared/bridge';
 import {
   MAX_WORKERS_PER_KIND,
+  type ConnectionSettings,
   type HealthSummary,
   type MailRecord,
   type QueuesReport,
@@ -68,6 +69,9 @@ export function fakeBridge(firstPage: Job[] = []) {
     listMail: vi.fn(async (_request: PageRequest): Promise<Page<MailRecord>> => ({ items: [], next_cursor: null })),
     listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookRecord>> => ({ items: [], next_cursor: null })),
     listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
+    getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
+      throw notSetUp('getSettings');
+    }),
     purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
       throw notSetUp('purgeQueue');
     }),

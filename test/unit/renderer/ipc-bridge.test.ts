@@ -25,6 +25,9 @@ function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message
     listMail: vi.fn(async () => ({ items: [], next_cursor: null })),
     listWebhooks: vi.fn(async () => ({ items: [], next_cursor: null })),
     listQueues: vi.fn(async () => ({ queues: [] })),
+    getSettings: vi.fn(async () => {
+      throw new Error('not used');
+    }),
     purgeQueue: vi.fn(async () => ({ ok: true as const, result: { kind: 'log' as const, purged: 0, cancelled: 0 } })),
     onJobEvent: vi.fn((listener: (event: JobEvent) => void) => {
       listeners.push(listener);
