@@ -63,6 +63,13 @@ async function expectDetailStatus(page: Page, id: string, status: string): Promi
   await expect(detailOf(page, id).getByRole('definition').filter({ hasText: status }).first()).toBeVisible({ timeout: DONE_TIMEOUT_MS });
 }
 
+/** The answer of a job action in its details panel; a refusal fails at once with its words. */
+async function expectActionAnswer(detail: Locator, expected: string): Promise<void> {
+  const status = detail.getByRole('status');
+  await expect(status).toHaveText(new RegExp(`^${expected.replace('.', '\\.')}$|refused`));
+  expect(await status.innerText()).toBe(expected);
+}
+
 function jobRow(page: Page, id: string): Locator {
   const table = page.getByRole('table', { name: 'Jobs' });
   return table.getByRole('row').filter({ has: page.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }) });
@@ -260,6 +267,7 @@ test('a queued job is cancelled from its details (needs the cancel route)', asyn
     const detail = detailOf(page, id);
     await expectDetailStatus(page, id, 'QUEUED');
     await detail.getByRole('button', { name: 'Cancel job' }).click();
+    await expectActionAnswer(detail, 'Cancelled.');
     await expectDetailStatus(page, id, 'CANCELLED');
     await shot(page, 'job-cancelled');
   } finally {
@@ -308,7 +316,7 @@ test('a failed job is retried from its details (needs the retry route)', async (
   await expectDetailStatus(page, id, 'FAILED');
   await shot(page, 'job-failed');
   await detailOf(page, id).getByRole('button', { name: 'Retry job' }).click();
-  await expect(detailOf(page, id).getByRole('status')).toContainText('Queued again');
+  await expectActionAnswer(detailOf(page, id), 'Queued again.');
   await expect(detailOf(page, id).getByRole('term').filter({ hasText: 'Attempts' })).toBeVisible();
 });
 
