@@ -3,8 +3,25 @@ import type { StateCreator } from 'zustand/vanilla';
 import { describeError, unreachable } from './failures';
 import { NO_FILTER } from './job-filter';
 import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound } from './jobs-data';
-import { addCounts, countChanges } from './throughput';
+import { addCounts, countChanges, countQueueChanges, type QueueCountKey, type QueueRateSeries } from './throughput';
+import type { JobKind } from '../../src-shared/kinds';
 import type { ConsoleDeps, ConsoleState, JobAction, JobsSlice } from './state';
+
+/** Each kind's series with its counts added; a kind with nothing new keeps its series. */
+function addQueueCounts(
+  rates: Readonly<Record<JobKind, QueueRateSeries>>,
+  nowMs: number,
+  counts: Record<JobKind, Record<QueueCountKey, number>>,
+): Readonly<Record<JobKind, QueueRateSeries>> {
+  let next: Record<JobKind, QueueRateSeries> | undefined;
+  for (const kind of Object.keys(counts) as JobKind[]) {
+    const { published, delivered, acked } = counts[kind];
+    if (!published && !delivered && !acked) continue;
+    next ??= { ...rates };
+    next[kind] = addCounts(rates[kind], nowMs, counts[kind]);
+  }
+  return next ?? rates;
+}
 
 export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps): StateCreator<ConsoleState, [], [], JobsSlice> {
   const boundOf = (state: ConsoleState): JobsBound => ({ maxJobs, keepId: state.selectedJobId });
@@ -48,7 +65,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
         // One update for the jobs and the throughput chart, so a batch renders once.
         const counts = countChanges(state.jobsById, events);
         const throughput = counts.accepted || counts.done ? addCounts(state.throughput, now(), counts) : state.throughput;
-        set({ ...next, throughput });
+        set({ ...next, throughput, queueRates: addQueueCounts(state.queueRates, now(), countQueueChanges(state.jobsById, events)) });
       },
 
       mergeJobs(jobs) {

@@ -8,6 +8,7 @@ export function createOverviewSlice({ bridge, now }: ConsoleDeps): StateCreator<
     healthError: null,
     healthCheckedAt: null,
     throughput: [],
+    queueRates: { log: [], callback: [], email: [] },
     settings: null,
     settingsError: null,
 

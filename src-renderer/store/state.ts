@@ -10,7 +10,7 @@ import type { Schedule } from '../bridge/schedule';
 import type { ConnectionState } from './connection-state';
 import type { JobFilter } from './job-filter';
 import type { JobsData } from './jobs-data';
-import type { ThroughputSeries } from './throughput';
+import type { QueueRateSeries, ThroughputSeries } from './throughput';
 
 
 export type ListStatus = 'idle' | 'loading' | 'loaded' | 'failed';
@@ -67,6 +67,8 @@ export interface OverviewSlice {
   healthCheckedAt: number | null;
   /** Jobs accepted and done per second, from the live events (updated with each batch). */
   throughput: ThroughputSeries;
+  /** Per kind's queue: published, delivered and acked per second, from the live events. */
+  queueRates: Readonly<Record<JobKind, QueueRateSeries>>;
   loadHealth(): Promise<void>;
   /** The connections in use (passwords masked), for Settings. */
   settings: ConnectionSettings | null;

@@ -292,6 +292,7 @@ test('purging a queue says how many messages first, and the purged jobs end CANC
     await row.getByRole('button', { name: 'Purge log queue' }).click();
     const confirm = page.getByRole('alertdialog');
     await expect(confirm).toContainText('Purge 3 messages');
+    await expect(page.getByRole('img', { name: /Queue log: messages per second/ })).toBeVisible();
     await shot(page, 'queues-purge-confirm');
     await confirm.getByRole('button', { name: 'Purge 3 messages' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Purged 3' })).toContainText('3 jobs ended CANCELLED');

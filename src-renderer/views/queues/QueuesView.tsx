@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { QueueInfo } from '../../../src-shared/console-records';
-import type { JobKind } from '../../../src-shared/kinds';
+import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import { RateChart } from '../../components/RateChart';
+import { perSecond, THROUGHPUT_SECONDS, type QueueCountKey } from '../../store/throughput';
 import { usePolling } from '../../components/use-polling';
 import { Notice, ViewHeader } from '../../components/ViewHeader';
 import { kindLabel } from '../../format';
@@ -52,6 +54,53 @@ function PurgeOutcome() {
     <p className={purge.answer && !purge.answer.ok ? 'inline-error' : 'muted'} role="status">
       {text}
     </p>
+  );
+}
+
+const RATE_WINDOW_S = 10;
+
+/** The per-second rate over the last few seconds, one decimal. */
+function recentRate(values: readonly number[]): string {
+  const recent = values.slice(-RATE_WINDOW_S);
+  return (recent.reduce((sum, value) => sum + value, 0) / RATE_WINDOW_S).toFixed(1);
+}
+
+/** Published, delivered and acked per second for each queue over 5 minutes, from Jobdeck's events. */
+function QueueRates() {
+  const rates = useConsole((state) => state.queueRates);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  const to = Math.floor(now / 1000);
+  const from = to - THROUGHPUT_SECONDS + 1;
+  return (
+    <div className="rates-grid">
+      {JOB_KINDS.map((kind) => {
+        const series = (key: QueueCountKey) => perSecond(rates[kind], from, to, key);
+        const published = series('published');
+        const delivered = series('delivered');
+        const acked = series('acked');
+        return (
+          <section key={kind} className="card" aria-labelledby={`rates-${kind}`}>
+            <h3 id={`rates-${kind}`}>{kindLabel(kind)}</h3>
+            <p className="muted small">
+              last {RATE_WINDOW_S} s: published {recentRate(published)}/s · delivered {recentRate(delivered)}/s · acked {recentRate(acked)}/s
+            </p>
+            <RateChart
+              label={`Queue ${kind}: messages per second`}
+              spanLabel="5 min"
+              series={[
+                { name: 'Published', values: published, className: 'line-in' },
+                { name: 'Delivered', values: delivered, className: 'line-delivered' },
+                { name: 'Acked', values: acked, className: 'line-done' },
+              ]}
+            />
+          </section>
+        );
+      })}
+    </div>
   );
 }
 
@@ -121,10 +170,11 @@ export function QueuesView() {
       {confirming && report?.queues.find((queue) => queue.kind === confirming) && (
         <PurgeConfirm queue={report.queues.find((queue) => queue.kind === confirming)!} onDone={() => setConfirming(null)} />
       )}
+      <QueueRates />
       <p className="muted small">
-        Ready and consumers come from the broker (a passive declare; the management plugin is not used). Unacked is the jobs of
-        the kind that workers hold now (STARTED or IN PROGRESS), from Jobdeck's own events; jobs per second in and done are on
-        the Overview.
+        Ready and consumers come from the broker (a passive declare; the management plugin is not used). Unacked, and the
+        rates (published: a job accepted; delivered: an attempt started; acked: a job finished), come from Jobdeck's own
+        events since this window opened.
       </p>
     </section>
   );

@@ -4,7 +4,7 @@ import type { WorkersReport } from '../../../src-shared/console-records';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { createVisibleIdsSelector, NO_FILTER } from '../../../src-renderer/store/job-filter';
 import { selectors } from '../../../src-renderer/store/selectors';
-import { addCounts, countChanges, perSecond, THROUGHPUT_SECONDS } from '../../../src-renderer/store/throughput';
+import { addCounts, countChanges, countQueueChanges, perSecond, THROUGHPUT_SECONDS } from '../../../src-renderer/store/throughput';
 import { viewOfHash } from '../../../src-renderer/store/nav-slice';
 import { fakeBridge } from './fake-bridge';
 import { advance, eventOf, makeJob, manualSchedule } from './fixtures';
@@ -232,6 +232,19 @@ describe('overview: throughput and counts', () => {
     expect(countChanges({}, [eventOf(queued)])).toEqual({ accepted: 1, done: 0 });
     expect(countChanges({ [queued.id]: queued }, [eventOf(done)])).toEqual({ accepted: 0, done: 1 });
     expect(countChanges({ [queued.id]: done }, [eventOf(done)])).toEqual({ accepted: 0, done: 0 });
+  });
+
+  it('counts per queue a new job as published, a new attempt as delivered, a finish after an attempt as acked', () => {
+    const queued = makeJob({ createdSecond: 1, kind: 'email', type: 'C' });
+    const started = { ...advance(queued, 'STARTED', 10), attempts: 1 };
+    const done = advance(started, 'DONE', 20, 100);
+    const cancelled = advance(makeJob({ createdSecond: 2 }), 'CANCELLED', 5);
+    expect(countQueueChanges({}, [eventOf(queued)]).email).toEqual({ published: 1, delivered: 0, acked: 0 });
+    expect(countQueueChanges({ [queued.id]: queued }, [eventOf(done)]).email).toEqual({ published: 0, delivered: 1, acked: 1 });
+    expect(countQueueChanges({}, [eventOf(done)]).email).toEqual({ published: 1, delivered: 1, acked: 1 });
+    expect(countQueueChanges({ [queued.id]: done }, [eventOf(done)]).email).toEqual({ published: 0, delivered: 0, acked: 0 });
+    // Cancelled before any attempt: never delivered, so nothing was acked by a worker.
+    expect(countQueueChanges({}, [eventOf(cancelled)]).log).toEqual({ published: 1, delivered: 0, acked: 0 });
   });
 
   it('adds counts to the current second and forgets buckets older than the window', () => {
