@@ -187,7 +187,10 @@ export class WorkerSupervisor {
     });
     slot.child = child;
     slot.inHand = [];
-    slot.info = { ...this.freshInfo(slot.id, slot.kind, slot.info.restarts), pid: child.pid ?? null };
+    const { restarts } = slot.info;
+    // A slot that keeps dying stays marked while it tries again, until a run outlives the stable time.
+    const state = restarts >= CRASH_LOOP_RESTARTS ? 'crash-loop' : 'starting';
+    slot.info = { ...this.freshInfo(slot.id, slot.kind, restarts), pid: child.pid ?? null, state };
     const bornAt = Date.now();
     child.on('message', (message) => {
       if (isWorkerToMainMessage(message)) this.onMessage(slot, message);
