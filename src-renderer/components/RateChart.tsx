@@ -6,12 +6,11 @@ export interface RateSeries {
   className: string;
 }
 
-const WIDTH = 1000;
 const HEIGHT = 150;
 const PAD = { top: 10, right: 8, bottom: 20, left: 34 };
 
-function pathOf(values: readonly number[], max: number): string {
-  const innerW = WIDTH - PAD.left - PAD.right;
+function pathOf(values: readonly number[], max: number, width: number): string {
+  const innerW = width - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const step = values.length > 1 ? innerW / (values.length - 1) : 0;
   return values
@@ -23,7 +22,19 @@ function pathOf(values: readonly number[], max: number): string {
  * A small line chart of rates per step, hand-drawn in SVG. Its accessible name says what it
  * shows and the latest values, so the figures are not in the picture only.
  */
-export function RateChart({ label, series, spanLabel }: { label: string; series: readonly RateSeries[]; spanLabel: string }) {
+export function RateChart({
+  label,
+  series,
+  spanLabel,
+  width = 1000,
+}: {
+  label: string;
+  series: readonly RateSeries[];
+  spanLabel: string;
+  /** Width of the drawing in its own units: the chart keeps this aspect (150 high) at any size. */
+  width?: number;
+}) {
+  const WIDTH = width;
   const peak = Math.max(0, ...series.flatMap((line) => line.values));
   // An even top, so the middle grid line is a whole number too.
   const max = Math.max(2, Math.ceil(peak / 2) * 2);
@@ -47,7 +58,7 @@ export function RateChart({ label, series, spanLabel }: { label: string; series:
           now
         </text>
         {series.map((line) => (
-          <path key={line.name} className={`chart-line ${line.className}`} d={pathOf(line.values, max)} />
+          <path key={line.name} className={`chart-line ${line.className}`} d={pathOf(line.values, max, WIDTH)} />
         ))}
       </svg>
       <figcaption className="chart-legend">

@@ -91,6 +91,7 @@ function QueueRates() {
             <RateChart
               label={`Queue ${kind}: messages per second`}
               spanLabel="5 min"
+              width={420}
               series={[
                 { name: 'Published', values: published, className: 'line-in' },
                 { name: 'Delivered', values: delivered, className: 'line-delivered' },
