@@ -7,6 +7,16 @@ import { JobRow, ROW_HEIGHT_PX } from './JobRow';
 import { JOBS_TABLE_ID, rowButtonOf } from './row-focus';
 
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
+/** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
+const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
+  ID: '10%',
+  Kind: '12%',
+  Status: '13%',
+  Progress: '13%',
+  Attempts: '10%',
+  Created: '21%',
+  Updated: '21%',
+};
 const OVERSCAN_ROWS = 12;
 
 function EmptyRow({ children }: { children: ReactNode }) {
@@ -93,6 +103,11 @@ export function JobsTable() {
           aria-rowcount={ids.length + 1}
           tabIndex={-1}
         >
+          <colgroup>
+            {COLUMNS.map((column) => (
+              <col key={column} style={{ width: COLUMN_WIDTHS[column] }} />
+            ))}
+          </colgroup>
           <thead>
             <tr aria-rowindex={1}>
               {COLUMNS.map((column) => (
