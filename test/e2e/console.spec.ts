@@ -179,11 +179,18 @@ test("a job's details show its payload, result and a timeline from STARTED to DO
   await expect(rowButton).toBeFocused();
 });
 
-test('the status filter narrows the table and Clear filters brings every job back', async ({ page }) => {
+test('the status filter narrows the table and Clear filters brings every job back; arrows move between rows', async ({ page }) => {
   await openConsole(page);
+  const older = await submit(page, 'log');
   const id = await submit(page, 'log');
   await expectDetailStatus(page, id, 'DONE');
   await goTo(page, 'Jobs');
+  const newestButton = page.getByRole('button', { name: `${id.slice(0, 8)}, show job details` });
+  await newestButton.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('button', { name: `${older.slice(0, 8)}, show job details` })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(newestButton).toBeFocused();
   await page.getByRole('combobox', { name: 'Status' }).selectOption('FAILED');
   await expect(jobRow(page, id)).toHaveCount(0);
   await page.getByRole('combobox', { name: 'Status' }).selectOption('DONE');
