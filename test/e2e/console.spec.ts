@@ -197,6 +197,7 @@ test('the status filter narrows the table and Clear filters brings every job bac
   await expectDone(page, id);
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expectDone(page, id);
+  await shot(page, 'jobs-filters');
 });
 
 test('a bad client_time is refused with an error naming the field, and nothing is submitted', async ({ page }) => {
@@ -223,6 +224,7 @@ test('raw JSON mode and copies: three email jobs from one click', async ({ page 
   const id = await submit(page, 'email');
   await expect(form.getByRole('status')).toContainText('and 2 more');
   await expectDetailStatus(page, id, 'DONE');
+  await shot(page, 'submit-raw-copies');
 });
 
 test('the overview counts jobs by status and shows every dependency up', async ({ page }) => {
@@ -399,6 +401,7 @@ test('the live feed drops a malformed event, shows the next one, and resumes aft
   expect(new URL(urls[2]!).searchParams.get('last_event_id')).toBe('2-0');
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
+  await shot(page, 'live-feed-resumed');
 });
 
 test('a job the console cannot show leaves a message and a Reload button, not a blank window', async ({ page }) => {

@@ -105,6 +105,7 @@ test('the Electron window shows health, submits a job over IPC, sees it reach DO
     await expect(window.getByRole('table', { name: 'Worker processes' }).getByRole('row').filter({ hasText: 'log-1' })).toContainText('ready');
     await nav.getByRole('link', { name: 'Queues', exact: true }).click();
     await expect(window.getByRole('table', { name: 'Work queues' }).getByRole('row').filter({ hasText: 'log (A)' })).toBeVisible();
+    await window.screenshot({ path: 'test-results/screens/electron-queues.png' });
   } finally {
     await app.close();
     await dropNamespace(namespace);

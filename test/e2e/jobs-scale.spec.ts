@@ -109,6 +109,7 @@ test('a status change appears in the window within a fraction of a second', asyn
     const doneAt = Date.parse(done.transitions.find((t) => t.status === 'DONE')!.at);
     samples.push(seenAt - doneAt);
   }
+  await page.screenshot({ path: 'test-results/screens/status-latency.png' });
   samples.sort((a, b) => a - b);
   console.log(`[status-latency] DONE written → shown in the table: ${samples.join(', ')} ms (median ${samples[2]} ms)`);
   expect(samples[2]).toBeLessThan(1_000);
