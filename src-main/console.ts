@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { ConnectionSettings } from '../src-shared/console-records';
 import type { JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { retryLadder } from '../src-shared/retry-policy';
@@ -8,10 +9,11 @@ import { JobStatusClient } from '../src-shared/status-store';
 import { namesFor, type Names } from '../src-shared/topology';
 import { buildApi } from './api/server';
 import { JobPublisher } from './broker/job-publisher';
+import { QueueInspector } from './broker/queue-inspector';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './database/database';
 import { migrate } from './database/migrations';
-import { checkHealth, type WorkerHealth } from './health';
+import { checkHealth, type HealthReport, type WorkerHealth } from './health';
 import { HistoryRecorder } from './history/history-recorder';
 import { JobHistory } from './history/job-history';
 import { WebhookInbox } from './inbox/webhook-inbox';
@@ -39,6 +41,12 @@ export interface RunningConsole {
   jobs: JobService;
   relay: EventRelay;
   supervisor: WorkerSupervisor | null;
+  /** The health report (what `GET /api/v1/health` answers). */
+  health: () => Promise<HealthReport>;
+  queues: QueueInspector;
+  settings: () => ConnectionSettings;
+  mailbox: MailboxStore;
+  inbox: WebhookInbox;
   /** Stops every part in reverse order; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -196,10 +204,22 @@ function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string
 function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null): Record<JobKind, WorkerHealth> {
   const running = supervisor?.snapshot() ?? [];
   const of = (kind: JobKind): WorkerHealth => ({
-    configured: supervisor ? config.workers[kind] : 0,
+    configured: supervisor ? supervisor.report().counts[kind] : 0,
     ready: running.filter((w) => w.kind === kind && w.state === 'ready').length,
   });
   return { log: of('log'), callback: of('callback'), email: of('email') };
+}
+
+/** The connections in use, every password masked. */
+function connectionSettings(config: ConsoleConfig, apiUrl: string, sinkUrl: string): ConnectionSettings {
+  return {
+    api_url: apiUrl,
+    amqp_url: redactUrl(config.amqpUrl),
+    redis_url: redactUrl(config.redisUrl),
+    database_url: redactUrl(config.databaseUrl),
+    smtp_url: redactUrl(config.smtpUrl ?? sinkUrl),
+    namespace: config.namespace,
+  };
 }
 
 /**
@@ -251,6 +271,16 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       deliveryRetentionDays: config.inboxRetentionDays,
       log,
     });
+    const settings = () => connectionSettings(config, `http://${host}:${port}`, `smtp://${smtp.host}:${smtp.port}`);
+    const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status });
+    const health = () =>
+      checkHealth({
+        publisher,
+        redis: stores.redis,
+        pool: stores.pool,
+        smtp: () => smtp,
+        workers: () => workerHealth(config, supervisor),
+      });
     const api = await buildApi({
       jobs,
       relay,
@@ -258,15 +288,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       batches: outlets.batches,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
-      health: () =>
-        checkHealth({
-          publisher,
-          redis: stores.redis,
-          pool: stores.pool,
-          smtp: () => smtp,
-          workers: () => workerHealth(config, supervisor),
-        }),
+      health,
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
+      workers: () => supervisor,
+      queues,
+      settings,
       rendererDir: options.rendererDir,
       onLog: log,
     });
@@ -306,7 +332,20 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       closers.add(() => started.close());
       supervisor = started;
     }
-    return { url: `http://${host}:${port}`, port, smtpUrl: mail.url, jobs, relay, supervisor, close };
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      smtpUrl: mail.url,
+      jobs,
+      relay,
+      supervisor,
+      health,
+      queues,
+      settings,
+      mailbox: stores.mailbox,
+      inbox: stores.inbox,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

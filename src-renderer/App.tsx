@@ -1,26 +1,107 @@
+import { useEffect, type ReactNode } from 'react';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { useConsole } from './store/context';
+import { VIEWS } from './store/nav-slice';
 import { selectors } from './store/selectors';
-import { JobDetail } from './views/jobs/JobDetail';
-import { JobsTable } from './views/jobs/JobsTable';
-import { SubmitPanel } from './views/submit/SubmitPanel';
+import type { ViewName } from './store/state';
+import { JobsView } from './views/jobs/JobsView';
+import { MailView } from './views/mail/MailView';
+import { OverviewView } from './views/overview/OverviewView';
+import { QueuesView } from './views/queues/QueuesView';
+import { SettingsView } from './views/settings/SettingsView';
+import { SubmitView } from './views/submit/SubmitView';
+import { WebhooksView } from './views/webhooks/WebhooksView';
+import { WorkersView } from './views/workers/WorkersView';
+
+const TITLES: Record<ViewName, string> = {
+  overview: 'Overview',
+  submit: 'Submit',
+  jobs: 'Jobs',
+  queues: 'Queues',
+  workers: 'Workers',
+  mail: 'Mail',
+  webhooks: 'Webhooks',
+  settings: 'Settings',
+};
+
+const VIEW_OF: Record<ViewName, () => ReactNode> = {
+  overview: () => <OverviewView />,
+  submit: () => <SubmitView />,
+  jobs: () => <JobsView />,
+  queues: () => <QueuesView />,
+  workers: () => <WorkersView />,
+  mail: () => <MailView />,
+  webhooks: () => <WebhooksView />,
+  settings: () => <SettingsView />,
+};
+
+/** Alt+1 … Alt+8 open the views in the order of the navigation. */
+function useViewShortcuts(navigate: (view: ViewName) => void): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const view = VIEWS[Number(event.key) - 1];
+      if (!view) return;
+      event.preventDefault();
+      navigate(view);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [navigate]);
+}
+
+function Navigation({ view }: { view: ViewName }) {
+  return (
+    <nav className="nav" aria-label="Views">
+      <ul>
+        {VIEWS.map((name, index) => (
+          <li key={name}>
+            <a
+              href={`#/${name}`}
+              className={`nav-link nav-${name}`}
+              aria-current={name === view ? 'page' : undefined}
+              aria-keyshortcuts={`Alt+${index + 1}`}
+            >
+              <span className="nav-icon" aria-hidden="true" />
+              {TITLES[name]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 export function App() {
   const connection = useConsole(selectors.connection);
+  const view = useConsole((state) => state.view);
+  const navigate = useConsole((state) => state.navigate);
+  useViewShortcuts(navigate);
+  useEffect(() => {
+    document.title = `${TITLES[view]} · Jobdeck`;
+  }, [view]);
+
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>Jobdeck</h1>
-        <p className="app-tagline">Async jobs console</p>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            J
+          </span>
+          <div>
+            <h1>Jobdeck</h1>
+            <p className="app-tagline">Async jobs console</p>
+          </div>
+        </div>
+        <Navigation view={view} />
         <ConnectionIndicator state={connection} />
-      </header>
-      <main className="app-main">
-        <ErrorBoundary>
-          <SubmitPanel />
-          <JobsTable />
-          <JobDetail />
-        </ErrorBoundary>
+      </aside>
+      <main className="app-main" id="main" tabIndex={-1} data-view={view}>
+        <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
     </div>
   );

@@ -5,6 +5,7 @@ import { App } from './App';
 import { createBridge } from './bridge';
 import { createConsoleStore } from './store/console-store';
 import { ConsoleStoreProvider } from './store/context';
+import { viewOfHash } from './store/nav-slice';
 
 function main(): void {
   const container = document.getElementById('root');
@@ -15,6 +16,13 @@ function main(): void {
   window.addEventListener('pagehide', () => stopLive());
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) stopLive = store.getState().start();
+  });
+  // The view lives in the location hash (`#/jobs`): links, back and forward, and reloads agree.
+  const followHash = (): void => store.getState().navigate(viewOfHash(window.location.hash) ?? 'overview');
+  followHash();
+  window.addEventListener('hashchange', followHash);
+  store.subscribe((state, previous) => {
+    if (state.view !== previous.view && viewOfHash(window.location.hash) !== state.view) window.location.hash = `#/${state.view}`;
   });
   createRoot(container).render(
     <StrictMode>

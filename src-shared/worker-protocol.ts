@@ -10,6 +10,8 @@ export type WorkerToMainMessage =
   | { type: 'job-finished'; jobId: string; ok: boolean }
   /** Gave a job back to the queue unfinished (status store unreachable, or stopping). */
   | { type: 'job-returned'; jobId: string }
+  /** Periodic figures: resident memory (`process.memoryUsage().rss`) in bytes. */
+  | { type: 'stats'; rssBytes: number }
   /** A fault it cannot work past; it exits after sending this. */
   | { type: 'fatal'; message: string };
 
@@ -22,7 +24,7 @@ export function isWorkerToMainMessage(value: unknown): value is WorkerToMainMess
   return (
     typeof value === 'object' &&
     value !== null &&
-    ['ready', 'job-started', 'job-finished', 'job-returned', 'fatal'].includes((value as { type?: string }).type ?? '')
+    ['ready', 'job-started', 'job-finished', 'job-returned', 'stats', 'fatal'].includes((value as { type?: string }).type ?? '')
   );
 }
 

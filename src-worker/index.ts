@@ -39,6 +39,17 @@ function databasePool(url: string, applicationName: string): pg.Pool {
   return pool;
 }
 
+/** How often a spawned worker tells the console its memory. */
+const STATS_EVERY_MS = 5_000;
+
+/** Reports memory now and every few seconds; the timer never keeps the process alive. */
+function reportStats(report: (message: WorkerToMainMessage) => void): void {
+  if (!process.send) return;
+  const send = (): void => report({ type: 'stats', rssBytes: process.memoryUsage().rss });
+  send();
+  setInterval(send, STATS_EVERY_MS).unref();
+}
+
 /**
  * A worker process. Spawned by the console (`--kind log`), or started by hand on any machine
  * that reaches the same RabbitMQ, Redis, PostgreSQL and mail server:
@@ -114,6 +125,7 @@ async function main(): Promise<void> {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });
   for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
+  reportStats(report);
   if (!process.send) console.log(`[worker ${process.pid}] consuming ${kinds.map(names.queue).join(', ')}`);
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
+import type { Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import { JobStatusConflictError, UnknownJobError, type JobService } from '../jobs/job-service';
 import { parseInput, problem, sendProblem } from './problems';
@@ -34,15 +35,20 @@ export function jobRoutes(jobs: JobService) {
   };
 }
 
-/** Runs an operator's action on one job: 200 with the job, 404 if unknown, 409 if its status forbids it. */
+/** The problem an operator's refused action answers: 404 if the job is unknown, 409 if its status forbids it. */
+export function operatorActionProblem(error: unknown): Problem | undefined {
+  if (error instanceof UnknownJobError) return problem(404, error.message, 'unknown-job');
+  if (error instanceof JobStatusConflictError) return problem(409, error.message, 'job-status-conflict');
+  return undefined;
+}
+
+/** Runs an operator's action on one job: 200 with the job, or the problem that refused it. */
 async function operatorAction(reply: FastifyReply, action: () => Promise<Job>): Promise<FastifyReply> {
   try {
     return reply.send(await action());
   } catch (error) {
-    if (error instanceof UnknownJobError) return sendProblem(reply, problem(404, error.message, 'unknown-job'));
-    if (error instanceof JobStatusConflictError) {
-      return sendProblem(reply, problem(409, error.message, 'job-status-conflict'));
-    }
+    const refused = operatorActionProblem(error);
+    if (refused) return sendProblem(reply, refused);
     throw error;
   }
 }

@@ -10,12 +10,13 @@ import {
   submitJobSchema,
 } from '../../src-shared/schemas';
 import { createSubscriptionSchema, listQuerySchema } from '../../src-shared/subscription-schemas';
+import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
 import { pageQuerySchema } from './record-routes';
 
 /** One documented operation; its request schemas are the very ones the route validates with. */
 interface Operation {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify's form: `/api/v1/jobs/:id`. */
   path: string;
   summary: string;
@@ -49,6 +50,13 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}'] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch'] },
+  { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "The console's worker processes: kind, pid, state, current job, counts, uptime, memory", ok: [200, 'the workers report'] },
+  { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, ok: [202, 'the workers report'] },
+  { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: 'Restart one worker process', ok: [202, 'the workers report'] },
+  { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: 'Stop one worker process', ok: [202, 'the workers report'] },
+  { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready, consumers, and rates from Jobdeck\'s own events', ok: [200, '{"queues": Queue[]}'] },
+  { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}'] },
+  { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings'] },
   { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down)', ok: [200, 'the health report'] },
   { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first', query: pageQuerySchema, ok: [200, 'a page of messages'] },
   { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first', query: pageQuerySchema, ok: [200, 'a page of requests'] },

@@ -18,6 +18,11 @@ import { batchRoutes } from './batch-routes';
 import type { BatchService } from '../batches/batch-service';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
+import { workerRoutes } from './worker-routes';
+import { queueRoutes } from './queue-routes';
+import type { QueueInspector } from '../broker/queue-inspector';
+import type { ConnectionSettings } from '../../src-shared/console-records';
+import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -27,6 +32,12 @@ export interface ApiOptions {
   /** `GET /api/v1/health`: the report, and whether every dependency is up. */
   health: () => Promise<{ ok: boolean }>;
   guard: HostGuardOptions;
+  /** The worker processes this console runs (read per request: they start after the API); null when none. */
+  workers?: () => WorkerSupervisor | null;
+  /** `GET /api/v1/settings`: the connections in use, passwords masked. */
+  settings?: () => ConnectionSettings;
+  /** The work queues' counts and purge; the routes are absent without it. */
+  queues?: QueueInspector;
   /** The built console page, served at `/` (headless mode). */
   rendererDir?: string;
   onLog?: (line: string) => void;
@@ -109,6 +120,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
   if (options.batches) await app.register(batchRoutes(options.batches));
   await app.register(openApiRoute());
+  await app.register(workerRoutes(options.workers ?? (() => null)));
+  if (options.queues) await app.register(queueRoutes(options.queues));
+  const settings = options.settings;
+  if (settings) app.get('/api/v1/settings', async () => settings());
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

@@ -1,5 +1,16 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { IPC_CHANNELS, type ListJobsRequest, type SubmitJobRequest, type SubmitJobResult } from '../../src-shared/bridge';
+import {
+  IPC_CHANNELS,
+  type JobActionResult,
+  type ListJobsRequest,
+  type PageRequest,
+  type SubmitJobRequest,
+  type SubmitJobResult,
+  type WorkersActionResult,
+} from '../../src-shared/bridge';
+import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchema } from '../../src-shared/worker-schemas';
+import { operatorActionProblem } from '../api/job-routes';
+import { unsupervisedReport } from '../api/worker-routes';
 import { ValidationError, type Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import { isOutage, parseInput, problem } from '../api/problems';
@@ -49,13 +60,140 @@ export function registerIpc(
     }),
   );
   ipcMain.handle(IPC_CHANNELS.getJob, guard((id: string) => consoleApp.jobs.get(String(id))));
+  for (const [channel, action] of [
+    [IPC_CHANNELS.cancelJob, 'cancel'],
+    [IPC_CHANNELS.retryJob, 'retry'],
+  ] as const) {
+    ipcMain.handle(
+      channel,
+      guard(async (id: unknown): Promise<JobActionResult> => {
+        try {
+          return { ok: true, job: await consoleApp.jobs[action](String(id)) };
+        } catch (error) {
+          const refused = operatorActionProblem(error);
+          if (refused) return { ok: false, problem: refused };
+          return { ok: false, problem: submitProblem(error, onLog) };
+        }
+      }),
+    );
+  }
   // A rejection crosses IPC as its message only, so a ValidationError's message names the fields.
   ipcMain.handle(
     IPC_CHANNELS.listJobs,
     guard(async (request: ListJobsRequest) => consoleApp.jobs.list(parseInput(listJobsQuerySchema, request ?? {}))),
   );
+  const stopWorkers = registerWorkerIpc(consoleApp, guard);
+  const stopRecords = registerRecordIpc(consoleApp, guard);
   return () => {
-    for (const channel of [IPC_CHANNELS.submitJob, IPC_CHANNELS.getJob, IPC_CHANNELS.listJobs]) {
+    for (const channel of [IPC_CHANNELS.submitJob, IPC_CHANNELS.getJob, IPC_CHANNELS.listJobs, IPC_CHANNELS.cancelJob, IPC_CHANNELS.retryJob]) {
+      ipcMain.removeHandler(channel);
+    }
+    stopWorkers();
+    stopRecords();
+  };
+}
+
+type Guard = <A extends unknown[], R>(handler: (...args: A) => Promise<R>) => (event: IpcMainInvokeEvent, ...args: A) => Promise<R>;
+
+/** A worker control's answer, as the HTTP routes give it (404 unknown worker, 409 none supervised). */
+function controlWorkers(consoleApp: RunningConsole, id: string | null, act: () => Promise<void> | void): WorkersActionResult {
+  const supervisor = consoleApp.supervisor;
+  if (!supervisor) return { ok: false, problem: problem(409, 'this console runs no worker processes', 'not-supervised') };
+  if (id !== null && !supervisor.has(id)) return { ok: false, problem: problem(404, `no worker ${id}`, 'unknown-worker') };
+  void Promise.resolve(act()).catch(() => undefined);
+  return { ok: true, report: supervisor.report() };
+}
+
+/** The Workers view's verbs, validated as the HTTP routes validate them. */
+function registerWorkerIpc(consoleApp: RunningConsole, guard: Guard): () => void {
+  const invalid = (error: unknown): WorkersActionResult => {
+    if (error instanceof ValidationError) return { ok: false, problem: problem(400, 'the request is not valid', 'validation', error.errors) };
+    throw error;
+  };
+  ipcMain.handle(IPC_CHANNELS.listWorkers, guard(async () => consoleApp.supervisor?.report() ?? unsupervisedReport()));
+  ipcMain.handle(
+    IPC_CHANNELS.scaleWorkers,
+    guard(async (kind: unknown, count: unknown) => {
+      try {
+        const params = parseInput(workerKindParamsSchema, { kind });
+        const body = parseInput(scaleWorkersSchema, { count });
+        return controlWorkers(consoleApp, null, () => consoleApp.supervisor?.scale(params.kind, body.count));
+      } catch (error) {
+        return invalid(error);
+      }
+    }),
+  );
+  for (const [channel, verb] of [
+    [IPC_CHANNELS.restartWorker, 'restart'],
+    [IPC_CHANNELS.stopWorker, 'stopWorker'],
+  ] as const) {
+    ipcMain.handle(
+      channel,
+      guard(async (id: unknown) => {
+        try {
+          const params = parseInput(workerIdParamsSchema, { id });
+          return controlWorkers(consoleApp, params.id, () => consoleApp.supervisor?.[verb](params.id));
+        } catch (error) {
+          return invalid(error);
+        }
+      }),
+    );
+  }
+  return () => {
+    for (const channel of [IPC_CHANNELS.listWorkers, IPC_CHANNELS.scaleWorkers, IPC_CHANNELS.restartWorker, IPC_CHANNELS.stopWorker]) {
+      ipcMain.removeHandler(channel);
+    }
+  };
+}
+
+/** Structured clone keeps Dates; the renderer reads wire JSON (RFC 3339 strings), as over HTTP. */
+const asWire = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
+
+const pageOf = (request: PageRequest | undefined) => ({
+  limit: Math.min(500, Math.max(1, Math.trunc(Number(request?.limit ?? 50)) || 50)),
+  cursor: typeof request?.cursor === 'string' ? request.cursor : undefined,
+});
+
+/** Health, the mail sink's messages and the webhook inbox, as the HTTP routes answer them. */
+function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void {
+  ipcMain.handle(IPC_CHANNELS.getHealth, guard(async () => asWire(await consoleApp.health())));
+  ipcMain.handle(
+    IPC_CHANNELS.listMail,
+    guard(async (request: PageRequest) => {
+      const { limit, cursor } = pageOf(request);
+      return asWire(await consoleApp.mailbox.list(limit, cursor));
+    }),
+  );
+  ipcMain.handle(
+    IPC_CHANNELS.listWebhooks,
+    guard(async (request: PageRequest) => {
+      const { limit, cursor } = pageOf(request);
+      return asWire(await consoleApp.inbox.list(limit, cursor));
+    }),
+  );
+  ipcMain.handle(IPC_CHANNELS.getSettings, guard(async () => consoleApp.settings()));
+  ipcMain.handle(IPC_CHANNELS.listQueues, guard(async () => ({ queues: await consoleApp.queues.list() })));
+  ipcMain.handle(
+    IPC_CHANNELS.purgeQueue,
+    guard(async (kind: unknown) => {
+      try {
+        const params = parseInput(workerKindParamsSchema, { kind });
+        return { ok: true as const, result: await consoleApp.queues.purge(params.kind) };
+      } catch (error) {
+        if (error instanceof ValidationError) return { ok: false as const, problem: problem(400, 'the request is not valid', 'validation', error.errors) };
+        throw error;
+      }
+    }),
+  );
+  return () => {
+    for (const channel of [
+      IPC_CHANNELS.getHealth,
+      IPC_CHANNELS.listMail,
+      IPC_CHANNELS.listWebhooks,
+      IPC_CHANNELS.listQueues,
+      IPC_CHANNELS.purgeQueue,
+      IPC_CHANNELS.getSettings,
+    ]) {
       ipcMain.removeHandler(channel);
     }
   };

@@ -32,7 +32,11 @@ export function createConsoleWindow(mainDir: string): BrowserWindow {
   });
   // Neither fires for loadFile below, only for navigations the page starts (links, frames).
   contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-frame-navigate', (event) => event.preventDefault());
+  // The one frame load allowed: the Mail view's sandboxed frame showing a message from srcdoc
+  // (no scripts, no remote loads); every other frame navigation is refused.
+  contents.on('will-frame-navigate', (event) => {
+    if (!(event.isMainFrame === false && event.url === 'about:srcdoc')) event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   void window.loadFile(join(mainDir, '..', 'renderer', 'index.html'));
   return window;

@@ -1,4 +1,14 @@
-import type { ListJobsRequest, SubmitJobRequest, SubmitJobResult } from '../../src-shared/bridge';
+import type {
+  JobActionResult,
+  ListJobsRequest,
+  PageRequest,
+  PurgeQueueResult,
+  SubmitJobRequest,
+  SubmitJobResult,
+  WorkersActionResult,
+} from '../../src-shared/bridge';
+import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type { JobKind } from '../../src-shared/kinds';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from './console-bridge';
@@ -49,10 +59,10 @@ async function readProblem(response: Response): Promise<Problem> {
   };
 }
 
-function listQuery(request: ListJobsRequest): string {
+function listQuery(request: ListJobsRequest | PageRequest): string {
   const query = new URLSearchParams();
-  if (request.status) query.set('status', request.status);
-  if (request.kind) query.set('kind', request.kind);
+  if ('status' in request && request.status) query.set('status', request.status);
+  if ('kind' in request && request.kind) query.set('kind', request.kind);
   if (request.limit !== undefined) query.set('limit', String(request.limit));
   if (request.cursor) query.set('cursor', request.cursor);
   const text = query.toString();
@@ -100,7 +110,44 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
       return (await response.json()) as T;
     });
 
+  /** A POST or PUT whose refusal is an answer (a problem), not an exception. */
+  const act = <T, K extends string>(method: 'POST' | 'PUT', path: string, key: K, body?: unknown) =>
+    send(
+      path,
+      {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+      async (response) =>
+        response.ok
+          ? ({ ok: true, [key]: (await response.json()) as T } as { ok: true } & Record<K, T>)
+          : { ok: false as const, problem: await readProblem(response) },
+    );
+  const id = (value: string) => encodeURIComponent(value);
+
   return {
+    cancelJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/cancel`, 'job'),
+    retryJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/retry`, 'job'),
+    listWorkers: () => getJson<WorkersReport>('/api/v1/workers'),
+    scaleWorkers: (kind: JobKind, count: number): Promise<WorkersActionResult> =>
+      act<WorkersReport, 'report'>('PUT', `/api/v1/workers/${id(kind)}`, 'report', { count }),
+    restartWorker: (workerId: string): Promise<WorkersActionResult> =>
+      act<WorkersReport, 'report'>('POST', `/api/v1/workers/${id(workerId)}/restart`, 'report'),
+    stopWorker: (workerId: string): Promise<WorkersActionResult> =>
+      act<WorkersReport, 'report'>('POST', `/api/v1/workers/${id(workerId)}/stop`, 'report'),
+    // 503 carries the report too: which dependency is down is the point of asking.
+    getHealth: () =>
+      send('/api/v1/health', { headers: { accept: 'application/json' } }, async (response) => {
+        if (!response.ok && response.status !== 503) throw new ProblemError(await readProblem(response));
+        return (await response.json()) as HealthSummary;
+      }),
+    listMail: (request: PageRequest) => getJson<Page<MailRecord>>(`/api/v1/mailbox${listQuery(request)}`),
+    listWebhooks: (request: PageRequest) => getJson<Page<WebhookRecord>>(`/api/v1/inbox${listQuery(request)}`),
+    listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
+    getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
+    purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
+      act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
       send(
         '/api/v1/jobs',

@@ -2,12 +2,18 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { scheduleWithTimer } from '../bridge/schedule';
 import { createJobsSlice } from './jobs-slice';
 import { createLiveSlice } from './live-slice';
+import { createNavSlice } from './nav-slice';
+import { createOverviewSlice } from './overview-slice';
+import { createQueuesSlice } from './queues-slice';
+import { createRecordsSlice } from './records-slice';
+import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps, ConsoleState } from './state';
 import { createSubmitSlice } from './submit-slice';
 
 export type ConsoleStore = StoreApi<ConsoleState>;
 
-export const DEFAULT_MAX_JOBS = 2_000;
+/** Jobs held in memory; older ones come from the history on demand. */
+export const DEFAULT_MAX_JOBS = 100_000;
 export const DEFAULT_PAGE_SIZE = 50;
 export const DEFAULT_EVENT_BATCH_MS = 100;
 
@@ -20,11 +26,17 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     pageSize: DEFAULT_PAGE_SIZE,
     eventBatchMs: DEFAULT_EVENT_BATCH_MS,
     schedule: scheduleWithTimer,
+    now: () => Date.now(),
     ...options,
   };
   return createStore<ConsoleState>()((...args) => ({
     ...createJobsSlice(deps)(...args),
     ...createSubmitSlice(deps)(...args),
     ...createLiveSlice(deps)(...args),
+    ...createWorkersSlice(deps)(...args),
+    ...createOverviewSlice(deps)(...args),
+    ...createRecordsSlice(deps)(...args),
+    ...createQueuesSlice(deps)(...args),
+    ...createNavSlice()(...args),
   }));
 }

@@ -40,6 +40,33 @@ function newestFirst(jobsById: Readonly<Record<string, Job>>): (a: string, b: st
   };
 }
 
+/** `ids` newest first, each time parsed once (a page may bring 100,000). */
+function sortNewestFirst(ids: string[], jobsById: Readonly<Record<string, Job>>): string[] {
+  const keyed = ids.map((id) => ({ id, time: Date.parse(jobsById[id]!.created_at) }));
+  keyed.sort((a, b) => {
+    const byTime = b.time - a.time;
+    if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
+    return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  });
+  return keyed.map((entry) => entry.id);
+}
+
+/**
+ * Merges two lists each already newest first. Linear, so a batch of new jobs costs one pass
+ * over the held IDs rather than a sort of them all (the store may hold 100,000).
+ */
+function mergeOrdered(held: readonly string[], added: readonly string[], order: (a: string, b: string) => number): string[] {
+  const merged: string[] = [];
+  let i = 0;
+  let j = 0;
+  // Live jobs are usually newer than every held one: then the merge is a prepend.
+  if (held.length && added.length && order(added[added.length - 1]!, held[0]!) <= 0) return [...added, ...held];
+  while (i < held.length && j < added.length) merged.push(order(held[i]!, added[j]!) <= 0 ? held[i++]! : added[j++]!);
+  while (i < held.length) merged.push(held[i++]!);
+  while (j < added.length) merged.push(added[j++]!);
+  return merged;
+}
+
 /** Drops the oldest jobs past the bound, except the one to keep. */
 export function boundJobs(data: JobsData, { maxJobs, keepId }: JobsBound): JobsData {
   if (data.jobIds.length <= maxJobs) return data;
@@ -67,7 +94,7 @@ export function mergeJobSnapshots(data: JobsData, jobs: readonly Job[], bound: J
     jobsById[job.id] = job;
   }
   if (!jobsById) return data;
-  const jobIds = addedIds.length ? [...addedIds, ...data.jobIds].sort(newestFirst(jobsById)) : data.jobIds;
+  const jobIds = addedIds.length ? mergeOrdered(data.jobIds, sortNewestFirst(addedIds, jobsById), newestFirst(jobsById)) : data.jobIds;
   return boundJobs({ jobsById, jobIds }, bound);
 }
 

@@ -1,6 +1,46 @@
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
+import type { JobStatus } from '../../src-shared/statuses';
+import { JOB_STATUSES } from '../../src-shared/statuses';
+import { JOB_KINDS } from '../../src-shared/kinds';
+import { createVisibleIdsSelector } from './job-filter';
 import type { ConsoleState, SubmitState } from './state';
+
+const visibleIds = createVisibleIdsSelector();
+
+export type StatusCounts = Readonly<Record<JobStatus, number>>;
+export type KindCounts = Readonly<Record<JobKind, number>>;
+
+/** Counts by status and by kind of the jobs held, memoized on the jobs' identity. */
+function createCountsSelector() {
+  let lastById: ConsoleState['jobsById'] | undefined;
+  let last = tally([], {});
+  return (state: ConsoleState) => {
+    if (state.jobsById === lastById) return last;
+    lastById = state.jobsById;
+    last = tally(state.jobIds, state.jobsById);
+    return last;
+  };
+}
+
+function tally(ids: readonly string[], jobsById: ConsoleState['jobsById']) {
+  const byStatus = zeros(JOB_STATUSES);
+  const byKind = zeros(JOB_KINDS);
+  const byKindStatus = Object.fromEntries(JOB_KINDS.map((kind) => [kind, zeros(JOB_STATUSES)])) as Record<JobKind, Record<JobStatus, number>>;
+  for (const id of ids) {
+    const job = jobsById[id]!;
+    byStatus[job.status]++;
+    byKind[job.kind]++;
+    byKindStatus[job.kind][job.status]++;
+  }
+  return { byStatus: byStatus as StatusCounts, byKind: byKind as KindCounts, byKindStatus: byKindStatus as Readonly<Record<JobKind, StatusCounts>> };
+}
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
+const counts = createCountsSelector();
 
 /**
  * Reads of the console store, as plain functions. Each returns a value held in the state (never
@@ -17,6 +57,9 @@ export const selectors = {
   listError: (state: ConsoleState) => state.listError,
   submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind],
   connection: (state: ConsoleState) => state.connection,
+  /** The jobs the Jobs view shows: the filter applied, newest first. */
+  visibleJobIds: (state: ConsoleState): readonly string[] => visibleIds(state.jobIds, state.jobsById, state.filter),
+  counts,
   actions: {
     submitJob: (state: ConsoleState) => state.submitJob,
     selectJob: (state: ConsoleState) => state.selectJob,

@@ -1,5 +1,6 @@
 /** The console store's shape: one store made of typed slices (jobs, submit, live feed). */
-import type { Unsubscribe } from '../../src-shared/bridge';
+import type { PurgeQueueResult, Unsubscribe } from '../../src-shared/bridge';
+import type { ConnectionSettings, HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
@@ -7,7 +8,10 @@ import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from '../bridge/console-bridge';
 import type { Schedule } from '../bridge/schedule';
 import type { ConnectionState } from './connection-state';
+import type { JobFilter } from './job-filter';
 import type { JobsData } from './jobs-data';
+import type { QueueRateSeries, ThroughputSeries } from './throughput';
+
 
 export type ListStatus = 'idle' | 'loading' | 'loaded' | 'failed';
 
@@ -23,20 +27,108 @@ export interface JobsSlice extends JobsData {
   /** Loads the newest page of jobs and folds it in; only the latest load sets `listStatus`. */
   loadFirstPage(): Promise<void>;
   selectJob(id: string | null): void;
+  filter: JobFilter;
+  /** Cursor of the next older history page for the current status and kind; null when none is left. */
+  olderCursor: string | null;
+  olderStatus: 'idle' | 'loading' | 'failed';
+  /** Loads the next older page of the history (same status and kind filter) and folds it in. */
+  loadOlder(): Promise<void>;
+  /** Changes the filter; a new status or kind loads the history's first page for it. */
+  setFilter(change: Partial<JobFilter>): void;
+  /** The last cancel or retry, for the detail panel to show. */
+  jobAction: JobAction | null;
+  cancelJob(id: string): Promise<boolean>;
+  retryJob(id: string): Promise<boolean>;
+}
+
+export interface JobAction {
+  id: string;
+  verb: 'cancel' | 'retry';
+  pending: boolean;
+  problem: Problem | null;
+}
+
+export interface WorkersSlice {
+  workers: WorkersReport | null;
+  /** Why the last list failed; the last list stays shown. */
+  workersError: string | null;
+  /** The last control (target: a kind for scaling, a worker ID otherwise). */
+  workerAction: { target: string; pending: boolean; problem: Problem | null } | null;
+  loadWorkers(): Promise<void>;
+  scaleWorkers(kind: JobKind, count: number): Promise<boolean>;
+  restartWorker(id: string): Promise<boolean>;
+  stopWorker(id: string): Promise<boolean>;
+}
+
+export interface OverviewSlice {
+  health: HealthSummary | null;
+  healthError: string | null;
+  /** Epoch ms of the last health check. */
+  healthCheckedAt: number | null;
+  /** Jobs accepted and done per second, from the live events (updated with each batch). */
+  throughput: ThroughputSeries;
+  /** Per kind's queue: published, delivered and acked per second, from the live events. */
+  queueRates: Readonly<Record<JobKind, QueueRateSeries>>;
+  loadHealth(): Promise<void>;
+  /** The connections in use (passwords masked), for Settings. */
+  settings: ConnectionSettings | null;
+  settingsError: string | null;
+  loadSettings(): Promise<void>;
+}
+
+export interface RecordList<T> {
+  /** Newest first. */
+  items: readonly T[];
+  status: ListStatus;
+  error: string | null;
+  selectedId: string | null;
+}
+
+export interface RecordsSlice {
+  mail: RecordList<MailRecord>;
+  webhooks: RecordList<WebhookRecord>;
+  loadMail(): Promise<void>;
+  loadWebhooks(): Promise<void>;
+  selectMail(id: string | null): void;
+  selectWebhook(id: string | null): void;
+}
+
+export interface QueuesSlice {
+  queues: QueuesReport | null;
+  queuesError: string | null;
+  /** The last purge: pending, or its answer. */
+  purge: { kind: JobKind; pending: boolean; answer: PurgeQueueResult | null } | null;
+  loadQueues(): Promise<void>;
+  /** Purges the kind's queue, then reloads the counts; true when it was purged. */
+  purgeQueue(kind: JobKind): Promise<boolean>;
+}
+
+export type ViewName = 'overview' | 'submit' | 'jobs' | 'queues' | 'workers' | 'mail' | 'webhooks' | 'settings';
+
+export interface NavSlice {
+  view: ViewName;
+  navigate(view: ViewName): void;
 }
 
 export interface SubmitState {
   submitting: boolean;
   /** Why the last submission was refused, by the console's own check or by the server. */
   problem: Problem | null;
-  /** ID of the last job this form got accepted. */
+  /** ID of the first job of the last accepted submission. */
   lastJobId: string | null;
+  /** How many copies the last submission got accepted. */
+  lastCount: number;
 }
 
 export interface SubmitSlice {
   submit: Readonly<Record<JobKind, SubmitState>>;
-  /** Checks the payload with the shared schema, then submits it; true when it was accepted. */
-  submitJob(kind: JobKind, payload: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Checks the payload with the shared schema, then submits it `copies` times (default 1) and
+   * opens the first job; true when every copy was accepted.
+   */
+  submitJob(kind: JobKind, payload: Record<string, unknown>, copies?: number): Promise<boolean>;
+  /** Like `submitJob`, from a payload typed as JSON text. */
+  submitRawJob(kind: JobKind, text: string, copies?: number): Promise<boolean>;
 }
 
 export interface LiveSlice {
@@ -49,7 +141,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export type ConsoleState = JobsSlice & SubmitSlice & LiveSlice;
+export type ConsoleState = JobsSlice & SubmitSlice & LiveSlice & WorkersSlice & OverviewSlice & RecordsSlice & QueuesSlice & NavSlice;
 
 /** What the slices' actions use; passed in, so tests can give their own bridge and clock. */
 export interface ConsoleDeps {
@@ -61,4 +153,6 @@ export interface ConsoleDeps {
   /** Longest wait before events reach the store, and shortest time between two updates. */
   eventBatchMs: number;
   schedule: Schedule;
+  /** Epoch milliseconds; injected so tests own the clock. */
+  now: () => number;
 }

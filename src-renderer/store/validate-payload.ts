@@ -17,3 +17,24 @@ export function validatePayload(kind: JobKind, payload: Record<string, unknown>)
     errors: toFieldErrors(parsed.error, payload, 'payload'),
   };
 }
+
+/** A payload typed as JSON text: the object, or a problem naming `payload` and the rule. */
+export function parseRawPayload(text: string): { payload: Record<string, unknown> } | { problem: Problem } {
+  const refuse = (rule: string, message: string) => ({
+    problem: {
+      type: 'about:blank',
+      title: 'The payload is not valid',
+      status: 400,
+      detail: 'Checked by the console before sending: nothing was submitted.',
+      errors: [{ field: 'payload', rule, message }],
+    },
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return refuse('json', `payload must be valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse('type', 'payload must be a JSON object');
+  return { payload: value as Record<string, unknown> };
+}

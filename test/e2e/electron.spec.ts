@@ -34,7 +34,7 @@ function freePort(): Promise<number> {
 
 const found = electronBinary();
 
-test('the Electron window submits a job over IPC and sees it reach DONE', async () => {
+test('the Electron window shows health, submits a job over IPC, sees it reach DONE, and lists workers and queues', async () => {
   if ('skip' in found) console.log(`skipping the Electron window test: ${found.skip}`);
   test.skip('skip' in found, 'skip' in found ? found.skip : '');
   const namespace = uniqueNamespace('jdel');
@@ -64,20 +64,48 @@ test('the Electron window submits a job over IPC and sees it reach DONE', async 
     expect(page).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: ['getJob', 'listJobs', 'onJobEvent', 'submitJob'],
+      bridge: [
+        'cancelJob',
+        'getHealth',
+        'getJob',
+        'getSettings',
+        'listJobs',
+        'listMail',
+        'listQueues',
+        'listWebhooks',
+        'listWorkers',
+        'onJobEvent',
+        'purgeQueue',
+        'restartWorker',
+        'retryJob',
+        'scaleWorkers',
+        'stopWorker',
+        'submitJob',
+      ],
     });
+    const nav = window.getByRole('navigation', { name: 'Views' });
+    // Overview: health over IPC.
+    await expect(window.getByRole('list', { name: 'Dependencies' }).getByRole('listitem').filter({ hasText: 'Redis' })).toContainText('up');
+    await nav.getByRole('link', { name: 'Submit', exact: true }).click();
     const form = window.getByRole('form', { name: 'log (A)' });
     await form.getByRole('button', { name: 'Submit log job (A)' }).click();
     const accepted = form.getByRole('status');
     await expect(accepted).toContainText(JOB_ID);
     const id = JOB_ID.exec(await accepted.innerText())?.[0];
     if (!id) throw new Error(`no job ID in "${await accepted.innerText()}"`);
+    await nav.getByRole('link', { name: 'Jobs', exact: true }).click();
     // This job's own row, not any job that happens to be DONE.
     const row = window
       .getByRole('table', { name: 'Jobs' })
       .getByRole('row')
       .filter({ has: window.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }) });
     await expect(row.getByRole('cell').nth(2)).toHaveText('DONE', { timeout: 30_000 });
+    // Workers and queues over IPC.
+    await nav.getByRole('link', { name: 'Workers', exact: true }).click();
+    await expect(window.getByRole('table', { name: 'Worker processes' }).getByRole('row').filter({ hasText: 'log-1' })).toContainText('ready');
+    await nav.getByRole('link', { name: 'Queues', exact: true }).click();
+    await expect(window.getByRole('table', { name: 'Work queues' }).getByRole('row').filter({ hasText: 'log (A)' })).toBeVisible();
+    await window.screenshot({ path: 'test-results/screens/electron-queues.png' });
   } finally {
     await app.close();
     await dropNamespace(namespace);

@@ -4,9 +4,10 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
+import { JobActions } from './JobActions';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
-import { returnFocusTarget, rowButtonOf } from './row-focus';
+import { DETAIL_HEADING_ID, returnFocusTarget, rowButtonOf } from './row-focus';
 
 /** A scrollable block of text: a named region, focusable so it can be scrolled by keyboard. */
 function CodeBlock({ label, className = '', children }: { label: string; className?: string; children: string }) {
@@ -33,9 +34,35 @@ function Timeline({ job }: { job: Job }) {
   );
 }
 
-function Details({ job }: { job: Job }) {
+/** Fields the retry work adds to a job; shown when present. */
+interface RetryFields {
+  max_attempts?: number;
+  next_attempt_at?: string | null;
+  attempt_errors?: { attempt: number; at: string; error: string }[];
+}
+
+function AttemptErrors({ errors }: { errors: NonNullable<RetryFields['attempt_errors']> }) {
+  if (errors.length === 0) return null;
   return (
     <>
+      <h3>Failed attempts</h3>
+      <ol className="attempt-errors">
+        {errors.map((entry) => (
+          <li key={entry.attempt}>
+            <span className="attempt-number">Attempt {entry.attempt}</span> <Time iso={entry.at} milliseconds />
+            <p className="job-error-text">{entry.error}</p>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function Details({ job }: { job: Job }) {
+  const retry = job as Job & RetryFields;
+  return (
+    <>
+      <JobActions job={job} />
       <dl className="facts">
         <dt>ID</dt>
         <dd>
@@ -52,7 +79,18 @@ function Details({ job }: { job: Job }) {
           <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${shortId(job.id)}`} />
         </dd>
         <dt>Attempts</dt>
-        <dd>{job.attempts}</dd>
+        <dd>
+          {job.attempts}
+          {retry.max_attempts !== undefined && <span className="muted"> of {retry.max_attempts}</span>}
+        </dd>
+        {retry.next_attempt_at && (
+          <>
+            <dt>Next attempt</dt>
+            <dd>
+              <Time iso={retry.next_attempt_at} milliseconds />
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>
           <Time iso={job.created_at} milliseconds />
@@ -78,6 +116,7 @@ function Details({ job }: { job: Job }) {
           </CodeBlock>
         </>
       )}
+      {retry.attempt_errors && <AttemptErrors errors={retry.attempt_errors} />}
       <h3 id="timeline-heading">Timeline</h3>
       <Timeline job={job} />
     </>
@@ -92,15 +131,12 @@ function Details({ job }: { job: Job }) {
 export function JobDetail() {
   const job = useConsole(selectors.selectedJob);
   const selectJob = useConsole(selectors.actions.selectJob);
-  const headingRef = useRef<HTMLHeadingElement>(null);
   const returnFocusRef = useRef<HTMLElement | null>(null);
   const selectedId = job?.id;
 
+  // Where Escape gives focus back: the row that opened the job (rows focus this panel's heading).
   useEffect(() => {
-    if (!selectedId) return;
-    returnFocusRef.current = rowButtonOf(selectedId);
-    // Scrolls only when the panel is out of sight (stacked under the table on narrow windows).
-    headingRef.current?.focus();
+    if (selectedId) returnFocusRef.current = rowButtonOf(selectedId);
   }, [selectedId]);
 
   const close = () => {
@@ -116,9 +152,9 @@ export function JobDetail() {
   };
 
   return (
-    <section className="panel detail-panel" aria-labelledby="detail-heading" onKeyDown={onKeyDown}>
+    <section className="panel detail-panel" aria-labelledby={DETAIL_HEADING_ID} onKeyDown={onKeyDown}>
       <header className="panel-header">
-        <h2 id="detail-heading" ref={headingRef} tabIndex={-1}>
+        <h2 id={DETAIL_HEADING_ID} tabIndex={-1}>
           {job ? `Job ${shortId(job.id)}` : 'Job details'}
         </h2>
         {job && (

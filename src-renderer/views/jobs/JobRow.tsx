@@ -5,16 +5,29 @@ import { Time } from '../../components/Time';
 import { kindLabel, shortId } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { DETAIL_HEADING_ID } from './row-focus';
+
+/** Every row is this tall (CSS agrees), so the virtual list can place rows without measuring. */
+export const ROW_HEIGHT_PX = 40;
+
+/** Moves focus to the job details' heading once the panel shows the job (scrolls it into sight if stacked). */
+function focusDetail(): void {
+  requestAnimationFrame(() => document.getElementById(DETAIL_HEADING_ID)?.focus());
+}
 
 /** One job's row; subscribes to that job alone, so an event re-renders only its own row. */
-export const JobRow = memo(function JobRow({ id }: { id: string }) {
+export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIndex?: number }) {
   const job = useConsole((state) => selectors.job(state, id));
   const selected = useConsole((state) => selectors.isSelected(state, id));
   const selectJob = useConsole(selectors.actions.selectJob);
   if (!job) return null;
   const short = shortId(job.id);
   return (
-    <tr className="job-row" data-selected={selected || undefined} onClick={() => selectJob(job.id)}>
+    <tr className="job-row" aria-rowindex={rowIndex} data-selected={selected || undefined} onClick={() => {
+        selectJob(job.id);
+        focusDetail();
+      }}
+    >
       <td>
         <button
           type="button"
@@ -35,6 +48,9 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
         <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${short}`} />
       </td>
       <td className="numeric">{job.attempts}</td>
+      <td>
+        <Time iso={job.created_at} />
+      </td>
       <td>
         <Time iso={job.updated_at} />
       </td>

@@ -1,10 +1,23 @@
-import type { ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useConsole } from '../../store/context';
+import { isFiltering } from '../../store/job-filter';
 import { selectors } from '../../store/selectors';
-import { JobRow } from './JobRow';
-import { JOBS_TABLE_ID } from './row-focus';
+import { JobRow, ROW_HEIGHT_PX } from './JobRow';
+import { JOBS_TABLE_ID, rowButtonOf } from './row-focus';
 
-const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Updated'] as const;
+const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
+/** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
+const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
+  ID: '10%',
+  Kind: '12%',
+  Status: '13%',
+  Progress: '13%',
+  Attempts: '10%',
+  Created: '21%',
+  Updated: '21%',
+};
+const OVERSCAN_ROWS = 12;
 
 function EmptyRow({ children }: { children: ReactNode }) {
   return (
@@ -16,50 +29,118 @@ function EmptyRow({ children }: { children: ReactNode }) {
   );
 }
 
-/** The live jobs table, newest first; rows change in place as events arrive. */
+/** A row of the table's height that stands in for the rows not rendered. */
+function Spacer({ height }: { height: number }) {
+  if (height <= 0) return null;
+  return (
+    <tr aria-hidden="true" className="spacer">
+      <td colSpan={COLUMNS.length} style={{ height, padding: 0, border: 0 }} />
+    </tr>
+  );
+}
+
+function emptyText(listStatus: string, filtering: boolean): string {
+  if (listStatus === 'loading' || listStatus === 'idle') return 'Loading jobs…';
+  if (filtering) return 'No job matches this filter. Clear the search or pick another status or kind.';
+  return 'No jobs yet. Open Submit (Alt+2) to send one; it appears here at once.';
+}
+
+/**
+ * The live jobs table, newest first, virtualized: only the rows in sight (and a few around)
+ * are in the page, so 100,000 jobs scroll like 50. Arrow keys move between rows; Home and End
+ * jump to the newest and oldest.
+ */
 export function JobsTable() {
-  const ids = useConsole(selectors.jobIds);
+  const ids = useConsole(selectors.visibleJobIds);
+  const total = useConsole(selectors.jobCount);
+  const filtering = useConsole((state) => isFiltering(state.filter));
   const listStatus = useConsole(selectors.listStatus);
-  const listError = useConsole(selectors.listError);
-  const loadFirstPage = useConsole(selectors.actions.loadFirstPage);
+  const olderCursor = useConsole((state) => state.olderCursor);
+  const olderStatus = useConsole((state) => state.olderStatus);
+  const loadOlder = useConsole((state) => state.loadOlder);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: OVERSCAN_ROWS,
+    getItemKey: (index) => ids[index]!,
+    // Rows before the first measure (and in a server render): a window's worth, not none.
+    initialRect: { width: 1200, height: 800 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const before = items[0]?.start ?? 0;
+  const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
+
+  const moveFocus = (event: KeyboardEvent) => {
+    const current = (event.target as HTMLElement).dataset.jobId;
+    if (!current) return;
+    const index = ids.indexOf(current);
+    const target =
+      event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? ids.length - 1 : -2;
+    if (target === -2) return;
+    event.preventDefault();
+    const id = ids[Math.max(0, Math.min(ids.length - 1, target))];
+    if (!id) return;
+    virtualizer.scrollToIndex(ids.indexOf(id), { align: 'auto' });
+    requestAnimationFrame(() => rowButtonOf(id)?.focus());
+  };
 
   return (
     <section className="panel jobs-panel" aria-labelledby="jobs-heading">
       <header className="panel-header">
         <h2 id="jobs-heading">Jobs</h2>
-        <p className="muted">{ids.length === 1 ? '1 job' : `${ids.length} jobs`}, newest first</p>
+        <p className="muted" role="status" aria-label="Jobs shown">
+          {filtering ? `${ids.length.toLocaleString()} of ${total.toLocaleString()} jobs match` : `${total.toLocaleString()} ${total === 1 ? 'job' : 'jobs'}`}, newest first
+        </p>
       </header>
-      {listStatus === 'failed' && (
-        <div className="form-problem" role="alert">
-          <p className="form-problem-title">Could not load the jobs.</p>
-          <p>{listError}</p>
-          <button type="button" className="secondary" onClick={() => void loadFirstPage()}>
-            Retry loading jobs
-          </button>
-        </div>
-      )}
-      <div className="table-scroll">
+      <div className="table-scroll jobs-scroll" ref={scrollRef}>
         {/* Focusable from script only: where focus returns when the selected job's row is gone. */}
-        <table id={JOBS_TABLE_ID} className="jobs-table" aria-labelledby="jobs-heading" tabIndex={-1}>
+        <table
+          id={JOBS_TABLE_ID}
+          className="data-table jobs-table"
+          aria-labelledby="jobs-heading"
+          aria-rowcount={ids.length + 1}
+          tabIndex={-1}
+        >
+          <colgroup>
+            {COLUMNS.map((column) => (
+              <col key={column} style={{ width: COLUMN_WIDTHS[column] }} />
+            ))}
+          </colgroup>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               {COLUMNS.map((column) => (
-                <th key={column} scope="col">
+                <th key={column} scope="col" className={column === 'Attempts' ? 'numeric' : undefined}>
                   {column}
                 </th>
               ))}
             </tr>
           </thead>
-          <tbody>
-            {ids.map((id) => (
-              <JobRow key={id} id={id} />
+          <tbody onKeyDown={moveFocus}>
+            <Spacer height={before} />
+            {items.map((item) => (
+              <JobRow key={item.key} id={ids[item.index]!} rowIndex={item.index + 2} />
             ))}
-            {ids.length === 0 && (
-              <EmptyRow>{listStatus === 'loading' || listStatus === 'idle' ? 'Loading jobs…' : 'No jobs yet. Submit one to see it here.'}</EmptyRow>
-            )}
+            <Spacer height={after} />
+            {ids.length === 0 && <EmptyRow>{emptyText(listStatus, filtering)}</EmptyRow>}
           </tbody>
         </table>
       </div>
+      <footer className="table-footer">
+        {olderCursor ? (
+          <button type="button" className="secondary" onClick={() => void loadOlder()} aria-disabled={olderStatus === 'loading' || undefined}>
+            {olderStatus === 'loading' ? 'Loading older jobs…' : 'Load older jobs from history'}
+          </button>
+        ) : (
+          listStatus === 'loaded' && <span className="muted">All jobs in the history are shown.</span>
+        )}
+        {olderStatus === 'failed' && (
+          <span className="inline-error" role="alert">
+            Could not load older jobs. Try again.
+          </span>
+        )}
+      </footer>
     </section>
   );
 }

@@ -3,6 +3,8 @@
  * shown, or the jobs table when that row is gone. JobRow marks its button with `data-job-id`.
  */
 export const JOBS_TABLE_ID = 'jobs-table';
+/** The job details panel's heading, focused when a job opens. */
+export const DETAIL_HEADING_ID = 'detail-heading';
 
 export function rowButtonOf(id: string, root: ParentNode = document): HTMLElement | null {
   return root.querySelector<HTMLElement>(`button[data-job-id="${CSS.escape(id)}"]`);

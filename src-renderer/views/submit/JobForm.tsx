@@ -1,8 +1,10 @@
-import { useId, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { KIND_LETTER, type JobKind } from '../../../src-shared/kinds';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { Field } from '../../components/Field';
+import { MAX_COPIES } from '../../store/submit-slice';
 import { errorsFor, otherErrors } from './problem-fields';
 
 export interface JobFormProps {
@@ -28,14 +30,22 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   const headingId = useId();
   const statusId = `${headingId}-status`;
   const { submitting, problem, lastJobId } = useConsole((state) => selectors.submitState(state, kind));
+  const lastCount = useConsole((state) => selectors.submitState(state, kind).lastCount);
   const submitJob = useConsole(selectors.actions.submitJob);
-  const others = otherErrors(problem, fields);
+  const submitRawJob = useConsole((state) => state.submitRawJob);
+  const navigate = useConsole((state) => state.navigate);
+  const [raw, setRaw] = useState<string | null>(null);
+  const [copies, setCopies] = useState('1');
+  const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting) return;
-    if (await submitJob(kind, buildPayload())) onAccepted?.();
+    const count = Number(copies);
+    const accepted = raw === null ? await submitJob(kind, buildPayload(), count) : await submitRawJob(kind, raw, count);
+    if (accepted) onAccepted?.();
   };
+  const toggleRaw = () => setRaw(raw === null ? JSON.stringify(buildPayload(), null, 2) : null);
 
   return (
     <form className="job-form card" aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
@@ -48,7 +58,35 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           <p className="muted">{description}</p>
         </div>
       </header>
-      {children((field) => errorsFor(problem, field))}
+      {raw === null ? (
+        children((field) => errorsFor(problem, field))
+      ) : (
+        <Field
+          label="Payload as JSON"
+          name="payload"
+          value={raw}
+          onChange={setRaw}
+          errors={errorsFor(problem, 'payload')}
+          multiline
+          hint="Sent as is; checked with the same schema as the API."
+        />
+      )}
+      <div className="form-options">
+        <label className="checkbox">
+          <input type="checkbox" checked={raw !== null} onChange={toggleRaw} /> Edit as raw JSON
+        </label>
+        <label className="copies">
+          Copies
+          <input
+            type="number"
+            min={1}
+            max={MAX_COPIES}
+            value={copies}
+            onChange={(event) => setCopies(event.target.value)}
+            aria-invalid={errorsFor(problem, 'copies').length ? true : undefined}
+          />
+        </label>
+      </div>
       {problem && (
         <div className="form-problem" role="alert">
           <p className="form-problem-title">{problem.title}</p>
@@ -78,6 +116,10 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
             lastJobId && (
               <>
                 Accepted job <code className="job-id">{lastJobId}</code>
+                {lastCount > 1 && ` and ${lastCount - 1} more`}{' '}
+                <button type="button" className="link" onClick={() => navigate('jobs')}>
+                  Show in Jobs
+                </button>
               </>
             )
           )}

@@ -15,6 +15,8 @@ async function api() {
     guard: { host: '127.0.0.1', port: () => 8000, allowedHosts: [] },
     webhooks: { store: unused, dispatcher: unused },
     batches: unused,
+    queues: unused,
+    settings: unused,
   };
   return buildApi(options);
 }

@@ -4,12 +4,14 @@ import { App } from '../../../src-renderer/App';
 import { ErrorBoundary, RenderFailure } from '../../../src-renderer/components/ErrorBoundary';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { ConsoleStoreProvider } from '../../../src-renderer/store/context';
+import type { ViewName } from '../../../src-renderer/store/state';
 import { fakeBridge } from './fake-bridge';
 import { advance, eventOf, makeJob, manualSchedule } from './fixtures';
 
 /** Renders the console to HTML (no DOM needed) from a store in a known state. */
-function render(prepare: (store: ReturnType<typeof createConsoleStore>) => void = () => undefined): string {
+function render(view: ViewName, prepare: (store: ReturnType<typeof createConsoleStore>) => void = () => undefined): string {
   const store = createConsoleStore({ bridge: fakeBridge().bridge, schedule: manualSchedule() });
+  store.getState().navigate(view);
   prepare(store);
   // Server rendering reads getInitialState(); make it the state the test prepared.
   const prepared = { ...store, getInitialState: store.getState };
@@ -21,16 +23,26 @@ function render(prepare: (store: ReturnType<typeof createConsoleStore>) => void 
 }
 
 describe('App', () => {
-  it('offers one named submit button per kind and an empty jobs table', () => {
-    const html = render();
-
-    expect(html).toContain('<h1>Jobdeck</h1>');
+  it('offers one named submit button per kind on Submit, and an empty jobs table on Jobs', () => {
+    const submit = render('submit');
+    expect(submit).toContain('<h1>Jobdeck</h1>');
     for (const name of ['Submit log job (A)', 'Submit callback job (B)', 'Submit email job (C)']) {
-      expect(html).toContain(`>${name}</button>`);
+      expect(submit).toContain(`>${name}</button>`);
     }
-    expect(html).toMatch(/<table id="jobs-table" class="jobs-table" aria-labelledby="jobs-heading" tabindex="-1">/);
-    expect(html).toContain('Loading jobs…');
-    expect(html).toMatch(/value="\d{10}"/);
+    expect(submit).toMatch(/value="\d{10}"/);
+
+    const jobs = render('jobs');
+    expect(jobs).toMatch(/<table id="jobs-table" class="data-table jobs-table" aria-labelledby="jobs-heading" aria-rowcount="1" tabindex="-1">/);
+    expect(jobs).toContain('Loading jobs…');
+  });
+
+  it('marks the open view in the navigation, and every view link has its name', () => {
+    const html = render('workers');
+    expect(html).toContain('<nav class="nav" aria-label="Views">');
+    expect(html).toMatch(/href="#\/workers" class="nav-link nav-workers" aria-current="page" aria-keyshortcuts="Alt\+5"/);
+    for (const view of ['Overview', 'Submit', 'Jobs', 'Queues', 'Workers', 'Mail', 'Webhooks', 'Settings']) {
+      expect(html).toMatch(new RegExp(`aria-hidden="true"></span>${view}</a>`));
+    }
   });
 
   it('shows a job row, its detail with the timeline, and a field error tied to its input', () => {
@@ -38,7 +50,7 @@ describe('App', () => {
     const done = { ...advance(advance(queued, 'STARTED', 10), 'DONE', 20, 100), result: { record_id: 7 } };
     const other = makeJob({ id: '1a00d835-0000-4000-8000-000000000000', createdSecond: 4 });
 
-    const html = render((store) => {
+    const prepare = (store: ReturnType<typeof createConsoleStore>) => {
       store.getState().applyEvents([eventOf(done), eventOf(other)]);
       store.getState().selectJob(queued.id);
       store.setState((state) => ({
@@ -47,6 +59,7 @@ describe('App', () => {
           log: {
             submitting: false,
             lastJobId: null,
+            lastCount: 0,
             problem: {
               type: 'about:blank',
               title: 'The payload is not valid',
@@ -57,7 +70,9 @@ describe('App', () => {
           },
         },
       }));
-    });
+    };
+    const html = render('jobs', prepare);
+    const submit = render('submit', prepare);
 
     expect(html).toContain('aria-label="0f8fad5b, show job details" aria-current="true"');
     expect(html).toMatch(/aria-label="1a00d835, show job details" data-job-id=/);
@@ -77,15 +92,15 @@ describe('App', () => {
       'status-badge status-done">DONE<',
     ]);
     expect(html).toContain('&quot;record_id&quot;: 7');
-    const errorId = /<p id="([^"]+)" class="field-error">payload.client_time is bad<\/p>/.exec(html)?.[1];
+    const errorId = /<p id="([^"]+)" class="field-error">payload.client_time is bad<\/p>/.exec(submit)?.[1];
     expect(errorId).toBeDefined();
-    expect(html).toMatch(new RegExp(`aria-invalid="true" aria-describedby="${errorId} `));
+    expect(submit).toMatch(new RegExp(`aria-invalid="true" aria-describedby="${errorId} `));
   });
 
   it('shows an error in a focusable region', () => {
     const failed = { ...advance(makeJob({ createdSecond: 6 }), 'FAILED', 10), error: 'SMTP said no' };
 
-    const html = render((store) => {
+    const html = render('jobs', (store) => {
       store.getState().applyEvents([eventOf(failed)]);
       store.getState().selectJob(failed.id);
     });
@@ -94,8 +109,8 @@ describe('App', () => {
   });
 
   it('marks the submit button disabled and says why while a job is in flight', () => {
-    const html = render((store) =>
-      store.setState((state) => ({ submit: { ...state.submit, email: { submitting: true, problem: null, lastJobId: null } } })),
+    const html = render('submit', (store) =>
+      store.setState((state) => ({ submit: { ...state.submit, email: { submitting: true, problem: null, lastJobId: null, lastCount: 0 } } })),
     );
 
     const statusId = /<button type="submit" class="primary" aria-disabled="true" aria-describedby="([^"]+)">Submit email job \(C\)<\/button>/.exec(html)?.[1];

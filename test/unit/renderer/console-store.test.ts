@@ -235,7 +235,7 @@ describe('console store: submit', () => {
 
     expect(accepted).toBe(true);
     expect(bridge.submitJob).toHaveBeenCalledExactlyOnceWith({ kind: 'callback', payload: { duration_ms: 300 } });
-    expect(selectors.submitState(store.getState(), 'callback')).toEqual({ submitting: false, problem: null, lastJobId: job.id });
+    expect(selectors.submitState(store.getState(), 'callback')).toEqual({ submitting: false, problem: null, lastJobId: job.id, lastCount: 1 });
     expect(selectors.jobIds(store.getState())).toEqual([job.id]);
   });
 
@@ -253,7 +253,7 @@ describe('console store: submit', () => {
     const accepted = await store.getState().submitJob('email', { email_address: 'a@b.example' });
 
     expect(accepted).toBe(false);
-    expect(selectors.submitState(store.getState(), 'email')).toEqual({ submitting: false, problem, lastJobId: null });
+    expect(selectors.submitState(store.getState(), 'email')).toEqual({ submitting: false, problem, lastJobId: null, lastCount: 0 });
   });
 
   it('turns an unreachable server into a problem and is busy only while waiting', async () => {

@@ -1,5 +1,23 @@
 import { vi } from 'vitest';
-import type { ListJobsRequest, SubmitJobRequest, SubmitJobResult } from '../../../src-shared/bridge';
+import type {
+  JobActionResult,
+  ListJobsRequest,
+  PageRequest,
+  PurgeQueueResult,
+  SubmitJobRequest,
+  SubmitJobResult,
+  WorkersActionResult,
+} from '../../../src-shared/bridge';
+import {
+  MAX_WORKERS_PER_KIND,
+  type ConnectionSettings,
+  type HealthSummary,
+  type MailRecord,
+  type QueuesReport,
+  type WebhookRecord,
+  type WorkersReport,
+} from '../../../src-shared/console-records';
+import type { JobKind } from '../../../src-shared/kinds';
 import type { JobEvent } from '../../../src-shared/events';
 import type { Job, Page } from '../../../src-shared/job';
 import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
@@ -10,6 +28,7 @@ export function fakeBridge(firstPage: Job[] = []) {
   const jobListeners = new Set<(event: JobEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let connection: ConnectionState = 'connecting';
+  const notSetUp = (verb: string) => new Error(`${verb} was not set up`);
 
   const bridge = {
     submitJob: vi.fn(async (_request: SubmitJobRequest): Promise<SubmitJobResult> => {
@@ -20,6 +39,41 @@ export function fakeBridge(firstPage: Job[] = []) {
     onJobEvent: vi.fn((listener: (event: JobEvent) => void) => {
       jobListeners.add(listener);
       return () => jobListeners.delete(listener);
+    }),
+    cancelJob: vi.fn(async (_id: string): Promise<JobActionResult> => {
+      throw notSetUp('cancelJob');
+    }),
+    retryJob: vi.fn(async (_id: string): Promise<JobActionResult> => {
+      throw notSetUp('retryJob');
+    }),
+    listWorkers: vi.fn(
+      async (): Promise<WorkersReport> => ({
+        workers: [],
+        counts: { log: 0, callback: 0, email: 0 },
+        max_per_kind: MAX_WORKERS_PER_KIND,
+        supervised: true,
+      }),
+    ),
+    scaleWorkers: vi.fn(async (_kind: JobKind, _count: number): Promise<WorkersActionResult> => {
+      throw notSetUp('scaleWorkers');
+    }),
+    restartWorker: vi.fn(async (_id: string): Promise<WorkersActionResult> => {
+      throw notSetUp('restartWorker');
+    }),
+    stopWorker: vi.fn(async (_id: string): Promise<WorkersActionResult> => {
+      throw notSetUp('stopWorker');
+    }),
+    getHealth: vi.fn(async (): Promise<HealthSummary> => {
+      throw notSetUp('getHealth');
+    }),
+    listMail: vi.fn(async (_request: PageRequest): Promise<Page<MailRecord>> => ({ items: [], next_cursor: null })),
+    listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookRecord>> => ({ items: [], next_cursor: null })),
+    listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
+    getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
+      throw notSetUp('getSettings');
+    }),
+    purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
+      throw notSetUp('purgeQueue');
     }),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);

@@ -302,3 +302,47 @@ describe('http bridge: events', () => {
     expect(schedule.pending()).toBe(0);
   });
 });
+
+describe('http bridge: operator verbs', () => {
+  const problem409 = { type: 'about:blank', title: 'Conflict', status: 409, detail: 'the job is DONE' };
+
+  it('cancels and retries with a POST on the job, answering the job or the problem', async () => {
+    const job = makeJob({ status: 'CANCELLED' });
+    const { bridge, fetch } = setup((url) => (url.endsWith('/cancel') ? json(202, job) : json(409, problem409, 'application/problem+json')));
+
+    expect(await bridge.cancelJob('a b')).toEqual({ ok: true, job });
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/jobs/a%20b/cancel', expect.objectContaining({ method: 'POST' }));
+    expect(await bridge.retryJob('x')).toEqual({ ok: false, problem: problem409 });
+  });
+
+  it('scales with a PUT of {count} and reads a 400 naming the field', async () => {
+    const refusal = {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'the request is not valid',
+      errors: [{ field: 'count', rule: 'max', message: 'count must be at most 16' }],
+    };
+    const { bridge, fetch } = setup(() => json(400, refusal, 'application/problem+json'));
+
+    expect(await bridge.scaleWorkers('email', 17)).toEqual({ ok: false, problem: refusal });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('http://console.test/api/v1/workers/email');
+    expect(init).toMatchObject({ method: 'PUT', body: '{"count":17}' });
+  });
+
+  it('reads the health report from a 503 too: which dependency is down is the point', async () => {
+    const report = { ok: false, dependencies: { redis: { up: false, error: 'ECONNREFUSED' } }, workers: {} };
+    const { bridge } = setup(() => json(503, report));
+    expect(await bridge.getHealth()).toEqual(report);
+  });
+
+  it('purges a queue with a POST and lists mail and webhooks with their page query', async () => {
+    const { bridge, fetch } = setup((url) => (url.includes('/purge') ? json(200, { kind: 'log', purged: 2, cancelled: 2 }) : json(200, { items: [], next_cursor: null })));
+    expect(await bridge.purgeQueue('log')).toEqual({ ok: true, result: { kind: 'log', purged: 2, cancelled: 2 } });
+    await bridge.listMail({ limit: 10, cursor: '5' });
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/mailbox?limit=10&cursor=5', expect.anything());
+    await bridge.listWebhooks({});
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/inbox', expect.anything());
+  });
+});

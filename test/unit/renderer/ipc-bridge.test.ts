@@ -13,6 +13,22 @@ function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message
     submitJob: vi.fn(async () => ({ ok: true as const, job: makeJob() })),
     getJob: vi.fn(async () => null),
     listJobs: vi.fn(async () => ({ items: [], next_cursor: null })),
+    cancelJob: vi.fn(async () => ({ ok: true as const, job: makeJob() })),
+    retryJob: vi.fn(async () => ({ ok: true as const, job: makeJob() })),
+    listWorkers: vi.fn(async () => ({ workers: [], counts: { log: 0, callback: 0, email: 0 }, max_per_kind: 16, supervised: true })),
+    scaleWorkers: vi.fn(async () => ({ ok: false as const, problem: { type: 'about:blank', title: 'x', status: 409, detail: '' } })),
+    restartWorker: vi.fn(async () => ({ ok: false as const, problem: { type: 'about:blank', title: 'x', status: 404, detail: '' } })),
+    stopWorker: vi.fn(async () => ({ ok: false as const, problem: { type: 'about:blank', title: 'x', status: 404, detail: '' } })),
+    getHealth: vi.fn(async () => {
+      throw new Error('not used');
+    }),
+    listMail: vi.fn(async () => ({ items: [], next_cursor: null })),
+    listWebhooks: vi.fn(async () => ({ items: [], next_cursor: null })),
+    listQueues: vi.fn(async () => ({ queues: [] })),
+    getSettings: vi.fn(async () => {
+      throw new Error('not used');
+    }),
+    purgeQueue: vi.fn(async () => ({ ok: true as const, result: { kind: 'log' as const, purged: 0, cancelled: 0 } })),
     onJobEvent: vi.fn((listener: (event: JobEvent) => void) => {
       listeners.push(listener);
       return unsubscribe;

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { QueuesReport } from '../../src-shared/console-records';
+import { workerKindParamsSchema } from '../../src-shared/worker-schemas';
+import type { QueueInspector } from '../broker/queue-inspector';
+import { parseInput } from './problems';
+
+/** The work queues: counts per queue, and purge (purged jobs end CANCELLED). */
+export function queueRoutes(queues: QueueInspector) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/v1/queues', async (): Promise<QueuesReport> => ({ queues: await queues.list() }));
+
+    app.post('/api/v1/queues/:kind/purge', async (request) => {
+      const { kind } = parseInput(workerKindParamsSchema, request.params);
+      return queues.purge(kind);
+    });
+  };
+}

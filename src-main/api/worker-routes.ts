@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { MAX_WORKERS_PER_KIND, type WorkersReport } from '../../src-shared/console-records';
+import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchema } from '../../src-shared/worker-schemas';
+import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
+import { parseInput, problem, sendProblem } from './problems';
+
+/** What a console that runs no workers reports: nothing to scale. */
+export function unsupervisedReport(): WorkersReport {
+  return { workers: [], counts: { log: 0, callback: 0, email: 0 }, max_per_kind: MAX_WORKERS_PER_KIND, supervised: false };
+}
+
+/**
+ * The worker processes this console supervises: list, scale a kind, restart or stop one.
+ * `supervisor` is read per request: it starts after the API listens, and is null when the
+ * console runs no workers (they run elsewhere), which the controls answer with a 409.
+ */
+export function workerRoutes(supervisor: () => WorkerSupervisor | null) {
+  const unsupervised = (reply: FastifyReply) =>
+    sendProblem(reply, problem(409, 'this console runs no worker processes (started with workers elsewhere)', 'not-supervised'));
+
+  const control = (reply: FastifyReply, id: string, act: (running: WorkerSupervisor) => Promise<void>) => {
+    const running = supervisor();
+    if (!running) return unsupervised(reply);
+    if (!running.has(id)) return sendProblem(reply, problem(404, `no worker ${id}`, 'unknown-worker'));
+    void act(running).catch(() => undefined);
+    return reply.code(202).send(running.report());
+  };
+
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/v1/workers', async () => supervisor()?.report() ?? unsupervisedReport());
+
+    app.put('/api/v1/workers/:kind', async (request, reply) => {
+      const { kind } = parseInput(workerKindParamsSchema, request.params);
+      const { count } = parseInput(scaleWorkersSchema, request.body ?? undefined);
+      const running = supervisor();
+      if (!running) return unsupervised(reply);
+      running.scale(kind, count);
+      return reply.code(202).send(running.report());
+    });
+
+    // Answered once the process is asked to stop (it may take seconds to finish its job).
+    app.post('/api/v1/workers/:id/restart', async (request, reply) => {
+      const { id } = parseInput(workerIdParamsSchema, request.params);
+      return control(reply, id, (running) => running.restart(id));
+    });
+
+    app.post('/api/v1/workers/:id/stop', async (request, reply) => {
+      const { id } = parseInput(workerIdParamsSchema, request.params);
+      return control(reply, id, (running) => running.stopWorker(id));
+    });
+  };
+}

@@ -1,0 +1,84 @@
+import amqp from 'amqplib';
+import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
+import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import type { JobStatusClient } from '../../src-shared/status-store';
+import { toRfc3339 } from '../../src-shared/time';
+import type { Names } from '../../src-shared/topology';
+import { parseJobMessage } from '../../src-shared/wire';
+
+export interface QueueInspectorOptions {
+  url: string;
+  names: Names;
+  status: JobStatusClient;
+}
+
+/** Most messages one purge takes off, so a purge of a runaway queue still answers. */
+const PURGE_MAX_MESSAGES = 100_000;
+
+/**
+ * Reads the work queues' counts with a passive declare (RabbitMQ's management plugin is not
+ * needed) and purges a queue so that no purged job stays QUEUED: each ready message is taken
+ * with basic.get, its job written CANCELLED (guard `live`: a job already finished is left as
+ * it is), then acked. A connection is opened per call: these are rare operator actions.
+ */
+export class QueueInspector {
+  constructor(private readonly options: QueueInspectorOptions) {}
+
+  async list(): Promise<QueueInfo[]> {
+    return this.withChannel(async (channel) => {
+      const queues: QueueInfo[] = [];
+      for (const kind of JOB_KINDS) {
+        const name = this.options.names.queue(kind);
+        const { messageCount, consumerCount } = await channel.checkQueue(name);
+        queues.push({ kind, name, ready: messageCount, consumers: consumerCount });
+      }
+      return queues;
+    });
+  }
+
+  async purge(kind: JobKind): Promise<PurgeResult> {
+    return this.withChannel(async (channel) => {
+      const queue = this.options.names.queue(kind);
+      let purged = 0;
+      let cancelled = 0;
+      while (purged < PURGE_MAX_MESSAGES) {
+        const message = await channel.get(queue, { noAck: false });
+        if (message === false) break;
+        if (await this.cancel(message.content.toString('utf8'))) cancelled++;
+        channel.ack(message);
+        purged++;
+      }
+      return { kind, purged, cancelled };
+    });
+  }
+
+  /** Writes the message's job CANCELLED; false when it is not a job or already ended. */
+  private async cancel(body: string): Promise<boolean> {
+    const message = parseJobMessage(body);
+    if ('error' in message) return false;
+    const reply = await this.options.status.write(message.uuid, {
+      status: 'CANCELLED',
+      at: toRfc3339(Date.now()),
+      worker: 'api',
+      guard: 'live',
+      emit: true,
+      error: 'purged from the queue by an operator',
+      seed: { id: message.uuid, kind: message.kind, type: message.type, payload: message.extra_data, created_at: message.created_at },
+    });
+    return reply.outcome === 'ok';
+  }
+
+  private async withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
+    const connection = await amqp.connect(this.options.url, {
+      clientProperties: { connection_name: this.options.names.connectionName('queues') },
+    });
+    try {
+      connection.on('error', () => undefined);
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      return await use(channel);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+}

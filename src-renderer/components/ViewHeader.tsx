@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+
+/** A view's title, one line on what it shows, and its actions on the right. */
+export function ViewHeader({ id, title, description, children }: { id: string; title: string; description: string; children?: ReactNode }) {
+  return (
+    <header className="view-header">
+      <div>
+        <h2 id={id}>{title}</h2>
+        <p className="muted">{description}</p>
+      </div>
+      {children && <div className="button-row">{children}</div>}
+    </header>
+  );
+}
+
+/** A problem said in words, with what to do next. */
+export function Notice({ title, children, tone = 'error' }: { title: string; children?: ReactNode; tone?: 'error' | 'info' }) {
+  return (
+    <div className={`notice notice-${tone}`} role={tone === 'error' ? 'alert' : 'note'}>
+      <p className="notice-title">{title}</p>
+      {children}
+    </div>
+  );
+}

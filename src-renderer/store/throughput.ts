@@ -1,0 +1,96 @@
+/**
+ * Jobs per second, in (accepted) and done, over the last minutes, counted from the live
+ * events as they reach the store, one bucket a second. Pure functions over an immutable series, so the chart re-renders once per flush.
+ */
+import type { JobEvent } from '../../src-shared/events';
+import type { Job } from '../../src-shared/job';
+import type { JobKind } from '../../src-shared/kinds';
+import type { JobStatus } from '../../src-shared/statuses';
+
+export const THROUGHPUT_SECONDS = 300;
+
+export interface ThroughputPoint {
+  /** Unix second the bucket counts. */
+  second: number;
+  accepted: number;
+  done: number;
+}
+
+/** Newest last; at most {@link THROUGHPUT_SECONDS} buckets, none older than that. */
+export type ThroughputSeries = readonly CountPoint<'accepted' | 'done'>[];
+
+/**
+ * What a batch of events adds, judged against the jobs held before it: a job seen for the
+ * first time while QUEUED, STARTED or IN PROGRESS was accepted; a job that reaches DONE is done.
+ * A stale or repeated event adds nothing. (Batching keeps each job's newest event only, so a
+ * job accepted and done within one batch counts as done only.)
+ */
+export function countChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[]): { accepted: number; done: number } {
+  let accepted = 0;
+  let done = 0;
+  for (const event of events) {
+    const held = before[event.job_id];
+    if (held && held.version >= event.version) continue;
+    if (!held && ACCEPTED_STATUSES.has(event.job.status)) accepted++;
+    if (event.job.status === 'DONE' && held?.status !== 'DONE') done++;
+  }
+  return { accepted, done };
+}
+
+const ACCEPTED_STATUSES = new Set<JobStatus>(['QUEUED', 'STARTED', 'IN PROGRESS']);
+
+/** One bucket of any counts: the Unix second and a number per key. */
+export type CountPoint<K extends string> = { second: number } & Record<K, number>;
+
+/** The series with `counts` added to the bucket of `nowMs`, older buckets trimmed. */
+export function addCounts<K extends string>(series: readonly CountPoint<K>[], nowMs: number, counts: Record<K, number>): CountPoint<K>[] {
+  const second = Math.floor(nowMs / 1000);
+  const oldest = second - THROUGHPUT_SECONDS + 1;
+  const kept = series.filter((point) => point.second >= oldest);
+  const last = kept[kept.length - 1];
+  if (last && last.second === second) {
+    const sum = { ...last } as CountPoint<K>;
+    for (const key of Object.keys(counts) as K[]) (sum as Record<K, number>)[key] = last[key] + counts[key];
+    return [...kept.slice(0, -1), sum];
+  }
+  return [...kept, { second, ...counts } as CountPoint<K>];
+}
+
+/** What a queue did, as Jobdeck's events tell it: messages published, delivered to a worker, acked. */
+export type QueueCountKey = 'published' | 'delivered' | 'acked';
+export type QueueRateSeries = readonly CountPoint<QueueCountKey>[];
+
+const NO_QUEUE_COUNTS = (): Record<JobKind, Record<QueueCountKey, number>> => ({
+  log: { published: 0, delivered: 0, acked: 0 },
+  callback: { published: 0, delivered: 0, acked: 0 },
+  email: { published: 0, delivered: 0, acked: 0 },
+});
+
+const FINISHED = new Set<JobStatus>(['DONE', 'FAILED', 'CANCELLED']);
+
+/**
+ * Per kind, what a batch of events says its queue did: a new job was published; a new attempt
+ * (attempts grew) was a delivery; a job that finished after an attempt was acked. (The broker's
+ * own rates need its management plugin, which Jobdeck does not use.)
+ */
+export function countQueueChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[]) {
+  const counts = NO_QUEUE_COUNTS();
+  for (const event of events) {
+    const held = before[event.job_id];
+    if (held && held.version >= event.version) continue;
+    const kind = counts[event.job.kind];
+    if (!kind) continue;
+    if (!held) kind.published++;
+    if (event.job.attempts > (held?.attempts ?? 0)) kind.delivered += event.job.attempts - (held?.attempts ?? 0);
+    if (FINISHED.has(event.job.status) && !(held && FINISHED.has(held.status)) && event.job.attempts > 0) kind.acked++;
+  }
+  return counts;
+}
+
+/** One value per second from `fromSecond` to `toSecond`, zero where no bucket is. */
+export function perSecond<K extends string>(series: readonly CountPoint<K>[], fromSecond: number, toSecond: number, key: K): number[] {
+  const bySecond = new Map(series.map((point) => [point.second, point[key]]));
+  const values: number[] = [];
+  for (let second = fromSecond; second <= toSecond; second++) values.push(bySecond.get(second) ?? 0);
+  return values;
+}

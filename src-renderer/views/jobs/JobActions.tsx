@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import type { Job } from '../../../src-shared/job';
+import { curlFor } from '../../format';
+import { useConsole } from '../../store/context';
+
+/** Where a copied curl command should send the job: this page's API, or the default one in the window. */
+function apiOrigin(): string {
+  const { protocol, origin } = window.location;
+  return protocol === 'http:' || protocol === 'https:' ? origin : 'http://127.0.0.1:8000';
+}
+
+/** Why an action is not offered for this job, in words an operator can act on; null when it is. */
+function cancelBlocked(job: Job): string | null {
+  return job.status === 'QUEUED' ? null : `Only a QUEUED job can be cancelled; this one is ${job.status}.`;
+}
+
+function retryBlocked(job: Job): string | null {
+  return job.status === 'FAILED' ? null : `Only a FAILED job can be retried; this one is ${job.status}.`;
+}
+
+/** Cancel, retry, copy as curl; the answer of the last action is said in a status line. */
+export function JobActions({ job }: { job: Job }) {
+  const action = useConsole((state) => (state.jobAction?.id === job.id ? state.jobAction : null));
+  const cancelJob = useConsole((state) => state.cancelJob);
+  const retryJob = useConsole((state) => state.retryJob);
+  const [copied, setCopied] = useState<string | null>(null);
+  const cancelWhy = cancelBlocked(job);
+  const retryWhy = retryBlocked(job);
+  const pending = action?.pending ?? false;
+
+  const copyCurl = async () => {
+    const command = curlFor(job, apiOrigin());
+    try {
+      await navigator.clipboard.writeText(command);
+      setCopied('Copied the curl command to the clipboard.');
+    } catch {
+      setCopied(`The clipboard refused; select and copy: ${command}`);
+    }
+  };
+
+  let message = copied;
+  if (action?.pending) message = action.verb === 'cancel' ? 'Cancelling…' : 'Retrying…';
+  else if (action?.problem) message = `${action.verb === 'cancel' ? 'Cancel' : 'Retry'} refused: ${action.problem.title}${action.problem.detail ? ` — ${action.problem.detail}` : ''}`;
+  else if (action) message = action.verb === 'cancel' ? 'Cancelled.' : 'Queued again.';
+
+  return (
+    <div className="job-actions">
+      <div className="button-row">
+        <button
+          type="button"
+          className="danger"
+          aria-disabled={cancelWhy !== null || pending || undefined}
+          title={cancelWhy ?? 'Remove it from the queue; it ends CANCELLED.'}
+          onClick={() => {
+            if (cancelWhy === null && !pending) void cancelJob(job.id);
+          }}
+        >
+          Cancel job
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          aria-disabled={retryWhy !== null || pending || undefined}
+          title={retryWhy ?? 'Queue it again with the same payload.'}
+          onClick={() => {
+            if (retryWhy === null && !pending) void retryJob(job.id);
+          }}
+        >
+          Retry job
+        </button>
+        <button type="button" className="secondary" onClick={() => void copyCurl()}>
+          Copy as curl
+        </button>
+      </div>
+      <p className={action?.problem ? 'action-result inline-error' : 'action-result muted'} role="status">
+        {message}
+      </p>
+    </div>
+  );
+}

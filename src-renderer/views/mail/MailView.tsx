@@ -1,0 +1,89 @@
+import type { MailRecord } from '../../../src-shared/console-records';
+import { HeadersTable, RecordList } from '../../components/RecordList';
+import { Time } from '../../components/Time';
+import { usePolling } from '../../components/use-polling';
+import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { formatBytes } from '../../format';
+import { useConsole } from '../../store/context';
+import { mailFrameDocument } from './mail-frame';
+
+const REFRESH_MS = 5_000;
+
+function Message({ mail }: { mail: MailRecord }) {
+  return (
+    <article className="card record-detail" aria-labelledby="mail-subject">
+      <h3 id="mail-subject">{mail.subject ?? '(no subject)'}</h3>
+      <dl className="facts">
+        <dt>From</dt>
+        <dd>{mail.envelope_from ?? '—'}</dd>
+        <dt>To</dt>
+        <dd>{mail.envelope_to.join(', ')}</dd>
+        <dt>Received</dt>
+        <dd>
+          <Time iso={mail.received_at} milliseconds />
+        </dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(mail.size)}</dd>
+      </dl>
+      {mail.html_body !== null && (
+        <>
+          <h4>HTML (no scripts, no remote content)</h4>
+          <iframe className="mail-frame" title="HTML body of the message" sandbox="" srcDoc={mailFrameDocument(mail.html_body)} />
+        </>
+      )}
+      {mail.text_body !== null && (
+        <>
+          <h4>Text</h4>
+          <pre className="json" role="region" aria-label="Text body of the message" tabIndex={0}>
+            {mail.text_body}
+          </pre>
+        </>
+      )}
+      <details>
+        <summary>Headers</summary>
+        <HeadersTable label="Mail headers" headers={mail.headers} />
+      </details>
+    </article>
+  );
+}
+
+/** What the embedded mail sink received (kind C's effect), newest first. */
+export function MailView() {
+  const mail = useConsole((state) => state.mail);
+  const loadMail = useConsole((state) => state.loadMail);
+  const selectMail = useConsole((state) => state.selectMail);
+  usePolling(loadMail, REFRESH_MS);
+  const selected = mail.items.find((item) => item.id === mail.selectedId) ?? mail.items[0];
+  return (
+    <section className="view records-view" aria-labelledby="mail-heading">
+      <ViewHeader id="mail-heading" title="Mail" description="Messages the embedded mail sink received from email jobs, newest first.">
+        <button type="button" className="secondary" onClick={() => void loadMail()}>
+          Refresh mail
+        </button>
+      </ViewHeader>
+      {mail.error && (
+        <Notice title="Could not read the mailbox.">
+          <p>{mail.error} It is retried every 5 seconds.</p>
+        </Notice>
+      )}
+      <div className="records-layout">
+        <RecordList
+          label="Received mail"
+          items={mail.items}
+          selectedId={selected?.id ?? null}
+          onSelect={selectMail}
+          empty={mail.status === 'loaded' ? 'No mail yet. Submit an email job (kind C); its message appears here.' : 'Loading mail…'}
+          render={(item) => (
+            <>
+              <span className="record-title">{item.subject ?? '(no subject)'}</span>
+              <span className="record-meta">
+                {item.envelope_to.join(', ')} · <Time iso={item.received_at} />
+              </span>
+            </>
+          )}
+        />
+        {selected && <Message mail={selected} />}
+      </div>
+    </section>
+  );
+}

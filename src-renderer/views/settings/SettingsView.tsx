@@ -1,0 +1,77 @@
+import { useEffect } from 'react';
+import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
+import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { useConsole } from '../../store/context';
+
+const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSettings; setting: string }[] = [
+  { name: 'rabbitmq', label: 'RabbitMQ', url: 'amqp_url', setting: 'AMQP_URL' },
+  { name: 'redis', label: 'Redis', url: 'redis_url', setting: 'REDIS_URL' },
+  { name: 'postgresql', label: 'PostgreSQL', url: 'database_url', setting: 'DATABASE_URL' },
+  { name: 'smtp', label: 'SMTP', url: 'smtp_url', setting: 'SMTP_URL' },
+];
+
+/** The connections in use (passwords masked) and a test of each: the health check, asked now. */
+export function SettingsView() {
+  const settings = useConsole((state) => state.settings);
+  const settingsError = useConsole((state) => state.settingsError);
+  const health = useConsole((state) => state.health);
+  const healthError = useConsole((state) => state.healthError);
+  const checkedAt = useConsole((state) => state.healthCheckedAt);
+  const loadHealth = useConsole((state) => state.loadHealth);
+  const loadSettings = useConsole((state) => state.loadSettings);
+  useEffect(() => {
+    void loadSettings();
+    void loadHealth();
+  }, [loadSettings, loadHealth]);
+
+  return (
+    <section className="view" aria-labelledby="settings-heading">
+      <ViewHeader id="settings-heading" title="Settings" description="The services this console is connected to, and a test of each connection.">
+        <button type="button" className="primary" onClick={() => void loadHealth()}>
+          Test connections
+        </button>
+      </ViewHeader>
+      {(settingsError || healthError) && (
+        <Notice title="Could not ask the console.">
+          <p>{settingsError ?? healthError}</p>
+        </Notice>
+      )}
+      <div className="card table-card">
+        <table className="data-table" aria-label="Connections">
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">URL (password masked)</th>
+              <th scope="col">Set by</th>
+              <th scope="col">Test</th>
+            </tr>
+          </thead>
+          <tbody>
+            {SERVICES.map((service) => {
+              const state = health?.dependencies[service.name];
+              return (
+                <tr key={service.name}>
+                  <th scope="row">{service.label}</th>
+                  <td>
+                    <code>{settings?.[service.url] ?? '…'}</code>
+                  </td>
+                  <td>
+                    <code>{service.setting}</code>
+                  </td>
+                  <td className={state ? (state.up ? 'ok-text' : 'inline-error') : 'muted'}>
+                    {state ? (state.up ? 'connected' : `not reachable: ${state.error ?? 'no answer'}`) : 'testing…'}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small" role="status">
+        {checkedAt ? `Tested at ${new Date(checkedAt).toLocaleTimeString()}. ` : ''}
+        {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
+        The URLs are read when the console starts; change them in the environment (see README) and restart.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,12 @@
+import { JobDetail } from '../jobs/JobDetail';
+import { SubmitPanel } from './SubmitPanel';
+
+/** The three kinds' forms; the job just submitted opens beside them and changes live. */
+export function SubmitView() {
+  return (
+    <div className="view submit-view">
+      <SubmitPanel />
+      <JobDetail />
+    </div>
+  );
+}

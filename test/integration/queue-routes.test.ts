@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PurgeResult, QueuesReport } from '../../src-shared/console-records';
+import type { Job } from '../../src-shared/job';
+import type { Problem } from '../../src-shared/problem';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
+
+let app: TestConsole;
+
+// No workers: what is submitted stays in the queue.
+beforeAll(async () => {
+  app = await startTestConsole({}, false);
+}, 60_000);
+afterAll(async () => {
+  await app?.dispose();
+});
+
+const json = async <T>(method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${app.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+};
+const queueOf = async (kind: string) => (await json<QueuesReport>('GET', '/api/v1/queues')).body.queues.find((q) => q.kind === kind)!;
+
+describe('queues', () => {
+  it('lists each work queue with its ready count and consumers', async () => {
+    const { status, body } = await json<QueuesReport>('GET', '/api/v1/queues');
+    expect(status).toBe(200);
+    expect(body.queues.map((q) => q.name)).toEqual(['log', 'callback', 'email'].map((kind) => `${app.namespace}.jobs.${kind}`));
+    expect(body.queues.every((q) => q.ready === 0 && q.consumers === 0)).toBe(true);
+  });
+
+  it('purges the ready messages, and every purged job ends CANCELLED, never QUEUED', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await json<Job>('POST', '/api/v1/jobs', { kind: 'email', payload: {} })).body.id);
+    await eventually(async () => ((await queueOf('email')).ready === 3 ? true : undefined), 10_000, 'three ready');
+
+    const { status, body } = await json<PurgeResult>('POST', '/api/v1/queues/C/purge');
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ kind: 'email', purged: 3, cancelled: 3 });
+    expect((await queueOf('email')).ready).toBe(0);
+    for (const id of ids) {
+      const job = (await json<Job>('GET', `/api/v1/jobs/${id}`)).body;
+      expect(job.status).toBe('CANCELLED');
+      expect(job.error).toContain('purged');
+    }
+    expect((await json<PurgeResult>('POST', '/api/v1/queues/email/purge')).body).toEqual({ kind: 'email', purged: 0, cancelled: 0 });
+  });
+
+  it('refuses an unknown kind with a 400 naming it', async () => {
+    const { status, body } = await json<Problem>('POST', '/api/v1/queues/sms/purge');
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.field).toBe('kind');
+  });
+});
+
+describe('GET /api/v1/settings', () => {
+  it('names the connections in use with every password masked', async () => {
+    const { status, body } = await json<Record<string, string>>('GET', '/api/v1/settings');
+    expect(status).toBe(200);
+    expect(body.namespace).toBe(app.namespace);
+    expect(body.api_url).toBe(app.url);
+    expect(body.amqp_url).toMatch(/^amqp:\/\/guest:\*+@/);
+    expect(JSON.stringify(body)).not.toContain(':guest@');
+    expect(body.smtp_url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
+  });
+});
