@@ -272,7 +272,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       log,
     });
     const settings = () => connectionSettings(config, `http://${host}:${port}`, `smtp://${smtp.host}:${smtp.port}`);
-    const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status });
+    const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, retryLadderMs: retryLadder(config.retry) });
     const health = () =>
       checkHealth({
         publisher,

@@ -99,6 +99,10 @@ export interface QueueInfo {
   ready: number;
   /** Consumers attached (the broker's count from a passive declare). */
   consumers: number;
+  /** Messages waiting in the kind's retry (delay) queues for their next attempt. */
+  retrying: number;
+  /** Messages in the kind's dead-letter queue (`<ns>.jobs.<kind>.dead`): jobs that failed for good. */
+  dead: number;
 }
 
 /** `GET /api/v1/queues`. */

@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import { shownPayload } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import type { Names } from '../../src-shared/topology';
@@ -10,6 +11,8 @@ export interface QueueInspectorOptions {
   url: string;
   names: Names;
   status: JobStatusClient;
+  /** The retry queues' delays, as the topology declares them. */
+  retryLadderMs: readonly number[];
 }
 
 /** Most messages one purge takes off, so a purge of a runaway queue still answers. */
@@ -30,7 +33,12 @@ export class QueueInspector {
       for (const kind of JOB_KINDS) {
         const name = this.options.names.queue(kind);
         const { messageCount, consumerCount } = await channel.checkQueue(name);
-        queues.push({ kind, name, ready: messageCount, consumers: consumerCount });
+        let retrying = 0;
+        for (const delayMs of this.options.retryLadderMs) {
+          retrying += (await channel.checkQueue(this.options.names.retryQueue(kind, delayMs))).messageCount;
+        }
+        const dead = (await channel.checkQueue(this.options.names.deadQueue(kind))).messageCount;
+        queues.push({ kind, name, ready: messageCount, consumers: consumerCount, retrying, dead });
       }
       return queues;
     });
@@ -63,7 +71,7 @@ export class QueueInspector {
       guard: 'live',
       emit: true,
       error: 'purged from the queue by an operator',
-      seed: { id: message.uuid, kind: message.kind, type: message.type, payload: message.extra_data, created_at: message.created_at },
+      seed: { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.extra_data), created_at: message.created_at },
     });
     return reply.outcome === 'ok';
   }

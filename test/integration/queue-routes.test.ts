@@ -25,11 +25,11 @@ const json = async <T>(method: string, path: string, body?: unknown) => {
 const queueOf = async (kind: string) => (await json<QueuesReport>('GET', '/api/v1/queues')).body.queues.find((q) => q.kind === kind)!;
 
 describe('queues', () => {
-  it('lists each work queue with its ready count and consumers', async () => {
+  it('lists each work queue with its ready count, consumers, retry and dead-letter counts', async () => {
     const { status, body } = await json<QueuesReport>('GET', '/api/v1/queues');
     expect(status).toBe(200);
     expect(body.queues.map((q) => q.name)).toEqual(['log', 'callback', 'email'].map((kind) => `${app.namespace}.jobs.${kind}`));
-    expect(body.queues.every((q) => q.ready === 0 && q.consumers === 0)).toBe(true);
+    expect(body.queues.every((q) => q.ready === 0 && q.consumers === 0 && q.retrying === 0 && q.dead === 0)).toBe(true);
   });
 
   it('purges the ready messages, and every purged job ends CANCELLED, never QUEUED', async () => {

@@ -138,6 +138,12 @@ export function QueuesView() {
               <th scope="col" className="numeric">
                 Consumers
               </th>
+              <th scope="col" className="numeric">
+                Waiting to retry
+              </th>
+              <th scope="col" className="numeric">
+                Dead letters
+              </th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -151,6 +157,8 @@ export function QueuesView() {
                 <td className="numeric">{queue.ready.toLocaleString()}</td>
                 <td className="numeric">{(byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS']).toLocaleString()}</td>
                 <td className="numeric">{queue.consumers}</td>
+                <td className="numeric">{queue.retrying.toLocaleString()}</td>
+                <td className="numeric">{queue.dead.toLocaleString()}</td>
                 <td>
                   <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} onClick={() => setConfirming(queue.kind)}>
                     Purge…
