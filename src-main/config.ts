@@ -34,6 +34,8 @@ export interface ConsoleConfig {
   statusTtlSeconds: number;
   /** Approximate number of events the Redis event stream keeps. */
   eventStreamMaxLength: number;
+  /** Most jobs of one kind that may wait in its queue; past it new jobs are refused with 429. */
+  maxQueuedPerKind: number;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -51,6 +53,7 @@ const envShape = {
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
+  JOBDECK_MAX_QUEUED: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
 };
 
 /** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named keep one. */
@@ -92,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     inboxRetentionDays: e.JOBDECK_INBOX_RETENTION_DAYS,
     statusTtlSeconds: e.JOBDECK_STATUS_TTL_S,
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
+    maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
   };
 }

@@ -14,6 +14,8 @@ import { checkHealth, type WorkerHealth } from './health';
 import { HistoryRecorder } from './history/history-recorder';
 import { JobHistory } from './history/job-history';
 import { WebhookInbox } from './inbox/webhook-inbox';
+import { Admission } from './jobs/admission';
+import { IdempotencyStore } from './jobs/idempotency';
 import { JobService } from './jobs/job-service';
 import { MailSink } from './mailbox/mail-sink';
 import { MailboxStore } from './mailbox/mailbox-store';
@@ -219,6 +221,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       status: stores.status,
       publisher,
       history: stores.history,
+      admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
       defaults: {
         callbackUrl: (id) => `http://${host}:${port}/api/v1/inbox/jobs/${id}`,
         recipient: config.defaultRecipient,
@@ -235,6 +238,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       relay,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
+      idempotency: new IdempotencyStore(stores.redis, names.idempotencyKey),
       health: () =>
         checkHealth({
           publisher,

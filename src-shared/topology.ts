@@ -12,6 +12,8 @@ export interface Names {
   queue(kind: JobKind): string;
   /** Redis hash holding one job's status. */
   jobKey(id: string): string;
+  /** Redis key remembering one `Idempotency-Key` and its first answer. */
+  idempotencyKey(key: string): string;
   /** Redis stream of every job event. */
   eventStream: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
@@ -28,6 +30,7 @@ export function namesFor(namespace: string): Names {
     exchange: `${namespace}.jobs`,
     queue: (kind) => `${namespace}.jobs.${kind}`,
     jobKey: (id) => `${namespace}:job:${id}`,
+    idempotencyKey: (key) => `${namespace}:idem:${key}`,
     eventStream: `${namespace}:events`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,

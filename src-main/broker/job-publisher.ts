@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
 import type { JobMessage } from '../../src-shared/wire';
 import { redactText } from '../../src-shared/redact';
@@ -19,7 +19,8 @@ export interface JobPublisherOptions {
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 10_000;
+/** Short enough that jobs are taken again within seconds of the broker's return. */
+const RECONNECT_MAX_MS = 5_000;
 
 /**
  * Publishes jobs as persistent messages on a confirm channel: `publish` resolves only once the
@@ -32,6 +33,8 @@ export class JobPublisher {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
   private closed = false;
+  /** A plain channel for queue counts: a failed check closes it, never the confirm channel. */
+  private inspector: Promise<amqp.Channel> | null = null;
   /** Publishes waiting for their confirm, by message ID: called if the broker returns one. */
   private readonly returned = new Map<string, () => void>();
 
@@ -83,12 +86,34 @@ export class JobPublisher {
     });
   }
 
+  /** Messages ready in a kind's queue, as the broker counts them now. */
+  async messageCount(kind: JobKind): Promise<number> {
+    const connection = this.connection;
+    if (!connection) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
+    if (!this.inspector) {
+      const opening = connection.createChannel().then((channel) => {
+        channel.on('error', () => undefined);
+        channel.on('close', () => {
+          if (this.inspector === opening) this.inspector = null;
+        });
+        return channel;
+      });
+      opening.catch(() => {
+        if (this.inspector === opening) this.inspector = null;
+      });
+      this.inspector = opening;
+    }
+    const channel = await this.inspector;
+    return (await channel.checkQueue(this.options.names.queue(kind))).messageCount;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const connection = this.connection;
     this.connection = null;
     this.channel = null;
+    this.inspector = null;
     await connection?.close().catch(() => undefined);
   }
 
@@ -124,6 +149,7 @@ export class JobPublisher {
     this.lastError = redactText(error.message);
     this.channel = null;
     this.connection = null;
+    this.inspector = null;
     connection.close().catch(() => undefined);
     this.scheduleReconnect();
   }

@@ -12,6 +12,7 @@ import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
 import type { JobHistory, JobListQuery } from '../history/job-history';
+import type { Admission } from './admission';
 
 /** What a job gets when its payload leaves a field out. */
 export interface JobDefaults {
@@ -26,6 +27,8 @@ export interface JobServiceOptions {
   publisher: JobPublisher;
   history: JobHistory;
   defaults: JobDefaults;
+  /** Backpressure: refuses a job whose kind's queue is full, before anything is written. */
+  admission?: Admission;
 }
 
 /**
@@ -43,6 +46,7 @@ export class JobService {
   async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload'): Promise<Job> {
     const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input ?? {});
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
+    await this.options.admission?.admit(kind);
     const id = randomUUID();
     const now = toRfc3339(Date.now());
     const payload = this.applyDefaults(kind, id, parsed.data);
