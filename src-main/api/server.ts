@@ -56,7 +56,17 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 
 /** Builds the HTTP API without listening, so tests can `inject()` requests. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Refusals before routing (a malformed path such as `/%zz`) are problems like the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const errors = [{ field: '(url)', rule: 'format', message: `(url) ${error.message}` }];
+      return sendProblem(reply, problem(error.statusCode ?? 400, error.message, 'invalid-url', errors));
+    },
+  });
   const allowedMethods = routeTable(app);
   // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
   app.removeContentTypeParser('text/plain');
