@@ -54,10 +54,12 @@ async function main(): Promise<void> {
     if (process.send) process.send(message);
   };
 
-  // A status write waits through a short Redis blip, then fails and the job is requeued.
+  // A status write waits for Redis to come back rather than fail: failing the write after the
+  // effect would requeue the job and do the effect again. The job's message stays unacked
+  // meanwhile, so nothing is lost if the worker stops; the console answers for status reads.
   const redis = new Redis(env.REDIS_URL, {
     connectionName: names.connectionName(role),
-    maxRetriesPerRequest: 3,
+    maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
   let redisError = 'no answer';
