@@ -49,6 +49,12 @@ export class StartupError extends Error {
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Longest the API waits for one Redis command: a Redis that went silent (no reset to notice)
+ * gets a 503 within this, not a hung request. The blocking readers get their own, longer one.
+ */
+const REDIS_COMMAND_TIMEOUT_MS = 1_500;
+const REDIS_BLOCKING_COMMAND_TIMEOUT_MS = 10_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /** What has been started, to be stopped in reverse order. */
@@ -89,6 +95,7 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
     lazyConnect: true,
     connectionName: name,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
@@ -101,6 +108,16 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
     throw lastError ?? error;
   }
   return redis;
+}
+
+/**
+ * A connection of its own, named for the server's client list. A duplicate does not inherit the
+ * error listener: without one, every reconnect attempt during an outage is printed as unhandled.
+ */
+function quietDuplicate(redis: Redis, name: string): Redis {
+  const duplicate = redis.duplicate({ connectionName: name, commandTimeout: REDIS_BLOCKING_COMMAND_TIMEOUT_MS });
+  duplicate.on('error', () => undefined);
+  return duplicate;
 }
 
 interface Stores {
@@ -228,7 +245,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       },
     });
     const relay = new EventRelay({
-      redis: stores.redis.duplicate({ connectionName: names.connectionName('relay') }),
+      redis: quietDuplicate(stores.redis, names.connectionName('relay')),
       reader: stores.redis,
       stream: names.eventStream,
       onLog: log,
@@ -266,7 +283,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     port = (api.server.address() as AddressInfo).port;
 
     const recorder = new HistoryRecorder({
-      redis: stores.redis.duplicate({ connectionName: names.connectionName('history') }),
+      redis: quietDuplicate(stores.redis, names.connectionName('history')),
       stream: names.eventStream,
       history: stores.history,
       onLog: log,

@@ -50,6 +50,8 @@ export function isOutage(error: Error): boolean {
     error instanceof BrokerUnavailableError ||
     (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
     error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|enableOfflineQueue|Connection terminated/i.test(error.message)
+    /Connection is closed|enableOfflineQueue|Connection terminated|Command timed out|Query read timeout|timeout exceeded when trying to connect/i.test(
+      error.message,
+    )
   );
 }

@@ -59,11 +59,18 @@ export class JobPublisher {
    */
   async publish(message: JobMessage): Promise<void> {
     const channel = this.channel;
-    if (!channel) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
+    const connection = this.connection;
+    if (!channel || !connection) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
     const timeoutMs = this.options.confirmTimeoutMs ?? 5_000;
     const body = Buffer.from(JSON.stringify(message));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => settle(`RabbitMQ did not confirm the job within ${timeoutMs} ms`), timeoutMs);
+      const timer = setTimeout(() => {
+        const failure = `RabbitMQ did not confirm the job within ${timeoutMs} ms`;
+        settle(failure);
+        // A broker that went silent (no reset to notice) is down: drop the connection, so the next
+        // jobs are refused at once and the reconnect loop finds out when it is back.
+        this.lost(connection, new Error(failure));
+      }, timeoutMs);
       const settle = (failure?: string): void => {
         clearTimeout(timer);
         this.returned.delete(message.uuid);

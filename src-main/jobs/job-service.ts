@@ -14,6 +14,16 @@ import type { JobPublisher } from '../broker/job-publisher';
 import type { JobHistory, JobListQuery } from '../history/job-history';
 import type { Admission } from './admission';
 
+/** Redis answers in well under a millisecond when up: past this, the history answers instead. */
+const STATUS_READ_TIMEOUT_MS = 500;
+
+/** The work's value, or null if it fails or takes longer than `ms`. */
+function withinOrNull<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([work.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
 /** What a job gets when its payload leaves a field out. */
 export interface JobDefaults {
   /** Kind B's callback target: the embedded webhook inbox. */
@@ -76,9 +86,12 @@ export class JobService {
     return created.job!;
   }
 
-  /** The freshest state: Redis while it holds the job, the history after (or while Redis is down). */
+  /**
+   * The freshest state: Redis while it holds the job, the history after — or while Redis is down
+   * or slow: a read Redis does not answer within half a second falls back to the history.
+   */
   async get(id: string): Promise<Job | null> {
-    const cached = await this.options.status.read(id).catch(() => null);
+    const cached = await withinOrNull(this.options.status.read(id), STATUS_READ_TIMEOUT_MS);
     return cached ?? (await this.options.history.get(id));
   }
 

@@ -2,13 +2,15 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 
 /**
  * A TCP proxy a test owns, placed between Jobdeck and one service: `cut()` severs every
- * connection through it and refuses new ones (accepted, then reset at once) until `heal()`.
- * The service itself is never touched.
+ * connection through it and refuses new ones (accepted, then reset at once) until `heal()`;
+ * `stall()` keeps connections open but forwards nothing (a partition where no reset arrives), and
+ * `heal()` then severs the stalled ones. The service itself is never touched.
  */
 export class TcpProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private severed = false;
+  private stalled = false;
   /** Connections severed or refused while cut. */
   refused = 0;
 
@@ -48,7 +50,14 @@ export class TcpProxy {
     this.sockets.clear();
   }
 
+  /** Forwards nothing in either direction, and closes nothing, until {@link heal}. */
+  stall(): void {
+    this.stalled = true;
+  }
+
   heal(): void {
+    if (this.stalled) this.cut();
+    this.stalled = false;
     this.severed = false;
   }
 
@@ -73,7 +82,7 @@ export class TcpProxy {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => this.stalled || upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => this.stalled || client.write(chunk));
   }
 }
