@@ -34,6 +34,8 @@ function databasePool(url: string, applicationName: string): pg.Pool {
     application_name: applicationName,
     max: 4,
     connectionTimeoutMillis: 5_000,
+    // A database gone silent (no reset) fails the attempt rather than hold the job for ever.
+    query_timeout: 10_000,
   });
   pool.on('error', () => undefined);
   return pool;

@@ -13,7 +13,7 @@ const plan: FaultPlan = {
   seed: Number(process.env.FAULT_SEED ?? 4),
   loadMs: Number(process.env.FAULT_LOAD_MS ?? 45_000),
   ratePerSecond: Number(process.env.FAULT_RATE ?? 12),
-  faults: ['sigkill-worker', 'broker-close', 'redis-kill', 'cut-rabbitmq', 'cut-redis'],
+  faults: ['sigkill-worker', 'broker-close', 'redis-kill', 'cut-rabbitmq', 'cut-redis', 'stall-rabbitmq', 'stall-redis'],
   faultEveryMs: 3_000,
   cutMs: [1_000, 3_000],
   kinds: ['log', 'callback', 'email'],

@@ -23,7 +23,11 @@ export type FaultKind =
   /** A network cut between Jobdeck (console and workers) and one service, through the test's proxy. */
   | 'cut-rabbitmq'
   | 'cut-redis'
-  | 'cut-postgres';
+  | 'cut-postgres'
+  /** A partition with no reset: connections stay open and carry nothing, then are severed. */
+  | 'stall-rabbitmq'
+  | 'stall-redis'
+  | 'stall-postgres';
 
 export interface FaultPlan {
   seed: number;
@@ -156,10 +160,15 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
           break;
         case 'cut-rabbitmq':
         case 'cut-redis':
-        case 'cut-postgres': {
-          const proxy = { 'cut-rabbitmq': proxies.amqp, 'cut-redis': proxies.redis, 'cut-postgres': proxies.postgres }[fault];
+        case 'cut-postgres':
+        case 'stall-rabbitmq':
+        case 'stall-redis':
+        case 'stall-postgres': {
+          const [mode, service] = fault.split('-') as ['cut' | 'stall', 'rabbitmq' | 'redis' | 'postgres'];
+          const proxy = { rabbitmq: proxies.amqp, redis: proxies.redis, postgres: proxies.postgres }[service];
           const ms = plan.cutMs[0] + random() * (plan.cutMs[1] - plan.cutMs[0]);
-          proxy.cut();
+          if (mode === 'cut') proxy.cut();
+          else proxy.stall();
           await sleep(ms);
           proxy.heal();
           until = Date.now() + INSTANT_OUTAGE_MS;
