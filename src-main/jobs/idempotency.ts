@@ -60,8 +60,7 @@ export function bodyFingerprint(body: unknown): string {
 /** The header's value, checked: 1–255 printable ASCII characters; undefined when absent. */
 export function readIdempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!KEY_PATTERN.test(value)) {
+  if (Array.isArray(header) || !KEY_PATTERN.test(header)) {
     throw new ValidationError([
       {
         field: IDEMPOTENCY_HEADER,
@@ -70,7 +69,7 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
       },
     ]);
   }
-  return value;
+  return header;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
