@@ -53,6 +53,8 @@ export interface FaultReport {
   faults: Record<string, number>;
   /** Accepted jobs that did not end DONE (or at all) within the drain time. */
   notDone: { id: string; status: string }[];
+  /** Accepted jobs the PostgreSQL history does not show DONE once they all are. */
+  historyBehind: number;
   /** Longest time any submit waited for its answer, and the longest among those made during an outage. */
   longestWaitMs: number;
   longestOutageWaitMs: number;
@@ -134,8 +136,9 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
       let until = at + INSTANT_OUTAGE_MS;
       switch (fault) {
         case 'sigkill-worker': {
-          const victims = running.supervisor!.snapshot().filter((w) => w.pid && w.state === 'ready' && plan.kinds.includes(w.kind));
-          if (victims.length === 0) return;
+          const alive = running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited');
+          const victims = alive.filter((w) => plan.kinds.includes(w.kind));
+          if (victims.length === 0) return log('no worker to kill right now');
           process.kill(pick(victims).pid!, 'SIGKILL');
           break;
         }
@@ -231,6 +234,7 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
     log(`load done: ${ledger.ids.length} accepted, ${ledger.refused} refused; draining`);
 
     const notDone = await drain(running, ledger, plan.drainMs);
+    const historyBehind = await historyCatchUp(db, running.namespace, ledger.ids, 30_000);
     const effects = await readEffects(db, running.namespace, callbacks.deliveries, mail.messages);
     const during = (w: { start: number; end: number }) => outages.some(([from, to]) => w.start <= to && w.end >= from);
     return {
@@ -239,6 +243,7 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
       otherAnswers,
       faults,
       notDone,
+      historyBehind,
       longestWaitMs: Math.max(0, ...waits.map((w) => w.end - w.start)),
       longestOutageWaitMs: Math.max(0, ...waits.filter(during).map((w) => w.end - w.start)),
       refusedWithoutRetryAfter,
@@ -294,6 +299,25 @@ async function drain(app: TestConsole, ledger: Ledger, drainMs: number): Promise
     'every accepted job to be DONE',
   ).catch(() => undefined);
   return pending.map((id) => ({ id, status: statuses.get(id) ?? 'unknown' }));
+}
+
+/** Waits for the history to show every job DONE; returns how many it still does not. */
+async function historyCatchUp(db: pg.Client, namespace: string, ids: string[], waitMs: number): Promise<number> {
+  let behind = ids.length;
+  await eventually(
+    async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(namespace)}.jobs WHERE id = ANY($1::uuid[]) AND status = 'DONE'`,
+        [ids],
+      );
+      behind = ids.length - rows[0]!.n;
+      if (behind > 0) await sleep(500);
+      return behind === 0 ? true : undefined;
+    },
+    waitMs,
+    'the history to catch up',
+  ).catch(() => undefined);
+  return behind;
 }
 
 async function readEffects(db: pg.Client, namespace: string, deliveries: EffectCounts, mails: EffectCounts) {
