@@ -136,9 +136,11 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
       let until = at + INSTANT_OUTAGE_MS;
       switch (fault) {
         case 'sigkill-worker': {
-          const alive = running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited');
-          const victims = alive.filter((w) => plan.kinds.includes(w.kind));
-          if (victims.length === 0) return log('no worker to kill right now');
+          // Right after another fault every worker may be restarting: wait for one to come up.
+          const victims = await eventually(async () => {
+            const alive = running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited' && plan.kinds.includes(w.kind));
+            return alive.length > 0 ? alive : undefined;
+          }, 30_000, 'a worker to kill');
           process.kill(pick(victims).pid!, 'SIGKILL');
           break;
         }
@@ -214,18 +216,22 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
     const startedAt = Date.now();
     const stopAt = startedAt + plan.loadMs;
     const submits: Promise<void>[] = [];
-    // Every kind of fault in turn, in an order the seed shuffles each round.
+    // Every kind of fault in turn, in an order the seed shuffles each round; the load goes on
+    // until the first round is complete, however slow the faults were to inject.
+    let firstRoundDone = false;
     const faultLoop = (async () => {
       await sleep(plan.faultEveryMs / 2);
       let round: FaultKind[] = [];
-      while (Date.now() < stopAt - plan.cutMs[1]) {
+      let injected = 0;
+      while (Date.now() < stopAt - plan.cutMs[1] || !firstRoundDone) {
         if (round.length === 0) round = [...plan.faults].sort(() => random() - 0.5);
         const fault = round.shift()!;
         await inject(fault).catch((error: Error) => log(`fault ${fault} failed: ${error.message}`));
+        firstRoundDone ||= ++injected >= plan.faults.length;
         await sleep(plan.faultEveryMs * (0.5 + random()));
       }
     })();
-    for (let n = 0; Date.now() < stopAt; n++) {
+    for (let n = 0; Date.now() < stopAt || !firstRoundDone; n++) {
       submits.push(submit(pick(plan.kinds), n));
       await sleep(1000 / plan.ratePerSecond);
     }
