@@ -37,6 +37,8 @@ export interface ConsoleConfig {
   eventStreamMaxLength: number;
   /** Attempts per job and the delays between them; the workers get the same. */
   retry: RetryPolicy;
+  /** Most jobs of one kind that may wait in its queue; past it new jobs are refused with 429. */
+  maxQueuedPerKind: number;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -54,6 +56,7 @@ const envShape = {
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
+  JOBDECK_MAX_QUEUED: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
 };
 
 /** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named keep one. */
@@ -96,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     statusTtlSeconds: e.JOBDECK_STATUS_TTL_S,
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
     retry: retryPolicyFrom(e),
+    maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
   };
 }

@@ -17,6 +17,8 @@ import { checkHealth, type HealthReport, type WorkerHealth } from './health';
 import { HistoryRecorder } from './history/history-recorder';
 import { JobHistory } from './history/job-history';
 import { WebhookInbox } from './inbox/webhook-inbox';
+import { Admission } from './jobs/admission';
+import { IdempotencyStore } from './jobs/idempotency';
 import { JobService } from './jobs/job-service';
 import { MailSink } from './mailbox/mail-sink';
 import { MailboxStore } from './mailbox/mailbox-store';
@@ -57,6 +59,12 @@ export class StartupError extends Error {
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Longest the API waits for one Redis command: a Redis that went silent (no reset to notice)
+ * gets a 503 within this, not a hung request. The blocking readers get their own, longer one.
+ */
+const REDIS_COMMAND_TIMEOUT_MS = 1_500;
+const REDIS_BLOCKING_COMMAND_TIMEOUT_MS = 10_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /** What has been started, to be stopped in reverse order. */
@@ -97,6 +105,7 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
     lazyConnect: true,
     connectionName: name,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
@@ -109,6 +118,16 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
     throw lastError ?? error;
   }
   return redis;
+}
+
+/**
+ * A connection of its own, named for the server's client list. A duplicate does not inherit the
+ * error listener: without one, every reconnect attempt during an outage is printed as unhandled.
+ */
+function quietDuplicate(redis: Redis, name: string): Redis {
+  const duplicate = redis.duplicate({ connectionName: name, commandTimeout: REDIS_BLOCKING_COMMAND_TIMEOUT_MS });
+  duplicate.on('error', () => undefined);
+  return duplicate;
 }
 
 interface Stores {
@@ -249,13 +268,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       publisher,
       history: stores.history,
       maxAttempts: config.retry.maxAttempts,
+      admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
       defaults: {
         callbackUrl: (id) => `http://${host}:${port}/api/v1/inbox/jobs/${id}`,
         recipient: config.defaultRecipient,
       },
     });
     const relay = new EventRelay({
-      redis: stores.redis.duplicate({ connectionName: names.connectionName('relay') }),
+      redis: quietDuplicate(stores.redis, names.connectionName('relay')),
       reader: stores.redis,
       stream: names.eventStream,
       onLog: log,
@@ -288,6 +308,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       batches: outlets.batches,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
+      idempotency: new IdempotencyStore(stores.redis, names.idempotencyKey),
       health,
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },
       workers: () => supervisor,
@@ -311,7 +332,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     port = (api.server.address() as AddressInfo).port;
 
     const recorder = new HistoryRecorder({
-      redis: stores.redis.duplicate({ connectionName: names.connectionName('history') }),
+      redis: quietDuplicate(stores.redis, names.connectionName('history')),
       stream: names.eventStream,
       history: stores.history,
       onLog: log,

@@ -26,6 +26,8 @@ export interface Names {
   eventsExchange: string;
   /** Redis keys of one batch: the children not yet terminal, and the fan-in claim. */
   batchKey(id: string, part: 'pending' | 'fan-in'): string;
+  /** Redis key remembering one `Idempotency-Key` and its first answer. */
+  idempotencyKey(key: string): string;
   /** Redis stream of every job event. */
   eventStream: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
@@ -46,6 +48,7 @@ export function namesFor(namespace: string): Names {
     jobKey: (id) => `${namespace}:job:${id}`,
     eventsExchange: `${namespace}.events`,
     batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
+    idempotencyKey: (key) => `${namespace}:idem:${key}`,
     eventStream: `${namespace}:events`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,

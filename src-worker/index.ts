@@ -34,6 +34,8 @@ function databasePool(url: string, applicationName: string): pg.Pool {
     application_name: applicationName,
     max: 4,
     connectionTimeoutMillis: 5_000,
+    // A database gone silent (no reset) fails the attempt rather than hold the job for ever.
+    query_timeout: 10_000,
   });
   pool.on('error', () => undefined);
   return pool;
@@ -65,10 +67,12 @@ async function main(): Promise<void> {
     if (process.send) process.send(message);
   };
 
-  // A status write waits through a short Redis blip, then fails and the job is requeued.
+  // A status write waits for Redis to come back rather than fail: failing the write after the
+  // effect would requeue the job and do the effect again. The job's message stays unacked
+  // meanwhile, so nothing is lost if the worker stops; the console answers for status reads.
   const redis = new Redis(env.REDIS_URL, {
     connectionName: names.connectionName(role),
-    maxRetriesPerRequest: 3,
+    maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
   let redisError = 'no answer';

@@ -65,6 +65,9 @@ export class WorkerProcess {
     // Any loss (connection, channel, or the broker cancelling a consumer) ends this process; the
     // supervisor starts a fresh one, which redeclares the topology. Unacked jobs are redelivered.
     const lost = (what: string) => () => {
+      // The broker has already put the unacked jobs back for another worker: stop them here now,
+      // or their effects would happen twice.
+      this.abort.abort();
       if (!this.stopping) this.options.onConnectionLost(what);
     };
     connection.on('error', () => undefined);

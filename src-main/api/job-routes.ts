@@ -2,16 +2,22 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
+import { IDEMPOTENCY_HEADER, readIdempotencyKey, type IdempotencyStore } from '../jobs/idempotency';
 import { JobStatusConflictError, UnknownJobError, type JobService } from '../jobs/job-service';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** The v1 job resource: submit, read one, list newest first. */
-export function jobRoutes(jobs: JobService) {
+export function jobRoutes(jobs: JobService, idempotency?: IdempotencyStore) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/jobs', async (request, reply) => {
+      const key = readIdempotencyKey(request.headers[IDEMPOTENCY_HEADER]);
       const body = parseInput(submitJobSchema, request.body ?? undefined);
-      const job = await jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts });
-      return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(job);
+      const submit = async () => ({ statusCode: 202, body: await jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts }) });
+      const { answer, replayed } =
+        key && idempotency ? await idempotency.run(key, request.body, submit) : { answer: await submit(), replayed: false };
+      const job = answer.body as { id: string };
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(answer.statusCode).header('location', `/api/v1/jobs/${job.id}`).send(job);
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {

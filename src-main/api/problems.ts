@@ -13,6 +13,8 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -48,6 +50,8 @@ export function isOutage(error: Error): boolean {
     error instanceof BrokerUnavailableError ||
     (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
     error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|enableOfflineQueue|Connection terminated/i.test(error.message)
+    /Connection is closed|enableOfflineQueue|Connection terminated|Command timed out|Query read timeout|timeout exceeded when trying to connect/i.test(
+      error.message,
+    )
   );
 }

@@ -2,6 +2,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ValidationError } from '../../src-shared/problem';
 import { InvalidCursorError } from '../history/job-history';
+import { BackpressureError } from '../jobs/admission';
+import { IdempotencyInFlightError, IdempotencyMismatchError, IDEMPOTENCY_HEADER, type IdempotencyStore } from '../jobs/idempotency';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
@@ -29,6 +31,8 @@ export interface ApiOptions {
   relay: EventRelay;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
+  /** Keys of `Idempotency-Key`; without it the header is checked but not honoured. */
+  idempotency?: IdempotencyStore;
   /** `GET /api/v1/health`: the report, and whether every dependency is up. */
   health: () => Promise<{ ok: boolean }>;
   guard: HostGuardOptions;
@@ -73,7 +77,17 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 
 /** Builds the HTTP API without listening, so tests can `inject()` requests. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Refusals before routing (a malformed path such as `/%zz`) are problems like the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const errors = [{ field: '(url)', rule: 'format', message: `(url) ${error.message}` }];
+      return sendProblem(reply, problem(error.statusCode ?? 400, error.message, 'invalid-url', errors));
+    },
+  });
   const allowedMethods = routeTable(app);
   recordRegisteredRoutes(app);
   // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
@@ -88,6 +102,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (error instanceof InvalidCursorError) {
       const errors = [{ field: 'cursor', rule: 'format', message: error.message }];
       return sendProblem(reply, problem(400, error.message, 'validation', errors));
+    }
+    if (error instanceof BackpressureError) {
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      return sendProblem(reply, problem(429, error.message, 'queue-full'));
+    }
+    if (error instanceof IdempotencyMismatchError || error instanceof IdempotencyInFlightError) {
+      const mismatch = error instanceof IdempotencyMismatchError;
+      const errors = [{ field: IDEMPOTENCY_HEADER, rule: mismatch ? 'reused' : 'in-flight', message: error.message }];
+      if (!mismatch) reply.header('retry-after', '1');
+      return sendProblem(reply, problem(mismatch ? 422 : 409, error.message, 'idempotency-key', errors));
     }
     if (isOutage(error)) {
       reply.header('retry-after', String(RETRY_AFTER_S));
@@ -113,7 +137,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   await app.register(bookRoutes(options.jobs));
-  await app.register(jobRoutes(options.jobs));
+  await app.register(jobRoutes(options.jobs, options.idempotency));
   await app.register(eventRoutes(options.relay));
   await app.register(recordRoutes(options.mailbox, options.inbox));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.

@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
 import type { JobMessage } from '../../src-shared/wire';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../../src-shared/retry-policy';
@@ -22,7 +22,8 @@ export interface JobPublisherOptions {
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 10_000;
+/** Short enough that jobs are taken again within seconds of the broker's return. */
+const RECONNECT_MAX_MS = 5_000;
 
 /**
  * Publishes jobs as persistent messages on a confirm channel: `publish` resolves only once the
@@ -35,6 +36,8 @@ export class JobPublisher {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
   private closed = false;
+  /** A plain channel for queue counts: a failed check closes it, never the confirm channel. */
+  private inspector: Promise<amqp.Channel> | null = null;
   /** Publishes waiting for their confirm, by message ID: called if the broker returns one. */
   private readonly returned = new Map<string, () => void>();
 
@@ -63,11 +66,18 @@ export class JobPublisher {
    */
   async publish(message: JobMessage): Promise<void> {
     const channel = this.channel;
-    if (!channel) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
+    const connection = this.connection;
+    if (!channel || !connection) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
     const timeoutMs = this.options.confirmTimeoutMs ?? 5_000;
     const body = Buffer.from(JSON.stringify(message));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => settle(`RabbitMQ did not confirm the job within ${timeoutMs} ms`), timeoutMs);
+      const timer = setTimeout(() => {
+        const failure = `RabbitMQ did not confirm the job within ${timeoutMs} ms`;
+        settle(failure);
+        // A broker that went silent (no reset to notice) is down: drop the connection, so the next
+        // jobs are refused at once and the reconnect loop finds out when it is back.
+        this.lost(connection, new Error(failure));
+      }, timeoutMs);
       const settle = (failure?: string): void => {
         clearTimeout(timer);
         this.returned.delete(message.uuid);
@@ -90,12 +100,34 @@ export class JobPublisher {
     });
   }
 
+  /** Messages ready in a kind's queue, as the broker counts them now. */
+  async messageCount(kind: JobKind): Promise<number> {
+    const connection = this.connection;
+    if (!connection) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
+    if (!this.inspector) {
+      const opening = connection.createChannel().then((channel) => {
+        channel.on('error', () => undefined);
+        channel.on('close', () => {
+          if (this.inspector === opening) this.inspector = null;
+        });
+        return channel;
+      });
+      opening.catch(() => {
+        if (this.inspector === opening) this.inspector = null;
+      });
+      this.inspector = opening;
+    }
+    const channel = await this.inspector;
+    return (await channel.checkQueue(this.options.names.queue(kind))).messageCount;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const connection = this.connection;
     this.connection = null;
     this.channel = null;
+    this.inspector = null;
     await connection?.close().catch(() => undefined);
   }
 
@@ -131,6 +163,7 @@ export class JobPublisher {
     this.lastError = redactText(error.message);
     this.channel = null;
     this.connection = null;
+    this.inspector = null;
     connection.close().catch(() => undefined);
     this.scheduleReconnect();
   }

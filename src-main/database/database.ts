@@ -11,6 +11,11 @@ export interface DatabaseOptions {
 
 const DATABASE_MISSING = '3D000';
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Longest a query may wait for its answer: a server that went silent (a partition, no reset)
+ * must not hold an API request, or a pool client, for ever.
+ */
+const QUERY_TIMEOUT_MS = 5_000;
 
 function poolConfig(options: DatabaseOptions, database?: string): pg.PoolConfig {
   const connection = databaseConnection(options.url, process.env.PGUSER || userInfo().username);
@@ -20,6 +25,7 @@ function poolConfig(options: DatabaseOptions, database?: string): pg.PoolConfig 
     application_name: options.applicationName,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   };
 }

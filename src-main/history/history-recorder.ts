@@ -61,7 +61,8 @@ export class HistoryRecorder {
           'GROUP', GROUP, CONSUMER, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.options.stream, cursor,
         )) as StreamReply;
         const entries = reply?.[0]?.[1] ?? [];
-        if (cursor === '0' && entries.length === 0) cursor = '>';
+        // Pending entries all read again (from '0' or past the last of them): on to new events.
+        if (cursor !== '>' && entries.length === 0) cursor = '>';
         if (entries.length === 0) continue;
         await this.record(entries);
         if (cursor !== '>') cursor = entries[entries.length - 1]![0];

@@ -15,6 +15,17 @@ import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
 import type { JobHistory, JobListQuery } from '../history/job-history';
+import type { Admission } from './admission';
+
+/** Redis answers in well under a millisecond when up: past this, the history answers instead. */
+const STATUS_READ_TIMEOUT_MS = 500;
+
+/** The work's value, or null if it fails or takes longer than `ms`. */
+function withinOrNull<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([work.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
 
 /** What a job gets when its payload leaves a field out. */
 export interface JobDefaults {
@@ -31,6 +42,8 @@ export interface JobServiceOptions {
   defaults: JobDefaults;
   /** Most attempts a job may ask for (`JOBDECK_MAX_ATTEMPTS`); 5 when left out. */
   maxAttempts?: number;
+  /** Backpressure: refuses a job whose kind's queue is full, before anything is written. */
+  admission?: Admission;
 }
 
 /** Options of one submitted job. */
@@ -78,6 +91,7 @@ export class JobService {
     const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input ?? {});
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
     const maxAttempts = this.checkMaxAttempts(options.maxAttempts);
+    await this.options.admission?.admit(kind);
     const id = randomUUID();
     const now = toRfc3339(Date.now());
     const payload = this.applyDefaults(kind, id, parsed.data);
@@ -108,9 +122,12 @@ export class JobService {
     return created.job!;
   }
 
-  /** The freshest state: Redis while it holds the job, the history after (or while Redis is down). */
+  /**
+   * The freshest state: Redis while it holds the job, the history after — or while Redis is down
+   * or slow: a read Redis does not answer within half a second falls back to the history.
+   */
   async get(id: string): Promise<Job | null> {
-    const cached = await this.options.status.read(id).catch(() => null);
+    const cached = await withinOrNull(this.options.status.read(id), STATUS_READ_TIMEOUT_MS);
     return cached ?? (await this.options.history.get(id));
   }
 
