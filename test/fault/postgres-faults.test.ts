@@ -6,9 +6,6 @@ import { runFaultScenario, type FaultPlan } from '../support/fault-run';
  * PostgreSQL cut or stalled, while jobs of every kind flow. Kind A's insert fails while the
  * database is away, so this run needs failed attempts to be retried with backoff (issue 4,
  * item 1): every accepted job must still end DONE with one row.
- *
- * Not yet run by `npm test`: without retries, an insert cut short ends its job FAILED (lost).
- * Once retries have landed, rename this file to `postgres-faults.test.ts`.
  */
 const plan: FaultPlan = {
   seed: Number(process.env.FAULT_SEED ?? 7),
