@@ -62,6 +62,7 @@ const WRITE_ARGS = [
   'next_attempt_at',
   'attempt_error',
   'reset_budget',
+  'start_token',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -129,6 +130,10 @@ if exists and a.start_attempt ~= '' then
   local wanted = tonumber(a.start_attempt)
   local waiting = current == 'QUEUED' or current == 'RETRYING'
   local running = current == 'STARTED' or current == 'IN PROGRESS'
+  if running and a.start_token ~= '' and redis.call('HGET', key, 'start_token') == a.start_token then
+    -- The same start sent again (its reply was lost and the client resent it): it already happened.
+    return { 'ok', assemble(key, a.default_max_attempts), tonumber(redis.call('HGET', key, 'version')), '' }
+  end
   if running and a.redelivered == '1' and attempts >= wanted then
     append(key, 'attempt_errors', cjson.encode({ attempt = attempts, at = a.at, error = '${WORKER_LOST_ERROR}' }))
   elseif not (waiting and attempts == wanted - 1) then
@@ -143,6 +148,7 @@ if current ~= a.status or not exists then
 end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
 if a.add_attempt == '1' or a.start_attempt ~= '' then attempts = redis.call('HINCRBY', key, 'attempts', 1) end
+if a.start_token ~= '' then redis.call('HSET', key, 'start_token', a.start_token) end
 if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end
 if a.error ~= '' then redis.call('HSET', key, 'error', a.error) end
 if a.attempt_error ~= '' then
@@ -183,6 +189,11 @@ export interface JobWrite {
   startAttempt?: number;
   /** The message of `startAttempt` was redelivered (its previous holder died or gave it back). */
   redelivered?: boolean;
+  /**
+   * Names this start (one per delivery): the same start written twice — a client resending a
+   * command whose reply a cut connection lost — is `ok`, not a `stale` copy of itself.
+   */
+  startToken?: string;
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -246,6 +257,7 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     next_attempt_at: optionalJson(write.nextAttemptAt),
     attempt_error: optionalJson(write.attemptError),
     reset_budget: write.resetBudget ? '1' : '0',
+    start_token: write.startToken ?? '',
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp from 'amqplib';
 import type { JobKind } from '../src-shared/kinds';
@@ -182,7 +183,7 @@ export class WorkerProcess {
     const start: StatusChange =
       job.attempt === undefined
         ? { status: 'STARTED', addAttempt: true, progress: 0 }
-        : { status: 'STARTED', startAttempt: job.attempt, redelivered, progress: 0 };
+        : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken: randomUUID(), progress: 0 };
     const started = await write(start);
     if (started.outcome === 'terminal') return 'skipped';
     if (started.outcome === 'stale') return 'stale';

@@ -60,6 +60,17 @@ describe('retry fields of the job status', () => {
     expect((await status.read('r-stale'))!.attempts).toBe(1);
   });
 
+  it('takes the same start sent twice (a reply lost on a cut connection) as one start, not a stale copy', async () => {
+    await create('r-resent');
+    const start = { startAttempt: 1, startToken: 'delivery-1' };
+    expect((await write('r-resent', start)).outcome).toBe('ok');
+    const again = await write('r-resent', start);
+    expect(again.outcome).toBe('ok');
+    expect(again.job).toMatchObject({ status: 'STARTED', attempts: 1, attempt_errors: [] });
+    // Another delivery of the same attempt is still a stale copy.
+    expect((await write('r-resent', { startAttempt: 1, startToken: 'delivery-2' })).outcome).toBe('stale');
+  });
+
   it('reruns a redelivered attempt left unfinished as a new attempt, recording why the last one ended', async () => {
     await create('r-crash');
     await write('r-crash', { startAttempt: 1 });
