@@ -6,9 +6,17 @@ import type { ConnectionState } from '../../../src-renderer/store/connection-sta
 import { createIpcBridge } from '../../../src-renderer/bridge/ipc-bridge';
 import { eventOf, makeJob } from './fixtures';
 
-function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message: unknown) => void } {
+function preloadApi(): JobdeckBridge & {
+  unsubscribe: () => void;
+  send: (message: unknown) => void;
+  sendOn: (channel: 'batch' | 'resync', message: unknown) => void;
+} {
   const unsubscribe = vi.fn();
   const listeners: ((event: JobEvent) => void)[] = [];
+  const channelListeners = { batch: [] as ((message: never) => void)[], resync: [] as ((message: never) => void)[] };
+  const notUsed = async (): Promise<never> => {
+    throw new Error('not used');
+  };
   return {
     submitJob: vi.fn(async () => ({ ok: true as const, job: makeJob() })),
     getJob: vi.fn(async () => null),
@@ -33,9 +41,27 @@ function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message
       listeners.push(listener);
       return unsubscribe;
     }),
+    onBatchEvent: vi.fn((listener) => {
+      channelListeners.batch.push(listener as (message: never) => void);
+      return unsubscribe;
+    }),
+    onResync: vi.fn((listener) => {
+      channelListeners.resync.push(listener as (message: never) => void);
+      return unsubscribe;
+    }),
+    listBatches: vi.fn(async () => ({ items: [], next_cursor: null })),
+    getBatch: vi.fn(async () => null),
+    createBatch: vi.fn(notUsed),
+    listSubscriptions: vi.fn(async () => ({ items: [], next_cursor: null })),
+    createSubscription: vi.fn(notUsed),
+    deleteSubscription: vi.fn(async () => ({ ok: true as const })),
+    listDeliveries: vi.fn(async () => ({ items: [], next_cursor: null })),
+    redeliver: vi.fn(notUsed),
+    getApiDocument: vi.fn(notUsed),
     unsubscribe,
     /** What main would send over IPC: anything, as far as the page can tell. */
     send: (message) => listeners.forEach((listener) => listener(message as JobEvent)),
+    sendOn: (channel, message) => channelListeners[channel].forEach((listener) => listener(message as never)),
   };
 }
 
