@@ -42,11 +42,14 @@ function parseSseJson(data: string): unknown {
   }
 }
 
-/** Reads one `event: job` message; undefined (and a console warning) if it is not a JobEvent. */
-export function parseSseJobEvent(data: string): JobEvent | undefined {
+/** Reads one frame's data with `check`; undefined (and one console warning) if it is not what `check` wants. */
+function parseFrame<T>(data: string, check: (value: unknown, source: string) => T | undefined): T | undefined {
   const value = parseSseJson(data);
-  return value === undefined ? undefined : checkedJobEvent(value, 'SSE');
+  return value === undefined ? undefined : check(value, 'SSE');
 }
+
+/** Reads one `event: job` message; undefined (and a console warning) if it is not a JobEvent. */
+export const parseSseJobEvent = (data: string): JobEvent | undefined => parseFrame(data, checkedJobEvent);
 
 /** `url` with `last_event_id` set, so the server first replays what came after it. */
 export function resumeUrl(url: string, lastEventId: string | undefined): string {
@@ -121,13 +124,13 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
     });
     opened.addEventListener('batch', (message) => {
       remember(message.lastEventId);
-      const event = checkedBatchEvent(parseSseJson(message.data), 'SSE');
+      const event = parseFrame(message.data, checkedBatchEvent);
       if (!event) return;
       remember(event.id);
       for (const listener of [...batchListeners]) listener(event);
     });
     opened.addEventListener('resync', (message) => {
-      const event = checkedResyncEvent(parseSseJson(message.data), 'SSE');
+      const event = parseFrame(message.data, checkedResyncEvent);
       if (!event) return;
       // The old ID is gone from the stream: asking for it again would only resync again.
       lastEventId = EVENT_ID_PATTERN.test(event.resume_after) ? event.resume_after : undefined;
