@@ -73,7 +73,7 @@ export function BatchForm() {
   };
 
   return (
-    <form className="card job-form batch-form" aria-label="Submit a batch" onSubmit={submit}>
+    <form className="card job-form stacked-form" aria-label="Submit a batch" onSubmit={submit}>
       <div className="job-form-header">
         <h3>Submit a batch</h3>
         <p className="muted small">Every job is checked first: one bad payload refuses the whole batch.</p>

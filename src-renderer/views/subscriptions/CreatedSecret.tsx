@@ -26,7 +26,7 @@ export function CreatedSecret() {
           Copy secret
         </button>
         <button type="button" className="secondary" onClick={dismiss}>
-          Done
+          Hide secret
         </button>
       </div>
       <p className="muted small" role="status">

@@ -56,7 +56,7 @@ export function SubscriptionForm() {
   };
 
   return (
-    <form className="card job-form" aria-label="Create a subscription" onSubmit={submit}>
+    <form className="card job-form stacked-form" aria-label="Create a subscription" onSubmit={submit}>
       <div className="job-form-header">
         <h3>New subscription</h3>
         <p className="muted small">Each matching event is POSTed, signed per Standard Webhooks, and retried until a 2xx.</p>
