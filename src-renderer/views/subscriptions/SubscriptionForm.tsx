@@ -51,6 +51,8 @@ export function SubscriptionForm() {
       if (ok) {
         setUrl('');
         setSecret('');
+        setKinds([]);
+        setStatuses([]);
       }
     });
   };
