@@ -132,3 +132,42 @@ test('the API page lists every route, grouped by tag', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'book' })).toContainText('/job/status');
   await shot(page, 'api-page');
 });
+
+test('after a gap the stream cannot replay, the resync reloads the batches and the feed carries on live', async ({ page }) => {
+  const feeds: string[] = [];
+  const batchLists: number[] = [];
+  page.on('request', (request) => {
+    if (/\/api\/v1\/batches\?/.test(request.url())) batchLists.push(feeds.length);
+  });
+  await page.route('**/api/v1/events*', async (route) => {
+    feeds.push(route.request().url());
+    // An event ID the stream never held (an ID from before a Redis restart), then the browser gives up.
+    if (feeds.length === 1) return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'retry: 100\n\nid: 1-0\nevent: job\ndata: {}\n\n' });
+    if (feeds.length === 2) return route.fulfill({ status: 503, body: '' });
+    return route.continue();
+  });
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  await page.goto('/#/batches');
+  await expect(page.getByRole('heading', { level: 2, name: 'Batches' })).toBeVisible();
+
+  // The console asks the real server to resume after 1-0; the server answers with a resync.
+  await expect.poll(() => feeds.length).toBeGreaterThanOrEqual(3);
+  expect(new URL(feeds[2]!).searchParams.get('last_event_id')).toBe('1-0');
+  await expect.poll(() => batchLists.filter((feedsBefore) => feedsBefore >= 3).length).toBeGreaterThanOrEqual(1);
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+
+  const form = page.getByRole('form', { name: 'Submit a batch' });
+  await form.getByRole('button', { name: 'Checkout' }).click();
+  await form.getByRole('button', { name: 'Submit batch' }).click();
+  const shortId = /Batch ([0-9a-f]{8})/.exec(await form.getByRole('status').innerText())?.[1];
+  const card = page.getByRole('article', { name: `Batch ${shortId}` });
+  await expect(card.getByRole('list', { name: `Jobs of batch ${shortId}`, exact: true }).getByRole('listitem').filter({ hasText: 'DONE' })).toHaveCount(2, {
+    timeout: DONE_TIMEOUT_MS,
+  });
+  expect(feeds).toHaveLength(3);
+  expect(warnings.filter((text) => text.includes('resync'))).toEqual([]);
+  await shot(page, 'batches-after-resync');
+});
