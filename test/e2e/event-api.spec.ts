@@ -49,6 +49,10 @@ test('the Checkout batch, submitted by clicking, reaches COMPLETED live and its 
   await expect(fanIn).toContainText('Delivered', { timeout: DONE_TIMEOUT_MS });
   await expect(fanIn).toContainText('/api/v1/inbox/batches');
   await expect(fanIn).toContainText(/→ 2\d\d in \d+ ms/);
+  await card.getByText('Combined results').click();
+  const combined = card.getByRole('region', { name: `Combined results of batch ${shortId}` });
+  await expect(combined).toContainText('"kind": "callback"');
+  await expect(combined).toContainText('"kind": "log"');
   await shot(page, 'batch-checkout-completed');
   expect(navigations()).toBe(1);
 });

@@ -71,6 +71,20 @@ function FanIn({ batch }: { batch: Batch }) {
   );
 }
 
+/** The children's results side by side: what the fan-in callback carries, combined. */
+function CombinedResults({ batch }: { batch: Batch }) {
+  if (batch.status !== 'COMPLETED') return null;
+  const combined = batch.jobs.map(({ id, kind, status, result, error }) => ({ id, kind, status, result, error }));
+  return (
+    <details className="combined-results">
+      <summary>Combined results</summary>
+      <pre className="json" role="region" aria-label={`Combined results of batch ${shortId(batch.id)}`} tabIndex={0}>
+        {JSON.stringify(combined, null, 2)}
+      </pre>
+    </details>
+  );
+}
+
 /** One batch as a tree: the batch, its counts and progress, then each child, all live. */
 export function BatchTree({ batch: read, jobsById }: { batch: Batch; jobsById: Readonly<Record<string, Job>> }) {
   const batch = useMemo(() => liveBatch(read, jobsById), [read, jobsById]);
@@ -102,6 +116,7 @@ export function BatchTree({ batch: read, jobsById }: { batch: Batch; jobsById: R
         ))}
       </ul>
       <FanIn batch={batch} />
+      <CombinedResults batch={batch} />
     </article>
   );
 }
