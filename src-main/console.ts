@@ -24,6 +24,9 @@ import { MailSink } from './mailbox/mail-sink';
 import { MailboxStore } from './mailbox/mailbox-store';
 import { EventRelay } from './relay/event-relay';
 import { EventOutlets } from './event-outlets';
+import type { BatchService } from './batches/batch-service';
+import type { DeliveryDispatcher } from './webhooks/delivery-dispatcher';
+import type { WebhookStore } from './webhooks/webhook-store';
 import { WorkerSupervisor, type WorkerEntry } from './supervisor/worker-supervisor';
 
 export interface ConsoleOptions {
@@ -49,6 +52,10 @@ export interface RunningConsole {
   settings: () => ConnectionSettings;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
+  /** Batches (fan-out, fan-in), as `/api/v1/batches` uses them. */
+  batches: BatchService;
+  /** Webhook subscriptions and their deliveries, as `/api/v1/subscriptions` uses them. */
+  webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   /** Stops every part in reverse order; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -365,6 +372,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       settings,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
+      batches: outlets.batches,
+      webhooks: outlets.webhooks,
       close,
     };
   } catch (error) {

@@ -5,12 +5,15 @@ import { useConsole } from './store/context';
 import { VIEWS } from './store/nav-slice';
 import { selectors } from './store/selectors';
 import type { ViewName } from './store/state';
+import { ApiView } from './views/api/ApiView';
+import { BatchesView } from './views/batches/BatchesView';
 import { JobsView } from './views/jobs/JobsView';
 import { MailView } from './views/mail/MailView';
 import { OverviewView } from './views/overview/OverviewView';
 import { QueuesView } from './views/queues/QueuesView';
 import { SettingsView } from './views/settings/SettingsView';
 import { SubmitView } from './views/submit/SubmitView';
+import { SubscriptionsView } from './views/subscriptions/SubscriptionsView';
 import { WebhooksView } from './views/webhooks/WebhooksView';
 import { WorkersView } from './views/workers/WorkersView';
 
@@ -20,8 +23,11 @@ const TITLES: Record<ViewName, string> = {
   jobs: 'Jobs',
   queues: 'Queues',
   workers: 'Workers',
+  batches: 'Batches',
   mail: 'Mail',
   webhooks: 'Webhooks',
+  subscriptions: 'Subscriptions',
+  api: 'API',
   settings: 'Settings',
 };
 
@@ -31,17 +37,20 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   jobs: () => <JobsView />,
   queues: () => <QueuesView />,
   workers: () => <WorkersView />,
+  batches: () => <BatchesView />,
   mail: () => <MailView />,
   webhooks: () => <WebhooksView />,
+  subscriptions: () => <SubscriptionsView />,
+  api: () => <ApiView />,
   settings: () => <SettingsView />,
 };
 
-/** Alt+1 … Alt+8 open the views in the order of the navigation. */
+/** Alt+1 … Alt+9 open the first nine views in the order of the navigation. */
 function useViewShortcuts(navigate: (view: ViewName) => void): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const view = VIEWS[Number(event.key) - 1];
+      const view = /^[1-9]$/.test(event.key) ? VIEWS[Number(event.key) - 1] : undefined;
       if (!view) return;
       event.preventDefault();
       navigate(view);
@@ -61,7 +70,7 @@ function Navigation({ view }: { view: ViewName }) {
               href={`#/${name}`}
               className={`nav-link nav-${name}`}
               aria-current={name === view ? 'page' : undefined}
-              aria-keyshortcuts={`Alt+${index + 1}`}
+              aria-keyshortcuts={index < 9 ? `Alt+${index + 1}` : undefined}
             >
               <span className="nav-icon" aria-hidden="true" />
               {TITLES[name]}

@@ -1,9 +1,11 @@
 import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from './console-records';
-import type { JobEvent } from './events';
+import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from './batch-schemas';
+import type { BatchEvent, JobEvent, ResyncEvent } from './events';
 import type { Job, Page } from './job';
 import type { JobKind } from './kinds';
 import type { Problem } from './problem';
 import type { JobStatus } from './statuses';
+import type { Delivery, Subscription, SubscriptionFilter } from './subscription-schemas';
 
 /** What the console asks when it submits a job. */
 export interface SubmitJobRequest {
@@ -66,6 +68,63 @@ export interface JobdeckBridge {
   getSettings(): Promise<ConnectionSettings>;
   /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. */
   purgeQueue(kind: JobKind): Promise<PurgeQueueResult>;
+  /** A batch's fan-in: called once per batch, when its last child reached a terminal status. */
+  onBatchEvent(listener: (event: BatchEvent) => void): Unsubscribe;
+  /**
+   * The live feed lost events it cannot replay (the stream no longer holds them): whatever is
+   * shown should be reloaded. Live events carry on after it.
+   */
+  onResync(listener: (event: ResyncEvent) => void): Unsubscribe;
+  /** Batches, newest first. */
+  listBatches(request: PageRequest): Promise<Page<BatchSummary>>;
+  /** One batch aggregated from its children; null when there is no such batch. */
+  getBatch(id: string): Promise<Batch | null>;
+  /** Submits several jobs as one batch, all or nothing. */
+  createBatch(request: CreateBatchRequest): Promise<CreateBatchResult>;
+  listSubscriptions(): Promise<Page<Subscription>>;
+  /** Creates a webhook subscription; the answer carries its secret, shown this once. */
+  createSubscription(request: CreateSubscriptionRequest): Promise<SubscriptionResult>;
+  deleteSubscription(id: string): Promise<DeleteSubscriptionResult>;
+  /** A subscription's deliveries, newest first, each with every attempt. */
+  listDeliveries(subscriptionId: string, request: PageRequest): Promise<Page<Delivery>>;
+  /** Delivers again (same webhook-id). */
+  redeliver(subscriptionId: string, deliveryId: string): Promise<RedeliverResult>;
+  /** The OpenAPI 3.1 document of the HTTP API (`GET /api/v1/openapi.json`). */
+  getApiDocument(): Promise<ApiDocument>;
+}
+
+/** `POST /api/v1/batches` body, as the console sends it (validated by `createBatchSchema`). */
+export type CreateBatchRequest = CreateBatch;
+
+/** A batch's answer: accepted (with the callback secret when one was generated), or the problem. */
+export type CreateBatchResult = { ok: true; batch: BatchAccepted } | { ok: false; problem: Problem };
+
+/** `POST /api/v1/subscriptions` body (validated by `createSubscriptionSchema`). */
+export interface CreateSubscriptionRequest {
+  url: string;
+  events?: SubscriptionFilter;
+  secret?: string;
+}
+
+export type SubscriptionResult = { ok: true; subscription: Subscription } | { ok: false; problem: Problem };
+export type DeleteSubscriptionResult = { ok: true } | { ok: false; problem: Problem };
+export type RedeliverResult = { ok: true; delivery: Delivery } | { ok: false; problem: Problem };
+
+/** One operation of the OpenAPI document, as much of it as the console reads. */
+export interface ApiOperation {
+  summary?: string;
+  tags?: string[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: unknown;
+  responses?: Record<string, { description?: string }>;
+}
+
+/** The OpenAPI 3.1 document, as much of it as the console reads. */
+export interface ApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  /** Path (`/api/v1/jobs/{id}`) → lower-case method → operation. */
+  paths: Record<string, Record<string, ApiOperation>>;
 }
 
 /** The answer of a purge: how many were purged, or the problem that refused it. */
@@ -89,4 +148,15 @@ export const IPC_CHANNELS = {
   listQueues: 'queues:list',
   purgeQueue: 'queues:purge',
   getSettings: 'settings:get',
+  batchEvent: 'batches:event',
+  resync: 'events:resync',
+  listBatches: 'batches:list',
+  getBatch: 'batches:get',
+  createBatch: 'batches:create',
+  listSubscriptions: 'subscriptions:list',
+  createSubscription: 'subscriptions:create',
+  deleteSubscription: 'subscriptions:delete',
+  listDeliveries: 'subscriptions:deliveries',
+  redeliver: 'subscriptions:redeliver',
+  getApiDocument: 'api:document',
 } as const;

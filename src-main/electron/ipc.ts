@@ -15,6 +15,7 @@ import { ValidationError, type Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import { isOutage, parseInput, problem } from '../api/problems';
 import type { RunningConsole } from '../console';
+import { registerEventApiIpc } from './event-api-ipc';
 
 /** The problem a failed submission answers, as the HTTP API would. */
 function submitProblem(error: unknown, onLog?: (line: string) => void): Problem {
@@ -84,7 +85,9 @@ export function registerIpc(
   );
   const stopWorkers = registerWorkerIpc(consoleApp, guard);
   const stopRecords = registerRecordIpc(consoleApp, guard);
+  const stopEventApi = registerEventApiIpc(consoleApp, guard);
   return () => {
+    stopEventApi();
     for (const channel of [IPC_CHANNELS.submitJob, IPC_CHANNELS.getJob, IPC_CHANNELS.listJobs, IPC_CHANNELS.cancelJob, IPC_CHANNELS.retryJob]) {
       ipcMain.removeHandler(channel);
     }
@@ -199,9 +202,14 @@ function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void
   };
 }
 
-/** Forwards every job event to the window; returns the unsubscribe. */
+/**
+ * Forwards every job event and every batch fan-in to the window; returns the unsubscribe. The
+ * relay follows the stream live from its own last ID (it never resumes from an ID a client
+ * gives), so the window needs no replay; a resync would go on {@link IPC_CHANNELS.resync}.
+ */
 export function relayEventsTo(consoleApp: RunningConsole, contents: WebContents): () => void {
-  return consoleApp.relay.subscribe((event) => {
-    if (!contents.isDestroyed()) contents.send(IPC_CHANNELS.jobEvent, event);
+  return consoleApp.relay.subscribeAll((event) => {
+    if (contents.isDestroyed()) return;
+    contents.send(event.type === 'batch' ? IPC_CHANNELS.batchEvent : IPC_CHANNELS.jobEvent, event);
   });
 }

@@ -1,7 +1,7 @@
 import type { Unsubscribe } from '../../src-shared/bridge';
-import { compareEventIds, EVENT_ID_PATTERN, type JobEvent } from '../../src-shared/events';
+import { compareEventIds, EVENT_ID_PATTERN, type BatchEvent, type JobEvent, type ResyncEvent } from '../../src-shared/events';
 import type { ConnectionState } from '../store/connection-state';
-import { checkedJobEvent } from './job-event-guard';
+import { checkedBatchEvent, checkedJobEvent, checkedResyncEvent } from './job-event-guard';
 import type { Schedule } from './schedule';
 
 /** The part of the DOM's EventSource the feed uses, so tests can pass their own. */
@@ -9,9 +9,12 @@ export interface EventSourceLike {
   readonly readyState: number;
   onopen: ((event: Event) => void) | null;
   onerror: ((event: Event) => void) | null;
-  addEventListener(type: 'job', listener: (event: MessageEvent<string>) => void): void;
+  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void;
   close(): void;
 }
+
+/** The SSE `event:` names the feed reads; any other is ignored. */
+export type FeedEventType = 'job' | 'batch' | 'resync';
 
 const EVENT_SOURCE_CLOSED = 2;
 const REOPEN_MIN_DELAY_MS = 1_000;
@@ -25,20 +28,28 @@ export interface EventFeedOptions {
 
 export interface EventFeed {
   onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;
+  onBatchEvent(listener: (event: BatchEvent) => void): Unsubscribe;
+  onResync(listener: (event: ResyncEvent) => void): Unsubscribe;
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe;
 }
 
-/** Reads one `event: job` message; undefined (and a console warning) if it is not a JobEvent. */
-export function parseSseJobEvent(data: string): JobEvent | undefined {
-  let value: unknown;
+function parseSseJson(data: string): unknown {
   try {
-    value = JSON.parse(data);
+    return JSON.parse(data);
   } catch {
     console.warn('Jobdeck: ignored an SSE message that is not JSON', data.slice(0, 200));
     return undefined;
   }
-  return checkedJobEvent(value, 'SSE');
 }
+
+/** Reads one frame's data with `check`; undefined (and one console warning) if it is not what `check` wants. */
+function parseFrame<T>(data: string, check: (value: unknown, source: string) => T | undefined): T | undefined {
+  const value = parseSseJson(data);
+  return value === undefined ? undefined : check(value, 'SSE');
+}
+
+/** Reads one `event: job` message; undefined (and a console warning) if it is not a JobEvent. */
+export const parseSseJobEvent = (data: string): JobEvent | undefined => parseFrame(data, checkedJobEvent);
 
 /** `url` with `last_event_id` set, so the server first replays what came after it. */
 export function resumeUrl(url: string, lastEventId: string | undefined): string {
@@ -47,14 +58,18 @@ export function resumeUrl(url: string, lastEventId: string | undefined): string 
 }
 
 /**
- * One Server-Sent Events connection shared by every listener: opened with the first job
- * listener, closed with the last. The browser reconnects by itself after a network error
+ * One Server-Sent Events connection shared by every listener: opened with the first listener
+ * (job, batch or resync), closed with the last. The browser reconnects by itself after a network error
  * (sending Last-Event-ID, so the server can resume); when it gives up (the server answered
  * with an error), the feed opens a new connection with a growing delay, asking with
  * `last_event_id` for what it missed. A feed closed by its last listener starts afresh.
+ * A `resync` says the server could not replay what was missed: its listeners reload what they
+ * show, and the feed resumes from where the server says live events follow.
  */
 export function createEventFeed({ url, open, schedule }: EventFeedOptions): EventFeed {
   const jobListeners = new Set<(event: JobEvent) => void>();
+  const batchListeners = new Set<(event: BatchEvent) => void>();
+  const resyncListeners = new Set<(event: ResyncEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
   let source: EventSourceLike | undefined;
@@ -107,6 +122,32 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
       remember(event.id);
       for (const listener of [...jobListeners]) listener(event);
     });
+    opened.addEventListener('batch', (message) => {
+      remember(message.lastEventId);
+      const event = parseFrame(message.data, checkedBatchEvent);
+      if (!event) return;
+      remember(event.id);
+      for (const listener of [...batchListeners]) listener(event);
+    });
+    opened.addEventListener('resync', (message) => {
+      const event = parseFrame(message.data, checkedResyncEvent);
+      if (!event) return;
+      // The old ID is gone from the stream: asking for it again would only resync again.
+      lastEventId = EVENT_ID_PATTERN.test(event.resume_after) ? event.resume_after : undefined;
+      for (const listener of [...resyncListeners]) listener(event);
+    });
+  };
+
+  const listenerCount = (): number => jobListeners.size + batchListeners.size + resyncListeners.size;
+
+  /** Adds `listener` to `set`, opening the connection if it is the first; returns the unsubscribe. */
+  const listen = <T>(set: Set<T>, listener: T): Unsubscribe => {
+    set.add(listener);
+    if (!source && !cancelReopen) connect();
+    return () => {
+      if (!set.delete(listener)) return;
+      if (listenerCount() === 0) disconnect();
+    };
   };
 
   const disconnect = (): void => {
@@ -120,14 +161,9 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
   };
 
   return {
-    onJobEvent(listener) {
-      jobListeners.add(listener);
-      if (!source && !cancelReopen) connect();
-      return () => {
-        if (!jobListeners.delete(listener)) return;
-        if (jobListeners.size === 0) disconnect();
-      };
-    },
+    onJobEvent: (listener) => listen(jobListeners, listener),
+    onBatchEvent: (listener) => listen(batchListeners, listener),
+    onResync: (listener) => listen(resyncListeners, listener),
     onConnectionChange(listener) {
       connectionListeners.add(listener);
       listener(state);

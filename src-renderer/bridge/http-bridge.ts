@@ -1,12 +1,21 @@
 import type {
+  ApiDocument,
+  CreateBatchRequest,
+  CreateBatchResult,
+  CreateSubscriptionRequest,
+  DeleteSubscriptionResult,
   JobActionResult,
   ListJobsRequest,
   PageRequest,
   PurgeQueueResult,
+  RedeliverResult,
   SubmitJobRequest,
   SubmitJobResult,
+  SubscriptionResult,
   WorkersActionResult,
 } from '../../src-shared/bridge';
+import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
+import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
 import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import type { Job, Page } from '../../src-shared/job';
@@ -125,6 +134,19 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
           : { ok: false as const, problem: await readProblem(response) },
     );
   const id = (value: string) => encodeURIComponent(value);
+  /** A GET of one thing; null when the API answers 404. */
+  const getOrNull = async <T>(path: string): Promise<T | null> => {
+    try {
+      return await getJson<T>(path);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.status === 404) return null;
+      throw error;
+    }
+  };
+  const remove = (path: string): Promise<DeleteSubscriptionResult> =>
+    send(path, { method: 'DELETE', headers: { accept: 'application/json' } }, async (response) =>
+      response.ok ? { ok: true as const } : { ok: false as const, problem: await readProblem(response) },
+    );
 
   return {
     cancelJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/cancel`, 'job'),
@@ -159,16 +181,24 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
         async (response): Promise<SubmitJobResult> =>
           response.ok ? { ok: true, job: (await response.json()) as Job } : { ok: false, problem: await readProblem(response) },
       ),
-    async getJob(id: string): Promise<Job | null> {
-      try {
-        return await getJson<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`);
-      } catch (error) {
-        if (error instanceof ProblemError && error.problem.status === 404) return null;
-        throw error;
-      }
-    },
+    getJob: (jobId: string): Promise<Job | null> => getOrNull<Job>(`/api/v1/jobs/${id(jobId)}`),
+    listBatches: (request: PageRequest) => getJson<Page<BatchSummary>>(`/api/v1/batches${listQuery(request)}`),
+    getBatch: (batchId: string) => getOrNull<Batch>(`/api/v1/batches/${id(batchId)}`),
+    createBatch: (request: CreateBatchRequest): Promise<CreateBatchResult> =>
+      act<BatchAccepted, 'batch'>('POST', '/api/v1/batches', 'batch', request),
+    listSubscriptions: () => getJson<Page<Subscription>>('/api/v1/subscriptions'),
+    createSubscription: (request: CreateSubscriptionRequest): Promise<SubscriptionResult> =>
+      act<Subscription, 'subscription'>('POST', '/api/v1/subscriptions', 'subscription', request),
+    deleteSubscription: (subscriptionId: string) => remove(`/api/v1/subscriptions/${id(subscriptionId)}`),
+    listDeliveries: (subscriptionId: string, request: PageRequest) =>
+      getJson<Page<Delivery>>(`/api/v1/subscriptions/${id(subscriptionId)}/deliveries${listQuery(request)}`),
+    redeliver: (subscriptionId: string, deliveryId: string): Promise<RedeliverResult> =>
+      act<Delivery, 'delivery'>('POST', `/api/v1/subscriptions/${id(subscriptionId)}/deliveries/${id(deliveryId)}/redeliver`, 'delivery'),
+    getApiDocument: () => getJson<ApiDocument>('/api/v1/openapi.json'),
     listJobs: (request: ListJobsRequest) => getJson<Page<Job>>(`/api/v1/jobs${listQuery(request)}`),
     onJobEvent: (listener) => feed.onJobEvent(listener),
+    onBatchEvent: (listener) => feed.onBatchEvent(listener),
+    onResync: (listener) => feed.onResync(listener),
     onConnectionChange: (listener) => feed.onConnectionChange(listener),
   };
 }

@@ -1,6 +1,6 @@
 import type { JobdeckBridge } from '../../src-shared/bridge';
 import type { ConsoleBridge } from './console-bridge';
-import { checkedJobEvent } from './job-event-guard';
+import { checkedBatchEvent, checkedJobEvent, checkedResyncEvent } from './job-event-guard';
 
 /**
  * The bridge over Electron IPC: the verbs the preload exposes as `window.jobdeck`. IPC lives
@@ -24,6 +24,25 @@ export function createIpcBridge(api: JobdeckBridge): ConsoleBridge {
     listQueues: () => api.listQueues(),
     getSettings: () => api.getSettings(),
     purgeQueue: (kind) => api.purgeQueue(kind),
+    listBatches: (request) => api.listBatches(request),
+    getBatch: (id) => api.getBatch(id),
+    createBatch: (request) => api.createBatch(request),
+    listSubscriptions: () => api.listSubscriptions(),
+    createSubscription: (request) => api.createSubscription(request),
+    deleteSubscription: (id) => api.deleteSubscription(id),
+    listDeliveries: (id, request) => api.listDeliveries(id, request),
+    redeliver: (id, deliveryId) => api.redeliver(id, deliveryId),
+    getApiDocument: () => api.getApiDocument(),
+    onBatchEvent: (listener) =>
+      api.onBatchEvent((message: unknown) => {
+        const event = checkedBatchEvent(message, 'IPC');
+        if (event) listener(event);
+      }),
+    onResync: (listener) =>
+      api.onResync((message: unknown) => {
+        const event = checkedResyncEvent(message, 'IPC');
+        if (event) listener(event);
+      }),
     onJobEvent: (listener) =>
       api.onJobEvent((message: unknown) => {
         const event = checkedJobEvent(message, 'IPC');

@@ -1,4 +1,4 @@
-import type { JobEvent } from '../../src-shared/events';
+import type { BatchEvent, JobEvent, ResyncEvent } from '../../src-shared/events';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { JOB_STATUSES } from '../../src-shared/statuses';
 
@@ -27,10 +27,37 @@ export function jobEventProblem(value: unknown): string | null {
   return null;
 }
 
-/** The event if it is one; otherwise undefined, and a console warning that says why. */
-export function checkedJobEvent(value: unknown, source: string): JobEvent | undefined {
-  const problem = jobEventProblem(value);
-  if (problem === null) return value as JobEvent;
-  console.warn(`Jobdeck: ignored a ${source} message that is not a job event (${problem})`, value);
-  return undefined;
+
+/** Why `value` is not a batch fan-in event, or null when it is one. */
+export function batchEventProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'not an object';
+  if (value.type !== 'batch') return 'type is not batch';
+  if (typeof value.batch_id !== 'string') return 'batch_id is not a string';
+  if (typeof value.id !== 'string') return 'id is not a string';
+  if (!isRecord(value.counts)) return 'counts is not an object';
+  if (!Array.isArray(value.job_ids)) return 'job_ids is not an array';
+  return null;
 }
+
+/** Why `value` is not a resync event, or null when it is one. */
+export function resyncEventProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'not an object';
+  if (value.type !== 'resync') return 'type is not resync';
+  if (typeof value.resume_after !== 'string') return 'resume_after is not a string';
+  return null;
+}
+
+function checked<T>(problemOf: (value: unknown) => string | null, what: string) {
+  return (value: unknown, source: string): T | undefined => {
+    const problem = problemOf(value);
+    if (problem === null) return value as T;
+    console.warn(`Jobdeck: ignored a ${source} message that is not a ${what} (${problem})`, value);
+    return undefined;
+  };
+}
+
+export const checkedBatchEvent = checked<BatchEvent>(batchEventProblem, 'batch event');
+export const checkedResyncEvent = checked<ResyncEvent>(resyncEventProblem, 'resync event');
+
+/** The event if it is one; otherwise undefined, and a console warning that says why. */
+export const checkedJobEvent = checked<JobEvent>(jobEventProblem, 'job event');

@@ -1,5 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { scheduleWithTimer } from '../bridge/schedule';
+import { createApiDocSlice } from './api-doc-slice';
+import { createBatchesSlice } from './batches-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createLiveSlice } from './live-slice';
 import { createNavSlice } from './nav-slice';
@@ -9,6 +11,7 @@ import { createRecordsSlice } from './records-slice';
 import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps, ConsoleState } from './state';
 import { createSubmitSlice } from './submit-slice';
+import { createSubscriptionsSlice } from './subscriptions-slice';
 
 export type ConsoleStore = StoreApi<ConsoleState>;
 
@@ -37,6 +40,9 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createOverviewSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),
+    ...createBatchesSlice(deps)(...args),
+    ...createSubscriptionsSlice(deps)(...args),
+    ...createApiDocSlice(deps)(...args),
     ...createNavSlice()(...args),
   }));
 }

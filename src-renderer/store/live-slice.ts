@@ -16,6 +16,12 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
         schedule,
       });
       const stopEvents = bridge.onJobEvent((event) => batcher.push(event));
+      const stopBatches = bridge.onBatchEvent((event) => get().applyBatchEvent(event));
+      // What fell in the gap is gone from the stream: reload what is shown, then carry on live.
+      const stopResync = bridge.onResync(() => {
+        void get().loadFirstPage();
+        if (get().batchesStatus === 'loaded') void get().loadBatches();
+      });
       const stopConnection = bridge.onConnectionChange((connection) => {
         const opened = connection === 'live' && get().connection !== 'live';
         set({ connection });
@@ -29,6 +35,8 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
         if (running !== stop) return;
         running = undefined;
         stopEvents();
+        stopBatches();
+        stopResync();
         stopConnection();
         batcher.close();
       };

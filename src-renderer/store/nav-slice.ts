@@ -1,7 +1,19 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ConsoleState, NavSlice, ViewName } from './state';
 
-export const VIEWS: readonly ViewName[] = ['overview', 'submit', 'jobs', 'queues', 'workers', 'mail', 'webhooks', 'settings'];
+export const VIEWS: readonly ViewName[] = [
+  'overview',
+  'submit',
+  'jobs',
+  'queues',
+  'workers',
+  'batches',
+  'mail',
+  'webhooks',
+  'subscriptions',
+  'api',
+  'settings',
+];
 
 /** The view a location hash names (`#/jobs`), or null when it names none. */
 export function viewOfHash(hash: string): ViewName | null {

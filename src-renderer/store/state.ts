@@ -1,7 +1,9 @@
 /** The console store's shape: one store made of typed slices (jobs, submit, live feed). */
-import type { PurgeQueueResult, Unsubscribe } from '../../src-shared/bridge';
+import type { ApiDocument, CreateBatchRequest, CreateSubscriptionRequest, PurgeQueueResult, Unsubscribe } from '../../src-shared/bridge';
+import type { Batch, BatchAccepted } from '../../src-shared/batch-schemas';
+import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
 import type { ConnectionSettings, HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
-import type { JobEvent } from '../../src-shared/events';
+import type { BatchEvent, JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
 import type { Problem } from '../../src-shared/problem';
@@ -103,7 +105,73 @@ export interface QueuesSlice {
   purgeQueue(kind: JobKind): Promise<boolean>;
 }
 
-export type ViewName = 'overview' | 'submit' | 'jobs' | 'queues' | 'workers' | 'mail' | 'webhooks' | 'settings';
+export interface BatchesSlice {
+  /** Newest first. */
+  batchIds: readonly string[];
+  /** Each batch as last read from the API (children live from the jobs: see batch-tree). */
+  batchesById: Readonly<Record<string, Batch>>;
+  batchesStatus: ListStatus;
+  batchesError: string | null;
+  /** The last batch submission: pending, accepted, or the problem that refused it. */
+  batchSubmit: { pending: boolean; problem: Problem | null; accepted: BatchAccepted | null };
+  /** Reads the newest batches, each aggregated. */
+  loadBatches(): Promise<void>;
+  /** Reads one batch again (its fan-in callback's state comes only from the API). */
+  refreshBatch(id: string): Promise<void>;
+  /** Reads again every batch still running or whose fan-in callback is not settled. */
+  refreshUnsettledBatches(): Promise<void>;
+  /** Submits a batch; true when accepted. */
+  createBatch(request: CreateBatchRequest): Promise<boolean>;
+  /** A fan-in: marks the batch COMPLETED with its final counts, then reads it again. */
+  applyBatchEvent(event: BatchEvent): void;
+}
+
+export interface DeliveryList {
+  /** Newest first. */
+  items: readonly Delivery[];
+  status: ListStatus;
+  error: string | null;
+}
+
+export interface SubscriptionsSlice {
+  subscriptions: readonly Subscription[];
+  subscriptionsStatus: ListStatus;
+  subscriptionsError: string | null;
+  subscriptionForm: { pending: boolean; problem: Problem | null };
+  /** The secret of the subscription just created: the API shows it this once. */
+  createdSecret: { subscriptionId: string; secret: string } | null;
+  selectedSubscriptionId: string | null;
+  /** Deliveries by subscription ID. */
+  deliveries: Readonly<Record<string, DeliveryList>>;
+  /** The last delete (target: a subscription) or redelivery (target: a delivery). */
+  subscriptionAction: { target: string; pending: boolean; problem: Problem | null } | null;
+  loadSubscriptions(): Promise<void>;
+  createSubscription(request: CreateSubscriptionRequest): Promise<boolean>;
+  dismissSecret(): void;
+  deleteSubscription(id: string): Promise<boolean>;
+  selectSubscription(id: string | null): void;
+  loadDeliveries(subscriptionId: string): Promise<void>;
+  redeliver(subscriptionId: string, deliveryId: string): Promise<boolean>;
+}
+
+export interface ApiDocSlice {
+  apiDocument: ApiDocument | null;
+  apiDocumentError: string | null;
+  loadApiDocument(): Promise<void>;
+}
+
+export type ViewName =
+  | 'overview'
+  | 'submit'
+  | 'jobs'
+  | 'queues'
+  | 'workers'
+  | 'batches'
+  | 'mail'
+  | 'webhooks'
+  | 'subscriptions'
+  | 'api'
+  | 'settings';
 
 export interface NavSlice {
   view: ViewName;
@@ -141,7 +209,17 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export type ConsoleState = JobsSlice & SubmitSlice & LiveSlice & WorkersSlice & OverviewSlice & RecordsSlice & QueuesSlice & NavSlice;
+export type ConsoleState = JobsSlice &
+  SubmitSlice &
+  LiveSlice &
+  WorkersSlice &
+  OverviewSlice &
+  RecordsSlice &
+  QueuesSlice &
+  BatchesSlice &
+  SubscriptionsSlice &
+  ApiDocSlice &
+  NavSlice;
 
 /** What the slices' actions use; passed in, so tests can give their own bridge and clock. */
 export interface ConsoleDeps {

@@ -9,7 +9,7 @@ const DONE_TIMEOUT_MS = 45_000;
 const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 type KindName = 'log' | 'callback' | 'email';
-type ViewName = 'Overview' | 'Submit' | 'Jobs' | 'Queues' | 'Workers' | 'Mail' | 'Webhooks' | 'Settings';
+type ViewName = 'Overview' | 'Submit' | 'Jobs' | 'Queues' | 'Workers' | 'Batches' | 'Mail' | 'Webhooks' | 'Subscriptions' | 'API' | 'Settings';
 const LETTER: Record<KindName, string> = { log: 'A', callback: 'B', email: 'C' };
 
 /** Saves a full-page screenshot under test-results/screens (ignored by git). */
@@ -337,7 +337,7 @@ const UNNAMED_CONTROLS_SCRIPT = `[...document.querySelectorAll('button, a, input
 
 test('every view has a heading and no control without a name, in light and dark', async ({ page }) => {
   await openConsole(page, 'overview');
-  for (const view of ['Overview', 'Submit', 'Jobs', 'Queues', 'Workers', 'Mail', 'Webhooks', 'Settings'] as const) {
+  for (const view of ['Overview', 'Submit', 'Jobs', 'Queues', 'Workers', 'Batches', 'Mail', 'Webhooks', 'Subscriptions', 'API', 'Settings'] as const) {
     await goTo(page, view);
     await expect(page.getByRole('heading', { level: 2, name: view === 'Submit' ? 'Submit a job' : view })).toBeVisible();
     // Run in the page (a string, as this file is compiled without the DOM's types).
@@ -348,9 +348,15 @@ test('every view has a heading and no control without a name, in light and dark'
   await page.emulateMedia({ colorScheme: 'dark' });
   await goTo(page, 'Jobs');
   await shot(page, 'jobs-dark');
+  await goTo(page, 'Batches');
+  await shot(page, 'batches-dark');
+  await goTo(page, 'Subscriptions');
+  await shot(page, 'subscriptions-dark');
   // Alt+3 opens Jobs, Alt+5 Workers, from the keyboard alone.
   await page.keyboard.press('Alt+5');
   await expect(page.getByRole('heading', { level: 2, name: 'Workers' })).toBeVisible();
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByRole('heading', { level: 2, name: 'Batches' })).toBeVisible();
 });
 
 /** A finished job the server never saw, in the v1 shape, to feed the console by hand. */

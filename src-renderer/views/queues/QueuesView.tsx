@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { QueueInfo } from '../../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
 import { perSecond, THROUGHPUT_SECONDS, type QueueCountKey } from '../../store/throughput';
 import { usePolling } from '../../components/use-polling';
@@ -17,30 +18,15 @@ function PurgeConfirm({ queue, onDone }: { queue: QueueInfo; onDone: () => void 
   const count = queue.ready;
   const noun = count === 1 ? 'message' : 'messages';
   return (
-    <div className="confirm" role="alertdialog" aria-labelledby={`purge-${queue.kind}-title`} aria-describedby={`purge-${queue.kind}-text`}>
-      <p id={`purge-${queue.kind}-title`} className="notice-title">
-        Purge {count.toLocaleString()} {noun} from {queue.name}?
-      </p>
-      <p id={`purge-${queue.kind}-text`}>
-        Each of their jobs ends CANCELLED and will not run. Jobs already taken by a worker are not touched. This cannot be undone.
-      </p>
-      <div className="button-row">
-        <button
-          type="button"
-          className="danger"
-          autoFocus
-          onClick={() => {
-            onDone();
-            void purgeQueue(queue.kind);
-          }}
-        >
-          Purge {count.toLocaleString()} {noun}
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Keep them
-        </button>
-      </div>
-    </div>
+    <ConfirmDialog
+      id={`purge-${queue.kind}`}
+      title={`Purge ${count.toLocaleString()} ${noun} from ${queue.name}?`}
+      text="Each of their jobs ends CANCELLED and will not run. Jobs already taken by a worker are not touched. This cannot be undone."
+      confirmLabel={`Purge ${count.toLocaleString()} ${noun}`}
+      cancelLabel="Keep them"
+      onConfirm={() => void purgeQueue(queue.kind)}
+      onDone={onDone}
+    />
   );
 }
 

@@ -23,16 +23,16 @@ describe('console store: start', () => {
     expect(store.getState().start()).toBe(stop);
     await settle();
 
-    expect(listenerCount()).toBe(2);
+    expect(listenerCount()).toBe(4);
     expect(bridge.onJobEvent).toHaveBeenCalledTimes(1);
     expect(bridge.listJobs).toHaveBeenCalledTimes(1);
     stop();
     expect(listenerCount()).toBe(0);
     const again = store.getState().start();
     expect(again).not.toBe(stop);
-    expect(listenerCount()).toBe(2);
+    expect(listenerCount()).toBe(4);
     stop();
-    expect(listenerCount()).toBe(2);
+    expect(listenerCount()).toBe(4);
     again();
     expect(listenerCount()).toBe(0);
   });
@@ -46,7 +46,7 @@ describe('console store: start', () => {
     expect(bridge.listJobs).toHaveBeenCalledExactlyOnceWith({ limit: 50 });
     expect(selectors.jobIds(store.getState())).toEqual(['job-00001']);
     expect(selectors.listStatus(store.getState())).toBe('loaded');
-    expect(listenerCount()).toBe(2);
+    expect(listenerCount()).toBe(4);
     stop();
     stop();
     expect(listenerCount()).toBe(0);

@@ -1,5 +1,12 @@
 import { vi } from 'vitest';
 import type {
+  ApiDocument,
+  CreateBatchRequest,
+  CreateBatchResult,
+  CreateSubscriptionRequest,
+  DeleteSubscriptionResult,
+  RedeliverResult,
+  SubscriptionResult,
   JobActionResult,
   ListJobsRequest,
   PageRequest,
@@ -18,7 +25,9 @@ import {
   type WorkersReport,
 } from '../../../src-shared/console-records';
 import type { JobKind } from '../../../src-shared/kinds';
-import type { JobEvent } from '../../../src-shared/events';
+import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
+import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
+import type { Delivery, Subscription } from '../../../src-shared/subscription-schemas';
 import type { Job, Page } from '../../../src-shared/job';
 import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
@@ -27,6 +36,8 @@ import type { ConnectionState } from '../../../src-renderer/store/connection-sta
 export function fakeBridge(firstPage: Job[] = []) {
   const jobListeners = new Set<(event: JobEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
+  const batchListeners = new Set<(event: BatchEvent) => void>();
+  const resyncListeners = new Set<(event: ResyncEvent) => void>();
   let connection: ConnectionState = 'connecting';
   const notSetUp = (verb: string) => new Error(`${verb} was not set up`);
 
@@ -75,6 +86,33 @@ export function fakeBridge(firstPage: Job[] = []) {
     purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
       throw notSetUp('purgeQueue');
     }),
+    onBatchEvent: vi.fn((listener: (event: BatchEvent) => void) => {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
+    }),
+    onResync: vi.fn((listener: (event: ResyncEvent) => void) => {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    }),
+    listBatches: vi.fn(async (_request: PageRequest): Promise<Page<BatchSummary>> => ({ items: [], next_cursor: null })),
+    getBatch: vi.fn(async (_id: string): Promise<Batch | null> => null),
+    createBatch: vi.fn(async (_request: CreateBatchRequest): Promise<CreateBatchResult> => {
+      throw notSetUp('createBatch');
+    }),
+    listSubscriptions: vi.fn(async (): Promise<Page<Subscription>> => ({ items: [], next_cursor: null })),
+    createSubscription: vi.fn(async (_request: CreateSubscriptionRequest): Promise<SubscriptionResult> => {
+      throw notSetUp('createSubscription');
+    }),
+    deleteSubscription: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
+      throw notSetUp('deleteSubscription');
+    }),
+    listDeliveries: vi.fn(async (_id: string, _request: PageRequest): Promise<Page<Delivery>> => ({ items: [], next_cursor: null })),
+    redeliver: vi.fn(async (_id: string, _deliveryId: string): Promise<RedeliverResult> => {
+      throw notSetUp('redeliver');
+    }),
+    getApiDocument: vi.fn(async (): Promise<ApiDocument> => {
+      throw notSetUp('getApiDocument');
+    }),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);
       listener(connection);
@@ -91,6 +129,12 @@ export function fakeBridge(firstPage: Job[] = []) {
       connection = state;
       for (const listener of connectionListeners) listener(state);
     },
-    listenerCount: () => jobListeners.size + connectionListeners.size,
+    emitBatch(event: BatchEvent) {
+      for (const listener of batchListeners) listener(event);
+    },
+    emitResync(event: ResyncEvent) {
+      for (const listener of resyncListeners) listener(event);
+    },
+    listenerCount: () => jobListeners.size + connectionListeners.size + batchListeners.size + resyncListeners.size,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../../src-shared/events';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
-import type { EventSourceLike } from '../../../src-renderer/bridge/event-feed';
+import type { EventSourceLike, FeedEventType } from '../../../src-renderer/bridge/event-feed';
 import { createHttpBridge, ProblemError, RequestTimeoutError } from '../../../src-renderer/bridge/http-bridge';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { eventOf, makeJob, manualSchedule } from './fixtures';
@@ -11,12 +11,12 @@ class FakeEventSource implements EventSourceLike {
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   closed = false;
-  private readonly jobListeners: ((event: MessageEvent<string>) => void)[] = [];
+  private readonly listeners: { type: FeedEventType; listener: (event: MessageEvent<string>) => void }[] = [];
 
   constructor(readonly url: string) {}
 
-  addEventListener(_type: 'job', listener: (event: MessageEvent<string>) => void): void {
-    this.jobListeners.push(listener);
+  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void {
+    this.listeners.push({ type, listener });
   }
   close(): void {
     this.closed = true;
@@ -30,8 +30,9 @@ class FakeEventSource implements EventSourceLike {
     this.readyState = readyState;
     this.onerror?.(new Event('error'));
   }
-  send(data: string, lastEventId = ''): void {
-    for (const listener of this.jobListeners) listener({ data, lastEventId } as MessageEvent<string>);
+  /** Delivers one SSE frame of `type` (`event: job` unless said). */
+  send(data: string, lastEventId = '', type: FeedEventType = 'job'): void {
+    for (const entry of this.listeners) if (entry.type === type) entry.listener({ data, lastEventId } as MessageEvent<string>);
   }
 }
 

@@ -1,14 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JobdeckBridge } from '../../../src-shared/bridge';
-import type { JobEvent } from '../../../src-shared/events';
+import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
 import { createBridge } from '../../../src-renderer/bridge';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 import { createIpcBridge } from '../../../src-renderer/bridge/ipc-bridge';
 import { eventOf, makeJob } from './fixtures';
 
-function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message: unknown) => void } {
+function preloadApi(): JobdeckBridge & {
+  unsubscribe: () => void;
+  send: (message: unknown) => void;
+  sendOn: (channel: 'batch' | 'resync', message: unknown) => void;
+} {
   const unsubscribe = vi.fn();
   const listeners: ((event: JobEvent) => void)[] = [];
+  const channelListeners = { batch: [] as ((message: never) => void)[], resync: [] as ((message: never) => void)[] };
+  const notUsed = async (): Promise<never> => {
+    throw new Error('not used');
+  };
   return {
     submitJob: vi.fn(async () => ({ ok: true as const, job: makeJob() })),
     getJob: vi.fn(async () => null),
@@ -33,9 +41,27 @@ function preloadApi(): JobdeckBridge & { unsubscribe: () => void; send: (message
       listeners.push(listener);
       return unsubscribe;
     }),
+    onBatchEvent: vi.fn((listener) => {
+      channelListeners.batch.push(listener as (message: never) => void);
+      return unsubscribe;
+    }),
+    onResync: vi.fn((listener) => {
+      channelListeners.resync.push(listener as (message: never) => void);
+      return unsubscribe;
+    }),
+    listBatches: vi.fn(async () => ({ items: [], next_cursor: null })),
+    getBatch: vi.fn(async () => null),
+    createBatch: vi.fn(notUsed),
+    listSubscriptions: vi.fn(async () => ({ items: [], next_cursor: null })),
+    createSubscription: vi.fn(notUsed),
+    deleteSubscription: vi.fn(async () => ({ ok: true as const })),
+    listDeliveries: vi.fn(async () => ({ items: [], next_cursor: null })),
+    redeliver: vi.fn(notUsed),
+    getApiDocument: vi.fn(notUsed),
     unsubscribe,
     /** What main would send over IPC: anything, as far as the page can tell. */
     send: (message) => listeners.forEach((listener) => listener(message as JobEvent)),
+    sendOn: (channel, message) => channelListeners[channel].forEach((listener) => listener(message as never)),
   };
 }
 
@@ -73,6 +99,41 @@ describe('ipc bridge', () => {
 
     expect(received).toEqual([good]);
     expect(warn).toHaveBeenCalledTimes(3);
+    warn.mockRestore();
+  });
+});
+
+describe('ipc bridge: batch and resync events', () => {
+  it('passes batch fan-ins and resyncs on their own subscriptions, dropping malformed ones', () => {
+    const api = preloadApi();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const bridge = createIpcBridge(api);
+    const batches: BatchEvent[] = [];
+    const resyncs: ResyncEvent[] = [];
+    const stopBatches = bridge.onBatchEvent((event) => batches.push(event));
+    bridge.onResync((event) => resyncs.push(event));
+    const batch: BatchEvent = {
+      id: '5-0',
+      type: 'batch',
+      batch_id: 'b1',
+      kind: 'batch',
+      status: 'COMPLETED',
+      at: '2026-01-01T00:00:00.000Z',
+      counts: { DONE: 1, FAILED: 1 },
+      job_ids: ['j1', 'j2'],
+    };
+    const resync: ResyncEvent = { type: 'resync', last_event_id: '1-0', oldest_id: null, resume_after: '0-0', reason: 'unknown-id' };
+
+    api.sendOn('batch', { ...batch, counts: null });
+    api.sendOn('batch', batch);
+    api.sendOn('resync', { type: 'resync' });
+    api.sendOn('resync', resync);
+    stopBatches();
+
+    expect(batches).toEqual([batch]);
+    expect(resyncs).toEqual([resync]);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(api.unsubscribe).toHaveBeenCalledTimes(1);
     warn.mockRestore();
   });
 });

@@ -1,0 +1,57 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { ApiDocument, ApiOperation } from '../../src-shared/bridge';
+import { describeError } from './failures';
+import type { ApiDocSlice, ConsoleDeps, ConsoleState } from './state';
+
+/** One operation of the API as the API page lists it. */
+export interface ApiEntry {
+  method: string;
+  path: string;
+  summary: string;
+  /** `in` and name of each parameter, required ones marked. */
+  parameters: { name: string; in: string; required: boolean }[];
+  hasBody: boolean;
+  /** The success answer: status and what it carries. */
+  success: { status: string; description: string } | null;
+}
+
+const METHOD_ORDER = ['get', 'post', 'put', 'patch', 'delete'];
+
+function entryOf(path: string, method: string, operation: ApiOperation): ApiEntry {
+  const success = Object.entries(operation.responses ?? {}).find(([status]) => /^[123]\d\d$/.test(status));
+  return {
+    method: method.toUpperCase(),
+    path,
+    summary: operation.summary ?? '',
+    parameters: (operation.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true })),
+    hasBody: operation.requestBody !== undefined,
+    success: success ? { status: success[0], description: success[1].description ?? '' } : null,
+  };
+}
+
+/** The document's operations grouped by their first tag, in the document's order. */
+export function operationsByTag(document: ApiDocument): [string, ApiEntry[]][] {
+  const groups = new Map<string, ApiEntry[]>();
+  for (const [path, methods] of Object.entries(document.paths)) {
+    const sorted = Object.entries(methods).sort(([a], [b]) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
+    for (const [method, operation] of sorted) {
+      const tag = operation.tags?.[0] ?? 'other';
+      groups.set(tag, [...(groups.get(tag) ?? []), entryOf(path, method, operation)]);
+    }
+  }
+  return [...groups];
+}
+
+export function createApiDocSlice({ bridge }: ConsoleDeps): StateCreator<ConsoleState, [], [], ApiDocSlice> {
+  return (set) => ({
+    apiDocument: null,
+    apiDocumentError: null,
+    async loadApiDocument() {
+      try {
+        set({ apiDocument: await bridge.getApiDocument(), apiDocumentError: null });
+      } catch (error) {
+        set({ apiDocumentError: describeError(error) });
+      }
+    },
+  });
+}

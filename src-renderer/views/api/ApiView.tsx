@@ -1,0 +1,67 @@
+import { useEffect, useMemo } from 'react';
+import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { operationsByTag, type ApiEntry } from '../../store/api-doc-slice';
+import { useConsole } from '../../store/context';
+
+function Operation({ entry }: { entry: ApiEntry }) {
+  return (
+    <li className="api-operation">
+      <span className={`http-method method-${entry.method.toLowerCase()}`}>{entry.method}</span>
+      <code className="api-path">{entry.path}</code>
+      <span className="api-summary">{entry.summary}</span>
+      <span className="api-details muted small">
+        {entry.parameters.length > 0 && (
+          <>
+            {entry.parameters.map((p) => `${p.name}${p.required ? '' : '?'} (${p.in})`).join(', ')}
+            {' · '}
+          </>
+        )}
+        {entry.hasBody && 'JSON body · '}
+        {entry.success && `${entry.success.status}: ${entry.success.description}`}
+      </span>
+    </li>
+  );
+}
+
+/** The HTTP API, read from its OpenAPI document: every operation, grouped by tag. */
+export function ApiView() {
+  const document = useConsole((state) => state.apiDocument);
+  const error = useConsole((state) => state.apiDocumentError);
+  const load = useConsole((state) => state.loadApiDocument);
+  const apiUrl = useConsole((state) => state.settings?.api_url ?? '');
+  const loadSettings = useConsole((state) => state.loadSettings);
+  useEffect(() => {
+    void load();
+    void loadSettings();
+  }, [load, loadSettings]);
+  const groups = useMemo(() => (document ? operationsByTag(document) : []), [document]);
+  return (
+    <section className="view api-view" aria-labelledby="api-heading">
+      <ViewHeader id="api-heading" title="API" description={document?.info.description ?? 'Every route of the HTTP API, from GET /api/v1/openapi.json.'}>
+        <a className="button secondary" href={`${apiUrl}/api/v1/openapi.json`} target="_blank" rel="noreferrer">
+          OpenAPI document
+        </a>
+      </ViewHeader>
+      {error && (
+        <Notice title="Could not read the API document.">
+          <p>{error}</p>
+        </Notice>
+      )}
+      {document && (
+        <p className="muted small">
+          {document.info.title} · version {document.info.version} · OpenAPI {document.openapi}. Errors are application/problem+json.
+        </p>
+      )}
+      {groups.map(([tag, entries]) => (
+        <section key={tag} className="card api-group" aria-labelledby={`api-tag-${tag}`}>
+          <h3 id={`api-tag-${tag}`}>{tag}</h3>
+          <ul className="api-operations">
+            {entries.map((entry) => (
+              <Operation key={`${entry.method} ${entry.path}`} entry={entry} />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}

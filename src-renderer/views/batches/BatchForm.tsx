@@ -1,0 +1,122 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { CreateBatchRequest } from '../../../src-shared/bridge';
+import type { Problem } from '../../../src-shared/problem';
+import { shortId } from '../../format';
+import { useConsole } from '../../store/context';
+import { BATCH_PRESETS, jobsText } from './batch-presets';
+
+/** The console's own webhook inbox, the default target of a batch's fan-in callback. */
+function inboxUrl(apiUrl: string | undefined): string {
+  const origin = apiUrl ?? (window.location.protocol.startsWith('http') ? window.location.origin : 'http://127.0.0.1:8000');
+  return `${origin}/api/v1/inbox/batches`;
+}
+
+/** The problem's field errors, each naming its field (`jobs.2.payload.x`). */
+function BatchProblem({ problem }: { problem: Problem }) {
+  return (
+    <div className="form-problem" role="alert">
+      <p className="form-problem-title">
+        {problem.title}
+        {problem.detail ? `: ${problem.detail}` : ''}
+      </p>
+      {problem.errors && problem.errors.length > 0 && (
+        <ul>
+          {problem.errors.map((error) => (
+            <li key={`${error.field}-${error.rule}`}>
+              <code>{error.field}</code> {error.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Parses the typed jobs; a problem named like the API's when the text is not a JSON array. */
+function parseJobs(text: string): CreateBatchRequest['jobs'] | Problem {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value)) return value as CreateBatchRequest['jobs'];
+  } catch {
+    // Said below.
+  }
+  return {
+    type: 'about:blank',
+    title: 'the request is not valid',
+    status: 400,
+    detail: '',
+    errors: [{ field: 'jobs', rule: 'json', message: 'must be a JSON array of jobs' }],
+  };
+}
+
+/** Submits a batch: a preset or typed jobs, and an optional fan-in callback. */
+export function BatchForm() {
+  const createBatch = useConsole((state) => state.createBatch);
+  const submitState = useConsole((state) => state.batchSubmit);
+  const apiUrl = useConsole((state) => state.settings?.api_url);
+  const loadSettings = useConsole((state) => state.loadSettings);
+  const [text, setText] = useState(() => jobsText(BATCH_PRESETS[0]!.jobs()));
+  const [withCallback, setWithCallback] = useState(true);
+  const [callbackUrl, setCallbackUrl] = useState('');
+  const [localProblem, setLocalProblem] = useState<Problem | null>(null);
+  const ids = useId();
+  useEffect(() => void loadSettings(), [loadSettings]);
+
+  const problem = localProblem ?? submitState.problem;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const jobs = parseJobs(text);
+    if (!Array.isArray(jobs)) return setLocalProblem(jobs);
+    setLocalProblem(null);
+    const url = callbackUrl.trim() || inboxUrl(apiUrl);
+    void createBatch({ jobs, ...(withCallback ? { on_complete: { callback_url: url } } : {}) });
+  };
+
+  return (
+    <form className="card job-form stacked-form" aria-label="Submit a batch" onSubmit={submit}>
+      <div className="job-form-header">
+        <h3>Submit a batch</h3>
+        <p className="muted small">Every job is checked first: one bad payload refuses the whole batch.</p>
+      </div>
+      <fieldset className="presets">
+        <legend className="field-name">Presets from the book</legend>
+        <div className="button-row">
+          {BATCH_PRESETS.map((preset) => (
+            <button key={preset.name} type="button" className="secondary" title={preset.description} onClick={() => setText(jobsText(preset.jobs()))}>
+              {preset.name}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${ids}-jobs`}>
+          <span className="field-name">Jobs (JSON)</span>
+        </label>
+        <textarea id={`${ids}-jobs`} rows={9} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={problem ? true : undefined} />
+      </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={withCallback} onChange={(e) => setWithCallback(e.target.checked)} /> Fan-in callback when every job has ended
+      </label>
+      {withCallback && (
+        <div className="field">
+          <label htmlFor={`${ids}-callback`}>
+            <span className="field-name">Callback URL</span>
+          </label>
+          <input id={`${ids}-callback`} type="url" placeholder={inboxUrl(apiUrl)} value={callbackUrl} onChange={(e) => setCallbackUrl(e.target.value)} />
+          <p className="field-hint">Empty: the console&apos;s webhook inbox.</p>
+        </div>
+      )}
+      {problem && <BatchProblem problem={problem} />}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={submitState.pending}>
+          {submitState.pending ? 'Submitting…' : 'Submit batch'}
+        </button>
+        {submitState.accepted && !problem && (
+          <p className="form-result" role="status">
+            Batch <code className="job-id">{shortId(submitState.accepted.id)}</code> accepted with {submitState.accepted.job_ids.length} jobs.
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,105 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { SubscriptionFilter } from '../../../src-shared/subscription-schemas';
+import { JOB_KINDS } from '../../../src-shared/kinds';
+import { JOB_STATUSES } from '../../../src-shared/statuses';
+import { useConsole } from '../../store/context';
+import { errorsFor } from '../submit/problem-fields';
+
+const KIND_CHOICES = [...JOB_KINDS, 'batch'] as const;
+const STATUS_CHOICES = [...JOB_STATUSES, 'COMPLETED'] as const;
+
+/** Checkboxes for a filter list; none checked means "all". */
+function Choices<T extends string>({ legend, choices, chosen, onChange }: { legend: string; choices: readonly T[]; chosen: readonly T[]; onChange: (next: T[]) => void }) {
+  return (
+    <fieldset className="choices">
+      <legend className="field-name">{legend}</legend>
+      {choices.map((choice) => (
+        <label key={choice} className="checkbox">
+          <input
+            type="checkbox"
+            checked={chosen.includes(choice)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, choice] : chosen.filter((c) => c !== choice))}
+          />{' '}
+          {choice}
+        </label>
+      ))}
+      <p className="field-hint">None checked: all.</p>
+    </fieldset>
+  );
+}
+
+/** Creates a webhook subscription: URL, optional filters, optional secret (else generated). */
+export function SubscriptionForm() {
+  const create = useConsole((state) => state.createSubscription);
+  const form = useConsole((state) => state.subscriptionForm);
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState('');
+  const [kinds, setKinds] = useState<(typeof KIND_CHOICES)[number][]>([]);
+  const [statuses, setStatuses] = useState<(typeof STATUS_CHOICES)[number][]>([]);
+  const ids = useId();
+  const urlErrors = errorsFor(form.problem, 'url');
+  const secretErrors = errorsFor(form.problem, 'secret');
+  const otherErrors = (form.problem?.errors ?? []).filter((e) => e.field !== 'url' && e.field !== 'secret');
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const events: SubscriptionFilter = {
+      ...(kinds.length ? { kinds } : {}),
+      ...(statuses.length ? { statuses } : {}),
+    };
+    void create({ url: url.trim(), events, ...(secret.trim() ? { secret: secret.trim() } : {}) }).then((ok) => {
+      if (ok) {
+        setUrl('');
+        setSecret('');
+        setKinds([]);
+        setStatuses([]);
+      }
+    });
+  };
+
+  return (
+    <form className="card job-form stacked-form" aria-label="Create a subscription" onSubmit={submit}>
+      <div className="job-form-header">
+        <h3>New subscription</h3>
+        <p className="muted small">Each matching event is POSTed, signed per Standard Webhooks, and retried until a 2xx.</p>
+      </div>
+      <div className="field">
+        <label htmlFor={`${ids}-url`}>
+          <span className="field-name">URL</span>
+        </label>
+        <input id={`${ids}-url`} type="text" inputMode="url" required placeholder="https://example.com/hooks/jobdeck" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={urlErrors.length ? true : undefined} aria-describedby={urlErrors.length ? `${ids}-url-error` : undefined} />
+        {urlErrors.length > 0 && (
+          <p id={`${ids}-url-error`} className="field-error">
+            {urlErrors.join(' ')}
+          </p>
+        )}
+      </div>
+      <Choices legend="Kinds" choices={KIND_CHOICES} chosen={kinds} onChange={setKinds} />
+      <Choices legend="Statuses" choices={STATUS_CHOICES} chosen={statuses} onChange={setStatuses} />
+      <div className="field">
+        <label htmlFor={`${ids}-secret`}>
+          <span className="field-name">Secret (optional)</span>
+        </label>
+        <input id={`${ids}-secret`} type="text" spellCheck={false} placeholder="whsec_… (generated when empty)" value={secret} onChange={(e) => setSecret(e.target.value)} aria-invalid={secretErrors.length ? true : undefined} />
+        {secretErrors.length > 0 && <p className="field-error">{secretErrors.join(' ')}</p>}
+      </div>
+      {form.problem && (otherErrors.length > 0 || !form.problem.errors?.length) && (
+        <div className="form-problem" role="alert">
+          <p className="form-problem-title">{form.problem.title}</p>
+          <ul>
+            {otherErrors.map((e) => (
+              <li key={e.field + e.rule}>
+                <code>{e.field}</code> {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={form.pending}>
+          {form.pending ? 'Creating…' : 'Create subscription'}
+        </button>
+      </div>
+    </form>
+  );
+}
