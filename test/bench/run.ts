@@ -1,0 +1,119 @@
+/**
+ * `npm run bench [-- --full] [-- --profile tiny] [-- --out <dir>]`: runs the baselines and
+ * Jobdeck one after another on the local services, each in a namespace of its own that it
+ * drops afterwards, and writes the report (report.json and report.md, in bench/ by default).
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { TEST_SERVICES, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
+import { openBaselineServices } from './baseline-services';
+import { ensureBuilt, startHeadless } from './headless-console';
+import { PROFILES, type ProfileName } from './profile';
+import { ratiosOf, targetsOf, writeReport, type BenchReport } from './report';
+import { bullmqBaseline } from './stages/bullmq';
+import { brokerFloor, minimalPipeline } from './stages/broker-pipeline';
+import { consoleFrames } from './stages/console-frames';
+import { jobdeckAccept, jobdeckEndToEnd, jobdeckMemory, jobdeckSteady } from './stages/jobdeck';
+import { minimalHttpHandler } from './stages/minimal-http';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const PACKAGES = ['amqplib', 'ioredis', 'pg', 'fastify', 'bullmq', 'autocannon', 'playwright-core', 'zod'];
+
+async function versions(): Promise<Record<string, string>> {
+  const found: Record<string, string> = { node: process.version };
+  const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+  found.rabbitmq = String((connection.connection as unknown as { serverProperties: { version: string } }).serverProperties.version);
+  await connection.close();
+  const redis = new Redis(TEST_SERVICES.redisUrl);
+  found.redis = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
+  redis.disconnect();
+  const client = new pg.Client(testDatabaseConfig());
+  await client.connect();
+  found.postgresql = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  await client.end();
+  for (const name of PACKAGES) {
+    found[name] = (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  }
+  return found;
+}
+
+/** Runs one stage; its failure is recorded in the report and the run goes on. */
+async function stage(stages: Record<string, unknown>, name: string, work: () => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  console.log(`[bench] ${name} …`);
+  try {
+    stages[name] = await work();
+  } catch (error) {
+    stages[name] = { error: (error as Error).message };
+  }
+  console.log(`[bench] ${name} (${((performance.now() - started) / 1000).toFixed(1)} s): ${JSON.stringify(stages[name])}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { full: { type: 'boolean', default: false }, profile: { type: 'string' }, out: { type: 'string' } },
+  });
+  const profileName = (values.profile ?? (values.full ? 'full' : 'quick')) as ProfileName;
+  const profile = PROFILES[profileName];
+  if (!profile) throw new Error(`--profile ${profileName}: must be one of ${Object.keys(PROFILES).join(', ')}`);
+  const outDir = resolve(values.out ?? join(ROOT, 'bench'));
+  const startedAt = new Date().toISOString();
+  const stages: Record<string, unknown> = {};
+
+  const baselines = await openBaselineServices(uniqueNamespace('jdbench'));
+  try {
+    await stage(stages, 'broker_floor', () => brokerFloor(baselines, profile.baselineJobs));
+    await stage(stages, 'minimal_pipeline', () => minimalPipeline(baselines, profile.baselineJobs));
+    await stage(stages, 'bullmq', () => bullmqBaseline(baselines, profile.baselineJobs));
+    await stage(stages, 'minimal_http', () => minimalHttpHandler(baselines, profile.acceptSeconds, profile.acceptConnections));
+  } finally {
+    await baselines.close();
+  }
+
+  await ensureBuilt(ROOT);
+  const app = await startHeadless(ROOT, uniqueNamespace('jdbench'));
+  try {
+    await stage(stages, 'jobdeck_accept', () => jobdeckAccept(app.url, profile.acceptSeconds, profile.acceptConnections));
+    await stage(stages, 'jobdeck_end_to_end', () => jobdeckEndToEnd(app, profile.endToEndJobs));
+    await stage(stages, 'jobdeck_steady', () => jobdeckSteady(app, profile.steadyRatePerSecond, profile.steadySeconds));
+    await stage(stages, 'jobdeck_console', () =>
+      consoleFrames(app, profile.consoleJobs, profile.consoleEventsPerSecond, profile.consoleSeconds, async () =>
+        (await jobdeckMemory(app)).jobs_known,
+      ),
+    );
+    await stage(stages, 'jobdeck_memory', async () => {
+      const known = (await jobdeckMemory(app)).jobs_known;
+      if (known < profile.knownJobs) await jobdeckEndToEnd(app, profile.knownJobs - known);
+      return jobdeckMemory(app);
+    });
+  } finally {
+    await app.stop();
+  }
+
+  const ratios = ratiosOf(stages);
+  const report: BenchReport = {
+    started_at: startedAt,
+    profile,
+    machine: { cpus: availableParallelism(), platform: `${process.platform} ${process.arch}` },
+    versions: await versions(),
+    stages,
+    ratios,
+    targets: targetsOf(stages, ratios),
+  };
+  const paths = writeReport(outDir, report);
+  for (const t of report.targets) console.log(`[bench] ${t.pass ? 'PASS' : 'MISS'} ${t.what}: ${t.figure} (${t.target})`);
+  console.log(`[bench] report: ${paths.md} and ${paths.json}`);
+  const failed = Object.entries(stages).filter(([, v]) => (v as { error?: string }).error);
+  if (failed.length) {
+    console.error(`[bench] stages that failed: ${failed.map(([name]) => name).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

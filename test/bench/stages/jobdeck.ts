@@ -1,0 +1,125 @@
+/**
+ * Stage 5: Jobdeck, started as a user starts it — accept under load, end to end over HTTP,
+ * latency at a steady rate, and the memory of its processes.
+ */
+import pg from 'pg';
+import { testDatabaseConfig } from '../../support/namespace';
+import { recordCount } from '../baseline-services';
+import type { HeadlessConsole } from '../headless-console';
+import { ACCEPT_BODY, loadAccept, type AcceptFigure } from '../http-load';
+import { subscribeEvents } from '../sse-client';
+import { delay, round, runPool, summarise, until, type LatencySummary } from '../stats';
+import { throughput, type ThroughputFigure } from './broker-pipeline';
+
+const SUBMIT_CONCURRENCY = 50;
+const DONE_TIMEOUT_MS = 600_000;
+
+export { loadAccept as jobdeckAccept };
+export type { AcceptFigure };
+
+async function submitLog(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: ACCEPT_BODY,
+  });
+  const body = (await response.json()) as { id?: string };
+  if (response.status !== 202 || !body.id) throw new Error(`bench: submit answered ${response.status} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/** Rows of the console's log_records table (its schema is its namespace). */
+async function withDatabase<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ ...testDatabaseConfig(), max: 1 });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** `count` kind A jobs over HTTP; the clock stops when every one is DONE and its row is in PostgreSQL. */
+export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Promise<ThroughputFigure> {
+  return withDatabase(async (pool) => {
+    const rowsBefore = await recordCount(pool, app.namespace);
+    const ids = new Set<string>();
+    const done = new Set<string>();
+    const events = await subscribeEvents(app.url, 'kind=log&status=DONE', (event) => done.add(event.job_id));
+    try {
+      const started = performance.now();
+      await runPool(count, SUBMIT_CONCURRENCY, async () => void ids.add(await submitLog(app.url)));
+      await until(async () => [...ids].every((id) => done.has(id)), DONE_TIMEOUT_MS, `${count} jobs DONE`, 50);
+      await until(async () => (await recordCount(pool, app.namespace)) - rowsBefore >= count, DONE_TIMEOUT_MS, `${count} rows`);
+      return throughput(count, performance.now() - started);
+    } finally {
+      events.close();
+    }
+  });
+}
+
+export interface SteadyFigure {
+  rate_per_s: number;
+  seconds: number;
+  submit_to_done: LatencySummary;
+  submit_to_sse: LatencySummary;
+}
+
+/**
+ * Submits kind A jobs at a steady rate; per job, submit → DONE is the DONE transition's time
+ * (written by the worker) less the submit time, and submit → SSE is when this process's event
+ * stream delivered the DONE event. One machine, one clock.
+ */
+export async function jobdeckSteady(app: HeadlessConsole, ratePerSecond: number, seconds: number): Promise<SteadyFigure> {
+  const submittedAt = new Map<string, number>();
+  const early = new Map<string, { doneAt: number; seenAt: number }>();
+  const toDone: number[] = [];
+  const toSse: number[] = [];
+  const settle = (id: string, doneAt: number, seenAt: number) => {
+    const at = submittedAt.get(id);
+    if (at === undefined) return void early.set(id, { doneAt, seenAt });
+    toDone.push(doneAt - at);
+    toSse.push(seenAt - at);
+  };
+  const events = await subscribeEvents(app.url, 'kind=log&status=DONE', (event, seenAt) => {
+    const done = event.job.transitions.findLast((t) => t.status === 'DONE');
+    settle(event.job_id, Date.parse(done?.at ?? ''), seenAt);
+  });
+  try {
+    const total = ratePerSecond * seconds;
+    const started = Date.now();
+    const submits: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / ratePerSecond;
+      if (due > Date.now()) await delay(due - Date.now());
+      const at = Date.now();
+      submits.push(
+        submitLog(app.url).then((id) => {
+          submittedAt.set(id, at);
+          const seen = early.get(id);
+          if (seen) settle(id, seen.doneAt, seen.seenAt);
+        }),
+      );
+    }
+    await Promise.all(submits);
+    await until(async () => toSse.length >= total, 60_000, `${total} steady jobs DONE on SSE`);
+    return { rate_per_s: ratePerSecond, seconds, submit_to_done: summarise(toDone), submit_to_sse: summarise(toSse) };
+  } finally {
+    events.close();
+  }
+}
+
+export interface MemoryFigure {
+  jobs_known: number;
+  main_mb: number;
+  workers_mb: number[];
+}
+
+/** Jobs the console knows (its history), and the resident memory of its processes. */
+export async function jobdeckMemory(app: HeadlessConsole): Promise<MemoryFigure> {
+  const known = await withDatabase(async (pool) => {
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(app.namespace)}.jobs`);
+    return Number(rows[0]!.n);
+  });
+  const { main_mb, workers_mb } = await app.memory();
+  return { jobs_known: known, main_mb: round(main_mb), workers_mb };
+}
