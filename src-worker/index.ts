@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   const redis = new Redis(env.REDIS_URL, {
     connectionName: names.connectionName(role),
     maxRetriesPerRequest: 3,
+    // The status writes of the jobs in hand share round trips (one pipeline per event-loop tick).
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
   let redisError = 'no answer';
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     names,
     kinds,
     prefetch: env.JOBDECK_WORKER_PREFETCH,
+    prefetchByKind: { log: env.JOBDECK_LOG_PREFETCH },
     status,
     handlers,
     report,

@@ -37,9 +37,11 @@ export interface BaselineServices {
   close(): Promise<void>;
 }
 
-export async function openBaselineServices(namespace: string): Promise<BaselineServices> {
+/** Opens the services; `owner` (the bench run, not a stage's helper process) drops the namespace on close. */
+export async function openBaselineServices(namespace: string, owner = true): Promise<BaselineServices> {
   const connection = await amqp.connect(TEST_SERVICES.amqpUrl, {
     clientProperties: { connection_name: `${namespace}:bench` },
+    noDelay: true,
   });
   const redis = new Redis(TEST_SERVICES.redisUrl);
   const pool = new pg.Pool({ ...testDatabaseConfig(), max: 4 });
@@ -67,6 +69,7 @@ export async function openBaselineServices(namespace: string): Promise<BaselineS
       );
     },
     close: async () => {
+      if (!owner) throw new Error('bench: only the owner of the namespace closes it');
       const channel = await connection.createChannel();
       for (const name of queues) await channel.deleteQueue(name).catch(() => undefined);
       await connection.close().catch(() => undefined);

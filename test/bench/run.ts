@@ -19,7 +19,7 @@ import { ratiosOf, targetsOf, writeReport, type BenchReport } from './report';
 import { bullmqBaseline } from './stages/bullmq';
 import { brokerFloor, minimalPipeline } from './stages/broker-pipeline';
 import { consoleFrames } from './stages/console-frames';
-import { jobdeckAccept, jobdeckEndToEnd, jobdeckMemory, jobdeckSteady } from './stages/jobdeck';
+import { jobdeckAccept, jobdeckDrained, jobdeckEndToEnd, jobdeckMemory, jobdeckSteady } from './stages/jobdeck';
 import { minimalHttpHandler } from './stages/minimal-http';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   const app = await startHeadless(ROOT, uniqueNamespace('jdbench'));
   try {
     await stage(stages, 'jobdeck_accept', () => jobdeckAccept(app.url, profile.acceptSeconds, profile.acceptConnections));
+    await jobdeckDrained(app);
     await stage(stages, 'jobdeck_end_to_end', () => jobdeckEndToEnd(app, profile.endToEndJobs));
+    await jobdeckDrained(app);
     await stage(stages, 'jobdeck_steady', () => jobdeckSteady(app, profile.steadyRatePerSecond, profile.steadySeconds));
     await stage(stages, 'jobdeck_console', () =>
       consoleFrames(app, profile.consoleJobs, profile.consoleEventsPerSecond, profile.consoleSeconds, async () =>

@@ -31,6 +31,30 @@ const PROBE_TIMEOUT_MS = 5_000;
 const TICK_MS = 10;
 const SEED_BATCH = 1_000;
 
+/**
+ * Runs in the page (a string: this program has no DOM types): records every frame's duration
+ * in `benchFrames`, and `benchSeen(label, value)` resolves with the wall-clock time at the first
+ * frame where the progress bar named `label` shows `value`.
+ */
+const PAGE_PROBES = `
+  window.benchFrames = [];
+  let last = performance.now();
+  const tick = (now) => {
+    window.benchFrames.push(now - last);
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  window.benchSeen = (label, value) => new Promise((resolve) => {
+    const check = () => {
+      const bar = document.querySelector('[role="progressbar"][aria-label="' + label + '"]');
+      if (bar && Number(bar.getAttribute('aria-valuenow')) === value) resolve(Date.now());
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+`;
+
 export interface ConsoleFigure {
   jobs_seeded: number;
   rows_shown: number;
@@ -41,13 +65,6 @@ export interface ConsoleFigure {
   change_visible_p50_ms: number;
   change_visible_p99_ms: number;
   probes: number;
-}
-
-declare global {
-  interface Window {
-    benchFrames?: number[];
-    benchSeen?: (label: string, value: number) => Promise<number>;
-  }
 }
 
 /** Jobs as the API would create them, QUEUED, written straight to Redis (their events reach the history). */
@@ -101,25 +118,7 @@ export async function consoleFrames(
     // The flood leaves the probed jobs alone, so a probe's value is not overwritten before it shows.
     const floodIds = ids.filter((id) => !probeIds.includes(id));
 
-    await page.evaluate(() => {
-      window.benchFrames = [];
-      let last = performance.now();
-      const tick = (now: number) => {
-        window.benchFrames!.push(now - last);
-        last = now;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-      window.benchSeen = (label, value) =>
-        new Promise((resolve) => {
-          const check = () => {
-            const bar = document.querySelector(`[role="progressbar"][aria-label="${label}"]`);
-            if (bar && Number(bar.getAttribute('aria-valuenow')) === value) resolve(Date.now());
-            else requestAnimationFrame(check);
-          };
-          check();
-        });
-    });
+    await page.evaluate(PAGE_PROBES);
 
     const visible: number[] = [];
     const started = Date.now();
@@ -140,7 +139,7 @@ export async function consoleFrames(
         const id = probeIds[probeValue % probeIds.length]!;
         const value = (probeValue++ % 97) + 1;
         const label = `Progress of job ${id.slice(0, 8)}`;
-        const seen = page.evaluate(([l, v]) => window.benchSeen!(l as string, v as number), [label, value] as const);
+        const seen = page.evaluate(`window.benchSeen(${JSON.stringify(label)}, ${value})`) as Promise<number>;
         const writtenAt = Date.now();
         writes.push(status.write(id, { status: 'IN PROGRESS', at: new Date().toISOString(), worker: 'bench', guard: 'live', emit: true, progress: value }));
         probes.push(
@@ -151,7 +150,7 @@ export async function consoleFrames(
       await delay(TICK_MS);
     }
     await Promise.all(probes);
-    const frames = await page.evaluate(() => window.benchFrames!.slice(1));
+    const frames = (await page.evaluate('window.benchFrames.slice(1)')) as number[];
     const rowsShown = await table.getByRole('row').count();
     return {
       jobs_seeded: jobs,

@@ -3,6 +3,8 @@
  * latency at a steady rate, and the memory of its processes.
  */
 import pg from 'pg';
+import { namesFor } from '../../../src-shared/topology';
+import { queuedOrUnacked } from '../../support/broker';
 import { testDatabaseConfig } from '../../support/namespace';
 import { recordCount } from '../baseline-services';
 import type { HeadlessConsole } from '../headless-console';
@@ -55,6 +57,12 @@ export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Prom
       events.close();
     }
   });
+}
+
+/** Waits until the console's kind A queue is empty (nothing ready, nothing unacked), so a stage starts with no backlog. */
+export async function jobdeckDrained(app: HeadlessConsole): Promise<void> {
+  const queue = namesFor(app.namespace).queue('log');
+  await until(async () => (await queuedOrUnacked(queue)) === 0, DONE_TIMEOUT_MS, `${queue} to drain`, 500);
 }
 
 export interface SteadyFigure {
