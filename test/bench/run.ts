@@ -45,6 +45,7 @@ async function versions(): Promise<Record<string, string>> {
 
 /** Runs one stage; its failure is recorded in the report and the run goes on. */
 async function stage(stages: Record<string, unknown>, name: string, work: () => Promise<unknown>): Promise<void> {
+  if (only && !only.has(name)) return void (stages[name] = { skipped: 'not among --only' });
   const started = performance.now();
   console.log(`[bench] ${name} …`);
   try {
@@ -55,10 +56,19 @@ async function stage(stages: Record<string, unknown>, name: string, work: () => 
   console.log(`[bench] ${name} (${((performance.now() - started) / 1000).toFixed(1)} s): ${JSON.stringify(stages[name])}`);
 }
 
+/** `--only a,b`: run just these stages (to profile one); the others are reported as skipped. */
+let only: Set<string> | null = null;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { full: { type: 'boolean', default: false }, profile: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      full: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      out: { type: 'string' },
+      only: { type: 'string' },
+    },
   });
+  if (values.only) only = new Set(values.only.split(','));
   const profileName = (values.profile ?? (values.full ? 'full' : 'quick')) as ProfileName;
   const profile = PROFILES[profileName];
   if (!profile) throw new Error(`--profile ${profileName}: must be one of ${Object.keys(PROFILES).join(', ')}`);
