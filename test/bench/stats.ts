@@ -33,12 +33,3 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
     await delay(everyMs);
   }
 }
-
-/** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight. */
-export async function runPool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-}

@@ -8,12 +8,12 @@ import { queuedOrUnacked } from '../../support/broker';
 import { testDatabaseConfig } from '../../support/namespace';
 import { recordCount } from '../baseline-services';
 import type { HeadlessConsole } from '../headless-console';
-import { ACCEPT_BODY, loadAccept, type AcceptFigure } from '../http-load';
+import { ACCEPT_BODY, loadAccept, submitJobs, type AcceptFigure } from '../http-load';
 import { subscribeEvents } from '../sse-client';
-import { delay, round, runPool, summarise, until, type LatencySummary } from '../stats';
+import { delay, round, summarise, until, type LatencySummary } from '../stats';
 import { throughput, type ThroughputFigure } from './broker-pipeline';
 
-const SUBMIT_CONCURRENCY = 50;
+const SUBMIT_CONNECTIONS = 50;
 const DONE_TIMEOUT_MS = 600_000;
 
 export { loadAccept as jobdeckAccept };
@@ -40,17 +40,21 @@ async function withDatabase<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> 
   }
 }
 
-/** `count` kind A jobs over HTTP; the clock stops when every one is DONE and its row is in PostgreSQL. */
+/**
+ * `count` kind A jobs over HTTP (autocannon, 50 connections); the clock stops when every one is
+ * DONE (counted on an event stream: the queue was drained before, so every kind A DONE is one
+ * of these) and its row is in PostgreSQL.
+ */
 export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Promise<ThroughputFigure> {
   return withDatabase(async (pool) => {
     const rowsBefore = await recordCount(pool, app.namespace);
-    const ids = new Set<string>();
     const done = new Set<string>();
     const events = await subscribeEvents(app.url, 'kind=log&status=DONE', (event) => done.add(event.job_id));
     try {
       const started = performance.now();
-      await runPool(count, SUBMIT_CONCURRENCY, async () => void ids.add(await submitLog(app.url)));
-      await until(async () => [...ids].every((id) => done.has(id)), DONE_TIMEOUT_MS, `${count} jobs DONE`, 50);
+      const accepted = await submitJobs(app.url, count, SUBMIT_CONNECTIONS);
+      if (accepted !== count) throw new Error(`bench: ${count - accepted} of ${count} jobs were not accepted`);
+      await until(async () => done.size >= count, DONE_TIMEOUT_MS, `${count} jobs DONE`, 50);
       await until(async () => (await recordCount(pool, app.namespace)) - rowsBefore >= count, DONE_TIMEOUT_MS, `${count} rows`);
       return throughput(count, performance.now() - started);
     } finally {
