@@ -45,7 +45,7 @@ async function withDatabase<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> 
  * DONE (counted on an event stream: the queue was drained before, so every kind A DONE is one
  * of these) and its row is in PostgreSQL.
  */
-export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Promise<ThroughputFigure> {
+export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Promise<ThroughputFigure & { submit_seconds: number }> {
   return withDatabase(async (pool) => {
     const rowsBefore = await recordCount(pool, app.namespace);
     const done = new Set<string>();
@@ -54,9 +54,10 @@ export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Prom
       const started = performance.now();
       const accepted = await submitJobs(app.url, count, SUBMIT_CONNECTIONS);
       if (accepted !== count) throw new Error(`bench: ${count - accepted} of ${count} jobs were not accepted`);
+      const submitted = performance.now();
       await until(async () => done.size >= count, DONE_TIMEOUT_MS, `${count} jobs DONE`, 50);
       await until(async () => (await recordCount(pool, app.namespace)) - rowsBefore >= count, DONE_TIMEOUT_MS, `${count} rows`);
-      return throughput(count, performance.now() - started);
+      return { ...throughput(count, performance.now() - started), submit_seconds: round((submitted - started) / 1000) };
     } finally {
       events.close();
     }
