@@ -3,6 +3,7 @@
  * latency at a steady rate, and the memory of its processes.
  */
 import pg from 'pg';
+import type { Job } from '../../../src-shared/job';
 import { namesFor } from '../../../src-shared/topology';
 import { queuedOrUnacked } from '../../support/broker';
 import { testDatabaseConfig } from '../../support/namespace';
@@ -75,7 +76,11 @@ export interface SteadyFigure {
   seconds: number;
   submit_to_done: LatencySummary;
   submit_to_sse: LatencySummary;
+  /** Where the time goes: the HTTP answer, QUEUED → STARTED (broker and worker pickup), STARTED → DONE (the work). */
+  breakdown: { submit_to_answer: LatencySummary; queued_to_started: LatencySummary; started_to_done: LatencySummary };
 }
+
+const transitionAt = (job: Job, status: string): number => Date.parse(job.transitions.findLast((t) => t.status === status)?.at ?? '');
 
 /**
  * Submits kind A jobs at a steady rate; per job, submit → DONE is the DONE transition's time
@@ -84,19 +89,18 @@ export interface SteadyFigure {
  */
 export async function jobdeckSteady(app: HeadlessConsole, ratePerSecond: number, seconds: number): Promise<SteadyFigure> {
   const submittedAt = new Map<string, number>();
-  const early = new Map<string, { doneAt: number; seenAt: number }>();
-  const toDone: number[] = [];
-  const toSse: number[] = [];
-  const settle = (id: string, doneAt: number, seenAt: number) => {
-    const at = submittedAt.get(id);
-    if (at === undefined) return void early.set(id, { doneAt, seenAt });
-    toDone.push(doneAt - at);
-    toSse.push(seenAt - at);
+  const early = new Map<string, { job: Job; seenAt: number }>();
+  const samples = { toDone: [] as number[], toSse: [] as number[], toAnswer: [] as number[], queued: [] as number[], working: [] as number[] };
+  const settle = (job: Job, seenAt: number) => {
+    const at = submittedAt.get(job.id);
+    if (at === undefined) return void early.set(job.id, { job, seenAt });
+    const [queued, started, done] = ['QUEUED', 'STARTED', 'DONE'].map((status) => transitionAt(job, status)) as [number, number, number];
+    samples.toDone.push(done - at);
+    samples.toSse.push(seenAt - at);
+    samples.queued.push(started - queued);
+    samples.working.push(done - started);
   };
-  const events = await subscribeEvents(app.url, 'kind=log&status=DONE', (event, seenAt) => {
-    const done = event.job.transitions.findLast((t) => t.status === 'DONE');
-    settle(event.job_id, Date.parse(done?.at ?? ''), seenAt);
-  });
+  const events = await subscribeEvents(app.url, 'kind=log&status=DONE', (event, seenAt) => settle(event.job, seenAt));
   try {
     const total = ratePerSecond * seconds;
     const started = Date.now();
@@ -107,15 +111,26 @@ export async function jobdeckSteady(app: HeadlessConsole, ratePerSecond: number,
       const at = Date.now();
       submits.push(
         submitLog(app.url).then((id) => {
+          samples.toAnswer.push(Date.now() - at);
           submittedAt.set(id, at);
           const seen = early.get(id);
-          if (seen) settle(id, seen.doneAt, seen.seenAt);
+          if (seen) settle(seen.job, seen.seenAt);
         }),
       );
     }
     await Promise.all(submits);
-    await until(async () => toSse.length >= total, 60_000, `${total} steady jobs DONE on SSE`);
-    return { rate_per_s: ratePerSecond, seconds, submit_to_done: summarise(toDone), submit_to_sse: summarise(toSse) };
+    await until(async () => samples.toSse.length >= total, 60_000, `${total} steady jobs DONE on SSE`);
+    return {
+      rate_per_s: ratePerSecond,
+      seconds,
+      submit_to_done: summarise(samples.toDone),
+      submit_to_sse: summarise(samples.toSse),
+      breakdown: {
+        submit_to_answer: summarise(samples.toAnswer),
+        queued_to_started: summarise(samples.queued),
+        started_to_done: summarise(samples.working),
+      },
+    };
   } finally {
     events.close();
   }
