@@ -82,7 +82,14 @@ export async function startHeadless(root: string, namespace: string, env: Record
       // Already gone.
     }
   };
+  // Interrupted (Ctrl-C, a timeout), the bench takes the console and its workers down with it.
+  const interrupted = (signal: NodeJS.Signals) => {
+    killGroup();
+    process.kill(process.pid, signal);
+  };
   process.once('exit', killGroup);
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -90,6 +97,8 @@ export async function startHeadless(root: string, namespace: string, env: Record
     }
     killGroup();
     process.off('exit', killGroup);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await dropNamespace(namespace);
   };
   try {

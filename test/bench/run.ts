@@ -90,10 +90,15 @@ async function main(): Promise<void> {
   const app = await startHeadless(ROOT, uniqueNamespace('jdbench'));
   try {
     await stage(stages, 'jobdeck_accept', () => jobdeckAccept(app.url, profile.acceptSeconds, profile.acceptConnections));
-    await jobdeckDrained(app);
-    await stage(stages, 'jobdeck_end_to_end', () => jobdeckEndToEnd(app, profile.endToEndJobs));
-    await jobdeckDrained(app);
-    await stage(stages, 'jobdeck_steady', () => jobdeckSteady(app, profile.steadyRatePerSecond, profile.steadySeconds));
+    // Each starts once the kind A queue is empty: no backlog of an earlier stage is counted.
+    await stage(stages, 'jobdeck_end_to_end', async () => {
+      await jobdeckDrained(app);
+      return jobdeckEndToEnd(app, profile.endToEndJobs);
+    });
+    await stage(stages, 'jobdeck_steady', async () => {
+      await jobdeckDrained(app);
+      return jobdeckSteady(app, profile.steadyRatePerSecond, profile.steadySeconds);
+    });
     await stage(stages, 'jobdeck_console', () =>
       consoleFrames(app, profile.consoleJobs, profile.consoleEventsPerSecond, profile.consoleSeconds, async () =>
         (await jobdeckMemory(app)).jobs_known,
