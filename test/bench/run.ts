@@ -14,6 +14,7 @@ import pg from 'pg';
 import { TEST_SERVICES, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 import { openBaselineServices } from './baseline-services';
 import { ensureBuilt, startHeadless } from './headless-console';
+import type { AcceptFigure } from './http-load';
 import { PROFILES, type ProfileName } from './profile';
 import { ratiosOf, targetsOf, writeReport, type BenchReport } from './report';
 import { bullmqBaseline } from './stages/bullmq';
@@ -56,6 +57,15 @@ async function stage(stages: Record<string, unknown>, name: string, work: () => 
   console.log(`[bench] ${name} (${((performance.now() - started) / 1000).toFixed(1)} s): ${JSON.stringify(stages[name])}`);
 }
 
+const ACCEPT_ROUNDS = 2;
+
+/** Adds a round; returns the best so far (most requests per second) with every round beside it. */
+function bestOf(rounds: AcceptFigure[], latest: AcceptFigure): AcceptFigure & { rounds: AcceptFigure[] } {
+  rounds.push(latest);
+  const best = rounds.reduce((a, b) => (b.req_per_s > a.req_per_s ? b : a));
+  return { ...best, rounds: [...rounds] };
+}
+
 /** `--only a,b`: run just these stages (to profile one); the others are reported as skipped. */
 let only: Set<string> | null = null;
 
@@ -81,15 +91,31 @@ async function main(): Promise<void> {
     await stage(stages, 'broker_floor', () => brokerFloor(baselines, profile.baselineJobs));
     await stage(stages, 'minimal_pipeline', () => minimalPipeline(baselines, profile.baselineJobs));
     await stage(stages, 'bullmq', () => bullmqBaseline(baselines, profile.baselineJobs));
-    await stage(stages, 'minimal_http', () => minimalHttpHandler(baselines, profile.acceptSeconds, profile.acceptConnections));
-  } finally {
+    await ensureBuilt(ROOT);
+  } catch (error) {
     await baselines.close();
+    throw error;
   }
-
-  await ensureBuilt(ROOT);
-  const app = await startHeadless(ROOT, uniqueNamespace('jdbench'));
+  const app = await startHeadless(ROOT, uniqueNamespace('jdbench')).catch(async (error: unknown) => {
+    await baselines.close();
+    throw error;
+  });
   try {
-    await stage(stages, 'jobdeck_accept', () => jobdeckAccept(app.url, profile.acceptSeconds, profile.acceptConnections));
+    // The two accept stages alternate, so a burst of load from elsewhere on a shared machine
+    // does not fall on one of them only; each reports its best round and every round.
+    const rounds = { minimal_http: [] as AcceptFigure[], jobdeck_accept: [] as AcceptFigure[] };
+    try {
+      for (let round = 0; round < ACCEPT_ROUNDS; round++) {
+        await stage(stages, 'minimal_http', async () =>
+          bestOf(rounds.minimal_http, await minimalHttpHandler(baselines, profile.acceptSeconds, profile.acceptConnections)),
+        );
+        await stage(stages, 'jobdeck_accept', async () =>
+          bestOf(rounds.jobdeck_accept, await jobdeckAccept(app.url, profile.acceptSeconds, profile.acceptConnections)),
+        );
+      }
+    } finally {
+      await baselines.close();
+    }
     // Each starts once the kind A queue is empty: no backlog of an earlier stage is counted.
     await stage(stages, 'jobdeck_end_to_end', async () => {
       await jobdeckDrained(app);
