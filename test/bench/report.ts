@@ -83,11 +83,36 @@ export function targetsOf(stages: Record<string, unknown>, ratios: Record<string
   ];
 }
 
-function markdown(report: BenchReport): string {
+/** The headline figures: Jobdeck beside the baseline each corresponds to. */
+function headline(report: BenchReport): string[] {
+  const s = report.stages;
+  const num = (stage: string, field: string): string => String(get(s, stage, field) ?? '—');
+  const steady = s.jobdeck_steady as { submit_to_done?: { p50_ms: number; p99_ms: number }; submit_to_sse?: { p50_ms: number; p99_ms: number } };
+  const memory = s.jobdeck_memory as { main_mb?: number; workers_mb?: number[]; jobs_known?: number };
+  return [
+    '| figure | Jobdeck | baseline | ratio |',
+    '| --- | --- | --- | --- |',
+    `| accept, req/s (p50 / p99 ms) | ${num('jobdeck_accept', 'req_per_s')} (${num('jobdeck_accept', 'p50_ms')} / ${num('jobdeck_accept', 'p99_ms')}) | minimal HTTP handler ${num('minimal_http', 'req_per_s')} (${num('minimal_http', 'p50_ms')} / ${num('minimal_http', 'p99_ms')}) | ${report.ratios.accept_vs_minimal_http}× |`,
+    `| end to end, jobs/s | ${num('jobdeck_end_to_end', 'jobs_per_s')} | BullMQ ${num('bullmq', 'jobs_per_s')} | ${report.ratios.end_to_end_vs_bullmq}× |`,
+    `| | | minimal pipeline ${num('minimal_pipeline', 'jobs_per_s')} | ${report.ratios.end_to_end_vs_minimal_pipeline}× |`,
+    `| | | broker floor ${num('broker_floor', 'jobs_per_s')} | ${report.ratios.end_to_end_vs_broker_floor}× |`,
+    `| steady 200/s: submit → DONE, p50 / p99 ms | ${steady?.submit_to_done?.p50_ms ?? '—'} / ${steady?.submit_to_done?.p99_ms ?? '—'} | | |`,
+    `| steady 200/s: submit → SSE event, p50 / p99 ms | ${steady?.submit_to_sse?.p50_ms ?? '—'} / ${steady?.submit_to_sse?.p99_ms ?? '—'} | | |`,
+    `| console: frame p95 / change visible p99, ms | ${num('jobdeck_console', 'frame_p95_ms')} / ${num('jobdeck_console', 'change_visible_p99_ms')} | | |`,
+    `| memory: main / workers, MB (${memory?.jobs_known ?? '—'} jobs known) | ${memory?.main_mb ?? '—'} / ${memory?.workers_mb?.join(', ') ?? '—'} | | |`,
+  ];
+}
+
+/** The report as Markdown: the headline, the targets, the ratios, every stage's figures, the versions. */
+export function renderMarkdown(report: BenchReport): string {
   const lines = [
     `# Jobdeck bench report`,
     '',
     `Profile \`${report.profile.name}\`, started ${report.started_at}, ${report.machine.cpus} CPUs (${report.machine.platform}).`,
+    '',
+    '## Headline',
+    '',
+    ...headline(report),
     '',
     '## Targets (issue 6)',
     '',
@@ -126,6 +151,6 @@ export function writeReport(dir: string, report: BenchReport): { json: string; m
   const json = join(dir, 'report.json');
   const md = join(dir, 'report.md');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(md, markdown(report));
+  writeFileSync(md, renderMarkdown(report));
   return { json, md };
 }
