@@ -2,11 +2,12 @@
  * Stage 5: Jobdeck, started as a user starts it — accept under load, end to end over HTTP,
  * latency at a steady rate, and the memory of its processes.
  */
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Job } from '../../../src-shared/job';
 import { namesFor } from '../../../src-shared/topology';
 import { queuedOrUnacked } from '../../support/broker';
-import { testDatabaseConfig } from '../../support/namespace';
+import { TEST_SERVICES, testDatabaseConfig } from '../../support/namespace';
 import { recordCount } from '../baseline-services';
 import type { HeadlessConsole } from '../headless-console';
 import { ACCEPT_BODY, loadAccept, submitJobs, type AcceptFigure } from '../http-load';
@@ -65,10 +66,30 @@ export async function jobdeckEndToEnd(app: HeadlessConsole, count: number): Prom
   });
 }
 
-/** Waits until the console's kind A queue is empty (nothing ready, nothing unacked), so a stage starts with no backlog. */
+/**
+ * Waits until the console has no backlog: its kind A queue is empty (nothing ready, nothing
+ * unacked) and its history recorder has read and recorded every event (the consumer group's lag
+ * and pending count are 0), so a stage measures the steady state, not an earlier stage's tail.
+ */
 export async function jobdeckDrained(app: HeadlessConsole): Promise<void> {
-  const queue = namesFor(app.namespace).queue('log');
-  await until(async () => (await queuedOrUnacked(queue)) === 0, DONE_TIMEOUT_MS, `${queue} to drain`, 500);
+  const names = namesFor(app.namespace);
+  await until(async () => (await queuedOrUnacked(names.queue('log'))) === 0, DONE_TIMEOUT_MS, `${names.queue('log')} to drain`, 500);
+  const redis = new Redis(TEST_SERVICES.redisUrl);
+  try {
+    await until(async () => historyBacklog(await redis.xinfo('GROUPS', names.eventStream)) === 0, DONE_TIMEOUT_MS, 'the history to catch up', 250);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Events the history consumer group has not yet recorded, from `XINFO GROUPS` (Redis 7: `lag` and `pending`). */
+function historyBacklog(reply: unknown): number {
+  for (const group of reply as unknown[][]) {
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < group.length; i += 2) fields.set(String(group[i]), group[i + 1]);
+    if (fields.get('name') === 'history') return Number(fields.get('lag') ?? 0) + Number(fields.get('pending') ?? 0);
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 export interface SteadyFigure {
