@@ -113,6 +113,8 @@ async function connectRedis(url: string, name: string): Promise<Redis> {
     connectionName: name,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    // Concurrent requests' status writes share round trips (one pipeline per event-loop tick).
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });

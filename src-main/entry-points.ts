@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src-shared/settings';
 import { StartupError } from './console';
 
+/**
+ * Node flags of the worker processes: a young generation of 4 MB (V8's default grows to 16 MB per
+ * semi-space) keeps a busy kind A worker well under 120 MB resident at no measured cost in jobs/s.
+ */
+export const WORKER_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Where the build put the worker and the console page, next to the running entry. */
 export function builtPaths(entryUrl: string): { worker: string; renderer: string } {
   const dir = dirname(fileURLToPath(entryUrl));

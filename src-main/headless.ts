@@ -1,7 +1,7 @@
 import { redactUrl } from '../src-shared/redact';
 import { loadConfig } from './config';
 import { startConsole } from './console';
-import { builtPaths, closeOnSignals, log, reportStartFailure } from './entry-points';
+import { WORKER_EXEC_ARGV, builtPaths, closeOnSignals, log, reportStartFailure } from './entry-points';
 
 /** Headless mode: the same console without Electron, its page served to any browser. */
 async function main(): Promise<void> {
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const paths = builtPaths(import.meta.url);
   const running = await startConsole({
     config,
-    workerEntry: { modulePath: paths.worker, execArgv: [] },
+    workerEntry: { modulePath: paths.worker, execArgv: [...WORKER_EXEC_ARGV] },
     rendererDir: paths.renderer,
     log,
   });

@@ -35,6 +35,8 @@ export const sharedEnvShape = {
     .regex(NAMESPACE_PATTERN, 'must be lowercase letters, digits and _, starting with a letter (at most 40)')
     .default('jobdeck'),
   JOBDECK_WORKER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Kind A's prefetch per worker: short jobs whose records are committed in groups need a wide window. */
+  JOBDECK_LOG_PREFETCH: z.coerce.number().int().min(1).max(1000).default(128),
   JOBDECK_STATUS_TTL_S: z.coerce.number().int().min(1).default(86_400),
   JOBDECK_EVENT_STREAM_MAX: z.coerce.number().int().min(100).default(100_000),
   JOBDECK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   const redis = new Redis(env.REDIS_URL, {
     connectionName: names.connectionName(role),
     maxRetriesPerRequest: null,
+    // The status writes of the jobs in hand share round trips (one pipeline per event-loop tick).
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
   let redisError = 'no answer';
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     names,
     kinds,
     prefetch: env.JOBDECK_WORKER_PREFETCH,
+    prefetchByKind: { log: env.JOBDECK_LOG_PREFETCH },
     status,
     handlers,
     retry: retryPolicyFrom(env),

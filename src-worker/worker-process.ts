@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   names: Names;
   kinds: readonly JobKind[];
   prefetch: number;
+  /** A kind's own prefetch, where it differs (kind A: a wide window its records are grouped from). */
+  prefetchByKind?: Partial<Record<JobKind, number>>;
   status: JobStatusClient;
   handlers: Partial<Record<JobKind, JobHandler>>;
   /** Must match the console's: it names the retry queues both declare. */
@@ -60,6 +62,7 @@ export class WorkerProcess {
     const { names, kinds } = this.options;
     const connection = await amqp.connect(this.options.amqpUrl, {
       timeout: CONNECT_TIMEOUT_MS,
+      noDelay: true, // acks go out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: names.connectionName(`worker:${kinds.join('+')}:${process.pid}`) },
     });
     this.connection = connection;
@@ -82,8 +85,9 @@ export class WorkerProcess {
     this.publishChannel = publishChannel;
     publishChannel.on('error', () => undefined);
     publishChannel.on('close', lost('RabbitMQ publishing channel closed'));
-    await channel.prefetch(this.options.prefetch);
     for (const kind of kinds) {
+      // Per consumer (RabbitMQ's basic.qos without global): it applies to the consume below.
+      await channel.prefetch(this.options.prefetchByKind?.[kind] ?? this.options.prefetch);
       const { consumerTag } = await channel.consume(names.queue(kind), (message) => {
         if (message) this.track(this.handle(channel, message));
         else lost(`RabbitMQ cancelled the consumer of ${names.queue(kind)}`)();

@@ -134,6 +134,7 @@ export class JobPublisher {
   private async connect(): Promise<void> {
     const connection = await amqp.connect(this.options.url, {
       timeout: CONNECT_TIMEOUT_MS,
+      noDelay: true, // a publish goes out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: this.options.names.connectionName('api') },
     });
     try {

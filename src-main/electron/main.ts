@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { loadConfig } from '../config';
 import { startConsole, type RunningConsole } from '../console';
-import { builtPaths, log, reportStartFailure } from '../entry-points';
+import { WORKER_EXEC_ARGV, builtPaths, log, reportStartFailure } from '../entry-points';
 import { registerIpc, relayEventsTo } from './ipc';
 import { createConsoleWindow } from './window';
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const paths = builtPaths(import.meta.url);
   const running: RunningConsole = await startConsole({
     config,
-    workerEntry: { modulePath: paths.worker, execArgv: [] },
+    workerEntry: { modulePath: paths.worker, execArgv: [...WORKER_EXEC_ARGV] },
     rendererDir: paths.renderer,
     log,
   });

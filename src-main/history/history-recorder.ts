@@ -14,7 +14,7 @@ export interface HistoryRecorderOptions {
 
 const GROUP = 'history';
 const CONSUMER = 'recorder';
-const BATCH = 500;
+const BATCH = 2_000;
 const BLOCK_MS = 1_000;
 const RETRY_MS = 1_000;
 

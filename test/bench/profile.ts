@@ -1,0 +1,66 @@
+/** How big each stage runs: `tiny` (the smoke test), `quick` (the default), `full` (`--full`). */
+export type ProfileName = 'tiny' | 'quick' | 'full';
+
+export interface BenchProfile {
+  name: ProfileName;
+  /** Messages or jobs for the broker floor, the minimal pipeline and BullMQ. */
+  baselineJobs: number;
+  /** Seconds of load on each HTTP accept stage (the issue asks 15). */
+  acceptSeconds: number;
+  /** Concurrent connections of the accept load (the issue asks 50). */
+  acceptConnections: number;
+  /** Kind A jobs submitted over HTTP for Jobdeck's end to end (the issue asks 50,000). */
+  endToEndJobs: number;
+  /** Seconds at a steady 200 jobs/s. */
+  steadySeconds: number;
+  steadyRatePerSecond: number;
+  /** Jobs known (in Redis and the history) when memory is measured (the issue asks 100,000). */
+  knownJobs: number;
+  /** Jobs the Jobs view holds in the console stage. */
+  consoleJobs: number;
+  /** Status events per second sent to the console, and for how long. */
+  consoleEventsPerSecond: number;
+  consoleSeconds: number;
+}
+
+export const PROFILES: Record<ProfileName, BenchProfile> = {
+  tiny: {
+    name: 'tiny',
+    baselineJobs: 200,
+    acceptSeconds: 1,
+    acceptConnections: 10,
+    endToEndJobs: 200,
+    steadySeconds: 1,
+    steadyRatePerSecond: 50,
+    knownJobs: 0,
+    consoleJobs: 100,
+    consoleEventsPerSecond: 100,
+    consoleSeconds: 1,
+  },
+  quick: {
+    name: 'quick',
+    baselineJobs: 10_000,
+    acceptSeconds: 8,
+    acceptConnections: 50,
+    endToEndJobs: 10_000,
+    steadySeconds: 10,
+    steadyRatePerSecond: 200,
+    knownJobs: 0,
+    consoleJobs: 5_000,
+    consoleEventsPerSecond: 1_000,
+    consoleSeconds: 10,
+  },
+  full: {
+    name: 'full',
+    baselineJobs: 50_000,
+    acceptSeconds: 15,
+    acceptConnections: 50,
+    endToEndJobs: 50_000,
+    steadySeconds: 60,
+    steadyRatePerSecond: 200,
+    knownJobs: 100_000,
+    consoleJobs: 100_000,
+    consoleEventsPerSecond: 1_000,
+    consoleSeconds: 10,
+  },
+};
