@@ -107,7 +107,7 @@ export async function consoleFrames(
     await until(async () => (await historyCount()) - before >= jobs, 120_000, `${jobs} seeded jobs in the history`, 200);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(app.url);
+    await page.goto(`${app.url}/#/jobs`);
     const table = page.getByRole('table', { name: 'Jobs' });
     const rowButtons = table.getByRole('button', { name: /show job details$/ });
     await rowButtons.first().waitFor({ timeout: 30_000 });
