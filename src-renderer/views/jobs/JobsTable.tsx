@@ -9,13 +9,13 @@ import { JOBS_TABLE_ID, rowButtonOf } from './row-focus';
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
 /** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
 const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
-  ID: '10%',
-  Kind: '12%',
-  Status: '13%',
-  Progress: '13%',
-  Attempts: '10%',
-  Created: '21%',
-  Updated: '21%',
+  ID: '14%',
+  Kind: '13%',
+  Status: '14%',
+  Progress: '15%',
+  Attempts: '11%',
+  Created: '16.5%',
+  Updated: '16.5%',
 };
 const OVERSCAN_ROWS = 12;
 
