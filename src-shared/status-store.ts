@@ -36,7 +36,8 @@ export type WriteGuard =
   | 'any';
 
 /**
- * What a write did: `ok`, or why it refused: `exists` (guard create), `terminal` (guard live),
+ * What a write did: `ok`, or why it refused: `exists` (guard create; the reply holds the job as
+ * it is), `terminal` (guard live),
  * `missing` (no job and no seed), `conflict` (status not in `onlyFrom`), `stale` (a start of an
  * attempt the job is not waiting for: a leftover copy of its message).
  */
@@ -110,7 +111,7 @@ for i, name in ipairs(names) do a[name] = ARGV[i] end
 local terminal = {}
 for _, s in ipairs(${luaList([...TERMINAL_STATUSES])}) do terminal[s] = true end
 local exists = redis.call('EXISTS', key) == 1
-if exists and a.guard == 'create' then return { 'exists', '', 0, '' } end
+if exists and a.guard == 'create' then return { 'exists', assemble(key, a.default_max_attempts), 0, '' } end
 if not exists then
   if #ARGV <= #names then return { 'missing', '', 0, '' } end
   local now = redis.call('TIME')

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
-import type { Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey, type IdempotencyStore } from '../jobs/idempotency';
-import { JobStatusConflictError, UnknownJobError, type JobService } from '../jobs/job-service';
+import type { JobService } from '../jobs/job-service';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** The v1 job resource: submit, read one, list newest first. */
@@ -41,20 +40,7 @@ export function jobRoutes(jobs: JobService, idempotency?: IdempotencyStore) {
   };
 }
 
-/** The problem an operator's refused action answers: 404 if the job is unknown, 409 if its status forbids it. */
-export function operatorActionProblem(error: unknown): Problem | undefined {
-  if (error instanceof UnknownJobError) return problem(404, error.message, 'unknown-job');
-  if (error instanceof JobStatusConflictError) return problem(409, error.message, 'job-status-conflict');
-  return undefined;
-}
-
-/** Runs an operator's action on one job: 200 with the job, or the problem that refused it. */
+/** Runs an operator's action on one job: 200 with the job; a refusal (404, 409) is the error handler's. */
 async function operatorAction(reply: FastifyReply, action: () => Promise<Job>): Promise<FastifyReply> {
-  try {
-    return reply.send(await action());
-  } catch (error) {
-    const refused = operatorActionProblem(error);
-    if (refused) return sendProblem(reply, refused);
-    throw error;
-  }
+  return reply.send(await action());
 }

@@ -1,9 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { ValidationError } from '../../src-shared/problem';
-import { InvalidCursorError } from '../history/job-history';
-import { BackpressureError } from '../jobs/admission';
-import { IdempotencyInFlightError, IdempotencyMismatchError, IDEMPOTENCY_HEADER, type IdempotencyStore } from '../jobs/idempotency';
+import type { IdempotencyStore } from '../jobs/idempotency';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
@@ -12,7 +9,8 @@ import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
 import { jobRoutes } from './job-routes';
-import { isOutage, problem, sendProblem } from './problems';
+import { problem, sendProblem } from './problems';
+import { refusalFor } from './refusals';
 import { recordRoutes } from './record-routes';
 import { subscriptionRoutes } from './subscription-routes';
 import { openApiRoute, recordRegisteredRoutes } from './openapi';
@@ -51,7 +49,6 @@ export interface ApiOptions {
   batches?: BatchService;
 }
 
-const RETRY_AFTER_S = 5;
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -96,26 +93,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', hostGuard(options.guard));
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error instanceof ValidationError) {
-      return sendProblem(reply, problem(400, 'the request is not valid', 'validation', error.errors));
-    }
-    if (error instanceof InvalidCursorError) {
-      const errors = [{ field: 'cursor', rule: 'format', message: error.message }];
-      return sendProblem(reply, problem(400, error.message, 'validation', errors));
-    }
-    if (error instanceof BackpressureError) {
-      reply.header('retry-after', String(error.retryAfterSeconds));
-      return sendProblem(reply, problem(429, error.message, 'queue-full'));
-    }
-    if (error instanceof IdempotencyMismatchError || error instanceof IdempotencyInFlightError) {
-      const mismatch = error instanceof IdempotencyMismatchError;
-      const errors = [{ field: IDEMPOTENCY_HEADER, rule: mismatch ? 'reused' : 'in-flight', message: error.message }];
-      if (!mismatch) reply.header('retry-after', '1');
-      return sendProblem(reply, problem(mismatch ? 422 : 409, error.message, 'idempotency-key', errors));
-    }
-    if (isOutage(error)) {
-      reply.header('retry-after', String(RETRY_AFTER_S));
-      return sendProblem(reply, problem(503, error.message, 'dependency-unavailable'));
+    const refusal = refusalFor(error);
+    if (refusal) {
+      if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
+      return sendProblem(reply, refusal.problem);
     }
     if (error.statusCode && error.statusCode < 500) {
       const field = BODY_ERRORS[error.code];

@@ -8,11 +8,12 @@ import {
   type RedeliverResult,
   type SubscriptionResult,
 } from '../../src-shared/bridge';
-import { ValidationError, type Problem } from '../../src-shared/problem';
+import type { Problem } from '../../src-shared/problem';
 import { createSubscriptionSchema, listQuerySchema, type Subscription } from '../../src-shared/subscription-schemas';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import { openApiDocument } from '../api/openapi';
-import { isOutage, parseInput, problem } from '../api/problems';
+import { parseInput, problem } from '../api/problems';
+import { refusalFor } from '../api/refusals';
 import type { BatchService } from '../batches/batch-service';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { StoredSubscription, WebhookStore } from '../webhooks/webhook-store';
@@ -30,8 +31,8 @@ const asWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** The problem a refused request answers, as the HTTP API would; anything unexpected is rethrown. */
 function refusal(error: unknown): Problem {
-  if (error instanceof ValidationError) return problem(400, 'the request is not valid', 'validation', error.errors);
-  if (error instanceof Error && isOutage(error)) return problem(503, error.message, 'dependency-unavailable');
+  const known = refusalFor(error);
+  if (known) return known.problem;
   throw error;
 }
 

@@ -9,19 +9,19 @@ import {
   type WorkersActionResult,
 } from '../../src-shared/bridge';
 import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchema } from '../../src-shared/worker-schemas';
-import { operatorActionProblem } from '../api/job-routes';
+import { refusalFor } from '../api/refusals';
 import { unsupervisedReport } from '../api/worker-routes';
 import { ValidationError, type Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
-import { isOutage, parseInput, problem } from '../api/problems';
+import { parseInput, problem } from '../api/problems';
 import type { RunningConsole } from '../console';
 import { registerEventApiIpc } from './event-api-ipc';
 
-/** The problem a failed submission answers, as the HTTP API would. */
+/** The problem a refused request answers, as the HTTP API would; anything else is a 500, logged. */
 function submitProblem(error: unknown, onLog?: (line: string) => void): Problem {
-  if (error instanceof ValidationError) return problem(400, 'the request is not valid', 'validation', error.errors);
-  if (error instanceof Error && isOutage(error)) return problem(503, error.message, 'dependency-unavailable');
-  onLog?.(`unexpected error submitting a job over IPC: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const refusal = refusalFor(error);
+  if (refusal) return refusal.problem;
+  onLog?.(`unexpected error over IPC: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return problem(500, 'the console failed to handle this request');
 }
 
@@ -54,7 +54,7 @@ export function registerIpc(
     guard(async (request: SubmitJobRequest): Promise<SubmitJobResult> => {
       try {
         const body = parseInput(submitJobSchema, request);
-        return { ok: true, job: await consoleApp.jobs.submit(body.kind, body.payload) };
+        return { ok: true, job: await consoleApp.jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts }) };
       } catch (error) {
         return { ok: false, problem: submitProblem(error, onLog) };
       }
@@ -71,8 +71,6 @@ export function registerIpc(
         try {
           return { ok: true, job: await consoleApp.jobs[action](String(id)) };
         } catch (error) {
-          const refused = operatorActionProblem(error);
-          if (refused) return { ok: false, problem: refused };
           return { ok: false, problem: submitProblem(error, onLog) };
         }
       }),

@@ -9,7 +9,7 @@ import {
   type ResolvedPayload,
 } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
-import type { JobStatus } from '../../src-shared/statuses';
+import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../src-shared/statuses';
 import type { JobStatusClient, JobWrite } from '../../src-shared/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
@@ -72,8 +72,6 @@ export class JobStatusConflictError extends Error {
   }
 }
 
-const RETRYABLE: readonly JobStatus[] = ['FAILED', 'CANCELLED'];
-const CANCELLABLE: readonly JobStatus[] = ['QUEUED', 'RETRYING'];
 
 /**
  * Accepting, reading and listing jobs: the one place the HTTP API and the window's IPC call.
@@ -119,6 +117,8 @@ export class JobService {
       await this.withdraw(id, error as Error);
       throw error;
     }
+    // `exists` too is this write: the ID is new, so only a resend of it (its reply lost on a cut
+    // connection, and the client sent it again) can have found the job there.
     return created.job!;
   }
 
@@ -144,7 +144,7 @@ export class JobService {
    */
   async retry(id: string): Promise<Job> {
     const job = await this.known(id);
-    const reply = await this.transition(job, 'retry', RETRYABLE, {
+    const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, {
       status: 'QUEUED',
       resetBudget: true,
       progress: 0,
@@ -168,7 +168,7 @@ export class JobService {
    * acks it without running it.
    */
   async cancel(id: string): Promise<Job> {
-    return this.transition(await this.known(id), 'cancel', CANCELLABLE, { status: 'CANCELLED' });
+    return this.transition(await this.known(id), 'cancel', CANCELLABLE_STATUSES, { status: 'CANCELLED' });
   }
 
   private async known(id: string): Promise<Job> {
@@ -217,6 +217,8 @@ export class JobService {
         at: toRfc3339(Date.now()),
         worker: 'api',
         guard: 'any',
+        // A message the broker took without confirming in time may already run: never overwrite that.
+        onlyFrom: ['QUEUED'],
         emit: true,
         error: `not accepted: ${reason.message}`,
       })

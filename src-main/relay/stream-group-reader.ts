@@ -60,7 +60,8 @@ export class StreamGroupReader {
           'GROUP', group, 'main', 'COUNT', this.options.batchSize ?? 200, 'BLOCK', BLOCK_MS, 'STREAMS', stream, cursor,
         )) as StreamReply;
         const entries = reply?.[0]?.[1] ?? [];
-        if (cursor === '0' && entries.length === 0) cursor = '>';
+        // Pending entries (after a start or a failure) are read from `cursor` until none are left.
+        if (cursor !== '>' && entries.length === 0) cursor = '>';
         if (entries.length === 0) continue;
         await this.options.handle(entries.flatMap(([id, fields]) => parseStreamRecord(id, fields) ?? []));
         await redis.xack(stream, group, ...entries.map(([id]) => id));

@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('job status in Redis', () => {
-  it('creates a job once, then refuses a second create', async () => {
+  it('creates a job once, then refuses a second create, answering with the job as it is', async () => {
     const first = await status.write('j-create', change('j-create', { status: 'QUEUED', guard: 'create', emit: false }));
     expect(first.outcome).toBe('ok');
     // Versions start at the server's time in microseconds, so a recreated job outranks its past.
@@ -47,6 +47,8 @@ describe('job status in Redis', () => {
     expect(first.job!.transitions).toEqual([{ status: 'QUEUED', at: expect.any(String), worker: 'test/1' }]);
     const again = await status.write('j-create', change('j-create', { status: 'QUEUED', guard: 'create' }));
     expect(again.outcome).toBe('exists');
+    // A create resent after its reply was lost answers with the job it made, unchanged.
+    expect(again.job).toEqual(first.job);
   });
 
   it('moves a job on, counts attempts, records each status change once and emits events', async () => {

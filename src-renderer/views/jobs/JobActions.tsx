@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Job } from '../../../src-shared/job';
+import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { curlFor } from '../../format';
 import { useConsole } from '../../store/context';
 
@@ -10,13 +11,12 @@ function apiOrigin(): string {
 }
 
 /** Why an action is not offered for this job, in words an operator can act on; null when it is. */
-function cancelBlocked(job: Job): string | null {
-  return job.status === 'QUEUED' ? null : `Only a QUEUED job can be cancelled; this one is ${job.status}.`;
+function blockedUnless(allowed: readonly JobStatus[], verb: string, job: Job): string | null {
+  return allowed.includes(job.status) ? null : `Only a ${allowed.join(' or ')} job can be ${verb}; this one is ${job.status}.`;
 }
 
-function retryBlocked(job: Job): string | null {
-  return job.status === 'FAILED' ? null : `Only a FAILED job can be retried; this one is ${job.status}.`;
-}
+const cancelBlocked = (job: Job) => blockedUnless(CANCELLABLE_STATUSES, 'cancelled', job);
+const retryBlocked = (job: Job) => blockedUnless(RETRYABLE_STATUSES, 'retried', job);
 
 /** Cancel, retry, copy as curl; the answer of the last action is said in a status line. */
 export function JobActions({ job }: { job: Job }) {
