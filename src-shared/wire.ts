@@ -27,6 +27,11 @@ export interface JobMessage {
    * message is run unless its job is terminal.
    */
   attempt?: number;
+  /**
+   * The job's limit of attempts, so a worker that finds the job gone from Redis (expired, or
+   * Redis restarted empty) rebuilds it with its own limit and the attempts already made.
+   */
+  max_attempts?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -56,6 +61,9 @@ export function parseJobMessage(body: string): JobMessage | { error: string } {
   if (!isRecord(value.extra_data)) return { error: 'extra_data must be an object' };
   if (value.attempt !== undefined && !(Number.isInteger(value.attempt) && (value.attempt as number) >= 1)) {
     return { error: 'attempt must be a whole number from 1' };
+  }
+  if (value.max_attempts !== undefined && !(Number.isInteger(value.max_attempts) && (value.max_attempts as number) >= 1)) {
+    return { error: 'max_attempts must be a whole number from 1' };
   }
   return value as unknown as JobMessage;
 }

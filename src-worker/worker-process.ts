@@ -182,7 +182,7 @@ export class WorkerProcess {
         worker: this.workerId,
         guard: 'live',
         emit: true,
-        seed: { id: job.uuid, kind: job.kind, type: job.type, payload: shownPayload(job.extra_data), created_at: job.created_at },
+        seed: seedOf(job),
       });
     const start: StatusChange =
       job.attempt === undefined
@@ -271,6 +271,22 @@ export class WorkerProcess {
 }
 
 type StatusChange = Omit<JobWrite, 'at' | 'worker' | 'guard' | 'emit' | 'seed'>;
+
+/**
+ * The job as its message knows it, for when Redis does not hold it (expired, or restarted
+ * empty): with the attempts made before this one and its own limit, so neither is reset.
+ */
+function seedOf(job: JobMessage): NonNullable<JobWrite['seed']> {
+  return {
+    id: job.uuid,
+    kind: job.kind,
+    type: job.type,
+    payload: shownPayload(job.extra_data),
+    created_at: job.created_at,
+    ...(job.attempt !== undefined ? { attempts: job.attempt - 1 } : {}),
+    ...(job.max_attempts !== undefined ? { max_attempts: job.max_attempts } : {}),
+  };
+}
 
 type JobOutcome = 'done' | 'failed' | 'retrying' | 'skipped' | 'stale';
 

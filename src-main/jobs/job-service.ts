@@ -110,6 +110,7 @@ export class JobService {
       kind,
       created_at: now,
       attempt: 1,
+      max_attempts: maxAttempts,
     };
     try {
       await publisher.publish(message);
@@ -250,5 +251,6 @@ function toMessage(job: Job): JobMessage {
     extra_data: job.payload,
     kind: job.kind,
     created_at: job.created_at,
+    max_attempts: job.max_attempts,
   };
 }

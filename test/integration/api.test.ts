@@ -66,6 +66,7 @@ describe('book routes', () => {
       extra_data: { client_time: '2019-09-22T18:38:15.000Z' },
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       attempt: 1,
+      max_attempts: 5,
     });
 
     const status = await get(`/job/status?uuid=${job.uuid}`);

@@ -71,6 +71,12 @@ describe('retry fields of the job status', () => {
     expect((await write('r-resent', { startAttempt: 1, startToken: 'delivery-2' })).outcome).toBe('stale');
   });
 
+  it('rebuilds a job Redis lost from its message: the attempts made before and its own limit', async () => {
+    const reply = await write('r-lost', { startAttempt: 3, seed: { ...seed('r-lost'), attempts: 2, max_attempts: 4 } });
+    expect(reply.outcome).toBe('ok');
+    expect(reply.job).toMatchObject({ status: 'STARTED', attempts: 3, max_attempts: 4 });
+  });
+
   it('reruns a redelivered attempt left unfinished as a new attempt, recording why the last one ended', async () => {
     await create('r-crash');
     await write('r-crash', { startAttempt: 1 });

@@ -58,5 +58,7 @@ describe('job message attempt', () => {
     expect(parseJobMessage(JSON.stringify({ ...message, attempt: 3 }))).toMatchObject({ attempt: 3 });
     expect(parseJobMessage(JSON.stringify({ ...message, attempt: 0 }))).toEqual({ error: 'attempt must be a whole number from 1' });
     expect(parseJobMessage(JSON.stringify({ ...message, attempt: '2' }))).toHaveProperty('error');
+    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 2, max_attempts: 4 }))).toMatchObject({ attempt: 2, max_attempts: 4 });
+    expect(parseJobMessage(JSON.stringify({ ...message, max_attempts: 0 }))).toEqual({ error: 'max_attempts must be a whole number from 1' });
   });
 });
