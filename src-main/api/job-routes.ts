@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
+import { BatchCompletedError } from '../batches/batch-service';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey, type IdempotencyStore } from '../jobs/idempotency';
 import { JobStatusConflictError, UnknownJobError, type JobService } from '../jobs/job-service';
 import { parseInput, problem, sendProblem } from './problems';
@@ -45,6 +46,7 @@ export function jobRoutes(jobs: JobService, idempotency?: IdempotencyStore) {
 export function operatorActionProblem(error: unknown): Problem | undefined {
   if (error instanceof UnknownJobError) return problem(404, error.message, 'unknown-job');
   if (error instanceof JobStatusConflictError) return problem(409, error.message, 'job-status-conflict');
+  if (error instanceof BatchCompletedError) return problem(409, error.message, 'batch-completed');
   return undefined;
 }
 
