@@ -53,7 +53,7 @@ export class EventOutlets {
       streamMaxLength: options.streamMaxLength,
       onLog: log,
     });
-    this.batches = new BatchService({ jobs: options.jobs, status: options.status, store: batchStore, tracker: this.tracker, webhooks: store });
+    this.batches = new BatchService({ jobs: options.jobs, status: options.status, store: batchStore, tracker: this.tracker, webhooks: store, onLog: log });
   }
 
   /** Starts publishing, delivering and tracking; on failure, closes what it started. */
@@ -67,6 +67,7 @@ export class EventOutlets {
       this.closers.push(() => this.webhooks.dispatcher.close());
       await this.follow('webhooks', (events) => this.webhooks.dispatcher.record(events));
       await this.follow('batches', (events) => this.tracker.handle(events));
+      this.closers.push(async () => this.tracker.close());
       await this.tracker.start();
       this.pruneDeliveries();
     } catch (error) {

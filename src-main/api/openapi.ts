@@ -37,7 +37,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED'] },
   { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}'] },
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job'] },
-  { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status)', ok: [200, 'the job, QUEUED'] },
+  { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED'] },
   { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED'] },
   { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], contentType: 'text/event-stream' },
   { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'] },

@@ -1,4 +1,5 @@
 import { ValidationError, type Problem } from '../../src-shared/problem';
+import { BatchCompletedError } from '../batches/batch-service';
 import { InvalidCursorError } from '../history/job-history';
 import { BackpressureError } from '../jobs/admission';
 import { IDEMPOTENCY_HEADER, IdempotencyInFlightError, IdempotencyMismatchError } from '../jobs/idempotency';
@@ -25,6 +26,7 @@ export function refusalFor(error: unknown): Refusal | undefined {
   }
   if (error instanceof UnknownJobError) return { problem: problem(404, error.message, 'unknown-job') };
   if (error instanceof JobStatusConflictError) return { problem: problem(409, error.message, 'job-status-conflict') };
+  if (error instanceof BatchCompletedError) return { problem: problem(409, error.message, 'batch-completed') };
   if (error instanceof BackpressureError) {
     return { problem: problem(429, error.message, 'queue-full'), retryAfterSeconds: error.retryAfterSeconds };
   }

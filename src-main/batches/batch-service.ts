@@ -7,7 +7,7 @@ import type { JobStatusClient } from '../../src-shared/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import type { JobService } from '../jobs/job-service';
 import { generateSecret, type WebhookStore } from '../webhooks/webhook-store';
-import { toSummary, type BatchStore } from './batch-store';
+import { toSummary, type BatchStore, type StoredBatch } from './batch-store';
 import type { BatchTracker } from './batch-tracker';
 import { viewBatch } from './batch-view';
 
@@ -17,16 +17,33 @@ export interface BatchServiceOptions {
   store: BatchStore;
   tracker: BatchTracker;
   webhooks: WebhookStore;
+  onLog?: (line: string) => void;
+}
+
+/** An operator's retry of a child of a batch that fanned in already: answered 409. */
+export class BatchCompletedError extends Error {
+  override name = 'BatchCompletedError';
+  constructor(
+    readonly jobId: string,
+    readonly batchId: string,
+  ) {
+    super(`job ${jobId} is a child of batch ${batchId}, which has completed (fanned in); it cannot be retried`);
+  }
 }
 
 /** Fan-out: accepts several jobs as one batch, all or nothing; reads batches aggregated. */
 export class BatchService {
-  constructor(private readonly options: BatchServiceOptions) {}
+  constructor(private readonly options: BatchServiceOptions) {
+    options.jobs.guardRetry((job) => this.refuseRetryOfCompleted(job));
+  }
 
   /**
-   * Every payload is checked before any job is made (a bad one refuses the whole batch, naming
-   * `jobs.<i>.payload.<field>`). If the broker refuses any child, the others are cancelled and
-   * the error is thrown (answered 503): none is left to run.
+   * All or nothing, in this order: every payload is checked (a bad one refuses the whole batch,
+   * naming `jobs.<i>.payload.<field>`); the whole batch is admitted (backpressure, 429); the batch
+   * is recorded (PostgreSQL row and Redis tracking) with its children's IDs; only then are the
+   * children published. If any step fails, the error is thrown and nothing runs — except that when
+   * the broker refuses one child, a sibling a worker already started runs to its end (the others
+   * end CANCELLED), and the batch itself is dropped.
    */
   async create(input: CreateBatch): Promise<BatchAccepted> {
     const errors = input.jobs.flatMap((job, i) => {
@@ -35,21 +52,31 @@ export class BatchService {
     });
     if (errors.length > 0) throw new ValidationError(errors);
 
-    const settled = await Promise.allSettled(input.jobs.map((job) => this.options.jobs.submit(job.kind, job.payload)));
-    const created = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const refused = settled.find((s) => s.status === 'rejected');
-    if (refused) {
-      await this.cancel(created, refused.reason as Error);
-      throw refused.reason;
-    }
+    const { jobs, store, tracker } = this.options;
+    await jobs.admit(input.jobs.map((job) => job.kind));
     const secret = input.on_complete?.secret ?? generateSecret();
-    const batch = await this.options.store.create({
+    const batch = await store.create({
       id: randomUUID(),
-      job_ids: created.map((job) => job.id),
+      job_ids: input.jobs.map(() => randomUUID()),
       callback_url: input.on_complete?.callback_url ?? null,
       secret,
     });
-    await this.options.tracker.track(batch);
+    try {
+      await tracker.open(batch);
+    } catch (error) {
+      await store.remove(batch.id).catch(() => undefined);
+      throw error;
+    }
+    const settled = await Promise.allSettled(
+      input.jobs.map((job, i) => jobs.submit(job.kind, job.payload, 'payload', { id: batch.job_ids[i], admitted: true })),
+    );
+    const refused = settled.find((s) => s.status === 'rejected');
+    if (refused) {
+      await this.drop(batch, refused.reason as Error);
+      throw refused.reason;
+    }
+    // Were Redis to fail here, the children run anyway: the batch is taken up at the next start.
+    await tracker.accepted(batch.id).catch((error: Error) => this.options.onLog?.(`batch ${batch.id}: ${error.message}`));
     return {
       id: batch.id,
       status: 'RUNNING',
@@ -71,21 +98,27 @@ export class BatchService {
     return { items: page.items.map(toSummary), next_cursor: page.next_cursor };
   }
 
-  /** Ends the batch's accepted children CANCELLED (unless one already finished). */
-  private async cancel(jobs: Job[], reason: Error): Promise<void> {
-    await Promise.all(
-      jobs.map((job) =>
-        this.options.status
-          .write(job.id, {
-            status: 'CANCELLED',
-            at: toRfc3339(Date.now()),
-            worker: 'api',
-            guard: 'live',
-            emit: true,
-            error: `batch not accepted: ${reason.message}`,
-          })
-          .catch(() => undefined),
-      ),
-    );
+  /** Refuses a retry of a child of a completed batch: its fan-in (and callback) happened once. */
+  private async refuseRetryOfCompleted(job: Job): Promise<void> {
+    const batchId = await this.options.store.completedBatchOf(job.id);
+    if (batchId) throw new BatchCompletedError(job.id, batchId);
   }
+
+  /** Forgets a batch the broker refused (first, so it never fans in), then cancels its children. */
+  private async drop(batch: StoredBatch, reason: Error): Promise<void> {
+    await this.options.store.remove(batch.id).catch(() => undefined);
+    await this.options.tracker.abandon(batch).catch(() => undefined);
+    await cancelQueuedChildren(this.options.status, batch.job_ids, `batch not accepted: ${reason.message}`);
+  }
+}
+
+/** Ends CANCELLED those of the children still QUEUED; one a worker started (or finished) is left as it is. */
+export async function cancelQueuedChildren(status: JobStatusClient, ids: readonly string[], error: string): Promise<void> {
+  await Promise.all(
+    ids.map((id) =>
+      status
+        .write(id, { status: 'CANCELLED', at: toRfc3339(Date.now()), worker: 'api', guard: 'live', onlyFrom: ['QUEUED'], emit: true, error })
+        .catch(() => undefined),
+    ),
+  );
 }

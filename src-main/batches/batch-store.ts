@@ -72,6 +72,20 @@ export class BatchStore {
     return toBatch(rows[0]!);
   }
 
+  /** Drops a batch that was not accepted (its children were refused), unless it fanned in already. */
+  async remove(id: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.s}.batches WHERE id = $1 AND completed_at IS NULL`, [id]);
+  }
+
+  /** The ID of the completed batch the job is a child of, if any. */
+  async completedBatchOf(jobId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM ${this.s}.batches WHERE completed_at IS NOT NULL AND $1::uuid = ANY (job_ids) LIMIT 1`,
+      [jobId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   async get(id: string): Promise<StoredBatch | null> {
     const { rows } = await this.pool.query<BatchRow>(`SELECT * FROM ${this.s}.batches WHERE id = $1`, [id]);
     return rows[0] ? toBatch(rows[0]) : null;

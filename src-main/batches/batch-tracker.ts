@@ -20,7 +20,25 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
 return 0
 `;
 
+/**
+ * KEYS: the batch's pending set, its fan-in claim. ARGV: children not terminal after all. Gives
+ * the claim back and makes those children pending again, in one step: the last of them claims anew.
+ */
+export const REOPEN_SCRIPT = `
+redis.call('DEL', KEYS[2])
+redis.call('SADD', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+/** A member of a batch's pending set until every child was published: no fan-in before. */
+const ACCEPTING = 'accepting';
+
 const CLAIM_TTL_S = 7 * 86_400;
+/**
+ * When the children of a reopened batch are read again: one may have ended before it was pending
+ * again (its event found the set empty), or been read from a history that lagged behind.
+ */
+const RECHECK_AFTER_MS = [1_000, 5_000, 30_000];
 
 export interface BatchTrackerOptions {
   redis: Redis;
@@ -33,7 +51,10 @@ export interface BatchTrackerOptions {
   onLog?: (line: string) => void;
 }
 
-type WithScript = { jobdeckRecordChild(pending: string, claim: string, child: string, ttl: string): Promise<number> };
+type WithScript = {
+  jobdeckRecordChild(pending: string, claim: string, child: string, ttl: string): Promise<number>;
+  jobdeckReopenBatch(pending: string, claim: string, ...children: string[]): Promise<number>;
+};
 
 /**
  * Fan-in: follows the event stream (its own consumer group) and, when the last child of a batch
@@ -44,9 +65,11 @@ type WithScript = { jobdeckRecordChild(pending: string, claim: string, child: st
 export class BatchTracker {
   private readonly batchOf = new Map<string, string>();
   private readonly redis: Redis & WithScript;
+  private readonly rechecks = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: BatchTrackerOptions) {
     options.redis.defineCommand('jobdeckRecordChild', { numberOfKeys: 2, lua: RECORD_CHILD_SCRIPT });
+    options.redis.defineCommand('jobdeckReopenBatch', { numberOfKeys: 2, lua: REOPEN_SCRIPT });
     this.redis = options.redis as Redis & WithScript;
   }
 
@@ -54,6 +77,32 @@ export class BatchTracker {
   async start(): Promise<void> {
     for (const batch of await this.options.store.unannounced()) await this.announce(batch, batch.completed_at!, batch.counts ?? {});
     for (const batch of await this.options.store.incomplete()) await this.track(batch, true);
+  }
+
+  /**
+   * Follows a new batch before any child is published; it cannot fan in before {@link accepted}.
+   */
+  async open(batch: StoredBatch): Promise<void> {
+    for (const id of batch.job_ids) this.batchOf.set(id, batch.id);
+    await this.redis.sadd(this.options.names.batchKey(batch.id, 'pending'), ...batch.job_ids, ACCEPTING);
+  }
+
+  /** Every child was published: the batch fans in once they are all terminal (now, if they are). */
+  accepted(batchId: string): Promise<void> {
+    return this.recordChild(batchId, ACCEPTING);
+  }
+
+  /** Stops following a batch that was not accepted. */
+  async abandon(batch: StoredBatch): Promise<void> {
+    this.forget(batch);
+    const { names } = this.options;
+    await this.redis.del(names.batchKey(batch.id, 'pending'), names.batchKey(batch.id, 'fan-in'));
+  }
+
+  /** Stops the rechecks still due. */
+  close(): void {
+    for (const timer of this.rechecks) clearTimeout(timer);
+    this.rechecks.clear();
   }
 
   /** Follows a batch's children; those already terminal are recorded at once. */
@@ -69,10 +118,9 @@ export class BatchTracker {
     if (!resume || !(await this.redis.exists(names.batchKey(batch.id, 'pending')))) {
       await this.redis.sadd(names.batchKey(batch.id, 'pending'), ...batch.job_ids);
     }
-    for (const id of batch.job_ids) {
-      const job = await this.options.readJob(id);
-      if (job && TERMINAL_STATUSES.has(job.status)) await this.recordChild(batch.id, id);
-    }
+    await this.recheck(batch.id, batch.job_ids);
+    // A batch whose creator stopped before it was accepted (a crash): follow what it has.
+    if (resume) await this.recordChild(batch.id, ACCEPTING);
   }
 
   /** Handles a page of the stream: terminal events of tracked children. */
@@ -102,8 +150,10 @@ export class BatchTracker {
     if (!batch || batch.completed_at) return this.forget(batch);
     const view = await viewBatch(batch, readJob, null);
     if (!allTerminal(view.jobs)) {
-      this.options.onLog?.(`batch ${batchId}: fan-in claimed before every child was terminal; waiting`);
-      return;
+      // A child retried after it left the set, or read from a lagging history.
+      const unfinished = view.jobs.filter((child) => !TERMINAL_STATUSES.has(child.status)).map((child) => child.id);
+      this.options.onLog?.(`batch ${batchId}: ${unfinished.length} child(ren) not terminal at fan-in; pending again`);
+      return this.reopen(batchId, unfinished);
     }
     const at = new Date().toISOString();
     const data = { ...view, status: 'COMPLETED' as const, completed_at: at };
@@ -113,6 +163,37 @@ export class BatchTracker {
     await this.announce(batch, at, view.counts);
     this.options.onCallback();
     this.forget(batch);
+  }
+
+  private async reopen(batchId: string, children: string[]): Promise<void> {
+    const { names } = this.options;
+    await this.redis.jobdeckReopenBatch(names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), ...children);
+    this.recheckLater(batchId, await this.recheck(batchId, children), 0);
+  }
+
+  /** Records the children that are terminal now; answers those that are not. */
+  private async recheck(batchId: string, children: readonly string[]): Promise<string[]> {
+    const open: string[] = [];
+    for (const id of children) {
+      const job = await this.options.readJob(id);
+      if (job && TERMINAL_STATUSES.has(job.status)) await this.recordChild(batchId, id);
+      else open.push(id);
+    }
+    return open;
+  }
+
+  private recheckLater(batchId: string, children: string[], step: number): void {
+    const delay = RECHECK_AFTER_MS[step];
+    if (delay === undefined || children.length === 0) return;
+    const timer = setTimeout(() => {
+      this.rechecks.delete(timer);
+      this.recheck(batchId, children).then(
+        (open) => this.recheckLater(batchId, open, step + 1),
+        (error: Error) => this.options.onLog?.(`batch ${batchId}: recheck failed: ${error.message}`),
+      );
+    }, delay);
+    timer.unref();
+    this.rechecks.add(timer);
   }
 
   /** Appends the batch event, and records that it did (at least once across a crash). */

@@ -50,16 +50,33 @@ export class Admission {
   constructor(private readonly options: AdmissionOptions) {}
 
   /** Throws {@link BackpressureError} when the kind's queue is full; else counts the job in. */
-  async admit(kind: JobKind): Promise<void> {
-    const sample = await this.sample(kind);
-    if (!sample) return;
-    if (sample.count + sample.admittedSince >= this.options.maxQueued) {
-      throw new BackpressureError(
-        `the ${kind} queue holds ${this.options.maxQueued} or more waiting jobs (JOBDECK_MAX_QUEUED); try again later`,
-        RETRY_AFTER_S,
-      );
+  admit(kind: JobKind): Promise<void> {
+    return this.admitAll([kind]);
+  }
+
+  /**
+   * All or nothing, for a batch: throws {@link BackpressureError} when any kind's queue cannot
+   * take all of its jobs here (one entry per job); else counts every one of them in.
+   */
+  async admitAll(kinds: readonly JobKind[]): Promise<void> {
+    const wanted = new Map<JobKind, number>();
+    for (const kind of kinds) wanted.set(kind, (wanted.get(kind) ?? 0) + 1);
+    const samples = new Map<JobKind, Sample>();
+    for (const kind of wanted.keys()) {
+      const sample = await this.sample(kind);
+      if (sample) samples.set(kind, sample);
     }
-    sample.admittedSince++;
+    for (const [kind, sample] of samples) {
+      const n = wanted.get(kind)!;
+      if (sample.count + sample.admittedSince + n > this.options.maxQueued) {
+        const more = n === 1 ? `${this.options.maxQueued} or more waiting jobs` : `too many waiting jobs to take ${n} more`;
+        throw new BackpressureError(
+          `the ${kind} queue holds ${more} (JOBDECK_MAX_QUEUED=${this.options.maxQueued}); try again later`,
+          RETRY_AFTER_S,
+        );
+      }
+    }
+    for (const [kind, sample] of samples) sample.admittedSince += wanted.get(kind)!;
   }
 
   private async sample(kind: JobKind): Promise<Sample | undefined> {

@@ -50,7 +50,14 @@ export interface JobServiceOptions {
 export interface SubmitOptions {
   /** Fewer attempts than the console's limit; validated against it. */
   maxAttempts?: number;
+  /** The job's ID, made beforehand (a batch records its children's IDs before publishing them). */
+  id?: string;
+  /** Admission already counted this job in (with its batch, see {@link JobService.admit}). */
+  admitted?: boolean;
 }
+
+/** Refuses (throws) an operator's retry of a job for a reason beyond its status. */
+export type RetryGuard = (job: Job) => Promise<void>;
 
 /** No job has that ID (neither Redis nor the history knows it). */
 export class UnknownJobError extends Error {
@@ -77,7 +84,19 @@ export class JobStatusConflictError extends Error {
  * Accepting, reading and listing jobs: the one place the HTTP API and the window's IPC call.
  */
 export class JobService {
+  private retryGuard?: RetryGuard;
+
   constructor(private readonly options: JobServiceOptions) {}
+
+  /** Backpressure for several jobs at once: all admitted, or a BackpressureError and none. */
+  async admit(kinds: readonly JobKind[]): Promise<void> {
+    await this.options.admission?.admitAll(kinds);
+  }
+
+  /** Another part's say on retries (the batches refuse a child of a completed batch). */
+  guardRetry(guard: RetryGuard): void {
+    this.retryGuard = guard;
+  }
 
   /**
    * Validates, records the job as QUEUED (with its event) and publishes it; resolves once the
@@ -89,8 +108,8 @@ export class JobService {
     const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input ?? {});
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
     const maxAttempts = this.checkMaxAttempts(options.maxAttempts);
-    await this.options.admission?.admit(kind);
-    const id = randomUUID();
+    if (!options.admitted) await this.options.admission?.admit(kind);
+    const id = options.id ?? randomUUID();
     const now = toRfc3339(Date.now());
     const payload = this.applyDefaults(kind, id, parsed.data);
     const { status, publisher } = this.options;
@@ -145,6 +164,7 @@ export class JobService {
    */
   async retry(id: string): Promise<Job> {
     const job = await this.known(id);
+    await this.retryGuard?.(job);
     const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, {
       status: 'QUEUED',
       resetBudget: true,

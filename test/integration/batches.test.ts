@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, BatchAccepted } from '../../src-shared/batch-schemas';
+import { cancelQueuedChildren } from '../../src-main/batches/batch-service';
 import { RECORD_CHILD_SCRIPT } from '../../src-main/batches/batch-tracker';
+import type { Job } from '../../src-shared/job';
+import { JobStatusClient } from '../../src-shared/status-store';
 import { namesFor } from '../../src-shared/topology';
-import { TEST_SERVICES } from '../support/namespace';
+import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { SOURCE_WORKER_ENTRY, eventually, startTestConsole, type TestConsole } from '../support/console';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -141,8 +146,44 @@ describe('fan-out and fan-in', () => {
   });
 });
 
+describe('a child retried while its siblings run', () => {
+  it('keeps the batch open until the retried child ends, then fans in once; a retry after that is a 409 naming the batch', async () => {
+    // No email workers here: the email child stays QUEUED until the test ends it.
+    const jobs = [{ kind: 'email', payload: {} }, { kind: 'callback', payload: { duration_ms: 2_500 } }];
+    const accepted = (await (await post('/api/v1/batches', { jobs, on_complete: { callback_url: `${receiver.url}/fan-in` } })).json()) as BatchAccepted;
+    const [email, callback] = accepted.job_ids as [string, string];
+    expect((await post(`/api/v1/jobs/${email}/cancel`, {})).status).toBe(200);
+    expect((await post(`/api/v1/jobs/${email}/retry`, {})).status).toBe(200);
+    // The callback child ends while the email child is QUEUED again: the fan-in claimed too early
+    // gives the claim back, with the email child pending once more.
+    const names = namesFor(app.namespace);
+    await eventually(async () => {
+      const job = (await (await fetch(`${url()}/api/v1/jobs/${callback}`)).json()) as Job;
+      if (job.status !== 'DONE') return undefined;
+      const pending = await redis.smembers(names.batchKey(accepted.id, 'pending'));
+      const claimed = await redis.exists(names.batchKey(accepted.id, 'fan-in'));
+      return pending.length === 1 && pending[0] === email && claimed === 0 ? true : undefined;
+    }, 20_000, 'the early fan-in claim given back');
+    expect(((await (await fetch(`${url()}/api/v1/batches/${accepted.id}`)).json()) as Batch).status).toBe('RUNNING');
+    expect((await post(`/api/v1/jobs/${email}/cancel`, {})).status).toBe(200);
+    const batch = await completed(accepted.id);
+    expect(batch.counts).toEqual({ DONE: 1, CANCELLED: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(callbacksFor(accepted.id)).toHaveLength(1);
+    expect(await batchEventsOf(accepted.id)).toBe(1);
+
+    const refused = await post(`/api/v1/jobs/${email}/retry`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await refused.json()) as { type: string; detail: string };
+    expect(problem.type).toBe('urn:jobdeck:problem:batch-completed');
+    expect(problem.detail).toContain(accepted.id);
+    expect(((await (await fetch(`${url()}/api/v1/jobs/${email}`)).json()) as Job).status).toBe('CANCELLED');
+  });
+});
+
 describe('a batch the broker refuses', () => {
-  it('answers 503 and ends every child CANCELLED', async () => {
+  it('answers 503, drops the batch and ends every child a worker did not start CANCELLED', async () => {
     const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
     try {
       const channel = await connection.createChannel();
@@ -155,14 +196,20 @@ describe('a batch the broker refuses', () => {
       { kind: 'callback', payload: { duration_ms: 5_000 } },
       { kind: 'email', payload: {} },
     ];
+    const earlier = new Set(await redis.keys(`${app.namespace}:job:*`));
     const response = await post('/api/v1/batches', { jobs });
     expect(response.status).toBe(503);
-    // This batch's children: the 5 s callbacks and the email (earlier tests made no others like them).
-    const keys = await redis.keys(`${app.namespace}:job:*`);
-    const jobsNow = await Promise.all(keys.map(async (key) => (await redis.hmget(key, 'kind', 'payload', 'status')).map((v) => JSON.parse(v!))));
-    const children = jobsNow.filter(([kind, payload]) => kind === 'email' || payload.duration_ms === 5_000);
+    // This batch's children: the jobs made by this request.
+    const keys = (await redis.keys(`${app.namespace}:job:*`)).filter((key) => !earlier.has(key));
+    const children = await Promise.all(keys.map(async (key) => (await redis.hmget(key, 'kind', 'status', 'transitions')).map((v) => JSON.parse(v!))));
     expect(children.map(([kind]) => kind).sort()).toEqual(['callback', 'callback', 'email']);
-    expect(children.map(([, , status]) => status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    // CANCELLED, unless a worker had started it already: then it is left to run (never overwritten).
+    for (const [, status, transitions] of children as [string, string, { status: string }[]][]) {
+      const started = transitions.some((t) => t.status === 'STARTED');
+      expect(started ? status !== 'CANCELLED' : status === 'CANCELLED').toBe(true);
+    }
+    const listed = (await (await fetch(`${url()}/api/v1/batches?limit=500`)).json()) as { items: BatchAccepted[] };
+    expect(listed.items.filter((b) => b.job_ids.some((id) => keys.includes(namesFor(app.namespace).jobKey(id))))).toEqual([]);
   });
 });
 
@@ -178,5 +225,78 @@ describe('a batch across a restart of the console and the loss of its Redis keys
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(callbacksFor(accepted.id)).toHaveLength(1);
     expect(await batchEventsOf(accepted.id)).toBe(1);
+  });
+});
+
+describe('a batch is admitted and recorded whole before any child is published', () => {
+  let small: TestConsole;
+  let db: pg.Client;
+  const postTo = (path: string, body: unknown) =>
+    fetch(`${small.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const jobKeys = () => redis.keys(`${small.namespace}:job:*`);
+
+  beforeAll(async () => {
+    // No workers: what is published stays in the queues, three of a kind at most.
+    small = await startTestConsole({ JOBDECK_MAX_QUEUED: '3' }, false);
+    db = new pg.Client(testDatabaseConfig());
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await small?.dispose();
+  });
+
+  it('refuses (429) a batch one kind of which does not fit, and publishes none of its children', async () => {
+    expect((await postTo('/api/v1/batches', { jobs: [{ kind: 'email', payload: {} }, { kind: 'email', payload: {} }] })).status).toBe(202);
+    const before = (await jobKeys()).sort();
+    const jobs = [{ kind: 'log', payload: { client_time: 1 } }, { kind: 'email', payload: {} }, { kind: 'email', payload: {} }];
+    const response = await postTo('/api/v1/batches', { jobs });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await jobKeys()).sort()).toEqual(before);
+    const list = (await (await fetch(`${small.url}/api/v1/batches`)).json()) as { items: unknown[] };
+    expect(list.items).toHaveLength(1);
+  });
+
+  it('publishes nothing when the batch cannot be recorded', async () => {
+    const table = `"${small.namespace}".batches`;
+    const before = (await jobKeys()).sort();
+    await db.query(`ALTER TABLE ${table} ADD CONSTRAINT refuse_new_batches CHECK (false) NOT VALID`);
+    try {
+      const response = await postTo('/api/v1/batches', { jobs: [{ kind: 'log', payload: { client_time: 1 } }] });
+      expect(response.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await db.query(`ALTER TABLE ${table} DROP CONSTRAINT refuse_new_batches`);
+    }
+    expect((await jobKeys()).sort()).toEqual(before);
+    const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      expect((await channel.checkQueue(namesFor(small.namespace).queue('log'))).messageCount).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('cancels only the children still QUEUED when it drops a batch: a started one is left to run', async () => {
+    const names = namesFor(small.namespace);
+    const client = new Redis(TEST_SERVICES.redisUrl);
+    try {
+      const status = new JobStatusClient(client, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+      const [queued, started] = [randomUUID(), randomUUID()];
+      const at = new Date().toISOString();
+      for (const id of [queued, started]) {
+        await status.write(id, {
+          status: 'QUEUED', at, worker: 'api', guard: 'create', emit: false,
+          seed: { id, kind: 'log', type: 'A', payload: { client_time: '1' }, created_at: at },
+        });
+      }
+      await status.write(started, { status: 'STARTED', at, worker: 'test', guard: 'live', emit: false });
+      await cancelQueuedChildren(status, [queued, started], 'batch not accepted: test');
+      expect((await status.read(queued))?.status).toBe('CANCELLED');
+      expect((await status.read(started))?.status).toBe('STARTED');
+    } finally {
+      client.disconnect();
+    }
   });
 });

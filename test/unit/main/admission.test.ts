@@ -50,4 +50,16 @@ describe('admission', () => {
     counts.log = 0;
     await expect(admission.admit('log')).resolves.toBeUndefined();
   });
+
+  it('admits a batch whole or not at all, counting every job of each kind', async () => {
+    const { source } = depths({ log: 1, email: 3 });
+    const admission = new Admission({ depths: source, maxQueued: 5, sampleEveryMs: 60_000 });
+    const refused = await admission.admitAll(['log', 'email', 'email', 'email']).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BackpressureError);
+    expect((refused as Error).message).toMatch(/email queue .*3 more/);
+    // Nothing of the refused batch was counted in: the log queue still takes four.
+    await expect(admission.admitAll(['log', 'log', 'log', 'log', 'email', 'email'])).resolves.toBeUndefined();
+    await expect(admission.admit('log')).rejects.toBeInstanceOf(BackpressureError);
+    await expect(admission.admit('email')).rejects.toBeInstanceOf(BackpressureError);
+  });
 });
