@@ -64,6 +64,7 @@ const WRITE_ARGS = [
   'attempt_error',
   'reset_budget',
   'start_token',
+  'callback_secret',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -150,6 +151,7 @@ end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
 if a.add_attempt == '1' or a.start_attempt ~= '' then attempts = redis.call('HINCRBY', key, 'attempts', 1) end
 if a.start_token ~= '' then redis.call('HSET', key, 'start_token', a.start_token) end
+if a.callback_secret ~= '' then redis.call('HSET', key, 'callback_secret', a.callback_secret) end
 if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end
 if a.error ~= '' then redis.call('HSET', key, 'error', a.error) end
 if a.attempt_error ~= '' then
@@ -195,6 +197,11 @@ export interface JobWrite {
    * command whose reply a cut connection lost — is `ok`, not a `stale` copy of itself.
    */
   startToken?: string;
+  /**
+   * A kind B job's signing secret, kept in a hash field no answer, event or history row shows,
+   * so that an operator's retry can sign its callback again.
+   */
+  callbackSecret?: string;
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -259,6 +266,7 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     attempt_error: optionalJson(write.attemptError),
     reset_budget: write.resetBudget ? '1' : '0',
     start_token: write.startToken ?? '',
+    callback_secret: write.callbackSecret ?? '',
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));
@@ -280,6 +288,7 @@ export interface RedisScriptHost {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
   xadd(key: string, ...args: string[]): Promise<string | null>;
   del(key: string): Promise<number>;
+  hget(key: string, field: string): Promise<string | null>;
 }
 
 type WithScripts = {
@@ -308,6 +317,11 @@ export class JobStatusClient {
       ...writeJobArgs(write, this.limits),
     );
     return parseWriteReply(reply);
+  }
+
+  /** The kind B job's signing secret while Redis holds the job; null when it has none. */
+  async callbackSecret(id: string): Promise<string | null> {
+    return this.redis.hget(this.names.jobKey(id), 'callback_secret');
   }
 
   async read(id: string): Promise<Job | null> {

@@ -188,6 +188,9 @@ export class WorkerProcess {
       job.attempt === undefined
         ? { status: 'STARTED', addAttempt: true, progress: 0 }
         : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken: randomUUID(), progress: 0 };
+    // Kept aside again should Redis have lost the job (the seed shows no secret).
+    const secret = (job.extra_data as { secret?: unknown }).secret;
+    if (typeof secret === 'string') start.callbackSecret = secret;
     const started = await write(start);
     if (started.outcome === 'terminal') return 'skipped';
     if (started.outcome === 'stale') return 'stale';

@@ -120,6 +120,7 @@ export class JobService {
       guard: 'create',
       emit: true,
       seed: { id, kind, type: KIND_LETTER[kind], payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts },
+      callbackSecret: secretOf(payload),
     });
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
@@ -172,8 +173,12 @@ export class JobService {
       result: null,
       error: null,
     });
+    // The secret is not in the job anyone sees; Redis keeps it aside while it holds the job.
+    const secret = reply.kind === 'callback' ? await this.options.status.callbackSecret(id) : null;
+    const message = toMessage(reply);
+    if (secret) message.extra_data = { ...message.extra_data, secret } as ResolvedPayload;
     try {
-      await this.options.publisher.publish({ ...toMessage(reply), attempt: reply.attempts + 1 });
+      await this.options.publisher.publish({ ...message, attempt: reply.attempts + 1 });
     } catch (error) {
       await this.options.status
         .write(id, { status: job.status, at: toRfc3339(Date.now()), worker: 'api', guard: 'any', emit: true, onlyFrom: ['QUEUED'] })
@@ -261,6 +266,11 @@ export class JobService {
         return { ...payload, email_address: (payload.email_address as string | undefined) ?? defaults.recipient };
     }
   }
+}
+
+/** A kind B payload's signing secret, if it gives one. */
+function secretOf(payload: ResolvedPayload): string | undefined {
+  return 'secret' in payload && typeof payload.secret === 'string' ? payload.secret : undefined;
 }
 
 function toMessage(job: Job): JobMessage {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src-shared/job';
 import { WORKER_LOST_ERROR } from '../../src-shared/status-store';
@@ -13,8 +14,8 @@ import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
 /** A callback receiver: `/fail/<n>` answers 500 to a job's first n deliveries, then 200; `/switch` obeys `switchOk`. */
 interface Receiver {
   url: string;
-  /** Each delivery: its path, webhook-id, answer and time. */
-  deliveries: { path: string; id: string; status: number; at: number }[];
+  /** Each delivery: its path, webhook-id, answer, time, headers and body. */
+  deliveries: { path: string; id: string; status: number; at: number; headers: Record<string, string>; body: string }[];
   switchOk: boolean;
   server: Server;
 }
@@ -22,7 +23,8 @@ interface Receiver {
 async function startReceiver(): Promise<Receiver> {
   const receiver = { deliveries: [], switchOk: false } as unknown as Receiver;
   receiver.server = createServer((request, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = request.url ?? '/';
       const id = String(request.headers['webhook-id']);
@@ -30,7 +32,8 @@ async function startReceiver(): Promise<Receiver> {
       const failFirst = /^\/fail\/(\d+)$/.exec(path);
       const ok = failFirst ? earlier >= Number(failFirst[1]) : path === '/switch' ? receiver.switchOk : path !== '/down';
       const status = ok ? 200 : 500;
-      receiver.deliveries.push({ path, id, status, at: Date.now() });
+      const headers = request.headers as Record<string, string>;
+      receiver.deliveries.push({ path, id, status, at: Date.now(), headers, body: Buffer.concat(chunks).toString('utf8') });
       response.writeHead(status).end();
     });
   });
@@ -153,6 +156,22 @@ describe('retries with backoff', () => {
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(((await again.json()) as { detail: string }).detail).toMatch(/is DONE/);
+  });
+
+  it("signs an operator's retry of a signed callback with the job's secret, which no answer shows", async () => {
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const job = await submit({
+      kind: 'callback',
+      payload: { callback_url: `${receiver.url}/fail/1`, duration_ms: 0, secret },
+      max_attempts: 1,
+    });
+    await until(job.id, 'FAILED');
+    expect(await post(`/api/v1/jobs/${job.id}/retry`)).toHaveProperty('status', 200);
+    const done = await until(job.id, 'DONE');
+    expect(JSON.stringify(done)).not.toContain(secret);
+    const deliveries = receiver.deliveries.filter((d) => d.id === job.id);
+    expect(deliveries.map((d) => d.status)).toEqual([500, 200]);
+    for (const delivery of deliveries) expect(() => new Webhook(secret).verify(delivery.body, delivery.headers)).not.toThrow();
   });
 
   it('cancels a job while it waits for a retry, and never runs it again', async () => {
