@@ -166,6 +166,7 @@ export class JobService {
   async retry(id: string): Promise<Job> {
     const job = await this.known(id);
     await this.retryGuard?.(job);
+    await this.options.admission?.admit(job.kind);
     const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, {
       status: 'QUEUED',
       resetBudget: true,

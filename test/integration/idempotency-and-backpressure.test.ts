@@ -120,10 +120,13 @@ describe('Idempotency-Key', () => {
 });
 
 describe('backpressure', () => {
-  it(`refuses a job with 429 and Retry-After once ${MAX_QUEUED} of its kind wait, on both APIs, creating nothing`, async () => {
+  it(`refuses a job with 429 and Retry-After once ${MAX_QUEUED} of its kind wait, on both APIs and to an operator's retry, creating nothing`, async () => {
     const depth = await queueDepth('log');
+    const accepted: string[] = [];
     for (let i = depth; i < MAX_QUEUED; i++) {
-      expect((await submit({ kind: 'log', payload: { client_time: i } })).status).toBe(202);
+      const answer = await submit({ kind: 'log', payload: { client_time: i } });
+      expect(answer.status).toBe(202);
+      accepted.push(((await answer.json()) as { id: string }).id);
     }
     const keysBefore = await jobKeys();
     const refused = await submit({ kind: 'log', payload: { client_time: 1 } });
@@ -134,6 +137,11 @@ describe('backpressure', () => {
     // Still refused once the count comes from the broker again.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await expectProblem(await submit({ kind: 'log', payload: { client_time: 2 } }), 429);
+    // An operator's retry is a submission too: refused while the queue is full, the job unchanged.
+    const cancelled = accepted.at(-1)!;
+    expect((await fetch(`${app.url}/api/v1/jobs/${cancelled}/cancel`, { method: 'POST' })).status).toBe(200);
+    await expectProblem(await fetch(`${app.url}/api/v1/jobs/${cancelled}/retry`, { method: 'POST' }), 429);
+    expect(((await (await fetch(`${app.url}/api/v1/jobs/${cancelled}`)).json()) as { status: string }).status).toBe('CANCELLED');
     expect(await queueDepth('log')).toBe(MAX_QUEUED);
     expect(await jobKeys()).toBe(keysBefore);
     // Another kind's queue has room.
