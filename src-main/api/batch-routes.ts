@@ -3,15 +3,17 @@ import { createBatchSchema } from '../../src-shared/batch-schemas';
 import { listQuerySchema } from '../../src-shared/subscription-schemas';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import type { BatchService } from '../batches/batch-service';
+import type { IdempotencyStore } from '../jobs/idempotency';
+import { answerCreate } from './idempotent-create';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** Batches: fan-out (create, all or nothing), read aggregated, list newest first. */
-export function batchRoutes(batches: BatchService) {
+export function batchRoutes(batches: BatchService, idempotency?: IdempotencyStore) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/batches', async (request, reply) => {
       const body = parseInput(createBatchSchema, request.body ?? undefined);
-      const accepted = await batches.create(body);
-      return reply.code(202).header('location', `/api/v1/batches/${accepted.id}`).send(accepted);
+      const location = (id: string) => `/api/v1/batches/${id}`;
+      return answerCreate(request, reply, { scope: 'batch:', location, idempotency }, () => batches.create(body));
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/batches/:id', async (request, reply) => {

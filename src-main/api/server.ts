@@ -123,7 +123,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes(options.mailbox, options.inbox));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
-  if (options.batches) await app.register(batchRoutes(options.batches));
+  if (options.batches) await app.register(batchRoutes(options.batches, options.idempotency));
   await app.register(openApiRoute());
   await app.register(workerRoutes(options.workers ?? (() => null)));
   if (options.queues) await app.register(queueRoutes(options.queues));

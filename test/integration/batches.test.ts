@@ -101,6 +101,24 @@ describe('fan-out and fan-in', () => {
     expect((await fetch(`${url()}/api/v1/batches?cursor=nonsense`)).status).toBe(400);
   });
 
+  it('creates one batch for a repeated Idempotency-Key, replaying the first answer', async () => {
+    const body = { jobs: [{ kind: 'log', payload: { client_time: 1569177495 } }] };
+    const send = () =>
+      fetch(`${url()}/api/v1/batches`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'checkout-42' },
+        body: JSON.stringify(body),
+      });
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const [a, b] = (await Promise.all([first.json(), again.json()])) as { id: string; job_ids: string[] }[];
+    expect(b).toEqual(a);
+    const children = await redis.keys(`${app.namespace}:job:*`);
+    for (const id of a!.job_ids) expect(children).toContain(`${app.namespace}:job:${id}`);
+  });
+
   it('lets only the call that empties the set claim the fan-in, however the last two race', async () => {
     const clients = [new Redis(TEST_SERVICES.redisUrl), new Redis(TEST_SERVICES.redisUrl)];
     const record = (client: number, pending: string, claim: string, child: string): Promise<number> =>
