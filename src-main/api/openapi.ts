@@ -26,7 +26,24 @@ interface Operation {
   /** Success status and what it carries. */
   ok: [number, string];
   contentType?: string;
+  /** Request headers the route reads. */
+  headers?: readonly HeaderParameter[];
 }
+
+interface HeaderParameter {
+  name: string;
+  description: string;
+}
+
+const IDEMPOTENCY_KEY: HeaderParameter = {
+  name: 'Idempotency-Key',
+  description:
+    '1–255 printable ASCII characters: the same key and body replay the first answer (`idempotent-replayed: true`); another body is a 422',
+};
+const LAST_EVENT_ID: HeaderParameter = {
+  name: 'Last-Event-ID',
+  description: 'Resume after this event ID; an ID the stream no longer holds gets a `resync` event first',
+};
 
 /** Every route of the API. A test checks that each registered route is here. */
 export const OPERATIONS: readonly Operation[] = [
@@ -34,12 +51,12 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/job/callback', tag: 'book', summary: "The book's kind B job: long task, then POST to a callback", query: callbackPayloadSchema.omit({ secret: true }), ok: [200, '{"uuid","type","extra_data"}'] },
   { method: 'GET', path: '/job/mail', tag: 'book', summary: "The book's kind C job: send an email", query: emailPayloadSchema, ok: [200, '{"uuid","type","extra_data"}'] },
   { method: 'GET', path: '/job/status', tag: 'book', summary: "The book's status of a job", query: statusQuerySchema, ok: [200, '{"uuid","status"}'] },
-  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED'] },
+  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}'] },
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED'] },
   { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED'] },
-  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], contentType: 'text/event-stream' },
+  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], contentType: 'text/event-stream', headers: [LAST_EVENT_ID] },
   { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'] },
   { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, ok: [201, 'the subscription with its secret'] },
   { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}'] },
@@ -47,14 +64,14 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}'] },
   { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery'] },
-  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}'] },
+  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch'] },
   { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "The console's worker processes: kind, pid, state, current job, counts, uptime, memory", ok: [200, 'the workers report'] },
   { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, ok: [202, 'the workers report'] },
   { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: 'Restart one worker process', ok: [202, 'the workers report'] },
   { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: 'Stop one worker process', ok: [202, 'the workers report'] },
-  { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready, consumers, and rates from Jobdeck\'s own events', ok: [200, '{"queues": Queue[]}'] },
+  { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready and consumers, and messages waiting to retry and dead-lettered', ok: [200, '{"queues": Queue[]}'] },
   { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}'] },
   { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings'] },
   { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down)', ok: [200, 'the health report'] },
@@ -75,12 +92,15 @@ function parameters(op: Operation) {
   const inPath = [...openApiPath(op.path).matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({
     name, in: 'path', required: true, schema: { type: 'string' },
   }));
-  if (!op.query) return inPath;
+  const inHeaders = (op.headers ?? []).map(({ name, description }) => ({
+    name, in: 'header', required: false, description, schema: { type: 'string' },
+  }));
+  if (!op.query) return [...inPath, ...inHeaders];
   const json = toJson(op.query) as { properties?: Record<string, object>; required?: string[] };
   const inQuery = Object.entries(json.properties ?? {}).map(([name, schema]) => ({
     name, in: 'query', required: json.required?.includes(name) ?? false, schema,
   }));
-  return [...inPath, ...inQuery];
+  return [...inPath, ...inQuery, ...inHeaders];
 }
 
 const PROBLEM = {
@@ -112,8 +132,8 @@ export function openApiDocument(): Record<string, unknown> {
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(op.body) } } } } : {}),
       responses: {
         [status]: { description, ...(op.contentType ? { content: { [op.contentType]: {} } } : {}) },
-        '4XX': PROBLEM,
-        '503': PROBLEM,
+        '4XX': { ...PROBLEM, description: `${PROBLEM.description}; 409, 422 and 429 carry Retry-After where waiting helps` },
+        '503': { ...PROBLEM, description: 'a dependency is unavailable; Retry-After says when to try again' },
       },
     };
   }

@@ -48,6 +48,11 @@ describe('GET /api/v1/openapi.json', () => {
       const batch = document.paths['/api/v1/batches']!.post!.requestBody!.content['application/json']!.schema;
       expect(batch.required).toEqual(['jobs']);
       expect(Object.keys(batch.properties!)).toEqual(['jobs', 'on_complete']);
+      const headerNames = (path: string, method: string) =>
+        document.paths[path]![method]!.parameters.filter((p) => (p as { in?: string }).in === 'header').map((p) => p.name);
+      expect(headerNames('/api/v1/jobs', 'post')).toEqual(['Idempotency-Key']);
+      expect(headerNames('/api/v1/batches', 'post')).toEqual(['Idempotency-Key']);
+      expect(headerNames('/api/v1/events', 'get')).toEqual(['Last-Event-ID']);
       const database = document.paths['/job/database']!.get!.parameters;
       expect(database).toContainEqual(expect.objectContaining({ name: 'client_time', required: true }));
       expect(OPERATIONS.every((op) => op.summary.length > 0)).toBe(true);
