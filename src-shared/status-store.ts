@@ -1,4 +1,5 @@
 import type { Job } from './job';
+import { LuaScript, type ScriptRunner } from './lua-script';
 import { TERMINAL_STATUSES, type JobStatus } from './statuses';
 import type { Names } from './topology';
 
@@ -275,33 +276,25 @@ export function parseWriteReply(reply: unknown): WriteReply {
 }
 
 /** The part of an ioredis client the status client uses (structural, so this file stays pure). */
-export interface RedisScriptHost {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+export interface RedisScriptHost extends ScriptRunner {
   xadd(key: string, ...args: string[]): Promise<string | null>;
   del(key: string): Promise<number>;
 }
 
-type WithScripts = {
-  jobdeckWriteJob(key: string, stream: string, ...args: string[]): Promise<unknown>;
-  jobdeckReadJob(key: string, defaultMaxAttempts: string): Promise<string | null>;
-};
+const WRITE_JOB = new LuaScript(WRITE_JOB_SCRIPT, 2);
+const READ_JOB = new LuaScript(READ_JOB_SCRIPT, 1);
 
 /** Job status in Redis, as the console and the workers read and write it. */
 export class JobStatusClient {
-  private readonly redis: RedisScriptHost & WithScripts;
-
   constructor(
-    redis: RedisScriptHost,
+    private readonly redis: RedisScriptHost,
     private readonly names: Names,
     private readonly limits: StatusLimits,
-  ) {
-    redis.defineCommand('jobdeckWriteJob', { numberOfKeys: 2, lua: WRITE_JOB_SCRIPT });
-    redis.defineCommand('jobdeckReadJob', { numberOfKeys: 1, lua: READ_JOB_SCRIPT });
-    this.redis = redis as RedisScriptHost & WithScripts;
-  }
+  ) {}
 
   async write(id: string, write: JobWrite): Promise<WriteReply> {
-    const reply = await this.redis.jobdeckWriteJob(
+    const reply = await WRITE_JOB.run(
+      this.redis,
       this.names.jobKey(id),
       this.names.eventStream,
       ...writeJobArgs(write, this.limits),
@@ -310,10 +303,11 @@ export class JobStatusClient {
   }
 
   async read(id: string): Promise<Job | null> {
-    const json = await this.redis.jobdeckReadJob(
+    const json = (await READ_JOB.run(
+      this.redis,
       this.names.jobKey(id),
       String(this.limits.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS),
-    );
+    )) as string | null;
     return json ? (JSON.parse(json) as Job) : null;
   }
 

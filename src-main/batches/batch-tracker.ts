@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { batchEventFields, type BatchEvent, type StatusCounts, type StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
+import { LuaScript } from '../../src-shared/lua-script';
 import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import type { Names } from '../../src-shared/topology';
 import { webhookBody } from '../webhooks/delivery-dispatcher';
@@ -33,7 +34,7 @@ export interface BatchTrackerOptions {
   onLog?: (line: string) => void;
 }
 
-type WithScript = { jobdeckRecordChild(pending: string, claim: string, child: string, ttl: string): Promise<number> };
+const RECORD_CHILD = new LuaScript(RECORD_CHILD_SCRIPT, 2);
 
 /**
  * Fan-in: follows the event stream (its own consumer group) and, when the last child of a batch
@@ -43,11 +44,10 @@ type WithScript = { jobdeckRecordChild(pending: string, claim: string, child: st
  */
 export class BatchTracker {
   private readonly batchOf = new Map<string, string>();
-  private readonly redis: Redis & WithScript;
+  private readonly redis: Redis;
 
   constructor(private readonly options: BatchTrackerOptions) {
-    options.redis.defineCommand('jobdeckRecordChild', { numberOfKeys: 2, lua: RECORD_CHILD_SCRIPT });
-    this.redis = options.redis as Redis & WithScript;
+    this.redis = options.redis;
   }
 
   /** Takes up the batches not yet fanned in (after a restart of the console or of Redis). */
@@ -86,8 +86,8 @@ export class BatchTracker {
 
   private async recordChild(batchId: string, jobId: string): Promise<void> {
     const { names } = this.options;
-    const outcome = await this.redis.jobdeckRecordChild(
-      names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), jobId, String(CLAIM_TTL_S),
+    const outcome = Number(
+      await RECORD_CHILD.run(this.redis, names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), jobId, String(CLAIM_TTL_S)),
     );
     if (outcome === 1) await this.fanIn(batchId);
     if (outcome === -1) {
