@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp from 'amqplib';
+import { coalesceFrameWrites } from '../src-shared/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
 import type { JobStatusClient, JobWrite, WriteReply } from '../src-shared/status-store';
@@ -65,6 +66,7 @@ export class WorkerProcess {
       noDelay: true, // acks go out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: names.connectionName(`worker:${kinds.join('+')}:${process.pid}`) },
     });
+    coalesceFrameWrites(connection);
     this.connection = connection;
     // Any loss (connection, channel, or the broker cancelling a consumer) ends this process; the
     // supervisor starts a fresh one, which redeclares the topology. Unacked jobs are redelivered.
