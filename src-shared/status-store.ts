@@ -64,6 +64,7 @@ const WRITE_ARGS = [
   'attempt_error',
   'reset_budget',
   'start_token',
+  'then_in_progress',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -169,6 +170,16 @@ local id = ''
 if a.emit == '1' then
   id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
 end
+if a.then_in_progress == '1' and not terminal[a.status] and attempts <= tonumber(redis.call('HGET', key, 'max_attempts') or a.default_max_attempts) then
+  local moved = cjson.encode('IN PROGRESS')
+  redis.call('HSET', key, 'status', moved)
+  append(key, 'transitions', '{"status":' .. moved .. ',"at":' .. cjson.encode(a.at) .. ',"worker":' .. cjson.encode(a.worker) .. '}')
+  version = redis.call('HINCRBY', key, 'version', 1)
+  job = assemble(key, a.default_max_attempts)
+  if a.emit == '1' then
+    id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
+  end
+end
 return { 'ok', job, version, id }
 `;
 
@@ -195,6 +206,12 @@ export interface JobWrite {
    * command whose reply a cut connection lost — is `ok`, not a `stale` copy of itself.
    */
   startToken?: string;
+  /**
+   * Then, in the same call, moves the job on to IN PROGRESS (its own transition, version and
+   * event), unless its attempts are spent: a start and the first progress in one round trip.
+   * The reply is the job after both.
+   */
+  thenInProgress?: boolean;
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -259,6 +276,7 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     attempt_error: optionalJson(write.attemptError),
     reset_budget: write.resetBudget ? '1' : '0',
     start_token: write.startToken ?? '',
+    then_in_progress: write.thenInProgress ? '1' : '0',
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));

@@ -186,10 +186,11 @@ export class WorkerProcess {
         emit: true,
         seed: { id: job.uuid, kind: job.kind, type: job.type, payload: shownPayload(job.extra_data), created_at: job.created_at },
       });
+    // STARTED, then IN PROGRESS at 0 %: two transitions and two events, written in one call.
     const start: StatusChange =
       job.attempt === undefined
-        ? { status: 'STARTED', addAttempt: true, progress: 0 }
-        : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken: randomUUID(), progress: 0 };
+        ? { status: 'STARTED', addAttempt: true, progress: 0, thenInProgress: true }
+        : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken: randomUUID(), progress: 0, thenInProgress: true };
     const started = await write(start);
     if (started.outcome === 'terminal') return 'skipped';
     if (started.outcome === 'stale') return 'stale';
@@ -205,7 +206,6 @@ export class WorkerProcess {
         () => undefined,
         (error: Error) => this.options.log(`job ${job.uuid}: progress not recorded (${error.message})`),
       );
-    await progress(0);
     const handler = this.options.handlers[job.kind];
     let result: Record<string, unknown>;
     try {
