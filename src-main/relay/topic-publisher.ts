@@ -3,6 +3,7 @@ import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
 import { routingKeyOf, type StreamEvent } from '../../src-shared/events';
 import { redactText } from '../../src-shared/redact';
 import type { Names } from '../../src-shared/topology';
+import { eventJson } from './parsed-entries';
 
 export interface TopicPublisherOptions {
   url: string;
@@ -35,7 +36,7 @@ export class TopicPublisher {
     const channel = this.channel ?? (await this.connect());
     const exchange = this.options.names.eventsExchange;
     for (const event of events) {
-      channel.publish(exchange, routingKeyOf(event), Buffer.from(JSON.stringify(event)), {
+      channel.publish(exchange, routingKeyOf(event), Buffer.from(eventJson(event)), {
         persistent: true,
         contentType: 'application/json',
         messageId: event.id,
