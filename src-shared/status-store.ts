@@ -283,11 +283,19 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
   return args;
 }
 
+/**
+ * The script's reply. The job is parsed when first read: a worker reads it from a start, never
+ * from its progress and final writes, and parsing a job it drops was a per-write cost.
+ */
 export function parseWriteReply(reply: unknown): WriteReply {
   const [outcome, json, version, eventId] = reply as [WriteOutcome, string, number, string];
+  let job: Job | null | undefined;
   return {
     outcome,
-    job: json ? (JSON.parse(json) as Job) : null,
+    get job(): Job | null {
+      if (job === undefined) job = json ? (JSON.parse(json) as Job) : null;
+      return job;
+    },
     version: Number(version),
     eventId: eventId || null,
   };
