@@ -108,8 +108,9 @@ function fieldMap(fields: readonly string[]): Map<string, string> {
 }
 
 function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(text ?? '');
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -138,7 +139,10 @@ export function jobEventOf(id: string, job: Job, version: number): JobEvent {
  */
 export function parseStreamEntry(id: string, fields: readonly string[] | null): JobEvent | undefined {
   if (!fields) return undefined;
-  const map = fieldMap(fields);
+  return jobEventOfFields(id, fieldMap(fields));
+}
+
+function jobEventOfFields(id: string, map: Map<string, string>): JobEvent | undefined {
   const job = parseJson(map.get('job')) as Job | undefined;
   if (typeof job !== 'object' || job === null || typeof job.id !== 'string') return undefined;
   return jobEventOf(id, job, Number(map.get('version') ?? 0));
@@ -152,11 +156,15 @@ export function batchEventFields(event: Omit<BatchEvent, 'id'>): string[] {
 /** Any stream entry: a job event, a batch event, or undefined for anything else. */
 export function parseStreamRecord(id: string, fields: readonly string[] | null): StreamEvent | undefined {
   if (!fields) return undefined;
-  const batch = parseJson(fieldMap(fields).get('batch')) as Omit<BatchEvent, 'id'> | undefined;
+  const map = fieldMap(fields);
+  // Job events carry no `batch` field: parsing the missing field would throw, and a throw per
+  // event was the consumers' biggest cost.
+  if (!map.has('batch')) return jobEventOfFields(id, map);
+  const batch = parseJson(map.get('batch')) as Omit<BatchEvent, 'id'> | undefined;
   if (typeof batch === 'object' && batch !== null && batch.type === 'batch' && typeof batch.batch_id === 'string') {
     return { ...batch, id };
   }
-  return parseStreamEntry(id, fields);
+  return jobEventOfFields(id, map);
 }
 
 /** Orders two stream IDs (`<ms>-<seq>`): negative if `a` came first. */

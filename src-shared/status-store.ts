@@ -1,4 +1,5 @@
 import type { Job } from './job';
+import { LuaScript, type ScriptRunner } from './lua-script';
 import { TERMINAL_STATUSES, type JobStatus } from './statuses';
 import type { Names } from './topology';
 
@@ -65,6 +66,7 @@ const WRITE_ARGS = [
   'reset_budget',
   'start_token',
   'callback_secret',
+  'then_in_progress',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -171,6 +173,16 @@ local id = ''
 if a.emit == '1' then
   id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
 end
+if a.then_in_progress == '1' and not terminal[a.status] and attempts <= tonumber(redis.call('HGET', key, 'max_attempts') or a.default_max_attempts) then
+  local moved = cjson.encode('IN PROGRESS')
+  redis.call('HSET', key, 'status', moved)
+  append(key, 'transitions', '{"status":' .. moved .. ',"at":' .. cjson.encode(a.at) .. ',"worker":' .. cjson.encode(a.worker) .. '}')
+  version = redis.call('HINCRBY', key, 'version', 1)
+  job = assemble(key, a.default_max_attempts)
+  if a.emit == '1' then
+    id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
+  end
+end
 return { 'ok', job, version, id }
 `;
 
@@ -202,6 +214,12 @@ export interface JobWrite {
    * so that an operator's retry can sign its callback again.
    */
   callbackSecret?: string;
+  /**
+   * Then, in the same call, moves the job on to IN PROGRESS (its own transition, version and
+   * event), unless its attempts are spent: a start and the first progress in one round trip.
+   * The reply is the job after both.
+   */
+  thenInProgress?: boolean;
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -267,51 +285,52 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     reset_budget: write.resetBudget ? '1' : '0',
     start_token: write.startToken ?? '',
     callback_secret: write.callbackSecret ?? '',
+    then_in_progress: write.thenInProgress ? '1' : '0',
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));
   return args;
 }
 
+/**
+ * The script's reply. The job is parsed when first read: a worker reads it from a start, never
+ * from its progress and final writes, and parsing a job it drops was a per-write cost.
+ */
 export function parseWriteReply(reply: unknown): WriteReply {
   const [outcome, json, version, eventId] = reply as [WriteOutcome, string, number, string];
+  let job: Job | null | undefined;
   return {
     outcome,
-    job: json ? (JSON.parse(json) as Job) : null,
+    get job(): Job | null {
+      if (job === undefined) job = json ? (JSON.parse(json) as Job) : null;
+      return job;
+    },
     version: Number(version),
     eventId: eventId || null,
   };
 }
 
 /** The part of an ioredis client the status client uses (structural, so this file stays pure). */
-export interface RedisScriptHost {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+export interface RedisScriptHost extends ScriptRunner {
   xadd(key: string, ...args: string[]): Promise<string | null>;
   del(key: string): Promise<number>;
   hget(key: string, field: string): Promise<string | null>;
 }
 
-type WithScripts = {
-  jobdeckWriteJob(key: string, stream: string, ...args: string[]): Promise<unknown>;
-  jobdeckReadJob(key: string, defaultMaxAttempts: string): Promise<string | null>;
-};
+const WRITE_JOB = new LuaScript(WRITE_JOB_SCRIPT, 2);
+const READ_JOB = new LuaScript(READ_JOB_SCRIPT, 1);
 
 /** Job status in Redis, as the console and the workers read and write it. */
 export class JobStatusClient {
-  private readonly redis: RedisScriptHost & WithScripts;
-
   constructor(
-    redis: RedisScriptHost,
+    private readonly redis: RedisScriptHost,
     private readonly names: Names,
     private readonly limits: StatusLimits,
-  ) {
-    redis.defineCommand('jobdeckWriteJob', { numberOfKeys: 2, lua: WRITE_JOB_SCRIPT });
-    redis.defineCommand('jobdeckReadJob', { numberOfKeys: 1, lua: READ_JOB_SCRIPT });
-    this.redis = redis as RedisScriptHost & WithScripts;
-  }
+  ) {}
 
   async write(id: string, write: JobWrite): Promise<WriteReply> {
-    const reply = await this.redis.jobdeckWriteJob(
+    const reply = await WRITE_JOB.run(
+      this.redis,
       this.names.jobKey(id),
       this.names.eventStream,
       ...writeJobArgs(write, this.limits),
@@ -325,10 +344,11 @@ export class JobStatusClient {
   }
 
   async read(id: string): Promise<Job | null> {
-    const json = await this.redis.jobdeckReadJob(
+    const json = (await READ_JOB.run(
+      this.redis,
       this.names.jobKey(id),
       String(this.limits.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS),
-    );
+    )) as string | null;
     return json ? (JSON.parse(json) as Job) : null;
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp from 'amqplib';
+import { coalesceFrameWrites } from '../src-shared/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
 import type { JobStatusClient, JobWrite, WriteReply } from '../src-shared/status-store';
@@ -65,6 +66,7 @@ export class WorkerProcess {
       noDelay: true, // acks go out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: names.connectionName(`worker:${kinds.join('+')}:${process.pid}`) },
     });
+    coalesceFrameWrites(connection);
     this.connection = connection;
     // Any loss (connection, channel, or the broker cancelling a consumer) ends this process; the
     // supervisor starts a fresh one, which redeclares the topology. Unacked jobs are redelivered.
@@ -184,10 +186,11 @@ export class WorkerProcess {
         emit: true,
         seed: seedOf(job),
       });
+    // STARTED, then IN PROGRESS at 0 %: two transitions and two events, written in one call.
     const start: StatusChange =
       job.attempt === undefined
-        ? { status: 'STARTED', addAttempt: true, progress: 0 }
-        : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken: randomUUID(), progress: 0 };
+        ? { status: 'STARTED', addAttempt: true, progress: 0, thenInProgress: true }
+        : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken: randomUUID(), progress: 0, thenInProgress: true };
     // Kept aside again should Redis have lost the job (the seed shows no secret).
     const secret = (job.extra_data as { secret?: unknown }).secret;
     if (typeof secret === 'string') start.callbackSecret = secret;
@@ -206,7 +209,6 @@ export class WorkerProcess {
         () => undefined,
         (error: Error) => this.options.log(`job ${job.uuid}: progress not recorded (${error.message})`),
       );
-    await progress(0);
     const handler = this.options.handlers[job.kind];
     let result: Record<string, unknown>;
     try {

@@ -11,13 +11,14 @@ import {
 import type { ResyncEvent, StreamEvent } from '../../src-shared/events';
 import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
+import { eventJson } from '../relay/parsed-entries';
 import { parseInput } from './problems';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_GRACE_MS = 2_000;
 
 function sseFrame(event: StreamEvent): string {
-  return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${eventJson(event)}\n\n`;
 }
 
 function resyncFrame(resync: ResyncEvent): string {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { batchEventFields, type BatchEvent, type StatusCounts, type StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
+import { LuaScript } from '../../src-shared/lua-script';
 import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import type { Names } from '../../src-shared/topology';
 import { webhookBody } from '../webhooks/delivery-dispatcher';
@@ -51,10 +52,8 @@ export interface BatchTrackerOptions {
   onLog?: (line: string) => void;
 }
 
-type WithScript = {
-  jobdeckRecordChild(pending: string, claim: string, child: string, ttl: string): Promise<number>;
-  jobdeckReopenBatch(pending: string, claim: string, ...children: string[]): Promise<number>;
-};
+const RECORD_CHILD = new LuaScript(RECORD_CHILD_SCRIPT, 2);
+const REOPEN = new LuaScript(REOPEN_SCRIPT, 2);
 
 /**
  * Fan-in: follows the event stream (its own consumer group) and, when the last child of a batch
@@ -64,13 +63,11 @@ type WithScript = {
  */
 export class BatchTracker {
   private readonly batchOf = new Map<string, string>();
-  private readonly redis: Redis & WithScript;
+  private readonly redis: Redis;
   private readonly rechecks = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: BatchTrackerOptions) {
-    options.redis.defineCommand('jobdeckRecordChild', { numberOfKeys: 2, lua: RECORD_CHILD_SCRIPT });
-    options.redis.defineCommand('jobdeckReopenBatch', { numberOfKeys: 2, lua: REOPEN_SCRIPT });
-    this.redis = options.redis as Redis & WithScript;
+    this.redis = options.redis;
   }
 
   /** Takes up the batches not yet fanned in (after a restart of the console or of Redis). */
@@ -134,8 +131,8 @@ export class BatchTracker {
 
   private async recordChild(batchId: string, jobId: string): Promise<void> {
     const { names } = this.options;
-    const outcome = await this.redis.jobdeckRecordChild(
-      names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), jobId, String(CLAIM_TTL_S),
+    const outcome = Number(
+      await RECORD_CHILD.run(this.redis, names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), jobId, String(CLAIM_TTL_S)),
     );
     if (outcome === 1) await this.fanIn(batchId);
     if (outcome === -1) {
@@ -167,7 +164,7 @@ export class BatchTracker {
 
   private async reopen(batchId: string, children: string[]): Promise<void> {
     const { names } = this.options;
-    await this.redis.jobdeckReopenBatch(names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), ...children);
+    await REOPEN.run(this.redis, names.batchKey(batchId, 'pending'), names.batchKey(batchId, 'fan-in'), ...children);
     this.recheckLater(batchId, await this.recheck(batchId, children), 0);
   }
 

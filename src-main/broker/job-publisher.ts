@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
 import type { JobMessage } from '../../src-shared/wire';
@@ -137,6 +138,7 @@ export class JobPublisher {
       noDelay: true, // a publish goes out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: this.options.names.connectionName('api') },
     });
+    coalesceFrameWrites(connection);
     try {
       connection.on('error', (error: Error) => this.lost(connection, error));
       connection.on('close', () => this.lost(connection, new Error('connection closed')));

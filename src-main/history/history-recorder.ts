@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { parseStreamEntry } from '../../src-shared/events';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import type { Job } from '../../src-shared/job';
 import type { JobHistory } from './job-history';
+import { parseEntries } from '../relay/parsed-entries';
 
 export interface HistoryRecorderOptions {
   /** A connection of its own: the blocking read holds it. */
@@ -79,9 +79,8 @@ export class HistoryRecorder {
 
   private async record(entries: [string, string[] | null][]): Promise<void> {
     const jobs: Job[] = [];
-    for (const [id, fields] of entries) {
-      const event = parseStreamEntry(id, fields);
-      if (event && UUID_PATTERN.test(event.job_id)) jobs.push({ ...event.job, version: event.version });
+    for (const event of parseEntries(this.options.stream, entries)) {
+      if (event.type !== 'batch' && UUID_PATTERN.test(event.job_id)) jobs.push({ ...event.job, version: event.version });
     }
     try {
       await this.options.history.record(jobs);

@@ -2,11 +2,11 @@ import type { Redis } from 'ioredis';
 import {
   STREAM_START_ID,
   compareEventIds,
-  parseStreamRecord,
   type JobEvent,
   type ResyncEvent,
   type StreamEvent,
 } from '../../src-shared/events';
+import { parseEntries } from './parsed-entries';
 
 export type JobEventListener = (event: JobEvent) => void;
 export type StreamEventListener = (event: StreamEvent) => void;
@@ -26,9 +26,6 @@ const RETRY_MS = 500;
 
 type StreamReply = [string, [string, string[]][]][] | null;
 
-function toEvents(entries: [string, string[] | null][]): StreamEvent[] {
-  return entries.flatMap(([id, fields]) => parseStreamRecord(id, fields) ?? []);
-}
 
 /**
  * Follows the Redis event stream and hands every new event to its listeners: the window
@@ -97,7 +94,7 @@ export class EventRelay {
     let cursor = afterId;
     for (;;) {
       const entries = await this.options.reader.xrange(this.options.stream, `(${cursor}`, '+', 'COUNT', BATCH);
-      yield* toEvents(entries);
+      yield* parseEntries(this.options.stream, entries);
       if (entries.length < BATCH) return;
       cursor = entries[entries.length - 1]![0];
     }
@@ -119,7 +116,7 @@ export class EventRelay {
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;
         this.lastId = entries[entries.length - 1]![0];
-        for (const event of toEvents(entries)) this.emit(event);
+        for (const event of parseEntries(this.options.stream, entries)) this.emit(event);
       } catch (error) {
         if (!this.running) return;
         this.options.onLog?.(`event relay: ${(error as Error).message}; retrying`);

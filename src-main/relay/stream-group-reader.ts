@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { parseStreamRecord, type StreamEvent } from '../../src-shared/events';
+import type { StreamEvent } from '../../src-shared/events';
+import { parseEntries } from './parsed-entries';
 
 export interface StreamGroupReaderOptions {
   /** A connection of its own: the blocking read holds it. */
@@ -63,7 +64,7 @@ export class StreamGroupReader {
         // Pending entries (after a start or a failure) are read from `cursor` until none are left.
         if (cursor !== '>' && entries.length === 0) cursor = '>';
         if (entries.length === 0) continue;
-        await this.options.handle(entries.flatMap(([id, fields]) => parseStreamRecord(id, fields) ?? []));
+        await this.options.handle(parseEntries(stream, entries));
         await redis.xack(stream, group, ...entries.map(([id]) => id));
         if (cursor !== '>') cursor = entries[entries.length - 1]![0];
       } catch (error) {

@@ -1,7 +1,9 @@
 import amqp from 'amqplib';
+import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
 import { routingKeyOf, type StreamEvent } from '../../src-shared/events';
 import { redactText } from '../../src-shared/redact';
 import type { Names } from '../../src-shared/topology';
+import { eventJson } from './parsed-entries';
 
 export interface TopicPublisherOptions {
   url: string;
@@ -34,7 +36,7 @@ export class TopicPublisher {
     const channel = this.channel ?? (await this.connect());
     const exchange = this.options.names.eventsExchange;
     for (const event of events) {
-      channel.publish(exchange, routingKeyOf(event), Buffer.from(JSON.stringify(event)), {
+      channel.publish(exchange, routingKeyOf(event), Buffer.from(eventJson(event)), {
         persistent: true,
         contentType: 'application/json',
         messageId: event.id,
@@ -61,8 +63,10 @@ export class TopicPublisher {
     if (this.closed) throw new Error('topic publisher closed');
     const connection = await amqp.connect(this.options.url, {
       timeout: CONNECT_TIMEOUT_MS,
+      noDelay: true, // a batch goes out at once, its confirms not held back by Nagle's algorithm
       clientProperties: { connection_name: this.options.names.connectionName('events') },
     });
+    coalesceFrameWrites(connection);
     const lost = (error: Error): void => {
       if (connection !== this.connection) return;
       this.options.onLog?.(`events exchange: connection lost (${redactText(error.message)})`);

@@ -62,7 +62,7 @@ export class DeliveryDispatcher {
 
   /** Stores the deliveries a batch of events makes. */
   async record(events: StreamEvent[]): Promise<void> {
-    const subscriptions = await this.options.store.listSubscriptions();
+    const subscriptions = await this.options.store.matchingSubscriptions();
     if (subscriptions.length === 0) return;
     const deliveries: NewDelivery[] = [];
     for (const event of events) {

@@ -13,6 +13,8 @@ import { decodePageCursor, encodePageCursor } from '../database/page-cursor';
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /** How long a claimed delivery is held before another loop may try it (a crash mid-send). */
 const LEASE_S = 60;
+/** How long the dispatcher trusts the subscriptions it read. */
+const SUBSCRIPTIONS_FRESH_MS = 1_000;
 
 /** A subscription as stored, secret included. */
 export interface StoredSubscription extends Subscription {
@@ -78,6 +80,8 @@ function toSubscription(row: { id: string; url: string; filter: SubscriptionFilt
 /** Webhook subscriptions, their deliveries and every attempt, in PostgreSQL. */
 export class WebhookStore {
   private readonly s: string;
+  /** The subscriptions as last read, and when: see {@link matchingSubscriptions}. */
+  private cached: { list: Promise<StoredSubscription[]>; at: number } | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -91,7 +95,25 @@ export class WebhookStore {
       `INSERT INTO ${this.s}.subscriptions (id, url, filter, secret) VALUES ($1, $2, $3, $4) RETURNING *`,
       [randomUUID(), input.url, JSON.stringify(input.events), input.secret ?? generateSecret()],
     );
+    this.cached = null;
     return toSubscription(rows[0]);
+  }
+
+  /**
+   * The subscriptions events are matched against, read at most once a second: the dispatcher
+   * asks for every page of the event stream, which under load was a query per few events.
+   * Creating or deleting one here takes effect at once.
+   */
+  async matchingSubscriptions(): Promise<StoredSubscription[]> {
+    if (!this.cached || Date.now() - this.cached.at >= SUBSCRIPTIONS_FRESH_MS) {
+      const list = this.listSubscriptions();
+      const cached = { list, at: Date.now() };
+      list.catch(() => {
+        if (this.cached === cached) this.cached = null;
+      });
+      this.cached = cached;
+    }
+    return this.cached.list;
   }
 
   async listSubscriptions(): Promise<StoredSubscription[]> {
@@ -106,6 +128,7 @@ export class WebhookStore {
 
   async deleteSubscription(id: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(`DELETE FROM ${this.s}.subscriptions WHERE id = $1`, [id]);
+    this.cached = null;
     return (rowCount ?? 0) > 0;
   }
 

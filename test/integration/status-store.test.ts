@@ -72,6 +72,31 @@ describe('job status in Redis', () => {
     expect(await redis.ttl(names.jobKey('j-life'))).toBeGreaterThan(0);
   });
 
+  it('writes a start and IN PROGRESS at 0 % in one call: two transitions, two versions, two events', async () => {
+    const created = await status.write('j-both', change('j-both', { status: 'QUEUED', guard: 'create', emit: false }));
+    const v = created.version;
+    const started = await status.write('j-both', change('j-both', { startAttempt: 1, progress: 0, thenInProgress: true }));
+    expect(started.job).toMatchObject({ status: 'IN PROGRESS', attempts: 1, progress: 0 });
+    expect(started.job!.transitions.map((t) => t.status)).toEqual(['QUEUED', 'STARTED', 'IN PROGRESS']);
+    expect(started.version).toBe(v + 2);
+    const entries = await redis.xrange(names.eventStream, '-', '+');
+    const events = entries.flatMap(([id, fields]) => parseStreamEntry(id, fields) ?? []).filter((e) => e.job_id === 'j-both');
+    expect(events.map((e) => [e.status, e.version, e.job.status])).toEqual([
+      ['STARTED', v + 1, 'STARTED'],
+      ['IN PROGRESS', v + 2, 'IN PROGRESS'],
+    ]);
+    expect(started.eventId).toBe(events[1]!.id);
+  });
+
+  it('stays STARTED when the start spends more attempts than the job has, so the worker can fail it', async () => {
+    await status.write('j-spent', change('j-spent', { status: 'QUEUED', guard: 'create', emit: false, seed: { ...seed('j-spent'), max_attempts: 1 } }));
+    await status.write('j-spent', change('j-spent', { startAttempt: 1, progress: 0 }));
+    const rerun = await status.write('j-spent', change('j-spent', { startAttempt: 1, redelivered: true, progress: 0, thenInProgress: true }));
+    expect(rerun.outcome).toBe('ok');
+    expect(rerun.job).toMatchObject({ status: 'STARTED', attempts: 2, max_attempts: 1 });
+    expect(rerun.job!.transitions.map((t) => t.status)).toEqual(['QUEUED', 'STARTED']);
+  });
+
   it('keeps a terminal job terminal against a late write', async () => {
     await status.write('j-term', change('j-term', { status: 'DONE', guard: 'any' }));
     const late = await status.write('j-term', change('j-term', { status: 'STARTED' }));
