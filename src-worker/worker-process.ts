@@ -240,7 +240,9 @@ export class WorkerProcess {
     const maxAttempts = job.max_attempts || this.options.retry.maxAttempts;
     const permanent = isPermanentFailure(error);
     if (permanent || job.attempts >= maxAttempts) {
-      const why = permanent ? 'a failure no retry can cure' : `attempt ${job.attempts} of ${maxAttempts}`;
+      const why = permanent
+        ? 'a failure no retry can cure'
+        : `attempt ${Math.min(job.attempts, maxAttempts)} of ${maxAttempts}`;
       await publishJobConfirmed(channel, names.deadQueue(message.kind), message, {
         headers: { 'x-jobdeck-error': reason, 'x-jobdeck-attempts': job.attempts },
       });
