@@ -12,6 +12,10 @@ export interface StreamGroupReaderOptions {
   handle(events: StreamEvent[]): Promise<void>;
   /** Entries per read. */
   batchSize?: number;
+  /** Where a new group starts: the stream's end (`$`, the default) or its first entry (`0`). */
+  startFrom?: '$' | '0';
+  /** The consumer's name in the group; its unacknowledged entries are read again on start. */
+  consumer?: string;
   onLog?: (line: string) => void;
 }
 
@@ -23,8 +27,9 @@ type StreamReply = [string, [string, string[] | null][]][] | null;
 /**
  * Reads the event stream as a Redis consumer group and acknowledges a batch only once it was
  * handled, so nothing is lost across a crash or an outage of what the handler feeds: what was
- * read but not acknowledged is read again first. A new group starts at the stream's end; a group
- * lost with a Redis restart is made again from the start of the (new) stream.
+ * read but not acknowledged is read again first. A new group starts at the stream's end unless
+ * `startFrom` says `0`; a group lost with a Redis restart is made again from the start of the
+ * (new) stream.
  */
 export class StreamGroupReader {
   private running = false;
@@ -33,7 +38,7 @@ export class StreamGroupReader {
   constructor(private readonly options: StreamGroupReaderOptions) {}
 
   async start(): Promise<void> {
-    await this.ensureGroup('$');
+    await this.ensureGroup(this.options.startFrom ?? '$');
     this.running = true;
     this.loop = this.run();
   }
@@ -58,7 +63,7 @@ export class StreamGroupReader {
     while (this.running) {
       try {
         const reply = (await redis.xreadgroup(
-          'GROUP', group, 'main', 'COUNT', this.options.batchSize ?? 200, 'BLOCK', BLOCK_MS, 'STREAMS', stream, cursor,
+          'GROUP', group, this.options.consumer ?? 'main', 'COUNT', this.options.batchSize ?? 200, 'BLOCK', BLOCK_MS, 'STREAMS', stream, cursor,
         )) as StreamReply;
         const entries = reply?.[0]?.[1] ?? [];
         // Pending entries (after a start or a failure) are read from `cursor` until none are left.
