@@ -52,7 +52,7 @@ export class QueueInspector {
       while (purged < PURGE_MAX_MESSAGES) {
         const message = await channel.get(queue, { noAck: false });
         if (message === false) break;
-        if (await this.cancel(message.content.toString('utf8'))) cancelled++;
+        if (await this.cancel(message.content.toString('utf8'), message.fields.redelivered)) cancelled++;
         channel.ack(message);
         purged++;
       }
@@ -60,8 +60,13 @@ export class QueueInspector {
     });
   }
 
-  /** Writes the message's job CANCELLED; false when it is not a job or already ended. */
-  private async cancel(body: string): Promise<boolean> {
+  /**
+   * Writes the message's job CANCELLED; false when it is not a job, already ended, or running
+   * elsewhere. A job seen running is cancelled only through a redelivered message (its worker
+   * died or gave it back); a first delivery of a running job is a leftover copy, and the worker
+   * that holds the live one finishes it.
+   */
+  private async cancel(body: string, redelivered: boolean): Promise<boolean> {
     const message = parseJobMessage(body);
     if ('error' in message) return false;
     const reply = await this.options.status.write(message.uuid, {
@@ -69,6 +74,7 @@ export class QueueInspector {
       at: toRfc3339(Date.now()),
       worker: 'api',
       guard: 'live',
+      onlyFrom: redelivered ? undefined : ['QUEUED', 'RETRYING'],
       emit: true,
       error: 'purged from the queue by an operator',
       seed: { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.extra_data), created_at: message.created_at },

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PurgeResult, QueuesReport } from '../../src-shared/console-records';
 import type { Job } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
+import { Redis } from 'ioredis';
+import { JobStatusClient } from '../../src-shared/status-store';
+import { namesFor } from '../../src-shared/topology';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { TEST_SERVICES } from '../support/namespace';
 
 let app: TestConsole;
 
@@ -48,6 +52,20 @@ describe('queues', () => {
       expect(job.error).toContain('purged');
     }
     expect((await json<PurgeResult>('POST', '/api/v1/queues/email/purge')).body).toEqual({ kind: 'email', purged: 0, cancelled: 0 });
+  });
+
+  it('leaves a job that runs elsewhere alone when it purges a leftover first copy of its message', async () => {
+    const job = (await json<Job>('POST', '/api/v1/jobs', { kind: 'email', payload: {} })).body;
+    await eventually(async () => ((await queueOf('email')).ready === 1 ? true : undefined), 10_000, 'one ready');
+    const redis = new Redis(TEST_SERVICES.redisUrl);
+    try {
+      const status = new JobStatusClient(redis, namesFor(app.namespace), { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+      await status.write(job.id, { status: 'STARTED', at: new Date().toISOString(), worker: 'elsewhere/1', guard: 'live', emit: true });
+    } finally {
+      redis.disconnect();
+    }
+    expect((await json<PurgeResult>('POST', '/api/v1/queues/email/purge')).body).toEqual({ kind: 'email', purged: 1, cancelled: 0 });
+    expect((await json<Job>('GET', `/api/v1/jobs/${job.id}`)).body.status).toBe('STARTED');
   });
 
   it('refuses an unknown kind with a 400 naming it', async () => {
