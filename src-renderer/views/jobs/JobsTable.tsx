@@ -9,13 +9,13 @@ import { JOBS_TABLE_ID, rowButtonOf } from './row-focus';
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
 /** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
 const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
-  ID: '14%',
-  Kind: '13%',
+  ID: '13%',
+  Kind: '15%',
   Status: '14%',
   Progress: '15%',
   Attempts: '11%',
-  Created: '16.5%',
-  Updated: '16.5%',
+  Created: '16%',
+  Updated: '16%',
 };
 const OVERSCAN_ROWS = 12;
 
