@@ -22,6 +22,8 @@ export interface HeadlessConsole {
   pid: number;
   /** Resident memory in MB of the console and of each worker process it spawned. */
   memory(): Promise<{ main_mb: number; workers_mb: number[] }>;
+  /** Resident memory in MB by process: `main`, and `worker <kind> <pid>` for each worker. */
+  memoryByProcess(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,19 @@ async function rssMb(pid: number): Promise<number> {
 async function childPids(pid: number): Promise<number[]> {
   const { stdout } = await run('ps', ['--ppid', String(pid), '-o', 'pid=']).catch(() => ({ stdout: '' }));
   return stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+}
+
+/**
+ * A worker's label from its command line (`--kind <kind>`), with its pid: a restarted worker is
+ * another series. Null when it exited between the listing and the read.
+ */
+function workerLabel(pid: number): string | null {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return `worker ${args[args.indexOf('--kind') + 1] ?? '?'} ${pid}`;
+  } catch {
+    return null;
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -125,6 +140,14 @@ export async function startHeadless(root: string, namespace: string, env: Record
     memory: async () => {
       const workers = await childPids(pid);
       return { main_mb: await rssMb(pid), workers_mb: await Promise.all(workers.map(rssMb)) };
+    },
+    memoryByProcess: async () => {
+      const byProcess: Record<string, number> = { main: await rssMb(pid) };
+      for (const worker of await childPids(pid)) {
+        const label = workerLabel(worker);
+        if (label) byProcess[label] = await rssMb(worker).catch(() => Number.NaN);
+      }
+      return byProcess;
     },
     stop,
   };

@@ -21,6 +21,10 @@ export interface BenchProfile {
   /** Status events per second sent to the console, and for how long. */
   consoleEventsPerSecond: number;
   consoleSeconds: number;
+  /** The soak: mixed jobs (A, B, C) per second, for how long, and how often RSS is sampled (the issue asks 10 minutes). */
+  soakRatePerSecond: number;
+  soakSeconds: number;
+  soakSampleSeconds: number;
 }
 
 export const PROFILES: Record<ProfileName, BenchProfile> = {
@@ -36,6 +40,9 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     consoleJobs: 100,
     consoleEventsPerSecond: 100,
     consoleSeconds: 1,
+    soakRatePerSecond: 50,
+    soakSeconds: 4,
+    soakSampleSeconds: 1,
   },
   quick: {
     name: 'quick',
@@ -49,6 +56,9 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     consoleJobs: 5_000,
     consoleEventsPerSecond: 1_000,
     consoleSeconds: 10,
+    soakRatePerSecond: 100,
+    soakSeconds: 30,
+    soakSampleSeconds: 5,
   },
   full: {
     name: 'full',
@@ -62,5 +72,8 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     consoleJobs: 100_000,
     consoleEventsPerSecond: 1_000,
     consoleSeconds: 10,
+    soakRatePerSecond: 100,
+    soakSeconds: 600,
+    soakSampleSeconds: 10,
   },
 };

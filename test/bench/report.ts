@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchProfile } from './profile';
+import { FLAT_GROWTH, FLAT_SLOPE_MB_PER_MIN, type SoakFigure } from './stages/soak';
 import { round } from './stats';
 
 export interface TargetCheck {
@@ -36,6 +37,7 @@ export const REPORT_SECTIONS = [
   'jobdeck_steady',
   'jobdeck_memory',
   'jobdeck_console',
+  'jobdeck_soak',
 ] as const;
 
 type Num = number | undefined;
@@ -80,6 +82,23 @@ export function targetsOf(stages: Record<string, unknown>, ratios: Record<string
     atMost('console change visible p99', get(stages, 'jobdeck_console', 'change_visible_p99_ms'), 250, 'ms'),
     atMost('main process RSS', memory?.main_mb, 250, 'MB'),
     atMost('largest worker RSS', memory?.workers_mb?.length ? Math.max(...memory.workers_mb) : undefined, 120, 'MB'),
+    ...soakTargets(stages.jobdeck_soak as Partial<SoakFigure> | undefined, atMost),
+  ];
+}
+
+/** The soak's checks: under the memory limits throughout, flat once warm (see stages/soak.ts), every job DONE. */
+function soakTargets(soak: Partial<SoakFigure> | undefined, atMost: (what: string, figure: Num, limit: number, unit: string) => TargetCheck): TargetCheck[] {
+  const workers = Object.values(soak?.workers ?? {});
+  const worst = (pick: (w: (typeof workers)[number]) => number): Num => (workers.length ? round(Math.max(...workers.map(pick))) : undefined);
+  const growth = (p: { last_mb: number; warm_mb: number }) => p.last_mb / p.warm_mb;
+  return [
+    atMost('soak: main RSS, max', soak?.main?.max_mb, 250, 'MB'),
+    atMost('soak: largest worker RSS, max', worst((w) => w.max_mb), 120, 'MB'),
+    atMost('soak: main RSS slope, second half', soak?.main?.slope_mb_per_min, FLAT_SLOPE_MB_PER_MIN, 'MB/min'),
+    atMost('soak: main RSS last / end of warm-up', soak?.main ? round(growth(soak.main)) : undefined, FLAT_GROWTH, '×'),
+    atMost('soak: steepest worker RSS slope, second half', worst((w) => w.slope_mb_per_min), FLAT_SLOPE_MB_PER_MIN, 'MB/min'),
+    atMost('soak: largest worker RSS last / end of warm-up', worst(growth), FLAT_GROWTH, '×'),
+    atMost('soak: accepted jobs not DONE', soak?.not_done, 0, 'jobs'),
   ];
 }
 
@@ -100,7 +119,18 @@ function headline(report: BenchReport): string[] {
     `| steady 200/s: submit → SSE event, p50 / p99 ms | ${steady?.submit_to_sse?.p50_ms ?? '—'} / ${steady?.submit_to_sse?.p99_ms ?? '—'} | | |`,
     `| console: frame p95 / change visible p99, ms | ${num('jobdeck_console', 'frame_p95_ms')} / ${num('jobdeck_console', 'change_visible_p99_ms')} | | |`,
     `| memory: main / workers, MB (${memory?.jobs_known ?? '—'} jobs known) | ${memory?.main_mb ?? '—'} / ${memory?.workers_mb?.join(', ') ?? '—'} | | |`,
+    ...soakHeadline(s.jobdeck_soak as Partial<SoakFigure> | undefined),
   ];
+}
+
+/** The soak's rows: per process first / end of warm-up / last / max MB and the slope. */
+function soakHeadline(soak: Partial<SoakFigure> | undefined): string[] {
+  if (!soak?.main) return ['| soak: RSS first / warm / last / max MB, slope MB/min | — | | |'];
+  const processes = { main: soak.main, ...soak.workers };
+  return Object.entries(processes).map(
+    ([label, p]) =>
+      `| soak ${soak.seconds} s at ${soak.rate_per_s}/s, ${label}: RSS first / warm / last / max MB, slope MB/min | ${p.first_mb} / ${p.warm_mb} / ${p.last_mb} / ${p.max_mb}, ${p.slope_mb_per_min} (${p.flat ? 'flat' : 'not flat'}) | | |`,
+  );
 }
 
 /** The report as Markdown: the headline, the targets, the ratios, every stage's figures, the versions. */

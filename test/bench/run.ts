@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { TEST_SERVICES, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 import { openBaselineServices } from './baseline-services';
-import { ensureBuilt, startHeadless } from './headless-console';
+import { ensureBuilt, startHeadless, type HeadlessConsole } from './headless-console';
 import type { AcceptFigure } from './http-load';
 import { PROFILES, type ProfileName } from './profile';
 import { ratiosOf, targetsOf, writeReport, type BenchReport } from './report';
@@ -22,6 +22,7 @@ import { brokerFloor, minimalPipeline } from './stages/broker-pipeline';
 import { consoleFrames } from './stages/console-frames';
 import { jobdeckAccept, jobdeckDrained, jobdeckEndToEnd, jobdeckMemory, jobdeckSteady } from './stages/jobdeck';
 import { minimalHttpHandler } from './stages/minimal-http';
+import { jobdeckSoak } from './stages/soak';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PACKAGES = ['amqplib', 'ioredis', 'pg', 'fastify', 'bullmq', 'autocannon', 'playwright-core', 'zod'];
@@ -58,6 +59,14 @@ async function stage(stages: Record<string, unknown>, name: string, work: () => 
 }
 
 const ACCEPT_ROUNDS = 2;
+
+/** Submits kind A jobs until the console knows at least `jobs` (its history); returns how many it knows. */
+async function withJobsKnown(app: HeadlessConsole, jobs: number): Promise<number> {
+  const known = (await jobdeckMemory(app)).jobs_known;
+  if (known >= jobs) return known;
+  await jobdeckEndToEnd(app, jobs - known);
+  return (await jobdeckMemory(app)).jobs_known;
+}
 
 /** Adds a round; returns the best so far (most requests per second) with every round beside it. */
 function bestOf(rounds: AcceptFigure[], latest: AcceptFigure): AcceptFigure & { rounds: AcceptFigure[] } {
@@ -131,9 +140,14 @@ async function main(): Promise<void> {
       ),
     );
     await stage(stages, 'jobdeck_memory', async () => {
-      const known = (await jobdeckMemory(app)).jobs_known;
-      if (known < profile.knownJobs) await jobdeckEndToEnd(app, profile.knownJobs - known);
+      await withJobsKnown(app, profile.knownJobs);
       return jobdeckMemory(app);
+    });
+    // Last, with the jobs of the memory stage known (run alone, it submits them first).
+    await stage(stages, 'jobdeck_soak', async () => {
+      const known = await withJobsKnown(app, profile.knownJobs);
+      await jobdeckDrained(app);
+      return jobdeckSoak(app, { ratePerSecond: profile.soakRatePerSecond, seconds: profile.soakSeconds, sampleSeconds: profile.soakSampleSeconds }, known);
     });
   } finally {
     await app.stop();

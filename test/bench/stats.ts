@@ -33,3 +33,13 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
     await delay(everyMs);
   }
 }
+
+/** The least-squares slope of `y` over `x` (NaN for fewer than two distinct x). */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  const sxx = points.reduce((sum, p) => sum + (p.x - meanX) ** 2, 0);
+  const sxy = points.reduce((sum, p) => sum + (p.x - meanX) * (p.y - meanY), 0);
+  return n >= 2 && sxx > 0 ? sxy / sxx : Number.NaN;
+}

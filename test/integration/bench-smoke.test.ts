@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPORT_SECTIONS, type BenchReport } from '../bench/report';
+import type { SoakFigure } from '../bench/stages/soak';
 
 const run = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), 'jobdeck-bench-'));
@@ -24,7 +25,12 @@ describe('npm run bench', () => {
     }
     expect(report.stages.jobdeck_end_to_end).toMatchObject({ jobs: 200 });
     expect(Object.keys(report.versions)).toEqual(expect.arrayContaining(['node', 'rabbitmq', 'redis', 'postgresql', 'bullmq']));
-    expect(report.targets.map((t) => t.what)).toHaveLength(9);
+    const soak = report.stages.jobdeck_soak as SoakFigure;
+    expect(soak.accepted).toBe(soak.submitted);
+    expect(soak.not_done).toBe(0);
+    expect(soak.series.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(soak.workers).map((label) => label.split(' ')[1])).toEqual(expect.arrayContaining(['log', 'callback', 'email']));
+    expect(report.targets.map((t) => t.what)).toHaveLength(16);
     for (const target of report.targets) expect(markdown).toContain(`| ${target.what} |`);
     expect(Object.keys(report.ratios)).toContain('end_to_end_vs_bullmq');
   });
