@@ -79,7 +79,6 @@ export class JobStatusConflictError extends Error {
   }
 }
 
-
 /**
  * Accepting, reading and listing jobs: the one place the HTTP API and the window's IPC call.
  */
