@@ -121,6 +121,10 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
       SMTP_URL: smtpUrl,
       JOBDECK_WORKERS: 'A=2,B=2,C=2',
       JOBDECK_WORKER_PREFETCH: '4',
+      // Outages count against a job's attempts: the budget must outlast the ones injected here
+      // (a fault every few seconds for the whole run), as an operator sizes it for real outages.
+      JOBDECK_MAX_ATTEMPTS: '20',
+      JOBDECK_RETRY_MAX_MS: '4000',
     });
     if (!(await app.supervisor!.whenReady(60_000))) throw new Error('the workers did not start');
     const running = app;
