@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_PATH, E2E_URL_ENV } from './test/e2e/environment';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_URL_ENV } from './test/e2e/environment';
 
 /**
  * End-to-end tests of the console in a real browser, against the built headless console that
@@ -29,14 +29,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });

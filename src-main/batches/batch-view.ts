@@ -3,7 +3,7 @@ import type { StatusCounts } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import type { Delivery } from '../../src-shared/subscription-schemas';
-import type { StoredBatch } from './batch-store';
+import { toSummary, type StoredBatch } from './batch-store';
 
 function toChild(id: string, job: Job | null): BatchChild {
   // A child neither Redis nor the history holds yet (the recorder is a moment behind): still queued.
@@ -29,11 +29,7 @@ export async function viewBatch(
   const jobs = await Promise.all(batch.job_ids.map(async (id) => toChild(id, await readJob(id))));
   const progress = jobs.reduce((sum, c) => sum + (TERMINAL_STATUSES.has(c.status) ? 100 : c.progress), 0) / jobs.length;
   return {
-    id: batch.id,
-    status: batch.completed_at ? 'COMPLETED' : 'RUNNING',
-    created_at: batch.created_at,
-    completed_at: batch.completed_at,
-    job_ids: batch.job_ids,
+    ...toSummary(batch),
     total: jobs.length,
     counts: countByStatus(jobs),
     progress: Math.round(progress),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
+import { TEST_SERVICES, deleteKeys, testDatabaseConfig } from '../support/namespace';
 
 /** A persistent message of about 300 bytes, shaped like a Jobdeck kind A job. */
 export function jobBody(id: string = randomUUID()): Buffer {
@@ -73,12 +73,7 @@ export async function openBaselineServices(namespace: string, owner = true): Pro
       const channel = await connection.createChannel();
       for (const name of queues) await channel.deleteQueue(name).catch(() => undefined);
       await connection.close().catch(() => undefined);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeys(redis, `${namespace}:*`);
       redis.disconnect();
       await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
       await pool.end();

@@ -5,12 +5,12 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dropNamespace } from '../support/namespace';
 import { delay, until } from './stats';
+import { freePort } from '../support/free-port';
 
 const run = promisify(execFile);
 const START_TIMEOUT_MS = 60_000;
@@ -27,16 +27,6 @@ export interface HeadlessConsole {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Builds the console when out/ is missing or older than the sources (`npm run build`). */
 export async function ensureBuilt(root: string): Promise<void> {

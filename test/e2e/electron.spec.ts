@@ -4,10 +4,10 @@
  * Elsewhere (no binary: it cannot be downloaded on every machine) the test is skipped and says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { dropNamespace, uniqueNamespace } from '../support/namespace';
+import { freePort } from '../support/free-port';
 
 const ELECTRON_DIR = join(process.cwd(), 'node_modules', 'electron');
 const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -23,14 +23,6 @@ function electronBinary(): { path: string } | { skip: string } {
   return { path: binary };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const found = electronBinary();
 

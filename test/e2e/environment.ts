@@ -3,6 +3,16 @@
 /** Debian's Chromium; Playwright never downloads a browser of its own here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** Chromium's flags here: no sandbox as root, no GPU, and none of its calls home (the network is closed). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** Base URL of the console under test; set by the global setup (or beforehand, to test a running one). */
 export const E2E_URL_ENV = 'JOBDECK_E2E_URL';
 

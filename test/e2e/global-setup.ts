@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { dropNamespace } from '../support/namespace';
 import { CHROMIUM_PATH, E2E_SKIP_ENV, E2E_URL_ENV } from './environment';
+import { freePort } from '../support/free-port';
 
 const HEALTH_TIMEOUT_MS = 60_000;
 const HEALTH_POLL_MS = 250;
@@ -19,16 +19,6 @@ const HEALTH_REQUEST_TIMEOUT_MS = 2_000;
 const KILL_TIMEOUT_MS = 15_000;
 const LOG_TAIL_CHARS = 4_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function logTail(logPath: string): string {
   try {

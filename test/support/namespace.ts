@@ -50,12 +50,7 @@ export async function dropNamespace(namespace: string): Promise<void> {
 
   const redis = new Redis(TEST_SERVICES.redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeys(redis, `${namespace}:*`);
   } finally {
     redis.disconnect();
   }
@@ -69,4 +64,14 @@ export async function dropNamespace(namespace: string): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Deletes every Redis key matching `pattern` (SCAN, so a large namespace does not block Redis). */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }

@@ -16,16 +16,8 @@ import { namesFor } from '../../../src-shared/topology';
 import { TEST_SERVICES } from '../../support/namespace';
 import type { HeadlessConsole } from '../headless-console';
 import { delay, percentile, round, until } from '../stats';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/environment';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const PROBE_EVERY_MS = 250;
 const PROBE_TIMEOUT_MS = 5_000;
 const TICK_MS = 10;
