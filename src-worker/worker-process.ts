@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp from 'amqplib';
+import { withHeartbeat } from '../src-shared/amqp-heartbeat';
 import { coalesceFrameWrites } from '../src-shared/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
@@ -61,7 +62,7 @@ export class WorkerProcess {
 
   async start(): Promise<void> {
     const { names, kinds } = this.options;
-    const connection = await amqp.connect(this.options.amqpUrl, {
+    const connection = await amqp.connect(withHeartbeat(this.options.amqpUrl), {
       timeout: CONNECT_TIMEOUT_MS,
       noDelay: true, // acks go out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: names.connectionName(`worker:${kinds.join('+')}:${process.pid}`) },

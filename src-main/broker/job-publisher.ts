@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
 import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
@@ -133,7 +134,7 @@ export class JobPublisher {
   }
 
   private async connect(): Promise<void> {
-    const connection = await amqp.connect(this.options.url, {
+    const connection = await amqp.connect(withHeartbeat(this.options.url), {
       timeout: CONNECT_TIMEOUT_MS,
       noDelay: true, // a publish goes out at once, not held back by Nagle's algorithm
       clientProperties: { connection_name: this.options.names.connectionName('api') },

@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
 import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { shownPayload } from '../../src-shared/schemas';
@@ -83,7 +84,7 @@ export class QueueInspector {
   }
 
   private async withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
-    const connection = await amqp.connect(this.options.url, {
+    const connection = await amqp.connect(withHeartbeat(this.options.url), {
       clientProperties: { connection_name: this.options.names.connectionName('queues') },
     });
     try {

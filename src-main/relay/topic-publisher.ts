@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
 import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
 import { routingKeyOf, type StreamEvent } from '../../src-shared/events';
 import { redactText } from '../../src-shared/redact';
@@ -61,7 +62,7 @@ export class TopicPublisher {
 
   private async connect(): Promise<amqp.ConfirmChannel> {
     if (this.closed) throw new Error('topic publisher closed');
-    const connection = await amqp.connect(this.options.url, {
+    const connection = await amqp.connect(withHeartbeat(this.options.url), {
       timeout: CONNECT_TIMEOUT_MS,
       noDelay: true, // a batch goes out at once, its confirms not held back by Nagle's algorithm
       clientProperties: { connection_name: this.options.names.connectionName('events') },
