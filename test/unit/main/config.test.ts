@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseWorkerCounts } from '../../../src-main/config';
+import { MAX_WORKERS_PER_KIND } from '../../../src-shared/console-records';
 
 describe('console configuration', () => {
   it('has the documented defaults', () => {
@@ -44,6 +45,12 @@ describe('console configuration', () => {
     expect(parseWorkerCounts('B=0')).toEqual({ log: 1, callback: 0, email: 1 });
     expect(() => parseWorkerCounts('A=two')).toThrow(/JOBDECK_WORKERS: "A=two" must look like A=2/);
     expect(() => parseWorkerCounts('D=1')).toThrow(ConfigError);
+  });
+
+  it('caps workers per kind at the limit the API scales to', () => {
+    expect(parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND}`).email).toBe(MAX_WORKERS_PER_KIND);
+    expect(() => parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND + 1}`)).toThrow(`a count 0-${MAX_WORKERS_PER_KIND}`);
+    expect(() => parseWorkerCounts('A=999')).toThrow(ConfigError);
   });
 
   it('treats an empty variable as unset', () => {
