@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_WORKERS_PER_KIND } from '../src-shared/console-records';
+import { recipientSchema } from '../src-shared/email-address';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
@@ -52,7 +53,7 @@ const envShape = {
   JOBDECK_SMTP_SINK_PORT: port.default(2525),
   JOBDECK_WORKERS: z.string().default(''),
   JOBDECK_HEADLESS: z.enum(['0', '1', 'true', 'false', '']).default('0'),
-  JOBDECK_DEFAULT_RECIPIENT: z.email({ error: 'must be an email address' }).default('operator@jobdeck.local'),
+  JOBDECK_DEFAULT_RECIPIENT: recipientSchema.default('operator@jobdeck.local'),
   JOBDECK_ALLOWED_HOSTS: z.string().default(''),
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),

@@ -27,7 +27,8 @@ describe('console configuration', () => {
     expect(() => loadConfig({ JOBDECK_PORT: 'x' })).toThrow(ConfigError);
     expect(() => loadConfig({ JOBDECK_PORT: '80.5' })).toThrow('JOBDECK_PORT=80.5: must be an integer');
     expect(() => loadConfig({ JOBDECK_HEADLESS: 'yes' })).toThrow('JOBDECK_HEADLESS=yes: must be one of "0", "1", "true", "false", ""');
-    expect(() => loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'nobody' })).toThrow('JOBDECK_DEFAULT_RECIPIENT=nobody: must be an email address');
+    expect(() => loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'nobody' })).toThrow('JOBDECK_DEFAULT_RECIPIENT=nobody: must be one email address');
+    expect(loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'Ops <ops@bücher.example>' }).defaultRecipient).toBe('Ops <ops@bücher.example>');
   });
 
   it('never repeats a password in its complaint', () => {
