@@ -3,12 +3,16 @@
 // REDIS_URL and DATABASE_URL before `npm start` / `npm test` go on.
 //
 // For each service: probe host:port (about 1 s; the server must answer a protocol greeting,
-// an open port alone is not enough). If it does not answer and the host is this machine,
-// start the installed server (installing it with apt first when we are root on
-// Debian/Ubuntu), then wait for it, bounded, saying what we wait for. For a local PostgreSQL,
-// make sure the project's user can log in without a password (root only, only when needed).
-// Anything we cannot fix ends in exit 1 with the exact command or variable to change. With --for-tests it also
-// makes sure Debian's Chromium is at /usr/bin/chromium (never a browser download).
+// an open port alone is not enough). Only a service at its DEFAULT address (a loopback name
+// and the default port) that does not answer is started, from its installed server, then
+// waited for, bounded, saying what we wait for; any other URL that does not answer stops the
+// script with the probe's error (a typo in a port must not start a second, empty server).
+// Changing the system — installing packages with apt, creating a PostgreSQL role, prepending
+// `trust` lines to pg_hba.conf — happens only when allowed: `--install`, JOBDECK_INSTALL=1 or
+// CI=true (and as root); otherwise the script prints the exact commands and stops.
+// Anything we cannot fix ends in exit 1 with the exact command or variable to change. With
+// --for-tests it also makes sure Debian's Chromium is at /usr/bin/chromium (never a browser
+// download).
 //
 // Node built-ins only: this runs before (and without) the npm packages.
 // The pure helpers are exported for the unit tests; the main routine runs only when this
@@ -104,6 +108,85 @@ export function isLocalHost(host) {
   return LOCAL_HOSTS.has(String(host).toLowerCase());
 }
 
+/** True when the service's URL names its default address: a loopback host and the default port. */
+export function isDefaultAddress(service) {
+  return isLocalHost(service.target.host) && service.target.port === service.defaultPort;
+}
+
+/** Whether the user allowed changes to the system: `--install`, JOBDECK_INSTALL=1|true, or CI=true. */
+export function installAllowed(argv, env) {
+  return argv.includes('--install') || ['1', 'true'].includes(env.JOBDECK_INSTALL ?? '') || env.CI === 'true';
+}
+
+/** How a user allows the script to change the system, for the messages. */
+export const INSTALL_HINT = 'JOBDECK_INSTALL=1 npm start (or npm test; as root)';
+
+/**
+ * What to do about a service that does not answer: `start` its installed server, `install` it
+ * first, or `fail` with a message naming the error and the fix. Only the default address is
+ * ever started: any other URL is the user's own server, or a typo.
+ */
+export function planForDown(service, { error, installed, mayInstall, canApt }) {
+  const where = `${service.name} is not reachable at ${describeTarget(service)}: ${error}.`;
+  if (!isDefaultAddress(service)) {
+    const local = isLocalHost(service.target.host)
+      ? `Only the default ${service.defaultUrl} is started by this script. `
+      : '';
+    return {
+      action: 'fail',
+      message: `${where}\n${local}Start that server, or set ${service.envVar} to a running one (unset, it means ${service.defaultUrl}).`,
+    };
+  }
+  if (installed) return { action: 'start' };
+  if (mayInstall && canApt) return { action: 'install' };
+  const command = `sudo apt-get install -y ${service.aptPackage}`;
+  const letMe = canApt ? `, or let this script install it: ${INSTALL_HINT}` : '';
+  return {
+    action: 'fail',
+    message:
+      `${where}\n${service.name} is not installed. Install it (Debian/Ubuntu: ${command})${letMe}, ` +
+      `or set ${service.envVar} to a running server.`,
+  };
+}
+
+/**
+ * What to do when the PostgreSQL user cannot log in (`problem` from classifyPsqlError):
+ * `create-role` or `trust-loopback` when allowed and possible, else `fail` with the exact
+ * commands that fix it by hand; `warn` for a problem we cannot name.
+ */
+export function planForLogin(service, problem, { mayInstall, root }) {
+  const user = service.pgUser;
+  if (problem === 'role') {
+    if (mayInstall && root) return { action: 'create-role' };
+    return {
+      action: 'fail',
+      message:
+        `PostgreSQL at ${describeTarget(service)} has no role "${user}". Create it:\n` +
+        `  sudo -u postgres psql -p ${service.target.port} -c ${shellQuote(createRoleSql(user))}\n` +
+        `or set ${service.envVar} to a user that exists${root ? `, or let this script do it: ${INSTALL_HINT}` : ''}.`,
+    };
+  }
+  if (problem === 'auth' && !service.target.password) {
+    if (mayInstall && root) return { action: 'trust-loopback' };
+    return {
+      action: 'fail',
+      message:
+        `PostgreSQL at ${describeTarget(service)} asks "${user}" for a password. Put it in ${service.envVar} ` +
+        `(postgres://${user}:PASSWORD@${hostPort(service)}/jobdeck), or let loopback logins in without one:\n` +
+        `  sudo -u postgres psql -p ${service.target.port} -tAc 'SHOW hba_file'   # the file to edit\n` +
+        `  # put these lines first in that file:\n${trustHbaLines().slice(1).map((l) => `  ${l}`).join('\n')}\n` +
+        `  sudo -u postgres psql -p ${service.target.port} -c 'SELECT pg_reload_conf()'\n` +
+        `${root ? `or let this script do it: ${INSTALL_HINT}` : ''}`.trimEnd(),
+    };
+  }
+  return { action: 'warn' };
+}
+
+/** The SQL that creates the project's PostgreSQL user. */
+export function createRoleSql(user) {
+  return `CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN`;
+}
+
 /** The highest PostgreSQL version among directory names like `13`, `15`, `9.6`. */
 export function highestVersion(names) {
   const versions = names.filter((n) => /^\d+(\.\d+)?$/.test(n));
@@ -180,29 +263,36 @@ export const GREETINGS = {
 };
 
 /**
- * Resolve true when the server at host:port answers the greeting as that kind of server does,
- * within `timeoutMs`. An open port alone is not enough: a broker opens it before it accepts
- * clients, and a proxy may accept any connection.
+ * Whether the server at host:port answers the greeting as that kind of server does, within
+ * `timeoutMs`: resolves { ok, error } with the reason when it does not. An open port alone is
+ * not enough: a broker opens it before it accepts clients, and a proxy may accept any connection.
  */
-export function answers(host, port, { send, firstBytes }, timeoutMs = PROBE_TIMEOUT_MS) {
+export function reach(host, port, { send, firstBytes }, timeoutMs = PROBE_TIMEOUT_MS) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const done = (ok) => {
+    const done = (error) => {
       socket.destroy();
-      resolve(ok);
+      resolve({ ok: error === null, error });
     };
-    socket.setTimeout(timeoutMs, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs} ms`));
     socket.once('connect', () => socket.write(send));
-    socket.once('data', (chunk) => done(chunk.length > 0 && firstBytes.includes(String.fromCharCode(chunk[0]))));
-    socket.once('error', () => done(false));
-    socket.once('end', () => done(false));
+    socket.once('data', (chunk) =>
+      done(chunk.length > 0 && firstBytes.includes(String.fromCharCode(chunk[0])) ? null : 'answered as another kind of server'),
+    );
+    socket.once('error', (err) => done(err.message));
+    socket.once('end', () => done('closed the connection without an answer'));
   });
 }
 
-/** The readiness check of one service. */
+/** True when the server at host:port answers the greeting (see `reach`). */
+export async function answers(host, port, greeting, timeoutMs = PROBE_TIMEOUT_MS) {
+  return (await reach(host, port, greeting, timeoutMs)).ok;
+}
+
+/** The readiness check of one service: { ok, error }. */
 function probe(service) {
   const { host, port } = service.target;
-  return answers(host, port, GREETINGS[service.key]);
+  return reach(host, port, GREETINGS[service.key]);
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -317,20 +407,6 @@ async function aptInstall(pkg, why) {
   if (install.status !== 0) fail(`apt-get install -y ${pkg} failed:\n${install.output}\n(full log: ${install.log})`);
 }
 
-/** Make sure the service's server program is installed, or fail saying how to install it. */
-async function ensureInstalled(service) {
-  if (isInstalled(service)) return;
-  const command = `sudo apt-get install -y ${service.aptPackage}`;
-  if (!canApt()) {
-    fail(
-      `${service.name} is not reachable at ${describe(service)} and is not installed.\n` +
-        `Install it (Debian/Ubuntu: ${command}), or set ${service.envVar} to a running server.`,
-    );
-  }
-  await aptInstall(service.aptPackage, `${service.name} is not installed`);
-  if (!isInstalled(service)) fail(`${service.aptPackage} was installed but its server was not found; try: ${command}`);
-}
-
 function postgresVersion() {
   try {
     return highestVersion(readdirSync('/etc/postgresql'));
@@ -411,11 +487,9 @@ async function startRedis(service) {
   return { ...result, log: logfile };
 }
 
-async function startRabbitmq(service) {
-  const { port } = service.target;
-  const env = port === 5672 ? {} : { RABBITMQ_NODE_PORT: String(port) };
-  say(`starting RabbitMQ: rabbitmq-server -detached${port === 5672 ? '' : ` (RABBITMQ_NODE_PORT=${port})`}`);
-  return runLogged('starting RabbitMQ', 'rabbitmq-server', ['-detached'], { env });
+async function startRabbitmq() {
+  say('starting RabbitMQ: rabbitmq-server -detached');
+  return runLogged('starting RabbitMQ', 'rabbitmq-server', ['-detached']);
 }
 
 const STARTERS = { postgres: startPostgres, redis: startRedis, rabbitmq: startRabbitmq };
@@ -436,7 +510,7 @@ function hostPort(service) {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function describe(service) {
+function describeTarget(service) {
   return `${hostPort(service)} (${service.envVar}=${service.url})`;
 }
 
@@ -445,9 +519,9 @@ async function waitForService(service) {
   const limitMs = service.waitSeconds * 1000;
   const started = Date.now();
   let nextTick = started + TICK_MS;
-  say(`waiting for ${service.name} at ${describe(service)}, up to ${service.waitSeconds} s`);
+  say(`waiting for ${service.name} at ${describeTarget(service)}, up to ${service.waitSeconds} s`);
   while (Date.now() - started < limitMs) {
-    if (await probe(service)) {
+    if ((await probe(service)).ok) {
       say(`${service.name} is up (${Math.round((Date.now() - started) / 1000)} s)`);
       return;
     }
@@ -459,7 +533,7 @@ async function waitForService(service) {
   }
   const log = service.startLog ? `\nIts log: ${service.startLog}\n${tail(service.startLog, 10)}` : '';
   fail(
-    `${service.name} did not answer at ${describe(service)} within ${service.waitSeconds} s.${log}\n` +
+    `${service.name} did not answer at ${describeTarget(service)} within ${service.waitSeconds} s.${log}\n` +
       `Start it yourself, or set ${service.envVar} to a running server.`,
   );
 }
@@ -492,9 +566,9 @@ function shellQuote(text) {
 }
 
 async function createRole(service) {
-  const user = service.pgUser;
-  say(`PostgreSQL has no role "${user}"; creating it: CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN`);
-  const result = await psqlAsPostgres(service, `CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN`);
+  const sql = createRoleSql(service.pgUser);
+  say(`PostgreSQL has no role "${service.pgUser}"; creating it: ${sql}`);
+  const result = await psqlAsPostgres(service, sql);
   if (result.status !== 0) say(`could not create the role:\n${result.output}`);
   return result.status === 0;
 }
@@ -516,41 +590,32 @@ async function trustLoopback(service) {
 
 /**
  * Make sure the project can log in to a local PostgreSQL as the URL's user (or the OS user)
- * without a password, fixing the role and pg_hba.conf only when root and only when needed.
+ * without a password; the role and pg_hba.conf are fixed only when allowed (see planForLogin).
  */
-async function ensurePostgresLogin(service) {
+async function ensurePostgresLogin(service, mayInstall) {
   if (!isLocalHost(service.target.host) || !findExecutable('psql')) return;
-  const fixed = new Set();
+  const fixers = { 'create-role': createRole, 'trust-loopback': trustLoopback };
+  const tried = new Set();
   for (let attempt = 0; attempt < 3; attempt++) {
     const { ok, stderr } = await psqlCheck(service);
     if (ok) return;
-    const problem = classifyPsqlError(stderr);
-    const canFix = isRoot() && !fixed.has(problem) && findExecutable('su') !== null;
-    if (problem === 'auth' && canFix && !service.target.password) {
-      fixed.add(problem);
-      if (await trustLoopback(service)) continue;
-    } else if (problem === 'role' && canFix) {
-      fixed.add(problem);
-      if (await createRole(service)) continue;
+    const plan = planForLogin(service, classifyPsqlError(stderr), { mayInstall, root: isRoot() && findExecutable('su') !== null });
+    if (plan.action === 'fail') fail(`${plan.message}\n(psql said: ${stderr.trim()})`);
+    if (plan.action === 'warn' || tried.has(plan.action) || !(await fixers[plan.action](service))) {
+      say(`warning: cannot log in to PostgreSQL as "${service.pgUser}":\n${stderr}\nCheck ${service.envVar}.`);
+      return;
     }
-    say(`warning: cannot log in to PostgreSQL as "${service.pgUser}":\n${stderr}\n` + postgresHint(service, problem));
-    return;
+    tried.add(plan.action);
   }
-}
-
-function postgresHint(service, problem) {
-  const user = service.pgUser;
-  if (problem === 'role') return `Create the role: sudo -u postgres psql -c 'CREATE ROLE ${quoteIdent(user)} SUPERUSER LOGIN'`;
-  if (problem === 'auth') return `Put the password in ${service.envVar} (postgres://${user}:PASSWORD@host:port/db) or allow trust for 127.0.0.1 in pg_hba.conf.`;
-  return `Check ${service.envVar}.`;
 }
 
 // ───────────────────────────── Chromium (for the end-to-end tests) ─────────────────────────────
 
-async function ensureChromium() {
+async function ensureChromium(mayInstall) {
   if (existsSync(CHROMIUM_PATH)) return;
-  if (!canApt()) {
-    fail(`The end-to-end tests need Chromium at ${CHROMIUM_PATH}. Install it: sudo apt-get install -y chromium`);
+  if (!canApt() || !mayInstall) {
+    const letMe = canApt() ? `, or let this script install it: ${INSTALL_HINT}` : '';
+    fail(`The end-to-end tests need Chromium at ${CHROMIUM_PATH}. Install it: sudo apt-get install -y chromium${letMe}`);
   }
   await aptInstall('chromium', `Chromium is missing at ${CHROMIUM_PATH} (needed by the end-to-end tests)`);
   if (!existsSync(CHROMIUM_PATH)) fail(`apt installed chromium but ${CHROMIUM_PATH} is still missing; install Debian's chromium package`);
@@ -567,24 +632,25 @@ export function resolveServices(env = process.env, osUser = os.userInfo().userna
   });
 }
 
-/** Probe one service; start (and install) it when it is local and down. Returns whether to wait. */
-async function bringUp(service) {
-  if (await probe(service)) return false;
-  if (!isLocalHost(service.target.host)) {
-    fail(
-      `${service.name} is not reachable at ${describe(service)}.\n` +
-        `Start it there, or set ${service.envVar} to a reachable server.`,
-    );
+/** Probe one service; start (and install, when allowed) it when it is down at its default address. Returns whether to wait. */
+async function bringUp(service, mayInstall) {
+  const { ok, error } = await probe(service);
+  if (ok) return false;
+  const plan = planForDown(service, { error, installed: isInstalled(service), mayInstall, canApt: canApt() });
+  if (plan.action === 'fail') fail(plan.message);
+  say(`${service.name} is not reachable at ${describeTarget(service)}: ${error}`);
+  if (plan.action === 'install') {
+    await aptInstall(service.aptPackage, `${service.name} is not installed`);
+    if (!isInstalled(service)) fail(`${service.aptPackage} was installed but its server was not found; try: sudo apt-get install -y ${service.aptPackage}`);
+    if ((await probe(service)).ok) return false; // the package's install script may have started it
   }
-  say(`${service.name} is not reachable at ${describe(service)}`);
-  await ensureInstalled(service);
-  if (await probe(service)) return false; // the package's install script may have started it
   await startService(service);
   return true;
 }
 
 async function main(argv) {
   const forTests = argv.includes('--for-tests');
+  const mayInstall = installAllowed(argv, process.env);
   let services;
   try {
     services = resolveServices();
@@ -593,13 +659,13 @@ async function main(argv) {
   }
   const toWait = [];
   for (const service of services) {
-    if (await bringUp(service)) toWait.push(service);
+    if (await bringUp(service, mayInstall)) toWait.push(service);
   }
   const waits = await Promise.allSettled(toWait.map(waitForService));
   const failures = waits.filter((w) => w.status === 'rejected').map((w) => w.reason);
   if (failures.length > 0) throw failures.length === 1 ? failures[0] : new SetupError(failures.map((f) => f.message).join('\n\n'));
-  await ensurePostgresLogin(services.find((s) => s.key === 'postgres'));
-  if (forTests) await ensureChromium();
+  await ensurePostgresLogin(services.find((s) => s.key === 'postgres'), mayInstall);
+  if (forTests) await ensureChromium(mayInstall);
   removeCommandLogs();
   say(`ready: ${services.map((s) => `${s.name} ${hostPort(s)}`).join(', ')}${forTests ? `, Chromium ${CHROMIUM_PATH}` : ''}`);
 }

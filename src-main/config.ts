@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_WORKERS_PER_KIND } from '../src-shared/console-records';
+import { recipientSchema } from '../src-shared/email-address';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
@@ -51,7 +53,7 @@ const envShape = {
   JOBDECK_SMTP_SINK_PORT: port.default(2525),
   JOBDECK_WORKERS: z.string().default(''),
   JOBDECK_HEADLESS: z.enum(['0', '1', 'true', 'false', '']).default('0'),
-  JOBDECK_DEFAULT_RECIPIENT: z.email({ error: 'must be an email address' }).default('operator@jobdeck.local'),
+  JOBDECK_DEFAULT_RECIPIENT: recipientSchema.default('operator@jobdeck.local'),
   JOBDECK_ALLOWED_HOSTS: z.string().default(''),
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
@@ -63,11 +65,11 @@ const envShape = {
 export function parseWorkerCounts(text: string): Record<JobKind, number> {
   const counts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, 1])) as Record<JobKind, number>;
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z]+)\s*=\s*(\d{1,3})$/.exec(part);
+    const match = /^([A-Za-z]+)\s*=\s*(\d{1,9})$/.exec(part);
     const kind = match ? parseKind(match[1]!) : undefined;
-    if (!match || !kind) {
+    if (!match || !kind || Number(match[2]) > MAX_WORKERS_PER_KIND) {
       throw new ConfigError(
-        `JOBDECK_WORKERS: "${part}" must look like A=2 (a kind by letter or name, then a count 0-999), e.g. A=2,B=2,C=1`,
+        `JOBDECK_WORKERS: "${part}" must look like A=2 (a kind by letter or name, then a count 0-${MAX_WORKERS_PER_KIND}), e.g. A=2,B=2,C=1`,
       );
     }
     counts[kind] = Number(match[2]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recipientSchema } from './email-address';
 import { JOB_KINDS, parseKind, type JobKind } from './kinds';
 import { JOB_STATUSES } from './statuses';
 
@@ -40,8 +41,8 @@ export const callbackPayloadSchema = z.strictObject({
 
 /** Kind C (`email`): send a message over SMTP. */
 export const emailPayloadSchema = z.strictObject({
-  /** Recipient; the console's default recipient when omitted. */
-  email_address: z.email({ error: 'must be an email address' }).max(254).optional(),
+  /** Recipient (see `recipientSchema`); the console's default recipient when omitted. */
+  email_address: recipientSchema.optional(),
   subject: z.string().max(200).optional(),
   body: z.string().max(100_000).optional(),
 });

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { parseRecipient } from '../../src-shared/email-address';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import type { JobContext, JobHandler } from './handler';
 
@@ -25,7 +26,7 @@ export class EmailHandler implements JobHandler {
     const messageId = `<${job.uuid}@jobdeck.local>`;
     const info = await this.transport.sendMail({
       from: SENDER,
-      to: email_address,
+      to: recipientOf(email_address),
       subject: subject ?? `Jobdeck job ${job.uuid}`,
       text: body ?? `Job ${job.uuid} (kind ${job.kind}, type ${job.type}) sent this message.`,
       messageId,
@@ -42,4 +43,12 @@ export class EmailHandler implements JobHandler {
   async close(): Promise<void> {
     this.transport.close();
   }
+}
+
+/**
+ * The recipient as nodemailer takes it: name and address as the console checked them (so
+ * nodemailer does not parse the text again), or the text itself when it is not one.
+ */
+function recipientOf(text: string): string | { name: string; address: string } {
+  return parseRecipient(text) ?? text;
 }

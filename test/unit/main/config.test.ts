@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseWorkerCounts } from '../../../src-main/config';
+import { MAX_WORKERS_PER_KIND } from '../../../src-shared/console-records';
 
 describe('console configuration', () => {
   it('has the documented defaults', () => {
@@ -26,7 +27,8 @@ describe('console configuration', () => {
     expect(() => loadConfig({ JOBDECK_PORT: 'x' })).toThrow(ConfigError);
     expect(() => loadConfig({ JOBDECK_PORT: '80.5' })).toThrow('JOBDECK_PORT=80.5: must be an integer');
     expect(() => loadConfig({ JOBDECK_HEADLESS: 'yes' })).toThrow('JOBDECK_HEADLESS=yes: must be one of "0", "1", "true", "false", ""');
-    expect(() => loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'nobody' })).toThrow('JOBDECK_DEFAULT_RECIPIENT=nobody: must be an email address');
+    expect(() => loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'nobody' })).toThrow('JOBDECK_DEFAULT_RECIPIENT=nobody: must be one email address');
+    expect(loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'Ops <ops@bücher.example>' }).defaultRecipient).toBe('Ops <ops@bücher.example>');
   });
 
   it('never repeats a password in its complaint', () => {
@@ -44,6 +46,12 @@ describe('console configuration', () => {
     expect(parseWorkerCounts('B=0')).toEqual({ log: 1, callback: 0, email: 1 });
     expect(() => parseWorkerCounts('A=two')).toThrow(/JOBDECK_WORKERS: "A=two" must look like A=2/);
     expect(() => parseWorkerCounts('D=1')).toThrow(ConfigError);
+  });
+
+  it('caps workers per kind at the limit the API scales to', () => {
+    expect(parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND}`).email).toBe(MAX_WORKERS_PER_KIND);
+    expect(() => parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND + 1}`)).toThrow(`a count 0-${MAX_WORKERS_PER_KIND}`);
+    expect(() => parseWorkerCounts('A=999')).toThrow(ConfigError);
   });
 
   it('treats an empty variable as unset', () => {

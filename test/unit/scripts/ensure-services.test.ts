@@ -110,6 +110,85 @@ describe('small decisions', () => {
   });
 });
 
+describe('what the script may do', () => {
+  type Service = { envVar: string; target: { host: string; port: number; password: string }; pgUser: string };
+  const resolve = (env: Record<string, string>): Service[] => services.resolveServices(env, 'alice');
+  const redisAt = (url: string) => resolve({ REDIS_URL: url })[1]!;
+  const postgresAt = (url: string) => resolve({ DATABASE_URL: url })[0]!;
+  const down = { error: 'connect ECONNREFUSED', installed: true, mayInstall: false, canApt: false };
+
+  it('treats only a loopback name with the default port as the default address', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'redis://localhost', 'redis://[::1]:6379/2']) {
+      expect(services.isDefaultAddress(redisAt(url))).toBe(true);
+    }
+    for (const url of ['redis://127.0.0.1:6399', 'redis://cache:6379', 'redis://10.0.0.2']) {
+      expect(services.isDefaultAddress(redisAt(url))).toBe(false);
+    }
+  });
+
+  it('changes the system only with --install, JOBDECK_INSTALL or CI=true', () => {
+    expect(services.installAllowed([], {})).toBe(false);
+    expect(services.installAllowed(['--for-tests'], { CI: 'false', JOBDECK_INSTALL: '0' })).toBe(false);
+    expect(services.installAllowed(['--install'], {})).toBe(true);
+    expect(services.installAllowed([], { JOBDECK_INSTALL: '1' })).toBe(true);
+    expect(services.installAllowed([], { CI: 'true' })).toBe(true);
+  });
+
+  it('never starts a server for a URL other than the default, installed or not', () => {
+    for (const options of [down, { ...down, mayInstall: true, canApt: true }]) {
+      const plan = services.planForDown(redisAt('redis://127.0.0.1:6399'), options);
+      expect(plan.action).toBe('fail');
+      expect(plan.message).toContain('Redis is not reachable at 127.0.0.1:6399 (REDIS_URL=redis://127.0.0.1:6399): connect ECONNREFUSED');
+      expect(plan.message).toContain('Only the default redis://127.0.0.1:6379 is started');
+    }
+    const remote = services.planForDown(redisAt('redis://cache:6379'), down);
+    expect(remote).toMatchObject({ action: 'fail' });
+    expect(remote.message).not.toContain('Only the default');
+  });
+
+  it('starts an installed server at the default address without asking', () => {
+    expect(services.planForDown(redisAt('redis://127.0.0.1:6379'), down)).toEqual({ action: 'start' });
+  });
+
+  it('installs a missing server only when allowed, else prints the command', () => {
+    const service = redisAt('redis://127.0.0.1:6379');
+    const missing = { ...down, installed: false };
+    expect(services.planForDown(service, { ...missing, mayInstall: true, canApt: true })).toEqual({ action: 'install' });
+    const asked = services.planForDown(service, { ...missing, canApt: true });
+    expect(asked.action).toBe('fail');
+    expect(asked.message).toContain('sudo apt-get install -y redis-server');
+    expect(asked.message).toContain(services.INSTALL_HINT);
+    const notRoot = services.planForDown(service, { ...missing, mayInstall: true });
+    expect(notRoot.action).toBe('fail');
+    expect(notRoot.message).toContain('sudo apt-get install -y redis-server');
+    expect(notRoot.message).not.toContain(services.INSTALL_HINT);
+  });
+
+  it('creates a PostgreSQL role only when allowed and root, else prints the exact command', () => {
+    const service = postgresAt('postgres://bob@127.0.0.1:5432/jobdeck');
+    expect(services.planForLogin(service, 'role', { mayInstall: true, root: true })).toEqual({ action: 'create-role' });
+    for (const options of [{ mayInstall: false, root: true }, { mayInstall: true, root: false }]) {
+      const plan = services.planForLogin(service, 'role', options);
+      expect(plan.action).toBe('fail');
+      expect(plan.message).toContain(`sudo -u postgres psql -p 5432 -c 'CREATE ROLE "bob" SUPERUSER LOGIN'`);
+    }
+  });
+
+  it('edits pg_hba.conf only when allowed and root, else prints the lines and the reload', () => {
+    const service = postgresAt('postgres://bob@127.0.0.1:5432/jobdeck');
+    expect(services.planForLogin(service, 'auth', { mayInstall: true, root: true })).toEqual({ action: 'trust-loopback' });
+    const plan = services.planForLogin(service, 'auth', { mayInstall: false, root: true });
+    expect(plan.action).toBe('fail');
+    expect(plan.message).toContain('host all all 127.0.0.1/32 trust');
+    expect(plan.message).toContain('host all all ::1/128 trust');
+    expect(plan.message).toContain("SHOW hba_file");
+    expect(plan.message).toContain('pg_reload_conf()');
+    const withPassword = postgresAt('postgres://bob:pw@127.0.0.1:5432/jobdeck');
+    expect(services.planForLogin(withPassword, 'auth', { mayInstall: true, root: true })).toEqual({ action: 'warn' });
+    expect(services.planForLogin(service, 'other', { mayInstall: true, root: true })).toEqual({ action: 'warn' });
+  });
+});
+
 describe('answers (protocol probe)', () => {
   const servers: net.Server[] = [];
   afterEach(async () => {
@@ -153,6 +232,18 @@ describe('answers (protocol probe)', () => {
 });
 
 describe('the script', () => {
+  it('stops at a local URL with a mistyped port and starts nothing there', async () => {
+    const port = await closedPort();
+    const run = spawnSync(process.execPath, [SCRIPT], {
+      env: { ...process.env, CI: 'true', REDIS_URL: `redis://127.0.0.1:${port}` },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout + run.stderr).toContain(`Redis is not reachable at 127.0.0.1:${port} (REDIS_URL=redis://127.0.0.1:${port}): connect ECONNREFUSED`);
+    expect(await services.answers('127.0.0.1', port, services.GREETINGS.redis)).toBe(false);
+  });
+
   it('stops at an unreachable remote host, names the variable and hides the password', () => {
     const run = spawnSync(process.execPath, [SCRIPT], {
       env: { ...process.env, DATABASE_URL: 'postgres://app:hunter2@db.example.invalid:5432/jobdeck' },
@@ -167,3 +258,12 @@ describe('the script', () => {
     expect(output).not.toContain('hunter2');
   });
 });
+
+/** A port nothing listens on (just closed by us). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
