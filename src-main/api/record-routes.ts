@@ -12,7 +12,7 @@ const MAX_BIGSERIAL = 2n ** 63n - 1n;
 const recordId = (what: string) =>
   z
     .string()
-    .regex(/^\d{1,19}$/, `must be ${what} this API gave out`)
+    .regex(/^\d{1,19}$/, { error: `must be ${what} this API gave out`, abort: true })
     .refine((value) => BigInt(value) >= 1n && BigInt(value) <= MAX_BIGSERIAL, {
       message: `must be ${what} this API gave out (1 to ${MAX_BIGSERIAL})`,
       params: { rule: 'format' },
