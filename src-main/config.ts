@@ -33,6 +33,10 @@ export interface ConsoleConfig {
   historyRetentionDays: number;
   mailboxRetentionDays: number;
   inboxRetentionDays: number;
+  /** What the webhook inbox keeps and takes: see {@link RecordQuota}. */
+  inboxQuota: RecordQuota;
+  /** What the mail sink keeps and takes, and the largest message it accepts (bytes). */
+  mailboxQuota: RecordQuota & { maxMessageBytes: number };
   /** Seconds a terminal job's status stays in Redis before only the history has it. */
   statusTtlSeconds: number;
   /** Approximate number of events the Redis event stream keeps. */
@@ -43,8 +47,21 @@ export interface ConsoleConfig {
   maxQueuedPerKind: number;
 }
 
+/**
+ * Bounds on a log of received things (webhook requests, mail): past `maxItems` rows or `maxBytes`
+ * received bytes the oldest are deleted; one client may send `bytesPerSecond` on average.
+ */
+export interface RecordQuota {
+  maxItems: number;
+  maxBytes: number;
+  bytesPerSecond: number;
+}
+
 const port = z.coerce.number().int().min(0).max(65535);
 const days = z.coerce.number().min(0).max(36_500);
+const MIB = 1024 * 1024;
+const count = z.coerce.number().int().min(1).max(100_000_000);
+const bytes = z.coerce.number().int().min(1024).max(1024 * 1024 * MIB);
 
 const envShape = {
   ...sharedEnvShape,
@@ -58,6 +75,13 @@ const envShape = {
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
+  JOBDECK_INBOX_MAX_ITEMS: count.default(10_000),
+  JOBDECK_INBOX_MAX_BYTES: bytes.default(256 * MIB),
+  JOBDECK_INBOX_BYTES_PER_S: bytes.default(MIB),
+  JOBDECK_MAILBOX_MAX_ITEMS: count.default(10_000),
+  JOBDECK_MAILBOX_MAX_BYTES: bytes.default(256 * MIB),
+  JOBDECK_MAILBOX_BYTES_PER_S: bytes.default(MIB),
+  JOBDECK_MAILBOX_MAX_MESSAGE_BYTES: bytes.max(100 * MIB).default(10 * MIB),
   JOBDECK_MAX_QUEUED: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
 };
 
@@ -98,6 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     historyRetentionDays: e.JOBDECK_HISTORY_RETENTION_DAYS,
     mailboxRetentionDays: e.JOBDECK_MAILBOX_RETENTION_DAYS,
     inboxRetentionDays: e.JOBDECK_INBOX_RETENTION_DAYS,
+    inboxQuota: { maxItems: e.JOBDECK_INBOX_MAX_ITEMS, maxBytes: e.JOBDECK_INBOX_MAX_BYTES, bytesPerSecond: e.JOBDECK_INBOX_BYTES_PER_S },
+    mailboxQuota: {
+      maxItems: e.JOBDECK_MAILBOX_MAX_ITEMS,
+      maxBytes: e.JOBDECK_MAILBOX_MAX_BYTES,
+      bytesPerSecond: e.JOBDECK_MAILBOX_BYTES_PER_S,
+      maxMessageBytes: e.JOBDECK_MAILBOX_MAX_MESSAGE_BYTES,
+    },
     statusTtlSeconds: e.JOBDECK_STATUS_TTL_S,
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
     retry: retryPolicyFrom(e),

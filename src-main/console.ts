@@ -16,7 +16,9 @@ import { migrate } from './database/migrations';
 import { checkHealth, type HealthReport, type WorkerHealth } from './health';
 import { HistoryRecorder } from './history/history-recorder';
 import { JobHistory } from './history/job-history';
+import { recordByteBudget } from './inbox/client-byte-budget';
 import { WebhookInbox } from './inbox/webhook-inbox';
+import { MAX_INBOX_BODY_BYTES } from './api/record-routes';
 import { Admission } from './jobs/admission';
 import { IdempotencyStore } from './jobs/idempotency';
 import { JobService } from './jobs/job-service';
@@ -148,7 +150,7 @@ interface Stores {
   inbox: WebhookInbox;
 }
 
-async function openStores(config: ConsoleConfig, names: Names, closers: Closers): Promise<Stores> {
+async function openStores(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<Stores> {
   const pool = await step(`PostgreSQL at ${redactUrl(config.databaseUrl)}`, 'DATABASE_URL', async () => {
     const opened = await openDatabase({ url: config.databaseUrl, applicationName: names.connectionName('api') });
     closers.add(() => opened.end());
@@ -164,14 +166,11 @@ async function openStores(config: ConsoleConfig, names: Names, closers: Closers)
     streamMaxLength: config.eventStreamMaxLength,
     defaultMaxAttempts: config.retry.maxAttempts,
   };
-  return {
-    pool,
-    redis,
-    status: new JobStatusClient(redis, names, limits),
-    history: new JobHistory(pool, names.schema),
-    mailbox: new MailboxStore(pool, names.schema),
-    inbox: new WebhookInbox(pool, names.schema),
-  };
+  const trimFailed = (what: string) => (error: Error) => log(`trimming the ${what} to its quota failed: ${error.message}`);
+  const mailbox = new MailboxStore(pool, names.schema, config.mailboxQuota, trimFailed('mailbox'));
+  const inbox = new WebhookInbox(pool, names.schema, config.inboxQuota, trimFailed('inbox'));
+  closers.add(() => Promise.all([mailbox.close(), inbox.close()]));
+  return { pool, redis, status: new JobStatusClient(redis, names, limits), history: new JobHistory(pool, names.schema), mailbox, inbox };
 }
 
 /** The embedded mail sink, unless SMTP_URL names another server; returns where mail goes. */
@@ -181,7 +180,9 @@ async function startMail(config: ConsoleConfig, mailbox: MailboxStore, closers: 
     const port = Number(url.port || (url.protocol === 'smtps:' ? 465 : 25));
     return { url: config.smtpUrl, host: url.hostname, port };
   }
-  const sink = new MailSink({ host: config.smtpSinkHost, port: config.smtpSinkPort, store: mailbox, onLog: log });
+  const { maxMessageBytes, bytesPerSecond } = config.mailboxQuota;
+  const budget = recordByteBudget(bytesPerSecond, maxMessageBytes);
+  const sink = new MailSink({ host: config.smtpSinkHost, port: config.smtpSinkPort, store: mailbox, maxMessageBytes, budget, onLog: log });
   const port = await step(
     `The mail sink on ${config.smtpSinkHost}:${config.smtpSinkPort}`,
     'JOBDECK_SMTP_SINK_PORT (or SMTP_URL to use another mail server)',
@@ -263,7 +264,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const close = (): Promise<void> => closers.closeAll();
 
   try {
-    const stores = await openStores(config, names, closers);
+    const stores = await openStores(config, names, closers, log);
     const publisher = new JobPublisher({ url: config.amqpUrl, names, retryLadderMs: retryLadder(config.retry), onLog: log });
     await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
     closers.add(() => publisher.close());
@@ -317,6 +318,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       batches: outlets.batches,
       mailbox: stores.mailbox,
       inbox: stores.inbox,
+      inboxBudget: recordByteBudget(config.inboxQuota.bytesPerSecond, MAX_INBOX_BODY_BYTES),
       idempotency: new IdempotencyStore(stores.redis, names.idempotencyKey),
       health,
       guard: { host: config.host, port: () => port, allowedHosts: config.allowedHosts },

@@ -1,4 +1,14 @@
-import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from './console-records';
+import type {
+  ConnectionSettings,
+  HealthSummary,
+  MailRecord,
+  MailSummary,
+  PurgeResult,
+  QueuesReport,
+  WebhookRecord,
+  WebhookSummary,
+  WorkersReport,
+} from './console-records';
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from './batch-schemas';
 import type { BatchEvent, JobEvent, ResyncEvent } from './events';
 import type { Job, Page } from './job';
@@ -61,8 +71,14 @@ export interface JobdeckBridge {
   stopWorker(id: string): Promise<WorkersActionResult>;
   /** The health report, whether every dependency is up or not. */
   getHealth(): Promise<HealthSummary>;
-  listMail(request: PageRequest): Promise<Page<MailRecord>>;
-  listWebhooks(request: PageRequest): Promise<Page<WebhookRecord>>;
+  /** Messages without their bodies, newest first. */
+  listMail(request: PageRequest): Promise<Page<MailSummary>>;
+  /** One message whole; null when there is none (it may have been trimmed). */
+  getMail(id: string): Promise<MailRecord | null>;
+  /** Inbox requests without their bodies, newest first. */
+  listWebhooks(request: PageRequest): Promise<Page<WebhookSummary>>;
+  /** One inbox request whole; null when there is none (it may have been trimmed). */
+  getWebhook(id: string): Promise<WebhookRecord | null>;
   listQueues(): Promise<QueuesReport>;
   /** The connections in use, passwords masked. */
   getSettings(): Promise<ConnectionSettings>;
@@ -144,7 +160,9 @@ export const IPC_CHANNELS = {
   stopWorker: 'workers:stop',
   getHealth: 'health:get',
   listMail: 'mail:list',
+  getMail: 'mail:get',
   listWebhooks: 'webhooks:list',
+  getWebhook: 'webhooks:get',
   listQueues: 'queues:list',
   purgeQueue: 'queues:purge',
   getSettings: 'settings:get',

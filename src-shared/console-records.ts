@@ -63,31 +63,48 @@ export interface HealthSummary {
   workers: Record<JobKind, { configured: number; ready: number }>;
 }
 
-/** One message the embedded mail sink received (`GET /api/v1/mailbox`). */
-export interface MailRecord {
+/** A message as the mailbox lists it (`GET /api/v1/mailbox`): no headers, no bodies. */
+export interface MailSummary {
   id: string;
   received_at: string;
   envelope_from: string | null;
   envelope_to: string[];
   message_id: string | null;
   subject: string | null;
+  /** Bytes of the raw message. */
+  size: number;
+  /** The first characters of the text body; null when it has none. */
+  preview: string | null;
+}
+
+/** One message whole (`GET /api/v1/mailbox/<id>`). */
+export interface MailRecord extends Omit<MailSummary, 'preview'> {
   headers: Record<string, string>;
   text_body: string | null;
   /** Untrusted: shown only in a sandboxed frame with no scripts and no remote loads. */
   html_body: string | null;
-  size: number;
 }
 
-/** One request the webhook inbox received (`GET /api/v1/inbox`). */
-export interface WebhookRecord {
+/** A request as the webhook inbox lists it (`GET /api/v1/inbox`): no headers, no body. */
+export interface WebhookSummary {
   id: string;
   received_at: string;
   method: string;
   path: string;
-  headers: Record<string, string | string[] | undefined>;
   content_type: string | null;
+  /** Bytes of the body received. */
+  size: number;
+  /** The first characters of the body; null when it is not text (stored as base64). */
+  preview: string | null;
+}
+
+/** One request whole (`GET /api/v1/inbox/items/<id>`). */
+export interface WebhookRecord extends Omit<WebhookSummary, 'preview' | 'size'> {
+  headers: Record<string, string | string[] | undefined>;
   /** The body as text, or `base64:<bytes>` when it is not clean UTF-8. */
   body: string;
+  /** Bytes of the body received; null for requests recorded before sizes were kept. */
+  size: number | null;
 }
 
 /** One work queue as `GET /api/v1/queues` reports it (RabbitMQ's management plugin is not used). */

@@ -75,9 +75,11 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}'] },
   { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings'] },
   { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down)', ok: [200, 'the health report'] },
-  { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first', query: pageQuerySchema, ok: [200, 'a page of messages'] },
-  { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first', query: pageQuerySchema, ok: [200, 'a page of requests'] },
-  { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body (the default callback target)', ok: [201, '{"id","received_at"}'], contentType: '*/*' },
+  { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of messages (no headers or bodies; `preview`, `size`)'] },
+  { method: 'GET', path: '/api/v1/mailbox/:id', tag: 'console', summary: 'One message whole: headers, text and HTML bodies (404 when gone)', ok: [200, 'the message'] },
+  { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of requests (no headers or bodies; `preview`, `size`)'] },
+  { method: 'GET', path: '/api/v1/inbox/items/:id', tag: 'console', summary: 'One request whole: headers and body (404 when gone)', ok: [200, 'the request'] },
+  { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body up to 1 MiB (413 past it; 429 with Retry-After past the per-client quota)', ok: [201, '{"id","received_at"}'], contentType: '*/*' },
   { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1'] },
 ];
 

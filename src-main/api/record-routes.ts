@@ -1,16 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
+import type { ClientByteBudget } from '../inbox/client-byte-budget';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { MailboxStore } from '../mailbox/mailbox-store';
-import { parseInput } from './problems';
+import { parseInput, problem, sendProblem } from './problems';
+
+const MAX_BIGSERIAL = 2n ** 63n - 1n;
+
+/** An ID (or a cursor, which is one) of a received item: a bigserial, 1 to 2^63−1. */
+const recordId = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,19}$/, { error: `must be ${what} this API gave out`, abort: true })
+    .refine((value) => BigInt(value) >= 1n && BigInt(value) <= MAX_BIGSERIAL, {
+      message: `must be ${what} this API gave out (1 to ${MAX_BIGSERIAL})`,
+      params: { rule: 'format' },
+    });
 
 export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be a cursor this API gave out').optional(),
+  cursor: recordId('a cursor').optional(),
 });
 
-const MAX_INBOX_BODY_BYTES = 1024 * 1024;
+export const recordParamsSchema = z.strictObject({ id: recordId('an ID') });
+
+export const MAX_INBOX_BODY_BYTES = 1024 * 1024;
 
 /** Headers that carry credentials: the inbox is readable by anyone who can reach the API. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
@@ -45,17 +60,32 @@ function storableBody(body: Buffer): string {
   return BASE64_BODY_PREFIX + body.toString('base64');
 }
 
-/** The embedded mail sink's mailbox and the webhook inbox: what they received, newest first. */
-export function recordRoutes(mailbox: MailboxStore, inbox: WebhookInbox) {
+/**
+ * The embedded mail sink's mailbox and the webhook inbox: what they received, newest first and
+ * without bodies, and one item whole. `inboxBudget` bounds what one client may POST to the inbox
+ * per second (none when absent: an API built alone, in tests).
+ */
+export function recordRoutes(mailbox: MailboxStore, inbox: WebhookInbox, inboxBudget?: ClientByteBudget) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/v1/mailbox', async (request) => {
       const { limit, cursor } = parseInput(pageQuerySchema, request.query);
       return mailbox.list(limit, cursor);
     });
 
+    app.get('/api/v1/mailbox/:id', async (request, reply) => {
+      const { id } = parseInput(recordParamsSchema, request.params);
+      return (await mailbox.get(id)) ?? sendProblem(reply, problem(404, `no message ${id} in the mailbox`, 'unknown-mail'));
+    });
+
     app.get('/api/v1/inbox', async (request) => {
       const { limit, cursor } = parseInput(pageQuerySchema, request.query);
       return inbox.list(limit, cursor);
+    });
+
+    // Only GET: a POST to the same path is a webhook like any other, recorded below.
+    app.get('/api/v1/inbox/items/:id', async (request, reply) => {
+      const { id } = parseInput(recordParamsSchema, request.params);
+      return (await inbox.get(id)) ?? sendProblem(reply, problem(404, `no request ${id} in the inbox`, 'unknown-inbox-item'));
     });
 
     // The inbox takes any body of any type, read as bytes so that no body can fail the insert.
@@ -65,12 +95,20 @@ export function recordRoutes(mailbox: MailboxStore, inbox: WebhookInbox) {
         done(null, body),
       );
       scope.post('/api/v1/inbox/*', async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const budget = inboxBudget?.take(request.ip, body.length);
+        if (budget && !budget.allowed) {
+          reply.header('retry-after', String(budget.retryAfterSeconds));
+          const detail = `this client sent the inbox more than its quota of bytes per second; try again in ${budget.retryAfterSeconds} s`;
+          return sendProblem(reply, problem(429, detail, 'inbox-quota'));
+        }
         const record = await inbox.add({
           method: request.method,
           path: request.url,
           headers: redactHeaders(request.headers),
           content_type: request.headers['content-type'] ?? null,
-          body: Buffer.isBuffer(request.body) ? storableBody(request.body) : '',
+          body: storableBody(body),
+          size: body.length,
         });
         return reply.code(201).send({ id: record.id, received_at: record.received_at });
       });

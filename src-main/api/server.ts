@@ -1,6 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { IdempotencyStore } from '../jobs/idempotency';
+import type { ClientByteBudget } from '../inbox/client-byte-budget';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
@@ -29,6 +30,8 @@ export interface ApiOptions {
   relay: EventRelay;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
+  /** Bytes per second one client may POST to the webhook inbox; unbounded without it. */
+  inboxBudget?: ClientByteBudget;
   /** Keys of `Idempotency-Key`; without it the header is checked but not honoured. */
   idempotency?: IdempotencyStore;
   /** `GET /api/v1/health`: the report, and whether every dependency is up. */
@@ -120,7 +123,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(bookRoutes(options.jobs));
   await app.register(jobRoutes(options.jobs, options.idempotency));
   await app.register(eventRoutes(options.relay));
-  await app.register(recordRoutes(options.mailbox, options.inbox));
+  await app.register(recordRoutes(options.mailbox, options.inbox, options.inboxBudget));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
   if (options.batches) await app.register(batchRoutes(options.batches, options.idempotency));

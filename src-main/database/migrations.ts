@@ -98,6 +98,7 @@ CREATE TABLE IF NOT EXISTS ${s}.webhook_attempts (
   error text
 );
 CREATE INDEX IF NOT EXISTS webhook_attempts_of ON ${s}.webhook_attempts (delivery_id, id);
+ALTER TABLE ${s}.inbox ADD COLUMN IF NOT EXISTS size integer;
 `;
 }
 

@@ -14,6 +14,7 @@ import { unsupervisedReport } from '../api/worker-routes';
 import { ValidationError, type Problem } from '../../src-shared/problem';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import { parseInput, problem } from '../api/problems';
+import { recordParamsSchema } from '../api/record-routes';
 import type { RunningConsole } from '../console';
 import { registerEventApiIpc } from './event-api-ipc';
 
@@ -172,6 +173,10 @@ function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void
       return asWire(await consoleApp.inbox.list(limit, cursor));
     }),
   );
+  // As GET /api/v1/mailbox/<id> and /api/v1/inbox/items/<id>: null for an unknown ID (404), a
+  // rejection naming `id` for a malformed one (400).
+  ipcMain.handle(IPC_CHANNELS.getMail, guard(async (id: unknown) => asWire(await consoleApp.mailbox.get(parseInput(recordParamsSchema, { id }).id))));
+  ipcMain.handle(IPC_CHANNELS.getWebhook, guard(async (id: unknown) => asWire(await consoleApp.inbox.get(parseInput(recordParamsSchema, { id }).id))));
   ipcMain.handle(IPC_CHANNELS.getSettings, guard(async () => consoleApp.settings()));
   ipcMain.handle(IPC_CHANNELS.listQueues, guard(async () => ({ queues: await consoleApp.queues.list() })));
   ipcMain.handle(
@@ -190,7 +195,9 @@ function registerRecordIpc(consoleApp: RunningConsole, guard: Guard): () => void
     for (const channel of [
       IPC_CHANNELS.getHealth,
       IPC_CHANNELS.listMail,
+      IPC_CHANNELS.getMail,
       IPC_CHANNELS.listWebhooks,
+      IPC_CHANNELS.getWebhook,
       IPC_CHANNELS.listQueues,
       IPC_CHANNELS.purgeQueue,
       IPC_CHANNELS.getSettings,

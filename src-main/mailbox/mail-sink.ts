@@ -1,16 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { BudgetAnswer, ClientByteBudget } from '../inbox/client-byte-budget';
 import type { MailboxStore } from './mailbox-store';
 
 export interface MailSinkOptions {
   host: string;
   port: number;
   store: MailboxStore;
+  /** Largest message accepted (bytes); a larger one is refused with 552. */
+  maxMessageBytes: number;
+  /** Bytes per second one client may send; past it MAIL FROM or the message is refused with 452. */
+  budget: ClientByteBudget;
   onLog?: (line: string) => void;
 }
-
-const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
   const list = Array.isArray(value) ? value : value ? [value] : [];
@@ -20,6 +23,18 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string[]
 /** An error the SMTP client sees with its reply code. */
 function smtpError(responseCode: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode });
+}
+
+/** 452: a temporary refusal the sending worker retries later, as it does any 4xx. */
+function overQuota(answer: BudgetAnswer): Error | null {
+  if (answer.allowed) return null;
+  return smtpError(452, `mail sink quota: this client sent more than its bytes per second; try again in ${answer.retryAfterSeconds} s`);
+}
+
+/** The size a client declared in `MAIL FROM:<…> SIZE=n` (RFC 1870), 0 when it declared none. */
+function declaredSize(address: SMTPServerAddress): number {
+  const size = Number(((address.args as { SIZE?: unknown } | false) || {}).SIZE ?? 0);
+  return Number.isFinite(size) ? size : 0;
 }
 
 /**
@@ -38,7 +53,8 @@ function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null> {
 
 /**
  * The default mail server: a real SMTP server on loopback that accepts every message within the
- * size limit and keeps it in the mailbox, so kind C jobs send real mail without an outside server.
+ * size limit and the sending client's quota and keeps it in the mailbox, so kind C jobs send real
+ * mail without an outside server.
  */
 export class MailSink {
   private readonly server: SMTPServer;
@@ -47,14 +63,22 @@ export class MailSink {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
-      size: MAX_MESSAGE_BYTES,
+      size: options.maxMessageBytes,
       banner: 'Jobdeck mail sink',
       logger: false,
+      // Refused early when the client's budget cannot hold what it declares (or any message at all).
+      onMailFrom: (address, session, callback) =>
+        callback(overQuota(options.budget.check(session.remoteAddress, declaredSize(address))) ?? undefined),
       onData: (stream, session, callback) => {
         readMessage(stream)
           .then(async (raw) => {
             if (raw === null) {
-              callback(smtpError(552, `message exceeds fixed maximum message size ${MAX_MESSAGE_BYTES}`));
+              callback(smtpError(552, `message exceeds fixed maximum message size ${options.maxMessageBytes}`));
+              return;
+            }
+            const refusal = overQuota(options.budget.take(session.remoteAddress, raw.length));
+            if (refusal) {
+              callback(refusal);
               return;
             }
             await this.store(raw, await simpleParser(raw), session);

@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { RecordQuota } from '../config';
 import { RecordLog, type Logged } from '../database/record-log';
+import { PREVIEW_CHARS } from '../inbox/webhook-inbox';
 
 interface MailRow {
   id: string;
@@ -15,14 +17,21 @@ interface MailRow {
   size: number;
 }
 
+type MailSummaryRow = Omit<MailRow, 'headers' | 'text_body' | 'html_body'> & { preview: string | null };
+
 /** One message the embedded mail sink received. */
 export type MailRecord = Logged<MailRow>;
+/** A message as the mailbox lists it: envelope and subject, no headers, no bodies, the text's first characters. */
+export type MailSummary = Logged<MailSummaryRow>;
 export type NewMail = Omit<MailRecord, 'id' | 'received_at'>;
 
-/** The mailbox in PostgreSQL: kept across restarts, within a retention. */
-export class MailboxStore extends RecordLog<MailRow> {
-  constructor(pool: pg.Pool, schema: string) {
-    super(pool, `"${schema}".mailbox`);
+/** The mailbox in PostgreSQL: kept across restarts, within its quota and retention. */
+export class MailboxStore extends RecordLog<MailRow, MailSummaryRow> {
+  constructor(pool: pg.Pool, schema: string, quota: Pick<RecordQuota, 'maxItems' | 'maxBytes'>, onError?: (error: Error) => void) {
+    const name = `"${schema}".mailbox`;
+    const summaryColumns = `id, received_at, envelope_from, envelope_to, message_id, subject, size,
+      substr(text_body, 1, ${PREVIEW_CHARS}) AS preview`;
+    super(pool, { name, summaryColumns, sizeColumn: 'size' }, quota, onError);
   }
 
   add(mail: NewMail): Promise<MailRecord> {

@@ -22,7 +22,16 @@ import {
   type SubmitJobResult,
   type WorkersActionResult,
 } from '../../src-shared/bridge';
-import type { ConnectionSettings, HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type {
+  ConnectionSettings,
+  HealthSummary,
+  MailRecord,
+  MailSummary,
+  QueuesReport,
+  WebhookRecord,
+  WebhookSummary,
+  WorkersReport,
+} from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import type { Batch, BatchSummary } from '../../src-shared/batch-schemas';
 import type { BatchEvent, JobEvent, ResyncEvent } from '../../src-shared/events';
@@ -58,8 +67,10 @@ const jobdeck: JobdeckBridge = {
   restartWorker: (id: string): Promise<WorkersActionResult> => ipcRenderer.invoke(IPC_CHANNELS.restartWorker, id),
   stopWorker: (id: string): Promise<WorkersActionResult> => ipcRenderer.invoke(IPC_CHANNELS.stopWorker, id),
   getHealth: (): Promise<HealthSummary> => ipcRenderer.invoke(IPC_CHANNELS.getHealth),
-  listMail: (request: PageRequest): Promise<Page<MailRecord>> => ipcRenderer.invoke(IPC_CHANNELS.listMail, request),
-  listWebhooks: (request: PageRequest): Promise<Page<WebhookRecord>> => ipcRenderer.invoke(IPC_CHANNELS.listWebhooks, request),
+  listMail: (request: PageRequest): Promise<Page<MailSummary>> => ipcRenderer.invoke(IPC_CHANNELS.listMail, request),
+  getMail: (id: string): Promise<MailRecord | null> => ipcRenderer.invoke(IPC_CHANNELS.getMail, id),
+  listWebhooks: (request: PageRequest): Promise<Page<WebhookSummary>> => ipcRenderer.invoke(IPC_CHANNELS.listWebhooks, request),
+  getWebhook: (id: string): Promise<WebhookRecord | null> => ipcRenderer.invoke(IPC_CHANNELS.getWebhook, id),
   listQueues: (): Promise<QueuesReport> => ipcRenderer.invoke(IPC_CHANNELS.listQueues),
   getSettings: (): Promise<ConnectionSettings> => ipcRenderer.invoke(IPC_CHANNELS.getSettings),
   purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> => ipcRenderer.invoke(IPC_CHANNELS.purgeQueue, kind),

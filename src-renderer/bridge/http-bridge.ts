@@ -16,7 +16,17 @@ import type {
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
 import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
-import type { ConnectionSettings, HealthSummary, MailRecord, PurgeResult, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type {
+  ConnectionSettings,
+  HealthSummary,
+  MailRecord,
+  MailSummary,
+  PurgeResult,
+  QueuesReport,
+  WebhookRecord,
+  WebhookSummary,
+  WorkersReport,
+} from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
@@ -164,8 +174,10 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
         if (!response.ok && response.status !== 503) throw new ProblemError(await readProblem(response));
         return (await response.json()) as HealthSummary;
       }),
-    listMail: (request: PageRequest) => getJson<Page<MailRecord>>(`/api/v1/mailbox${listQuery(request)}`),
-    listWebhooks: (request: PageRequest) => getJson<Page<WebhookRecord>>(`/api/v1/inbox${listQuery(request)}`),
+    listMail: (request: PageRequest) => getJson<Page<MailSummary>>(`/api/v1/mailbox${listQuery(request)}`),
+    getMail: (mailId: string) => getOrNull<MailRecord>(`/api/v1/mailbox/${id(mailId)}`),
+    listWebhooks: (request: PageRequest) => getJson<Page<WebhookSummary>>(`/api/v1/inbox${listQuery(request)}`),
+    getWebhook: (itemId: string) => getOrNull<WebhookRecord>(`/api/v1/inbox/items/${id(itemId)}`),
     listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
     getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import type { RecordDetail } from '../store/state';
+import { Notice } from './ViewHeader';
 
 /** A list of received records (mail, webhooks), newest first; one is selected at a time. */
 export function RecordList<T extends { id: string }>({
@@ -43,5 +45,37 @@ export function HeadersTable({ label, headers }: { label: string; headers: Recor
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * The shown item's whole record once read; until then, or when it cannot be, a line that says
+ * why (`what` names the item: "message", "request").
+ */
+export function RecordBody<Whole>({
+  detail,
+  what,
+  gone,
+  children,
+}: {
+  detail: RecordDetail<Whole> | null;
+  what: string;
+  /** Where an item goes when it is no longer kept. */
+  gone: string;
+  children: (record: Whole) => ReactNode;
+}) {
+  if (detail?.status === 'loaded' && detail.record !== null) return <>{children(detail.record)}</>;
+  if (detail?.status === 'missing') return <p className="muted">This {what} is no longer kept: {gone}</p>;
+  if (detail?.status === 'failed') {
+    return (
+      <Notice title={`Could not read this ${what}.`}>
+        <p>{detail.error} It is retried every 5 seconds.</p>
+      </Notice>
+    );
+  }
+  return (
+    <p className="muted" role="status">
+      Loading the {what}…
+    </p>
   );
 }

@@ -2,7 +2,16 @@
 import type { ApiDocument, CreateBatchRequest, CreateSubscriptionRequest, PurgeQueueResult, Unsubscribe } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted } from '../../src-shared/batch-schemas';
 import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
-import type { ConnectionSettings, HealthSummary, MailRecord, QueuesReport, WebhookRecord, WorkersReport } from '../../src-shared/console-records';
+import type {
+  ConnectionSettings,
+  HealthSummary,
+  MailRecord,
+  MailSummary,
+  QueuesReport,
+  WebhookRecord,
+  WebhookSummary,
+  WorkersReport,
+} from '../../src-shared/console-records';
 import type { BatchEvent, JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
@@ -78,21 +87,35 @@ export interface OverviewSlice {
   loadSettings(): Promise<void>;
 }
 
-export interface RecordList<T> {
+/**
+ * The shown item read whole (lists carry no bodies). `missing`: the API has no such item any
+ * more (trimmed to the quota or pruned by age).
+ */
+export interface RecordDetail<Whole> {
+  id: string;
+  status: 'loading' | 'loaded' | 'missing' | 'failed';
+  record: Whole | null;
+  error: string | null;
+}
+
+export interface RecordList<Summary, Whole = never> {
   /** Newest first. */
-  items: readonly T[];
+  items: readonly Summary[];
   status: ListStatus;
   error: string | null;
   selectedId: string | null;
+  /** The shown item (the selected one, else the newest), read whole; null while the list is empty. */
+  detail: RecordDetail<Whole> | null;
 }
 
 export interface RecordsSlice {
-  mail: RecordList<MailRecord>;
-  webhooks: RecordList<WebhookRecord>;
+  mail: RecordList<MailSummary, MailRecord>;
+  webhooks: RecordList<WebhookSummary, WebhookRecord>;
   loadMail(): Promise<void>;
   loadWebhooks(): Promise<void>;
-  selectMail(id: string | null): void;
-  selectWebhook(id: string | null): void;
+  /** Selects an item and reads it whole. */
+  selectMail(id: string | null): Promise<void>;
+  selectWebhook(id: string | null): Promise<void>;
 }
 
 export interface QueuesSlice {

@@ -136,6 +136,8 @@ test('an email job reaches DONE, and its message is in the mailbox, HTML in a sa
   await expect(item).toHaveCount(1, { timeout: 15_000 });
   await item.click();
   await expect(page.getByRole('heading', { name: subject })).toBeVisible();
+  // The list has no bodies: the text is read whole through the bridge for the selected message.
+  await expect(page.getByRole('region', { name: 'Text body of the message' })).toContainText(id);
   const frame = page.locator('iframe[title="HTML body of the message"]');
   if ((await frame.count()) > 0) await expect(frame).toHaveAttribute('sandbox', '');
   await shot(page, 'mail');

@@ -72,10 +72,11 @@ describe("the chapter's curl session", () => {
     const row = await db.query(`SELECT job_id, client_time FROM "${app.namespace}".log_records WHERE job_id = $1`, [dbId]);
     expect(row.rows).toEqual([{ job_id: dbId, client_time: new Date('2019-09-22T18:38:15Z') }]);
 
-    const inbox = (await (await fetch(`${app.url}/api/v1/inbox`)).json()) as { items: { path: string; headers: Record<string, string>; body: string }[] };
-    const delivery = inbox.items.find((item) => item.path === `/api/v1/inbox/jobs/${cbId}`);
-    expect(delivery).toBeDefined();
-    expect(delivery!.headers['webhook-id']).toBe(cbId);
+    const inbox = (await (await fetch(`${app.url}/api/v1/inbox`)).json()) as { items: { id: string; path: string }[] };
+    const listed = inbox.items.find((item) => item.path === `/api/v1/inbox/jobs/${cbId}`);
+    expect(listed).toBeDefined();
+    const delivery = (await (await fetch(`${app.url}/api/v1/inbox/items/${listed!.id}`)).json()) as { headers: Record<string, string>; body: string };
+    expect(delivery.headers['webhook-id']).toBe(cbId);
     expect(JSON.parse(delivery!.body)).toMatchObject({ uuid: cbId, type: 'B', status: 'DONE', result: { duration_ms: 500 } });
 
     const mailbox = (await (await fetch(`${app.url}/api/v1/mailbox`)).json()) as { items: { envelope_to: string[]; message_id: string; subject: string }[] };

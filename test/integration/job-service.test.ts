@@ -101,8 +101,8 @@ describe('accepting a job', () => {
     const api = await buildApi({
       jobs: serviceWith(unreachable),
       relay: new EventRelay({ redis, reader: redis, stream: names.eventStream }),
-      mailbox: new MailboxStore(pool, names.schema),
-      inbox: new WebhookInbox(pool, names.schema),
+      mailbox: new MailboxStore(pool, names.schema, { maxItems: 10, maxBytes: 1024 * 1024 }),
+      inbox: new WebhookInbox(pool, names.schema, { maxItems: 10, maxBytes: 1024 * 1024 }),
       health: async () => ({ ok: false }),
       guard: { host: '127.0.0.1', port: () => 80, allowedHosts: [] },
     });

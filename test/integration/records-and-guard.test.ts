@@ -45,12 +45,7 @@ const postInbox = async (path: string, body: string | Uint8Array, headers: Recor
   return { status: response.status, json: (await response.json()) as { id: string; status?: number } };
 };
 
-const inboxItem = async (id: string): Promise<InboxItem> => {
-  const page = await getJson<Page<InboxItem>>('/api/v1/inbox?limit=500');
-  const item = page.items.find((i) => i.id === id);
-  expect(item, `inbox record ${id}`).toBeDefined();
-  return item!;
-};
+const inboxItem = (id: string): Promise<InboxItem> => getJson<InboxItem>(`/api/v1/inbox/items/${id}`);
 
 async function expectProblem(response: Response, status: number) {
   expect(response.status).toBe(status);
@@ -120,7 +115,7 @@ describe('webhook inbox', () => {
     expect(first.next_cursor).toBe(ids[1]);
     const second = await getJson<Page<InboxItem>>(`/api/v1/inbox?limit=2&cursor=${first.next_cursor}`);
     expect(second.items[0]?.id).toBe(ids[0]);
-    expect(second.items[0]?.body).toBe('page 1');
+    expect(second.items[0]).toMatchObject({ preview: 'page 1', size: 6 });
   });
 });
 
@@ -145,12 +140,14 @@ describe('mail sink', () => {
       headers,
     });
 
-  it('lists a mail with its subject, recipient and headers, and pages with limit and cursor', async () => {
+  it('lists a mail with its subject and recipient, reads it whole with its headers, and pages with limit and cursor', async () => {
     for (const n of [1, 2, 3]) await send(`Mail ${n}`, `body ${n}`, { 'X-Jobdeck-Test': `mail-${n}` });
     const first = await getJson<Page<MailItem>>('/api/v1/mailbox?limit=2');
     expect(first.items.map((m) => m.subject)).toEqual(['Mail 3', 'Mail 2']);
-    expect(first.items[0]).toMatchObject({ envelope_to: ['ops@example.com'], text_body: 'body 3\n' });
-    expect(first.items[0]!.headers).toMatchObject({ 'x-jobdeck-test': 'mail-3', subject: 'Mail 3' });
+    expect(first.items[0]).toMatchObject({ envelope_to: ['ops@example.com'], preview: 'body 3\n' });
+    const whole = await getJson<MailItem>(`/api/v1/mailbox/${first.items[0]!.id}`);
+    expect(whole).toMatchObject({ envelope_to: ['ops@example.com'], text_body: 'body 3\n' });
+    expect(whole.headers).toMatchObject({ 'x-jobdeck-test': 'mail-3', subject: 'Mail 3' });
     expect(first.next_cursor).toBe(first.items[1]!.id);
     const second = await getJson<Page<MailItem>>(`/api/v1/mailbox?limit=2&cursor=${first.next_cursor}`);
     expect(second.items[0]).toMatchObject({ subject: 'Mail 1', envelope_to: ['ops@example.com'] });

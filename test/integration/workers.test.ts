@@ -47,9 +47,12 @@ describe('worker processes', () => {
       expect.stringMatching(new RegExp(`/${victim}$`)),
       expect.stringMatching(new RegExp(`/${restarted.pid}$`)),
     ]);
-    const inbox = (await (await fetch(`${app.url}/api/v1/inbox`)).json()) as { items: { headers: Record<string, string> }[] };
-    const deliveries = inbox.items.filter((item) => item.headers['webhook-id'] === id);
+    // The default callback target is the inbox at /api/v1/inbox/jobs/<id>; the list carries no headers.
+    const inbox = (await (await fetch(`${app.url}/api/v1/inbox`)).json()) as { items: { id: string; path: string }[] };
+    const deliveries = inbox.items.filter((item) => item.path === `/api/v1/inbox/jobs/${id}`);
     expect(deliveries).toHaveLength(1);
+    const delivery = (await (await fetch(`${app.url}/api/v1/inbox/items/${deliveries[0]!.id}`)).json()) as { headers: Record<string, string> };
+    expect(delivery.headers['webhook-id']).toBe(id);
   });
 
   it('never writes a log record twice when the same job is delivered again', async () => {

@@ -1,15 +1,45 @@
-import type { MailRecord } from '../../../src-shared/console-records';
-import { HeadersTable, RecordList } from '../../components/RecordList';
+import type { MailRecord, MailSummary } from '../../../src-shared/console-records';
+import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { Notice, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
+import type { RecordDetail } from '../../store/state';
+import { shownId } from '../../store/records-slice';
 import { mailFrameDocument } from './mail-frame';
 
 const REFRESH_MS = 5_000;
+const GONE = 'the mailbox keeps the newest messages within its quota and its retention.';
 
-function Message({ mail }: { mail: MailRecord }) {
+/** The bodies and headers, read through the bridge one message at a time. */
+function MessageBody({ mail }: { mail: MailRecord }) {
+  return (
+    <>
+      {mail.html_body !== null && (
+        <>
+          <h4>HTML (no scripts, no remote content)</h4>
+          <iframe className="mail-frame" title="HTML body of the message" sandbox="" srcDoc={mailFrameDocument(mail.html_body)} />
+        </>
+      )}
+      {mail.text_body !== null && (
+        <>
+          <h4>Text</h4>
+          <pre className="json" role="region" aria-label="Text body of the message" tabIndex={0}>
+            {mail.text_body}
+          </pre>
+        </>
+      )}
+      {mail.html_body === null && mail.text_body === null && <p className="muted">(no body)</p>}
+      <details>
+        <summary>Headers</summary>
+        <HeadersTable label="Mail headers" headers={mail.headers} />
+      </details>
+    </>
+  );
+}
+
+function Message({ mail, detail }: { mail: MailSummary; detail: RecordDetail<MailRecord> | null }) {
   return (
     <article className="card record-detail" aria-labelledby="mail-subject">
       <h3 id="mail-subject">{mail.subject ?? '(no subject)'}</h3>
@@ -25,24 +55,9 @@ function Message({ mail }: { mail: MailRecord }) {
         <dt>Size</dt>
         <dd>{formatBytes(mail.size)}</dd>
       </dl>
-      {mail.html_body !== null && (
-        <>
-          <h4>HTML (no scripts, no remote content)</h4>
-          <iframe className="mail-frame" title="HTML body of the message" sandbox="" srcDoc={mailFrameDocument(mail.html_body)} />
-        </>
-      )}
-      {mail.text_body !== null && (
-        <>
-          <h4>Text</h4>
-          <pre className="json" role="region" aria-label="Text body of the message" tabIndex={0}>
-            {mail.text_body}
-          </pre>
-        </>
-      )}
-      <details>
-        <summary>Headers</summary>
-        <HeadersTable label="Mail headers" headers={mail.headers} />
-      </details>
+      <RecordBody detail={detail?.id === mail.id ? detail : null} what="message" gone={GONE}>
+        {(record) => <MessageBody mail={record} />}
+      </RecordBody>
     </article>
   );
 }
@@ -53,7 +68,7 @@ export function MailView() {
   const loadMail = useConsole((state) => state.loadMail);
   const selectMail = useConsole((state) => state.selectMail);
   usePolling(loadMail, REFRESH_MS);
-  const selected = mail.items.find((item) => item.id === mail.selectedId) ?? mail.items[0];
+  const selected = mail.items.find((item) => item.id === shownId(mail));
   return (
     <section className="view records-view" aria-labelledby="mail-heading">
       <ViewHeader id="mail-heading" title="Mail" description="Messages the embedded mail sink received from email jobs, newest first.">
@@ -71,18 +86,19 @@ export function MailView() {
           label="Received mail"
           items={mail.items}
           selectedId={selected?.id ?? null}
-          onSelect={selectMail}
+          onSelect={(id) => void selectMail(id)}
           empty={mail.status === 'loaded' ? 'No mail yet. Submit an email job (kind C); its message appears here.' : 'Loading mail…'}
           render={(item) => (
             <>
               <span className="record-title">{item.subject ?? '(no subject)'}</span>
               <span className="record-meta">
-                {item.envelope_to.join(', ')} · <Time iso={item.received_at} />
+                {item.envelope_to.join(', ')} · {formatBytes(item.size)} · <Time iso={item.received_at} />
               </span>
+              {item.preview && <span className="record-preview">{item.preview}</span>}
             </>
           )}
         />
-        {selected && <Message mail={selected} />}
+        {selected && <Message mail={selected} detail={mail.detail} />}
       </div>
     </section>
   );

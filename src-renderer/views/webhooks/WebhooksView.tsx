@@ -1,14 +1,18 @@
-import type { WebhookRecord } from '../../../src-shared/console-records';
-import { HeadersTable, RecordList } from '../../components/RecordList';
+import type { WebhookRecord, WebhookSummary } from '../../../src-shared/console-records';
+import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
+import { shownId } from '../../store/records-slice';
+import type { RecordDetail } from '../../store/state';
 
 const REFRESH_MS = 5_000;
+const GONE = 'the inbox keeps the newest requests within its quota and its retention.';
 
 /** The body as readable text: JSON pretty-printed, base64 bodies said to be bytes. */
-function bodyText(record: WebhookRecord): string {
+export function bodyText(record: WebhookRecord): string {
   if (record.body.startsWith('base64:')) return `(binary body, base64)\n${record.body.slice('base64:'.length)}`;
   try {
     return JSON.stringify(JSON.parse(record.body), null, 2);
@@ -17,7 +21,21 @@ function bodyText(record: WebhookRecord): string {
   }
 }
 
-function Request({ record }: { record: WebhookRecord }) {
+/** The body and headers, read through the bridge one request at a time. */
+function RequestBody({ record }: { record: WebhookRecord }) {
+  return (
+    <>
+      <h4>Body</h4>
+      <pre className="json" role="region" aria-label="Webhook body" tabIndex={0}>
+        {bodyText(record) || '(empty)'}
+      </pre>
+      <h4>Headers</h4>
+      <HeadersTable label="Webhook headers" headers={record.headers} />
+    </>
+  );
+}
+
+function Request({ record, detail }: { record: WebhookSummary; detail: RecordDetail<WebhookRecord> | null }) {
   return (
     <article className="card record-detail" aria-labelledby="webhook-title">
       <h3 id="webhook-title">
@@ -32,13 +50,12 @@ function Request({ record }: { record: WebhookRecord }) {
         </dd>
         <dt>Content type</dt>
         <dd>{record.content_type ?? '—'}</dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(record.size)}</dd>
       </dl>
-      <h4>Body</h4>
-      <pre className="json" role="region" aria-label="Webhook body" tabIndex={0}>
-        {bodyText(record) || '(empty)'}
-      </pre>
-      <h4>Headers</h4>
-      <HeadersTable label="Webhook headers" headers={record.headers} />
+      <RecordBody detail={detail?.id === record.id ? detail : null} what="request" gone={GONE}>
+        {(whole) => <RequestBody record={whole} />}
+      </RecordBody>
     </article>
   );
 }
@@ -49,7 +66,7 @@ export function WebhooksView() {
   const loadWebhooks = useConsole((state) => state.loadWebhooks);
   const selectWebhook = useConsole((state) => state.selectWebhook);
   usePolling(loadWebhooks, REFRESH_MS);
-  const selected = webhooks.items.find((item) => item.id === webhooks.selectedId) ?? webhooks.items[0];
+  const selected = webhooks.items.find((item) => item.id === shownId(webhooks));
   return (
     <section className="view records-view" aria-labelledby="webhooks-heading">
       <ViewHeader id="webhooks-heading" title="Webhooks" description="Requests the webhook inbox received (POST /api/v1/inbox/…), newest first.">
@@ -67,7 +84,7 @@ export function WebhooksView() {
           label="Received webhooks"
           items={webhooks.items}
           selectedId={selected?.id ?? null}
-          onSelect={selectWebhook}
+          onSelect={(id) => void selectWebhook(id)}
           empty={webhooks.status === 'loaded' ? 'No webhook yet. Submit a callback job (kind B); its POST appears here.' : 'Loading webhooks…'}
           render={(item) => (
             <>
@@ -77,12 +94,13 @@ export function WebhooksView() {
                 </code>
               </span>
               <span className="record-meta">
-                {item.content_type ?? 'no content type'} · <Time iso={item.received_at} />
+                {item.content_type ?? 'no content type'} · {formatBytes(item.size)} · <Time iso={item.received_at} />
               </span>
+              {item.preview && <span className="record-preview">{item.preview}</span>}
             </>
           )}
         />
-        {selected && <Request record={selected} />}
+        {selected && <Request record={selected} detail={webhooks.detail} />}
       </div>
     </section>
   );

@@ -31,6 +31,20 @@ describe('console configuration', () => {
     expect(loadConfig({ JOBDECK_DEFAULT_RECIPIENT: 'Ops <ops@bücher.example>' }).defaultRecipient).toBe('Ops <ops@bücher.example>');
   });
 
+  it('bounds the inbox and the mailbox by the documented figures, and names a bad one', () => {
+    const MIB = 1024 * 1024;
+    const config = loadConfig({});
+    expect(config.inboxQuota).toEqual({ maxItems: 10_000, maxBytes: 256 * MIB, bytesPerSecond: MIB });
+    expect(config.mailboxQuota).toEqual({ maxItems: 10_000, maxBytes: 256 * MIB, bytesPerSecond: MIB, maxMessageBytes: 10 * MIB });
+    expect(loadConfig({ JOBDECK_INBOX_MAX_ITEMS: '5', JOBDECK_MAILBOX_BYTES_PER_S: '2048' })).toMatchObject({
+      inboxQuota: { maxItems: 5 },
+      mailboxQuota: { bytesPerSecond: 2048 },
+    });
+    expect(() => loadConfig({ JOBDECK_INBOX_MAX_ITEMS: '0' })).toThrow(/^JOBDECK_INBOX_MAX_ITEMS=0: must be at least 1/);
+    expect(() => loadConfig({ JOBDECK_INBOX_BYTES_PER_S: '100' })).toThrow(/^JOBDECK_INBOX_BYTES_PER_S=100: must be at least 1024/);
+    expect(() => loadConfig({ JOBDECK_MAILBOX_MAX_MESSAGE_BYTES: String(101 * MIB) })).toThrow(/^JOBDECK_MAILBOX_MAX_MESSAGE_BYTES=\d+: must be at most 104857600/);
+  });
+
   it('never repeats a password in its complaint', () => {
     expect(() => loadConfig({ AMQP_URL: 'http://user:topsecret@host' })).toThrow(/user:\*\*\*@host/);
     try {

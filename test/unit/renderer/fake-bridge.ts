@@ -20,8 +20,10 @@ import {
   type ConnectionSettings,
   type HealthSummary,
   type MailRecord,
+  type MailSummary,
   type QueuesReport,
   type WebhookRecord,
+  type WebhookSummary,
   type WorkersReport,
 } from '../../../src-shared/console-records';
 import type { JobKind } from '../../../src-shared/kinds';
@@ -77,8 +79,10 @@ export function fakeBridge(firstPage: Job[] = []) {
     getHealth: vi.fn(async (): Promise<HealthSummary> => {
       throw notSetUp('getHealth');
     }),
-    listMail: vi.fn(async (_request: PageRequest): Promise<Page<MailRecord>> => ({ items: [], next_cursor: null })),
-    listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookRecord>> => ({ items: [], next_cursor: null })),
+    listMail: vi.fn(async (_request: PageRequest): Promise<Page<MailSummary>> => ({ items: [], next_cursor: null })),
+    getMail: vi.fn(async (_id: string): Promise<MailRecord | null> => null),
+    listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookSummary>> => ({ items: [], next_cursor: null })),
+    getWebhook: vi.fn(async (_id: string): Promise<WebhookRecord | null> => null),
     listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
     getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
       throw notSetUp('getSettings');

@@ -346,4 +346,20 @@ describe('http bridge: operator verbs', () => {
     await bridge.listWebhooks({});
     expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/inbox', expect.anything());
   });
+
+  it('reads one message or inbox request whole by ID, null when the API answers 404', async () => {
+    const mail = { id: '7', subject: 'Hello', text_body: 'Hi', html_body: null, headers: {} };
+    const missing = { type: 'urn:jobdeck:problem:unknown-inbox-item', title: 'Not Found', status: 404, detail: 'no request 8' };
+    const { bridge, fetch } = setup((url) => (url.includes('/mailbox/') ? json(200, mail) : json(404, missing)));
+    expect(await bridge.getMail('7')).toEqual(mail);
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/mailbox/7', expect.anything());
+    expect(await bridge.getWebhook('8')).toBeNull();
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/inbox/items/8', expect.anything());
+  });
+
+  it('rejects with the problem when an item ID is refused', async () => {
+    const refusal = { type: 'urn:jobdeck:problem:validation', title: 'Bad Request', status: 400, detail: 'the request is not valid', errors: [{ field: 'id', rule: 'format', message: 'id must be an ID this API gave out' }] };
+    const { bridge } = setup(() => json(400, refusal));
+    await expect(bridge.getWebhook('x')).rejects.toMatchObject({ problem: { status: 400, errors: [{ field: 'id' }] } });
+  });
 });

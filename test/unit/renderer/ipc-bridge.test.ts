@@ -31,7 +31,9 @@ function preloadApi(): JobdeckBridge & {
       throw new Error('not used');
     }),
     listMail: vi.fn(async () => ({ items: [], next_cursor: null })),
+    getMail: vi.fn(async () => null),
     listWebhooks: vi.fn(async () => ({ items: [], next_cursor: null })),
+    getWebhook: vi.fn(async () => null),
     listQueues: vi.fn(async () => ({ queues: [] })),
     getSettings: vi.fn(async () => {
       throw new Error('not used');
@@ -74,11 +76,15 @@ describe('ipc bridge', () => {
     await bridge.listJobs({ limit: 50 });
     await bridge.getJob('x');
     await bridge.submitJob({ kind: 'email', payload: {} });
+    await bridge.getMail('7');
+    await bridge.getWebhook('8');
     bridge.onJobEvent(() => undefined)();
     bridge.onConnectionChange((state) => states.push(state));
 
     expect(api.listJobs).toHaveBeenCalledWith({ limit: 50 });
     expect(api.getJob).toHaveBeenCalledWith('x');
+    expect(api.getMail).toHaveBeenCalledWith('7');
+    expect(api.getWebhook).toHaveBeenCalledWith('8');
     expect(api.submitJob).toHaveBeenCalledWith({ kind: 'email', payload: {} });
     expect(api.onJobEvent).toHaveBeenCalledTimes(1);
     expect(api.unsubscribe).toHaveBeenCalledTimes(1);
