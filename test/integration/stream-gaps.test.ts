@@ -41,7 +41,7 @@ async function emit(count: number): Promise<void> {
       worker: 'api',
       guard: 'create',
       emit: true,
-      seed: { id, kind: 'log', type: 'A', payload: { client_time: 1 }, created_at },
+      seed: { id, kind: 'log', type: 'A', payload: { client_time: '2019-09-22T18:38:15.000Z' }, created_at },
     });
   }
 }
