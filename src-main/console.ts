@@ -344,8 +344,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 
     const recorder = new HistoryRecorder({
       redis: quietDuplicate(stores.redis, names.connectionName('history')),
-      stream: names.eventStream,
+      names,
       history: stores.history,
+      readJob: (id) => stores.status.read(id),
       onLog: log,
     });
     await recorder.start();

@@ -66,7 +66,8 @@ export class EventOutlets {
       this.webhooks.dispatcher.start();
       this.closers.push(() => this.webhooks.dispatcher.close());
       await this.follow('webhooks', (events) => this.webhooks.dispatcher.record(events));
-      await this.follow('batches', (events) => this.tracker.handle(events));
+      // Children whose terminal events were trimmed away unread: the batches still open look again.
+      await this.follow('batches', (events) => this.tracker.handle(events), () => this.tracker.start());
       this.closers.push(async () => this.tracker.close());
       await this.tracker.start();
       this.pruneDeliveries();
@@ -93,13 +94,14 @@ export class EventOutlets {
     this.closers.push(async () => clearInterval(timer));
   }
 
-  private async follow(group: string, handle: (events: StreamEvent[]) => Promise<void>): Promise<void> {
+  private async follow(group: string, handle: (events: StreamEvent[]) => Promise<void>, repairGap?: () => Promise<void>): Promise<void> {
     const { redis, names, log } = this.options;
     const reader = new StreamGroupReader({
       redis: redis.duplicate({ connectionName: names.connectionName(group) }),
       stream: names.eventStream,
       group,
       handle,
+      repairGap,
       onLog: log,
     });
     this.closers.push(() => reader.close());

@@ -1,15 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
+import type { Names } from '../../src-shared/topology';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import { StreamGroupReader } from '../relay/stream-group-reader';
 import type { JobHistory } from './job-history';
+import { jobsInRedis } from './jobs-in-redis';
 
 export interface HistoryRecorderOptions {
   /** A connection of its own: the blocking read holds it. */
   redis: Redis;
-  stream: string;
+  names: Names;
   history: JobHistory;
+  /** A job as Redis holds it (null when it does not). */
+  readJob(id: string): Promise<Job | null>;
   onLog?: (line: string) => void;
 }
 
@@ -17,8 +21,10 @@ export interface HistoryRecorderOptions {
  * Projects the event stream into PostgreSQL. It reads as a consumer group (from the stream's
  * first entry) and acknowledges an event only once its job is written, so a batch that failed
  * (PostgreSQL down) is read again until it is recorded, and events that arrived while the
- * console was down are recorded when it starts again. Entries that are not job events (or were
- * trimmed away) are acknowledged and skipped.
+ * console was down are recorded when it starts again. Entries that are not job events are
+ * acknowledged and skipped. When the stream was trimmed past what it had recorded (PostgreSQL,
+ * or the console, away longer than the stream's retention), it records every job Redis still
+ * holds instead: the history merges transitions, so a job seen again loses nothing.
  */
 export class HistoryRecorder {
   private readonly reader: StreamGroupReader;
@@ -26,12 +32,13 @@ export class HistoryRecorder {
   constructor(private readonly options: HistoryRecorderOptions) {
     this.reader = new StreamGroupReader({
       redis: options.redis,
-      stream: options.stream,
+      stream: options.names.eventStream,
       group: 'history',
       consumer: 'recorder',
       startFrom: '0',
       batchSize: 2_000,
       handle: (events) => this.record(events),
+      repairGap: () => this.recordJobsInRedis(),
       onLog: options.onLog,
     });
   }
@@ -49,6 +56,19 @@ export class HistoryRecorder {
     for (const event of events) {
       if (event.type !== 'batch' && UUID_PATTERN.test(event.job_id)) jobs.push({ ...event.job, version: event.version });
     }
+    await this.recordJobs(jobs);
+  }
+
+  private async recordJobsInRedis(): Promise<void> {
+    let count = 0;
+    for await (const jobs of jobsInRedis(this.options.redis, this.options.names, this.options.readJob)) {
+      await this.recordJobs(jobs);
+      count += jobs.length;
+    }
+    this.options.onLog?.(`history: recorded the ${count} jobs Redis holds, to make up for the events trimmed away`);
+  }
+
+  private async recordJobs(jobs: Job[]): Promise<void> {
     try {
       await this.options.history.record(jobs);
     } catch (error) {

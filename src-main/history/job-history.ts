@@ -68,6 +68,33 @@ export class InvalidCursorError extends Error {
 
 import { UUID_PATTERN } from '../../src-shared/wire';
 
+/** The columns the newest version of a job decides. */
+const LATEST_WINS = [
+  'status',
+  'progress',
+  'attempts',
+  'updated_at',
+  'result',
+  'error',
+  'version',
+  'max_attempts',
+  'next_attempt_at',
+] as const;
+
+/**
+ * SQL for a JSON list of timeline items (`{"status", "at", "worker"}` or `{"attempt", "at",
+ * "error"}`) that keeps every item of `recorded` the `incoming` list lacks and every item of
+ * `incoming` (a repeat within it included), ordered by `at` (RFC 3339 UTC text with
+ * milliseconds sorts as time), then by where it came from.
+ */
+function mergedTimeline(recorded: string, incoming: string): string {
+  const old = `COALESCE(${recorded}, '[]'::jsonb)`;
+  const fresh = `COALESCE(${incoming}, '[]'::jsonb)`;
+  return `(SELECT COALESCE(jsonb_agg(item ORDER BY item->>'at' COLLATE "C", n), '[]'::jsonb)
+    FROM jsonb_array_elements(${old} || ${fresh}) WITH ORDINALITY AS e(item, n)
+    WHERE n > jsonb_array_length(${old}) OR NOT ${fresh} @> jsonb_build_array(item))`;
+}
+
 /** Every job and its transitions in PostgreSQL, kept after Redis has expired the status. */
 export class JobHistory {
   private readonly table: string;
@@ -105,7 +132,11 @@ export class JobHistory {
     return { items, next_cursor: more ? encodeCursor(items[items.length - 1]!) : null };
   }
 
-  /** Records the newest state of each job; an older version never overwrites a newer one. */
+  /**
+   * Records the newest state of each job: an older version never overwrites a newer one, and a
+   * row only ever gains transitions and attempt errors (see {@link mergedTimeline}), so a job
+   * Redis lost and a worker rebuilt from its message keeps the timeline from before the loss.
+   */
   async record(jobs: Job[]): Promise<void> {
     const newest = new Map<string, Job>();
     for (const job of jobs) {
@@ -114,6 +145,8 @@ export class JobHistory {
     }
     if (newest.size === 0) return;
     const rows = [...newest.values()];
+    const newer = 'j.version < EXCLUDED.version';
+    const latest = LATEST_WINS.map((column) => `${column} = CASE WHEN ${newer} THEN EXCLUDED.${column} ELSE j.${column} END`);
     await this.pool.query(
       `INSERT INTO ${this.table} AS j (id, kind, status, payload, progress, attempts, created_at, updated_at,
          transitions, result, error, version, max_attempts, next_attempt_at, attempt_errors)
@@ -122,12 +155,10 @@ export class JobHistory {
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, status text, payload jsonb, progress integer,
          attempts integer, created_at timestamptz, updated_at timestamptz, transitions jsonb, result jsonb,
          error text, version bigint, max_attempts integer, next_attempt_at timestamptz, attempt_errors jsonb)
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, progress = EXCLUDED.progress,
-         attempts = EXCLUDED.attempts, updated_at = EXCLUDED.updated_at, transitions = EXCLUDED.transitions,
-         result = EXCLUDED.result, error = EXCLUDED.error, version = EXCLUDED.version,
-         max_attempts = EXCLUDED.max_attempts, next_attempt_at = EXCLUDED.next_attempt_at,
-         attempt_errors = EXCLUDED.attempt_errors
-       WHERE j.version < EXCLUDED.version`,
+       ON CONFLICT (id) DO UPDATE SET ${latest.join(', ')},
+         transitions = ${mergedTimeline('j.transitions', 'EXCLUDED.transitions')},
+         attempt_errors = ${mergedTimeline('j.attempt_errors', 'EXCLUDED.attempt_errors')}
+       WHERE ${newer} OR NOT (j.transitions @> EXCLUDED.transitions AND j.attempt_errors @> EXCLUDED.attempt_errors)`,
       [JSON.stringify(rows)],
     );
   }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { StreamEvent } from '../../src-shared/events';
 import { parseEntries } from './parsed-entries';
+import { readNew, type Entries } from './trimmed-read';
 
 export interface StreamGroupReaderOptions {
   /** A connection of its own: the blocking read holds it. */
@@ -10,6 +11,13 @@ export interface StreamGroupReaderOptions {
   group: string;
   /** Handles a batch in order; when it throws, the batch is read again after a pause. */
   handle(events: StreamEvent[]): Promise<void>;
+  /**
+   * Rebuilds what the group missed when the stream was trimmed past its cursor (the events
+   * themselves are gone). Called before any later entry is handled or acknowledged, and again
+   * after a pause until it succeeds, across a restart too (the gap is remembered in Redis).
+   * Without it a gap is only logged.
+   */
+  repairGap?(): Promise<void>;
   /** Entries per read. */
   batchSize?: number;
   /** Where a new group starts: the stream's end (`$`, the default) or its first entry (`0`). */
@@ -22,7 +30,7 @@ export interface StreamGroupReaderOptions {
 const BLOCK_MS = 1_000;
 const RETRY_MS = 1_000;
 
-type StreamReply = [string, [string, string[] | null][]][] | null;
+type StreamReply = [string, Entries][] | null;
 
 /**
  * Reads the event stream as a Redis consumer group and acknowledges a batch only once it was
@@ -30,15 +38,27 @@ type StreamReply = [string, [string, string[] | null][]][] | null;
  * read but not acknowledged is read again first. A new group starts at the stream's end unless
  * `startFrom` says `0`; a group lost with a Redis restart is made again from the start of the
  * (new) stream.
+ *
+ * The stream is trimmed by length whatever the groups have read, so a group that falls further
+ * behind than the stream keeps (its handler's service away for long) loses events: its pending
+ * entries come back empty, or entries after its cursor are gone. Each read checks for both and
+ * hands the gap to `repairGap`.
  */
 export class StreamGroupReader {
   private running = false;
   private loop: Promise<void> | null = null;
+  private gapOpen = false;
 
   constructor(private readonly options: StreamGroupReaderOptions) {}
 
+  private get marker(): string {
+    return `${this.options.stream}:gap:${this.options.group}`;
+  }
+
   async start(): Promise<void> {
     await this.ensureGroup(this.options.startFrom ?? '$');
+    // A gap seen before a crash or a stop and not yet repaired.
+    if (this.options.repairGap) this.gapOpen = (await this.options.redis.exists(this.marker)) === 1;
     this.running = true;
     this.loop = this.run();
   }
@@ -62,14 +82,17 @@ export class StreamGroupReader {
     let cursor = '0';
     while (this.running) {
       try {
-        const reply = (await redis.xreadgroup(
-          'GROUP', group, this.options.consumer ?? 'main', 'COUNT', this.options.batchSize ?? 200, 'BLOCK', BLOCK_MS, 'STREAMS', stream, cursor,
-        )) as StreamReply;
-        const entries = reply?.[0]?.[1] ?? [];
+        if (this.gapOpen) await this.repair();
+        const entries = cursor === '>' ? await this.readNew() : await this.readPending(cursor);
         // Pending entries (after a start or a failure) are read from `cursor` until none are left.
         if (cursor !== '>' && entries.length === 0) cursor = '>';
         if (entries.length === 0) continue;
         await this.options.handle(parseEntries(stream, entries));
+        if (cursor !== '>' && entries.some(([, fields]) => !fields)) {
+          // Trimmed while pending: repaired before they are acknowledged, so a crash keeps them.
+          this.noteGap(`entries it had read but not handled (up to ${entries[entries.length - 1]![0]})`);
+          await this.repair();
+        }
         await redis.xack(stream, group, ...entries.map(([id]) => id));
         if (cursor !== '>') cursor = entries[entries.length - 1]![0];
       } catch (error) {
@@ -80,5 +103,53 @@ export class StreamGroupReader {
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
+  }
+
+  private async readPending(cursor: string): Promise<Entries> {
+    const { redis, stream, group } = this.options;
+    const reply = (await redis.xreadgroup(
+      'GROUP', group, this.consumer, 'COUNT', this.batchSize, 'STREAMS', stream, cursor,
+    )) as StreamReply;
+    return reply?.[0]?.[1] ?? [];
+  }
+
+  /** New entries; when there are none, waits up to a second for the stream to grow. */
+  private async readNew(): Promise<Entries> {
+    const { redis, stream, group } = this.options;
+    const read = await readNew(
+      redis,
+      { stream, marker: this.marker },
+      { group, consumer: this.consumer, count: this.batchSize, mark: this.options.repairGap !== undefined },
+    );
+    if (read.gap) {
+      this.noteGap(`events after ${read.gap.from}, before ${read.gap.to},`);
+      await this.repair();
+    }
+    if (read.entries.length === 0) await redis.xread('COUNT', 1, 'BLOCK', BLOCK_MS, 'STREAMS', stream, read.lastId);
+    return read.entries;
+  }
+
+  private noteGap(what: string): void {
+    const { group, repairGap } = this.options;
+    this.options.onLog?.(
+      `${group}: the event stream was trimmed past this reader's cursor: ${what} are gone` +
+        (repairGap ? '; rebuilding what they carried' : ''),
+    );
+    this.gapOpen = repairGap !== undefined;
+  }
+
+  private async repair(): Promise<void> {
+    if (!this.options.repairGap) return;
+    await this.options.repairGap();
+    await this.options.redis.del(this.marker);
+    this.gapOpen = false;
+  }
+
+  private get consumer(): string {
+    return this.options.consumer ?? 'main';
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 200;
   }
 }

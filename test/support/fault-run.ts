@@ -43,6 +43,8 @@ export interface FaultPlan {
   kinds: JobKind[];
   /** Longest wait for every accepted job to end once the load stops. */
   drainMs: number;
+  /** More console settings (`JOBDECK_…`), over the run's own. */
+  env?: Record<string, string>;
 }
 
 export interface FaultReport {
@@ -125,6 +127,7 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
       // (a fault every few seconds for the whole run), as an operator sizes it for real outages.
       JOBDECK_MAX_ATTEMPTS: '20',
       JOBDECK_RETRY_MAX_MS: '4000',
+      ...plan.env,
     });
     if (!(await app.supervisor!.whenReady(60_000))) throw new Error('the workers did not start');
     const running = app;

@@ -1,0 +1,159 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamEvent } from '../../src-shared/events';
+import { JobStatusClient } from '../../src-shared/status-store';
+import { namesFor } from '../../src-shared/topology';
+import { StreamGroupReader } from '../../src-main/relay/stream-group-reader';
+import { eventually } from '../support/console';
+import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
+
+/**
+ * The event stream is trimmed by length, whatever its consumer groups have read: a group that
+ * falls further behind than the stream keeps must be told, before it acknowledges anything
+ * later, so it can rebuild what the lost events carried.
+ */
+const namespace = uniqueNamespace();
+const names = namesFor(namespace);
+const STREAM_MAX = 100;
+let redis: Redis;
+let status: JobStatusClient;
+const readers: StreamGroupReader[] = [];
+
+beforeAll(() => {
+  redis = new Redis(TEST_SERVICES.redisUrl);
+  status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: STREAM_MAX });
+});
+afterAll(async () => {
+  for (const reader of readers) await reader.close();
+  redis.disconnect();
+  await dropNamespace(namespace);
+});
+
+let written = 0;
+/** Appends `count` job events (one new job each) to the namespace's stream. */
+async function emit(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const id = `00000000-0000-4000-8000-${String(++written).padStart(12, '0')}`;
+    const created_at = new Date().toISOString();
+    await status.write(id, {
+      status: 'QUEUED',
+      at: created_at,
+      worker: 'api',
+      guard: 'create',
+      emit: true,
+      seed: { id, kind: 'log', type: 'A', payload: { client_time: '2019-09-22T18:38:15.000Z' }, created_at },
+    });
+  }
+}
+
+function follow(group: string, options: Partial<ConstructorParameters<typeof StreamGroupReader>[0]>): StreamGroupReader {
+  const reader = new StreamGroupReader({
+    redis: new Redis(TEST_SERVICES.redisUrl),
+    stream: names.eventStream,
+    group,
+    handle: async () => undefined,
+    ...options,
+  });
+  readers.push(reader);
+  return reader;
+}
+
+async function pendingOf(group: string): Promise<number> {
+  const [count] = (await redis.xpending(names.eventStream, group)) as [number];
+  return count;
+}
+
+describe('a consumer group the stream was trimmed past', () => {
+  it('repairs entries trimmed while they were pending before it acknowledges them', async () => {
+    let down = true;
+    const pendingAtRepair: number[] = [];
+    const reader = follow('pending-gap', {
+      startFrom: '0',
+      handle: async () => {
+        if (down) throw new Error('the handler’s service is away');
+      },
+      repairGap: async () => {
+        pendingAtRepair.push(await pendingOf('pending-gap'));
+      },
+    });
+    await emit(20);
+    await reader.start();
+    await eventually(async () => ((await pendingOf('pending-gap')) === 20 ? true : undefined));
+    // Far past the retention while the first 20 are still pending.
+    await emit(STREAM_MAX * 4);
+    const [first] = (await redis.xrange(names.eventStream, '-', '+', 'COUNT', 1)) as [string, string[]][];
+    const pending = (await redis.xpending(names.eventStream, 'pending-gap', '-', '+', 1)) as [string][];
+    expect(first![0] > pending[0]![0]).toBe(true);
+    down = false;
+    await eventually(async () => ((await pendingOf('pending-gap')) === 0 ? true : undefined));
+    // Repaired while the trimmed entries were still unacknowledged: a crash then reads them again.
+    expect(pendingAtRepair[0]).toBe(20);
+  });
+
+  it('repairs a gap after its cursor found at a start, and tries again until the repair succeeds', async () => {
+    const idle = follow('cursor-gap', {});
+    await idle.start();
+    await idle.close();
+    // The console is away while the stream moves on past its retention.
+    await emit(STREAM_MAX * 4);
+    const order: string[] = [];
+    let repairs = 0;
+    const reader = follow('cursor-gap', {
+      handle: async (events: StreamEvent[]) => {
+        if (events.length) order.push('handle');
+      },
+      repairGap: async () => {
+        repairs++;
+        order.push('repair');
+        if (repairs === 1) throw new Error('PostgreSQL is away');
+      },
+    });
+    await reader.start();
+    await eventually(async () => (repairs >= 2 && order.includes('handle') ? true : undefined));
+    expect(order.slice(0, 2)).toEqual(['repair', 'repair']);
+    expect(await redis.exists(`${names.eventStream}:gap:cursor-gap`)).toBe(0);
+    // No gap since: the next events are read and handled without another repair.
+    await emit(5);
+    await eventually(async () => ((await pendingOf('cursor-gap')) === 0 ? true : undefined));
+    const handled = order.filter((step) => step === 'handle').length;
+    await emit(5);
+    await eventually(async () => (order.filter((step) => step === 'handle').length > handled ? true : undefined));
+    expect(repairs).toBe(2);
+  });
+
+  it('remembers a gap it could not repair across a restart of the reader', async () => {
+    const idle = follow('remembered-gap', {});
+    await idle.start();
+    await idle.close();
+    await emit(STREAM_MAX * 4);
+    let repairs = 0;
+    const failing = follow('remembered-gap', {
+      repairGap: async () => {
+        repairs++;
+        throw new Error('PostgreSQL is away');
+      },
+    });
+    await failing.start();
+    await eventually(async () => (repairs >= 1 ? true : undefined));
+    await failing.close();
+    // The gap's entries are acknowledged by nobody, and the next reader is told at once.
+    expect(await redis.exists(`${names.eventStream}:gap:remembered-gap`)).toBe(1);
+    let repaired = false;
+    const next = follow('remembered-gap', { repairGap: async () => void (repaired = true) });
+    await next.start();
+    await eventually(async () => (repaired ? true : undefined));
+    await eventually(async () => ((await redis.exists(`${names.eventStream}:gap:remembered-gap`)) === 0 ? true : undefined));
+  });
+
+  it('without a repair, logs the gap and reads on', async () => {
+    const idle = follow('logged-gap', {});
+    await idle.start();
+    await idle.close();
+    await emit(STREAM_MAX * 4);
+    const lines: string[] = [];
+    const reader = follow('logged-gap', { onLog: (line) => lines.push(line) });
+    await reader.start();
+    await eventually(async () => ((await pendingOf('logged-gap')) === 0 && lines.length > 0 ? true : undefined));
+    expect(lines[0]).toMatch(/^logged-gap: the event stream was trimmed past this reader's cursor: events after \d+-\d+, before \d+-\d+, are gone$/);
+  });
+});
