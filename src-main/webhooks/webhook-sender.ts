@@ -1,4 +1,6 @@
 import type { DeliveryAttempt } from '../../src-shared/subscription-schemas';
+import { redactText } from '../../src-shared/redact';
+import { httpTarget } from '../../src-shared/url-credentials';
 import { signWebhook } from '../../src-shared/webhook-signing';
 
 /** Longest wait for a receiver's answer. */
@@ -11,14 +13,16 @@ export async function sendWebhook(
   timeoutMs = WEBHOOK_TIMEOUT_MS,
 ): Promise<DeliveryAttempt> {
   const started = new Date();
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'Jobdeck-Webhooks',
-    ...signWebhook(delivery.secret, delivery.id, delivery.body, started),
-  };
   const duration = (): number => Date.now() - started.getTime();
   try {
-    const response = await fetch(delivery.url, {
+    const target = httpTarget(delivery.url);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Jobdeck-Webhooks',
+      ...(target.authorization ? { authorization: target.authorization } : {}),
+      ...signWebhook(delivery.secret, delivery.id, delivery.body, started),
+    };
+    const response = await fetch(target.url, {
       method: 'POST',
       headers,
       body: delivery.body,
@@ -36,6 +40,6 @@ export async function sendWebhook(
   } catch (error) {
     const failure = error as Error & { cause?: Error };
     const reason = failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (failure.cause?.message ?? failure.message);
-    return { at: started.toISOString(), status_code: null, duration_ms: duration(), error: reason.slice(0, MAX_ERROR_CHARS) };
+    return { at: started.toISOString(), status_code: null, duration_ms: duration(), error: redactText(reason).slice(0, MAX_ERROR_CHARS) };
   }
 }

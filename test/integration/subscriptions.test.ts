@@ -86,6 +86,28 @@ describe('webhook deliveries', () => {
   });
 });
 
+describe('a subscription URL with user information', () => {
+  it('delivers with the credentials as Basic authorization, and no recorded error shows the password', async () => {
+    const receiver = await new WebhookReceiver((_request, index) => (index < 1 ? 503 : 200)).start();
+    const password = 'pa ss@w0rd';
+    const url = receiver.url.replace('http://', `http://hook-user:${encodeURIComponent(password)}@`);
+    try {
+      const created = await post('/api/v1/subscriptions', { url: `${url}/secured`, events: { kinds: ['A'], statuses: ['DONE'] } });
+      expect(created.status).toBe(201);
+      const subscription = (await created.json()) as Subscription;
+      await fetch(`${app.url}/job/database?client_time=1569177495`);
+      await eventually(async () => (receiver.received.length >= 2 ? true : undefined), 20_000, 'a retried delivery');
+      const expected = `Basic ${Buffer.from(`hook-user:${password}`).toString('base64')}`;
+      expect(receiver.received.map((r) => r.headers.authorization)).toEqual([expected, expected]);
+      const page = (await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}/deliveries`)).json()) as { items: Delivery[] };
+      expect(JSON.stringify(page.items.map((d) => d.attempts))).not.toContain(encodeURIComponent(password));
+      await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`, { method: 'DELETE' });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe("kind B's signing secret", () => {
   it('goes to the worker only: the job as the API and events show it has no secret', async () => {
     const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
