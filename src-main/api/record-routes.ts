@@ -5,9 +5,19 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { MailboxStore } from '../mailbox/mailbox-store';
 import { parseInput } from './problems';
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be a cursor this API gave out').optional(),
+  // An ID is a PostgreSQL bigint: a larger number is no cursor this API gave out, not a 500.
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, 'must be a cursor this API gave out')
+    .refine((cursor) => !/^\d+$/.test(cursor) || BigInt(cursor) <= MAX_BIGINT, {
+      message: 'must be a cursor this API gave out',
+      params: { rule: 'format' },
+    })
+    .optional(),
 });
 
 const MAX_INBOX_BODY_BYTES = 1024 * 1024;
