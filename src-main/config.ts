@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/http-limits';
 
 export { ConfigError };
 
@@ -39,6 +40,8 @@ export interface ConsoleConfig {
   retry: RetryPolicy;
   /** Most jobs of one kind that may wait in its queue; past it new jobs are refused with 429. */
   maxQueuedPerKind: number;
+  /** How long a client may take to send a request, and how many connections the API holds. */
+  http: HttpLimits;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -57,6 +60,8 @@ const envShape = {
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_MAX_QUEUED: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  JOBDECK_HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HTTP_LIMITS.requestTimeoutSeconds),
+  JOBDECK_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
 };
 
 /** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named keep one. */
@@ -100,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
     retry: retryPolicyFrom(e),
     maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
+    http: { requestTimeoutSeconds: e.JOBDECK_HTTP_REQUEST_TIMEOUT_S, maxConnections: e.JOBDECK_HTTP_MAX_CONNECTIONS },
   };
 }
