@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { WebSocket } from 'ws';
 import { toFieldErrors } from '../../src-shared/problem';
 import {
@@ -12,10 +12,18 @@ import type { ResyncEvent, StreamEvent } from '../../src-shared/events';
 import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
 import { eventJson } from '../relay/parsed-entries';
-import { parseInput } from './problems';
+import { parseInput, problem, sendProblem } from './problems';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_GRACE_MS = 2_000;
+/** WebSocket close code "going away": the console is stopping. */
+const WS_CLOSE_GOING_AWAY = 1001;
+/** How long a stopping console waits for its WebSocket clients to answer the close. */
+const SHUTDOWN_CLOSE_GRACE_MS = 1_000;
+
+const UPGRADE_REQUIRED = problem(426, 'GET /api/v1/ws is a WebSocket: connect with a WebSocket client', 'upgrade-required', [
+  { field: 'upgrade', rule: 'required', message: 'upgrade must be websocket (with connection: upgrade)' },
+]);
 
 function sseFrame(event: StreamEvent): string {
   return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${eventJson(event)}\n\n`;
@@ -41,7 +49,7 @@ function feedQuery(query: unknown, lastEventId: string | string[] | undefined) {
  */
 export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
   return async (app: FastifyInstance): Promise<void> => {
-    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 }, preClose: closeClientsGoingAway });
 
     app.get('/api/v1/events', async (request, reply) => {
       const { last_event_id: afterId, ...filter } = feedQuery(request.query, request.headers['last-event-id']);
@@ -87,56 +95,82 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
       });
     });
 
-    app.get('/api/v1/ws', { websocket: true }, (socket, request) => {
-      let query;
-      try {
-        query = feedQuery(request.query, request.headers['last-event-id']);
-      } catch (error) {
-        send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
-        socket.close(1008, 'invalid query');
-        return;
-      }
-      const { last_event_id: afterId, ...filter } = query;
-      let feed: EventFeed | null = null;
-      const follow = (from: string | undefined, current: typeof filter): void => {
-        feed?.close();
-        feed = new EventFeed(relay, wsSink(socket), current, limits);
-        feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
-      };
-      // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
-      const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
-      if (hasQuery) follow(afterId, filter);
-      const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
-      socket.on('close', () => {
-        clearInterval(heartbeat);
-        feed?.close();
-      });
-      socket.on('message', (data) => {
-        let message: unknown;
+    // A plain GET (no upgrade) gets a problem that says what to send, not the plugin's empty 404.
+    const upgradeRequired = (_request: unknown, reply: FastifyReply) =>
+      sendProblem(reply.header('upgrade', 'websocket'), UPGRADE_REQUIRED);
+    app.route({
+      method: 'GET',
+      url: '/api/v1/ws',
+      handler: upgradeRequired,
+      wsHandler: (socket, request) => {
+        let query;
         try {
-          message = JSON.parse(String(data));
-        } catch {
-          send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
+          query = feedQuery(request.query, request.headers['last-event-id']);
+        } catch (error) {
+          send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
+          socket.close(1008, 'invalid query');
           return;
         }
-        const parsed = wsClientMessageSchema.safeParse(message);
-        if (!parsed.success) {
-          send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
-          return;
-        }
-        if (parsed.data.type === 'unsubscribe') {
+        const { last_event_id: afterId, ...filter } = query;
+        let feed: EventFeed | null = null;
+        const follow = (from: string | undefined, current: typeof filter): void => {
           feed?.close();
-          feed = null;
-          send(socket, { type: 'unsubscribed' });
-          return;
-        }
-        const { filter: next, last_event_id: from } = parsed.data;
-        send(socket, { type: 'subscribed', filter: next });
-        if (from !== undefined || !feed) follow(from, next);
-        else feed.setFilter(next);
-      });
+          feed = new EventFeed(relay, wsSink(socket), current, limits);
+          feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
+        };
+        // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
+        const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
+        if (hasQuery) follow(afterId, filter);
+        const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
+        socket.on('close', () => {
+          clearInterval(heartbeat);
+          feed?.close();
+        });
+        socket.on('message', (data) => {
+          let message: unknown;
+          try {
+            message = JSON.parse(String(data));
+          } catch {
+            send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
+            return;
+          }
+          const parsed = wsClientMessageSchema.safeParse(message);
+          if (!parsed.success) {
+            send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
+            return;
+          }
+          if (parsed.data.type === 'unsubscribe') {
+            feed?.close();
+            feed = null;
+            send(socket, { type: 'unsubscribed' });
+            return;
+          }
+          const { filter: next, last_event_id: from } = parsed.data;
+          send(socket, { type: 'subscribed', filter: next });
+          if (from !== undefined || !feed) follow(from, next);
+          else feed.setFilter(next);
+        });
+      },
     });
   };
+}
+
+/**
+ * A stopping console closes its WebSocket clients with 1001 (going away) rather than no code
+ * (1005), so they know to reconnect; one that does not answer within a second is cut off.
+ */
+async function closeClientsGoingAway(this: FastifyInstance): Promise<void> {
+  const server = this.websocketServer;
+  const closed = [...server.clients].map(
+    (client) =>
+      new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+        client.close(WS_CLOSE_GOING_AWAY, 'the console is stopping');
+      }),
+  );
+  await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_CLOSE_GRACE_MS).unref())]);
+  for (const client of server.clients) client.terminate();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function send(socket: WebSocket, message: WsServerMessage): void {
