@@ -21,6 +21,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 10_000;
  */
 const TIMEOUT_CHECK_MS = 1_000;
 
+/** How long a client has to send a request's headers. */
+export function headersTimeoutMs(limits: HttpLimits): number {
+  return Math.min(HEADERS_TIMEOUT_MS, limits.requestTimeoutSeconds * 1_000);
+}
+
 /**
  * Node's own limits on slow clients. The request timeout covers receiving a request (headers and
  * body), not answering it: an SSE stream, whose GET has arrived whole, and a WebSocket, which
@@ -32,7 +37,7 @@ export function serverTimeouts(limits: HttpLimits): { requestTimeout: number; ke
     requestTimeout,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     http: {
-      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+      headersTimeout: headersTimeoutMs(limits),
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, requestTimeout),
     },
   };

@@ -10,6 +10,7 @@ import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
 import { DEFAULT_HTTP_LIMITS, closeUpgradeAnsweredOverHttp, limitConnections, serverTimeouts, type HttpLimits } from './http-limits';
 import { refuseDeepJson } from './json-depth';
+import { clientErrorHandler } from './client-errors';
 import { jobRoutes } from './job-routes';
 import { problem, sendProblem } from './problems';
 import { refusalFor } from './refusals';
@@ -81,6 +82,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const httpLimits = options.http ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
     ...serverTimeouts(httpLimits),
+    clientErrorHandler: clientErrorHandler(httpLimits),
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,

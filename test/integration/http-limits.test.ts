@@ -120,7 +120,10 @@ describe('slow clients', () => {
       const closed = await within(Promise.all(all.map((c) => c.closedAfterMs)), REQUEST_TIMEOUT_S * 1_000 + CHECK_SLACK_MS + 1_000, 'cutting 30 slow clients');
       expect(Math.min(...closed)).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_S * 1_000 - 100);
       expect(Math.max(...closed)).toBeLessThanOrEqual(REQUEST_TIMEOUT_S * 1_000 + CHECK_SLACK_MS);
-      for (const client of slowBodies) expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
+      for (const client of slowBodies) {
+        expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\ncontent-type: application\/problem\+json\r\n/);
+        expect(client.received()).toContain('"type":"urn:jobdeck:problem:request-timeout"');
+      }
     } finally {
       clearInterval(drip);
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WsClient } from '../support/event-clients';
 import { startTestConsole, type TestConsole } from '../support/console';
 
 let app: TestConsole;
@@ -78,5 +79,41 @@ describe('a cursor the API never gave out', () => {
       const valid = await fetch(`${app.url}${path}?cursor=${cursorOf(`2026-01-01T00:00:00.000Z|${SOME_UUID}`)}`);
       expect(valid.status).toBe(200);
     }
+  });
+});
+
+describe('a number out of its store\'s range', () => {
+  it('as last_event_id past 2^64-1 is a 400 naming it on SSE, and a 1008 close with the error on WebSocket', async () => {
+    for (const id of ['18446744073709551616-0', '0-18446744073709551616']) {
+      await expectFieldProblem(await fetch(`${app.url}/api/v1/events?last_event_id=${id}`), 'last_event_id', 'format');
+      const ws = new WsClient(`ws://127.0.0.1:${app.port}/api/v1/ws?last_event_id=${id}`);
+      expect(await ws.closed).toEqual({ code: 1008 });
+      expect(ws.messages).toEqual([{ type: 'error', errors: [expect.objectContaining({ field: 'last_event_id', rule: 'format' })] }]);
+    }
+    const last = await fetch(`${app.url}/api/v1/events?last_event_id=18446744073709551615-18446744073709551615`);
+    expect(last.status).toBe(200);
+    await last.body?.cancel();
+  });
+
+  it('as an RFC 3339 client_time whose UTC instant leaves the years 0001-9999 is a 400 naming payload.client_time', async () => {
+    for (const time of ['9999-12-31T23:59:59-14:00', '0000-01-01T00:00:00+14:00']) {
+      const body = JSON.stringify({ kind: 'log', payload: { client_time: time } });
+      const response = await post('/api/v1/jobs', body);
+      expect(response.status).toBe(400);
+      const problem = (await response.json()) as ProblemBody;
+      expect(problem.errors?.map((e) => e.field)).toEqual(['payload.client_time']);
+    }
+    const latest = await post('/api/v1/jobs', JSON.stringify({ kind: 'log', payload: { client_time: '9999-12-31T23:59:59Z' } }));
+    expect(latest.status).toBe(202);
+  });
+});
+
+describe('a request Node refuses before routing', () => {
+  it('with headers over 16 KiB is a 431 problem naming (headers)', async () => {
+    const response = await fetch(`${app.url}/job/status?uuid=${'x'.repeat(20_000)}`);
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const body = (await response.json()) as ProblemBody;
+    expect(body.errors).toEqual([expect.objectContaining({ field: '(headers)', rule: 'max' })]);
   });
 });
