@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { toFieldErrors } from '../../src-shared/problem';
 import {
@@ -24,6 +24,11 @@ const SHUTDOWN_CLOSE_GRACE_MS = 1_000;
 const UPGRADE_REQUIRED = problem(426, 'GET /api/v1/ws is a WebSocket: connect with a WebSocket client', 'upgrade-required', [
   { field: 'upgrade', rule: 'required', message: 'upgrade must be websocket (with connection: upgrade)' },
 ]);
+
+/** A plain GET (no upgrade) gets a problem that says what to send, not the plugin's empty 404. */
+async function requireUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.ws) await sendProblem(reply.header('upgrade', 'websocket'), UPGRADE_REQUIRED);
+}
 
 function sseFrame(event: StreamEvent): string {
   return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${eventJson(event)}\n\n`;
@@ -95,62 +100,54 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
       });
     });
 
-    // A plain GET (no upgrade) gets a problem that says what to send, not the plugin's empty 404.
-    const upgradeRequired = (_request: unknown, reply: FastifyReply) =>
-      sendProblem(reply.header('upgrade', 'websocket'), UPGRADE_REQUIRED);
-    app.route({
-      method: 'GET',
-      url: '/api/v1/ws',
-      handler: upgradeRequired,
-      wsHandler: (socket, request) => {
-        let query;
+    app.get('/api/v1/ws', { websocket: true, preHandler: requireUpgrade }, (socket, request) => {
+      let query;
+      try {
+        query = feedQuery(request.query, request.headers['last-event-id']);
+      } catch (error) {
+        send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
+        socket.close(1008, 'invalid query');
+        return;
+      }
+      const { last_event_id: afterId, ...filter } = query;
+      let feed: EventFeed | null = null;
+      const follow = (from: string | undefined, current: typeof filter): void => {
+        feed?.close();
+        feed = new EventFeed(relay, wsSink(socket), current, limits);
+        feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
+      };
+      // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
+      const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
+      if (hasQuery) follow(afterId, filter);
+      const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
+      socket.on('close', () => {
+        clearInterval(heartbeat);
+        feed?.close();
+      });
+      socket.on('message', (data) => {
+        let message: unknown;
         try {
-          query = feedQuery(request.query, request.headers['last-event-id']);
-        } catch (error) {
-          send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
-          socket.close(1008, 'invalid query');
+          message = JSON.parse(String(data));
+        } catch {
+          send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
           return;
         }
-        const { last_event_id: afterId, ...filter } = query;
-        let feed: EventFeed | null = null;
-        const follow = (from: string | undefined, current: typeof filter): void => {
+        const parsed = wsClientMessageSchema.safeParse(message);
+        if (!parsed.success) {
+          send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
+          return;
+        }
+        if (parsed.data.type === 'unsubscribe') {
           feed?.close();
-          feed = new EventFeed(relay, wsSink(socket), current, limits);
-          feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
-        };
-        // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
-        const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
-        if (hasQuery) follow(afterId, filter);
-        const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
-        socket.on('close', () => {
-          clearInterval(heartbeat);
-          feed?.close();
-        });
-        socket.on('message', (data) => {
-          let message: unknown;
-          try {
-            message = JSON.parse(String(data));
-          } catch {
-            send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
-            return;
-          }
-          const parsed = wsClientMessageSchema.safeParse(message);
-          if (!parsed.success) {
-            send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
-            return;
-          }
-          if (parsed.data.type === 'unsubscribe') {
-            feed?.close();
-            feed = null;
-            send(socket, { type: 'unsubscribed' });
-            return;
-          }
-          const { filter: next, last_event_id: from } = parsed.data;
-          send(socket, { type: 'subscribed', filter: next });
-          if (from !== undefined || !feed) follow(from, next);
-          else feed.setFilter(next);
-        });
-      },
+          feed = null;
+          send(socket, { type: 'unsubscribed' });
+          return;
+        }
+        const { filter: next, last_event_id: from } = parsed.data;
+        send(socket, { type: 'subscribed', filter: next });
+        if (from !== undefined || !feed) follow(from, next);
+        else feed.setFilter(next);
+      });
     });
   };
 }
