@@ -4,6 +4,7 @@ import { recipientSchema } from '../src-shared/email-address';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/http-limits';
 
 export { ConfigError };
 
@@ -45,6 +46,8 @@ export interface ConsoleConfig {
   retry: RetryPolicy;
   /** Most jobs of one kind that may wait in its queue; past it new jobs are refused with 429. */
   maxQueuedPerKind: number;
+  /** How long a client may take to send a request, and how many connections the API holds. */
+  http: HttpLimits;
 }
 
 /**
@@ -83,6 +86,8 @@ const envShape = {
   JOBDECK_MAILBOX_BYTES_PER_S: bytes.default(MIB),
   JOBDECK_MAILBOX_MAX_MESSAGE_BYTES: bytes.max(100 * MIB).default(10 * MIB),
   JOBDECK_MAX_QUEUED: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  JOBDECK_HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HTTP_LIMITS.requestTimeoutSeconds),
+  JOBDECK_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
 };
 
 /** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named keep one. */
@@ -133,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
     retry: retryPolicyFrom(e),
     maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
+    http: { requestTimeoutSeconds: e.JOBDECK_HTTP_REQUEST_TIMEOUT_S, maxConnections: e.JOBDECK_HTTP_MAX_CONNECTIONS },
   };
 }

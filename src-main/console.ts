@@ -75,6 +75,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const REDIS_COMMAND_TIMEOUT_MS = 1_500;
 const REDIS_BLOCKING_COMMAND_TIMEOUT_MS = 10_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
+/** Longest a start waits for its workers before it goes on, saying so; health says `starting` until they are ready. */
+const WORKERS_READY_WAIT_MS = 20_000;
 
 /** What has been started, to be stopped in reverse order. */
 class Closers {
@@ -239,6 +241,11 @@ function workerHealth(config: ConsoleConfig, supervisor: WorkerSupervisor | null
   return { log: of('log'), callback: of('callback'), email: of('email') };
 }
 
+/** Whether every worker process this console runs has reported ready (or was stopped by an operator). */
+function allWorkersReady(supervisor: WorkerSupervisor): boolean {
+  return supervisor.snapshot().every((worker) => worker.state === 'ready' || worker.state === 'stopped');
+}
+
 /** The connections in use, every password masked. */
 function connectionSettings(config: ConsoleConfig, apiUrl: string, sinkUrl: string): ConnectionSettings {
   return {
@@ -303,6 +310,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     });
     const settings = () => connectionSettings(config, `http://${host}:${port}`, `smtp://${smtp.host}:${smtp.port}`);
     const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, retryLadderMs: retryLadder(config.retry) });
+    // Latched: once the workers were ready, a later crash is a worker's state, not the console's.
+    let workersStarted = options.workerEntry === null;
     const health = () =>
       checkHealth({
         publisher,
@@ -310,6 +319,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         pool: stores.pool,
         smtp: () => smtp,
         workers: () => workerHealth(config, supervisor),
+        started: () => (workersStarted ||= supervisor !== null && allWorkersReady(supervisor)),
       });
     const api = await buildApi({
       jobs,
@@ -327,6 +337,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       settings,
       rendererDir: options.rendererDir,
       onLog: log,
+      http: config.http,
     });
     try {
       await api.listen({ host: config.host, port: config.port });
@@ -364,6 +375,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       const started = startWorkers(config, options.workerEntry, mail.url, log);
       closers.add(() => started.close());
       supervisor = started;
+      // The address is printed once jobs can run: before it, a job would wait in QUEUED for a worker.
+      if (!(await started.whenReady(WORKERS_READY_WAIT_MS))) {
+        log(`the workers are not ready after ${WORKERS_READY_WAIT_MS / 1000} s; GET /api/v1/health answers "starting" until they are`);
+      }
     }
     return {
       url: `http://${host}:${port}`,

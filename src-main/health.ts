@@ -16,9 +16,16 @@ export interface WorkerHealth {
   ready: number;
 }
 
+/** `starting` until the console's own workers are first ready; then `ok`, or `unavailable` while a dependency is down. */
+export type HealthStatus = 'starting' | 'ok' | 'unavailable';
+
 export interface HealthReport {
-  /** Every dependency is up (workers are reported, not judged: a kind may run elsewhere). */
+  /**
+   * Started and every dependency up. Workers count only until they are first ready: after that
+   * they are reported, not judged, since a kind may run elsewhere.
+   */
   ok: boolean;
+  status: HealthStatus;
   dependencies: Record<'rabbitmq' | 'redis' | 'postgresql' | 'smtp', DependencyHealth>;
   workers: Record<JobKind, WorkerHealth>;
 }
@@ -30,6 +37,8 @@ export interface HealthProbeOptions {
   /** Where the workers send mail. */
   smtp: () => { host: string; port: number };
   workers: () => Record<JobKind, WorkerHealth>;
+  /** Whether the workers this console runs have all been ready once (true when it runs none). */
+  started: () => boolean;
 }
 
 const PROBE_TIMEOUT_MS = 1_000;
@@ -78,5 +87,6 @@ export async function checkHealth(options: HealthProbeOptions): Promise<HealthRe
     probe((signal) => tcpReachable(smtp.host, smtp.port, signal), 'SMTP'),
   ]);
   const dependencies = { rabbitmq, redis, postgresql, smtp: mail };
-  return { ok: Object.values(dependencies).every((d) => d.up), dependencies, workers: options.workers() };
+  const status: HealthStatus = !options.started() ? 'starting' : Object.values(dependencies).every((d) => d.up) ? 'ok' : 'unavailable';
+  return { ok: status === 'ok', status, dependencies, workers: options.workers() };
 }

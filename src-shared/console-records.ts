@@ -59,6 +59,8 @@ export type DependencyName = 'rabbitmq' | 'redis' | 'postgresql' | 'smtp';
 /** `GET /api/v1/health`. */
 export interface HealthSummary {
   ok: boolean;
+  /** `starting` until the console's own workers are first ready; then `ok`, or `unavailable` while a dependency is down. */
+  status: 'starting' | 'ok' | 'unavailable';
   dependencies: Record<DependencyName, DependencyState>;
   workers: Record<JobKind, { configured: number; ready: number }>;
 }

@@ -4,7 +4,16 @@ import type { FieldError } from './problem';
 import { kindSchema } from './schemas';
 import { JOB_STATUSES } from './statuses';
 
-const eventIdSchema = z.string().regex(EVENT_ID_PATTERN, 'must be an event ID such as 1700000000000-0');
+const EVENT_ID_RULE = 'must be an event ID such as 1700000000000-0';
+/** Both parts of a Redis stream ID are unsigned 64-bit numbers: a larger one is refused here, not by Redis. */
+const MAX_ID_PART = 2n ** 64n - 1n;
+const eventIdSchema = z
+  .string()
+  .regex(EVENT_ID_PATTERN, EVENT_ID_RULE)
+  .refine((id) => !EVENT_ID_PATTERN.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_ID_PART), {
+    error: EVENT_ID_RULE,
+    params: { rule: 'format' },
+  });
 
 /** Filters of an event feed (SSE query, WebSocket subscribe message); each absent one matches all. */
 export const eventFilterSchema = z.object({

@@ -8,10 +8,19 @@ export const CALLBACK_DEFAULT_DURATION_MS = 10_000;
 export const CALLBACK_MAX_DURATION_MS = 15 * 60_000;
 /** Latest Unix second that is still a four-digit year (9999-12-31T23:59:59Z). */
 const MAX_UNIX_SECONDS = 253_402_300_799;
+const FIRST_UTC_MS = Date.parse('0001-01-01T00:00:00Z');
 
 const CLIENT_TIME_RULE = 'must be Unix seconds or an RFC 3339 time';
 const unixSeconds = z.number().int().min(0).max(MAX_UNIX_SECONDS, { error: CLIENT_TIME_RULE });
-const rfc3339 = z.iso.datetime({ offset: true, error: CLIENT_TIME_RULE });
+/** Its UTC instant must be in years 0001–9999 too: `9999-12-31T23:59:59-14:00` is year 10000 in UTC, which the history cannot store. */
+const rfc3339 = z.iso.datetime({ offset: true, error: CLIENT_TIME_RULE }).refine(
+  (value) => {
+    const at = Date.parse(value);
+    // Not a time at all: the format check above names that.
+    return Number.isNaN(at) || (at >= FIRST_UTC_MS && at < (MAX_UNIX_SECONDS + 1) * 1000);
+  },
+  { error: 'must be a time in the years 0001 to 9999 in UTC', params: { rule: 'max' } },
+);
 
 /** `client_time` as Unix seconds or RFC 3339, normalised to RFC 3339 UTC with milliseconds. */
 export const clientTimeSchema = z

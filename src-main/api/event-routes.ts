@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { toFieldErrors } from '../../src-shared/problem';
 import {
@@ -12,10 +12,23 @@ import type { ResyncEvent, StreamEvent } from '../../src-shared/events';
 import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
 import { eventJson } from '../relay/parsed-entries';
-import { parseInput } from './problems';
+import { parseInput, problem, sendProblem } from './problems';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_GRACE_MS = 2_000;
+/** WebSocket close code "going away": the console is stopping. */
+const WS_CLOSE_GOING_AWAY = 1001;
+/** How long a stopping console waits for its WebSocket clients to answer the close. */
+const SHUTDOWN_CLOSE_GRACE_MS = 1_000;
+
+const UPGRADE_REQUIRED = problem(426, 'GET /api/v1/ws is a WebSocket: connect with a WebSocket client', 'upgrade-required', [
+  { field: 'upgrade', rule: 'required', message: 'upgrade must be websocket (with connection: upgrade)' },
+]);
+
+/** A plain GET (no upgrade) gets a problem that says what to send, not the plugin's empty 404. */
+async function requireUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.ws) await sendProblem(reply.header('upgrade', 'websocket'), UPGRADE_REQUIRED);
+}
 
 function sseFrame(event: StreamEvent): string {
   return `id: ${event.id}\nevent: ${event.type ?? 'job'}\ndata: ${eventJson(event)}\n\n`;
@@ -41,7 +54,7 @@ function feedQuery(query: unknown, lastEventId: string | string[] | undefined) {
  */
 export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
   return async (app: FastifyInstance): Promise<void> => {
-    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 }, preClose: closeClientsGoingAway });
 
     app.get('/api/v1/events', async (request, reply) => {
       const { last_event_id: afterId, ...filter } = feedQuery(request.query, request.headers['last-event-id']);
@@ -87,7 +100,7 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
       });
     });
 
-    app.get('/api/v1/ws', { websocket: true }, (socket, request) => {
+    app.get('/api/v1/ws', { websocket: true, preHandler: requireUpgrade }, (socket, request) => {
       let query;
       try {
         query = feedQuery(request.query, request.headers['last-event-id']);
@@ -137,6 +150,24 @@ export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
       });
     });
   };
+}
+
+/**
+ * A stopping console closes its WebSocket clients with 1001 (going away) rather than no code
+ * (1005), so they know to reconnect; one that does not answer within a second is cut off.
+ */
+async function closeClientsGoingAway(this: FastifyInstance): Promise<void> {
+  const server = this.websocketServer;
+  const closed = [...server.clients].map(
+    (client) =>
+      new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+        client.close(WS_CLOSE_GOING_AWAY, 'the console is stopping');
+      }),
+  );
+  await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_CLOSE_GRACE_MS).unref())]);
+  for (const client of server.clients) client.terminate();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function send(socket: WebSocket, message: WsServerMessage): void {

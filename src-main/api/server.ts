@@ -9,6 +9,9 @@ import type { EventRelay } from '../relay/event-relay';
 import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
+import { DEFAULT_HTTP_LIMITS, closeUpgradeAnsweredOverHttp, limitConnections, serverTimeouts, type HttpLimits } from './http-limits';
+import { refuseDeepJson } from './json-depth';
+import { clientErrorHandler } from './client-errors';
 import { jobRoutes } from './job-routes';
 import { problem, sendProblem } from './problems';
 import { refusalFor } from './refusals';
@@ -50,6 +53,8 @@ export interface ApiOptions {
   webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   /** Batches (fan-out and fan-in). */
   batches?: BatchService;
+  /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
+  http?: HttpLimits;
 }
 
 const PAGE_CSP =
@@ -77,7 +82,10 @@ function routeTable(app: FastifyInstance): (path: string) => string[] {
 
 /** Builds the HTTP API without listening, so tests can `inject()` requests. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const httpLimits = options.http ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
+    ...serverTimeouts(httpLimits),
+    clientErrorHandler: clientErrorHandler(httpLimits),
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
@@ -88,11 +96,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return sendProblem(reply, problem(error.statusCode ?? 400, error.message, 'invalid-url', errors));
     },
   });
+  limitConnections(app, httpLimits);
   const allowedMethods = routeTable(app);
   recordRegisteredRoutes(app);
   // Bodies are JSON only (415 otherwise); the webhook inbox takes any body in its own scope.
   app.removeContentTypeParser('text/plain');
+  refuseDeepJson(app);
 
+  app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {

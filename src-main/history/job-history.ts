@@ -2,6 +2,9 @@ import type pg from 'pg';
 import type { Job, Page } from '../../src-shared/job';
 import { KIND_LETTER, type JobKind } from '../../src-shared/kinds';
 import type { JobStatus } from '../../src-shared/statuses';
+import { InvalidCursorError, decodePageCursor, encodePageCursor } from '../database/page-cursor';
+
+export { InvalidCursorError };
 
 export interface JobListQuery {
   status?: JobStatus;
@@ -49,21 +52,6 @@ function toJob(row: JobRow): Job {
     attempt_errors: row.attempt_errors ?? [],
     version: Number(row.version),
   };
-}
-
-/** `created_at|id` of the last row of a page, opaque to clients. */
-function encodeCursor(job: Job): string {
-  return Buffer.from(`${job.created_at}|${job.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return [at, id];
-}
-
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
 }
 
 import { UUID_PATTERN } from '../../src-shared/wire';
@@ -119,8 +107,7 @@ export class JobHistory {
     if (query.status) where.push(`status = $${params.push(query.status)}`);
     if (query.kind) where.push(`kind = $${params.push(query.kind)}`);
     if (query.cursor) {
-      const after = decodeCursor(query.cursor);
-      if (!after) throw new InvalidCursorError('cursor is not one this API gave out');
+      const after = decodePageCursor(query.cursor);
       where.push(`(created_at, id) < ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`);
     }
     const sql =
@@ -129,7 +116,7 @@ export class JobHistory {
     const { rows } = await this.pool.query<JobRow>(sql, params);
     const items = rows.slice(0, query.limit).map(toJob);
     const more = rows.length > query.limit;
-    return { items, next_cursor: more ? encodeCursor(items[items.length - 1]!) : null };
+    return { items, next_cursor: more ? encodePageCursor(items[items.length - 1]!) : null };
   }
 
   /**
