@@ -1,9 +1,9 @@
-import type { JobdeckBridge } from '../src-shared/bridge';
+import type { ShellBridge } from '../src-shared/bridge';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent when the console runs in a browser (headless mode). */
-    jobdeck?: JobdeckBridge;
+    jobdeckShell?: ShellBridge;
   }
 }
 

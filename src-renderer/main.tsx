@@ -1,8 +1,9 @@
-/** The renderer's entry: one bridge, one store, started, then the React tree. */
+/** The renderer's entry: one bridge, one store, started, the shell when there is one, then the React tree. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBridge } from './bridge';
+import { ShellProvider } from './shell/shell-context';
 import { createConsoleStore } from './store/console-store';
 import { ConsoleStoreProvider } from './store/context';
 import { viewOfHash } from './store/nav-slice';
@@ -10,7 +11,7 @@ import { viewOfHash } from './store/nav-slice';
 function main(): void {
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root element');
-  const store = createConsoleStore({ bridge: createBridge(window) });
+  const store = createConsoleStore({ bridge: createBridge() });
   let stopLive = store.getState().start();
   // Leaving the page closes the live feed; coming back from the back/forward cache reopens it.
   window.addEventListener('pagehide', () => stopLive());
@@ -27,7 +28,9 @@ function main(): void {
   createRoot(container).render(
     <StrictMode>
       <ConsoleStoreProvider value={store}>
-        <App />
+        <ShellProvider value={window.jobdeckShell ?? null}>
+          <App />
+        </ShellProvider>
       </ConsoleStoreProvider>
     </StrictMode>,
   );

@@ -52,8 +52,8 @@ export interface PageRequest {
 export type Unsubscribe = () => void;
 
 /**
- * The one interface the renderer talks to. Two implementations: Electron IPC (through the
- * preload) and HTTP + Server-Sent Events (headless mode, any browser).
+ * The one interface the renderer talks to, with one implementation: the HTTP API and its
+ * Server-Sent Events, in the Electron window and in any browser alike.
  */
 export interface JobdeckBridge {
   submitJob(request: SubmitJobRequest): Promise<SubmitJobResult>;
@@ -146,35 +146,28 @@ export interface ApiDocument {
 /** The answer of a purge: how many were purged, or the problem that refused it. */
 export type PurgeQueueResult = { ok: true; result: PurgeResult } | { ok: false; problem: Problem };
 
-/** IPC channel names, `domain:verb`; the preload exposes only these. */
-export const IPC_CHANNELS = {
-  submitJob: 'jobs:submit',
-  getJob: 'jobs:get',
-  listJobs: 'jobs:list',
-  jobEvent: 'jobs:event',
-  cancelJob: 'jobs:cancel',
-  retryJob: 'jobs:retry',
-  listWorkers: 'workers:list',
-  scaleWorkers: 'workers:scale',
-  restartWorker: 'workers:restart',
-  stopWorker: 'workers:stop',
-  getHealth: 'health:get',
-  listMail: 'mail:list',
-  getMail: 'mail:get',
-  listWebhooks: 'webhooks:list',
-  getWebhook: 'webhooks:get',
-  listQueues: 'queues:list',
-  purgeQueue: 'queues:purge',
-  getSettings: 'settings:get',
-  batchEvent: 'batches:event',
-  resync: 'events:resync',
-  listBatches: 'batches:list',
-  getBatch: 'batches:get',
-  createBatch: 'batches:create',
-  listSubscriptions: 'subscriptions:list',
-  createSubscription: 'subscriptions:create',
-  deleteSubscription: 'subscriptions:delete',
-  listDeliveries: 'subscriptions:deliveries',
-  redeliver: 'subscriptions:redeliver',
-  getApiDocument: 'api:document',
-} as const;
+/** A desktop notification the shell shows (the window's own, not the page's Notification API). */
+export interface ShellNotification {
+  title: string;
+  body?: string;
+}
+
+/**
+ * What only the Electron shell can do, exposed by the preload as `window.jobdeckShell`; absent
+ * in a browser. Never an API verb: those are routes, reached over HTTP in both modes.
+ */
+export interface ShellBridge {
+  /** The desktop app's version (package.json). */
+  appVersion(): Promise<string>;
+  /** Opens an http(s) URL in the system browser; false when the URL was refused. */
+  openExternal(url: string): Promise<boolean>;
+  /** Shows a desktop notification; false when the system has none or the text was refused. */
+  notify(notification: ShellNotification): Promise<boolean>;
+}
+
+/** IPC channel names of the shell verbs, `shell:verb`; the preload exposes only these. */
+export const SHELL_CHANNELS = {
+  appVersion: 'shell:app-version',
+  openExternal: 'shell:open-external',
+  notify: 'shell:notify',
+} as const satisfies Record<keyof ShellBridge, string>;

@@ -4,9 +4,9 @@ import { TERMINAL_STATUSES, type JobStatus } from './statuses';
 
 /**
  * The event contract: every job transition (and every batch that fans in) is one entry of the
- * Redis stream `<ns>:events`, and every channel — the window (IPC), Server-Sent Events
- * (`GET /api/v1/events`), WebSocket (`/api/v1/ws`), the AMQP topic exchange `<ns>.events` and
- * webhook subscriptions — carries the same entries with the same ID.
+ * Redis stream `<ns>:events`, and every channel — Server-Sent Events (`GET /api/v1/events`,
+ * the page's feed in the window and in a browser), WebSocket (`/api/v1/ws`), the AMQP topic
+ * exchange `<ns>.events` and webhook subscriptions — carries the same entries with the same ID.
  *
  * Retention: the stream is trimmed to about `JOBDECK_EVENT_STREAM_MAX` entries (default
  * 100 000, `XADD … MAXLEN ~`), and Redis keeps nothing on disk, so a restart of Redis loses it.

@@ -1,11 +1,13 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, Notification, shell } from 'electron';
 import { loadConfig } from '../config';
 import { startConsole, type RunningConsole } from '../console';
 import { WORKER_EXEC_ARGV, builtPaths, log, reportStartFailure } from '../entry-points';
-import { registerIpc, relayEventsTo } from './ipc';
+import { registerShellIpc } from './shell-ipc';
+import { shellChannelHandlers, shellVerbs } from './shell-verbs';
 import { createConsoleWindow } from './window';
+import { consoleOrigin, mayCallShell } from './window-policy';
 
 /** Longest wait for the console to close on quit: a dependency that hangs must not keep the app alive. */
 const QUIT_DEADLINE_MS = 15_000;
@@ -29,7 +31,7 @@ function closeThenExit(running: RunningConsole): void {
   );
 }
 
-/** Window mode: the console core, its API on the configured port, and one window over IPC. */
+/** Window mode: the console core, its API on the configured port, and one window on that API. */
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     console.error('jobdeck: another Jobdeck window is already running');
@@ -47,14 +49,20 @@ async function main(): Promise<void> {
   });
   log(`console window open; API at ${running.url}/`);
 
+  const origin = consoleOrigin(running.url);
+  const verbs = shellVerbs({
+    version: app.getVersion(),
+    openExternal: (url) => shell.openExternal(url),
+    notificationsSupported: () => Notification.isSupported(),
+    showNotification: (notification) => new Notification(notification).show(),
+  });
   let window: BrowserWindow | null = null;
-  let stopRelay = (): void => undefined;
-  const unregister = registerIpc(running, (sender) => window !== null && sender === window.webContents, log);
+  const handlers = shellChannelHandlers(verbs, (caller) => mayCallShell(caller, origin));
+  const unregister = registerShellIpc(handlers, (sender) => window !== null && sender === window.webContents);
   const openWindow = (): void => {
-    window = createConsoleWindow(dirname(fileURLToPath(import.meta.url)));
-    stopRelay = relayEventsTo(running, window.webContents);
+    const mainDir = dirname(fileURLToPath(import.meta.url));
+    window = createConsoleWindow({ mainDir, origin, openLink: (url) => void verbs.openExternal(url) });
     window.on('closed', () => {
-      stopRelay();
       window = null;
     });
   };

@@ -1,12 +1,24 @@
 import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
+import { allowsFrameLoad, externalUrl } from './window-policy';
+
+export interface ConsoleWindowOptions {
+  /** Directory of the built main process (out/main): the preload sits beside it. */
+  mainDir: string;
+  /** The console's origin; the window loads its page from there and talks HTTP to it. */
+  origin: string;
+  /** Opens a link in the system browser (the shell's openExternal verb). */
+  openLink: (url: string) => void;
+}
 
 /**
- * The console window: sandboxed renderer with context isolation and no Node, which may not
- * navigate away, open other windows (links open in the system browser instead), embed webviews,
- * or be granted any permission (camera, notifications, …): the console needs none.
+ * The console window: sandboxed renderer with context isolation and no Node, showing the page
+ * the console serves (see window-policy.ts for why its origin rather than app://). It may not
+ * leave that origin, open other windows (an http(s) link goes to the system browser instead),
+ * embed webviews, or be granted any permission (camera, notifications, …): the page needs none,
+ * and desktop notifications are a shell verb.
  */
-export function createConsoleWindow(mainDir: string): BrowserWindow {
+export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -15,7 +27,7 @@ export function createConsoleWindow(mainDir: string): BrowserWindow {
     title: 'Jobdeck',
     show: false,
     webPreferences: {
-      preload: join(mainDir, '..', 'preload', 'index.cjs'),
+      preload: join(options.mainDir, '..', 'preload', 'index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -27,17 +39,14 @@ export function createConsoleWindow(mainDir: string): BrowserWindow {
   contents.session.setPermissionCheckHandler(() => false);
   window.once('ready-to-show', () => window.show());
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (externalUrl(url) !== null) options.openLink(url);
     return { action: 'deny' };
   });
-  // Neither fires for loadFile below, only for navigations the page starts (links, frames).
-  contents.on('will-navigate', (event) => event.preventDefault());
-  // The one frame load allowed: the Mail view's sandboxed frame showing a message from srcdoc
-  // (no scripts, no remote loads); every other frame navigation is refused.
+  // Fires for every frame's navigations the page starts (links, reloads, frames), not for loadURL.
   contents.on('will-frame-navigate', (event) => {
-    if (!(event.isMainFrame === false && event.url === 'about:srcdoc')) event.preventDefault();
+    if (!allowsFrameLoad({ url: event.url, isMainFrame: event.isMainFrame }, options.origin)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  void window.loadFile(join(mainDir, '..', 'renderer', 'index.html'));
+  void window.loadURL(`${options.origin}/`);
   return window;
 }

@@ -80,7 +80,7 @@ export class JobStatusConflictError extends Error {
 }
 
 /**
- * Accepting, reading and listing jobs: the one place the HTTP API and the window's IPC call.
+ * Accepting, reading and listing jobs: the one place the HTTP API calls.
  */
 export class JobService {
   private retryGuard?: RetryGuard;

@@ -28,8 +28,8 @@ type StreamReply = [string, [string, string[]][]][] | null;
 
 
 /**
- * Follows the Redis event stream and hands every new event to its listeners: the window
- * (IPC) and each Server-Sent Events client. Replays what a client missed by event ID.
+ * Follows the Redis event stream and hands every new event to its listeners: each
+ * Server-Sent Events and WebSocket client. Replays what a client missed by event ID.
  */
 export class EventRelay {
   private readonly listeners = new Set<StreamEventListener>();
@@ -59,7 +59,7 @@ export class EventRelay {
     return () => this.listeners.delete(listener);
   }
 
-  /** Listeners attached now: the window, and every SSE and WebSocket feed. */
+  /** Listeners attached now: every SSE and WebSocket feed. */
   get listenerCount(): number {
     return this.listeners.size;
   }

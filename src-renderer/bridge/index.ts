@@ -1,10 +1,12 @@
 import type { ConsoleBridge } from './console-bridge';
 import { createHttpBridge } from './http-bridge';
-import { createIpcBridge } from './ipc-bridge';
 
 export type { ConsoleBridge } from './console-bridge';
 
-/** IPC inside the Electron window (the preload set `window.jobdeck`), HTTP + SSE anywhere else. */
-export function createBridge(host: Window): ConsoleBridge {
-  return host.jobdeck ? createIpcBridge(host.jobdeck) : createHttpBridge();
+/**
+ * The console's bridge: HTTP + SSE to the origin that served the page, in the Electron window
+ * and in a browser alike (the window only adds shell verbs, see `window.jobdeckShell`).
+ */
+export function createBridge(): ConsoleBridge {
+  return createHttpBridge();
 }

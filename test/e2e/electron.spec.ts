@@ -1,14 +1,15 @@
 /**
  * The Electron window end to end: where the Electron binary is installed and a display exists,
- * launch the built app, check the window's security settings and submit a job through IPC.
- * Elsewhere (no binary: it cannot be downloaded on every machine) the test is skipped and says why.
+ * launch the built app, check the window's security settings and its shell verbs, and submit a
+ * job over the HTTP API, as the page does in a browser. Elsewhere (no binary: it cannot be
+ * downloaded on every machine) the test is skipped and says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { dropNamespace, uniqueNamespace } from '../support/namespace';
 import { freePort } from '../support/free-port';
-import { IPC_CHANNELS } from '../../src-shared/bridge';
+import { SHELL_CHANNELS } from '../../src-shared/bridge';
 
 const ELECTRON_DIR = join(process.cwd(), 'node_modules', 'electron');
 const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -24,54 +25,56 @@ function electronBinary(): { path: string } | { skip: string } {
   return { path: binary };
 }
 
-
-/**
- * The verbs the preload must expose, one per IPC channel (a pushed event's channel as its `on…`
- * listener), so this list grows with the channels instead of going stale.
- */
-function bridgeVerbs(): string[] {
-  const pushed = new Set(['jobEvent', 'batchEvent', 'resync']);
-  return Object.keys(IPC_CHANNELS)
-    .map((name) => (pushed.has(name) ? `on${name[0]!.toUpperCase()}${name.slice(1)}` : name))
-    .sort();
-}
-
 const found = electronBinary();
 
-test('the Electron window shows health, submits a job over IPC, sees it reach DONE, and lists workers and queues', async () => {
+test('the Electron window talks HTTP to its console, shows health, submits a job, sees it reach DONE, and lists workers and queues', async () => {
   if ('skip' in found) console.log(`skipping the Electron window test: ${found.skip}`);
   test.skip('skip' in found, 'skip' in found ? found.skip : '');
   const namespace = uniqueNamespace('jdel');
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
   const app = await electron.launch({
     executablePath: (found as { path: string }).path,
     args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
     env: {
       ...process.env,
       JOBDECK_NAMESPACE: namespace,
-      JOBDECK_PORT: String(await freePort()),
+      JOBDECK_PORT: String(port),
       JOBDECK_SMTP_SINK_PORT: '0',
       JOBDECK_WORKERS: 'A=1,B=0,C=0',
     },
   });
   try {
     const window = await app.firstWindow();
-    // Context isolation and the sandbox: the page sees the bridge, never Node or ipcRenderer.
-    const page = await window.evaluate(() => {
+    const requests: string[] = [];
+    window.on('request', (request) => requests.push(`${request.method()} ${request.url()}`));
+    // Context isolation and the sandbox: the page sees the shell verbs only, never Node,
+    // ipcRenderer or an API bridge (the API is HTTP, on the origin the page came from).
+    const page = await window.evaluate(async () => {
       const scope = globalThis as Record<string, unknown>;
-      const bridge = scope.jobdeck as Record<string, unknown> | undefined;
+      const shell = scope.jobdeckShell as Record<string, (...args: unknown[]) => Promise<unknown>> | undefined;
       return {
         require: typeof scope.require,
         process: typeof scope.process,
-        bridge: bridge ? Object.keys(bridge).sort() : [],
+        jobdeck: typeof scope.jobdeck,
+        shell: shell ? Object.keys(shell).sort() : [],
+        origin: (scope.location as { origin: string }).origin,
+        version: await shell?.appVersion?.(),
+        openFile: await shell?.openExternal?.('file:///etc/passwd'),
       };
     });
     expect(page).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: bridgeVerbs(),
+      jobdeck: 'undefined',
+      shell: Object.keys(SHELL_CHANNELS).sort(),
+      origin,
+      version,
+      openFile: false,
     });
     const nav = window.getByRole('navigation', { name: 'Views' });
-    // Overview: health over IPC.
+    // Overview: health over HTTP.
     await expect(window.getByRole('list', { name: 'Dependencies' }).getByRole('listitem').filter({ hasText: 'Redis' })).toContainText('up');
     await nav.getByRole('link', { name: 'Submit', exact: true }).click();
     const form = window.getByRole('form', { name: 'log (A)' });
@@ -87,12 +90,16 @@ test('the Electron window shows health, submits a job over IPC, sees it reach DO
       .getByRole('row')
       .filter({ has: window.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }) });
     await expect(row.getByRole('cell').nth(2)).toHaveText('DONE', { timeout: 30_000 });
-    // Workers and queues over IPC.
+    // Workers and queues over HTTP, to the console's own origin.
     await nav.getByRole('link', { name: 'Workers', exact: true }).click();
     await expect(window.getByRole('table', { name: 'Worker processes' }).getByRole('row').filter({ hasText: 'log-1' })).toContainText('ready');
     await nav.getByRole('link', { name: 'Queues', exact: true }).click();
     await expect(window.getByRole('table', { name: 'Work queues' }).getByRole('row').filter({ hasText: 'log (A)' })).toBeVisible();
     await window.screenshot({ path: 'test-results/screens/electron-queues.png' });
+    expect(requests).toEqual(expect.arrayContaining([`POST ${origin}/api/v1/jobs`, `GET ${origin}/api/v1/workers`, `GET ${origin}/api/v1/queues`]));
+    // The shell's one use in the page: the Settings view names the desktop app's version.
+    await nav.getByRole('link', { name: 'Settings', exact: true }).click();
+    await expect(window.getByText(`Jobdeck ${version}, desktop window.`)).toBeVisible();
   } finally {
     await app.close();
     await dropNamespace(namespace);

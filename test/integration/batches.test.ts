@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, BatchAccepted } from '../../src-shared/batch-schemas';
 import { cancelQueuedChildren } from '../../src-main/batches/batch-service';
 import { RECORD_CHILD_SCRIPT } from '../../src-main/batches/batch-tracker';
+import type { StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import { JobStatusClient } from '../../src-shared/status-store';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { SOURCE_WORKER_ENTRY, eventually, startTestConsole, type TestConsole } from '../support/console';
+import { readSse } from '../support/event-clients';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 let app: TestConsole;
@@ -78,6 +80,7 @@ describe('POST /api/v1/batches refuses bad input and creates nothing', () => {
 describe('fan-out and fan-in', () => {
   it('fans in exactly once when children finish together, with a signed callback of every result', async () => {
     const jobs = Array.from({ length: 9 }, () => ({ kind: 'A', payload: { client_time: 1569177495 } }));
+    const [latest] = await redis.xrevrange(namesFor(app.namespace).eventStream, '+', '-', 'COUNT', 1);
     const response = await post('/api/v1/batches', { jobs, on_complete: { callback_url: `${receiver.url}/fan-in` } });
     expect(response.status).toBe(202);
     const accepted = (await response.json()) as BatchAccepted;
@@ -96,6 +99,10 @@ describe('fan-out and fan-in', () => {
     expect(payload.type).toBe('batch.COMPLETED');
     expect(payload.data.jobs.map((c) => c.id)).toEqual(accepted.job_ids);
     expect(await batchEventsOf(accepted.id)).toBe(1);
+    // The page (browser or window) hears the fan-in on the SSE feed.
+    const isFanIn = (event: StreamEvent) => event.type === 'batch' && event.batch_id === accepted.id;
+    const feed = await readSse(`${url()}/api/v1/events`, (seen) => seen.events.some(isFanIn), { 'last-event-id': latest?.[0] ?? '0-0' });
+    expect(feed.events.find(isFanIn)).toMatchObject({ status: 'COMPLETED', counts: { DONE: 9 } });
     const listed = (await (await fetch(`${url()}/api/v1/batches?limit=1`)).json()) as { items: { id: string; status: string }[]; next_cursor: string | null };
     expect(listed.items).toEqual([expect.objectContaining({ id: accepted.id, status: 'COMPLETED' })]);
     expect((await fetch(`${url()}/api/v1/batches?cursor=nonsense`)).status).toBe(400);

@@ -1,31 +1,15 @@
 /**
  * The webhook inbox's and the mail sink's quotas against a real console (PostgreSQL, the SMTP
  * sink): item size, items and bytes kept, bytes per second per client; lists without bodies and
- * one item read whole, over HTTP and over the window's IPC (ipcMain replaced by a channel table).
+ * one item read whole.
  * Each client is a loopback address of its own (127.0.0.x), so budgets do not mix between tests.
  */
 import { request as httpRequest } from 'node:http';
 import nodemailer from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC_CHANNELS } from '../../src-shared/bridge';
-import type { MailRecord, MailSummary, WebhookRecord, WebhookSummary } from '../../src-shared/console-records';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MailSummary, WebhookSummary } from '../../src-shared/console-records';
 import type { Page } from '../../src-shared/job';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
-
-type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
-const handlers = vi.hoisted(() => new Map<string, Handler>());
-
-vi.mock('electron', () => ({
-  ipcMain: {
-    handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
-    removeHandler: (channel: string) => handlers.delete(channel),
-  },
-}));
-
-const { registerIpc } = await import('../../src-main/electron/ipc');
-const mainFrame = { url: 'file:///app/out/renderer/index.html' };
-const ownPage = { sender: { mainFrame }, senderFrame: mainFrame };
-const invoke = <T>(channel: string, ...args: unknown[]): Promise<T> => handlers.get(channel)!(ownPage, ...args) as Promise<T>;
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -37,7 +21,6 @@ const MAIL_MAX_MESSAGE = 64 * KIB;
 const MAIL_RATE = 16 * KIB;
 
 let app: TestConsole;
-let unregister: () => void;
 
 beforeAll(async () => {
   app = await startTestConsole(
@@ -51,10 +34,8 @@ beforeAll(async () => {
     },
     false,
   );
-  unregister = registerIpc(app, (sender) => sender === (ownPage.sender as never));
 });
 afterAll(async () => {
-  unregister?.();
   await app?.dispose();
 });
 
@@ -203,7 +184,7 @@ describe('mail sink quota', () => {
     expect(subjects).not.toContain('Past the budget');
   });
 
-  it('keeps the newest messages within its count, listed without bodies and read whole by ID, over HTTP and IPC', async () => {
+  it('keeps the newest messages within its count, listed without bodies and read whole by ID', async () => {
     for (const n of [1, 2, 3, 4, 5]) await sendMail('127.0.0.43', `Kept ${n}`, `body ${n}`);
     const kept = await eventually(async () => {
       const items = (await listMail()).items;
@@ -216,19 +197,7 @@ describe('mail sink quota', () => {
     const whole = await get(`/api/v1/mailbox/${kept[0]!.id}`);
     expect(whole.json).toMatchObject({ subject: 'Kept 5', text_body: 'body 5\n', headers: { subject: 'Kept 5' } });
 
-    const page = await invoke<Page<MailSummary>>(IPC_CHANNELS.listMail, { limit: 2 });
+    const page = (await get('/api/v1/mailbox?limit=2')).json as unknown as Page<MailSummary>;
     expect(page.items.map((m) => m.subject)).toEqual(['Kept 5', 'Kept 4']);
-    expect(await invoke<MailRecord | null>(IPC_CHANNELS.getMail, kept[0]!.id)).toMatchObject({ text_body: 'body 5\n' });
-    expect(await invoke<MailRecord | null>(IPC_CHANNELS.getMail, '9223372036854775807')).toBeNull();
-    await expect(invoke(IPC_CHANNELS.getMail, 'abc')).rejects.toThrow(/id/);
-  });
-
-  it('serves inbox requests whole over IPC too', async () => {
-    const created = await postInbox('ipc/whole', '127.0.0.44', '{"over":"ipc"}');
-    const listed = await invoke<Page<WebhookSummary>>(IPC_CHANNELS.listWebhooks, { limit: 1 });
-    expect(listed.items[0]).toMatchObject({ id: created.json.id, preview: '{"over":"ipc"}' });
-    expect(Object.keys(listed.items[0]!)).not.toContain('body');
-    expect(await invoke<WebhookRecord | null>(IPC_CHANNELS.getWebhook, String(created.json.id))).toMatchObject({ body: '{"over":"ipc"}' });
-    expect(await invoke<WebhookRecord | null>(IPC_CHANNELS.getWebhook, '9223372036854775807')).toBeNull();
   });
 });

@@ -50,6 +50,7 @@ describe('webhook deliveries', () => {
       expect(subscription.events).toEqual({ kinds: ['log'], statuses: ['DONE'] });
       const shown = (await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`)).json()) as Subscription;
       expect(shown.secret).toBeUndefined();
+      expect((await listSubscriptions()).find((listed) => listed.id === subscription.id)).not.toHaveProperty('secret');
 
       const job = ((await (await fetch(`${app.url}/job/database?client_time=1569177495`)).json()) as { uuid: string }).uuid;
       await eventually(async () => (receiver.received.length >= 3 ? true : undefined), 20_000, 'three attempts');
@@ -80,6 +81,12 @@ describe('webhook deliveries', () => {
 
       expect((await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`)).status).toBe(404);
+      expect((await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}`, { method: 'DELETE' })).status).toBe(404);
+      // A gone subscription's deliveries are a problem answer naming it, not a failure.
+      const gone = await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}/deliveries`);
+      expect(gone.status).toBe(404);
+      expect(gone.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await gone.json()) as { detail: string }).detail).toContain(subscription.id);
     } finally {
       await receiver.close();
     }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
 import { Notice, ViewHeader } from '../../components/ViewHeader';
 import { useConsole } from '../../store/context';
+import { useAppVersion } from '../../shell/shell-context';
 
 const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSettings; setting: string }[] = [
   { name: 'rabbitmq', label: 'RabbitMQ', url: 'amqp_url', setting: 'AMQP_URL' },
@@ -19,6 +20,7 @@ export function SettingsView() {
   const checkedAt = useConsole((state) => state.healthCheckedAt);
   const loadHealth = useConsole((state) => state.loadHealth);
   const loadSettings = useConsole((state) => state.loadSettings);
+  const appVersion = useAppVersion();
   useEffect(() => {
     void loadSettings();
     void loadHealth();
@@ -72,6 +74,7 @@ export function SettingsView() {
         {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
         The URLs are read when the console starts; change them in the environment (see README) and restart.
       </p>
+      {appVersion && <p className="muted small">Jobdeck {appVersion}, desktop window.</p>}
     </section>
   );
 }

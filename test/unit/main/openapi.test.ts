@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildApi, type ApiOptions } from '../../../src-main/api/server';
 import { OPERATIONS, openApiPath, registeredRoutes } from '../../../src-main/api/openapi';
+import { apiWith } from '../../support/api-app';
 
-/** Route registration calls none of the services: placeholders are enough to list the routes. */
-const unused = {} as never;
-
-async function api() {
-  const options: ApiOptions = {
-    jobs: unused,
-    relay: unused,
-    mailbox: unused,
-    inbox: unused,
-    health: async () => ({ ok: true }),
-    guard: { host: '127.0.0.1', port: () => 8000, allowedHosts: [] },
-    webhooks: { store: unused, dispatcher: unused },
-    batches: unused,
-    queues: unused,
-    settings: unused,
-  };
-  return buildApi(options);
-}
+const api = () => apiWith();
 
 describe('GET /api/v1/openapi.json', () => {
   it('documents every registered route, and only those', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../../src-shared/events';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 import type { EventSourceLike, FeedEventType } from '../../../src-renderer/bridge/event-feed';
+import { createBridge } from '../../../src-renderer/bridge';
 import { createHttpBridge, ProblemError, RequestTimeoutError } from '../../../src-renderer/bridge/http-bridge';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { eventOf, makeJob, manualSchedule } from './fixtures';
@@ -361,5 +362,48 @@ describe('http bridge: operator verbs', () => {
     const refusal = { type: 'urn:jobdeck:problem:validation', title: 'Bad Request', status: 400, detail: 'the request is not valid', errors: [{ field: 'id', rule: 'format', message: 'id must be an ID this API gave out' }] };
     const { bridge } = setup(() => json(400, refusal));
     await expect(bridge.getWebhook('x')).rejects.toMatchObject({ problem: { status: 400, errors: [{ field: 'id' }] } });
+  });
+});
+
+describe('http bridge: batches and subscriptions', () => {
+  const missing = (what: string) => ({ type: `urn:jobdeck:problem:unknown-${what}`, title: 'Not Found', status: 404, detail: `no ${what} with id x` });
+
+  it('reads a batch, null when the API answers 404, and answers a refused batch with its problem', async () => {
+    const refusal = { type: 'about:blank', title: 'Bad Request', status: 400, detail: '', errors: [{ field: 'jobs.1.payload.x', rule: 'unknown', message: 'x' }] };
+    const { bridge, fetch } = setup((url, init) => (init?.method === 'POST' ? json(400, refusal) : json(404, missing('batch'))));
+    expect(await bridge.getBatch('not-a-uuid')).toBeNull();
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/batches/not-a-uuid', expect.anything());
+    const jobs = [{ kind: 'log' as const, payload: { client_time: 1 } }];
+    expect(await bridge.createBatch({ jobs })).toEqual({ ok: false, problem: refusal });
+    expect(fetch.mock.lastCall?.[1]).toMatchObject({ method: 'POST', body: JSON.stringify({ jobs }) });
+  });
+
+  it('deletes and redelivers with the subscription in the path, answering a 404 as a problem', async () => {
+    const delivery = { id: 'd1', state: 'pending', attempts: [] };
+    const { bridge, fetch } = setup((url, init) => {
+      if (init?.method === 'DELETE') return url.endsWith('/s1') ? new Response(null, { status: 204 }) : json(404, missing('subscription'));
+      return json(202, delivery);
+    });
+    expect(await bridge.deleteSubscription('s1')).toEqual({ ok: true });
+    expect(await bridge.deleteSubscription('s2')).toEqual({ ok: false, problem: missing('subscription') });
+    expect(await bridge.redeliver('s1', 'd1')).toEqual({ ok: true, delivery });
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/subscriptions/s1/deliveries/d1/redeliver', expect.objectContaining({ method: 'POST' }));
+  });
+
+  it("rejects with the problem when a subscription's deliveries are asked of one that does not exist", async () => {
+    const { bridge } = setup(() => json(404, missing('subscription')));
+    await expect(bridge.listDeliveries('x', { limit: 10 })).rejects.toMatchObject({ problem: { status: 404 } });
+  });
+});
+
+describe('createBridge', () => {
+  it('talks HTTP to the origin that served the page, in the window as in a browser', async () => {
+    const fetch = vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response('{"items":[],"next_cursor":null}'));
+    try {
+      await createBridge().listJobs({ limit: 1 });
+      expect(fetch).toHaveBeenCalledWith('/api/v1/jobs?limit=1', expect.anything());
+    } finally {
+      fetch.mockRestore();
+    }
   });
 });
