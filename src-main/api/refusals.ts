@@ -15,7 +15,7 @@ export interface Refusal {
 const OUTAGE_RETRY_AFTER_S = 5;
 
 /**
- * The answer to a known refusal,; undefined for an error
+ * The answer to a known refusal; undefined for an error
  * that is not one (a bug: answered 500 and logged).
  */
 export function refusalFor(error: unknown): Refusal | undefined {
