@@ -133,19 +133,25 @@ if not exists then
   for i = #names + 1, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
   redis.call('HSETNX', key, 'budget', redis.call('HGET', key, 'max_attempts'))
 end
+local holder = redis.call('HGET', key, 'start_token')
+if exists and a.holder_token ~= '' and holder and holder ~= a.holder_token then
+  -- A run another start took over: its status is not written, but its attempt's error is kept.
+  local id = ''
+  if a.attempt_error ~= '' and a.holder_attempt ~= '' then
+    append(key, 'attempt_errors', '{"attempt":' .. a.holder_attempt .. ',"at":' .. cjson.encode(a.at) .. ',"error":' .. a.attempt_error .. '}')
+    local version = redis.call('HINCRBY', key, 'version', 1)
+    if a.emit == '1' then
+      id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', assemble(key, a.default_max_attempts))
+    end
+  end
+  return { 'superseded', '', 0, id }
+end
 local current = cjson.decode(redis.call('HGET', key, 'status'))
 if exists and a.guard == 'live' and terminal[current] then return { 'terminal', '', 0, '' } end
 if exists and a.only_from ~= '' and not string.find(',' .. a.only_from .. ',', ',' .. current .. ',', 1, true) then
   return { 'conflict', assemble(key, a.default_max_attempts), 0, '' }
 end
 local attempts = tonumber(redis.call('HGET', key, 'attempts'))
-local holder = redis.call('HGET', key, 'start_token')
-if exists and a.holder_token ~= '' and holder and holder ~= a.holder_token then
-  if a.attempt_error ~= '' and a.holder_attempt ~= '' then
-    append(key, 'attempt_errors', '{"attempt":' .. a.holder_attempt .. ',"at":' .. cjson.encode(a.at) .. ',"error":' .. a.attempt_error .. '}')
-  end
-  return { 'superseded', '', 0, '' }
-end
 if exists and a.start_attempt ~= '' then
   local wanted = tonumber(a.start_attempt)
   local running = current == 'STARTED' or current == 'IN PROGRESS'

@@ -122,19 +122,19 @@ async function main(): Promise<void> {
   if (kinds.includes('email')) handlers.email = new EmailHandler(env.SMTP_URL ?? 'smtp://127.0.0.1:2525');
 
   let worker: WorkerProcess | null = null;
-  let stopping = false;
-  const stop = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+  // Stopping is asked for more than once (a Ctrl-C reaches this process and its console, which
+  // then sends `shutdown`): every later ask waits for the first one.
+  let stopped: Promise<never> | null = null;
+  const stop = (code: number): Promise<never> =>
+    (stopped ??= (async () => {
       const inHand = worker?.jobsInHand ?? 0;
       if (inHand > 0) log(`stopping: finishing ${inHand} job${inHand === 1 ? '' : 's'} in hand (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
       await worker?.close(SHUTDOWN_GRACE_MS);
       await Promise.all(Object.values(handlers).map((h) => h.close?.()));
       await pool?.end().catch(() => undefined);
       redis.disconnect();
-    }
-    process.exit(code);
-  };
+      process.exit(code);
+    })());
   watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
     console.error(`[worker ${process.pid}] ${reason}`);
     report({ type: 'fatal', message: reason });

@@ -39,8 +39,6 @@ export interface WorkerProcessOptions {
   onConnectionLost: (reason: string, curable: boolean) => void;
   /** Reconnects with backoff after a lost connection instead of calling `onConnectionLost`. */
   reconnect?: boolean;
-  /** Test hook: runs between a retry's confirmed publish and the RETRYING write. */
-  beforeRetryingWrite?: (jobId: string) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -240,7 +238,10 @@ export class WorkerProcess {
     }
     settle(() => channel.ack(message));
     if (outcome === 'stale') this.options.log(`job ${parsed.uuid}: dropped a stale copy of attempt ${parsed.attempt}`);
-    if (outcome === 'superseded') this.options.log(`job ${parsed.uuid}: another worker took it over; this run's final status not written`);
+    if (outcome === 'superseded') {
+      this.options.log(`job ${parsed.uuid}: another worker took it over; this run's final status not written`);
+      this.options.report({ type: 'job-returned', jobId: parsed.uuid });
+    }
     if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying') {
       this.options.report({ type: 'job-finished', jobId: parsed.uuid, ok: outcome === 'done' });
     }
@@ -388,14 +389,13 @@ export class WorkerProcess {
     await publishJobConfirmed(channel, names.retryQueue(message.kind, rungMs), { ...message, attempt: job.attempts + 1 }, {
       expirationMs: delayMs,
     });
-    await this.options.beforeRetryingWrite?.(message.uuid);
-    await persist({
+    const retrying = await persist({
       status: 'RETRYING',
       error: reason,
       attemptError: reason,
       nextAttemptAt: toRfc3339(Date.now() + delayMs),
     });
-    return 'retrying';
+    return retrying.outcome === 'superseded' ? 'superseded' : 'retrying';
   }
 
   /**

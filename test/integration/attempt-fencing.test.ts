@@ -60,6 +60,20 @@ describe('a failed attempt, its retry and the next start, in every order', () =>
     expect((await status.read('f-late'))!.transitions.map((t) => t.status)).toEqual(['QUEUED', 'STARTED', 'IN PROGRESS', 'STARTED', 'IN PROGRESS', 'DONE']);
   });
 
+  it('keeps the late RETRYING write of attempt 1 out of a job attempt 2 already ended, but its error in', async () => {
+    await create('f-later');
+    await start('f-later', 1, 't1');
+    await start('f-later', 2, 't2');
+    await asHolder('f-later', 't2', 2, { status: 'DONE', progress: 100 });
+    const late = await asHolder('f-later', 't1', 1, { status: 'RETRYING', error: 'smtp 451', attemptError: 'smtp 451', emit: true });
+    expect(late.outcome).toBe('superseded');
+    // An event carries the error to the history.
+    expect(late.eventId).toEqual(expect.any(String));
+    const job = (await status.read('f-later'))!;
+    expect(job).toMatchObject({ status: 'DONE', attempts: 2, error: null });
+    expect(job.attempt_errors).toEqual([{ attempt: 1, at: expect.any(String), error: 'smtp 451' }]);
+  });
+
   it('runs the retry after the RETRYING write as before', async () => {
     await create('f-order');
     await start('f-order', 1, 't1');
