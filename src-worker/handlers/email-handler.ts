@@ -1,5 +1,6 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import type { JobContext, JobHandler } from './handler';
 
@@ -7,8 +8,8 @@ const SENDER = 'Jobdeck <jobdeck@jobdeck.local>';
 
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
-/** What nodemailer's `getSocket` hook is called with and answers. */
-type SocketCallback = (error: Error | null, socket?: { connection: Socket }) => void;
+/** How nodemailer's `getSocket` hook answers: an error, or the connection to speak SMTP over. */
+type SocketCallback = (error: Error | null, socketOptions: object) => void;
 
 /**
  * Opens the SMTP connection of one send (nodemailer speaks SMTP, and STARTTLS or TLS, over it)
@@ -16,9 +17,9 @@ type SocketCallback = (error: Error | null, socket?: { connection: Socket }) => 
  * delivers nothing.
  */
 function abortableSocket(signal: AbortSignal) {
-  return (options: { host?: string; port?: number }, callback: SocketCallback): void => {
+  return (options: SMTPTransport.Options, callback: SocketCallback): void => {
     if (signal.aborted) {
-      callback(new Error('worker stopping: mail not sent'));
+      callback(new Error('worker stopping: mail not sent'), {});
       return;
     }
     const socket = connect({ host: options.host ?? '127.0.0.1', port: Number(options.port) || 25 });
@@ -27,7 +28,7 @@ function abortableSocket(signal: AbortSignal) {
     };
     signal.addEventListener('abort', abort, { once: true });
     socket.once('close', () => signal.removeEventListener('abort', abort));
-    const failed = (error: Error): void => callback(error);
+    const failed = (error: Error): void => callback(error, {});
     socket.once('error', failed);
     socket.once('connect', () => {
       socket.off('error', failed);
@@ -48,7 +49,9 @@ export class EmailHandler implements JobHandler {
     const { email_address, subject, body } = job.extra_data as ResolvedPayloads['email'];
     const messageId = `<${job.uuid}@jobdeck.local>`;
     // One connection per send (as nodemailer does without a pool), opened here so it can be cut.
-    const transport = nodemailer.createTransport({ url: this.smtpUrl, ...TIMEOUTS, getSocket: abortableSocket(signal) });
+    const transport = nodemailer.createTransport(this.smtpUrl, TIMEOUTS);
+    // Set on the transport itself: createTransport takes no options beside a URL's.
+    (transport.transporter as SMTPTransport).getSocket = abortableSocket(signal);
     try {
       const info = await transport.sendMail({
         from: SENDER,
