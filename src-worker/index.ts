@@ -21,12 +21,6 @@ const SHUTDOWN_GRACE_MS = 8_000;
 const EXIT_CONNECTION_LOST = 75;
 const REDIS_RETRY_MAX_MS = 2_000;
 
-/** REDIS_URL as given, once it names a Redis scheme (ioredis would take anything as a host). */
-function redisUrlChecked(url: string): string {
-  if (/^rediss?:\/\//i.test(url)) return url;
-  throw new ConfigError(`REDIS_URL ${redactUrl(url)}: must be a redis:// or rediss:// URL`);
-}
-
 /** Redis answers retrying cannot cure: the credentials or the database refused. */
 const INCURABLE_REDIS = /WRONGPASS|NOAUTH|invalid password|invalid username-password|ERR AUTH|DB index is out of range/i;
 
@@ -103,7 +97,7 @@ async function main(): Promise<void> {
   // A status write waits for Redis to come back rather than fail: failing the write after the
   // effect would requeue the job and do the effect again. The job's message stays unacked
   // meanwhile, so nothing is lost if the worker stops; the console answers for status reads.
-  const redis = new Redis(redisUrlChecked(env.REDIS_URL), {
+  const redis = new Redis(env.REDIS_URL, {
     connectionName: names.connectionName(role),
     maxRetriesPerRequest: null,
     // The status writes of the jobs in hand share round trips (one pipeline per event-loop tick).
@@ -171,6 +165,7 @@ async function main(): Promise<void> {
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });
+  if (stopped) return; // told to stop while it waited for the broker
   for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
   reportStats(report);
   if (!process.send) log(`consuming ${kinds.map(names.queue).join(', ')}`);

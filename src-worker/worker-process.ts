@@ -89,8 +89,8 @@ export class WorkerProcess {
       if (!this.options.reconnect || isIncurableAmqpError(error as Error)) throw error;
       const reason = redactText((error as Error).message);
       this.options.log(`RabbitMQ unreachable (${reason}); retrying with backoff up to ${RECONNECT_MAX_MS / 1000} s`);
+      // Returns once connected, or told to stop (then with no session: nothing to consume).
       await this.reconnect(reason);
-      if (!this.session) throw new Error('stopped before RabbitMQ answered');
     }
   }
 
