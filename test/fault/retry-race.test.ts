@@ -12,10 +12,10 @@ import { WorkerScenario, lastStarter } from '../support/worker-scenario';
  * retry message is confirmed and comes back to the other worker while the job still reads
  * IN PROGRESS; the RETRYING write lands only once the link heals, after attempt 2 finished.
  * Attempt 2 must run, the late write must change nothing, and every job must end DONE with one
- * mail. Seeded (JOBDECK_FAULT_SEED): how long each stall outlasts attempt 2.
+ * mail. Seeded (FAULT_SEED): how long each stall outlasts attempt 2.
  */
-const SEED = Number(process.env.JOBDECK_FAULT_SEED ?? 10_1);
-const ROUNDS = Number(process.env.JOBDECK_FAULT_ROUNDS ?? 3);
+const SEED = Number(process.env.FAULT_SEED ?? 101);
+const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 3);
 const random = seeded(SEED);
 
 let scenario: WorkerScenario;

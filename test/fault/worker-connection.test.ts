@@ -8,9 +8,9 @@ import { WorkerScenario, lastStarter, type ScenarioReport } from '../support/wor
 
 /**
  * Issue 10 #2 and #5: a worker's AMQP connection cut under it (no crash), through a proxy the
- * test owns. Seeded (JOBDECK_FAULT_SEED): the jobs' mix and timings, and the cut's length.
+ * test owns. Seeded (FAULT_SEED): the jobs' mix and timings, and the cut's length.
  */
-const SEED = Number(process.env.JOBDECK_FAULT_SEED ?? 10_2);
+const SEED = Number(process.env.FAULT_SEED ?? 102);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const RETRY_ENV = { JOBDECK_RETRY_BASE_MS: '200', JOBDECK_RETRY_MAX_MS: '800', JOBDECK_MAX_ATTEMPTS: '10' };
 
