@@ -206,7 +206,7 @@ export class WorkerProcess {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: Error) => this.options.log(`unexpected: ${error.message}`));
+    const tracked = work.catch((error: Error) => this.options.log(`unexpected: ${redactText(error.message)}`));
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
