@@ -141,7 +141,7 @@ describe('failures no retry can cure', () => {
     const created_at = new Date().toISOString();
     await status.write(id, {
       status: 'QUEUED', at: created_at, worker: 'api', guard: 'create', emit: true,
-      seed: { id, kind: 'email', type: 'C', payload: { subject: 'no one' }, created_at },
+      seed: { id, kind: 'email', type: 'C', payload: { email_address: 'ops@example.com', subject: 'no one' }, created_at },
     });
     await publishRaw('email', { v: 1, uuid: id, type: 'C', kind: 'email', created_at, attempt: 1, extra_data: { subject: 'no one' } });
     const dead = await deadLetter('email', id);
