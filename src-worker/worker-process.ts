@@ -90,7 +90,7 @@ export class WorkerProcess {
       const reason = redactText((error as Error).message);
       this.options.log(`RabbitMQ unreachable (${reason}); retrying with backoff up to ${RECONNECT_MAX_MS / 1000} s`);
       // Returns once connected, or told to stop (then with no session: nothing to consume).
-      await this.reconnect(reason);
+      await this.reconnect(true);
     }
   }
 
@@ -149,11 +149,12 @@ export class WorkerProcess {
       return;
     }
     this.options.log(`${reason}; jobs in hand stopped (the broker gives them back); reconnecting`);
-    void this.reconnect('');
+    void this.reconnect(false);
   }
 
   /** Connects again with backoff until it works or the worker stops; one line per state change. */
-  private async reconnect(lastError: string): Promise<void> {
+  private async reconnect(alreadySaid: boolean): Promise<void> {
+    let unreachable = alreadySaid;
     let waitMs = RECONNECT_FIRST_MS;
     while (!this.stopping) {
       await sleep(waitMs, this.abort.signal);
@@ -173,8 +174,9 @@ export class WorkerProcess {
           this.options.onConnectionLost(`RabbitMQ refused the connection for good: ${message}`, false);
           return;
         }
-        if (message !== lastError) this.options.log(`RabbitMQ unreachable (${message}); retrying with backoff up to ${RECONNECT_MAX_MS / 1000} s`);
-        lastError = message;
+        // One line per outage, whatever each try answers.
+        if (!unreachable) this.options.log(`RabbitMQ unreachable (${message}); retrying with backoff up to ${RECONNECT_MAX_MS / 1000} s`);
+        unreachable = true;
         waitMs = Math.min(waitMs * 2, RECONNECT_MAX_MS);
       }
     }
