@@ -8,9 +8,12 @@ import { WorkerScenario, lastStarter, type ScenarioReport } from '../support/wor
 
 /**
  * Issue 10 #2 and #5: a worker's AMQP connection cut under it (no crash), through a proxy the
- * test owns. Seeded (FAULT_SEED): the jobs' mix and timings, and the cut's length.
+ * test owns. Seeded (FAULT_SEED): the jobs' mix and timings, and the cut's length; FAULT_JOBS
+ * sets how many jobs each phase submits.
  */
 const SEED = Number(process.env.FAULT_SEED ?? 102);
+/** Jobs per phase; a longer run: FAULT_JOBS=100. */
+const JOBS = Number(process.env.FAULT_JOBS ?? 12);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const RETRY_ENV = { JOBDECK_RETRY_BASE_MS: '200', JOBDECK_RETRY_MAX_MS: '800', JOBDECK_MAX_ATTEMPTS: '10' };
 
@@ -53,7 +56,7 @@ describe(`a worker whose AMQP connection is cut during its effects (seed ${SEED}
     const cutOff = await scenario.worker('email,callback', env, { amqp });
     const other = await scenario.worker('email,callback', env);
 
-    for (let n = 0; n < 12; n++) {
+    for (let n = 0; n < JOBS; n++) {
       const kind: JobKind = random() < 0.6 ? 'email' : 'callback';
       const payload = kind === 'email' ? { subject: `cut ${n}` } : { callback_url: callbackUrl, duration_ms: 1_200 + Math.floor(random() * 1_000) };
       await scenario.submit(kind, payload);
@@ -108,14 +111,14 @@ describe(`a worker started by hand across a broker restart (seed ${SEED})`, () =
         await sleep(50);
       }
     };
-    await submitAll(10);
+    await submitAll(JOBS);
     // The broker goes away (every connection reset, new ones refused), then comes back.
     const runningAtCut = await inHand(scenario);
     amqp.cut();
-    await submitAll(10);
+    await submitAll(JOBS);
     await sleep(2_000 + random() * 2_000);
     amqp.heal();
-    await submitAll(10);
+    await submitAll(JOBS);
 
     const report = await scenario.report({ email: mail.messages, callback: callbacks.deliveries });
     expectKept(report);
