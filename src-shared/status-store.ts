@@ -40,9 +40,10 @@ export type WriteGuard =
  * What a write did: `ok`, or why it refused: `exists` (guard create; the reply holds the job as
  * it is), `terminal` (guard live),
  * `missing` (no job and no seed), `conflict` (status not in `onlyFrom`), `stale` (a start of an
- * attempt the job is not waiting for: a leftover copy of its message).
+ * attempt the job is not waiting for: a leftover copy of its message), `superseded` (a write of a
+ * run that no longer holds the job: a later start took it over).
  */
-export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing' | 'conflict' | 'stale';
+export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing' | 'conflict' | 'stale' | 'superseded';
 
 /** The script's arguments by name, in ARGV order; seed field/value pairs follow them. */
 const WRITE_ARGS = [
@@ -67,6 +68,8 @@ const WRITE_ARGS = [
   'start_token',
   'callback_secret',
   'then_in_progress',
+  'holder_token',
+  'holder_attempt',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -100,11 +103,17 @@ end
  * job when it is missing. Returns {outcome, job JSON, version, stream ID or ''}.
  * A job's version starts at the server's time in microseconds when the hash is created, so a
  * job recreated after Redis lost it (expiry, restart) still outranks everything written before.
- * `start_attempt` makes the write the start of that attempt: allowed when the job waits for it
- * (QUEUED or RETRYING after `start_attempt - 1` attempts), or when a worker died in the middle of
- * it or a later one (STARTED or IN PROGRESS, message redelivered): then the unfinished attempt
- * gets an error and the rerun counts as a new attempt. `budget` (not shown) is how many attempts
- * the job was given; an operator's retry (`reset_budget`) grants that many more.
+ * `start_attempt` makes the write the start of that attempt: allowed when the job has made
+ * `start_attempt - 1` attempts, whether it reads QUEUED, RETRYING, or still STARTED or IN PROGRESS
+ * (the message of attempt n+1 exists only once attempt n failed, and the failed run's RETRYING
+ * write may land after it); or when the worker holding this very message died in the middle of it
+ * or of a rerun of it (running, message redelivered, `message_attempt` = `start_attempt`): then the
+ * unfinished attempt gets an error and the rerun counts as a new attempt.
+ * Each start names its run (`start_token`); a later write naming its run (`holder_token`) is
+ * `superseded` once another start took the job over, so a late RETRYING, DONE or progress of a run
+ * that lost the job never overwrites the next one (a late attempt error is still kept, as attempt
+ * `holder_attempt`). `budget` (not shown) is how many attempts the job was given; an operator's
+ * retry (`reset_budget`) grants that many more.
  */
 export const WRITE_JOB_SCRIPT = `${ASSEMBLE_JOB_LUA}
 local key, stream = KEYS[1], KEYS[2]
@@ -124,6 +133,19 @@ if not exists then
   for i = #names + 1, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
   redis.call('HSETNX', key, 'budget', redis.call('HGET', key, 'max_attempts'))
 end
+local holder = redis.call('HGET', key, 'start_token')
+if exists and a.holder_token ~= '' and holder and holder ~= a.holder_token then
+  -- A run another start took over: its status is not written, but its attempt's error is kept.
+  local id = ''
+  if a.attempt_error ~= '' and a.holder_attempt ~= '' then
+    append(key, 'attempt_errors', '{"attempt":' .. a.holder_attempt .. ',"at":' .. cjson.encode(a.at) .. ',"error":' .. a.attempt_error .. '}')
+    local version = redis.call('HINCRBY', key, 'version', 1)
+    if a.emit == '1' then
+      id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', assemble(key, a.default_max_attempts))
+    end
+  end
+  return { 'superseded', '', 0, id }
+end
 local current = cjson.decode(redis.call('HGET', key, 'status'))
 if exists and a.guard == 'live' and terminal[current] then return { 'terminal', '', 0, '' } end
 if exists and a.only_from ~= '' and not string.find(',' .. a.only_from .. ',', ',' .. current .. ',', 1, true) then
@@ -132,18 +154,21 @@ end
 local attempts = tonumber(redis.call('HGET', key, 'attempts'))
 if exists and a.start_attempt ~= '' then
   local wanted = tonumber(a.start_attempt)
-  local waiting = current == 'QUEUED' or current == 'RETRYING'
   local running = current == 'STARTED' or current == 'IN PROGRESS'
-  if running and a.start_token ~= '' and redis.call('HGET', key, 'start_token') == a.start_token then
+  if running and a.start_token ~= '' and holder == a.start_token then
     -- The same start sent again (its reply was lost and the client resent it): it already happened.
     return { 'ok', assemble(key, a.default_max_attempts), tonumber(redis.call('HGET', key, 'version')), '' }
   end
-  if running and a.redelivered == '1' and attempts >= wanted then
+  local message_attempt = tonumber(redis.call('HGET', key, 'message_attempt') or '')
+  if attempts == wanted - 1 and (running or current == 'QUEUED' or current == 'RETRYING') then
+    -- Running too: attempt n failed and its retry came back before its RETRYING write landed.
+  elseif running and a.redelivered == '1' and attempts >= wanted and (message_attempt == nil or message_attempt == wanted) then
     append(key, 'attempt_errors', cjson.encode({ attempt = attempts, at = a.at, error = '${WORKER_LOST_ERROR}' }))
-  elseif not (waiting and attempts == wanted - 1) then
+  else
     return { 'stale', assemble(key, a.default_max_attempts), 0, '' }
   end
 end
+if a.start_attempt ~= '' then redis.call('HSET', key, 'message_attempt', a.start_attempt) end
 local encoded = cjson.encode(a.status)
 redis.call('HSET', key, 'status', encoded, 'updated_at', cjson.encode(a.at))
 if current ~= a.status or not exists then
@@ -220,6 +245,13 @@ export interface JobWrite {
    * The reply is the job after both.
    */
   thenInProgress?: boolean;
+  /**
+   * The start token of the run this write belongs to: the write is `superseded` (not made) once
+   * another start took the job over; its `attemptError`, if any, is still recorded, as attempt
+   * `holderAttempt`.
+   */
+  holderToken?: string;
+  holderAttempt?: number;
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -286,6 +318,8 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     start_token: write.startToken ?? '',
     callback_secret: write.callbackSecret ?? '',
     then_in_progress: write.thenInProgress ? '1' : '0',
+    holder_token: write.holderToken ?? '',
+    holder_attempt: write.holderAttempt === undefined ? '' : String(write.holderAttempt),
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));

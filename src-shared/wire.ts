@@ -38,6 +38,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * What a job message's resolved payload lacks that its kind's handler needs, or null. The console
+ * fills in every default before publishing; a message from another publisher may not.
+ */
+export function payloadError(kind: JobKind, payload: Record<string, unknown>): string | null {
+  switch (kind) {
+    case 'log':
+      return isText(payload.client_time) && !Number.isNaN(Date.parse(payload.client_time))
+        ? null
+        : 'extra_data.client_time must be an RFC 3339 time';
+    case 'callback':
+      if (!isText(payload.callback_url)) return 'extra_data.callback_url must be an http or https URL';
+      return typeof payload.duration_ms === 'number' && payload.duration_ms >= 0 ? null : 'extra_data.duration_ms must be a number of milliseconds';
+    case 'email':
+      return isText(payload.email_address) ? null : 'extra_data.email_address must name a recipient';
+  }
+}
+
 /**
  * Parses a message body, or says in one line why it is not a job this version understands.
  * Checks every field a worker relies on, so a malformed message never reaches the status store.

@@ -19,6 +19,32 @@ import { isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/w
 /** How long jobs in hand may run on after SIGTERM before they are given back to the queue. */
 const SHUTDOWN_GRACE_MS = 8_000;
 const EXIT_CONNECTION_LOST = 75;
+const REDIS_RETRY_MAX_MS = 2_000;
+
+/** Redis answers retrying cannot cure: the credentials or the database refused. */
+const INCURABLE_REDIS = /WRONGPASS|NOAUTH|invalid password|invalid username-password|ERR AUTH|DB index is out of range/i;
+
+/**
+ * Logs the Redis connection's state changes, one line each (not every retry); calls `fatal` for
+ * what retrying cannot cure.
+ */
+function watchRedis(redis: Redis, shownUrl: string, log: (line: string) => void, fatal: (reason: string) => void): void {
+  let state: 'connecting' | 'up' | 'down' = 'connecting';
+  redis.on('ready', () => {
+    if (state === 'down') log(`Redis at ${shownUrl} connected again`);
+    state = 'up';
+  });
+  redis.on('error', (error: Error) => {
+    const reason = redactText(error.message);
+    if (INCURABLE_REDIS.test(reason)) {
+      fatal(`Redis at ${shownUrl} refused this worker (${reason}); check REDIS_URL`);
+      return;
+    }
+    if (state === 'down') return;
+    state = 'down';
+    log(`Redis at ${shownUrl} unreachable (${reason}); retrying every ${REDIS_RETRY_MAX_MS / 1000} s at the most, jobs wait`);
+  });
+}
 
 function parseKinds(text: string): JobKind[] {
   const kinds = text.split(',').map((k) => parseKind(k.trim()));
@@ -66,6 +92,7 @@ async function main(): Promise<void> {
   const report = (message: WorkerToMainMessage): void => {
     if (process.send) process.send(message);
   };
+  const log = (line: string): void => console.error(`[worker ${process.pid}] ${line}`);
 
   // A status write waits for Redis to come back rather than fail: failing the write after the
   // effect would requeue the job and do the effect again. The job's message stays unacked
@@ -75,10 +102,8 @@ async function main(): Promise<void> {
     maxRetriesPerRequest: null,
     // The status writes of the jobs in hand share round trips (one pipeline per event-loop tick).
     enableAutoPipelining: true,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    retryStrategy: (times) => Math.min(times * 200, REDIS_RETRY_MAX_MS),
   });
-  let redisError = 'no answer';
-  redis.on('error', (error: Error) => (redisError = error.message));
   const status = new JobStatusClient(redis, names, {
     terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,
     streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
@@ -91,17 +116,24 @@ async function main(): Promise<void> {
   if (kinds.includes('email')) handlers.email = new EmailHandler(env.SMTP_URL ?? 'smtp://127.0.0.1:2525');
 
   let worker: WorkerProcess | null = null;
-  let stopping = false;
-  const stop = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+  // Stopping is asked for more than once (a Ctrl-C reaches this process and its console, which
+  // then sends `shutdown`): every later ask waits for the first one.
+  let stopped: Promise<never> | null = null;
+  const stop = (code: number): Promise<never> =>
+    (stopped ??= (async () => {
+      const inHand = worker?.jobsInHand ?? 0;
+      if (inHand > 0) log(`stopping: finishing ${inHand} job${inHand === 1 ? '' : 's'} in hand (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
       await worker?.close(SHUTDOWN_GRACE_MS);
       await Promise.all(Object.values(handlers).map((h) => h.close?.()));
       await pool?.end().catch(() => undefined);
       redis.disconnect();
-    }
-    process.exit(code);
-  };
+      process.exit(code);
+    })());
+  watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
+    console.error(`[worker ${process.pid}] ${reason}`);
+    report({ type: 'fatal', message: reason });
+    void stop(1);
+  });
 
   worker = new WorkerProcess({
     amqpUrl: env.AMQP_URL,
@@ -113,27 +145,30 @@ async function main(): Promise<void> {
     handlers,
     retry: retryPolicyFrom(env),
     report,
-    onConnectionLost: (reason) => {
-      console.error(`[worker ${process.pid}] ${reason}; exiting to be restarted`);
-      void stop(EXIT_CONNECTION_LOST);
+    // Run by hand, a worker reconnects by itself; spawned, it exits and its console restarts it
+    // (with backoff, and shows the restarts).
+    reconnect: !process.send,
+    onConnectionLost: (reason, curable) => {
+      console.error(`[worker ${process.pid}] ${reason}; ${curable ? 'exiting to be restarted' : 'exiting'}`);
+      void stop(curable ? EXIT_CONNECTION_LOST : 1);
     },
-    log: (line) => console.error(`[worker ${process.pid}] ${line}`),
+    log,
   });
+  // Ctrl-C in a terminal reaches every process of its group: a worker takes it as SIGTERM.
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => void stop(0));
   process.on('message', (message) => {
     if (isMainToWorkerMessage(message) && message.type === 'shutdown') void stop(0);
   });
   process.on('disconnect', () => void stop(0));
-  await redis.ping().catch(() => {
-    throw new Error(`Redis at ${redactUrl(env.REDIS_URL)} is unreachable (${redisError}); check REDIS_URL`);
-  });
+  await redis.ping();
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });
+  if (stopped) return; // told to stop while it waited for the broker
   for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
   reportStats(report);
-  if (!process.send) console.log(`[worker ${process.pid}] consuming ${kinds.map(names.queue).join(', ')}`);
+  if (!process.send) log(`consuming ${kinds.map(names.queue).join(', ')}`);
 }
 
 main().catch((error: Error) => {

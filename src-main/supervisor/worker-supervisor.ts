@@ -126,9 +126,18 @@ export class WorkerSupervisor {
     return false;
   }
 
-  /** Asks each worker to finish what it holds and exit; kills those still running after a deadline. */
+  /**
+   * Asks each worker to finish what it holds and exit, saying what it waits for; kills those
+   * still running after a deadline.
+   */
   async close(): Promise<void> {
     this.closing = true;
+    const live = this.slots.filter((slot) => isRunning(slot.child));
+    const jobs = live.reduce((sum, slot) => sum + slot.inHand.length, 0);
+    if (live.length > 0) {
+      const what = jobs > 0 ? `finish ${count(jobs, 'job')}` : 'exit';
+      this.options.onLog?.(`stopping: waiting for ${count(live.length, 'worker')} to ${what} (up to ${SHUTDOWN_TIMEOUT_MS / 1000} s)`);
+    }
     await Promise.all(this.slots.map((slot) => this.stop(slot)));
   }
 
@@ -184,6 +193,10 @@ export class WorkerSupervisor {
       execArgv: entry.execArgv,
       env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A process group of its own: a terminal's Ctrl-C reaches the console only, which then
+      // stops its workers in order (each finishes its jobs in hand). Should the console die, a
+      // worker sees its channel close and stops the same way.
+      detached: true,
     });
     slot.child = child;
     slot.inHand = [];
@@ -259,7 +272,7 @@ export class WorkerSupervisor {
     if (slot.restartTimer) clearTimeout(slot.restartTimer);
     slot.restartTimer = null;
     const child = slot.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !isRunning(child)) return;
     slot.info.state = 'stopping';
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const shutdown: MainToWorkerMessage = { type: 'shutdown' };
@@ -269,4 +282,13 @@ export class WorkerSupervisor {
     await exited;
     clearTimeout(timer);
   }
+}
+
+function isRunning(child: ChildProcess | null): child is ChildProcess {
+  return child !== null && child.exitCode === null && child.signalCode === null;
+}
+
+/** `2 workers`, `1 job`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,8 @@
+import { redactUrl } from '../../src-shared/redact';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
+import { httpTarget, type HttpTarget } from '../../src-shared/url-credentials';
 import { signWebhook } from '../../src-shared/webhook-signing';
-import type { JobContext, JobHandler } from './handler';
+import { PermanentJobError, type JobContext, type JobHandler } from './handler';
 
 /** Longest wait for the callback's answer. */
 export const CALLBACK_TIMEOUT_MS = 10_000;
@@ -26,15 +28,29 @@ interface Delivery {
   ms: number;
 }
 
+/** Why fetch refuses a target for good (undici's causes): no retry can cure these. */
+const INCURABLE_CAUSES = new Set(['bad port', 'unknown scheme']);
+
+/** The callback URL as fetch takes it (see httpTarget); a URL that is not one fails for good. */
+function targetOf(callbackUrl: string): HttpTarget {
+  try {
+    return httpTarget(callbackUrl);
+  } catch {
+    throw new PermanentJobError(`callback URL ${redactUrl(callbackUrl)} is not a valid URL`);
+  }
+}
+
 /** POSTs JSON once, bounded by the timeout and by the worker's stop signal. */
 async function postJson(
-  url: string,
+  callbackUrl: string,
   body: unknown,
   deliveryId: string,
   signal: AbortSignal,
   timeoutMs: number,
   secret?: string,
 ): Promise<Delivery> {
+  const shown = redactUrl(callbackUrl);
+  const { url, authorization } = targetOf(callbackUrl);
   const started = Date.now();
   const text = JSON.stringify(body);
   // Signed per Standard Webhooks when the job gave a secret; the ID is the job's, on every attempt.
@@ -46,6 +62,7 @@ async function postJson(
     request.abort();
   }, timeoutMs);
   const stop = (): void => request.abort();
+  if (signal.aborted) stop();
   signal.addEventListener('abort', stop, { once: true });
   try {
     const response = await fetch(url, {
@@ -55,6 +72,7 @@ async function postJson(
         'user-agent': 'Jobdeck-Worker',
         'webhook-id': deliveryId,
         'webhook-timestamp': String(Math.floor(started / 1000)),
+        ...(authorization ? { authorization } : {}),
         ...signature,
       },
       body: text,
@@ -66,8 +84,10 @@ async function postJson(
   } catch (error) {
     // fetch says only "fetch failed"; the socket's own error is in `cause`.
     const failure = error as Error & { cause?: Error };
-    const cause = timedOut ? `no answer within ${timeoutMs} ms` : (failure.cause?.message ?? failure.message);
-    throw new Error(`callback to ${url} failed: ${cause}`);
+    const cause = timedOut ? `no answer within ${timeoutMs} ms` : redactUrl(failure.cause?.message ?? failure.message);
+    const message = `callback to ${shown} failed: ${cause}`;
+    if (!timedOut && !signal.aborted && INCURABLE_CAUSES.has(failure.cause?.message ?? '')) throw new PermanentJobError(message);
+    throw new Error(message);
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', stop);
@@ -94,8 +114,8 @@ export class CallbackHandler implements JobHandler {
     const body = { uuid: job.uuid, type: job.type, kind: job.kind, status: 'DONE', result };
     const delivery = await postJson(callback_url, body, job.uuid, signal, this.timeoutMs, secret);
     if (delivery.status < 200 || delivery.status > 299) {
-      throw new Error(`callback to ${callback_url} answered HTTP ${delivery.status}`);
+      throw new Error(`callback to ${redactUrl(callback_url)} answered HTTP ${delivery.status}`);
     }
-    return { ...result, callback_url, status_code: delivery.status, delivery_id: job.uuid, callback_ms: delivery.ms };
+    return { ...result, callback_url: redactUrl(callback_url), status_code: delivery.status, delivery_id: job.uuid, callback_ms: delivery.ms };
   }
 }

@@ -17,9 +17,11 @@ export class LogHandler implements JobHandler {
     this.records = new LogRecordBatcher(pool, this.table);
   }
 
-  async run({ job }: JobContext): Promise<Record<string, unknown>> {
+  async run({ job, signal }: JobContext): Promise<Record<string, unknown>> {
     const { client_time } = job.extra_data as ResolvedPayloads['log'];
-    const record = await this.records.write(job.uuid, client_time);
+    // A worker that lost the job stops waiting; a record already on its way is harmless, as the
+    // next delivery finds it instead of writing a second one.
+    const record = await untilAborted(this.records.write(job.uuid, client_time), signal);
     return {
       table: this.table.replaceAll('"', ''),
       job_id: job.uuid,
@@ -28,4 +30,14 @@ export class LogHandler implements JobHandler {
       inserted: record.inserted,
     };
   }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('worker stopping: record not written'));
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(new Error('worker stopping: record not awaited'));
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src-main/database/migrations';
+import type { JobMessage } from '../../src-shared/wire';
+import { LogHandler } from '../../src-worker/handlers/log-handler';
 import { LogRecordBatcher } from '../../src-worker/handlers/log-record-batcher';
 import { testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 
@@ -57,5 +59,30 @@ describe('log records committed in groups', () => {
     expect(settled[5]!.status).toBe('rejected');
     expect(await rowsOf(good)).toHaveLength(5);
     expect(await rowsOf([bad])).toHaveLength(0);
+  });
+});
+
+describe('kind A when the worker loses its job', () => {
+  it('stops waiting for its insert at once; the record, if it lands, is found by the next delivery', async () => {
+    const id = randomUUID();
+    const job: JobMessage = { v: 1, uuid: id, type: 'A', kind: 'log', extra_data: { client_time: CLIENT_TIME }, created_at: CLIENT_TIME };
+    const locker = await pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
+      const stop = new AbortController();
+      const handler = new LogHandler(pool, schema);
+      const running = handler.run({ job, reportProgress: async () => undefined, signal: stop.signal });
+      setTimeout(() => stop.abort(), 200);
+      const started = Date.now();
+      await expect(running).rejects.toThrow(/worker stopping/);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await locker.query('COMMIT');
+      const again = await handler.run({ job, reportProgress: async () => undefined, signal: new AbortController().signal });
+      expect(again).toMatchObject({ job_id: id, inserted: false });
+      expect(await rowsOf([id])).toHaveLength(1);
+    } finally {
+      locker.release();
+    }
   });
 });

@@ -294,11 +294,10 @@ describe('crashes', () => {
       await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
       const job = await submit({ kind: 'log', payload: { client_time: 1569177495 } });
       await until(job.id, 'IN PROGRESS');
-      // Copies the broker may hold after a crash between a retry's publish and its ack.
-      for (const attempt of [1, 2]) {
-        const copy = { v: 1, uuid: job.id, type: 'A', kind: 'log', extra_data: job.payload, created_at: job.created_at, attempt };
-        channel.publish(names().exchange, 'log', Buffer.from(JSON.stringify(copy)), { persistent: true });
-      }
+      // A copy of the running attempt (a publisher's resend). A copy for attempt 2 would be run:
+      // that message exists only once attempt 1 failed (see attempt-fencing.test.ts).
+      const copy = { v: 1, uuid: job.id, type: 'A', kind: 'log', extra_data: job.payload, created_at: job.created_at, attempt: 1 };
+      channel.publish(names().exchange, 'log', Buffer.from(JSON.stringify(copy)), { persistent: true });
       await eventually(async () => ((await messagesIn(names().queue('log'))) === 0 ? true : undefined), 10_000, 'the copies taken');
       await sleep(300);
       await locker.query('COMMIT');

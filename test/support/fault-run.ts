@@ -65,7 +65,7 @@ export interface FaultReport {
 }
 
 /** mulberry32: a small seeded generator, so a run's jobs and faults replay from its seed. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -289,7 +289,7 @@ async function closeOwnConnections(prefix: string): Promise<number> {
 }
 
 /** Waits until every accepted job is DONE; returns those that are not by the deadline. */
-async function drain(app: TestConsole, ledger: Ledger, drainMs: number): Promise<{ id: string; status: string }[]> {
+export async function drain(app: TestConsole, ledger: Ledger, drainMs: number): Promise<{ id: string; status: string }[]> {
   let pending = ledger.ids;
   const statuses = new Map<string, string>();
   await eventually(
@@ -315,7 +315,7 @@ async function drain(app: TestConsole, ledger: Ledger, drainMs: number): Promise
 }
 
 /** Waits for the history to show every job DONE; returns how many it still does not. */
-async function historyCatchUp(db: pg.Client, namespace: string, ids: string[], waitMs: number): Promise<number> {
+export async function historyCatchUp(db: pg.Client, namespace: string, ids: string[], waitMs: number): Promise<number> {
   let behind = ids.length;
   await eventually(
     async () => {
@@ -333,7 +333,7 @@ async function historyCatchUp(db: pg.Client, namespace: string, ids: string[], w
   return behind;
 }
 
-async function readEffects(db: pg.Client, namespace: string, deliveries: EffectCounts, mails: EffectCounts) {
+export async function readEffects(db: pg.Client, namespace: string, deliveries: EffectCounts, mails: EffectCounts) {
   const { rows } = await db.query<{ job_id: string; n: number }>(
     `SELECT job_id::text, count(*)::int AS n FROM ${pg.escapeIdentifier(namespace)}.log_records GROUP BY job_id`,
   );

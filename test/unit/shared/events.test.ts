@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareEventIds, parseStreamEntry } from '../../../src-shared/events';
 import { redactText, redactUrl } from '../../../src-shared/redact';
-import { parseJobMessage } from '../../../src-shared/wire';
+import { parseJobMessage, payloadError } from '../../../src-shared/wire';
 
 describe('event IDs', () => {
   it('order by time, then by sequence, numerically', () => {
@@ -32,6 +32,18 @@ describe('wire format', () => {
     expect(parseJobMessage(JSON.stringify({ ...body, type: 'B' }))).toEqual({ error: 'type must be A for kind log' });
     expect(parseJobMessage(JSON.stringify({ ...body, kind: 'A' }))).toMatchObject({ error: expect.stringMatching(/^kind must be/) });
     expect(parseJobMessage(JSON.stringify({ ...body, created_at: undefined }))).toEqual({ error: 'created_at must be an RFC 3339 time' });
+  });
+});
+
+describe('a job message\'s payload', () => {
+  it('names the field its handler needs and lacks; a complete one passes', () => {
+    expect(payloadError('email', { subject: 'x' })).toBe('extra_data.email_address must name a recipient');
+    expect(payloadError('email', { email_address: 'ops@example.com' })).toBeNull();
+    expect(payloadError('callback', { duration_ms: 5 })).toBe('extra_data.callback_url must be an http or https URL');
+    expect(payloadError('callback', { callback_url: 'http://a/', duration_ms: -1 })).toBe('extra_data.duration_ms must be a number of milliseconds');
+    expect(payloadError('callback', { callback_url: 'http://a/', duration_ms: 0 })).toBeNull();
+    expect(payloadError('log', { client_time: 'yesterday' })).toBe('extra_data.client_time must be an RFC 3339 time');
+    expect(payloadError('log', { client_time: '2019-09-22T18:38:15.000Z' })).toBeNull();
   });
 });
 
