@@ -134,7 +134,9 @@ export class JobService {
     try {
       await publisher.publish(message);
     } catch (error) {
-      await this.withdraw(id, error as Error);
+      // A worker already took the message the broker did not confirm in time: it was accepted.
+      const taken = await this.withdraw(id, error as Error);
+      if (taken) return taken;
       throw error;
     }
     // `exists` too is this write: the ID is new, so only a resend of it (its reply lost on a cut
@@ -236,8 +238,12 @@ export class JobService {
     return requested;
   }
 
-  private async withdraw(id: string, reason: Error): Promise<void> {
-    await this.options.status
+  /**
+   * Ends an unconfirmed job CANCELLED while it is still QUEUED; returns the job instead when a
+   * worker has already taken its message (the broker had it, the confirm was what got lost).
+   */
+  private async withdraw(id: string, reason: Error): Promise<Job | null> {
+    const reply = await this.options.status
       .write(id, {
         status: 'CANCELLED',
         at: toRfc3339(Date.now()),
@@ -248,7 +254,8 @@ export class JobService {
         emit: true,
         error: `not accepted: ${reason.message}`,
       })
-      .catch(() => undefined);
+      .catch(() => null);
+    return reply?.outcome === 'conflict' && reply.job && reply.job.status !== 'CANCELLED' ? reply.job : null;
   }
 
   private applyDefaults(kind: JobKind, id: string, payload: Record<string, unknown>): ResolvedPayload {

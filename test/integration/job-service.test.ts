@@ -58,6 +58,21 @@ describe('accepting a job', () => {
     await unreachable.close();
   });
 
+  it('answers a job accepted when its confirm was lost but a worker already started it', async () => {
+    const status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+    // The broker took and delivered the message, then the confirm never came back.
+    const lostConfirm = {
+      async publish(message: { uuid: string }): Promise<void> {
+        await status.write(message.uuid, { status: 'STARTED', at: new Date().toISOString(), worker: 'w', startAttempt: 1, startToken: 't', emit: true });
+        throw new BrokerUnavailableError('RabbitMQ did not confirm the job within 5000 ms');
+      },
+    } as unknown as JobPublisher;
+    const job = await serviceWith(lostConfirm).submit('log', { client_time: 1 });
+    expect(job.status).toBe('STARTED');
+    expect(await status.read(job.id)).toMatchObject({ status: 'STARTED', error: null });
+    await redis.del(names.eventStream, `${namespace}:job:${job.id}`);
+  });
+
   it('announces a confirmed job once, as QUEUED, on the event stream', async () => {
     const publisher = new JobPublisher({ url: TEST_SERVICES.amqpUrl, names });
     await publisher.start();
