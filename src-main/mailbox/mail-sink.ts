@@ -56,6 +56,9 @@ function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null> {
  * size limit and the sending client's quota and keeps it in the mailbox, so kind C jobs send real
  * mail without an outside server.
  */
+/** SMTP clients the sink serves at once: well above 16 workers × their prefetch of 8. */
+export const MAIL_SINK_MAX_CLIENTS = 256;
+
 export class MailSink {
   private readonly server: SMTPServer;
 
@@ -64,6 +67,10 @@ export class MailSink {
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       size: options.maxMessageBytes,
+      // Past it a client is greeted with 421 and closed: the API's connection cap, for SMTP.
+      maxClients: MAIL_SINK_MAX_CLIENTS,
+      // No DNS lookup of each client's address: the sink serves this machine's workers.
+      disableReverseLookup: true,
       banner: 'Jobdeck mail sink',
       logger: false,
       // Refused early when the client's budget cannot hold what it declares (or any message at all).

@@ -63,7 +63,7 @@ describe('accepting a job', () => {
     // The broker took and delivered the message, then the confirm never came back.
     const lostConfirm = {
       async publish(message: { uuid: string }): Promise<void> {
-        await status.write(message.uuid, { status: 'STARTED', at: new Date().toISOString(), worker: 'w', startAttempt: 1, startToken: 't', emit: true });
+        await status.write(message.uuid, { status: 'STARTED', at: new Date().toISOString(), worker: 'w', guard: 'live', startAttempt: 1, startToken: 't', emit: true });
         throw new BrokerUnavailableError('RabbitMQ did not confirm the job within 5000 ms');
       },
     } as unknown as JobPublisher;

@@ -5,10 +5,13 @@
  * Each client is a loopback address of its own (127.0.0.x), so budgets do not mix between tests.
  */
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailSummary, WebhookSummary } from '../../src-shared/console-records';
 import type { Page } from '../../src-shared/job';
+import { MAIL_SINK_MAX_CLIENTS } from '../../src-main/mailbox/mail-sink';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 
 const KIB = 1024;
@@ -168,6 +171,26 @@ function sendMail(from: string, subject: string, text: string) {
 }
 
 describe('mail sink quota', () => {
+  it(`serves at most ${MAIL_SINK_MAX_CLIENTS} clients at once: the next is greeted 421 and closed`, async () => {
+    const { hostname, port } = new URL(app.smtpUrl);
+    const greeting = async (): Promise<{ socket: Socket; line: string }> => {
+      const socket = connect(Number(port), hostname);
+      const [chunk] = (await once(socket, 'data')) as [Buffer];
+      return { socket, line: chunk.toString() };
+    };
+    const held: Socket[] = [];
+    try {
+      const served = await Promise.all(Array.from({ length: MAIL_SINK_MAX_CLIENTS }, greeting));
+      held.push(...served.map((client) => client.socket));
+      expect(served.filter((client) => !client.line.startsWith('220 '))).toEqual([]);
+      const extra = await greeting();
+      held.push(extra.socket);
+      expect(extra.line).toMatch(/^421 /);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+  });
+
   it('refuses a message over its size with 552 and does not store it', async () => {
     const before = (await listMail()).items[0]?.id;
     await expect(sendMail('127.0.0.40', 'Too big', 'x'.repeat(MAIL_MAX_MESSAGE + KIB))).rejects.toMatchObject({ responseCode: 552 });
