@@ -117,7 +117,8 @@ export default async function globalSetup(config: FullConfig): Promise<(() => Pr
   const url = `http://127.0.0.1:${port}`;
   const logPath = join(tmpdir(), `${namespace}.log`);
   const log = openSync(logPath, 'w');
-  // Its own process group, so a last-resort kill reaches the workers it spawned too.
+  // Its own process group, so a last-resort kill of the group stops the console; its workers (each in a
+  // group of its own, so a terminal's Ctrl-C reaches only the console) stop when their channel closes.
   const child = spawn(process.execPath, [entry], {
     cwd: root,
     detached: true,
