@@ -25,10 +25,9 @@ function Operation({ entry }: { entry: ApiEntry }) {
 
 /** The HTTP API, read from its OpenAPI document: every operation, grouped by tag. */
 export function ApiView() {
-  const document = useConsole((state) => state.apiDocument);
-  const error = useConsole((state) => state.apiDocumentError);
+  const { data: document, error } = useConsole((state) => state.apiDocument);
   const load = useConsole((state) => state.loadApiDocument);
-  const apiUrl = useConsole((state) => state.settings?.api_url ?? '');
+  const apiUrl = useConsole((state) => state.settings.data?.api_url ?? '');
   const loadSettings = useConsole((state) => state.loadSettings);
   useEffect(() => {
     void load();

@@ -84,8 +84,7 @@ function Throughput() {
 }
 
 function Health() {
-  const health = useConsole((state) => state.health);
-  const error = useConsole((state) => state.healthError);
+  const { data: health, error } = useConsole((state) => state.health);
   const loadHealth = useConsole((state) => state.loadHealth);
   usePolling(loadHealth, HEALTH_REFRESH_MS);
   return (

@@ -12,11 +12,8 @@ const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSett
 
 /** The connections in use (passwords masked) and a test of each: the health check, asked now. */
 export function SettingsView() {
-  const settings = useConsole((state) => state.settings);
-  const settingsError = useConsole((state) => state.settingsError);
-  const health = useConsole((state) => state.health);
-  const healthError = useConsole((state) => state.healthError);
-  const checkedAt = useConsole((state) => state.healthCheckedAt);
+  const { data: settings, error: settingsError } = useConsole((state) => state.settings);
+  const { data: health, error: healthError, at: checkedAt } = useConsole((state) => state.health);
   const loadHealth = useConsole((state) => state.loadHealth);
   const loadSettings = useConsole((state) => state.loadSettings);
   useEffect(() => {

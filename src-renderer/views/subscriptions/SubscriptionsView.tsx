@@ -74,9 +74,8 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
 
 /** Webhook subscriptions: create (secret shown once), delete, and each one's deliveries. */
 export function SubscriptionsView() {
-  const subscriptions = useConsole((state) => state.subscriptions);
-  const status = useConsole((state) => state.subscriptionsStatus);
-  const error = useConsole((state) => state.subscriptionsError);
+  const { status, data, error } = useConsole((state) => state.subscriptions);
+  const subscriptions = data ?? [];
   const selectedId = useConsole((state) => state.selectedSubscriptionId);
   const select = useConsole((state) => state.selectSubscription);
   const load = useConsole((state) => state.loadSubscriptions);

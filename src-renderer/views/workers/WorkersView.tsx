@@ -103,8 +103,7 @@ const HEADERS = ['Worker', 'Kind', 'PID', 'State', 'Current job', 'Processed', '
 
 /** Every worker process: scale a kind, restart or stop one. Refreshed every 2 s while shown. */
 export function WorkersView() {
-  const report = useConsole((state) => state.workers);
-  const error = useConsole((state) => state.workersError);
+  const { data: report, error } = useConsole((state) => state.workers);
   const action = useConsole((state) => state.workerAction);
   const loadWorkers = useConsole((state) => state.loadWorkers);
   usePolling(loadWorkers, REFRESH_MS);

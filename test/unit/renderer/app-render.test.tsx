@@ -4,7 +4,7 @@ import { App } from '../../../src-renderer/App';
 import { ErrorBoundary, RenderFailure } from '../../../src-renderer/components/ErrorBoundary';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
 import { ConsoleStoreProvider } from '../../../src-renderer/store/context';
-import type { ViewName } from '../../../src-renderer/store/state';
+import type { ViewName } from '../../../src-renderer/store/nav-slice';
 import { fakeBridge } from './fake-bridge';
 import { advance, eventOf, makeJob, manualSchedule } from './fixtures';
 

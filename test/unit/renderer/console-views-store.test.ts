@@ -100,7 +100,7 @@ describe('jobs view: older pages from the history', () => {
     await store.getState().loadFirstPage();
     bridge.listJobs.mockRejectedValueOnce(new Error('No answer'));
     await store.getState().loadOlder();
-    expect(store.getState().olderStatus).toBe('failed');
+    expect(store.getState().olderPage.status).toBe('failed');
     expect(store.getState().olderCursor).toBe('c1');
   });
 
@@ -129,7 +129,7 @@ describe('jobs view: cancel and retry', () => {
 
     expect(bridge.cancelJob).toHaveBeenCalledWith(queued.id);
     expect(store.getState().jobsById[queued.id]?.status).toBe('CANCELLED');
-    expect(store.getState().jobAction).toEqual({ id: queued.id, verb: 'cancel', pending: false, problem: null });
+    expect(store.getState().jobAction).toEqual({ target: { id: queued.id, verb: 'cancel' }, pending: false, problem: null, answer: { ok: true, job: cancelled } });
   });
 
   it('keeps a 409 for the panel to show, and an unreachable console as a problem too', async () => {
@@ -205,8 +205,8 @@ describe('workers', () => {
     await store.getState().loadWorkers();
     bridge.listWorkers.mockRejectedValueOnce(new Error('No answer to GET /api/v1/workers'));
     await store.getState().loadWorkers();
-    expect(store.getState().workers).toBe(report);
-    expect(store.getState().workersError).toContain('No answer');
+    expect(store.getState().workers.data).toBe(report);
+    expect(store.getState().workers.error).toContain('No answer');
   });
 
   it('takes the report a scale answers, and keeps a refusal naming the field', async () => {
@@ -215,13 +215,13 @@ describe('workers', () => {
     bridge.scaleWorkers.mockResolvedValueOnce({ ok: true, report: scaled });
     expect(await store.getState().scaleWorkers('email', 2)).toBe(true);
     expect(bridge.scaleWorkers).toHaveBeenCalledWith('email', 2);
-    expect(store.getState().workers).toBe(scaled);
+    expect(store.getState().workers.data).toBe(scaled);
 
     const refusal = { ...problem(400, 'the request is not valid'), errors: [{ field: 'count', rule: 'max', message: 'count must be at most 16' }] };
     bridge.scaleWorkers.mockResolvedValueOnce({ ok: false, problem: refusal });
     expect(await store.getState().scaleWorkers('email', 17)).toBe(false);
-    expect(store.getState().workerAction).toEqual({ target: 'email', pending: false, problem: refusal });
-    expect(store.getState().workers).toBe(scaled);
+    expect(store.getState().workerAction).toEqual({ target: 'email', pending: false, problem: refusal, answer: null });
+    expect(store.getState().workers.data).toBe(scaled);
   });
 });
 

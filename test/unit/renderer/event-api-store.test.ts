@@ -102,8 +102,8 @@ describe('batches slice', () => {
     await store.getState().loadBatches();
 
     expect(bridge.listBatches).toHaveBeenCalledWith({ limit: 20 });
-    expect(store.getState().batchIds).toEqual(['batch-1']);
-    expect(store.getState().batchesStatus).toBe('loaded');
+    expect(store.getState().batches.data?.ids).toEqual(['batch-1']);
+    expect(store.getState().batches.status).toBe('loaded');
   });
 
   it('keeps the refusal of a batch, naming its field', async () => {
@@ -118,7 +118,7 @@ describe('batches slice', () => {
     bridge.createBatch.mockResolvedValue({ ok: false, problem });
 
     expect(await store.getState().createBatch({ jobs: [{ kind: 'log', payload: {} }] })).toBe(false);
-    expect(store.getState().batchSubmit).toEqual({ pending: false, problem, accepted: null });
+    expect(store.getState().batchSubmit).toEqual({ target: null, pending: false, problem, answer: null });
   });
 
   it('adds an accepted batch at the top, read aggregated', async () => {
@@ -128,8 +128,8 @@ describe('batches slice', () => {
     bridge.getBatch.mockResolvedValue(makeBatch());
 
     expect(await store.getState().createBatch({ jobs: [{ kind: 'log', payload: {} }] })).toBe(true);
-    expect(store.getState().batchSubmit.accepted).toEqual(accepted);
-    expect(store.getState().batchIds).toEqual(['batch-1']);
+    expect(store.getState().batchSubmit?.answer?.batch).toEqual(accepted);
+    expect(store.getState().batches.data?.ids).toEqual(['batch-1']);
   });
 
   it('marks a batch COMPLETED on its fan-in event, then reads it again for the callback', async () => {
@@ -143,11 +143,11 @@ describe('batches slice', () => {
     store.getState().start();
 
     emitBatch(fanIn);
-    expect(store.getState().batchesById['batch-1']).toMatchObject({ status: 'COMPLETED', completed_at: fanIn.at, counts: { DONE: 2 } });
+    expect(store.getState().batches.data?.byId['batch-1']).toMatchObject({ status: 'COMPLETED', completed_at: fanIn.at, counts: { DONE: 2 } });
 
     answer(makeBatch({ status: 'COMPLETED', callback: delivered }));
     await settle();
-    expect(store.getState().batchesById['batch-1']!.callback).toBe(delivered);
+    expect(store.getState().batches.data?.byId['batch-1']!.callback).toBe(delivered);
   });
 
   it('reloads the jobs page and the batches on a resync, then carries on live', async () => {
@@ -180,7 +180,7 @@ describe('subscriptions slice', () => {
     expect(await store.getState().createSubscription({ url: subscription.url })).toBe(true);
 
     expect(store.getState().createdSecret).toEqual({ subscriptionId: 'sub-1', secret: 'whsec_abc' });
-    expect(store.getState().subscriptions).toEqual([subscription]);
+    expect(store.getState().subscriptions.data).toEqual([subscription]);
     expect(store.getState().selectedSubscriptionId).toBe('sub-1');
     store.getState().dismissSecret();
     expect(store.getState().createdSecret).toBeNull();
@@ -192,8 +192,8 @@ describe('subscriptions slice', () => {
     bridge.createSubscription.mockResolvedValue({ ok: false, problem });
 
     expect(await store.getState().createSubscription({ url: 'ftp://x' })).toBe(false);
-    expect(store.getState().subscriptionForm).toEqual({ pending: false, problem });
-    expect(store.getState().subscriptions).toEqual([]);
+    expect(store.getState().subscriptionForm).toEqual({ target: null, pending: false, problem, answer: null });
+    expect(store.getState().subscriptions.data).toBeNull();
   });
 
   it('deletes a subscription with its deliveries, and keeps it when the delete is refused', async () => {
@@ -204,12 +204,12 @@ describe('subscriptions slice', () => {
     bridge.deleteSubscription.mockResolvedValueOnce({ ok: false, problem: { type: 'about:blank', title: 'no subscription', status: 404, detail: '' } });
 
     expect(await store.getState().deleteSubscription('sub-1')).toBe(false);
-    expect(store.getState().subscriptions).toHaveLength(1);
+    expect(store.getState().subscriptions.data).toHaveLength(1);
     expect(store.getState().subscriptionAction?.problem?.status).toBe(404);
 
     bridge.deleteSubscription.mockResolvedValueOnce({ ok: true });
     expect(await store.getState().deleteSubscription('sub-1')).toBe(true);
-    expect(store.getState().subscriptions).toEqual([]);
+    expect(store.getState().subscriptions.data).toEqual([]);
     expect(store.getState().deliveries['sub-1']).toBeUndefined();
   });
 
@@ -223,7 +223,7 @@ describe('subscriptions slice', () => {
 
     expect(bridge.redeliver).toHaveBeenCalledWith('sub-1', 'd1');
     expect(bridge.listDeliveries).toHaveBeenCalledWith('sub-1', { limit: 50 });
-    expect(store.getState().deliveries['sub-1']).toEqual({ items: [delivery], status: 'loaded', error: null });
+    expect(store.getState().deliveries['sub-1']).toMatchObject({ data: [delivery], status: 'loaded', error: null });
   });
 });
 

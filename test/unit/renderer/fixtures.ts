@@ -2,6 +2,7 @@ import type { JobEvent } from '../../../src-shared/events';
 import type { Job } from '../../../src-shared/job';
 import type { JobStatus } from '../../../src-shared/statuses';
 import type { Schedule } from '../../../src-renderer/bridge/schedule';
+import type { Slot } from '../../../src-renderer/store/loaded';
 
 let counter = 0;
 
@@ -74,4 +75,18 @@ export function manualSchedule(): Schedule & { advance(ms: number): void; pendin
   };
   schedule.pending = () => tasks.length;
   return schedule;
+}
+
+/** A store slot over a plain variable, recording every state written to it. */
+export function memorySlot<S>(initial: S): Slot<S> & { written: S[] } {
+  let value = initial;
+  const written: S[] = [];
+  return {
+    written,
+    read: () => value,
+    write(next) {
+      value = next;
+      written.push(next);
+    },
+  };
 }

@@ -125,7 +125,7 @@ describe('mail view', () => {
     await store.getState().selectMail('2');
     finishFirst(mailWhole('1', 'First'));
     await slow;
-    expect(store.getState().mail.detail).toMatchObject({ id: '2', status: 'loaded', record: { subject: 'Second' } });
+    expect(store.getState().mail.detail).toMatchObject({ id: '2', status: 'loaded', data: { subject: 'Second' } });
   });
 });
 
