@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { operationsByTag, type ApiEntry } from '../../store/api-doc-slice';
 import { useConsole } from '../../store/context';
 
@@ -41,11 +41,7 @@ export function ApiView() {
           OpenAPI document
         </a>
       </ViewHeader>
-      {error && (
-        <Notice title="Could not read the API document.">
-          <p>{error}</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the API document." error={error} />
       {document && (
         <p className="muted small">
           {document.info.title} · version {document.info.version} · OpenAPI {document.openapi}. Errors are application/problem+json.

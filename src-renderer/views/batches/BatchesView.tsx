@@ -1,5 +1,5 @@
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { useConsole } from '../../store/context';
 import { BatchForm } from './BatchForm';
 import { BatchTree } from './BatchTree';
@@ -26,11 +26,7 @@ export function BatchesView() {
       <div className="batches-layout">
         <BatchForm />
         <div className="batches-list">
-          {error && (
-            <Notice title="Could not read the batches.">
-              <p>{error}</p>
-            </Notice>
-          )}
+          <ReadFailed title="Could not read the batches." error={error} />
           {status === 'loaded' && !data?.ids.length && <p className="empty card">No batches yet. Submit one with a preset.</p>}
           {data?.ids.map((id) => data.byId[id] && <BatchTree key={id} batch={data.byId[id]} jobsById={jobsById} />)}
         </div>

@@ -2,7 +2,7 @@ import type { MailRecord, MailSummary } from '../../../src-shared/console-record
 import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
 import { shownId, type RecordDetail } from '../../store/records-slice';
@@ -76,11 +76,7 @@ export function MailView() {
           Refresh mail
         </button>
       </ViewHeader>
-      {mail.error && (
-        <Notice title="Could not read the mailbox.">
-          <p>{mail.error} It is retried every 5 seconds.</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the mailbox." error={mail.error} next="It is retried every 5 seconds." />
       <div className="records-layout">
         <RecordList
           label="Received mail"

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
 import { perSecond, THROUGHPUT_SECONDS, type QueueCountKey } from '../../store/throughput';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
@@ -103,11 +103,7 @@ export function QueuesView() {
   return (
     <section className="view" aria-labelledby="queues-heading">
       <ViewHeader id="queues-heading" title="Queues" description="The work queue of each kind in RabbitMQ; refreshed every 2 seconds." />
-      {error && (
-        <Notice title="Could not read the queues.">
-          <p>{error} Check that RabbitMQ is up (Overview shows it).</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the queues." error={error} next="Check that RabbitMQ is up (Overview shows it)." />
       <PurgeOutcome />
       <div className="card table-card">
         <table className="data-table" aria-label="Work queues">

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { useConsole } from '../../store/context';
 
 const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSettings; setting: string }[] = [
@@ -28,11 +28,7 @@ export function SettingsView() {
           Test connections
         </button>
       </ViewHeader>
-      {(settingsError || healthError) && (
-        <Notice title="Could not ask the console.">
-          <p>{settingsError ?? healthError}</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not ask the console." error={settingsError ?? healthError} />
       <div className="card table-card">
         <table className="data-table" aria-label="Connections">
           <thead>

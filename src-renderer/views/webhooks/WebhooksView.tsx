@@ -2,7 +2,7 @@ import type { WebhookRecord, WebhookSummary } from '../../../src-shared/console-
 import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
 import { shownId, type RecordDetail } from '../../store/records-slice';
@@ -74,11 +74,7 @@ export function WebhooksView() {
           Refresh webhooks
         </button>
       </ViewHeader>
-      {webhooks.error && (
-        <Notice title="Could not read the webhook inbox.">
-          <p>{webhooks.error} It is retried every 5 seconds.</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the webhook inbox." error={webhooks.error} next="It is retried every 5 seconds." />
       <div className="records-layout">
         <RecordList
           label="Received webhooks"
