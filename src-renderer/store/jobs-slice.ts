@@ -1,18 +1,18 @@
 import type { JobActionResult } from '../../src-shared/bridge';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
-import type { JobKind } from '../../src-shared/kinds';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { NO_FILTER, type JobFilter } from './job-filter';
 import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound, type JobsData } from './jobs-data';
 import { field, load, NOT_LOADED, type Loaded, type Slot } from './loaded';
 import { act, type Accepted, type Pending } from './pending';
-import { addCounts, addQueueCounts, countChanges, countQueueChanges, NO_QUEUE_RATES, type QueueRateSeries, type ThroughputSeries } from './throughput';
+import { chartsAfter, NO_QUEUE_RATES, type Charts } from './throughput';
 
 /** A read of a page of the history; its jobs fold into `jobsById`, its data is the cursor of the page after it. */
 export type PageRead = Loaded<string | null>;
 
-export interface JobsSlice extends JobsData {
+/** The jobs held, how the history was read, and the charts the live events feed. */
+export interface JobsSlice extends JobsData, Charts {
   /** The job whose details are open; kept even when it is among the oldest. */
   selectedJobId: string | null;
   filter: JobFilter;
@@ -24,10 +24,6 @@ export interface JobsSlice extends JobsData {
   olderCursor: string | null;
   /** The last cancel or retry, for the detail panel to show. */
   jobAction: Pending<Accepted<JobActionResult>, { id: string; verb: 'cancel' | 'retry' }> | null;
-  /** Jobs accepted and done per second, from the live events (updated with each batch). */
-  throughput: ThroughputSeries;
-  /** Per kind's queue: published, delivered and acked per second, from the live events. */
-  queueRates: Readonly<Record<JobKind, QueueRateSeries>>;
   applyEvents(events: readonly JobEvent[]): void;
   /** Folds in snapshots (a list page, a submit answer); a higher version wins. */
   mergeJobs(jobs: readonly Job[]): void;
@@ -42,6 +38,23 @@ export interface JobsSlice extends JobsData {
   retryJob(id: string): Promise<boolean>;
 }
 
+type PageKey = 'firstPage' | 'olderPage';
+
+/**
+ * Where a page read is shown, while `current()` (no newer first page was asked for); a read
+ * that loaded moves the cursor on, and a new first page forgets the older pages' state.
+ */
+function pageReadSlot(get: () => JobsSlice, set: (change: Partial<JobsSlice>) => void, key: PageKey, current: () => boolean): Slot<PageRead> {
+  return {
+    read: () => get()[key],
+    write(next) {
+      if (!current()) return;
+      const loaded = next.status === 'loaded' ? { olderCursor: next.data, ...(key === 'firstPage' ? { olderPage: NOT_LOADED } : {}) } : {};
+      set({ [key]: next, ...loaded });
+    },
+  };
+}
+
 export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps): SliceCreator<JobsSlice> {
   const boundOf = (state: JobsSlice): JobsBound => ({ maxJobs, keepId: state.selectedJobId });
 
@@ -49,16 +62,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
     /** Token of the newest first-page read: reads started before it no longer say how the list stands. */
     let latestLoad = 0;
 
-    /** Where a page read started under `token` is shown; a read that loaded moves the cursor on. */
-    const pageSlot = (key: 'firstPage' | 'olderPage', token: number): Slot<PageRead> => ({
-      read: () => get()[key],
-      write(next) {
-        if (token !== latestLoad) return;
-        const loaded = next.status === 'loaded' ? { olderCursor: next.data, ...(key === 'firstPage' ? { olderPage: NOT_LOADED } : {}) } : {};
-        set({ [key]: next, ...loaded });
-      },
-    });
-
+    const pageSlot = (key: PageKey, token: number) => pageReadSlot(get, set, key, () => token === latestLoad);
     const readPage = async (cursor?: string): Promise<string | null> => {
       const { status, kind } = get().filter;
       const page = await bridge.listJobs({ limit: pageSize, ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) });
@@ -89,9 +93,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
         const next = applyJobEvents(state, events, boundOf(state));
         if (next === state) return;
         // One update for the jobs and the charts, so a batch renders once.
-        const counts = countChanges(state.jobsById, events);
-        const throughput = counts.accepted || counts.done ? addCounts(state.throughput, now(), counts) : state.throughput;
-        set({ ...next, throughput, queueRates: addQueueCounts(state.queueRates, now(), countQueueChanges(state.jobsById, events)) });
+        set({ ...next, ...chartsAfter(state, events, now()) });
       },
 
       mergeJobs(jobs) {

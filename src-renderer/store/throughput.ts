@@ -113,3 +113,20 @@ export function perSecond<K extends string>(series: readonly CountPoint<K>[], fr
   for (let second = fromSecond; second <= toSecond; second++) values.push(bySecond.get(second) ?? 0);
   return values;
 }
+
+/** The Overview's and the Queues view's series, updated with each batch of live events. */
+export interface Charts {
+  /** Jobs accepted and done per second. */
+  throughput: ThroughputSeries;
+  /** Per kind's queue: published, delivered and acked per second. */
+  queueRates: Readonly<Record<JobKind, QueueRateSeries>>;
+}
+
+/** The series with what a batch of events adds, judged against the jobs held before it; a series with nothing new is kept. */
+export function chartsAfter(before: Charts & { jobsById: Readonly<Record<string, Job>> }, events: readonly JobEvent[], nowMs: number): Charts {
+  const counts = countChanges(before.jobsById, events);
+  return {
+    throughput: counts.accepted || counts.done ? addCounts(before.throughput, nowMs, counts) : before.throughput,
+    queueRates: addQueueCounts(before.queueRates, nowMs, countQueueChanges(before.jobsById, events)),
+  };
+}
