@@ -4,7 +4,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { useConsole } from './store/context';
 import { VIEWS } from './store/nav-slice';
 import { selectors } from './store/selectors';
-import type { ViewName } from './store/state';
+import type { ViewName } from './store/nav-slice';
 import { ApiView } from './views/api/ApiView';
 import { BatchesView } from './views/batches/BatchesView';
 import { JobsView } from './views/jobs/JobsView';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { RecordDetail } from '../store/state';
+import type { RecordDetail } from '../store/records-slice';
 import { Notice } from './ViewHeader';
 
 /** A list of received records (mail, webhooks), newest first; one is selected at a time. */
@@ -64,8 +64,8 @@ export function RecordBody<Whole>({
   gone: string;
   children: (record: Whole) => ReactNode;
 }) {
-  if (detail?.status === 'loaded' && detail.record !== null) return <>{children(detail.record)}</>;
-  if (detail?.status === 'missing') return <p className="muted">This {what} is no longer kept: {gone}</p>;
+  if (detail?.status === 'loaded' && detail.data !== null) return <>{children(detail.data)}</>;
+  if (detail?.status === 'loaded') return <p className="muted">This {what} is no longer kept: {gone}</p>;
   if (detail?.status === 'failed') {
     return (
       <Notice title={`Could not read this ${what}.`}>

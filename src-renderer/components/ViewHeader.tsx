@@ -22,3 +22,19 @@ export function Notice({ title, children, tone = 'error' }: { title: string; chi
     </div>
   );
 }
+
+/**
+ * Why the last read of what a view shows failed, if it did (what was read before stays shown);
+ * `next` says what happens next or what to check.
+ */
+export function ReadFailed({ title, error, next }: { title: string; error: string | null; next?: string }) {
+  if (!error) return null;
+  return (
+    <Notice title={title}>
+      <p>
+        {error}
+        {next && ` ${next}`}
+      </p>
+    </Notice>
+  );
+}

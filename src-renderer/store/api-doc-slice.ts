@@ -1,7 +1,11 @@
-import type { StateCreator } from 'zustand/vanilla';
 import type { ApiDocument, ApiOperation } from '../../src-shared/bridge';
-import { describeError } from './failures';
-import type { ApiDocSlice, ConsoleDeps, ConsoleState } from './state';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { field, load, NOT_LOADED, type Loaded } from './loaded';
+
+export interface ApiDocSlice {
+  apiDocument: Loaded<ApiDocument>;
+  loadApiDocument(): Promise<void>;
+}
 
 /** One operation of the API as the API page lists it. */
 export interface ApiEntry {
@@ -42,16 +46,9 @@ export function operationsByTag(document: ApiDocument): [string, ApiEntry[]][] {
   return [...groups];
 }
 
-export function createApiDocSlice({ bridge }: ConsoleDeps): StateCreator<ConsoleState, [], [], ApiDocSlice> {
-  return (set) => ({
-    apiDocument: null,
-    apiDocumentError: null,
-    async loadApiDocument() {
-      try {
-        set({ apiDocument: await bridge.getApiDocument(), apiDocumentError: null });
-      } catch (error) {
-        set({ apiDocumentError: describeError(error) });
-      }
-    },
+export function createApiDocSlice({ bridge, now }: ConsoleDeps): SliceCreator<ApiDocSlice> {
+  return (set, get) => ({
+    apiDocument: NOT_LOADED,
+    loadApiDocument: async () => void (await load(field(get, set, 'apiDocument'), () => bridge.getApiDocument(), now)),
   });
 }

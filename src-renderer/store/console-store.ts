@@ -9,7 +9,8 @@ import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createRecordsSlice } from './records-slice';
 import { createWorkersSlice } from './workers-slice';
-import type { ConsoleDeps, ConsoleState } from './state';
+import type { ConsoleDeps } from './deps';
+import type { ConsoleState } from './state';
 import { createSubmitSlice } from './submit-slice';
 import { createSubscriptionsSlice } from './subscriptions-slice';
 

@@ -1,71 +1,99 @@
 import type { JobActionResult } from '../../src-shared/bridge';
-import type { StateCreator } from 'zustand/vanilla';
-import { describeError, unreachable } from './failures';
-import { NO_FILTER } from './job-filter';
-import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound } from './jobs-data';
-import { addCounts, countChanges, countQueueChanges, type QueueCountKey, type QueueRateSeries } from './throughput';
-import type { JobKind } from '../../src-shared/kinds';
-import type { ConsoleDeps, ConsoleState, JobAction, JobsSlice } from './state';
+import type { JobEvent } from '../../src-shared/events';
+import type { Job } from '../../src-shared/job';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { NO_FILTER, type JobFilter } from './job-filter';
+import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound, type JobsData } from './jobs-data';
+import { field, load, NOT_LOADED, type Loaded, type Slot } from './loaded';
+import { act, type Accepted, type Pending } from './pending';
+import { chartsAfter, NO_QUEUE_RATES, type Charts } from './throughput';
 
-/** Each kind's series with its counts added; a kind with nothing new keeps its series. */
-function addQueueCounts(
-  rates: Readonly<Record<JobKind, QueueRateSeries>>,
-  nowMs: number,
-  counts: Record<JobKind, Record<QueueCountKey, number>>,
-): Readonly<Record<JobKind, QueueRateSeries>> {
-  let next: Record<JobKind, QueueRateSeries> | undefined;
-  for (const kind of Object.keys(counts) as JobKind[]) {
-    const { published, delivered, acked } = counts[kind];
-    if (!published && !delivered && !acked) continue;
-    next ??= { ...rates };
-    next[kind] = addCounts(rates[kind], nowMs, counts[kind]);
-  }
-  return next ?? rates;
+/** A read of a page of the history; its jobs fold into `jobsById`, its data is the cursor of the page after it. */
+export type PageRead = Loaded<string | null>;
+
+/** The jobs held, how the history was read, and the charts the live events feed. */
+export interface JobsSlice extends JobsData, Charts {
+  /** The job whose details are open; kept even when it is among the oldest. */
+  selectedJobId: string | null;
+  filter: JobFilter;
+  /** The newest page for the current status and kind; only the latest read says how it stands. */
+  firstPage: PageRead;
+  /** The last read of an older page. */
+  olderPage: PageRead;
+  /** Cursor of the next older history page for the current status and kind; null when none is left. */
+  olderCursor: string | null;
+  /** The last cancel or retry, for the detail panel to show. */
+  jobAction: Pending<Accepted<JobActionResult>, { id: string; verb: 'cancel' | 'retry' }> | null;
+  applyEvents(events: readonly JobEvent[]): void;
+  /** Folds in snapshots (a list page, a submit answer); a higher version wins. */
+  mergeJobs(jobs: readonly Job[]): void;
+  /** Loads the newest page of jobs and folds it in. */
+  loadFirstPage(): Promise<void>;
+  /** Loads the next older page of the history (same status and kind filter) and folds it in. */
+  loadOlder(): Promise<void>;
+  /** Changes the filter; a new status or kind loads the history's first page for it. */
+  setFilter(change: Partial<JobFilter>): void;
+  selectJob(id: string | null): void;
+  cancelJob(id: string): Promise<boolean>;
+  retryJob(id: string): Promise<boolean>;
 }
 
-export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps): StateCreator<ConsoleState, [], [], JobsSlice> {
-  const boundOf = (state: ConsoleState): JobsBound => ({ maxJobs, keepId: state.selectedJobId });
+type PageKey = 'firstPage' | 'olderPage';
+
+/**
+ * Where a page read is shown, while `current()` (no newer first page was asked for); a read
+ * that loaded moves the cursor on, and a new first page forgets the older pages' state.
+ */
+function pageReadSlot(get: () => JobsSlice, set: (change: Partial<JobsSlice>) => void, key: PageKey, current: () => boolean): Slot<PageRead> {
+  return {
+    read: () => get()[key],
+    write(next) {
+      if (!current()) return;
+      const loaded = next.status === 'loaded' ? { olderCursor: next.data, ...(key === 'firstPage' ? { olderPage: NOT_LOADED } : {}) } : {};
+      set({ [key]: next, ...loaded });
+    },
+  };
+}
+
+export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps): SliceCreator<JobsSlice> {
+  const boundOf = (state: JobsSlice): JobsBound => ({ maxJobs, keepId: state.selectedJobId });
 
   return (set, get) => {
-    /** Token of the newest page load: only it may say how the list stands. */
+    /** Token of the newest first-page read: reads started before it no longer say how the list stands. */
     let latestLoad = 0;
 
-    const listRequest = () => {
+    const pageSlot = (key: PageKey, token: number) => pageReadSlot(get, set, key, () => token === latestLoad);
+    const readPage = async (cursor?: string): Promise<string | null> => {
       const { status, kind } = get().filter;
-      return { limit: pageSize, ...(status ? { status } : {}), ...(kind ? { kind } : {}) };
+      const page = await bridge.listJobs({ limit: pageSize, ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) });
+      // Even a superseded page is folded in: versions keep it from moving any job back.
+      get().mergeJobs(page.items);
+      return page.next_cursor;
     };
 
-    const act = async (id: string, verb: JobAction['verb'], call: (id: string) => Promise<JobActionResult>) => {
-      set({ jobAction: { id, verb, pending: true, problem: null } });
-      let answer: JobActionResult;
-      try {
-        answer = await call(id);
-      } catch (error) {
-        answer = { ok: false, problem: unreachable(error) };
-      }
+    const jobAct = async (id: string, verb: 'cancel' | 'retry', call: () => Promise<JobActionResult>) => {
+      const answer = await act(field(get, set, 'jobAction'), { id, verb }, call);
       if (answer.ok) get().mergeJobs([answer.job]);
-      set({ jobAction: { id, verb, pending: false, problem: answer.ok ? null : answer.problem } });
       return answer.ok;
     };
 
     return {
       ...EMPTY_JOBS,
       selectedJobId: null,
-      listStatus: 'idle',
-      listError: null,
       filter: NO_FILTER,
+      firstPage: NOT_LOADED,
+      olderPage: NOT_LOADED,
       olderCursor: null,
-      olderStatus: 'idle',
       jobAction: null,
+      throughput: [],
+      queueRates: NO_QUEUE_RATES,
 
       applyEvents(events) {
         const state = get();
         const next = applyJobEvents(state, events, boundOf(state));
         if (next === state) return;
-        // One update for the jobs and the throughput chart, so a batch renders once.
-        const counts = countChanges(state.jobsById, events);
-        const throughput = counts.accepted || counts.done ? addCounts(state.throughput, now(), counts) : state.throughput;
-        set({ ...next, throughput, queueRates: addQueueCounts(state.queueRates, now(), countQueueChanges(state.jobsById, events)) });
+        // One update for the jobs and the charts, so a batch renders once.
+        set({ ...next, ...chartsAfter(state, events, now()) });
       },
 
       mergeJobs(jobs) {
@@ -75,31 +103,14 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
       },
 
       async loadFirstPage() {
-        const load = ++latestLoad;
-        set({ listStatus: 'loading', listError: null });
-        try {
-          const page = await bridge.listJobs(listRequest());
-          // Even a superseded page is folded in: versions keep it from moving any job back.
-          get().mergeJobs(page.items);
-          if (load === latestLoad) set({ listStatus: 'loaded', olderCursor: page.next_cursor, olderStatus: 'idle' });
-        } catch (error) {
-          if (load === latestLoad) set({ listStatus: 'failed', listError: describeError(error) });
-        }
+        await load(pageSlot('firstPage', ++latestLoad), () => readPage(), now, { restart: true });
       },
 
       async loadOlder() {
-        const { olderCursor, olderStatus } = get();
-        if (!olderCursor || olderStatus === 'loading') return;
-        const load = latestLoad;
-        set({ olderStatus: 'loading' });
-        try {
-          const page = await bridge.listJobs({ ...listRequest(), cursor: olderCursor });
-          get().mergeJobs(page.items);
-          // A filter changed meanwhile: its own first page set the cursor.
-          if (load === latestLoad) set({ olderCursor: page.next_cursor, olderStatus: 'idle' });
-        } catch (error) {
-          if (load === latestLoad) set({ olderStatus: 'failed', listError: describeError(error) });
-        }
+        const { olderCursor, olderPage } = get();
+        if (!olderCursor || olderPage.status === 'loading') return;
+        // A filter changed meanwhile: its own first page sets the cursor.
+        await load(pageSlot('olderPage', latestLoad), () => readPage(olderCursor), now, { restart: true });
       },
 
       setFilter(change) {
@@ -114,8 +125,8 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
         if (id !== get().selectedJobId) set({ selectedJobId: id, jobAction: null });
       },
 
-      cancelJob: (id) => act(id, 'cancel', (jobId) => bridge.cancelJob(jobId)),
-      retryJob: (id) => act(id, 'retry', (jobId) => bridge.retryJob(jobId)),
+      cancelJob: (id) => jobAct(id, 'cancel', () => bridge.cancelJob(id)),
+      retryJob: (id) => jobAct(id, 'retry', () => bridge.retryJob(id)),
     };
   };
 }

@@ -1,9 +1,21 @@
 import type { Unsubscribe } from '../../src-shared/bridge';
-import type { StateCreator } from 'zustand/vanilla';
+import type { BatchesSlice } from './batches-slice';
+import type { ConnectionState } from './connection-state';
+import type { ConsoleDeps, SliceCreator } from './deps';
 import { createEventBatcher } from './event-batcher';
-import type { ConsoleDeps, ConsoleState, LiveSlice } from './state';
+import type { JobsSlice } from './jobs-slice';
 
-export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps): StateCreator<ConsoleState, [], [], LiveSlice> {
+export interface LiveSlice {
+  connection: ConnectionState;
+  /**
+   * Subscribes to the live feed (events batched) and loads the first page. Idempotent: while
+   * started, it returns the same stop function and subscribes nothing more. The stop function
+   * unsubscribes and drops what is still pending; calling it again does nothing.
+   */
+  start(): Unsubscribe;
+}
+
+export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice> {
   return (set, get) => {
     /** The running feed's stop; undefined while stopped. */
     let running: Unsubscribe | undefined;
@@ -20,7 +32,7 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
       // What fell in the gap is gone from the stream: reload what is shown, then carry on live.
       const stopResync = bridge.onResync(() => {
         void get().loadFirstPage();
-        if (get().batchesStatus === 'loaded') void get().loadBatches();
+        if (get().batches.status === 'loaded') void get().loadBatches();
       });
       const stopConnection = bridge.onConnectionChange((connection) => {
         const opened = connection === 'live' && get().connection !== 'live';

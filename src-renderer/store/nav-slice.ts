@@ -1,5 +1,22 @@
-import type { StateCreator } from 'zustand/vanilla';
-import type { ConsoleState, NavSlice, ViewName } from './state';
+import type { SliceCreator } from './deps';
+
+export type ViewName =
+  | 'overview'
+  | 'submit'
+  | 'jobs'
+  | 'queues'
+  | 'workers'
+  | 'batches'
+  | 'mail'
+  | 'webhooks'
+  | 'subscriptions'
+  | 'api'
+  | 'settings';
+
+export interface NavSlice {
+  view: ViewName;
+  navigate(view: ViewName): void;
+}
 
 export const VIEWS: readonly ViewName[] = [
   'overview',
@@ -21,7 +38,7 @@ export function viewOfHash(hash: string): ViewName | null {
   return (VIEWS as readonly string[]).includes(name) ? (name as ViewName) : null;
 }
 
-export function createNavSlice(): StateCreator<ConsoleState, [], [], NavSlice> {
+export function createNavSlice(): SliceCreator<NavSlice> {
   return (set, get) => ({
     view: 'overview',
     navigate(view) {

@@ -1,32 +1,21 @@
-import type { StateCreator } from 'zustand/vanilla';
-import { describeError } from './failures';
-import type { ConsoleDeps, ConsoleState, OverviewSlice } from './state';
+import type { ConnectionSettings, HealthSummary } from '../../src-shared/console-records';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { field, load, NOT_LOADED, type Loaded } from './loaded';
 
-export function createOverviewSlice({ bridge, now }: ConsoleDeps): StateCreator<ConsoleState, [], [], OverviewSlice> {
-  return (set) => ({
-    health: null,
-    healthError: null,
-    healthCheckedAt: null,
-    throughput: [],
-    queueRates: { log: [], callback: [], email: [] },
-    settings: null,
-    settingsError: null,
+export interface OverviewSlice {
+  /** `at`: when the health was last checked. */
+  health: Loaded<HealthSummary>;
+  /** The connections in use (passwords masked), for Settings. */
+  settings: Loaded<ConnectionSettings>;
+  loadHealth(): Promise<void>;
+  loadSettings(): Promise<void>;
+}
 
-    async loadSettings() {
-      try {
-        set({ settings: await bridge.getSettings(), settingsError: null });
-      } catch (error) {
-        set({ settingsError: describeError(error) });
-      }
-    },
-
-    async loadHealth() {
-      try {
-        const health = await bridge.getHealth();
-        set({ health, healthError: null, healthCheckedAt: now() });
-      } catch (error) {
-        set({ healthError: describeError(error), healthCheckedAt: now() });
-      }
-    },
+export function createOverviewSlice({ bridge, now }: ConsoleDeps): SliceCreator<OverviewSlice> {
+  return (set, get) => ({
+    health: NOT_LOADED,
+    settings: NOT_LOADED,
+    loadHealth: async () => void (await load(field(get, set, 'health'), () => bridge.getHealth(), now)),
+    loadSettings: async () => void (await load(field(get, set, 'settings'), () => bridge.getSettings(), now)),
   });
 }

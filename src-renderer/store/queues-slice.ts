@@ -1,31 +1,27 @@
 import type { PurgeQueueResult } from '../../src-shared/bridge';
-import type { StateCreator } from 'zustand/vanilla';
-import { describeError, unreachable } from './failures';
-import type { ConsoleDeps, ConsoleState, QueuesSlice } from './state';
+import type { QueuesReport } from '../../src-shared/console-records';
+import type { JobKind } from '../../src-shared/kinds';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { field, load, NOT_LOADED, type Loaded } from './loaded';
+import { act, type Accepted, type Pending } from './pending';
 
-export function createQueuesSlice({ bridge }: ConsoleDeps): StateCreator<ConsoleState, [], [], QueuesSlice> {
+export interface QueuesSlice {
+  queues: Loaded<QueuesReport>;
+  /** The last purge (target: the kind): pending, or its answer. */
+  purge: Pending<Accepted<PurgeQueueResult>, JobKind> | null;
+  loadQueues(): Promise<void>;
+  /** Purges the kind's queue, then reloads the counts; true when it was purged. */
+  purgeQueue(kind: JobKind): Promise<boolean>;
+}
+
+export function createQueuesSlice({ bridge, now }: ConsoleDeps): SliceCreator<QueuesSlice> {
   return (set, get) => ({
-    queues: null,
-    queuesError: null,
+    queues: NOT_LOADED,
     purge: null,
-
-    async loadQueues() {
-      try {
-        set({ queues: await bridge.listQueues(), queuesError: null });
-      } catch (error) {
-        set({ queuesError: describeError(error) });
-      }
-    },
+    loadQueues: async () => void (await load(field(get, set, 'queues'), () => bridge.listQueues(), now)),
 
     async purgeQueue(kind) {
-      set({ purge: { kind, pending: true, answer: null } });
-      let answer: PurgeQueueResult;
-      try {
-        answer = await bridge.purgeQueue(kind);
-      } catch (error) {
-        answer = { ok: false, problem: unreachable(error) };
-      }
-      set({ purge: { kind, pending: false, answer } });
+      const answer = await act(field(get, set, 'purge'), kind, () => bridge.purgeQueue(kind));
       await get().loadQueues();
       return answer.ok;
     },

@@ -4,7 +4,8 @@ import type { JobStatus } from '../../src-shared/statuses';
 import { JOB_STATUSES } from '../../src-shared/statuses';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { createVisibleIdsSelector } from './job-filter';
-import type { ConsoleState, SubmitState } from './state';
+import type { ConsoleState } from './state';
+import type { SubmitState } from './submit-slice';
 
 const visibleIds = createVisibleIdsSelector();
 
@@ -53,8 +54,8 @@ export const selectors = {
   selectedJob: (state: ConsoleState): Job | undefined =>
     state.selectedJobId === null ? undefined : state.jobsById[state.selectedJobId],
   isSelected: (state: ConsoleState, id: string): boolean => state.selectedJobId === id,
-  listStatus: (state: ConsoleState) => state.listStatus,
-  listError: (state: ConsoleState) => state.listError,
+  listStatus: (state: ConsoleState) => state.firstPage.status,
+  listError: (state: ConsoleState) => state.firstPage.error,
   submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind],
   connection: (state: ConsoleState) => state.connection,
   /** The jobs the Jobs view shows: the filter applied, newest first. */

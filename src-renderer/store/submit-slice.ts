@@ -1,10 +1,35 @@
-import type { StateCreator } from 'zustand/vanilla';
 import type { Job } from '../../src-shared/job';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import type { Problem } from '../../src-shared/problem';
+import type { ConsoleDeps, SliceCreator } from './deps';
 import { unreachable } from './failures';
-import type { ConsoleDeps, ConsoleState, SubmitSlice, SubmitState } from './state';
+import type { JobsSlice } from './jobs-slice';
 import { parseRawPayload, validatePayload } from './validate-payload';
+
+/**
+ * A kind's submissions: not one action in flight but a run of copies, which may be partly
+ * accepted and partly refused, and whose last accepted job stays shown after a later refusal.
+ */
+export interface SubmitState {
+  submitting: boolean;
+  /** Why the last submission was refused, by the console's own check or by the server. */
+  problem: Problem | null;
+  /** ID of the first job of the last accepted submission. */
+  lastJobId: string | null;
+  /** How many copies the last submission got accepted. */
+  lastCount: number;
+}
+
+export interface SubmitSlice {
+  submit: Readonly<Record<JobKind, SubmitState>>;
+  /**
+   * Checks the payload with the shared schema, then submits it `copies` times (default 1) and
+   * opens the first job; true when every copy was accepted.
+   */
+  submitJob(kind: JobKind, payload: Record<string, unknown>, copies?: number): Promise<boolean>;
+  /** Like `submitJob`, from a payload typed as JSON text. */
+  submitRawJob(kind: JobKind, text: string, copies?: number): Promise<boolean>;
+}
 
 /** Most copies one click submits. */
 export const MAX_COPIES = 1_000;
@@ -24,7 +49,7 @@ function copiesProblem(copies: number): Problem | null {
   };
 }
 
-export function createSubmitSlice({ bridge }: ConsoleDeps): StateCreator<ConsoleState, [], [], SubmitSlice> {
+export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitSlice, Pick<JobsSlice, 'mergeJobs' | 'selectJob'>> {
   return (set, get) => {
     const update = (kind: JobKind, change: Partial<SubmitState>): void =>
       set((state) => ({ submit: { ...state.submit, [kind]: { ...state.submit[kind], ...change } } }));

@@ -1,56 +1,57 @@
-import type { StateCreator } from 'zustand/vanilla';
-import type { Problem } from '../../src-shared/problem';
-import { describeError, unreachable } from './failures';
-import type { ConsoleDeps, ConsoleState, DeliveryList, SubscriptionsSlice } from './state';
+import type { CreateSubscriptionRequest, DeleteSubscriptionResult, RedeliverResult, SubscriptionResult } from '../../src-shared/bridge';
+import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { field, load, NOT_LOADED, type Loaded, type Slot } from './loaded';
+import { act, type Accepted, type Pending } from './pending';
 
-const EMPTY_DELIVERIES: DeliveryList = { items: [], status: 'idle', error: null };
+export interface SubscriptionsSlice {
+  subscriptions: Loaded<readonly Subscription[]>;
+  subscriptionForm: Pending<Accepted<SubscriptionResult>, null> | null;
+  /** The secret of the subscription just created: the API shows it this once. */
+  createdSecret: { subscriptionId: string; secret: string } | null;
+  selectedSubscriptionId: string | null;
+  /** Deliveries by subscription ID, newest first. */
+  deliveries: Readonly<Record<string, Loaded<readonly Delivery[]>>>;
+  /** The last delete (target: a subscription) or redelivery (target: a delivery). */
+  subscriptionAction: Pending<Accepted<DeleteSubscriptionResult | RedeliverResult>> | null;
+  loadSubscriptions(): Promise<void>;
+  createSubscription(request: CreateSubscriptionRequest): Promise<boolean>;
+  dismissSecret(): void;
+  deleteSubscription(id: string): Promise<boolean>;
+  selectSubscription(id: string | null): void;
+  loadDeliveries(subscriptionId: string): Promise<void>;
+  redeliver(subscriptionId: string, deliveryId: string): Promise<boolean>;
+}
 
 /** Deliveries shown per subscription, newest first. */
 export const DELIVERY_PAGE_SIZE = 50;
 
-export function createSubscriptionsSlice({ bridge }: ConsoleDeps): StateCreator<ConsoleState, [], [], SubscriptionsSlice> {
+export function createSubscriptionsSlice({ bridge, now }: ConsoleDeps): SliceCreator<SubscriptionsSlice> {
   return (set, get) => {
-    /** Runs a call whose refusal is an answer; a call that got no answer becomes a problem too. */
-    const attempt = async <T extends { ok: boolean }>(call: () => Promise<T>): Promise<T | { ok: false; problem: Problem }> => {
-      try {
-        return await call();
-      } catch (error) {
-        return { ok: false, problem: unreachable(error) };
-      }
-    };
+    const subscriptions = field(get, set, 'subscriptions');
+    const action = field(get, set, 'subscriptionAction');
+    const listed = () => subscriptions.read().data ?? [];
+    const deliveriesOf = (id: string): Slot<Loaded<readonly Delivery[]>> => ({
+      read: () => get().deliveries[id] ?? NOT_LOADED,
+      write: (next) => set({ deliveries: { ...get().deliveries, [id]: next } }),
+    });
 
     return {
-      subscriptions: [],
-      subscriptionsStatus: 'idle',
-      subscriptionsError: null,
-      subscriptionForm: { pending: false, problem: null },
+      subscriptions: NOT_LOADED,
+      subscriptionForm: null,
       createdSecret: null,
       selectedSubscriptionId: null,
       deliveries: {},
       subscriptionAction: null,
-
-      async loadSubscriptions() {
-        if (get().subscriptionsStatus !== 'loaded') set({ subscriptionsStatus: 'loading' });
-        try {
-          const page = await bridge.listSubscriptions();
-          set({ subscriptions: page.items, subscriptionsStatus: 'loaded', subscriptionsError: null });
-        } catch (error) {
-          set({ subscriptionsStatus: 'failed', subscriptionsError: describeError(error) });
-        }
-      },
+      loadSubscriptions: async () => void (await load(subscriptions, async () => (await bridge.listSubscriptions()).items, now)),
 
       async createSubscription(request) {
-        set({ subscriptionForm: { pending: true, problem: null } });
-        const answer = await attempt(() => bridge.createSubscription(request));
-        if (!answer.ok) {
-          set({ subscriptionForm: { pending: false, problem: answer.problem } });
-          return false;
-        }
+        const answer = await act(field(get, set, 'subscriptionForm'), null, () => bridge.createSubscription(request));
+        if (!answer.ok) return false;
         const { secret, ...shown } = answer.subscription;
         set({
-          subscriptionForm: { pending: false, problem: null },
           createdSecret: secret ? { subscriptionId: shown.id, secret } : null,
-          subscriptions: [...get().subscriptions.filter((s) => s.id !== shown.id), shown],
+          subscriptions: { ...subscriptions.read(), data: [...listed().filter((s) => s.id !== shown.id), shown] },
           selectedSubscriptionId: shown.id,
         });
         return true;
@@ -59,19 +60,14 @@ export function createSubscriptionsSlice({ bridge }: ConsoleDeps): StateCreator<
       dismissSecret: () => set({ createdSecret: null }),
 
       async deleteSubscription(id) {
-        set({ subscriptionAction: { target: id, pending: true, problem: null } });
-        const answer = await attempt(() => bridge.deleteSubscription(id));
-        if (!answer.ok) {
-          set({ subscriptionAction: { target: id, pending: false, problem: answer.problem } });
-          return false;
-        }
-        const deliveries = Object.fromEntries(Object.entries(get().deliveries).filter(([key]) => key !== id));
+        const answer = await act(action, id, () => bridge.deleteSubscription(id));
+        if (!answer.ok) return false;
+        const { deliveries, selectedSubscriptionId, createdSecret } = get();
         set({
-          subscriptionAction: null,
-          subscriptions: get().subscriptions.filter((s) => s.id !== id),
-          deliveries,
-          selectedSubscriptionId: get().selectedSubscriptionId === id ? null : get().selectedSubscriptionId,
-          createdSecret: get().createdSecret?.subscriptionId === id ? null : get().createdSecret,
+          subscriptions: { ...subscriptions.read(), data: listed().filter((s) => s.id !== id) },
+          deliveries: Object.fromEntries(Object.entries(deliveries).filter(([key]) => key !== id)),
+          selectedSubscriptionId: selectedSubscriptionId === id ? null : selectedSubscriptionId,
+          createdSecret: createdSecret?.subscriptionId === id ? null : createdSecret,
         });
         return true;
       },
@@ -79,20 +75,11 @@ export function createSubscriptionsSlice({ bridge }: ConsoleDeps): StateCreator<
       selectSubscription: (id) => set({ selectedSubscriptionId: id }),
 
       async loadDeliveries(id) {
-        const current = get().deliveries[id] ?? EMPTY_DELIVERIES;
-        if (current.status !== 'loaded') set({ deliveries: { ...get().deliveries, [id]: { ...current, status: 'loading' } } });
-        try {
-          const page = await bridge.listDeliveries(id, { limit: DELIVERY_PAGE_SIZE });
-          set({ deliveries: { ...get().deliveries, [id]: { items: page.items, status: 'loaded', error: null } } });
-        } catch (error) {
-          set({ deliveries: { ...get().deliveries, [id]: { ...current, status: 'failed', error: describeError(error) } } });
-        }
+        await load(deliveriesOf(id), async () => (await bridge.listDeliveries(id, { limit: DELIVERY_PAGE_SIZE })).items, now);
       },
 
       async redeliver(subscriptionId, deliveryId) {
-        set({ subscriptionAction: { target: deliveryId, pending: true, problem: null } });
-        const answer = await attempt(() => bridge.redeliver(subscriptionId, deliveryId));
-        set({ subscriptionAction: { target: deliveryId, pending: false, problem: answer.ok ? null : answer.problem } });
+        const answer = await act(action, deliveryId, () => bridge.redeliver(subscriptionId, deliveryId));
         await get().loadDeliveries(subscriptionId);
         return answer.ok;
       },

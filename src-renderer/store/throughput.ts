@@ -87,10 +87,46 @@ export function countQueueChanges(before: Readonly<Record<string, Job>>, events:
   return counts;
 }
 
+/** No rates yet, for every kind. */
+export const NO_QUEUE_RATES: Readonly<Record<JobKind, QueueRateSeries>> = { log: [], callback: [], email: [] };
+
+/** Each kind's series with its counts added; a kind with nothing new keeps its series. */
+export function addQueueCounts(
+  rates: Readonly<Record<JobKind, QueueRateSeries>>,
+  nowMs: number,
+  counts: Record<JobKind, Record<QueueCountKey, number>>,
+): Readonly<Record<JobKind, QueueRateSeries>> {
+  let next: Record<JobKind, QueueRateSeries> | undefined;
+  for (const kind of Object.keys(counts) as JobKind[]) {
+    const { published, delivered, acked } = counts[kind];
+    if (!published && !delivered && !acked) continue;
+    next ??= { ...rates };
+    next[kind] = addCounts(rates[kind], nowMs, counts[kind]);
+  }
+  return next ?? rates;
+}
+
 /** One value per second from `fromSecond` to `toSecond`, zero where no bucket is. */
 export function perSecond<K extends string>(series: readonly CountPoint<K>[], fromSecond: number, toSecond: number, key: K): number[] {
   const bySecond = new Map(series.map((point) => [point.second, point[key]]));
   const values: number[] = [];
   for (let second = fromSecond; second <= toSecond; second++) values.push(bySecond.get(second) ?? 0);
   return values;
+}
+
+/** The Overview's and the Queues view's series, updated with each batch of live events. */
+export interface Charts {
+  /** Jobs accepted and done per second. */
+  throughput: ThroughputSeries;
+  /** Per kind's queue: published, delivered and acked per second. */
+  queueRates: Readonly<Record<JobKind, QueueRateSeries>>;
+}
+
+/** The series with what a batch of events adds, judged against the jobs held before it; a series with nothing new is kept. */
+export function chartsAfter(before: Charts & { jobsById: Readonly<Record<string, Job>> }, events: readonly JobEvent[], nowMs: number): Charts {
+  const counts = countChanges(before.jobsById, events);
+  return {
+    throughput: counts.accepted || counts.done ? addCounts(before.throughput, nowMs, counts) : before.throughput,
+    queueRates: addQueueCounts(before.queueRates, nowMs, countQueueChanges(before.jobsById, events)),
+  };
 }

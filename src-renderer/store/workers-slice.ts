@@ -1,36 +1,35 @@
 import type { WorkersActionResult } from '../../src-shared/bridge';
-import type { StateCreator } from 'zustand/vanilla';
-import { describeError, unreachable } from './failures';
-import type { ConsoleDeps, ConsoleState, WorkersSlice } from './state';
+import type { WorkersReport } from '../../src-shared/console-records';
+import type { JobKind } from '../../src-shared/kinds';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { field, load, NOT_LOADED, type Loaded } from './loaded';
+import { act, type Accepted, type Pending } from './pending';
 
-export function createWorkersSlice({ bridge }: ConsoleDeps): StateCreator<ConsoleState, [], [], WorkersSlice> {
-  return (set) => {
+export interface WorkersSlice {
+  /** The last list stays shown when a later one fails. */
+  workers: Loaded<WorkersReport>;
+  /** The last control (target: a kind for scaling, a worker ID otherwise). */
+  workerAction: Pending<Accepted<WorkersActionResult>> | null;
+  loadWorkers(): Promise<void>;
+  scaleWorkers(kind: JobKind, count: number): Promise<boolean>;
+  restartWorker(id: string): Promise<boolean>;
+  stopWorker(id: string): Promise<boolean>;
+}
+
+export function createWorkersSlice({ bridge, now }: ConsoleDeps): SliceCreator<WorkersSlice> {
+  return (set, get) => {
+    const workers = field(get, set, 'workers');
     const control = async (target: string, call: () => Promise<WorkersActionResult>): Promise<boolean> => {
-      set({ workerAction: { target, pending: true, problem: null } });
-      let answer: WorkersActionResult;
-      try {
-        answer = await call();
-      } catch (error) {
-        answer = { ok: false, problem: unreachable(error) };
-      }
-      if (answer.ok) set({ workers: answer.report, workersError: null });
-      set({ workerAction: { target, pending: false, problem: answer.ok ? null : answer.problem } });
+      const answer = await act(field(get, set, 'workerAction'), target, call);
+      // A control answers the whole list as it now stands.
+      if (answer.ok) workers.write({ status: 'loaded', data: answer.report, error: null, at: now() });
       return answer.ok;
     };
 
     return {
-      workers: null,
-      workersError: null,
+      workers: NOT_LOADED,
       workerAction: null,
-
-      async loadWorkers() {
-        try {
-          set({ workers: await bridge.listWorkers(), workersError: null });
-        } catch (error) {
-          set({ workersError: describeError(error) });
-        }
-      },
-
+      loadWorkers: async () => void (await load(workers, () => bridge.listWorkers(), now)),
       scaleWorkers: (kind, count) => control(kind, () => bridge.scaleWorkers(kind, count)),
       restartWorker: (id) => control(id, () => bridge.restartWorker(id)),
       stopWorker: (id) => control(id, () => bridge.stopWorker(id)),

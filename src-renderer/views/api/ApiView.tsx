@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { operationsByTag, type ApiEntry } from '../../store/api-doc-slice';
 import { useConsole } from '../../store/context';
 
@@ -25,10 +25,9 @@ function Operation({ entry }: { entry: ApiEntry }) {
 
 /** The HTTP API, read from its OpenAPI document: every operation, grouped by tag. */
 export function ApiView() {
-  const document = useConsole((state) => state.apiDocument);
-  const error = useConsole((state) => state.apiDocumentError);
+  const { data: document, error } = useConsole((state) => state.apiDocument);
   const load = useConsole((state) => state.loadApiDocument);
-  const apiUrl = useConsole((state) => state.settings?.api_url ?? '');
+  const apiUrl = useConsole((state) => state.settings.data?.api_url ?? '');
   const loadSettings = useConsole((state) => state.loadSettings);
   useEffect(() => {
     void load();
@@ -42,11 +41,7 @@ export function ApiView() {
           OpenAPI document
         </a>
       </ViewHeader>
-      {error && (
-        <Notice title="Could not read the API document.">
-          <p>{error}</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the API document." error={error} />
       {document && (
         <p className="muted small">
           {document.info.title} · version {document.info.version} · OpenAPI {document.openapi}. Errors are application/problem+json.

@@ -53,7 +53,7 @@ function parseJobs(text: string): CreateBatchRequest['jobs'] | Problem {
 export function BatchForm() {
   const createBatch = useConsole((state) => state.createBatch);
   const submitState = useConsole((state) => state.batchSubmit);
-  const apiUrl = useConsole((state) => state.settings?.api_url);
+  const apiUrl = useConsole((state) => state.settings.data?.api_url);
   const loadSettings = useConsole((state) => state.loadSettings);
   const [text, setText] = useState(() => jobsText(BATCH_PRESETS[0]!.jobs()));
   const [withCallback, setWithCallback] = useState(true);
@@ -62,7 +62,8 @@ export function BatchForm() {
   const ids = useId();
   useEffect(() => void loadSettings(), [loadSettings]);
 
-  const problem = localProblem ?? submitState.problem;
+  const problem = localProblem ?? submitState?.problem ?? null;
+  const accepted = submitState?.answer?.batch;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const jobs = parseJobs(text);
@@ -108,12 +109,12 @@ export function BatchForm() {
       )}
       {problem && <BatchProblem problem={problem} />}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={submitState.pending}>
-          {submitState.pending ? 'Submitting…' : 'Submit batch'}
+        <button type="submit" className="primary" disabled={submitState?.pending}>
+          {submitState?.pending ? 'Submitting…' : 'Submit batch'}
         </button>
-        {submitState.accepted && !problem && (
+        {accepted && !problem && (
           <p className="form-result" role="status">
-            Batch <code className="job-id">{shortId(submitState.accepted.id)}</code> accepted with {submitState.accepted.job_ids.length} jobs.
+            Batch <code className="job-id">{shortId(accepted.id)}</code> accepted with {accepted.job_ids.length} jobs.
           </p>
         )}
       </div>

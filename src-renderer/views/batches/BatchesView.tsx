@@ -1,5 +1,5 @@
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { useConsole } from '../../store/context';
 import { BatchForm } from './BatchForm';
 import { BatchTree } from './BatchTree';
@@ -8,11 +8,8 @@ const REFRESH_MS = 2_000;
 
 /** Batches (fan-out, fan-in): submit one, watch each tree move live, see its callback. */
 export function BatchesView() {
-  const ids = useConsole((state) => state.batchIds);
-  const batchesById = useConsole((state) => state.batchesById);
+  const { status, data, error } = useConsole((state) => state.batches);
   const jobsById = useConsole((state) => state.jobsById);
-  const status = useConsole((state) => state.batchesStatus);
-  const error = useConsole((state) => state.batchesError);
   const loadBatches = useConsole((state) => state.loadBatches);
   // Children move from job events; only batches still settling (their callback) are read again.
   const refreshUnsettled = useConsole((state) => state.refreshUnsettledBatches);
@@ -29,13 +26,9 @@ export function BatchesView() {
       <div className="batches-layout">
         <BatchForm />
         <div className="batches-list">
-          {error && (
-            <Notice title="Could not read the batches.">
-              <p>{error}</p>
-            </Notice>
-          )}
-          {status === 'loaded' && ids.length === 0 && <p className="empty card">No batches yet. Submit one with a preset.</p>}
-          {ids.map((id) => batchesById[id] && <BatchTree key={id} batch={batchesById[id]} jobsById={jobsById} />)}
+          <ReadFailed title="Could not read the batches." error={error} />
+          {status === 'loaded' && !data?.ids.length && <p className="empty card">No batches yet. Submit one with a preset.</p>}
+          {data?.ids.map((id) => data.byId[id] && <BatchTree key={id} batch={data.byId[id]} jobsById={jobsById} />)}
         </div>
       </div>
     </section>

@@ -20,7 +20,7 @@ const retryBlocked = (job: Job) => blockedUnless(RETRYABLE_STATUSES, 'retried', 
 
 /** Cancel, retry, copy as curl; the answer of the last action is said in a status line. */
 export function JobActions({ job }: { job: Job }) {
-  const action = useConsole((state) => (state.jobAction?.id === job.id ? state.jobAction : null));
+  const action = useConsole((state) => (state.jobAction?.target.id === job.id ? state.jobAction : null));
   const cancelJob = useConsole((state) => state.cancelJob);
   const retryJob = useConsole((state) => state.retryJob);
   const [copied, setCopied] = useState<string | null>(null);
@@ -39,9 +39,9 @@ export function JobActions({ job }: { job: Job }) {
   };
 
   let message = copied;
-  if (action?.pending) message = action.verb === 'cancel' ? 'Cancelling…' : 'Retrying…';
-  else if (action?.problem) message = `${action.verb === 'cancel' ? 'Cancel' : 'Retry'} refused: ${action.problem.title}${action.problem.detail ? ` — ${action.problem.detail}` : ''}`;
-  else if (action) message = action.verb === 'cancel' ? 'Cancelled.' : 'Queued again.';
+  if (action?.pending) message = action.target.verb === 'cancel' ? 'Cancelling…' : 'Retrying…';
+  else if (action?.problem) message = `${action.target.verb === 'cancel' ? 'Cancel' : 'Retry'} refused: ${action.problem.title}${action.problem.detail ? ` — ${action.problem.detail}` : ''}`;
+  else if (action) message = action.target.verb === 'cancel' ? 'Cancelled.' : 'Queued again.';
 
   return (
     <div className="job-actions">

@@ -56,7 +56,7 @@ export function JobsTable() {
   const filtering = useConsole((state) => isFiltering(state.filter));
   const listStatus = useConsole(selectors.listStatus);
   const olderCursor = useConsole((state) => state.olderCursor);
-  const olderStatus = useConsole((state) => state.olderStatus);
+  const olderStatus = useConsole((state) => state.olderPage.status);
   const loadOlder = useConsole((state) => state.loadOlder);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({

@@ -2,11 +2,10 @@ import type { MailRecord, MailSummary } from '../../../src-shared/console-record
 import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
-import type { RecordDetail } from '../../store/state';
-import { shownId } from '../../store/records-slice';
+import { shownId, type RecordDetail } from '../../store/records-slice';
 import { mailFrameDocument } from './mail-frame';
 
 const REFRESH_MS = 5_000;
@@ -68,7 +67,8 @@ export function MailView() {
   const loadMail = useConsole((state) => state.loadMail);
   const selectMail = useConsole((state) => state.selectMail);
   usePolling(loadMail, REFRESH_MS);
-  const selected = mail.items.find((item) => item.id === shownId(mail));
+  const items = mail.data ?? [];
+  const selected = items.find((item) => item.id === shownId(mail));
   return (
     <section className="view records-view" aria-labelledby="mail-heading">
       <ViewHeader id="mail-heading" title="Mail" description="Messages the embedded mail sink received from email jobs, newest first.">
@@ -76,15 +76,11 @@ export function MailView() {
           Refresh mail
         </button>
       </ViewHeader>
-      {mail.error && (
-        <Notice title="Could not read the mailbox.">
-          <p>{mail.error} It is retried every 5 seconds.</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the mailbox." error={mail.error} next="It is retried every 5 seconds." />
       <div className="records-layout">
         <RecordList
           label="Received mail"
-          items={mail.items}
+          items={items}
           selectedId={selected?.id ?? null}
           onSelect={(id) => void selectMail(id)}
           empty={mail.status === 'loaded' ? 'No mail yet. Submit an email job (kind C); its message appears here.' : 'Loading mail…'}

@@ -4,7 +4,7 @@ import { JOB_KINDS } from '../../../src-shared/kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { RateChart } from '../../components/RateChart';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { kindLabel, statusSlug } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
@@ -84,18 +84,13 @@ function Throughput() {
 }
 
 function Health() {
-  const health = useConsole((state) => state.health);
-  const error = useConsole((state) => state.healthError);
+  const { data: health, error } = useConsole((state) => state.health);
   const loadHealth = useConsole((state) => state.loadHealth);
   usePolling(loadHealth, HEALTH_REFRESH_MS);
   return (
     <section className="card" aria-labelledby="health-heading">
       <h3 id="health-heading">Health</h3>
-      {error && (
-        <Notice title="Could not ask the console for its health.">
-          <p>{error}</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not ask the console for its health." error={error} />
       {!health && !error && <p className="muted">Checking…</p>}
       {health && (
         <ul className="health-list" aria-label="Dependencies">

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
 import { perSecond, THROUGHPUT_SECONDS, type QueueCountKey } from '../../store/throughput';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
@@ -33,11 +33,12 @@ function PurgeConfirm({ queue, onDone }: { queue: QueueInfo; onDone: () => void 
 function PurgeOutcome() {
   const purge = useConsole((state) => state.purge);
   if (!purge) return null;
-  let text = `Purging ${purge.kind}…`;
-  if (purge.answer?.ok) text = `Purged ${purge.answer.result.purged} from the ${purge.kind} queue; ${purge.answer.result.cancelled} jobs ended CANCELLED.`;
-  else if (purge.answer) text = `Purge of ${purge.kind} refused: ${purge.answer.problem.title}. ${purge.answer.problem.detail}`;
+  const { target: kind, answer, problem } = purge;
+  let text = `Purging ${kind}…`;
+  if (answer) text = `Purged ${answer.result.purged} from the ${kind} queue; ${answer.result.cancelled} jobs ended CANCELLED.`;
+  else if (problem) text = `Purge of ${kind} refused: ${problem.title}. ${problem.detail}`;
   return (
-    <p className={purge.answer && !purge.answer.ok ? 'inline-error' : 'muted'} role="status">
+    <p className={problem ? 'inline-error' : 'muted'} role="status">
       {text}
     </p>
   );
@@ -93,8 +94,7 @@ function QueueRates() {
 
 /** Every work queue: ready and in progress, consumers, and purge with a confirmation. */
 export function QueuesView() {
-  const report = useConsole((state) => state.queues);
-  const error = useConsole((state) => state.queuesError);
+  const { data: report, error } = useConsole((state) => state.queues);
   const loadQueues = useConsole((state) => state.loadQueues);
   const { byKindStatus } = useConsole(selectors.counts);
   const [confirming, setConfirming] = useState<JobKind | null>(null);
@@ -103,11 +103,7 @@ export function QueuesView() {
   return (
     <section className="view" aria-labelledby="queues-heading">
       <ViewHeader id="queues-heading" title="Queues" description="The work queue of each kind in RabbitMQ; refreshed every 2 seconds." />
-      {error && (
-        <Notice title="Could not read the queues.">
-          <p>{error} Check that RabbitMQ is up (Overview shows it).</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the queues." error={error} next="Check that RabbitMQ is up (Overview shows it)." />
       <PurgeOutcome />
       <div className="card table-card">
         <table className="data-table" aria-label="Work queues">

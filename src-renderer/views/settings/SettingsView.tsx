@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { useConsole } from '../../store/context';
 import { useAppVersion } from '../../shell/shell-context';
 
@@ -13,11 +13,8 @@ const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSett
 
 /** The connections in use (passwords masked) and a test of each: the health check, asked now. */
 export function SettingsView() {
-  const settings = useConsole((state) => state.settings);
-  const settingsError = useConsole((state) => state.settingsError);
-  const health = useConsole((state) => state.health);
-  const healthError = useConsole((state) => state.healthError);
-  const checkedAt = useConsole((state) => state.healthCheckedAt);
+  const { data: settings, error: settingsError } = useConsole((state) => state.settings);
+  const { data: health, error: healthError, at: checkedAt } = useConsole((state) => state.health);
   const loadHealth = useConsole((state) => state.loadHealth);
   const loadSettings = useConsole((state) => state.loadSettings);
   const appVersion = useAppVersion();
@@ -33,11 +30,7 @@ export function SettingsView() {
           Test connections
         </button>
       </ViewHeader>
-      {(settingsError || healthError) && (
-        <Notice title="Could not ask the console.">
-          <p>{settingsError ?? healthError}</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not ask the console." error={settingsError ?? healthError} />
       <div className="card table-card">
         <table className="data-table" aria-label="Connections">
           <thead>

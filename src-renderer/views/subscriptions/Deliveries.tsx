@@ -79,10 +79,11 @@ export function Deliveries({ subscriptionId }: { subscriptionId: string }) {
   const list = useConsole((state) => state.deliveries[subscriptionId]);
   if (!list || list.status === 'loading') return <p className="muted">Loading deliveries…</p>;
   if (list.status === 'failed') return <p className="inline-error">Could not read the deliveries: {list.error}</p>;
-  if (list.items.length === 0) return <p className="empty">No deliveries yet: one appears with the next matching event.</p>;
+  const items = list.data ?? [];
+  if (items.length === 0) return <p className="empty">No deliveries yet: one appears with the next matching event.</p>;
   return (
     <ol className="deliveries" aria-label="Deliveries">
-      {list.items.map((delivery) => (
+      {items.map((delivery) => (
         <DeliveryItem key={delivery.id} subscriptionId={subscriptionId} delivery={delivery} />
       ))}
     </ol>

@@ -31,15 +31,16 @@ function Choices<T extends string>({ legend, choices, chosen, onChange }: { lege
 /** Creates a webhook subscription: URL, optional filters, optional secret (else generated). */
 export function SubscriptionForm() {
   const create = useConsole((state) => state.createSubscription);
-  const form = useConsole((state) => state.subscriptionForm);
+  const problem = useConsole((state) => state.subscriptionForm?.problem ?? null);
+  const pending = useConsole((state) => state.subscriptionForm?.pending ?? false);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const [kinds, setKinds] = useState<(typeof KIND_CHOICES)[number][]>([]);
   const [statuses, setStatuses] = useState<(typeof STATUS_CHOICES)[number][]>([]);
   const ids = useId();
-  const urlErrors = errorsFor(form.problem, 'url');
-  const secretErrors = errorsFor(form.problem, 'secret');
-  const otherErrors = (form.problem?.errors ?? []).filter((e) => e.field !== 'url' && e.field !== 'secret');
+  const urlErrors = errorsFor(problem, 'url');
+  const secretErrors = errorsFor(problem, 'secret');
+  const otherErrors = (problem?.errors ?? []).filter((e) => e.field !== 'url' && e.field !== 'secret');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -83,9 +84,9 @@ export function SubscriptionForm() {
         <input id={`${ids}-secret`} type="text" spellCheck={false} placeholder="whsec_… (generated when empty)" value={secret} onChange={(e) => setSecret(e.target.value)} aria-invalid={secretErrors.length ? true : undefined} />
         {secretErrors.length > 0 && <p className="field-error">{secretErrors.join(' ')}</p>}
       </div>
-      {form.problem && (otherErrors.length > 0 || !form.problem.errors?.length) && (
+      {problem && (otherErrors.length > 0 || !problem.errors?.length) && (
         <div className="form-problem" role="alert">
-          <p className="form-problem-title">{form.problem.title}</p>
+          <p className="form-problem-title">{problem.title}</p>
           <ul>
             {otherErrors.map((e) => (
               <li key={e.field + e.rule}>
@@ -96,8 +97,8 @@ export function SubscriptionForm() {
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={form.pending}>
-          {form.pending ? 'Creating…' : 'Create subscription'}
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? 'Creating…' : 'Create subscription'}
         </button>
       </div>
     </form>

@@ -3,7 +3,7 @@ import type { Subscription } from '../../../src-shared/subscription-schemas';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
 import { CreatedSecret } from './CreatedSecret';
@@ -74,9 +74,8 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
 
 /** Webhook subscriptions: create (secret shown once), delete, and each one's deliveries. */
 export function SubscriptionsView() {
-  const subscriptions = useConsole((state) => state.subscriptions);
-  const status = useConsole((state) => state.subscriptionsStatus);
-  const error = useConsole((state) => state.subscriptionsError);
+  const { status, data, error } = useConsole((state) => state.subscriptions);
+  const subscriptions = data ?? [];
   const selectedId = useConsole((state) => state.selectedSubscriptionId);
   const select = useConsole((state) => state.selectSubscription);
   const load = useConsole((state) => state.loadSubscriptions);
@@ -86,11 +85,7 @@ export function SubscriptionsView() {
   return (
     <section className="view subscriptions-view" aria-labelledby="subscriptions-heading">
       <ViewHeader id="subscriptions-heading" title="Subscriptions" description="Webhook subscriptions: where events are POSTed, and every delivery attempt." />
-      {error && (
-        <Notice title="Could not read the subscriptions.">
-          <p>{error}</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the subscriptions." error={error} />
       <CreatedSecret />
       <div className="batches-layout">
         <div className="subscriptions-side">

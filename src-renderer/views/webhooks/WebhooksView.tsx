@@ -2,11 +2,10 @@ import type { WebhookRecord, WebhookSummary } from '../../../src-shared/console-
 import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
-import { shownId } from '../../store/records-slice';
-import type { RecordDetail } from '../../store/state';
+import { shownId, type RecordDetail } from '../../store/records-slice';
 
 const REFRESH_MS = 5_000;
 const GONE = 'the inbox keeps the newest requests within its quota and its retention.';
@@ -66,7 +65,8 @@ export function WebhooksView() {
   const loadWebhooks = useConsole((state) => state.loadWebhooks);
   const selectWebhook = useConsole((state) => state.selectWebhook);
   usePolling(loadWebhooks, REFRESH_MS);
-  const selected = webhooks.items.find((item) => item.id === shownId(webhooks));
+  const items = webhooks.data ?? [];
+  const selected = items.find((item) => item.id === shownId(webhooks));
   return (
     <section className="view records-view" aria-labelledby="webhooks-heading">
       <ViewHeader id="webhooks-heading" title="Webhooks" description="Requests the webhook inbox received (POST /api/v1/inbox/…), newest first.">
@@ -74,15 +74,11 @@ export function WebhooksView() {
           Refresh webhooks
         </button>
       </ViewHeader>
-      {webhooks.error && (
-        <Notice title="Could not read the webhook inbox.">
-          <p>{webhooks.error} It is retried every 5 seconds.</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the webhook inbox." error={webhooks.error} next="It is retried every 5 seconds." />
       <div className="records-layout">
         <RecordList
           label="Received webhooks"
-          items={webhooks.items}
+          items={items}
           selectedId={selected?.id ?? null}
           onSelect={(id) => void selectWebhook(id)}
           empty={webhooks.status === 'loaded' ? 'No webhook yet. Submit a callback job (kind B); its POST appears here.' : 'Loading webhooks…'}

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
 import { usePolling } from '../../components/use-polling';
-import { Notice, ViewHeader } from '../../components/ViewHeader';
+import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes, formatDuration, kindLabel, shortId } from '../../format';
 import { useConsole } from '../../store/context';
 
@@ -103,8 +103,7 @@ const HEADERS = ['Worker', 'Kind', 'PID', 'State', 'Current job', 'Processed', '
 
 /** Every worker process: scale a kind, restart or stop one. Refreshed every 2 s while shown. */
 export function WorkersView() {
-  const report = useConsole((state) => state.workers);
-  const error = useConsole((state) => state.workersError);
+  const { data: report, error } = useConsole((state) => state.workers);
   const action = useConsole((state) => state.workerAction);
   const loadWorkers = useConsole((state) => state.loadWorkers);
   usePolling(loadWorkers, REFRESH_MS);
@@ -112,11 +111,7 @@ export function WorkersView() {
   return (
     <section className="view workers-view" aria-labelledby="workers-heading">
       <ViewHeader id="workers-heading" title="Workers" description="The worker processes this console runs, per kind. Scaling starts or gracefully stops processes." />
-      {error && (
-        <Notice title="Could not read the workers.">
-          <p>{error} The figures below may be old; they refresh every 2 seconds.</p>
-        </Notice>
-      )}
+      <ReadFailed title="Could not read the workers." error={error} next="The figures below may be old; they refresh every 2 seconds." />
       {action?.problem && (
         <Notice title={`${action.target}: ${action.problem.title}`}>
           <p>{action.problem.errors?.map((e) => e.message).join(' ') || action.problem.detail}</p>

@@ -1,7 +1,10 @@
-import type { JobEvent } from '../../../src-shared/events';
+import type { Batch, BatchChild } from '../../../src-shared/batch-schemas';
+import type { MailRecord, MailSummary, WebhookSummary } from '../../../src-shared/console-records';
+import type { BatchEvent, JobEvent } from '../../../src-shared/events';
 import type { Job } from '../../../src-shared/job';
 import type { JobStatus } from '../../../src-shared/statuses';
 import type { Schedule } from '../../../src-renderer/bridge/schedule';
+import type { Slot } from '../../../src-renderer/store/loaded';
 
 let counter = 0;
 
@@ -74,4 +77,91 @@ export function manualSchedule(): Schedule & { advance(ms: number): void; pendin
   };
   schedule.pending = () => tasks.length;
   return schedule;
+}
+
+/** A store slot over a plain variable, recording every state written to it. */
+export function memorySlot<S>(initial: S): Slot<S> & { written: S[] } {
+  let value = initial;
+  const written: S[] = [];
+  return {
+    written,
+    read: () => value,
+    write(next) {
+      value = next;
+      written.push(next);
+    },
+  };
+}
+
+/** A child of a batch, QUEUED unless told. */
+export const child = (id: string, over: Partial<BatchChild> = {}): BatchChild => ({
+  id,
+  kind: 'callback',
+  status: 'QUEUED',
+  progress: 0,
+  result: null,
+  error: null,
+  ...over,
+});
+
+/** A batch of two children (callback and log), running, with a fan-in callback. */
+export function makeBatch(over: Partial<Batch> = {}): Batch {
+  const jobs = over.jobs ?? [child('job-00001'), child('job-00002', { kind: 'log' })];
+  return {
+    id: 'batch-1',
+    status: 'RUNNING',
+    created_at: '2026-01-01T00:00:00.000Z',
+    completed_at: null,
+    job_ids: jobs.map((j) => j.id),
+    total: jobs.length,
+    counts: { QUEUED: jobs.length },
+    progress: 0,
+    on_complete: { callback_url: 'http://127.0.0.1:8000/api/v1/inbox/batches' },
+    jobs,
+    callback: null,
+    ...over,
+  };
+}
+
+/** The fan-in event of `makeBatch()`'s batch. */
+export const fanIn: BatchEvent = {
+  id: '9-0',
+  type: 'batch',
+  batch_id: 'batch-1',
+  kind: 'batch',
+  status: 'COMPLETED',
+  at: '2026-01-01T00:00:05.000Z',
+  counts: { DONE: 2 },
+  job_ids: ['job-00001', 'job-00002'],
+};
+
+/** A mail list item. */
+export function mailSummary(id: string, subject: string): MailSummary {
+  return {
+    id,
+    received_at: '2026-01-01T00:00:00.000Z',
+    envelope_from: 'a@b.test',
+    envelope_to: ['ops@b.test'],
+    message_id: null,
+    subject,
+    size: 10,
+    preview: `preview of ${subject}`,
+  };
+}
+
+/** The whole message of `mailSummary(id, subject)`. */
+export function mailWhole(id: string, subject: string, bodies: Partial<MailRecord> = {}): MailRecord {
+  return { ...withoutPreview(mailSummary(id, subject)), headers: { subject }, text_body: `text of ${subject}`, html_body: null, ...bodies };
+}
+
+/** A list item as its whole record has it: everything but the preview. */
+export function withoutPreview<T extends { preview: unknown }>(item: T): Omit<T, 'preview'> {
+  const copy: Partial<T> = { ...item };
+  delete copy.preview;
+  return copy as Omit<T, 'preview'>;
+}
+
+/** A webhook list item. */
+export function webhookSummary(id: string, path: string): WebhookSummary {
+  return { id, received_at: '2026-01-01T00:00:00.000Z', method: 'POST', path, content_type: 'application/json', size: 9, preview: '{"a":1}' };
 }

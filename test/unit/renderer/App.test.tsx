@@ -1,25 +1,15 @@
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { App } from '../../../src-renderer/App';
-import { ErrorBoundary, RenderFailure } from '../../../src-renderer/components/ErrorBoundary';
-import { createConsoleStore } from '../../../src-renderer/store/console-store';
-import { ConsoleStoreProvider } from '../../../src-renderer/store/context';
-import type { ViewName } from '../../../src-renderer/store/state';
-import { fakeBridge } from './fake-bridge';
-import { advance, eventOf, makeJob, manualSchedule } from './fixtures';
+import type { ConsoleStore } from '../../../src-renderer/store/console-store';
+import type { ViewName } from '../../../src-renderer/store/nav-slice';
+import { advance, eventOf, makeJob } from './fixtures';
+import { renderConsole, setupStore } from './store-fixture';
 
-/** Renders the console to HTML (no DOM needed) from a store in a known state. */
-function render(view: ViewName, prepare: (store: ReturnType<typeof createConsoleStore>) => void = () => undefined): string {
-  const store = createConsoleStore({ bridge: fakeBridge().bridge, schedule: manualSchedule() });
+/** Renders the console open on `view`, from a store prepared by the test. */
+function render(view: ViewName, prepare: (store: ConsoleStore) => void = () => undefined): string {
+  const { store } = setupStore();
   store.getState().navigate(view);
   prepare(store);
-  // Server rendering reads getInitialState(); make it the state the test prepared.
-  const prepared = { ...store, getInitialState: store.getState };
-  return renderToStaticMarkup(
-    <ConsoleStoreProvider value={prepared}>
-      <App />
-    </ConsoleStoreProvider>,
-  );
+  return renderConsole(store);
 }
 
 describe('App', () => {
@@ -50,7 +40,7 @@ describe('App', () => {
     const done = { ...advance(advance(queued, 'STARTED', 10), 'DONE', 20, 100), result: { record_id: 7 } };
     const other = makeJob({ id: '1a00d835-0000-4000-8000-000000000000', createdSecond: 4 });
 
-    const prepare = (store: ReturnType<typeof createConsoleStore>) => {
+    const prepare = (store: ConsoleStore) => {
       store.getState().applyEvents([eventOf(done), eventOf(other)]);
       store.getState().selectJob(queued.id);
       store.setState((state) => ({
@@ -117,22 +107,5 @@ describe('App', () => {
     expect(statusId).toBeDefined();
     expect(html).toContain(`<p id="${statusId}" class="form-result" role="status">Submitting…`);
     expect(html).toContain('<button type="submit" class="primary">Submit log job (A)</button>');
-  });
-});
-
-describe('RenderFailure', () => {
-  it('says the view failed and offers a Reload button', () => {
-    const html = renderToStaticMarkup(<RenderFailure onReload={() => undefined} />);
-
-    expect(html).toContain('role="alert"');
-    expect(html).toContain('>Reload</button>');
-  });
-
-  it('is what the boundary shows once a child has thrown', () => {
-    expect(ErrorBoundary.getDerivedStateFromError()).toEqual({ failed: true });
-    const boundary = new ErrorBoundary({ children: null, onReload: () => undefined });
-    boundary.state = { failed: true };
-
-    expect(renderToStaticMarkup(<>{boundary.render()}</>)).toContain('>Reload</button>');
   });
 });
