@@ -1,30 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { BatchEvent, ResyncEvent } from '../../../src-shared/events';
-import { createEventFeed, type EventSourceLike, type FeedEventType } from '../../../src-renderer/bridge/event-feed';
-import { eventOf, makeJob, manualSchedule } from './fixtures';
-
-/** An EventSource the test drives, frame by frame, by SSE event name. */
-class FakeEventSource implements EventSourceLike {
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  closed = false;
-  private readonly listeners: { type: FeedEventType; listener: (event: MessageEvent<string>) => void }[] = [];
-
-  constructor(readonly url: string) {}
-
-  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void {
-    this.listeners.push({ type, listener });
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = 2;
-  }
-  send(type: FeedEventType, value: unknown, lastEventId = ''): void {
-    const data = typeof value === 'string' ? value : JSON.stringify(value);
-    for (const entry of this.listeners) if (entry.type === type) entry.listener({ data, lastEventId } as MessageEvent<string>);
-  }
-}
+import { createEventFeed, type FeedEventType } from '../../../src-renderer/bridge/event-feed';
+import { eventOf, FakeEventSource, makeJob, manualSchedule } from './fixtures';
 
 function setup() {
   const sources: FakeEventSource[] = [];
@@ -69,9 +46,9 @@ describe('event feed: batch and resync events', () => {
     feed.onBatchEvent((event) => batches.push(event));
     feed.onJobEvent((event) => jobs.push(event));
 
-    sources[0]!.send('batch', { ...batchEvent, batch_id: 7 });
-    sources[0]!.send('batch', 'not json');
-    sources[0]!.send('batch', batchEvent, batchEvent.id);
+    sources[0]!.emit('batch', { ...batchEvent, batch_id: 7 });
+    sources[0]!.emit('batch', 'not json');
+    sources[0]!.emit('batch', batchEvent, batchEvent.id);
 
     expect(sources).toHaveLength(1);
     expect(batches).toEqual([batchEvent]);
@@ -94,7 +71,7 @@ describe('event feed: batch and resync events', () => {
   it('resumes after a batch event by its ID', () => {
     const { feed, sources, schedule } = setup();
     feed.onBatchEvent(() => undefined);
-    sources[0]!.send('batch', batchEvent, batchEvent.id);
+    sources[0]!.emit('batch', batchEvent, batchEvent.id);
 
     sources[0]!.readyState = 2;
     sources[0]!.onerror?.(new Event('error'));
@@ -108,11 +85,11 @@ describe('event feed: batch and resync events', () => {
     const resyncs: ResyncEvent[] = [];
     feed.onResync((event) => resyncs.push(event));
     feed.onJobEvent(() => undefined);
-    sources[0]!.send('job', { ...eventOf(makeJob({ createdSecond: 1 })), id: resync.last_event_id });
+    sources[0]!.emit('job', { ...eventOf(makeJob({ createdSecond: 1 })), id: resync.last_event_id });
 
-    sources[0]!.send('resync', resync, resync.resume_after);
+    sources[0]!.emit('resync', resync, resync.resume_after);
     expect(resyncs).toEqual([resync]);
-    sources[0]!.send('job', { ...eventOf(makeJob({ createdSecond: 2 })), id: '1700000000950-0' });
+    sources[0]!.emit('job', { ...eventOf(makeJob({ createdSecond: 2 })), id: '1700000000950-0' });
 
     sources[0]!.readyState = 2;
     sources[0]!.onerror?.(new Event('error'));
@@ -125,8 +102,8 @@ describe('event feed: batch and resync events', () => {
     const { feed, sources, schedule } = setup();
     feed.onResync(() => undefined);
     feed.onJobEvent(() => undefined);
-    sources[0]!.send('job', { ...eventOf(makeJob({ createdSecond: 1 })), id: resync.last_event_id });
-    sources[0]!.send('resync', resync, resync.resume_after);
+    sources[0]!.emit('job', { ...eventOf(makeJob({ createdSecond: 1 })), id: resync.last_event_id });
+    sources[0]!.emit('resync', resync, resync.resume_after);
 
     sources[0]!.readyState = 2;
     sources[0]!.onerror?.(new Event('error'));

@@ -1,3 +1,4 @@
+import type { EventSourceLike, FeedEventType } from '../../../src-renderer/bridge/event-feed';
 import type { Batch, BatchChild } from '../../../src-shared/batch-schemas';
 import type { MailRecord, MailSummary, WebhookSummary } from '../../../src-shared/console-records';
 import type { BatchEvent, JobEvent } from '../../../src-shared/events';
@@ -164,4 +165,39 @@ export function withoutPreview<T extends { preview: unknown }>(item: T): Omit<T,
 /** A webhook list item. */
 export function webhookSummary(id: string, path: string): WebhookSummary {
   return { id, received_at: '2026-01-01T00:00:00.000Z', method: 'POST', path, content_type: 'application/json', size: 9, preview: '{"a":1}' };
+}
+
+/** An EventSource the test drives, frame by frame, by SSE event name. */
+export class FakeEventSource implements EventSourceLike {
+  readyState = 0;
+  onopen: ((event: Event) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  closed = false;
+  private readonly listeners: { type: FeedEventType; listener: (event: MessageEvent<string>) => void }[] = [];
+
+  constructor(readonly url: string) {}
+
+  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void {
+    this.listeners.push({ type, listener });
+  }
+  close(): void {
+    this.closed = true;
+    this.readyState = 2;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.(new Event('open'));
+  }
+  fail(readyState: 0 | 2): void {
+    this.readyState = readyState;
+    this.onerror?.(new Event('error'));
+  }
+  /** Delivers one SSE frame of `type` (`event: job` unless said). */
+  send(data: string, lastEventId = '', type: FeedEventType = 'job'): void {
+    for (const entry of this.listeners) if (entry.type === type) entry.listener({ data, lastEventId } as MessageEvent<string>);
+  }
+  /** Delivers `value` (JSON unless a string) as one SSE frame of `type`. */
+  emit(type: FeedEventType, value: unknown, lastEventId = ''): void {
+    this.send(typeof value === 'string' ? value : JSON.stringify(value), lastEventId, type);
+  }
 }

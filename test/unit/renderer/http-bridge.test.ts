@@ -1,41 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../../src-shared/events';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
-import type { EventSourceLike, FeedEventType } from '../../../src-renderer/bridge/event-feed';
 import { createBridge } from '../../../src-renderer/bridge';
 import { createHttpBridge, ProblemError, RequestTimeoutError } from '../../../src-renderer/bridge/http-bridge';
 import { createConsoleStore } from '../../../src-renderer/store/console-store';
-import { eventOf, makeJob, manualSchedule } from './fixtures';
-
-class FakeEventSource implements EventSourceLike {
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  closed = false;
-  private readonly listeners: { type: FeedEventType; listener: (event: MessageEvent<string>) => void }[] = [];
-
-  constructor(readonly url: string) {}
-
-  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void {
-    this.listeners.push({ type, listener });
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = 2;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  fail(readyState: 0 | 2): void {
-    this.readyState = readyState;
-    this.onerror?.(new Event('error'));
-  }
-  /** Delivers one SSE frame of `type` (`event: job` unless said). */
-  send(data: string, lastEventId = '', type: FeedEventType = 'job'): void {
-    for (const entry of this.listeners) if (entry.type === type) entry.listener({ data, lastEventId } as MessageEvent<string>);
-  }
-}
+import { eventOf, FakeEventSource, makeJob, manualSchedule } from './fixtures';
 
 function json(status: number, body: unknown, type = 'application/json'): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
