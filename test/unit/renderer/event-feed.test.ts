@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { BatchEvent, ResyncEvent } from '../../../src-shared/events';
-import { createEventFeed, type FeedEventType } from '../../../src-renderer/bridge/event-feed';
+import { createEventFeed } from '../../../src-renderer/bridge/event-feed';
 import { eventOf, FakeEventSource, makeJob, manualSchedule } from './fixtures';
 
 function setup() {
