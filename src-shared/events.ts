@@ -1,6 +1,9 @@
+import type { StatusCounts } from './batch-schemas';
 import type { Job } from './job';
 import type { JobKind } from './kinds';
 import { TERMINAL_STATUSES, type JobStatus } from './statuses';
+
+export type { StatusCounts } from './batch-schemas';
 
 /**
  * The event contract: every job transition (and every batch that fans in) is one entry of the
@@ -37,8 +40,6 @@ export interface JobEvent {
   job: Job;
 }
 
-/** How a batch's children ended, counted by status. */
-export type StatusCounts = Partial<Record<JobStatus, number>>;
 
 /** A batch's fan-in: emitted exactly once, when its last child reached a terminal status. */
 export interface BatchEvent {
