@@ -14,7 +14,7 @@ import {
   workersReportSchema,
 } from '../../src-shared/console-records';
 import { eventsQuerySchema, wsClientMessageSchema } from '../../src-shared/event-schemas';
-import { bookJobSchema, bookStatusSchema, jobSchema, pageSchema } from '../../src-shared/job';
+import { bookJobSchema, bookStatusSchema, jobSchema, pageSchema, timeSchema } from '../../src-shared/job';
 import { problemSchema } from '../../src-shared/problem';
 import {
   bookDatabaseQuerySchema,
@@ -166,6 +166,8 @@ const COMPONENT_PATH = '#/components/schemas/';
 function answerSchemas(): Record<string, object> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(ANSWERS)) registry.add(schema, { id });
+  // Every time is one RFC 3339 pattern: written once, referred to from each answer.
+  registry.add(timeSchema, { id: 'Time' });
   const { schemas } = z.toJSONSchema(registry, {
     io: 'output',
     target: 'draft-2020-12',
