@@ -1,21 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { batchAcceptedSchema, batchSchema, batchSummarySchema, createBatchSchema } from '../../src-shared/batch-schemas';
-import {
-  connectionSettingsSchema,
-  healthSummarySchema,
-  mailRecordSchema,
-  mailSummarySchema,
-  purgeResultSchema,
-  queuesReportSchema,
-  webhookReceiptSchema,
-  webhookRecordSchema,
-  webhookSummarySchema,
-  workersReportSchema,
-} from '../../src-shared/console-records';
+import { createBatchSchema } from '../../src-shared/batch-schemas';
 import { eventsQuerySchema, wsClientMessageSchema } from '../../src-shared/event-schemas';
-import { bookJobSchema, bookStatusSchema, jobSchema, pageSchema, timeSchema } from '../../src-shared/job';
-import { problemSchema } from '../../src-shared/problem';
 import {
   bookDatabaseQuerySchema,
   callbackPayloadSchema,
@@ -23,48 +9,11 @@ import {
   listJobsQuerySchema,
   submitJobSchema,
 } from '../../src-shared/schemas';
-import {
-  createSubscriptionSchema,
-  createdSubscriptionSchema,
-  deliverySchema,
-  listQuerySchema,
-  subscriptionSchema,
-} from '../../src-shared/subscription-schemas';
+import { createSubscriptionSchema, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
+import { answerRef, answerSchemas, type Answer } from './openapi-answers';
 import { pageQuerySchema } from './record-routes';
-
-/**
- * What the routes answer, by the name the document gives it under `components.schemas`: the
- * shared schemas the answers' types are inferred from, so the document cannot tell another story.
- */
-const ANSWERS = {
-  BookJob: bookJobSchema,
-  BookStatus: bookStatusSchema,
-  Job: jobSchema,
-  JobPage: pageSchema(jobSchema),
-  CreatedSubscription: createdSubscriptionSchema,
-  Subscription: subscriptionSchema,
-  SubscriptionPage: pageSchema(subscriptionSchema),
-  Delivery: deliverySchema,
-  DeliveryPage: pageSchema(deliverySchema),
-  BatchAccepted: batchAcceptedSchema,
-  Batch: batchSchema,
-  BatchPage: pageSchema(batchSummarySchema),
-  WorkersReport: workersReportSchema,
-  QueuesReport: queuesReportSchema,
-  PurgeResult: purgeResultSchema,
-  ConnectionSettings: connectionSettingsSchema,
-  Health: healthSummarySchema,
-  MailPage: pageSchema(mailSummarySchema),
-  MailRecord: mailRecordSchema,
-  WebhookPage: pageSchema(webhookSummarySchema),
-  WebhookRecord: webhookRecordSchema,
-  WebhookReceipt: webhookReceiptSchema,
-  OpenApiDocument: z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
-  Problem: problemSchema,
-} satisfies Record<string, z.ZodType>;
-type Answer = keyof typeof ANSWERS;
 
 /** One documented operation; its request schemas are the very ones the route validates with. */
 interface Operation {
@@ -79,8 +28,10 @@ interface Operation {
   ok: [number, string, Answer?];
   /** A non-problem answer besides success: health's 503 carries the health report. */
   also?: [number, string, Answer];
-  /** Content type of the success answer when it is not JSON. */
-  contentType?: string;
+  /** Server-Sent Events: each event's name and the schema of its `data` (the document's `x-sse-events`). */
+  sseEvents?: Record<string, Answer>;
+  /** WebSocket: the schema of every message the server sends (the document's `x-ws-messages`). */
+  wsMessages?: Answer;
   /** Request headers the route reads. */
   headers?: readonly HeaderParameter[];
 }
@@ -111,8 +62,8 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED', 'Job'] },
-  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], contentType: 'text/event-stream', headers: [LAST_EVENT_ID] },
-  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'] },
+  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], sseEvents: { job: 'JobEvent', batch: 'BatchEvent', resync: 'ResyncEvent' }, headers: [LAST_EVENT_ID] },
+  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'], wsMessages: 'WsServerMessage' },
   { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
   { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}', 'SubscriptionPage'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription', 'Subscription'] },
@@ -160,33 +111,25 @@ function parameters(op: Operation) {
   return [...inPath, ...inQuery, ...inHeaders];
 }
 
-const COMPONENT_PATH = '#/components/schemas/';
-
-/** `components.schemas`: each answer's JSON Schema, nested answers (a page's Job) as `$ref`s. */
-function answerSchemas(): Record<string, object> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(ANSWERS)) registry.add(schema, { id });
-  // Every time is one RFC 3339 pattern: written once, referred to from each answer.
-  registry.add(timeSchema, { id: 'Time' });
-  const { schemas } = z.toJSONSchema(registry, {
-    io: 'output',
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-    uri: (id) => `${COMPONENT_PATH}${id}`,
-  });
-  // Inside an OpenAPI document a component is no schema resource of its own: no `$schema`, no `$id`.
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
-}
-
-const json = (answer: Answer, type = 'application/json') => ({ content: { [type]: { schema: { $ref: `${COMPONENT_PATH}${answer}` } } } });
+const json = (answer: Answer, type = 'application/json') => ({ content: { [type]: { schema: answerRef(answer) } } });
 
 const PROBLEM = json('Problem', 'application/problem+json');
 
+/** What the success answer carries: a JSON body, the data of each Server-Sent Event, or WebSocket messages. */
+function successContent(op: Operation): object {
+  const answer = op.ok[2];
+  if (answer) return json(answer);
+  if (op.sseEvents) {
+    const events = Object.fromEntries(Object.entries(op.sseEvents).map(([name, event]) => [name, answerRef(event)]));
+    return { content: { 'text/event-stream': { schema: { type: 'string' }, 'x-sse-events': events } } };
+  }
+  return op.wsMessages ? { 'x-ws-messages': answerRef(op.wsMessages) } : {};
+}
+
 function responses(op: Operation): Record<string, object> {
-  const [status, description, answer] = op.ok;
-  const success = answer ? json(answer) : op.contentType ? { content: { [op.contentType]: {} } } : {};
+  const [status, description] = op.ok;
   return {
-    [status]: { description, ...success },
+    [status]: { description, ...successContent(op) },
     ...(op.also ? { [op.also[0]]: { description: op.also[1], ...json(op.also[2]) } } : {}),
     '4XX': { description: 'RFC 9457 problem; validation errors name each field and rule; 409, 422 and 429 carry Retry-After where waiting helps', ...PROBLEM },
     '5XX': { description: 'RFC 9457 problem; a 503 says a dependency is unavailable, and Retry-After when to try again', ...PROBLEM },

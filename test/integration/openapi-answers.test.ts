@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiContract, KEYWORDS_AFTER_DRAFT_07, type CheckedAnswer, type OpenApiDocument } from '../support/api-contract';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { readSse, WsClient, type FeedSeen } from '../support/event-clients';
 
 /**
  * Every operation of `GET /api/v1/openapi.json`, called on a real console: each answer (success,
@@ -137,10 +138,19 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get('/api/v1/inbox?cursor=none'), 400);
   });
 
-  it('of the event channels', async () => {
+  it('of the event channels, each event and message included', async () => {
     await expectStatus(get('/api/v1/events?last_event_id=0-0'), 200);
     await expectStatus(get('/api/v1/events?kind=fax'), 400);
     await expectStatus(get('/api/v1/ws'), 426);
+    // The earlier tests left job events and a batch's fan-in in this console's stream.
+    const hasBoth = (seen: FeedSeen) => seen.events.some((e) => e.type === 'batch') && seen.events.some((e) => e.type !== 'batch');
+    const replayed = await readSse(`${app.url}/api/v1/events?last_event_id=0-0`, hasBoth);
+    const gap = await readSse(`${app.url}/api/v1/events?last_event_id=1-0`, (seen) => seen.resyncs.length > 0);
+    expect(hasBoth(replayed) && gap.resyncs.length > 0).toBe(true);
+    // The frame's event name is the event's `type` (`job` when absent), or `resync`.
+    for (const event of [...replayed.events, ...gap.events]) contract.checkMessage('GET', '/api/v1/events', event, event.type ?? 'job');
+    for (const resync of gap.resyncs) contract.checkMessage('GET', '/api/v1/events', resync, 'resync');
+
     const upgraded = await new Promise<number>((resolve, reject) => {
       const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}/api/v1/ws`);
       socket.once('upgrade', (response) => resolve(response.statusCode ?? 0));
@@ -148,6 +158,18 @@ describe('every answer matches the OpenAPI document', () => {
       socket.once('error', reject);
     });
     contract.check('GET', '/api/v1/ws', upgraded, '', undefined);
+    const client = new WsClient(`${app.url.replace(/^http/, 'ws')}/api/v1/ws?last_event_id=0-0`);
+    try {
+      await client.opened;
+      await client.until(hasBoth);
+      client.send({ type: 'subscribe', filter: { kind: 'A' }, last_event_id: '1-0' });
+      client.send({ type: 'subscribe', filter: { kind: 'fax' } });
+      client.send({ type: 'unsubscribe' });
+      await client.until(() => ['resync', 'subscribed', 'error', 'unsubscribed'].every((type) => client.messages.some((m) => m.type === type)));
+      for (const message of client.messages) contract.checkMessage('GET', '/api/v1/ws', message);
+    } finally {
+      await client.close();
+    }
   });
 
   it('of the console itself', async () => {

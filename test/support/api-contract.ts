@@ -1,8 +1,15 @@
 import Ajv from 'ajv';
 
 /** The parts of the OpenAPI document an answer is checked against. */
+interface MediaType {
+  schema?: object;
+  /** Server-Sent Events: the schema of each event's `data`, by event name. */
+  'x-sse-events'?: Record<string, object>;
+}
+type Responses = Record<string, { content?: Record<string, MediaType>; 'x-ws-messages'?: object }>;
+
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+  paths: Record<string, Record<string, { responses: Responses }>>;
   components: { schemas: Record<string, object> };
 }
 
@@ -54,11 +61,7 @@ export class ApiContract {
 
   /** Checks one answer already received. */
   check(method: string, url: string, status: number, contentType: string, body: unknown): CheckedAnswer {
-    const path = url.split('?')[0]!;
-    const template = this.templates.find((t) => t.method === method.toLowerCase() && t.pattern.test(path));
-    if (!template) throw new Error(`${method} ${path} is not in the document`);
-    const operation = `${method.toUpperCase()} ${template.path}`;
-    const responses = this.document.paths[template.path]![template.method]!.responses;
+    const { operation, responses } = this.documented(method, url);
     const documented = responses[String(status)] ?? responses[`${String(status)[0]}XX`];
     if (!documented) throw new Error(`${operation} answered ${status}, which the document does not list (${Object.keys(responses).join(', ')})`);
     const content = documented.content ?? {};
@@ -66,18 +69,34 @@ export class ApiContract {
     if (Object.keys(content).length === 0 && body !== undefined) throw new Error(`${operation} ${status}: documented without a body, answered ${JSON.stringify(body)}`);
     if (Object.keys(content).length > 0 && !mediaType) throw new Error(`${operation} ${status}: answered ${contentType}, documented ${Object.keys(content).join(', ')}`);
     const schema = mediaType ? content[mediaType]!.schema : undefined;
-    if (schema) this.validate(operation, status, schema, body);
+    if (schema && mediaType !== 'text/event-stream') this.validate(`${operation} ${status}`, schema, body);
     this.answered.set(operation, (this.answered.get(operation) ?? new Set()).add(status));
     return { operation, status, body };
   }
 
-  private validate(operation: string, status: number, schema: object, body: unknown): void {
+  /** Checks one message of a stream: a Server-Sent Event's `data` by the event's name, or (no name) a WebSocket message. */
+  checkMessage(method: string, url: string, data: unknown, sseEvent?: string): void {
+    const { operation, responses } = this.documented(method, url);
+    const schema =
+      sseEvent === undefined ? responses['101']?.['x-ws-messages'] : responses['200']?.content?.['text/event-stream']?.['x-sse-events']?.[sseEvent];
+    if (!schema) throw new Error(`${operation}: the document gives no schema for ${sseEvent === undefined ? 'its messages' : `the event ${sseEvent}`}`);
+    this.validate(`${operation} ${sseEvent ?? 'message'}`, schema, data);
+  }
+
+  private documented(method: string, url: string): { operation: string; responses: Responses } {
+    const path = url.split('?')[0]!;
+    const template = this.templates.find((t) => t.method === method.toLowerCase() && t.pattern.test(path));
+    if (!template) throw new Error(`${method} ${path} is not in the document`);
+    return { operation: `${method.toUpperCase()} ${template.path}`, responses: this.document.paths[template.path]![template.method]!.responses };
+  }
+
+  private validate(what: string, schema: object, body: unknown): void {
     // The document's refs are `#/components/schemas/<name>`: resolved inside the added document.
     const ref = (schema as { $ref?: string }).$ref;
     const valid = this.ajv.validate(ref ? { $ref: `${DOCUMENT_ID}${ref}` } : schema, body);
     if (!valid) {
       const errors = (this.ajv.errors ?? []).map((e) => `body${e.dataPath} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('; ');
-      throw new Error(`${operation} ${status} drifted from its schema: ${errors}\n${JSON.stringify(body).slice(0, 2000)}`);
+      throw new Error(`${what} drifted from its schema: ${errors}\n${JSON.stringify(body).slice(0, 2000)}`);
     }
   }
 }

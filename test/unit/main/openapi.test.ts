@@ -81,4 +81,16 @@ describe('the answers of GET /api/v1/openapi.json', () => {
     expect(document.components.schemas.Subscription).not.toHaveProperty('properties.secret');
     expect(answer('/api/v1/health', 'get', '503')).toEqual({ $ref: '#/components/schemas/Health' });
   });
+
+  it("gives the data of each Server-Sent Event and each WebSocket message a schema", () => {
+    const events = document.paths['/api/v1/events']!.get!.responses['200']!.content!['text/event-stream'] as { 'x-sse-events'?: Record<string, unknown> };
+    expect(events['x-sse-events']).toEqual({
+      job: { $ref: '#/components/schemas/JobEvent' },
+      batch: { $ref: '#/components/schemas/BatchEvent' },
+      resync: { $ref: '#/components/schemas/ResyncEvent' },
+    });
+    const ws = document.paths['/api/v1/ws']!.get!.responses['101'] as { 'x-ws-messages'?: unknown };
+    expect(ws['x-ws-messages']).toEqual({ $ref: '#/components/schemas/WsServerMessage' });
+    expect(document.components.schemas.JobEvent).toMatchObject({ properties: { job: { $ref: '#/components/schemas/Job' } } });
+  });
 });
