@@ -1,34 +1,14 @@
 import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { DependencyState, HealthSummary, WorkerHealth } from '../src-shared/console-records';
 import type { JobKind } from '../src-shared/kinds';
 import { redactText } from '../src-shared/redact';
 import type { JobPublisher } from './broker/job-publisher';
 
-export interface DependencyHealth {
-  up: boolean;
-  error: string | null;
-}
-
-/** Worker processes of one kind: how many the console runs, and how many are consuming. */
-export interface WorkerHealth {
-  configured: number;
-  ready: number;
-}
-
-/** `starting` until the console's own workers are first ready; then `ok`, or `unavailable` while a dependency is down. */
-export type HealthStatus = 'starting' | 'ok' | 'unavailable';
-
-export interface HealthReport {
-  /**
-   * Started and every dependency up. Workers count only until they are first ready: after that
-   * they are reported, not judged, since a kind may run elsewhere.
-   */
-  ok: boolean;
-  status: HealthStatus;
-  dependencies: Record<'rabbitmq' | 'redis' | 'postgresql' | 'smtp', DependencyHealth>;
-  workers: Record<JobKind, WorkerHealth>;
-}
+export type { WorkerHealth } from '../src-shared/console-records';
+/** What `GET /api/v1/health` answers: the wire shape, defined once in src-shared. */
+export type HealthReport = HealthSummary;
 
 export interface HealthProbeOptions {
   publisher: JobPublisher;
@@ -43,7 +23,7 @@ export interface HealthProbeOptions {
 
 const PROBE_TIMEOUT_MS = 1_000;
 
-async function probe(check: (signal: AbortSignal) => Promise<unknown>, what: string): Promise<DependencyHealth> {
+async function probe(check: (signal: AbortSignal) => Promise<unknown>, what: string): Promise<DependencyState> {
   const deadline = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -87,6 +67,6 @@ export async function checkHealth(options: HealthProbeOptions): Promise<HealthRe
     probe((signal) => tcpReachable(smtp.host, smtp.port, signal), 'SMTP'),
   ]);
   const dependencies = { rabbitmq, redis, postgresql, smtp: mail };
-  const status: HealthStatus = !options.started() ? 'starting' : Object.values(dependencies).every((d) => d.up) ? 'ok' : 'unavailable';
+  const status: HealthSummary['status'] = !options.started() ? 'starting' : Object.values(dependencies).every((d) => d.up) ? 'ok' : 'unavailable';
   return { ok: status === 'ok', status, dependencies, workers: options.workers() };
 }

@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import type { StatusCounts } from './events';
-import type { JobKind } from './kinds';
+import { jobSchema, jobStatusSchema, timeSchema } from './job';
 import { submitJobSchema } from './schemas';
-import type { JobStatus } from './statuses';
-import type { Delivery } from './subscription-schemas';
-import { WEBHOOK_SECRET_PATTERN } from './subscription-schemas';
+import { WEBHOOK_SECRET_PATTERN, deliverySchema } from './subscription-schemas';
 
 /** Most jobs one batch may hold. */
 export const MAX_BATCH_JOBS = 100;
@@ -26,56 +23,52 @@ export const createBatchSchema = z.strictObject({
 });
 export type CreateBatch = z.output<typeof createBatchSchema>;
 
+/** How a batch's children ended, counted by status. */
+export const statusCountsSchema = z.partialRecord(jobStatusSchema, z.number().int().min(0));
+export type StatusCounts = z.infer<typeof statusCountsSchema>;
+
 /** One child as a batch shows it. */
-export interface BatchChild {
-  id: string;
-  kind: JobKind;
-  status: JobStatus;
-  progress: number;
-  result: Record<string, unknown> | null;
-  error: string | null;
-}
+export const batchChildSchema = jobSchema.pick({ id: true, kind: true, status: true, progress: true, result: true, error: true });
+export type BatchChild = z.infer<typeof batchChildSchema>;
+
+const batchStatusSchema = z.enum(['RUNNING', 'COMPLETED']);
+const onCompleteShownSchema = z.object({ callback_url: z.string() }).nullable();
+
+/** One line of `GET /api/v1/batches` (newest first). */
+export const batchSummarySchema = z.object({
+  id: z.string(),
+  /** `RUNNING` until every child is terminal, then `COMPLETED` (once, with the fan-in). */
+  status: batchStatusSchema,
+  created_at: timeSchema,
+  completed_at: timeSchema.nullable(),
+  job_ids: z.array(z.string()),
+  /** Final counts, once COMPLETED. */
+  counts: statusCountsSchema.nullable(),
+});
+export type BatchSummary = z.infer<typeof batchSummarySchema>;
 
 /**
  * A batch as `GET /api/v1/batches/:id` shows it, aggregated from its children; also the `data`
  * of the fan-in callback (`type` `batch.COMPLETED`).
  */
-export interface Batch {
-  id: string;
-  /** `RUNNING` until every child is terminal, then `COMPLETED` (once, with the fan-in). */
-  status: 'RUNNING' | 'COMPLETED';
-  created_at: string;
-  completed_at: string | null;
-  job_ids: string[];
-  total: number;
+export const batchSchema = batchSummarySchema.extend({
+  total: z.number().int().min(0),
   /** Children by status. */
-  counts: StatusCounts;
+  counts: statusCountsSchema,
   /** 0–100: the children's mean progress (a terminal child counts 100). */
-  progress: number;
-  on_complete: { callback_url: string } | null;
-  jobs: BatchChild[];
+  progress: z.number().min(0).max(100),
+  on_complete: onCompleteShownSchema,
+  jobs: z.array(batchChildSchema),
   /** The fan-in callback's delivery and its attempts, once made. */
-  callback: Delivery | null;
-}
+  callback: deliverySchema.nullable(),
+});
+export type Batch = z.infer<typeof batchSchema>;
 
 /** The `202` answer of `POST /api/v1/batches`. */
-export interface BatchAccepted {
-  id: string;
-  status: 'RUNNING';
-  created_at: string;
-  job_ids: string[];
-  on_complete: { callback_url: string } | null;
+export const batchAcceptedSchema = batchSummarySchema.pick({ id: true, created_at: true, job_ids: true }).extend({
+  status: z.literal('RUNNING'),
+  on_complete: onCompleteShownSchema,
   /** The callback's signing secret, present only here and only with `on_complete`. */
-  secret?: string;
-}
-
-/** One line of `GET /api/v1/batches` (newest first). */
-export interface BatchSummary {
-  id: string;
-  status: 'RUNNING' | 'COMPLETED';
-  created_at: string;
-  completed_at: string | null;
-  job_ids: string[];
-  /** Final counts, once COMPLETED. */
-  counts: StatusCounts | null;
-}
+  secret: z.string().optional(),
+});
+export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;

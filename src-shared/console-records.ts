@@ -2,7 +2,8 @@
  * What the console's operator views read besides jobs: worker processes, health, the mail
  * sink's messages and the webhook inbox's requests. Wire shapes of the v1 routes that serve them.
  */
-import type { JobKind } from './kinds';
+import { z } from 'zod';
+import { jobKindSchema, timeSchema } from './job';
 
 /** Most processes of one kind the console will run; a larger `count` is refused. */
 export const MAX_WORKERS_PER_KIND = 16;
@@ -11,140 +12,166 @@ export const MAX_WORKERS_PER_KIND = 16;
  * A worker process's state. `crash-loop`: it keeps dying soon after it starts and is being
  * restarted with a growing delay; `stopped`: an operator stopped it and it stays down.
  */
-export type WorkerProcessState = 'starting' | 'ready' | 'stopping' | 'exited' | 'crash-loop' | 'stopped';
+export const workerProcessStateSchema = z.enum(['starting', 'ready', 'stopping', 'exited', 'crash-loop', 'stopped']);
+export type WorkerProcessState = z.infer<typeof workerProcessStateSchema>;
+
+const count = z.number().int().min(0);
 
 /** One worker process the console supervises. */
-export interface WorkerProcessInfo {
+export const workerProcessInfoSchema = z.object({
   /** Stable for the slot across restarts: `<kind>-<n>`. */
-  id: string;
-  kind: JobKind;
+  id: z.string(),
+  kind: jobKindSchema,
   /** Null while no process runs in the slot. */
-  pid: number | null;
-  state: WorkerProcessState;
+  pid: z.number().int().nullable(),
+  state: workerProcessStateSchema,
   /** ID of the job in hand, if any (the newest when it holds several). */
-  current_job: string | null;
+  current_job: z.string().nullable(),
   /** Jobs finished DONE by this process since it started. */
-  processed: number;
+  processed: count,
   /** Jobs that failed in this process since it started. */
-  failed: number;
+  failed: count,
   /** RFC 3339 UTC time the process started. */
-  started_at: string;
+  started_at: timeSchema,
   /** Milliseconds since `started_at`; 0 when no process runs. */
-  uptime_ms: number;
+  uptime_ms: z.number().min(0),
   /** Resident set size the process last reported, in bytes; null before its first report. */
-  memory_rss_bytes: number | null;
+  memory_rss_bytes: count.nullable(),
   /** Restarts since it last ran stably. */
-  restarts: number;
-}
+  restarts: count,
+});
+export type WorkerProcessInfo = z.infer<typeof workerProcessInfoSchema>;
 
 /** `GET /api/v1/workers`. */
-export interface WorkersReport {
-  workers: WorkerProcessInfo[];
+export const workersReportSchema = z.object({
+  workers: z.array(workerProcessInfoSchema),
   /** Processes wanted per kind (what scaling set). */
-  counts: Record<JobKind, number>;
+  counts: z.record(jobKindSchema, count),
   /** Largest `count` a kind may be scaled to. */
-  max_per_kind: number;
+  max_per_kind: count,
   /** False when this console runs no workers (they run elsewhere): scaling is refused. */
-  supervised: boolean;
-}
+  supervised: z.boolean(),
+});
+export type WorkersReport = z.infer<typeof workersReportSchema>;
 
-export interface DependencyState {
-  up: boolean;
+export const dependencyStateSchema = z.object({
+  up: z.boolean(),
   /** Why it is down, passwords masked; null when up. */
-  error: string | null;
-}
+  error: z.string().nullable(),
+});
+export type DependencyState = z.infer<typeof dependencyStateSchema>;
 
-export type DependencyName = 'rabbitmq' | 'redis' | 'postgresql' | 'smtp';
+export const dependencyNameSchema = z.enum(['rabbitmq', 'redis', 'postgresql', 'smtp']);
+export type DependencyName = z.infer<typeof dependencyNameSchema>;
 
-/** `GET /api/v1/health`. */
-export interface HealthSummary {
-  ok: boolean;
+/** Worker processes of one kind: how many the console runs, and how many are consuming. */
+export const workerHealthSchema = z.object({ configured: count, ready: count });
+export type WorkerHealth = z.infer<typeof workerHealthSchema>;
+
+/** `GET /api/v1/health`, answered 200 when `ok` and 503 otherwise. */
+export const healthSummarySchema = z.object({
+  /**
+   * Started and every dependency up. Workers count only until they are first ready: after that
+   * they are reported, not judged, since a kind may run elsewhere.
+   */
+  ok: z.boolean(),
   /** `starting` until the console's own workers are first ready; then `ok`, or `unavailable` while a dependency is down. */
-  status: 'starting' | 'ok' | 'unavailable';
-  dependencies: Record<DependencyName, DependencyState>;
-  workers: Record<JobKind, { configured: number; ready: number }>;
-}
+  status: z.enum(['starting', 'ok', 'unavailable']),
+  dependencies: z.record(dependencyNameSchema, dependencyStateSchema),
+  workers: z.record(jobKindSchema, workerHealthSchema),
+});
+export type HealthSummary = z.infer<typeof healthSummarySchema>;
 
 /** A message as the mailbox lists it (`GET /api/v1/mailbox`): no headers, no bodies. */
-export interface MailSummary {
-  id: string;
-  received_at: string;
-  envelope_from: string | null;
-  envelope_to: string[];
-  message_id: string | null;
-  subject: string | null;
+export const mailSummarySchema = z.object({
+  id: z.string(),
+  received_at: timeSchema,
+  envelope_from: z.string().nullable(),
+  envelope_to: z.array(z.string()),
+  message_id: z.string().nullable(),
+  subject: z.string().nullable(),
   /** Bytes of the raw message. */
-  size: number;
+  size: count,
   /** The first characters of the text body; null when it has none. */
-  preview: string | null;
-}
+  preview: z.string().nullable(),
+});
+export type MailSummary = z.infer<typeof mailSummarySchema>;
 
 /** One message whole (`GET /api/v1/mailbox/<id>`). */
-export interface MailRecord extends Omit<MailSummary, 'preview'> {
-  headers: Record<string, string>;
-  text_body: string | null;
+export const mailRecordSchema = mailSummarySchema.omit({ preview: true }).extend({
+  headers: z.record(z.string(), z.string()),
+  text_body: z.string().nullable(),
   /** Untrusted: shown only in a sandboxed frame with no scripts and no remote loads. */
-  html_body: string | null;
-}
+  html_body: z.string().nullable(),
+});
+export type MailRecord = z.infer<typeof mailRecordSchema>;
 
 /** A request as the webhook inbox lists it (`GET /api/v1/inbox`): no headers, no body. */
-export interface WebhookSummary {
-  id: string;
-  received_at: string;
-  method: string;
-  path: string;
-  content_type: string | null;
+export const webhookSummarySchema = z.object({
+  id: z.string(),
+  received_at: timeSchema,
+  method: z.string(),
+  path: z.string(),
+  content_type: z.string().nullable(),
   /** Bytes of the body received. */
-  size: number;
+  size: count,
   /** The first characters of the body; null when it is not text (stored as base64). */
-  preview: string | null;
-}
+  preview: z.string().nullable(),
+});
+export type WebhookSummary = z.infer<typeof webhookSummarySchema>;
 
 /** One request whole (`GET /api/v1/inbox/items/<id>`). */
-export interface WebhookRecord extends Omit<WebhookSummary, 'preview' | 'size'> {
-  headers: Record<string, string | string[] | undefined>;
+export const webhookRecordSchema = webhookSummarySchema.omit({ preview: true, size: true }).extend({
+  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()),
   /** The body as text, or `base64:<bytes>` when it is not clean UTF-8. */
-  body: string;
+  body: z.string(),
   /** Bytes of the body received; null for requests recorded before sizes were kept. */
-  size: number | null;
-}
+  size: count.nullable(),
+});
+export type WebhookRecord = z.infer<typeof webhookRecordSchema>;
+
+/** `POST /api/v1/inbox/<any path>`: where the request was recorded. */
+export const webhookReceiptSchema = webhookSummarySchema.pick({ id: true, received_at: true });
+export type WebhookReceipt = z.infer<typeof webhookReceiptSchema>;
 
 /** One work queue as `GET /api/v1/queues` reports it (RabbitMQ's management plugin is not used). */
-export interface QueueInfo {
-  kind: JobKind;
+export const queueInfoSchema = z.object({
+  kind: jobKindSchema,
   /** The queue's name: `<ns>.jobs.<kind>`. */
-  name: string;
+  name: z.string(),
   /** Messages ready for delivery (the broker's count from a passive declare). */
-  ready: number;
+  ready: count,
   /** Consumers attached (the broker's count from a passive declare). */
-  consumers: number;
+  consumers: count,
   /** Messages waiting in the kind's retry (delay) queues for their next attempt. */
-  retrying: number;
+  retrying: count,
   /** Messages in the kind's dead-letter queue (`<ns>.jobs.<kind>.dead`): jobs that failed for good. */
-  dead: number;
-}
+  dead: count,
+});
+export type QueueInfo = z.infer<typeof queueInfoSchema>;
 
 /** `GET /api/v1/queues`. */
-export interface QueuesReport {
-  queues: QueueInfo[];
-}
+export const queuesReportSchema = z.object({ queues: z.array(queueInfoSchema) });
+export type QueuesReport = z.infer<typeof queuesReportSchema>;
 
 /** `POST /api/v1/queues/:kind/purge`: how many jobs were taken off the queue and ended CANCELLED. */
-export interface PurgeResult {
-  kind: JobKind;
+export const purgeResultSchema = z.object({
+  kind: jobKindSchema,
   /** Messages taken off the queue (each acked). */
-  purged: number;
+  purged: count,
   /** Of those, jobs written CANCELLED (a job already finished elsewhere is left as it is). */
-  cancelled: number;
-}
+  cancelled: count,
+});
+export type PurgeResult = z.infer<typeof purgeResultSchema>;
 
 /** `GET /api/v1/settings`: what the console is connected to, passwords masked. */
-export interface ConnectionSettings {
-  api_url: string;
-  amqp_url: string;
-  redis_url: string;
-  database_url: string;
+export const connectionSettingsSchema = z.object({
+  api_url: z.string(),
+  amqp_url: z.string(),
+  redis_url: z.string(),
+  database_url: z.string(),
   /** Where workers send mail: the embedded sink's URL unless SMTP_URL names another server. */
-  smtp_url: string;
-  namespace: string;
-}
+  smtp_url: z.string(),
+  namespace: z.string(),
+});
+export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { EVENT_ID_PATTERN, type ResyncEvent, type StreamEvent } from './events';
-import type { FieldError } from './problem';
+import { EVENT_ID_PATTERN, batchEventSchema, jobEventSchema, resyncEventSchema } from './events';
+import { JOB_KINDS } from './kinds';
+import { fieldErrorSchema } from './problem';
 import { kindSchema } from './schemas';
 import { JOB_STATUSES } from './statuses';
 
@@ -57,12 +58,22 @@ export type WsClientMessage = z.output<typeof wsClientMessageSchema>;
  * - `{"type":"error","errors":[{field,rule,message}]}` — a message that was not understood.
  * The server closes with code 4008 when the client fell too far behind (resume by ID).
  */
-export type WsServerMessage =
-  | { type: 'event'; event: StreamEvent }
-  | { type: 'resync'; resync: ResyncEvent }
-  | { type: 'subscribed'; filter: z.output<typeof eventFilterSchema> }
-  | { type: 'unsubscribed' }
-  | { type: 'error'; errors: FieldError[] };
+export const wsServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('event'), event: z.union([jobEventSchema, batchEventSchema]) }),
+  z.object({ type: z.literal('resync'), resync: resyncEventSchema }),
+  z.object({
+    type: z.literal('subscribed'),
+    /** The filter as parsed: kinds by name. */
+    filter: z.object({
+      job_id: z.string().optional(),
+      kind: z.enum([...JOB_KINDS, 'batch']).optional(),
+      status: z.enum([...JOB_STATUSES, 'COMPLETED']).optional(),
+    }),
+  }),
+  z.object({ type: z.literal('unsubscribed') }),
+  z.object({ type: z.literal('error'), errors: z.array(fieldErrorSchema) }),
+]);
+export type WsServerMessage = z.infer<typeof wsServerMessageSchema>;
 
 /** WebSocket close code for a client that fell too far behind. */
 export const WS_CLOSE_TOO_SLOW = 4008;

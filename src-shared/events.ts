@@ -1,6 +1,10 @@
-import type { Job } from './job';
+import { z } from 'zod';
+import { statusCountsSchema } from './batch-schemas';
+import { jobKindSchema, jobSchema, jobStatusSchema, timeSchema, type Job } from './job';
 import type { JobKind } from './kinds';
-import { TERMINAL_STATUSES, type JobStatus } from './statuses';
+import { TERMINAL_STATUSES } from './statuses';
+
+export type { StatusCounts } from './batch-schemas';
 
 /**
  * The event contract: every job transition (and every batch that fans in) is one entry of the
@@ -15,46 +19,45 @@ import { TERMINAL_STATUSES, type JobStatus } from './statuses';
  */
 
 /** One change of one job. */
-export interface JobEvent {
+export const jobEventSchema = z.object({
   /** Stream ID (`<ms>-<seq>`), ordered: a client resumes after the last one it saw. */
-  id: string;
+  id: z.string(),
   /** Always `job` (absent in events written before this field existed). */
-  type?: 'job';
-  job_id: string;
-  kind: JobKind;
-  status: JobStatus;
+  type: z.literal('job').optional(),
+  job_id: z.string(),
+  kind: jobKindSchema,
+  status: jobStatusSchema,
   /** Attempts a worker has started so far (the job's `attempts`). */
-  attempt?: number;
+  attempt: z.number().int().min(0).optional(),
   /** RFC 3339 UTC time of the change (the job's `updated_at`). */
-  at?: string;
+  at: timeSchema.optional(),
   /** Per-job counter: an event with a higher version supersedes a lower one. */
-  version: number;
+  version: z.number().int().min(0),
   /** What the effect produced; present only on a terminal event (DONE, FAILED, CANCELLED). */
-  result?: Record<string, unknown> | null;
+  result: z.record(z.string(), z.unknown()).nullable().optional(),
   /** Why the job failed or was cancelled; present only on a terminal event. */
-  error?: string | null;
+  error: z.string().nullable().optional(),
   /** The whole job after the change. */
-  job: Job;
-}
-
-/** How a batch's children ended, counted by status. */
-export type StatusCounts = Partial<Record<JobStatus, number>>;
+  job: jobSchema,
+});
+export type JobEvent = Omit<z.infer<typeof jobEventSchema>, 'job'> & { job: Job };
 
 /** A batch's fan-in: emitted exactly once, when its last child reached a terminal status. */
-export interface BatchEvent {
+export const batchEventSchema = z.object({
   /** Stream ID, in the same order as the job events. */
-  id: string;
-  type: 'batch';
-  batch_id: string;
+  id: z.string(),
+  type: z.literal('batch'),
+  batch_id: z.string(),
   /** Always `batch`: the routing key on the topic exchange is `batch.COMPLETED`. */
-  kind: 'batch';
-  status: 'COMPLETED';
+  kind: z.literal('batch'),
+  status: z.literal('COMPLETED'),
   /** RFC 3339 UTC time of the fan-in. */
-  at: string;
+  at: timeSchema,
   /** Children by final status. */
-  counts: StatusCounts;
-  job_ids: string[];
-}
+  counts: statusCountsSchema,
+  job_ids: z.array(z.string()),
+});
+export type BatchEvent = z.infer<typeof batchEventSchema>;
 
 /**
  * Marks a gap instead of hiding it: the client asked to resume after an ID the stream no longer
@@ -62,16 +65,17 @@ export interface BatchEvent {
  * follows it, then live events; the client should reload the state it shows, since what fell in
  * the gap is gone. Carries no stream ID of its own.
  */
-export interface ResyncEvent {
-  type: 'resync';
+export const resyncEventSchema = z.object({
+  type: z.literal('resync'),
   /** The ID the client asked to resume after. */
-  last_event_id: string;
+  last_event_id: z.string(),
   /** Oldest ID the stream holds now (the first event that follows), or null when it is empty. */
-  oldest_id: string | null;
+  oldest_id: z.string().nullable(),
   /** The events that follow are those after this ID: {@link STREAM_START_ID}, all the stream holds. */
-  resume_after: string;
-  reason: 'trimmed' | 'unknown-id';
-}
+  resume_after: z.string(),
+  reason: z.enum(['trimmed', 'unknown-id']),
+});
+export type ResyncEvent = z.infer<typeof resyncEventSchema>;
 
 /** Anything the stream carries. */
 export type StreamEvent = JobEvent | BatchEvent;

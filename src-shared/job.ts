@@ -1,81 +1,96 @@
-import type { JobKind, JobLetter } from './kinds';
-import type { ResolvedPayload } from './schemas';
-import type { JobStatus } from './statuses';
+import { z } from 'zod';
+import { JOB_KINDS, JOB_LETTERS } from './kinds';
+import { shownPayloadSchema, type ResolvedPayload } from './schemas';
+import { JOB_STATUSES } from './statuses';
+
+/** RFC 3339 UTC time with milliseconds, as every answer and event carries times. */
+export const timeSchema = z.iso.datetime();
+export const jobKindSchema = z.enum(JOB_KINDS);
+export const jobStatusSchema = z.enum(JOB_STATUSES);
 
 /** One step of a job's life. */
-export interface Transition {
-  status: JobStatus;
+export const transitionSchema = z.object({
+  status: jobStatusSchema,
   /** RFC 3339 UTC time of the change. */
-  at: string;
+  at: timeSchema,
   /** Who made it: `api`, or the worker as `<host>/<pid>`. */
-  worker: string;
-}
+  worker: z.string(),
+});
+export type Transition = z.infer<typeof transitionSchema>;
 
 /** Why one attempt of a job failed. */
-export interface AttemptError {
+export const attemptErrorSchema = z.object({
   /** The attempt's number, from 1. */
-  attempt: number;
+  attempt: z.number().int().min(1),
   /** RFC 3339 UTC time it failed. */
-  at: string;
-  error: string;
-}
+  at: timeSchema,
+  error: z.string(),
+});
+export type AttemptError = z.infer<typeof attemptErrorSchema>;
 
 /** A job as the v1 API, the event stream and the console show it. */
-export interface Job {
+export const jobSchema = z.object({
   /** The ticket: a UUID given when the job was accepted. */
-  id: string;
-  kind: JobKind;
+  id: z.string(),
+  kind: jobKindSchema,
   /** The book's letter for the kind. */
-  type: JobLetter;
-  status: JobStatus;
+  type: z.enum(JOB_LETTERS),
+  status: jobStatusSchema,
   /** The payload with the console's defaults filled in. */
-  payload: ResolvedPayload;
+  payload: shownPayloadSchema,
   /** 0–100; 100 once DONE. */
-  progress: number;
+  progress: z.number().min(0).max(100),
   /** Attempts a worker has started (a redelivery after a worker died counts as a new one). */
-  attempts: number;
+  attempts: z.number().int().min(0),
   /**
    * The attempt after which a failure is final (the job is FAILED and its message dead-lettered):
    * the job's own `max_attempts`, else `JOBDECK_MAX_ATTEMPTS`. An operator's retry raises it by
    * the job's budget beyond the attempts already made.
    */
-  max_attempts: number;
+  max_attempts: z.number().int().min(1),
   /** RFC 3339 UTC time the broker hands the job back for its next attempt, while RETRYING; else null. */
-  next_attempt_at: string | null;
+  next_attempt_at: timeSchema.nullable(),
   /** The error of every failed attempt, oldest first. */
-  attempt_errors: AttemptError[];
-  created_at: string;
-  updated_at: string;
-  transitions: Transition[];
+  attempt_errors: z.array(attemptErrorSchema),
+  created_at: timeSchema,
+  updated_at: timeSchema,
+  transitions: z.array(transitionSchema),
   /** What the effect produced, once DONE. */
-  result: Record<string, unknown> | null;
+  result: z.record(z.string(), z.unknown()).nullable(),
   /** Why the last attempt failed, once RETRYING or FAILED; null once DONE. */
-  error: string | null;
+  error: z.string().nullable(),
   /**
    * Counts the job's changes: of two snapshots of one job, from any source (an answer, a list
    * page, an event), the one with the higher version is the later. Not a clock: workers' clocks
    * may differ.
    */
-  version: number;
-}
+  version: z.number().int().min(0),
+});
+/** The payload is typed as a worker receives it; answers carry it without kind B's secret. */
+export type Job = Omit<z.infer<typeof jobSchema>, 'payload'> & { payload: ResolvedPayload };
 
 /** The book's job answer: `{"uuid", "type", "extra_data"}`. */
-export interface BookJob {
-  uuid: string;
-  type: JobLetter;
-  extra_data: ResolvedPayload;
-}
+export const bookJobSchema = z.object({
+  uuid: z.string(),
+  type: z.enum(JOB_LETTERS),
+  extra_data: shownPayloadSchema,
+});
+export type BookJob = Omit<z.infer<typeof bookJobSchema>, 'extra_data'> & { extra_data: ResolvedPayload };
 
 /** The book's status answer: `{"uuid", "status"}`. */
-export interface BookStatus {
-  uuid: string;
-  status: JobStatus;
-}
+export const bookStatusSchema = z.object({ uuid: z.string(), status: jobStatusSchema });
+export type BookStatus = z.infer<typeof bookStatusSchema>;
 
 /** One page of a list, newest first. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    /** Opaque; pass as `cursor` to get the next (older) page. Null on the last page. */
+    next_cursor: z.string().nullable(),
+  });
+}
 export interface Page<T> {
   items: T[];
-  /** Opaque; pass as `cursor` to get the next (older) page. Null on the last page. */
   next_cursor: string | null;
 }
 

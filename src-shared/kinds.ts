@@ -3,7 +3,8 @@ export const JOB_KINDS = ['log', 'callback', 'email'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** The book's letters for the kinds: A writes a log record, B calls back, C sends mail. */
-export type JobLetter = 'A' | 'B' | 'C';
+export const JOB_LETTERS = ['A', 'B', 'C'] as const;
+export type JobLetter = (typeof JOB_LETTERS)[number];
 
 export const KIND_LETTER: Readonly<Record<JobKind, JobLetter>> = {
   log: 'A',

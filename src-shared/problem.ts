@@ -1,22 +1,26 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One invalid field: where it is, which rule it broke, and a sentence saying so. */
-export interface FieldError {
+export const fieldErrorSchema = z.object({
   /** Dotted path of the field, e.g. `payload.client_time`. */
-  field: string;
+  field: z.string(),
   /** Short machine name of the rule: `required`, `type`, `format`, `min`, `max`, `enum`, `unknown`. */
-  rule: string;
-  message: string;
-}
+  rule: z.string(),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof fieldErrorSchema>;
 
 /** An error answer, as RFC 9457 `application/problem+json`. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-}
+export const problemSchema = z.object({
+  /** `urn:jobdeck:problem:<name>` for Jobdeck's own kinds, else `about:blank`. */
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  /** Each invalid field, on validation problems. */
+  errors: z.array(fieldErrorSchema).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
 
 interface RuleMessage {
   rule: string;

@@ -62,11 +62,21 @@ export const PAYLOAD_SCHEMAS = {
   email: emailPayloadSchema,
 } as const;
 
-/** A payload after the console filled in its defaults: what a worker receives. */
+/** Each kind's payload as a job shows it, with the console's defaults filled in. */
+const SHOWN_PAYLOAD_SCHEMAS = {
+  log: z.object({ client_time: z.iso.datetime() }),
+  callback: z.object({ callback_url: z.string(), duration_ms: z.number().int().min(0) }),
+  email: z.object({ email_address: z.string(), subject: z.string().optional(), body: z.string().optional() }),
+};
+
+/** A job's `payload` in every answer and event: kind B's signing `secret` is never shown. */
+export const shownPayloadSchema = z.union([SHOWN_PAYLOAD_SCHEMAS.log, SHOWN_PAYLOAD_SCHEMAS.callback, SHOWN_PAYLOAD_SCHEMAS.email]);
+
+/** A payload after the console filled in its defaults: what a worker receives (kind B's with its `secret`). */
 export interface ResolvedPayloads {
-  log: { client_time: string };
-  callback: { callback_url: string; duration_ms: number; secret?: string };
-  email: { email_address: string; subject?: string; body?: string };
+  log: z.infer<typeof SHOWN_PAYLOAD_SCHEMAS.log>;
+  callback: z.infer<typeof SHOWN_PAYLOAD_SCHEMAS.callback> & { secret?: string };
+  email: z.infer<typeof SHOWN_PAYLOAD_SCHEMAS.email>;
 }
 export type ResolvedPayload = ResolvedPayloads[JobKind];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeSchema } from './job';
 import { JOB_KINDS } from './kinds';
 import { kindSchema } from './schemas';
 import { JOB_STATUSES } from './statuses';
@@ -42,47 +43,60 @@ export const listQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-/** A webhook subscription as the API shows it (the secret only in the answer that created it). */
-export interface Subscription {
-  id: string;
-  url: string;
-  events: SubscriptionFilter;
-  created_at: string;
-  /** Present only in the `201` answer of `POST /api/v1/subscriptions`. */
-  secret?: string;
-}
+/** A subscription's filter as answers show it: kinds by name (letters were resolved on create). */
+const shownFilterSchema = z.object({
+  kinds: z.array(z.enum([...JOB_KINDS, 'batch'])).optional(),
+  statuses: z.array(z.enum([...JOB_STATUSES, 'COMPLETED'])).optional(),
+  job_ids: z.array(z.string()).optional(),
+});
+
+/** A webhook subscription as the API shows it: never its secret, but in the answer that created it. */
+export const subscriptionSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: shownFilterSchema,
+  created_at: timeSchema,
+});
+
+/** The `201` answer of `POST /api/v1/subscriptions`: the subscription and its signing secret, shown this once. */
+export const createdSubscriptionSchema = subscriptionSchema.extend({ secret: z.string() });
+
+/** A subscription; `secret` is present only in the `201` answer of `POST /api/v1/subscriptions`. */
+export type Subscription = z.infer<typeof subscriptionSchema> & Partial<Pick<z.infer<typeof createdSubscriptionSchema>, 'secret'>>;
 
 /** One try to deliver. */
-export interface DeliveryAttempt {
+export const deliveryAttemptSchema = z.object({
   /** RFC 3339 UTC time the attempt started. */
-  at: string;
+  at: timeSchema,
   /** The receiver's HTTP status; null when no answer came. */
-  status_code: number | null;
-  duration_ms: number;
+  status_code: z.number().int().nullable(),
+  duration_ms: z.number().min(0),
   /** Why it failed (no answer, non-2xx); null on success. */
-  error: string | null;
-}
+  error: z.string().nullable(),
+});
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
 
 /**
  * One event to deliver to one subscription (or one batch's fan-in to its callback). Its `id` is
  * the `webhook-id` header, the same on every attempt and redelivery, so a receiver drops repeats.
  */
-export interface Delivery {
-  id: string;
-  subscription_id: string | null;
-  batch_id: string | null;
+export const deliverySchema = z.object({
+  id: z.string(),
+  subscription_id: z.string().nullable(),
+  batch_id: z.string().nullable(),
   /** Stream ID of the event. */
-  event_id: string;
+  event_id: z.string(),
   /** `job.<STATUS>` or `batch.COMPLETED` (the body's `type`). */
-  event_type: string;
-  url: string;
+  event_type: z.string(),
+  url: z.string(),
   /** `pending` (waiting or retrying), `delivered` (a 2xx), `failed` (attempts exhausted). */
-  state: 'pending' | 'delivered' | 'failed';
+  state: z.enum(['pending', 'delivered', 'failed']),
   /** When the next attempt is due, while pending. */
-  next_attempt_at: string | null;
-  created_at: string;
-  attempts: DeliveryAttempt[];
-}
+  next_attempt_at: timeSchema.nullable(),
+  created_at: timeSchema,
+  attempts: z.array(deliveryAttemptSchema),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
 
 /**
  * The body of a delivery, per Standard Webhooks: `{type, timestamp, data}` where `data` is the

@@ -12,6 +12,7 @@ import {
 import { createSubscriptionSchema, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
+import { answerRef, answerSchemas, type Answer } from './openapi-answers';
 import { pageQuerySchema } from './record-routes';
 
 /** One documented operation; its request schemas are the very ones the route validates with. */
@@ -23,9 +24,14 @@ interface Operation {
   tag: string;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Success status and what it carries. */
-  ok: [number, string];
-  contentType?: string;
+  /** Success status, what it carries, and its JSON body's schema (none for a stream or no body). */
+  ok: [number, string, Answer?];
+  /** A non-problem answer besides success: health's 503 carries the health report. */
+  also?: [number, string, Answer];
+  /** Server-Sent Events: each event's name and the schema of its `data` (the document's `x-sse-events`). */
+  sseEvents?: Record<string, Answer>;
+  /** WebSocket: the schema of every message the server sends (the document's `x-ws-messages`). */
+  wsMessages?: Answer;
   /** Request headers the route reads. */
   headers?: readonly HeaderParameter[];
 }
@@ -47,40 +53,40 @@ const LAST_EVENT_ID: HeaderParameter = {
 
 /** Every route of the API. A test checks that each registered route is here. */
 export const OPERATIONS: readonly Operation[] = [
-  { method: 'GET', path: '/job/database', tag: 'book', summary: "The book's kind A job: write a log record", query: bookDatabaseQuerySchema, ok: [200, '{"uuid","type","extra_data"}'] },
-  { method: 'GET', path: '/job/callback', tag: 'book', summary: "The book's kind B job: long task, then POST to a callback", query: callbackPayloadSchema.omit({ secret: true }), ok: [200, '{"uuid","type","extra_data"}'] },
-  { method: 'GET', path: '/job/mail', tag: 'book', summary: "The book's kind C job: send an email", query: emailPayloadSchema, ok: [200, '{"uuid","type","extra_data"}'] },
-  { method: 'GET', path: '/job/status', tag: 'book', summary: "The book's status of a job", query: statusQuerySchema, ok: [200, '{"uuid","status"}'] },
-  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED'], headers: [IDEMPOTENCY_KEY] },
-  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}'] },
-  { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job'] },
-  { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED'] },
-  { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED'] },
-  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], contentType: 'text/event-stream', headers: [LAST_EVENT_ID] },
-  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'] },
-  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, ok: [201, 'the subscription with its secret'] },
-  { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}'] },
-  { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription'] },
+  { method: 'GET', path: '/job/database', tag: 'book', summary: "The book's kind A job: write a log record", query: bookDatabaseQuerySchema, ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
+  { method: 'GET', path: '/job/callback', tag: 'book', summary: "The book's kind B job: long task, then POST to a callback", query: callbackPayloadSchema.omit({ secret: true }), ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
+  { method: 'GET', path: '/job/mail', tag: 'book', summary: "The book's kind C job: send an email", query: emailPayloadSchema, ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
+  { method: 'GET', path: '/job/status', tag: 'book', summary: "The book's status of a job", query: statusQuerySchema, ok: [200, '{"uuid","status"}', 'BookStatus'] },
+  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED', 'Job'], headers: [IDEMPOTENCY_KEY] },
+  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
+  { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
+  { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
+  { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED', 'Job'] },
+  { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], sseEvents: { job: 'JobEvent', batch: 'BatchEvent', resync: 'ResyncEvent' }, headers: [LAST_EVENT_ID] },
+  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'], wsMessages: 'WsServerMessage' },
+  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
+  { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}', 'SubscriptionPage'] },
+  { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription', 'Subscription'] },
   { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
-  { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}'] },
-  { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery'] },
-  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}'], headers: [IDEMPOTENCY_KEY] },
-  { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}'] },
-  { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch'] },
-  { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "The console's worker processes: kind, pid, state, current job, counts, uptime, memory", ok: [200, 'the workers report'] },
-  { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, ok: [202, 'the workers report'] },
-  { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: 'Restart one worker process', ok: [202, 'the workers report'] },
-  { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: 'Stop one worker process', ok: [202, 'the workers report'] },
-  { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready and consumers, and messages waiting to retry and dead-lettered', ok: [200, '{"queues": Queue[]}'] },
-  { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}'] },
-  { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings'] },
-  { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down, and with status "starting" until the console\'s own workers are ready)', ok: [200, 'the health report'] },
-  { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of messages (no headers or bodies; `preview`, `size`)'] },
-  { method: 'GET', path: '/api/v1/mailbox/:id', tag: 'console', summary: 'One message whole: headers, text and HTML bodies (404 when gone)', ok: [200, 'the message'] },
-  { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of requests (no headers or bodies; `preview`, `size`)'] },
-  { method: 'GET', path: '/api/v1/inbox/items/:id', tag: 'console', summary: 'One request whole: headers and body (404 when gone)', ok: [200, 'the request'] },
-  { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body up to 1 MiB (413 past it; 429 with Retry-After past the per-client quota)', ok: [201, '{"id","received_at"}'], contentType: '*/*' },
-  { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1'] },
+  { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}', 'DeliveryPage'] },
+  { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery', 'Delivery'] },
+  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
+  { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
+  { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },
+  { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "The console's worker processes: kind, pid, state, current job, counts, uptime, memory", ok: [200, 'the workers report', 'WorkersReport'] },
+  { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, ok: [202, 'the workers report', 'WorkersReport'] },
+  { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: 'Restart one worker process', ok: [202, 'the workers report', 'WorkersReport'] },
+  { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: 'Stop one worker process', ok: [202, 'the workers report', 'WorkersReport'] },
+  { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready and consumers, and messages waiting to retry and dead-lettered', ok: [200, '{"queues": Queue[]}', 'QueuesReport'] },
+  { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}', 'PurgeResult'] },
+  { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings', 'ConnectionSettings'] },
+  { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down, and with status "starting" until the console\'s own workers are ready)', ok: [200, 'the health report', 'Health'], also: [503, 'the health report: a dependency is down, or the workers are starting', 'Health'] },
+  { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of messages (no headers or bodies; `preview`, `size`)', 'MailPage'] },
+  { method: 'GET', path: '/api/v1/mailbox/:id', tag: 'console', summary: 'One message whole: headers, text and HTML bodies (404 when gone)', ok: [200, 'the message', 'MailRecord'] },
+  { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of requests (no headers or bodies; `preview`, `size`)', 'WebhookPage'] },
+  { method: 'GET', path: '/api/v1/inbox/items/:id', tag: 'console', summary: 'One request whole: headers and body (404 when gone)', ok: [200, 'the request', 'WebhookRecord'] },
+  { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body up to 1 MiB (413 past it; 429 with Retry-After past the per-client quota)', ok: [201, '{"id","received_at"}', 'WebhookReceipt'] },
+  { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1', 'OpenApiDocument'] },
 ];
 
 const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
@@ -105,38 +111,42 @@ function parameters(op: Operation) {
   return [...inPath, ...inQuery, ...inHeaders];
 }
 
-const PROBLEM = {
-  description: 'RFC 9457 problem; validation errors name each field and rule',
-  content: {
-    'application/problem+json': {
-      schema: {
-        type: 'object',
-        required: ['type', 'title', 'status', 'detail'],
-        properties: {
-          type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } } } },
-        },
-      },
-    },
-  },
-};
+const json = (answer: Answer, type = 'application/json') => ({ content: { [type]: { schema: answerRef(answer) } } });
+
+const PROBLEM = json('Problem', 'application/problem+json');
+
+/** What the success answer carries: a JSON body, the data of each Server-Sent Event, or WebSocket messages. */
+function successContent(op: Operation): object {
+  const answer = op.ok[2];
+  if (answer) return json(answer);
+  if (op.sseEvents) {
+    const events = Object.fromEntries(Object.entries(op.sseEvents).map(([name, event]) => [name, answerRef(event)]));
+    return { content: { 'text/event-stream': { schema: { type: 'string' }, 'x-sse-events': events } } };
+  }
+  return op.wsMessages ? { 'x-ws-messages': answerRef(op.wsMessages) } : {};
+}
+
+function responses(op: Operation): Record<string, object> {
+  const [status, description] = op.ok;
+  return {
+    [status]: { description, ...successContent(op) },
+    ...(op.also ? { [op.also[0]]: { description: op.also[1], ...json(op.also[2]) } } : {}),
+    '4XX': { description: 'RFC 9457 problem; validation errors name each field and rule; 409, 422 and 429 carry Retry-After where waiting helps', ...PROBLEM },
+    '5XX': { description: 'RFC 9457 problem; a 503 says a dependency is unavailable, and Retry-After when to try again', ...PROBLEM },
+  };
+}
 
 /** The OpenAPI 3.1 document of {@link OPERATIONS}. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
-    const [status, description] = op.ok;
     paths[openApiPath(op.path)] ??= {};
     paths[openApiPath(op.path)]![op.method.toLowerCase()] = {
       summary: op.summary,
       tags: [op.tag],
       parameters: parameters(op),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(op.body) } } } } : {}),
-      responses: {
-        [status]: { description, ...(op.contentType ? { content: { [op.contentType]: {} } } : {}) },
-        '4XX': { ...PROBLEM, description: `${PROBLEM.description}; 409, 422 and 429 carry Retry-After where waiting helps` },
-        '503': { ...PROBLEM, description: 'a dependency is unavailable; Retry-After says when to try again' },
-      },
+      responses: responses(op),
     };
   }
   return {
@@ -148,6 +158,7 @@ export function openApiDocument(): Record<string, unknown> {
         'Asynchronous jobs: submit, follow by Server-Sent Events, WebSocket, webhooks (Standard Webhooks) or the AMQP topic exchange `<ns>.events`, and batches with fan-in.',
     },
     paths,
+    components: { schemas: answerSchemas() },
   };
 }
 

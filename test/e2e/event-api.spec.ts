@@ -137,6 +137,8 @@ test('the API page lists every route, grouped by tag', async ({ page }) => {
   const webhooks = page.getByRole('region', { name: 'webhooks' });
   await expect(webhooks.getByRole('listitem').filter({ hasText: '/api/v1/subscriptions/{id}/deliveries/{delivery_id}/redeliver' })).toHaveCount(1);
   await expect(page.getByRole('region', { name: 'book' })).toContainText('/job/status');
+  const health = page.getByRole('region', { name: 'console' }).getByRole('listitem').filter({ hasText: 'GET/api/v1/health' });
+  await expect(health).toContainText('answers 200, 503, 4XX, 5XX');
   await shot(page, 'api-page');
 });
 

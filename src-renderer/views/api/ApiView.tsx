@@ -1,9 +1,15 @@
 import { useEffect, useMemo } from 'react';
+import type { ApiDocument } from '../../../src-shared/bridge';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { operationsByTag, type ApiEntry } from '../../store/api-doc-slice';
 import { useConsole } from '../../store/context';
 
-function Operation({ entry }: { entry: ApiEntry }) {
+/** Every status the document gives an operation an answer for (`200`, `503`, `4XX`, `5XX`). */
+function answerStatuses(document: ApiDocument, entry: ApiEntry): string[] {
+  return Object.keys(document.paths[entry.path]?.[entry.method.toLowerCase()]?.responses ?? {});
+}
+
+function Operation({ entry, statuses }: { entry: ApiEntry; statuses: string[] }) {
   return (
     <li className="api-operation">
       <span className={`http-method method-${entry.method.toLowerCase()}`}>{entry.method}</span>
@@ -18,6 +24,7 @@ function Operation({ entry }: { entry: ApiEntry }) {
         )}
         {entry.hasBody && 'JSON body · '}
         {entry.success && `${entry.success.status}: ${entry.success.description}`}
+        {statuses.length > 0 && ` · answers ${statuses.join(', ')}`}
       </span>
     </li>
   );
@@ -52,7 +59,7 @@ export function ApiView() {
           <h3 id={`api-tag-${tag}`}>{tag}</h3>
           <ul className="api-operations">
             {entries.map((entry) => (
-              <Operation key={`${entry.method} ${entry.path}`} entry={entry} />
+              <Operation key={`${entry.method} ${entry.path}`} entry={entry} statuses={document ? answerStatuses(document, entry) : []} />
             ))}
           </ul>
         </section>

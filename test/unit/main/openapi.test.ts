@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS, openApiPath, registeredRoutes } from '../../../src-main/api/openapi';
+import { OPERATIONS, openApiDocument, openApiPath, registeredRoutes } from '../../../src-main/api/openapi';
 import { apiWith } from '../../support/api-app';
 
 const api = () => apiWith();
@@ -42,5 +42,55 @@ describe('GET /api/v1/openapi.json', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('the answers of GET /api/v1/openapi.json', () => {
+  type Responses = Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  const document = openApiDocument() as {
+    paths: Record<string, Record<string, { responses: Responses }>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => [`${method} ${path}`, op.responses] as const));
+
+  it('gives every operation a problem+json schema for 4XX and 5XX', () => {
+    for (const [, responses] of operations) {
+      for (const range of ['4XX', '5XX']) expect(responses[range]?.content?.['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    }
+    expect(document.components.schemas.Problem).toMatchObject({ required: ['type', 'title', 'status', 'detail'] });
+  });
+
+  it('gives every JSON answer a schema, and every reference resolves to a component', () => {
+    for (const [operation, responses] of operations) {
+      for (const [status, { content = {} }] of Object.entries(responses)) {
+        if (content['application/json']) expect(content['application/json'].schema, `${operation} ${status}`).toBeDefined();
+      }
+    }
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(([, name]) => name!);
+    expect(refs.length).toBeGreaterThan(30);
+    for (const name of refs) expect(document.components.schemas, name).toHaveProperty(name);
+  });
+
+  it('answers a book job in the book shape and a created subscription with its secret, a read one without', () => {
+    const answer = (path: string, method: string, status: string) => document.paths[path]![method]!.responses[status]!.content!['application/json']!.schema;
+    expect(answer('/job/database', 'get', '200')).toEqual({ $ref: '#/components/schemas/BookJob' });
+    expect(document.components.schemas.BookJob).toMatchObject({ required: ['uuid', 'type', 'extra_data'] });
+    expect(answer('/api/v1/subscriptions', 'post', '201')).toEqual({ $ref: '#/components/schemas/CreatedSubscription' });
+    expect(document.components.schemas.CreatedSubscription).toMatchObject({ required: expect.arrayContaining(['secret']) });
+    expect(document.components.schemas.Subscription).toMatchObject({ additionalProperties: false });
+    expect(document.components.schemas.Subscription).not.toHaveProperty('properties.secret');
+    expect(answer('/api/v1/health', 'get', '503')).toEqual({ $ref: '#/components/schemas/Health' });
+  });
+
+  it("gives the data of each Server-Sent Event and each WebSocket message a schema", () => {
+    const events = document.paths['/api/v1/events']!.get!.responses['200']!.content!['text/event-stream'] as { 'x-sse-events'?: Record<string, unknown> };
+    expect(events['x-sse-events']).toEqual({
+      job: { $ref: '#/components/schemas/JobEvent' },
+      batch: { $ref: '#/components/schemas/BatchEvent' },
+      resync: { $ref: '#/components/schemas/ResyncEvent' },
+    });
+    const ws = document.paths['/api/v1/ws']!.get!.responses['101'] as { 'x-ws-messages'?: unknown };
+    expect(ws['x-ws-messages']).toEqual({ $ref: '#/components/schemas/WsServerMessage' });
+    expect(document.components.schemas.JobEvent).toMatchObject({ properties: { job: { $ref: '#/components/schemas/Job' } } });
   });
 });

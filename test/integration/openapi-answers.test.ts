@@ -1,0 +1,189 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiContract, KEYWORDS_AFTER_DRAFT_07, type CheckedAnswer, type OpenApiDocument } from '../support/api-contract';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { readSse, WsClient, type FeedSeen } from '../support/event-clients';
+
+/**
+ * Every operation of `GET /api/v1/openapi.json`, called on a real console: each answer (success,
+ * and an error where one can be provoked) must be documented for its status and match the
+ * schema the document gives it. A route whose answer drifts from its shared schema fails here.
+ */
+let app: TestConsole;
+let contract: ApiContract;
+
+beforeAll(async () => {
+  // No email worker at first: an email job stays QUEUED, for cancel, retry and purge.
+  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=0' });
+  expect(await app.supervisor!.whenReady(30_000)).toBe(true);
+  const document = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as OpenApiDocument;
+  contract = new ApiContract(document);
+}, 60_000);
+afterAll(async () => {
+  await app?.dispose();
+});
+
+const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const call = (method: string, url: string, body?: unknown): Promise<CheckedAnswer> =>
+  contract.call(app.url, method, url, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const get = (url: string) => call('GET', url);
+
+async function expectStatus(answer: Promise<CheckedAnswer>, status: number): Promise<Record<string, unknown>> {
+  const { status: got, body } = await answer;
+  expect(got, JSON.stringify(body)).toBe(status);
+  return body as Record<string, unknown>;
+}
+
+async function jobWhen(id: string, done: (status: string) => boolean): Promise<Record<string, unknown>> {
+  return eventually(async () => {
+    const job = await expectStatus(get(`/api/v1/jobs/${id}`), 200);
+    return done(job.status as string) ? job : undefined;
+  }, 20_000, `job ${id}`);
+}
+
+describe('the OpenAPI document', () => {
+  it('uses no JSON Schema keyword its checker (draft-07) would ignore', async () => {
+    const text = JSON.stringify(await (await fetch(`${app.url}/api/v1/openapi.json`)).json());
+    for (const keyword of KEYWORDS_AFTER_DRAFT_07) expect(text).not.toContain(`"${keyword}"`);
+  });
+});
+
+describe('every answer matches the OpenAPI document', () => {
+  it('of the book routes', async () => {
+    const logJob = await expectStatus(get('/job/database?client_time=1569177495'), 200);
+    await expectStatus(get('/job/callback?duration_ms=0'), 200);
+    await expectStatus(get('/job/mail?subject=contract'), 200);
+    await jobWhen(logJob.uuid as string, (status) => status === 'DONE');
+    expect(await expectStatus(get(`/job/status?uuid=${logJob.uuid as string}`), 200)).toMatchObject({ status: 'DONE' });
+    await expectStatus(get('/job/database'), 400);
+    await expectStatus(get('/job/callback?duration_ms=soon'), 400);
+    await expectStatus(get('/job/mail?email_address=nobody'), 400);
+    await expectStatus(get(`/job/status?uuid=${UNKNOWN_UUID}`), 404);
+  });
+
+  it('of webhook subscriptions and their deliveries', async () => {
+    const subscription = await expectStatus(call('POST', '/api/v1/subscriptions', { url: `${app.url}/api/v1/inbox/contract`, events: { kinds: ['A'], statuses: ['DONE'] } }), 201);
+    await expectStatus(call('POST', '/api/v1/subscriptions', { url: 'ftp://example.com/hook' }), 400);
+    const id = subscription.id as string;
+    await expectStatus(get('/api/v1/subscriptions'), 200);
+    await expectStatus(get(`/api/v1/subscriptions/${id}`), 200);
+    await expectStatus(get(`/api/v1/subscriptions/${UNKNOWN_UUID}`), 404);
+    await expectStatus(get('/job/database?client_time=1569177495'), 200);
+    const delivery = await eventually(async () => {
+      const page = await expectStatus(get(`/api/v1/subscriptions/${id}/deliveries`), 200);
+      const [first] = page.items as { id: string; state: string }[];
+      return first?.state === 'delivered' ? first : undefined;
+    }, 20_000, 'a delivered delivery');
+    await expectStatus(get(`/api/v1/subscriptions/${id}/deliveries?limit=0`), 400);
+    await expectStatus(call('POST', `/api/v1/subscriptions/${id}/deliveries/${delivery.id}/redeliver`), 202);
+    await expectStatus(call('POST', `/api/v1/subscriptions/${id}/deliveries/${UNKNOWN_UUID}/redeliver`), 404);
+    await expectStatus(call('DELETE', `/api/v1/subscriptions/${id}`), 204);
+    await expectStatus(call('DELETE', `/api/v1/subscriptions/${id}`), 404);
+  });
+
+  it('of jobs, workers and queues', async () => {
+    const done = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'log', payload: { client_time: 1569177495 } }), 202);
+    await expectStatus(call('POST', '/api/v1/jobs', { kind: 'fax' }), 400);
+    await jobWhen(done.id as string, (status) => status === 'DONE');
+    await expectStatus(get('/api/v1/jobs?limit=5'), 200);
+    await expectStatus(get('/api/v1/jobs?limit=0'), 400);
+    await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}`), 404);
+
+    const waiting = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'email', payload: { subject: 'waits' } }), 202);
+    await expectStatus(call('POST', `/api/v1/jobs/${waiting.id as string}/cancel`), 200);
+    await expectStatus(call('POST', `/api/v1/jobs/${waiting.id as string}/retry`), 200);
+    await expectStatus(call('POST', `/api/v1/jobs/${done.id as string}/retry`), 409);
+    await expectStatus(call('POST', `/api/v1/jobs/${done.id as string}/cancel`), 409);
+    await expectStatus(get('/api/v1/queues'), 200);
+    expect(await expectStatus(call('POST', '/api/v1/queues/email/purge'), 200)).toMatchObject({ kind: 'email' });
+    await expectStatus(call('POST', '/api/v1/queues/fax/purge'), 400);
+
+    await expectStatus(get('/api/v1/workers'), 200);
+    await expectStatus(call('PUT', '/api/v1/workers/email', { count: 1 }), 202);
+    await expectStatus(call('PUT', '/api/v1/workers/email', { count: 99 }), 400);
+    await expectStatus(call('POST', '/api/v1/workers/log-1/restart'), 202);
+    await expectStatus(call('POST', '/api/v1/workers/callback-1/stop'), 202);
+    await expectStatus(call('POST', '/api/v1/workers/log-99/restart'), 404);
+    await expectStatus(call('POST', '/api/v1/workers/log-99/stop'), 404);
+  });
+
+  it('of batches', async () => {
+    const jobs = [{ kind: 'log', payload: { client_time: 1569177495 } }, { kind: 'A', payload: { client_time: '2026-01-01T00:00:00Z' } }];
+    const accepted = await expectStatus(call('POST', '/api/v1/batches', { jobs, on_complete: { callback_url: `${app.url}/api/v1/inbox/batch` } }), 202);
+    await expectStatus(call('POST', '/api/v1/batches', { jobs: [] }), 400);
+    await eventually(async () => {
+      const batch = await expectStatus(get(`/api/v1/batches/${accepted.id as string}`), 200);
+      return (batch.callback as { state?: string } | null)?.state === 'delivered' ? batch : undefined;
+    }, 20_000, 'a completed batch with its callback delivered');
+    await expectStatus(get(`/api/v1/batches/${UNKNOWN_UUID}`), 404);
+    await expectStatus(get('/api/v1/batches'), 200);
+    await expectStatus(get('/api/v1/batches?cursor=x&limit=1000'), 400);
+  });
+
+  it('of the mailbox and the webhook inbox', async () => {
+    await expectStatus(call('PUT', '/api/v1/workers/email', { count: 1 }), 202);
+    await expectStatus(get('/job/mail?subject=to+the+mailbox'), 200);
+    const mail = await eventually(async () => {
+      const page = await expectStatus(get('/api/v1/mailbox'), 200);
+      return (page.items as { id: string }[])[0];
+    }, 30_000, 'a message in the mailbox');
+    await expectStatus(get(`/api/v1/mailbox/${mail.id}`), 200);
+    await expectStatus(get('/api/v1/mailbox/999999999'), 404);
+    await expectStatus(get('/api/v1/mailbox?limit=0'), 400);
+
+    const received = await expectStatus(contract.call(app.url, 'POST', '/api/v1/inbox/contract/check', { headers: { 'content-type': 'text/plain' }, body: 'hello' }), 201);
+    await expectStatus(get('/api/v1/inbox'), 200);
+    await expectStatus(get(`/api/v1/inbox/items/${received.id as string}`), 200);
+    await expectStatus(get('/api/v1/inbox/items/999999999'), 404);
+    await expectStatus(get('/api/v1/inbox?cursor=none'), 400);
+  });
+
+  it('of the event channels, each event and message included', async () => {
+    await expectStatus(get('/api/v1/events?last_event_id=0-0'), 200);
+    await expectStatus(get('/api/v1/events?kind=fax'), 400);
+    await expectStatus(get('/api/v1/ws'), 426);
+    // The earlier tests left job events and a batch's fan-in in this console's stream.
+    const hasBoth = (seen: FeedSeen) => seen.events.some((e) => e.type === 'batch') && seen.events.some((e) => e.type !== 'batch');
+    const replayed = await readSse(`${app.url}/api/v1/events?last_event_id=0-0`, hasBoth);
+    const gap = await readSse(`${app.url}/api/v1/events?last_event_id=1-0`, (seen) => seen.resyncs.length > 0);
+    expect(hasBoth(replayed) && gap.resyncs.length > 0).toBe(true);
+    // The frame's event name is the event's `type` (`job` when absent), or `resync`.
+    for (const event of [...replayed.events, ...gap.events]) contract.checkMessage('GET', '/api/v1/events', event, event.type ?? 'job');
+    for (const resync of gap.resyncs) contract.checkMessage('GET', '/api/v1/events', resync, 'resync');
+
+    const upgraded = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}/api/v1/ws`);
+      socket.once('upgrade', (response) => resolve(response.statusCode ?? 0));
+      socket.once('open', () => socket.close());
+      socket.once('error', reject);
+    });
+    contract.check('GET', '/api/v1/ws', upgraded, '', undefined);
+    const client = new WsClient(`${app.url.replace(/^http/, 'ws')}/api/v1/ws?last_event_id=0-0`);
+    try {
+      await client.opened;
+      await client.until(hasBoth);
+      client.send({ type: 'subscribe', filter: { kind: 'A' }, last_event_id: '1-0' });
+      client.send({ type: 'subscribe', filter: { kind: 'fax' } });
+      client.send({ type: 'unsubscribe' });
+      await client.until(() => ['resync', 'subscribed', 'error', 'unsubscribed'].every((type) => client.messages.some((m) => m.type === type)));
+      for (const message of client.messages) contract.checkMessage('GET', '/api/v1/ws', message);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('of the console itself', async () => {
+    await expectStatus(get('/api/v1/settings'), 200);
+    const health = await get('/api/v1/health');
+    expect([200, 503]).toContain(health.status);
+    await expectStatus(get('/api/v1/openapi.json'), 200);
+  });
+
+  it('for every operation the document lists', () => {
+    const unanswered = contract.operations().filter((operation) => {
+      const statuses = [...(contract.answered.get(operation) ?? [])];
+      return !statuses.some((status) => status < 300);
+    });
+    expect(unanswered).toEqual([]);
+  });
+});
