@@ -4,7 +4,7 @@ import { eventually } from '../support/console';
 import { ControlledMailReceiver } from '../support/controlled-mail-receiver';
 import { CallbackReceiver } from '../support/effect-sinks';
 import { seeded } from '../support/fault-run';
-import { WorkerScenario, lastStarter, type ScenarioReport } from '../support/worker-scenario';
+import { WorkerScenario, expectKept, lastStarter } from '../support/worker-scenario';
 
 /**
  * Issue 10 #2 and #5: a worker's AMQP connection cut under it (no crash), through a proxy the
@@ -24,16 +24,6 @@ afterEach(async () => {
   scenario = null;
   for (const sink of sinks.splice(0)) await sink.close();
 });
-
-/** The ledger's promises: nothing lost, no record twice, nothing stuck, the history whole. */
-function expectKept(report: ScenarioReport): void {
-  expect(report.notDone).toEqual([]);
-  expect(report.verdict.lost).toEqual([]);
-  expect(report.verdict.duplicated).toEqual([]);
-  expect(report.verdict.unexpected).toEqual([]);
-  expect(report.historyBehind).toBe(0);
-  expect(report.historyCut).toEqual([]);
-}
 
 /** IDs of the jobs a worker is running now. */
 async function inHand(scenario: WorkerScenario): Promise<Set<string>> {

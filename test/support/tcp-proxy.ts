@@ -4,13 +4,15 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
  * A TCP proxy a test owns, placed between Jobdeck and one service: `cut()` severs every
  * connection through it and refuses new ones (accepted, then reset at once) until `heal()`;
  * `stall()` keeps connections open but forwards nothing (a partition where no reset arrives), and
- * `heal()` then severs the stalled ones. The service itself is never touched.
+ * `heal()` then severs the stalled ones; `partition()` stalls and also keeps a close at either end
+ * from reaching the other. The service itself is never touched.
  */
 export class TcpProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private severed = false;
   private stalled = false;
+  private partitioned = false;
   /** Connections severed or refused while cut. */
   refused = 0;
 
@@ -55,9 +57,20 @@ export class TcpProxy {
     this.stalled = true;
   }
 
+  /**
+   * Like {@link stall}, and a close at one end does not reach the other either (a partition
+   * carries no FIN or reset): each end learns of the partition only by its own timeouts (AMQP
+   * heartbeats), or when {@link heal} severs what was left open.
+   */
+  partition(): void {
+    this.stalled = true;
+    this.partitioned = true;
+  }
+
   heal(): void {
     if (this.stalled) this.cut();
     this.stalled = false;
+    this.partitioned = false;
     this.severed = false;
   }
 
@@ -75,6 +88,7 @@ export class TcpProxy {
     const upstream = connect(this.target);
     this.sockets.add(client).add(upstream);
     const drop = (): void => {
+      if (this.partitioned) return; // heal() ends both
       client.destroy();
       upstream.destroy();
       this.sockets.delete(client);

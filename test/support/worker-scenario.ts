@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { expect } from 'vitest';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
 import { startTestConsole, type TestConsole } from './console';
@@ -112,6 +113,16 @@ export class WorkerScenario {
     await this.db.end();
     await this.app.dispose();
   }
+}
+
+/** The ledger's promises: nothing lost, no record twice, nothing stuck, the history whole. */
+export function expectKept(report: ScenarioReport): void {
+  expect(report.notDone).toEqual([]);
+  expect(report.verdict.lost).toEqual([]);
+  expect(report.verdict.duplicated).toEqual([]);
+  expect(report.verdict.unexpected).toEqual([]);
+  expect(report.historyBehind).toBe(0);
+  expect(report.historyCut).toEqual([]);
 }
 
 /** The pid a job's last start names (`<host>/<pid>`). */
