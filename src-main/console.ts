@@ -49,7 +49,7 @@ export interface RunningConsole extends LiveParts {
 
 /** Longest a start waits for its workers before it goes on, saying so; health says `starting` until they are ready. */
 const WORKERS_READY_WAIT_MS = 20_000;
-/** Longest a restart or a close waits for the requests already inside before it closes the core under them. */
+/** Longest a restart waits for the requests already inside before it closes the stores under them. */
 const DRAIN_MS = 10_000;
 
 /**
@@ -74,7 +74,6 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       closers.add('API', () => api.close());
       facts.port = (api.server.address() as AddressInfo).port;
     });
-    closers.add('core', () => core?.close());
     await waitForWorkers(facts, log);
   } catch (error) {
     await closers.close();
@@ -82,9 +81,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   }
 
   const swap = async (next: ConsoleConfig): Promise<void> => {
-    await drain(gate, 'the console is restarting on new connection settings; retry in a second', log);
     const previous = facts.config;
-    await core?.close();
+    await core?.close(() => drain(gate, 'the console is restarting on new connection settings; retry in a second', log));
     core = null;
     try {
       core = await openCore(next, env);
@@ -120,11 +118,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       restarting = restarting.catch(() => undefined).then(() => swap(next));
       return restarting;
     },
+    // The API stops between the core's work and its stores, as Fastify lets the requests inside finish.
     close: () =>
       (closing ??= restarting
         .catch(() => undefined)
-        .then(() => drain(gate, 'the console is stopping', log))
-        .then(() => closers.close())),
+        .then(() => (core ? core.close(() => closers.close()) : closers.close()))),
   };
 }
 

@@ -44,8 +44,12 @@ export interface CoreServices {
 }
 
 export interface Core extends CoreServices {
-  /** Stops every part in reverse order; calling it again does nothing. */
-  close(): Promise<void>;
+  /**
+   * Stops every part in reverse order; calling it again does nothing. `between` runs after the
+   * parts that do work (workers, mail, outlets, readers) stopped and before the stores and the
+   * broker close: where the API stops or drains, so no request meets a closed store.
+   */
+  close(between?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -56,24 +60,31 @@ export interface Core extends CoreServices {
 export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (services: CoreServices) => Promise<void>): Promise<Core> {
   const { facts, log } = env;
   const names = namesFor(config.namespace);
-  const closers = new Closers(log);
+  const base = new Closers(log);
+  const work = new Closers(log);
+  let closing: Promise<void> | null = null;
+  const close = (between?: () => Promise<void>): Promise<void> =>
+    (closing ??= work
+      .close()
+      .then(between)
+      .then(() => base.close()));
   try {
-    const stores = await openStores(config, names, closers, log);
-    const publisher = await connectBroker(config, names, closers, log);
+    const stores = await openStores(config, names, base, log);
+    const publisher = await connectBroker(config, names, base, log);
     const services = buildServices(config, names, stores, publisher, env);
     await listen?.(services);
-    await startOutlets(config, names, services, closers, log);
-    facts.mail = await startMail(config, stores.mailbox, closers, log);
-    closers.add('retention loop', startRetention(config, services, log));
+    await startOutlets(config, names, services, work, log);
+    facts.mail = await startMail(config, stores.mailbox, work, log);
+    work.add('retention loop', startRetention(config, services, log));
     if (env.workerEntry) {
       const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log);
-      closers.add('worker processes', () => supervisor.close());
+      work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
     }
     facts.config = config;
-    return { ...services, close: () => closers.close() };
+    return { ...services, close };
   } catch (error) {
-    await closers.close();
+    await close();
     throw error;
   }
 }

@@ -31,13 +31,15 @@ interface Answers {
   accepted: string[];
   /** 503s, each with its Retry-After header. */
   unavailable: (string | null)[];
+  /** When the first and the last 503 came (ms since the epoch). */
+  unavailableSpan: [number, number] | null;
   /** Any other answer, or a request that got no answer at all. */
   other: string[];
 }
 
 /** Submits kind A jobs over HTTP, `parallel` at a time, until `stop` resolves. */
 async function submitUntil(stop: Promise<void>, parallel: number): Promise<Answers> {
-  const answers: Answers = { accepted: [], unavailable: [], other: [] };
+  const answers: Answers = { accepted: [], unavailable: [], unavailableSpan: null, other: [] };
   let stopped = false;
   void stop.then(() => (stopped = true));
   const submitter = async (): Promise<void> => {
@@ -46,7 +48,10 @@ async function submitUntil(stop: Promise<void>, parallel: number): Promise<Answe
         const response = await fetch(`${app.url}/job/database?client_time=${Math.floor(Date.now() / 1000)}`);
         const body = await response.text();
         if (response.status === 200) answers.accepted.push((JSON.parse(body) as { uuid: string }).uuid);
-        else if (response.status === 503) answers.unavailable.push(response.headers.get('retry-after'));
+        else if (response.status === 503) {
+          answers.unavailable.push(response.headers.get('retry-after'));
+          answers.unavailableSpan = [answers.unavailableSpan?.[0] ?? Date.now(), Date.now()];
+        }
         else answers.other.push(`${response.status} ${body}`);
       } catch (error) {
         answers.other.push(`no answer: ${String(error)}`);
@@ -92,7 +97,8 @@ describe('restart in place', () => {
     restarted();
     const answers = await submitting;
 
-    console.log(`restart took ${restartMs} ms; ${answers.accepted.length} jobs accepted, ${answers.unavailable.length} answered 503 during it`);
+    const span = answers.unavailableSpan ? answers.unavailableSpan[1] - answers.unavailableSpan[0] : 0;
+    console.log(`restart took ${restartMs} ms, 503 for ${span} ms; ${answers.accepted.length} jobs accepted, ${answers.unavailable.length} answered 503`);
     expect(answers.other).toEqual([]);
     expect(answers.unavailable.every((retryAfter) => retryAfter === '1')).toBe(true);
     expect(answers.accepted.length).toBeGreaterThan(20);
