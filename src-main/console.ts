@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from './api/server';
 import { MAX_INBOX_BODY_BYTES } from './api/record-routes';
 import type { ConsoleConfig } from './config';
-import { coreHealth, openCore, type Core, type CoreEnv } from './core/core';
+import { coreHealth, openCore, type Core, type CoreEnv, type CoreServices } from './core/core';
 import { liveParts, serving, type LiveParts } from './core/live-parts';
 import { RequestGate } from './core/request-gate';
 import { apiUrl, connectionSettings, initialFacts, type RuntimeFacts } from './core/runtime-facts';
@@ -64,11 +64,15 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null };
   const closers = new Closers(log);
   const gate = new RequestGate();
+  // The core to close, and the services the API serves from: the first start serves them before
+  // its core has finished opening (health says "starting" meanwhile); a restart has neither.
   let core: Core | null = null;
-  const parts = liveParts(() => core);
+  let services: CoreServices | null = null;
+  const parts = liveParts(() => services);
   try {
-    core = await openCore(options.config, env, async () => {
-      const api = await buildConsoleApi(options, facts, env, parts, () => core);
+    core = await openCore(options.config, env, async (opened) => {
+      services = opened;
+      const api = await buildConsoleApi(options, facts, env, parts, () => services);
       gate.install(api);
       await listen(api, options.config);
       closers.add('API', () => api.close());
@@ -83,12 +87,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const swap = async (next: ConsoleConfig): Promise<void> => {
     const previous = facts.config;
     await core?.close(() => drain(gate, 'the console is restarting on new connection settings; retry in a second', log));
-    core = null;
+    core = services = null;
     try {
-      core = await openCore(next, env);
+      core = services = await openCore(next, env);
     } catch (error) {
       log(`restarting on the new settings failed (${reason(error)}); opening the previous ones again`);
-      core = await openCore(previous, env).catch((again: unknown) => {
+      core = services = await openCore(previous, env).catch((again: unknown) => {
         log(`the previous settings failed too (${reason(again)}); the API answers 503 until the next restart`);
         return null;
       });
@@ -111,7 +115,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     get supervisor() {
       return facts.supervisor;
     },
-    health: () => coreHealth(serving(core), facts),
+    health: () => coreHealth(serving(services), facts),
     settings: () => connectionSettings(facts),
     restart: (next) => {
       if (closing) return Promise.reject(new Error('the console is closed'));
@@ -127,7 +131,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 }
 
 /** The API on the live parts: it reads the runtime facts and the serving core per request. */
-function buildConsoleApi(options: ConsoleOptions, facts: RuntimeFacts, env: CoreEnv, parts: LiveParts, core: () => Core | null): Promise<FastifyInstance> {
+function buildConsoleApi(options: ConsoleOptions, facts: RuntimeFacts, env: CoreEnv, parts: LiveParts, core: () => CoreServices | null): Promise<FastifyInstance> {
   const { config } = options;
   return buildApi({
     ...parts,

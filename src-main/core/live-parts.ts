@@ -7,7 +7,7 @@ import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
-import type { Core } from './core';
+import type { CoreServices } from './core';
 import { live } from './live';
 
 /** No core stands behind the API (a restart is swapping it): answered 503 with Retry-After, like an outage. */
@@ -27,13 +27,13 @@ export interface LiveParts {
 }
 
 /** The core serving now; none while a restart swaps it. */
-export function serving(core: Core | null): Core {
+export function serving(core: CoreServices | null): CoreServices {
   if (!core) throw new CoreUnavailableError('the console is restarting on new connection settings; retry shortly');
   return core;
 }
 
-export function liveParts(current: () => Core | null): LiveParts {
-  const core = (): Core => serving(current());
+export function liveParts(current: () => CoreServices | null): LiveParts {
+  const core = (): CoreServices => serving(current());
   return {
     jobs: live(() => core().jobs),
     queues: live(() => core().queues),
