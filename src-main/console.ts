@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from './api/server';
 import { MAX_INBOX_BODY_BYTES } from './api/record-routes';
 import type { ConsoleConfig } from './config';
-import { coreHealth, openCore, type Core, type CoreEnv, type CoreServices } from './core/core';
-import { liveParts, serving, type LiveParts } from './core/live-parts';
+import { coreHealth, type CoreEnv } from './core/core';
+import { CoreSlot } from './core/core-slot';
+import { serving, type LiveParts } from './core/live-parts';
 import { RequestGate } from './core/request-gate';
 import { apiUrl, connectionSettings, initialFacts, type RuntimeFacts } from './core/runtime-facts';
 import { StartupError, reason } from './core/startup-error';
@@ -49,63 +50,35 @@ export interface RunningConsole extends LiveParts {
 
 /** Longest a start waits for its workers before it goes on, saying so; health says `starting` until they are ready. */
 const WORKERS_READY_WAIT_MS = 20_000;
-/** Longest a restart waits for the requests already inside before it closes the stores under them. */
-const DRAIN_MS = 10_000;
 
 /**
  * The composition root, as steps: open stores → broker → API (the port is taken before
- * anything shared is touched) → outlets → mail → workers (`openCore`), then wait for the
- * workers. Every step fills in the runtime facts the routes read; a restart runs the core's
- * steps again behind the same API.
+ * anything shared is touched) → outlets → mail → workers (the core's steps, `openCore`), then
+ * wait for the workers. Every step fills in the runtime facts the routes read; a restart runs
+ * the core's steps again behind the same API.
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const log = options.log ?? (() => undefined);
   const facts = initialFacts(options.config, options.workerEntry !== null);
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null };
-  const closers = new Closers(log);
   const gate = new RequestGate();
-  // The core to close, and the services the API serves from: the first start serves them before
-  // its core has finished opening (health says "starting" meanwhile); a restart has neither.
-  let core: Core | null = null;
-  let services: CoreServices | null = null;
-  const parts = liveParts(() => services);
+  const slot = new CoreSlot(env, gate);
+  const api = new Closers(log);
   try {
-    core = await openCore(options.config, env, async (opened) => {
-      services = opened;
-      const api = await buildConsoleApi(options, facts, env, parts, () => services);
-      gate.install(api);
-      await listen(api, options.config);
-      closers.add('API', () => api.close());
-      facts.port = (api.server.address() as AddressInfo).port;
+    await slot.open(options.config, async () => {
+      const app = await buildConsoleApi(options, env, slot);
+      gate.install(app);
+      await listen(app, options.config);
+      api.add('API', () => app.close());
+      facts.port = (app.server.address() as AddressInfo).port;
     });
     await waitForWorkers(facts, log);
   } catch (error) {
-    await closers.close();
+    await api.close();
     throw error;
   }
-
-  const swap = async (next: ConsoleConfig): Promise<void> => {
-    const previous = facts.config;
-    await core?.close(() => drain(gate, 'the console is restarting on new connection settings; retry in a second', log));
-    core = services = null;
-    try {
-      core = services = await openCore(next, env);
-    } catch (error) {
-      log(`restarting on the new settings failed (${reason(error)}); opening the previous ones again`);
-      core = services = await openCore(previous, env).catch((again: unknown) => {
-        log(`the previous settings failed too (${reason(again)}); the API answers 503 until the next restart`);
-        return null;
-      });
-      throw error;
-    } finally {
-      if (core) gate.open();
-    }
-    log(`restarted on ${connectionSettings(facts).amqp_url}, ${connectionSettings(facts).redis_url}`);
-  };
-  let restarting: Promise<void> = Promise.resolve();
-  let closing: Promise<void> | null = null;
   return {
-    ...parts,
+    ...slot.parts,
     url: apiUrl(facts),
     port: facts.port,
     get smtpUrl() {
@@ -115,29 +88,23 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     get supervisor() {
       return facts.supervisor;
     },
-    health: () => coreHealth(serving(services), facts),
+    health: () => coreHealth(serving(slot.services), facts),
     settings: () => connectionSettings(facts),
-    restart: (next) => {
-      if (closing) return Promise.reject(new Error('the console is closed'));
-      restarting = restarting.catch(() => undefined).then(() => swap(next));
-      return restarting;
-    },
+    restart: (next) => slot.restart(next),
     // The API stops between the core's work and its stores, as Fastify lets the requests inside finish.
-    close: () =>
-      (closing ??= restarting
-        .catch(() => undefined)
-        .then(() => (core ? core.close(() => closers.close()) : closers.close()))),
+    close: () => slot.close(() => api.close()),
   };
 }
 
 /** The API on the live parts: it reads the runtime facts and the serving core per request. */
-function buildConsoleApi(options: ConsoleOptions, facts: RuntimeFacts, env: CoreEnv, parts: LiveParts, core: () => CoreServices | null): Promise<FastifyInstance> {
+function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot): Promise<FastifyInstance> {
   const { config } = options;
+  const { facts } = env;
   return buildApi({
-    ...parts,
+    ...slot.parts,
     relay: env.relay!,
     inboxBudget: recordByteBudget(config.inboxQuota.bytesPerSecond, MAX_INBOX_BODY_BYTES),
-    health: () => coreHealth(serving(core()), facts),
+    health: () => coreHealth(serving(slot.services), facts),
     guard: { host: config.host, port: () => facts.port, allowedHosts: config.allowedHosts },
     workers: () => facts.supervisor,
     settings: () => connectionSettings(facts),
@@ -164,11 +131,4 @@ async function waitForWorkers(facts: RuntimeFacts, log: (line: string) => void):
   if (facts.supervisor && !(await facts.supervisor.whenReady(WORKERS_READY_WAIT_MS))) {
     log(`the workers are not ready after ${WORKERS_READY_WAIT_MS / 1000} s; GET /api/v1/health answers "starting" until they are`);
   }
-}
-
-/** Shuts the gate and waits for the requests inside, saying so if some outlast the wait. */
-async function drain(gate: RequestGate, why: string, log: (line: string) => void): Promise<void> {
-  gate.shut(why);
-  const left = await gate.drained(DRAIN_MS);
-  if (left > 0) log(`${left} requests still running after ${DRAIN_MS / 1000} s; closing the core under them`);
 }
