@@ -3,6 +3,8 @@ import type pg from 'pg';
 import type { StreamEvent } from '../src-shared/events';
 import type { JobStatusClient } from '../src-shared/status-store';
 import type { Names } from '../src-shared/topology';
+import type { RedisConnections } from './connections/redis';
+import { Closers } from './lifecycle/closers';
 import { BatchService } from './batches/batch-service';
 import { BatchStore } from './batches/batch-store';
 import { BatchTracker } from './batches/batch-tracker';
@@ -16,17 +18,14 @@ export interface EventOutletsOptions {
   pool: pg.Pool;
   /** The console's Redis connection; each stream reader gets a duplicate of its own. */
   redis: Redis;
+  connections: RedisConnections;
   names: Names;
   jobs: JobService;
   status: JobStatusClient;
   amqpUrl: string;
   streamMaxLength: number;
-  /** Days finished webhook deliveries are kept. */
-  deliveryRetentionDays: number;
   log: (line: string) => void;
 }
-
-const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * The event-driven API beyond SSE and WebSocket: the AMQP topic exchange, webhook deliveries
@@ -37,10 +36,11 @@ export class EventOutlets {
   readonly webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   readonly batches: BatchService;
   private readonly tracker: BatchTracker;
-  private readonly closers: (() => Promise<void>)[] = [];
+  private readonly closers: Closers;
 
   constructor(private readonly options: EventOutletsOptions) {
     const { pool, names, log } = options;
+    this.closers = new Closers(log);
     const store = new WebhookStore(pool, names.schema);
     this.webhooks = { store, dispatcher: new DeliveryDispatcher({ store, onLog: log }) };
     const batchStore = new BatchStore(pool, names.schema);
@@ -60,17 +60,16 @@ export class EventOutlets {
   async start(): Promise<void> {
     try {
       const topic = new TopicPublisher({ url: this.options.amqpUrl, names: this.options.names, onLog: this.options.log });
-      this.closers.push(() => topic.close());
+      this.closers.add('events exchange publisher', () => topic.close());
       await topic.start();
       await this.follow('topic', (events) => topic.publish(events));
       this.webhooks.dispatcher.start();
-      this.closers.push(() => this.webhooks.dispatcher.close());
+      this.closers.add('webhook dispatcher', () => this.webhooks.dispatcher.close());
       await this.follow('webhooks', (events) => this.webhooks.dispatcher.record(events));
       // Children whose terminal events were trimmed away unread: the batches still open look again.
       await this.follow('batches', (events) => this.tracker.handle(events), () => this.tracker.start());
-      this.closers.push(async () => this.tracker.close());
+      this.closers.add('batch tracker', () => this.tracker.close());
       await this.tracker.start();
-      this.pruneDeliveries();
     } catch (error) {
       await this.close();
       throw error;
@@ -78,33 +77,21 @@ export class EventOutlets {
   }
 
   /** Stops in reverse order; calling it again does nothing. */
-  async close(): Promise<void> {
-    while (this.closers.length) await this.closers.pop()!().catch(() => undefined);
-  }
-
-  private pruneDeliveries(): void {
-    const prune = (): void => {
-      this.webhooks.store
-        .prune(this.options.deliveryRetentionDays)
-        .catch((error: Error) => this.options.log(`pruning old webhook deliveries failed: ${error.message}`));
-    };
-    prune();
-    const timer = setInterval(prune, PRUNE_EVERY_MS);
-    timer.unref();
-    this.closers.push(async () => clearInterval(timer));
+  close(): Promise<void> {
+    return this.closers.close();
   }
 
   private async follow(group: string, handle: (events: StreamEvent[]) => Promise<void>, repairGap?: () => Promise<void>): Promise<void> {
-    const { redis, names, log } = this.options;
+    const { redis, connections, names, log } = this.options;
     const reader = new StreamGroupReader({
-      redis: redis.duplicate({ connectionName: names.connectionName(group) }),
+      redis: connections.duplicate(redis, group),
       stream: names.eventStream,
       group,
       handle,
       repairGap,
       onLog: log,
     });
-    this.closers.push(() => reader.close());
+    this.closers.add(`${group} stream reader`, () => reader.close());
     await reader.start();
   }
 }

@@ -5,6 +5,7 @@ import type { DependencyState, HealthSummary, WorkerHealth } from '../src-shared
 import type { JobKind } from '../src-shared/kinds';
 import { redactText } from '../src-shared/redact';
 import type { JobPublisher } from './broker/job-publisher';
+import { within } from './lifecycle/within';
 
 export type { WorkerHealth } from '../src-shared/console-records';
 /** What `GET /api/v1/health` answers: the wire shape, defined once in src-shared. */
@@ -25,20 +26,15 @@ const PROBE_TIMEOUT_MS = 1_000;
 
 async function probe(check: (signal: AbortSignal) => Promise<unknown>, what: string): Promise<DependencyState> {
   const deadline = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      deadline.abort();
-      reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS} ms`));
-    }, PROBE_TIMEOUT_MS);
-  });
+  const late = Symbol('late');
   try {
-    await Promise.race([check(deadline.signal), timeout]);
+    if ((await within(check(deadline.signal), PROBE_TIMEOUT_MS, late)) === late) {
+      deadline.abort();
+      return { up: false, error: `${what} did not answer within ${PROBE_TIMEOUT_MS} ms` };
+    }
     return { up: true, error: null };
   } catch (error) {
     return { up: false, error: redactText((error as Error).message) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -13,6 +13,7 @@ import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
 import { eventJson } from '../relay/parsed-entries';
 import { parseInput, problem, sendProblem } from './problems';
+import { within } from '../lifecycle/within';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_GRACE_MS = 2_000;
@@ -165,7 +166,7 @@ async function closeClientsGoingAway(this: FastifyInstance): Promise<void> {
         client.close(WS_CLOSE_GOING_AWAY, 'the console is stopping');
       }),
   );
-  await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_CLOSE_GRACE_MS).unref())]);
+  await within(Promise.all(closed), SHUTDOWN_CLOSE_GRACE_MS, null);
   for (const client of server.clients) client.terminate();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }

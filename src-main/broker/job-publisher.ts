@@ -1,11 +1,10 @@
-import amqp from 'amqplib';
-import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
-import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
+import type amqp from 'amqplib';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
 import type { JobMessage } from '../../src-shared/wire';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../../src-shared/retry-policy';
 import { redactText } from '../../src-shared/redact';
+import { openConfirmChannel, type ConfirmLink } from '../connections/amqp-confirm-channel';
 
 /** The broker could not take a job now; the client should retry later. */
 export class BrokerUnavailableError extends Error {
@@ -22,7 +21,6 @@ export interface JobPublisherOptions {
   onLog?: (line: string) => void;
 }
 
-const CONNECT_TIMEOUT_MS = 5_000;
 const RECONNECT_MIN_MS = 500;
 /** Short enough that jobs are taken again within seconds of the broker's return. */
 const RECONNECT_MAX_MS = 5_000;
@@ -32,8 +30,7 @@ const RECONNECT_MAX_MS = 5_000;
  * broker has confirmed the message. Reconnects with backoff after the connection is lost.
  */
 export class JobPublisher {
-  private connection: amqp.ChannelModel | null = null;
-  private channel: amqp.ConfirmChannel | null = null;
+  private link: ConfirmLink | null = null;
   private lastError: string | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
@@ -55,7 +52,7 @@ export class JobPublisher {
   }
 
   get isUp(): boolean {
-    return this.channel !== null;
+    return this.link !== null;
   }
 
   get error(): string | null {
@@ -67,9 +64,8 @@ export class JobPublisher {
    * returns such a message first, so an unroutable job is refused rather than lost.
    */
   async publish(message: JobMessage): Promise<void> {
-    const channel = this.channel;
-    const connection = this.connection;
-    if (!channel || !connection) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
+    const link = this.link;
+    if (!link) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
     const timeoutMs = this.options.confirmTimeoutMs ?? 5_000;
     const body = Buffer.from(JSON.stringify(message));
     await new Promise<void>((resolve, reject) => {
@@ -78,7 +74,7 @@ export class JobPublisher {
         settle(failure);
         // A broker that went silent (no reset to notice) is down: drop the connection, so the next
         // jobs are refused at once and the reconnect loop finds out when it is back.
-        this.lost(connection, new Error(failure));
+        this.lost(link, new Error(failure));
       }, timeoutMs);
       const settle = (failure?: string): void => {
         clearTimeout(timer);
@@ -88,7 +84,7 @@ export class JobPublisher {
       };
       this.returned.set(message.uuid, () => settle(`no queue took the ${message.kind} job (is the topology intact?)`));
       try {
-        channel.publish(this.options.names.exchange, message.kind, body, {
+        link.channel.publish(this.options.names.exchange, message.kind, body, {
           persistent: true,
           mandatory: true,
           contentType: 'application/json',
@@ -104,7 +100,7 @@ export class JobPublisher {
 
   /** Messages ready in a kind's queue, as the broker counts them now. */
   async messageCount(kind: JobKind): Promise<number> {
-    const connection = this.connection;
+    const connection = this.link?.connection;
     if (!connection) throw new BrokerUnavailableError(`RabbitMQ is unavailable: ${this.lastError ?? 'not connected'}`);
     if (!this.inspector) {
       const opening = connection.createChannel().then((channel) => {
@@ -126,49 +122,42 @@ export class JobPublisher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const connection = this.connection;
-    this.connection = null;
-    this.channel = null;
+    const link = this.link;
+    this.link = null;
     this.inspector = null;
-    await connection?.close().catch(() => undefined);
+    await link?.close();
   }
 
   private async connect(): Promise<void> {
-    const connection = await amqp.connect(withHeartbeat(this.options.url), {
-      timeout: CONNECT_TIMEOUT_MS,
-      noDelay: true, // a publish goes out at once, not held back by Nagle's algorithm
-      clientProperties: { connection_name: this.options.names.connectionName('api') },
+    const link: ConfirmLink = await openConfirmChannel({
+      url: this.options.url,
+      connectionName: this.options.names.connectionName('api'),
+      onLost: (error) => this.lost(link, error),
+      setup: async (channel) => {
+        channel.on('return', (returned: amqp.Message) => {
+          this.returned.get(returned.properties.messageId)?.();
+          // A queue was deleted under us: declare it again so the next job of its kind is taken.
+          declareTopology(channel, this.options.names, JOB_KINDS, this.ladder).catch(() => undefined);
+        });
+        await declareTopology(channel, this.options.names, JOB_KINDS, this.ladder);
+      },
     });
-    coalesceFrameWrites(connection);
-    try {
-      connection.on('error', (error: Error) => this.lost(connection, error));
-      connection.on('close', () => this.lost(connection, new Error('connection closed')));
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', (error: Error) => this.lost(connection, error));
-      channel.on('return', (returned: amqp.Message) => {
-        this.returned.get(returned.properties.messageId)?.();
-        // A queue was deleted under us: declare it again so the next job of its kind is taken.
-        declareTopology(channel, this.options.names, JOB_KINDS, this.ladder).catch(() => undefined);
-      });
-      await declareTopology(channel, this.options.names, JOB_KINDS, this.ladder);
-      this.connection = connection;
-      this.channel = channel;
-      this.lastError = null;
-      this.reconnectDelayMs = RECONNECT_MIN_MS;
-    } catch (error) {
-      await connection.close().catch(() => undefined);
-      throw error;
+    if (this.closed) {
+      await link.close();
+      return;
     }
+    this.link = link;
+    this.lastError = null;
+    this.reconnectDelayMs = RECONNECT_MIN_MS;
   }
 
   /** Reacts to the loss of the current connection only; a stale one's events are ignored. */
-  private lost(connection: amqp.ChannelModel, error: Error): void {
-    if (this.closed || connection !== this.connection) return;
+  private lost(link: ConfirmLink, error: Error): void {
+    if (this.closed || link !== this.link) return;
     this.lastError = redactText(error.message);
-    this.channel = null;
-    this.connection = null;
+    this.link = null;
     this.inspector = null;
-    connection.close().catch(() => undefined);
+    void link.close();
     this.scheduleReconnect();
   }
 

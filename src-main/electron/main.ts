@@ -4,6 +4,7 @@ import { app, BrowserWindow, Notification, shell } from 'electron';
 import { loadConfig } from '../config';
 import { startConsole, type RunningConsole } from '../console';
 import { WORKER_EXEC_ARGV, builtPaths, log, reportStartFailure } from '../entry-points';
+import { closeWithin } from '../lifecycle/close-within';
 import { registerShellIpc } from './shell-ipc';
 import { shellChannelHandlers, shellVerbs } from './shell-verbs';
 import { createConsoleWindow } from './window';
@@ -13,22 +14,10 @@ import { consoleOrigin, mayCallShell } from './window-policy';
 const QUIT_DEADLINE_MS = 15_000;
 
 /** Closes the console, then exits: 0 once closed, 1 when closing failed or outlived the deadline. */
-function closeThenExit(running: RunningConsole): void {
-  const deadline = setTimeout(() => {
-    log(`the console did not close within ${QUIT_DEADLINE_MS / 1000} s; exiting anyway`);
-    app.exit(1);
-  }, QUIT_DEADLINE_MS);
-  running.close().then(
-    () => {
-      clearTimeout(deadline);
-      app.exit(0);
-    },
-    (error: Error) => {
-      clearTimeout(deadline);
-      log(`closing the console failed: ${error.message}`);
-      app.exit(1);
-    },
-  );
+async function closeThenExit(running: RunningConsole): Promise<void> {
+  const outcome = await closeWithin(running.close, QUIT_DEADLINE_MS);
+  if (!outcome.closed) log(`the console ${outcome.reason}; exiting anyway`);
+  app.exit(outcome.closed ? 0 : 1);
 }
 
 /** Window mode: the console core, its API on the configured port, and one window on that API. */
@@ -76,7 +65,7 @@ async function main(): Promise<void> {
     if (quitting) return;
     quitting = true;
     unregister();
-    closeThenExit(running);
+    void closeThenExit(running);
   });
   app.on('window-all-closed', () => app.quit());
 }

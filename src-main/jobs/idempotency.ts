@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ValidationError } from '../../src-shared/problem';
@@ -71,8 +72,6 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
   }
   return header;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Idempotency keys in Redis (`<ns>:idem:<key>`). The first request atomically reserves its key

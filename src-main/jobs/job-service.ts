@@ -16,16 +16,10 @@ import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
 import type { JobHistory, JobListQuery } from '../history/job-history';
 import type { Admission } from './admission';
+import { within } from '../lifecycle/within';
 
 /** Redis answers in well under a millisecond when up: past this, the history answers instead. */
 const STATUS_READ_TIMEOUT_MS = 500;
-
-/** The work's value, or null if it fails or takes longer than `ms`. */
-function withinOrNull<T>(work: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  return Promise.race([work.catch(() => null), late]).finally(() => clearTimeout(timer));
-}
 
 /** What a job gets when its payload leaves a field out. */
 export interface JobDefaults {
@@ -149,7 +143,7 @@ export class JobService {
    * or slow: a read Redis does not answer within half a second falls back to the history.
    */
   async get(id: string): Promise<Job | null> {
-    const cached = await withinOrNull(this.options.status.read(id), STATUS_READ_TIMEOUT_MS);
+    const cached = await within(this.options.status.read(id).catch(() => null), STATUS_READ_TIMEOUT_MS, null);
     return cached ?? (await this.options.history.get(id));
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import {
   STREAM_START_ID,
@@ -11,12 +12,16 @@ import { parseEntries } from './parsed-entries';
 export type JobEventListener = (event: JobEvent) => void;
 export type StreamEventListener = (event: StreamEvent) => void;
 
-export interface EventRelayOptions {
+/** Where the relay reads: a stream and the connections to read it with. */
+export interface RelaySource {
   /** A connection of its own: the blocking read holds it. */
   redis: Redis;
   /** A connection for short reads (replays). */
   reader: Redis;
   stream: string;
+}
+
+export interface EventRelayOptions extends RelaySource {
   onLog?: (line: string) => void;
 }
 
@@ -37,13 +42,38 @@ export class EventRelay {
   private loop: Promise<void> | null = null;
   private lastId = '$';
 
-  constructor(private readonly options: EventRelayOptions) {}
+  constructor(private options: EventRelayOptions) {}
 
   async start(): Promise<void> {
     const last = (await this.options.reader.xrevrange(this.options.stream, '+', '-', 'COUNT', 1))[0];
     this.lastId = last ? last[0] : '0';
     this.running = true;
     this.loop = this.run();
+  }
+
+  /**
+   * Stops reading and lets go of the connections, keeping the listeners: a core that restarts
+   * detaches its relay and attaches it again to its new connections.
+   */
+  async detach(): Promise<void> {
+    this.running = false;
+    this.options.redis.disconnect();
+    await this.loop;
+  }
+
+  /**
+   * Reads on new connections. The same stream continues after the last event handed on, so the
+   * listeners miss nothing written meanwhile; another stream starts at its end.
+   */
+  async attach(source: RelaySource): Promise<void> {
+    const sameStream = source.stream === this.options.stream && this.lastId !== '$';
+    this.options = { ...this.options, ...source };
+    if (sameStream) {
+      this.running = true;
+      this.loop = this.run();
+    } else {
+      await this.start();
+    }
   }
 
   /** Job events only (the window's feed). */
@@ -101,10 +131,8 @@ export class EventRelay {
   }
 
   async close(): Promise<void> {
-    this.running = false;
     this.listeners.clear();
-    this.options.redis.disconnect();
-    await this.loop;
+    await this.detach();
   }
 
   private async run(): Promise<void> {
@@ -120,7 +148,7 @@ export class EventRelay {
       } catch (error) {
         if (!this.running) return;
         this.options.onLog?.(`event relay: ${(error as Error).message}; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        await sleep(RETRY_MS);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { StreamEvent } from '../../src-shared/events';
 import { parseEntries } from './parsed-entries';
@@ -100,7 +101,7 @@ export class StreamGroupReader {
         cursor = '0';
         if (String(error).includes('NOGROUP')) await this.ensureGroup('0').catch(() => undefined);
         this.options.onLog?.(`${group}: ${(error as Error).message}; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        await sleep(RETRY_MS);
       }
     }
   }

@@ -1,9 +1,8 @@
-import amqp from 'amqplib';
-import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
-import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
+import type amqp from 'amqplib';
 import { routingKeyOf, type StreamEvent } from '../../src-shared/events';
 import { redactText } from '../../src-shared/redact';
 import type { Names } from '../../src-shared/topology';
+import { openConfirmChannel, type ConfirmLink } from '../connections/amqp-confirm-channel';
 import { eventJson } from './parsed-entries';
 
 export interface TopicPublisherOptions {
@@ -12,8 +11,6 @@ export interface TopicPublisherOptions {
   onLog?: (line: string) => void;
 }
 
-const CONNECT_TIMEOUT_MS = 5_000;
-
 /**
  * Publishes events to the topic exchange `<ns>.events` (routing key `<kind>.<status>`) on a
  * confirm channel of its own connection, named `<ns>:events`. Fed by a stream consumer group:
@@ -21,8 +18,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * batch is read again — an event reaches the exchange at least once, in stream order.
  */
 export class TopicPublisher {
-  private connection: amqp.ChannelModel | null = null;
-  private channel: amqp.ConfirmChannel | null = null;
+  private link: ConfirmLink | null = null;
   private closed = false;
 
   constructor(private readonly options: TopicPublisherOptions) {}
@@ -34,7 +30,7 @@ export class TopicPublisher {
 
   async publish(events: StreamEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const channel = this.channel ?? (await this.connect());
+    const channel = this.link?.channel ?? (await this.connect());
     const exchange = this.options.names.eventsExchange;
     for (const event of events) {
       channel.publish(exchange, routingKeyOf(event), Buffer.from(eventJson(event)), {
@@ -55,42 +51,37 @@ export class TopicPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    const connection = this.connection;
-    this.drop();
-    await connection?.close().catch(() => undefined);
+    const link = this.link;
+    this.link = null;
+    await link?.close();
   }
 
   private async connect(): Promise<amqp.ConfirmChannel> {
     if (this.closed) throw new Error('topic publisher closed');
-    const connection = await amqp.connect(withHeartbeat(this.options.url), {
-      timeout: CONNECT_TIMEOUT_MS,
-      noDelay: true, // a batch goes out at once, its confirms not held back by Nagle's algorithm
-      clientProperties: { connection_name: this.options.names.connectionName('events') },
+    const link: ConfirmLink = await openConfirmChannel({
+      url: this.options.url,
+      connectionName: this.options.names.connectionName('events'),
+      onLost: (error) => {
+        if (link !== this.link) return;
+        this.options.onLog?.(`events exchange: connection lost (${redactText(error.message)})`);
+        this.drop();
+      },
+      setup: async (channel) => {
+        await channel.assertExchange(this.options.names.eventsExchange, 'topic', { durable: true });
+      },
     });
-    coalesceFrameWrites(connection);
-    const lost = (error: Error): void => {
-      if (connection !== this.connection) return;
-      this.options.onLog?.(`events exchange: connection lost (${redactText(error.message)})`);
-      this.drop();
-      connection.close().catch(() => undefined);
-    };
-    connection.on('error', lost);
-    connection.on('close', () => lost(new Error('connection closed')));
-    try {
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', lost);
-      await channel.assertExchange(this.options.names.eventsExchange, 'topic', { durable: true });
-      this.connection = connection;
-      this.channel = channel;
-      return channel;
-    } catch (error) {
-      await connection.close().catch(() => undefined);
-      throw error;
+    if (this.closed) {
+      await link.close();
+      throw new Error('topic publisher closed');
     }
+    this.link = link;
+    return link.channel;
   }
 
+  /** Forgets the connection, closing it: the next publish opens a new one. */
   private drop(): void {
-    this.connection = null;
-    this.channel = null;
+    const link = this.link;
+    this.link = null;
+    void link?.close();
   }
 }

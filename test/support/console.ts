@@ -37,15 +37,15 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
     await dropNamespace(namespace);
     throw error;
   });
-  return {
-    ...running,
+  // Assigned, not spread: the console's getters (its supervisor, its mail URL) follow a restart.
+  return Object.assign(running, {
     config,
     namespace,
     dispose: async () => {
       await running.close();
       await dropNamespace(namespace);
     },
-  };
+  });
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */

@@ -1,0 +1,172 @@
+import { redactUrl } from '../../src-shared/redact';
+import { retryLadder } from '../../src-shared/retry-policy';
+import { namesFor, type Names } from '../../src-shared/topology';
+import { JobPublisher } from '../broker/job-publisher';
+import { QueueInspector } from '../broker/queue-inspector';
+import type { ConsoleConfig } from '../config';
+import { EventOutlets } from '../event-outlets';
+import { checkHealth, type HealthReport } from '../health';
+import { HistoryRecorder } from '../history/history-recorder';
+import { Admission } from '../jobs/admission';
+import { IdempotencyStore } from '../jobs/idempotency';
+import { JobService } from '../jobs/job-service';
+import { Closers } from '../lifecycle/closers';
+import { startRetentionLoop } from '../lifecycle/retention-loop';
+import { EventRelay, type RelaySource } from '../relay/event-relay';
+import type { WorkerEntry } from '../supervisor/worker-supervisor';
+import { startMail } from './mail';
+import { apiUrl, type RuntimeFacts } from './runtime-facts';
+import { step } from './startup-error';
+import { openStores, type Stores } from './stores';
+import { allWorkersReady, startWorkers, workerHealth } from './workers';
+
+/** What a core needs beyond its settings, and what outlives it across restarts. */
+export interface CoreEnv {
+  facts: RuntimeFacts;
+  /** How to start worker processes; null starts none (they run elsewhere). */
+  workerEntry: WorkerEntry | null;
+  log: (line: string) => void;
+  /** Made by the first core; every later one attaches it to its own connections, so SSE and WebSocket clients stay. */
+  relay: EventRelay | null;
+}
+
+/** The services the API serves, on one set of connection settings. */
+export interface CoreServices {
+  stores: Stores;
+  publisher: JobPublisher;
+  jobs: JobService;
+  queues: QueueInspector;
+  idempotency: IdempotencyStore;
+  outlets: EventOutlets;
+  relay: EventRelay;
+  /** This core's connections for the relay, attached once the API listens. */
+  relaySource: RelaySource;
+}
+
+export interface Core extends CoreServices {
+  /**
+   * Stops every part in reverse order; calling it again does nothing. `between` runs after the
+   * parts that do work (workers, mail, outlets, readers) stopped and before the stores and the
+   * broker close: where the API stops or drains, so no request meets a closed store.
+   */
+  close(between?: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * Opens the core on `config`, in order: stores → broker → `listen` (the API takes its port,
+ * on first start only, before anything shared such as a consumer group is touched) → outlets →
+ * mail → workers. On failure, closes what it opened and throws.
+ */
+export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (services: CoreServices) => Promise<void>): Promise<Core> {
+  const { facts, log } = env;
+  const names = namesFor(config.namespace);
+  const base = new Closers(log);
+  const work = new Closers(log);
+  let closing: Promise<void> | null = null;
+  const close = (between?: () => Promise<void>): Promise<void> =>
+    (closing ??= work
+      .close()
+      .then(between)
+      .then(() => base.close()));
+  try {
+    const stores = await openStores(config, names, base, log);
+    const publisher = await connectBroker(config, names, base, log);
+    const services = buildServices(config, names, stores, publisher, env);
+    await listen?.(services);
+    await startOutlets(config, names, services, work, log);
+    facts.mail = await startMail(config, stores.mailbox, work, log);
+    work.add('retention loop', startRetention(config, services, log));
+    if (env.workerEntry) {
+      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log);
+      work.add('worker processes', () => supervisor.close());
+      facts.supervisor = supervisor;
+    }
+    facts.config = config;
+    return { ...services, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function connectBroker(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<JobPublisher> {
+  const publisher = new JobPublisher({ url: config.amqpUrl, names, retryLadderMs: retryLadder(config.retry), onLog: log });
+  await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
+  closers.add('job publisher', () => publisher.close());
+  return publisher;
+}
+
+function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publisher: JobPublisher, env: CoreEnv): CoreServices {
+  const { facts, log } = env;
+  const jobs = new JobService({
+    status: stores.status,
+    publisher,
+    history: stores.history,
+    maxAttempts: config.retry.maxAttempts,
+    admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
+    defaults: {
+      callbackUrl: (id) => `${apiUrl(facts)}/api/v1/inbox/jobs/${id}`,
+      recipient: config.defaultRecipient,
+    },
+  });
+  const relaySource = { redis: stores.connections.duplicate(stores.redis, 'relay', { longCommands: true }), reader: stores.redis, stream: names.eventStream };
+  env.relay ??= new EventRelay({ ...relaySource, onLog: log });
+  const outlets = new EventOutlets({
+    pool: stores.pool,
+    redis: stores.redis,
+    connections: stores.connections,
+    names,
+    jobs,
+    status: stores.status,
+    amqpUrl: config.amqpUrl,
+    streamMaxLength: config.eventStreamMaxLength,
+    log,
+  });
+  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, retryLadderMs: retryLadder(config.retry) });
+  const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
+  return { stores, publisher, jobs, queues, idempotency, outlets, relay: env.relay, relaySource };
+}
+
+/** The history recorder, the relay and the event outlets: each reads the event stream. */
+async function startOutlets(config: ConsoleConfig, names: Names, services: CoreServices, closers: Closers, log: (line: string) => void): Promise<void> {
+  const { stores, relay, outlets } = services;
+  const recorder = new HistoryRecorder({
+    redis: stores.connections.duplicate(stores.redis, 'history', { longCommands: true }),
+    names,
+    history: stores.history,
+    readJob: (id) => stores.status.read(id),
+    onLog: log,
+  });
+  await recorder.start();
+  closers.add('history recorder', () => recorder.close());
+  await relay.attach(services.relaySource);
+  closers.add('event relay', () => relay.detach());
+  closers.add('event outlets', () => outlets.close());
+  await step(`The events exchange on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => outlets.start());
+}
+
+/** Prunes the history, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
+function startRetention(config: ConsoleConfig, services: CoreServices, log: (line: string) => void): () => void {
+  const { history, mailbox, inbox } = services.stores;
+  return startRetentionLoop(
+    [
+      { what: 'job history', run: () => history.prune(config.historyRetentionDays) },
+      { what: 'mailbox messages', run: () => mailbox.prune(config.mailboxRetentionDays) },
+      { what: 'inbox requests', run: () => inbox.prune(config.inboxRetentionDays) },
+      { what: 'webhook deliveries', run: () => services.outlets.webhooks.store.prune(config.inboxRetentionDays) },
+    ],
+    log,
+  );
+}
+
+/** The health report of a core: its dependencies, its workers, and whether it has started. */
+export function coreHealth(core: CoreServices, facts: RuntimeFacts): Promise<HealthReport> {
+  return checkHealth({
+    publisher: core.publisher,
+    redis: core.stores.redis,
+    pool: core.stores.pool,
+    smtp: () => facts.mail,
+    workers: () => workerHealth(facts.supervisor),
+    started: () => (facts.workersReadyOnce ||= facts.supervisor !== null && allWorkersReady(facts.supervisor)),
+  });
+}

@@ -1,0 +1,49 @@
+import { BrokerUnavailableError } from '../broker/job-publisher';
+import type { QueueInspector } from '../broker/queue-inspector';
+import type { BatchService } from '../batches/batch-service';
+import type { WebhookInbox } from '../inbox/webhook-inbox';
+import type { IdempotencyStore } from '../jobs/idempotency';
+import type { JobService } from '../jobs/job-service';
+import type { MailboxStore } from '../mailbox/mailbox-store';
+import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
+import type { WebhookStore } from '../webhooks/webhook-store';
+import type { CoreServices } from './core';
+import { live } from './live';
+
+/** No core stands behind the API (a restart is swapping it): answered 503 with Retry-After, like an outage. */
+export class CoreUnavailableError extends BrokerUnavailableError {
+  override name = 'CoreUnavailableError';
+}
+
+/** The core's services as the API and the shell hold them: each forwards to the core serving now. */
+export interface LiveParts {
+  jobs: JobService;
+  queues: QueueInspector;
+  idempotency: IdempotencyStore;
+  mailbox: MailboxStore;
+  inbox: WebhookInbox;
+  batches: BatchService;
+  webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
+}
+
+/** The core serving now; none while a restart swaps it. */
+export function serving(core: CoreServices | null): CoreServices {
+  if (!core) throw new CoreUnavailableError('the console is restarting on new connection settings; retry shortly');
+  return core;
+}
+
+export function liveParts(current: () => CoreServices | null): LiveParts {
+  const core = (): CoreServices => serving(current());
+  return {
+    jobs: live(() => core().jobs),
+    queues: live(() => core().queues),
+    idempotency: live(() => core().idempotency),
+    mailbox: live(() => core().stores.mailbox),
+    inbox: live(() => core().stores.inbox),
+    batches: live(() => core().outlets.batches),
+    webhooks: {
+      store: live(() => core().outlets.webhooks.store),
+      dispatcher: live(() => core().outlets.webhooks.dispatcher),
+    },
+  };
+}

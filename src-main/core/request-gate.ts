@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { problem, sendProblem } from '../api/problems';
+
+/** Feeds that stay open for as long as their client wants: a swap does not wait for them. */
+const STREAM_ROUTES = new Set(['/api/v1/events', '/api/v1/ws']);
+const RETRY_AFTER_S = 1;
+const DRAIN_POLL_MS = 10;
+
+/**
+ * The API's door while the core behind it is swapped: shut, every new request is answered 503
+ * with `Retry-After: 1`, and the requests already inside can be waited for, so none of them
+ * meets a core that is closing.
+ */
+export class RequestGate {
+  private shutWith: string | null = null;
+  private readonly inside = new Set<FastifyRequest>();
+
+  /** Adds the gate to the API's request hooks, after those already there (the host guard). */
+  install(app: FastifyInstance): void {
+    app.addHook('onRequest', async (request, reply) => this.enter(request, reply));
+    app.addHook('onResponse', async (request) => void this.inside.delete(request));
+    app.addHook('onRequestAbort', async (request) => void this.inside.delete(request));
+  }
+
+  /** Refuses new requests, saying why, until {@link open}. */
+  shut(why: string): void {
+    this.shutWith = why;
+  }
+
+  open(): void {
+    this.shutWith = null;
+  }
+
+  /** Waits until no request is inside, or `ms` passed; returns how many are still inside. */
+  async drained(ms: number): Promise<number> {
+    const deadline = Date.now() + ms;
+    while (this.inside.size > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+    return this.inside.size;
+  }
+
+  /** An answered request (the reply, which ends the hooks) or one let in. */
+  private enter(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    if (this.shutWith !== null) return sendProblem(reply.header('retry-after', String(RETRY_AFTER_S)), problem(503, this.shutWith, 'restarting'));
+    if (!STREAM_ROUTES.has(request.routeOptions.url ?? '')) this.inside.add(request);
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import type { JobKind } from '../../src-shared/kinds';
+import type { ConsoleConfig } from '../config';
+import type { WorkerHealth } from '../health';
+import { WorkerSupervisor, type WorkerEntry } from '../supervisor/worker-supervisor';
+
+/** Starts the worker processes on the core's settings, sending mail to `smtpUrl`. */
+export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string, log: (line: string) => void): WorkerSupervisor {
+  const supervisor = new WorkerSupervisor({
+    entry,
+    counts: config.workers,
+    onLog: log,
+    env: {
+      AMQP_URL: config.amqpUrl,
+      REDIS_URL: config.redisUrl,
+      DATABASE_URL: config.databaseUrl,
+      SMTP_URL: smtpUrl,
+      JOBDECK_NAMESPACE: config.namespace,
+      JOBDECK_WORKER_PREFETCH: String(config.workerPrefetch),
+      JOBDECK_STATUS_TTL_S: String(config.statusTtlSeconds),
+      JOBDECK_EVENT_STREAM_MAX: String(config.eventStreamMaxLength),
+      JOBDECK_MAX_ATTEMPTS: String(config.retry.maxAttempts),
+      JOBDECK_RETRY_BASE_MS: String(config.retry.baseDelayMs),
+      JOBDECK_RETRY_MAX_MS: String(config.retry.maxDelayMs),
+    },
+  });
+  supervisor.start();
+  return supervisor;
+}
+
+/** Per kind: how many worker processes this console runs, and how many are consuming. */
+export function workerHealth(supervisor: WorkerSupervisor | null): Record<JobKind, WorkerHealth> {
+  const running = supervisor?.snapshot() ?? [];
+  const of = (kind: JobKind): WorkerHealth => ({
+    configured: supervisor ? supervisor.report().counts[kind] : 0,
+    ready: running.filter((w) => w.kind === kind && w.state === 'ready').length,
+  });
+  return { log: of('log'), callback: of('callback'), email: of('email') };
+}
+
+/** Whether every worker process this console runs has reported ready (or was stopped by an operator). */
+export function allWorkersReady(supervisor: WorkerSupervisor): boolean {
+  return supervisor.snapshot().every((worker) => worker.state === 'ready' || worker.state === 'stopped');
+}
