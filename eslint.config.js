@@ -5,6 +5,7 @@ const NODE_BUILTINS =
   '^(node:.*|assert|buffer|child_process|cluster|crypto|dgram|dns|events|fs|fs/promises|http|https|net|os|path|process|readline|stream|timers|tls|url|util|worker_threads|zlib)$';
 const NODE_LIBRARIES = '^(ioredis|amqplib|pg|nodemailer|smtp-server|mailparser|fastify|@fastify/.*)$';
 const room = (name) => `(^|/)${name}(/|$)`;
+const SHARED_NODE = room('src-shared/node');
 
 const refuse = (regex, message) => ({ regex, message });
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -19,17 +20,28 @@ export default tseslint.config(
   },
   {
     files: ['src-shared/**'],
+    ignores: ['src-shared/node/**'],
     rules: restrict(
       refuse(room('src-(main|worker|renderer)'), 'src-shared imports nothing of ours.'),
+      refuse(SHARED_NODE, 'src-shared runs everywhere: src-shared/node is for main and the worker only.'),
+      refuse('^\\./node(/|$)', 'src-shared runs everywhere: src-shared/node is for main and the worker only.'),
       refuse(NODE_BUILTINS, 'src-shared runs everywhere: no Node modules.'),
       refuse(NODE_LIBRARIES, 'src-shared runs everywhere: no Node libraries.'),
       refuse('^(electron|react|react-dom|zustand)$', 'src-shared imports no runtime framework.'),
     ),
   },
   {
+    files: ['src-shared/node/**'],
+    rules: restrict(
+      refuse(room('src-(main|worker|renderer)'), 'src-shared/node imports src-shared and Node only.'),
+      refuse('^(electron|react|react-dom|zustand)$', 'src-shared/node is shared by main and the worker: plain Node.'),
+    ),
+  },
+  {
     files: ['src-renderer/**'],
     rules: restrict(
       refuse(room('src-(main|worker)'), 'The renderer imports src-shared only.'),
+      refuse(SHARED_NODE, 'The renderer never imports src-shared/node (Node code of main and the worker).'),
       refuse(NODE_BUILTINS, 'The renderer never imports Node.'),
       refuse(NODE_LIBRARIES, 'The renderer never imports Node libraries.'),
       refuse('^electron$', 'The renderer reaches Electron only through the bridge.'),
@@ -64,6 +76,7 @@ export default tseslint.config(
       refuse('^(?!electron$)(?!\\.\\.?/)', 'The preload imports only electron and src-shared.'),
       refuse('^\\.\\./(?!\\.\\./src-shared/)', 'The preload imports only electron and src-shared.'),
       refuse('^\\.\\./\\.\\./src-shared/.*\\.\\.', 'The preload imports only electron and src-shared.'),
+      refuse(SHARED_NODE, 'The preload imports only electron and src-shared (not its Node room).'),
     ),
   },
 );

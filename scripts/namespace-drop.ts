@@ -15,7 +15,7 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig, type ConsoleConfig } from '../src-main/config';
-import { databaseConnection } from '../src-shared/database-url';
+import { databaseConnection } from '../src-shared/node/database-url';
 import { JOB_KINDS } from '../src-shared/kinds';
 import { redactText } from '../src-shared/redact';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../src-shared/retry-policy';

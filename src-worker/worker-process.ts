@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp from 'amqplib';
-import { withHeartbeat } from '../src-shared/amqp-heartbeat';
+import { withHeartbeat } from '../src-shared/node/amqp-heartbeat';
 import { redactText } from '../src-shared/redact';
-import { coalesceFrameWrites } from '../src-shared/amqp-write-coalescing';
+import { coalesceFrameWrites } from '../src-shared/node/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
 import type { JobStatusClient, JobWrite, WriteReply } from '../src-shared/status-store';

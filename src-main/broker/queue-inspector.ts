@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
+import { withHeartbeat } from '../../src-shared/node/amqp-heartbeat';
 import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { shownPayload } from '../../src-shared/schemas';

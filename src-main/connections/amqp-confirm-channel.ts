@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
-import { withHeartbeat } from '../../src-shared/amqp-heartbeat';
-import { coalesceFrameWrites } from '../../src-shared/amqp-write-coalescing';
+import { withHeartbeat } from '../../src-shared/node/amqp-heartbeat';
+import { coalesceFrameWrites } from '../../src-shared/node/amqp-write-coalescing';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import { databaseConnection } from '../../src-shared/database-url';
+import { databaseConnection } from '../../src-shared/node/database-url';
 
 /** Settings of a pool that names itself to the server (so a test can find its own backends). */
 export interface DatabaseOptions {

@@ -1,7 +1,7 @@
 import type { DeliveryAttempt } from '../../src-shared/subscription-schemas';
 import { redactText } from '../../src-shared/redact';
 import { httpTarget } from '../../src-shared/url-credentials';
-import { signWebhook } from '../../src-shared/webhook-signing';
+import { signWebhook } from '../../src-shared/node/webhook-signing';
 
 /** Longest wait for a receiver's answer. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 import { redactUrl } from '../../src-shared/redact';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import { httpTarget, type HttpTarget } from '../../src-shared/url-credentials';
-import { signWebhook } from '../../src-shared/webhook-signing';
+import { signWebhook } from '../../src-shared/node/webhook-signing';
 import { PermanentJobError, type JobContext, type JobHandler } from './handler';
 
 /** Longest wait for the callback's answer. */

@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { promisify } from 'node:util';
-import { databaseConnection } from '../../src-shared/database-url';
+import { databaseConnection } from '../../src-shared/node/database-url';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { namesFor } from '../../src-shared/topology';
 

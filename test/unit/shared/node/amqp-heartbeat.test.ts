@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AMQP_HEARTBEAT_S, withHeartbeat } from '../../../src-shared/amqp-heartbeat';
+import { AMQP_HEARTBEAT_S, withHeartbeat } from '../../../../src-shared/node/amqp-heartbeat';
 
 describe('withHeartbeat', () => {
   it('asks for the short heartbeat when the URL names none', () => {
