@@ -36,7 +36,7 @@ export class WorkerSupervisor {
   private readonly forkWorker: (kind: JobKind) => ChildProcess;
   private closing = false;
   /** Settles once every slot is settled; made when someone waits. */
-  private ready: { promise: Promise<void>; resolve: () => void } | null = null;
+  private readyWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(private readonly options: WorkerSupervisorOptions) {
     this.counts = { ...options.counts };
@@ -84,11 +84,16 @@ export class WorkerSupervisor {
     await this.stop(this.slotOf(id), 'stay-stopped');
   }
 
-  /** Resolves once every worker reported ready or was stopped by an operator (true), or the wait ran out (false). */
+  /** Whether every worker has reported ready or was stopped by an operator. */
+  isReady(): boolean {
+    return this.slots.every(isSettled);
+  }
+
+  /** Resolves once `isReady()` (true), or the wait ran out (false). */
   async whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.slots.every(isSettled)) return true;
-    this.ready ??= deferred();
-    return within(this.ready.promise.then(() => true), timeoutMs, false);
+    if (this.isReady()) return true;
+    this.readyWaiter ??= deferred();
+    return within(this.readyWaiter.promise.then(() => true), timeoutMs, false);
   }
 
   /**
@@ -128,9 +133,9 @@ export class WorkerSupervisor {
   }
 
   private settleReady(): void {
-    if (this.ready && this.slots.every(isSettled)) {
-      this.ready.resolve();
-      this.ready = null;
+    if (this.readyWaiter && this.isReady()) {
+      this.readyWaiter.resolve();
+      this.readyWaiter = null;
     }
   }
 

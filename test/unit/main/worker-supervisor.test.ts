@@ -105,8 +105,10 @@ describe('WorkerSupervisor readiness', () => {
     const supervisor = supervise({ log: 2 });
     children[0]!.ready();
     const waiting = supervisor.whenReady(60_000);
+    expect(supervisor.isReady()).toBe(false);
     void supervisor.stopWorker('log-2');
     expect(await settled(waiting)).toEqual({ value: true });
+    expect(supervisor.isReady()).toBe(true);
   });
 });
 
