@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src-shared/settings';
 import { StartupError } from './console';
+import { onStopSignal } from './lifecycle/stop-signal';
 
 /**
  * Node flags of the worker processes: a young generation of 4 MB (V8's default grows to 16 MB per
@@ -25,35 +26,9 @@ export function reportStartFailure(error: unknown): never {
   process.exit(1);
 }
 
-/** Longest a console may take to stop before it is made to. */
-const CLOSE_DEADLINE_MS = 20_000;
-
-/** A Ctrl-C reaches the console twice when a launcher forwards it too: count it once. */
-const REPEAT_SIGNAL_MS = 1_000;
-
-/**
- * Closes on SIGINT or SIGTERM, then exits. A second signal (a second later or more), or a
- * close that outlasts the deadline, exits at once (the workers' unacked jobs return to their
- * queues).
- */
+/** Closes on SIGINT or SIGTERM, then exits (see onStopSignal). */
 export function closeOnSignals(close: () => Promise<void>): void {
-  let closingSince = 0;
-  const stop = (): void => {
-    if (closingSince) {
-      if (Date.now() - closingSince < REPEAT_SIGNAL_MS) return;
-      console.error('jobdeck: stopping now');
-      process.exit(1);
-    }
-    closingSince = Date.now();
-    setTimeout(() => {
-      console.error(`jobdeck: could not stop within ${CLOSE_DEADLINE_MS / 1000} s; exiting`);
-      process.exit(1);
-    }, CLOSE_DEADLINE_MS).unref();
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
+  const stop = onStopSignal(close, { exit: (code) => process.exit(code), say: (line) => console.error(line) });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

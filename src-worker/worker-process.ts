@@ -16,6 +16,7 @@ import { chooseRetryDelay, retryLadder, type RetryPolicy } from '../src-shared/r
 import type { JobHandler } from './handlers/handler';
 import { isPermanentFailure } from './permanent-failure';
 import { publishConfirmed, publishJobConfirmed } from './job-publishing';
+import { sleep, within } from './waits';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -439,30 +440,9 @@ type JobOutcome = 'done' | 'failed' | 'retrying' | 'skipped' | 'stale' | 'supers
 
 const REQUEUE_DELAY_MS = 1_000;
 
-/** Waits `ms`, or less if `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Connection failures retrying cannot cure: a URL that is not AMQP, credentials or vhost refused. */
 export function isIncurableAmqpError(error: Error): boolean {
   return /Expected amqps?: as the protocol|ACCESS[-_]REFUSED|NOT[-_]ALLOWED/i.test(error.message);
-}
-
-/** Waits for `work`, or `ms` at the most. */
-function within(work: Promise<unknown>, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Acks and nacks on a channel that closed meanwhile throw; the broker requeues those itself. */

@@ -18,7 +18,7 @@ import { startMail } from './mail';
 import { apiUrl, type RuntimeFacts } from './runtime-facts';
 import { step } from './startup-error';
 import { openStores, type Stores } from './stores';
-import { allWorkersReady, startWorkers, workerHealth } from './workers';
+import { startWorkers, workerHealth } from './workers';
 
 /** What a core needs beyond its settings, and what outlives it across restarts. */
 export interface CoreEnv {
@@ -167,6 +167,6 @@ export function coreHealth(core: CoreServices, facts: RuntimeFacts): Promise<Hea
     pool: core.stores.pool,
     smtp: () => facts.mail,
     workers: () => workerHealth(facts.supervisor),
-    started: () => (facts.workersReadyOnce ||= facts.supervisor !== null && allWorkersReady(facts.supervisor)),
+    started: () => (facts.workersReadyOnce ||= facts.supervisor !== null && facts.supervisor.isReady()),
   });
 }

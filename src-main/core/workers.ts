@@ -36,8 +36,3 @@ export function workerHealth(supervisor: WorkerSupervisor | null): Record<JobKin
   });
   return { log: of('log'), callback: of('callback'), email: of('email') };
 }
-
-/** Whether every worker process this console runs has reported ready (or was stopped by an operator). */
-export function allWorkersReady(supervisor: WorkerSupervisor): boolean {
-  return supervisor.snapshot().every((worker) => worker.state === 'ready' || worker.state === 'stopped');
-}

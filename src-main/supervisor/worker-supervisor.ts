@@ -1,13 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { MAX_WORKERS_PER_KIND, type WorkerProcessInfo, type WorkersReport } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
-import { isWorkerToMainMessage, type MainToWorkerMessage, type WorkerToMainMessage } from '../../src-shared/worker-protocol';
+import { isWorkerToMainMessage, type WorkerToMainMessage } from '../../src-shared/worker-protocol';
+import { within } from '../lifecycle/within';
+import { SHUTDOWN_TIMEOUT_MS, askToExit, forkWorker, type WorkerEntry } from './worker-child';
+import { CRASH_LOOP_RESTARTS, childOf, freshRun, infoOf, isSettled, type AfterExit, type Phase, type Slot } from './slot';
 
-/** How to start a worker process: the entry module and the Node flags it needs. */
-export interface WorkerEntry {
-  modulePath: string;
-  execArgv: string[];
-}
+export type { WorkerEntry };
 
 export interface WorkerSupervisorOptions {
   entry: WorkerEntry;
@@ -15,6 +14,8 @@ export interface WorkerSupervisorOptions {
   env: Record<string, string>;
   counts: Record<JobKind, number>;
   onLog?: (line: string) => void;
+  /** Starts one worker process; forks `entry` unless a test stands in for the processes. */
+  fork?: (kind: JobKind) => ChildProcess;
 }
 
 /** An operator asked for a worker this supervisor does not run. */
@@ -22,39 +23,24 @@ export class UnknownWorkerError extends Error {
   override name = 'UnknownWorkerError';
 }
 
-interface Slot {
-  id: string;
-  kind: JobKind;
-  child: ChildProcess | null;
-  info: WorkerProcessInfo;
-  /** Jobs in hand, oldest first. */
-  inHand: string[];
-  restartTimer: NodeJS.Timeout | null;
-  /** Stopped by an operator: stays down until restarted. */
-  held: boolean;
-  /** Scaled away: leaves the list once its process exited. */
-  removed: boolean;
-  /** Restarted by an operator: its next exit spawns again at once. */
-  respawn: boolean;
-}
-
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
 /** A worker that lived this long before exiting restarts at once again. */
 const STABLE_AFTER_MS = 30_000;
-/** Fast deaths in a row after which a slot is marked `crash-loop`. */
-const CRASH_LOOP_RESTARTS = 3;
 
 /** Spawns the configured worker processes, keeps them running, and scales them on request. */
 export class WorkerSupervisor {
   private readonly slots: Slot[] = [];
   private readonly counts: Record<JobKind, number>;
   private readonly nextIndex: Record<JobKind, number> = { log: 0, callback: 0, email: 0 };
+  private readonly forkWorker: (kind: JobKind) => ChildProcess;
   private closing = false;
+  /** Settles once every slot is settled; made when someone waits. */
+  private readyWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(private readonly options: WorkerSupervisorOptions) {
     this.counts = { ...options.counts };
+    this.forkWorker = options.fork ?? ((kind) => forkWorker(options.entry, options.env, kind));
   }
 
   start(): void {
@@ -63,11 +49,7 @@ export class WorkerSupervisor {
 
   snapshot(): WorkerProcessInfo[] {
     const now = Date.now();
-    return this.slots.map((slot) => ({
-      ...slot.info,
-      current_job: slot.inHand.at(-1) ?? null,
-      uptime_ms: slot.child ? Math.max(0, now - Date.parse(slot.info.started_at)) : 0,
-    }));
+    return this.slots.map((slot) => infoOf(slot, now));
   }
 
   report(): WorkersReport {
@@ -75,55 +57,43 @@ export class WorkerSupervisor {
   }
 
   has(id: string): boolean {
-    return this.slots.some((slot) => slot.id === id && !slot.removed);
+    return this.slots.some((slot) => slot.id === id && !isLeaving(slot));
   }
 
   /** Runs `count` processes of `kind`: starts new ones, or stops the newest beyond it. */
   scale(kind: JobKind, count: number): void {
     if (this.closing) return;
     this.counts[kind] = count;
-    const live = this.slots.filter((slot) => slot.kind === kind && !slot.removed);
+    const live = this.slots.filter((slot) => slot.kind === kind && !isLeaving(slot));
     if (count > live.length) {
       this.addSlots(kind, count - live.length);
       return;
     }
-    for (const slot of live.slice(count).reverse()) {
-      slot.removed = true;
-      void this.stop(slot).then(() => this.forget(slot));
-    }
+    for (const slot of live.slice(count).reverse()) void this.stop(slot, 'leave');
   }
 
   /** Stops the process gracefully and starts a fresh one in its slot (a stopped one too). */
   async restart(id: string): Promise<void> {
     const slot = this.slotOf(id);
-    slot.held = false;
-    slot.info.restarts = 0;
-    if (slot.restartTimer) clearTimeout(slot.restartTimer);
-    slot.restartTimer = null;
-    if (!slot.child) {
-      this.spawn(slot);
-      return;
-    }
-    slot.respawn = true;
-    await this.stop(slot);
+    slot.restarts = 0;
+    await this.stop(slot, 'respawn');
   }
 
   /** Stops the process gracefully; the slot stays `stopped` until restarted. */
   async stopWorker(id: string): Promise<void> {
-    const slot = this.slotOf(id);
-    slot.held = true;
-    await this.stop(slot);
-    slot.info.state = 'stopped';
+    await this.stop(this.slotOf(id), 'stay-stopped');
   }
 
-  /** Resolves once every worker reported ready (or the wait ran out). */
+  /** Whether every worker has reported ready or was stopped by an operator. */
+  isReady(): boolean {
+    return this.slots.every(isSettled);
+  }
+
+  /** Resolves once `isReady()` (true), or the wait ran out (false). */
   async whenReady(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.slots.every((slot) => slot.info.state === 'ready' || slot.held)) return true;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return false;
+    if (this.isReady()) return true;
+    this.readyWaiter ??= deferred();
+    return within(this.readyWaiter.promise.then(() => true), timeoutMs, false);
   }
 
   /**
@@ -132,129 +102,146 @@ export class WorkerSupervisor {
    */
   async close(): Promise<void> {
     this.closing = true;
-    const live = this.slots.filter((slot) => isRunning(slot.child));
-    const jobs = live.reduce((sum, slot) => sum + slot.inHand.length, 0);
+    const live = this.slots.filter((slot) => childOf(slot) !== null);
+    const jobs = live.reduce((sum, slot) => sum + slot.run.inHand.length, 0);
     if (live.length > 0) {
       const what = jobs > 0 ? `finish ${count(jobs, 'job')}` : 'exit';
       this.options.onLog?.(`stopping: waiting for ${count(live.length, 'worker')} to ${what} (up to ${SHUTDOWN_TIMEOUT_MS / 1000} s)`);
     }
-    await Promise.all(this.slots.map((slot) => this.stop(slot)));
+    await Promise.all(this.slots.map((slot) => this.stop(slot, 'stay-exited')));
   }
 
   private slotOf(id: string): Slot {
-    const slot = this.slots.find((candidate) => candidate.id === id && !candidate.removed);
+    const slot = this.slots.find((candidate) => candidate.id === id && !isLeaving(candidate));
     if (!slot) throw new UnknownWorkerError(`no worker ${id}`);
     return slot;
   }
 
   private addSlots(kind: JobKind, howMany: number): void {
     for (let i = 0; i < howMany; i++) {
-      const id = `${kind}-${++this.nextIndex[kind]}`;
-      const slot: Slot = {
-        id,
-        kind,
-        child: null,
-        info: this.freshInfo(id, kind, 0),
-        inHand: [],
-        restartTimer: null,
-        held: false,
-        removed: false,
-        respawn: false,
-      };
+      // Down until `spawn` below gives it its first process.
+      const slot: Slot = { id: `${kind}-${++this.nextIndex[kind]}`, kind, phase: { name: 'stopped' }, run: freshRun(null), restarts: 0 };
       this.slots.push(slot);
       this.spawn(slot);
+    }
+  }
+
+  /** Every change of phase goes through here, so a wait for readiness hears of it. */
+  private enter(slot: Slot, phase: Phase): void {
+    slot.phase = phase;
+    this.settleReady();
+  }
+
+  private settleReady(): void {
+    if (this.readyWaiter && this.isReady()) {
+      this.readyWaiter.resolve();
+      this.readyWaiter = null;
+    }
+  }
+
+  private spawn(slot: Slot): void {
+    const child = this.forkWorker(slot.kind);
+    slot.run = freshRun(child.pid ?? null);
+    this.enter(slot, { name: 'starting', child });
+    child.on('message', (message) => {
+      if (isWorkerToMainMessage(message) && childOf(slot) === child) this.onMessage(slot, message);
+    });
+    child.on('error', (error) => this.options.onLog?.(`worker ${slot.id}: ${error.message}`));
+    child.on('exit', (code, signal) => {
+      if (childOf(slot) === child) this.onExit(slot, child, signal ?? `code ${code}`);
+    });
+  }
+
+  /**
+   * Stops the slot's process gracefully (killed after the deadline) and resolves once it has
+   * exited; `then` says what the slot does next, the latest ask winning.
+   */
+  private async stop(slot: Slot, then: AfterExit): Promise<void> {
+    const { phase } = slot;
+    // Closing is the weakest ask: a slot stopped, or already on its way out, keeps its course.
+    const keepCourse = then === 'stay-exited';
+    switch (phase.name) {
+      case 'stopped':
+        if (!keepCourse) this.afterExit(slot, then);
+        return;
+      case 'exited':
+        if (phase.restart) clearTimeout(phase.restart);
+        this.afterExit(slot, then);
+        return;
+      case 'stopping':
+        if (!keepCourse) this.enter(slot, { ...phase, then });
+        return phase.exited;
+      default: {
+        const exited = askToExit(phase.child);
+        this.enter(slot, { name: 'stopping', child: phase.child, then, exited });
+        return exited;
+      }
+    }
+  }
+
+  private afterExit(slot: Slot, then: AfterExit): void {
+    slot.run.inHand = [];
+    if (then === 'leave') {
+      this.forget(slot);
+    } else if (then === 'stay-stopped') {
+      this.enter(slot, { name: 'stopped' });
+    } else if (then === 'respawn' && !this.closing) {
+      this.spawn(slot);
+    } else {
+      this.enter(slot, { name: 'exited', restart: null });
     }
   }
 
   private forget(slot: Slot): void {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
+    this.settleReady();
   }
 
-  private freshInfo(id: string, kind: JobKind, restarts: number): WorkerProcessInfo {
-    return {
-      id,
-      kind,
-      pid: null,
-      state: 'starting',
-      current_job: null,
-      processed: 0,
-      failed: 0,
-      started_at: new Date().toISOString(),
-      uptime_ms: 0,
-      memory_rss_bytes: null,
-      restarts,
-    };
-  }
-
-  private spawn(slot: Slot): void {
-    const { entry, env } = this.options;
-    const child = fork(entry.modulePath, ['--kind', slot.kind], {
-      execArgv: entry.execArgv,
-      env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // A process group of its own: a terminal's Ctrl-C reaches the console only, which then
-      // stops its workers in order (each finishes its jobs in hand). Should the console die, a
-      // worker sees its channel close and stops the same way.
-      detached: true,
-    });
-    slot.child = child;
-    slot.inHand = [];
-    const { restarts } = slot.info;
-    // A slot that keeps dying stays marked while it tries again, until a run outlives the stable time.
-    const state = restarts >= CRASH_LOOP_RESTARTS ? 'crash-loop' : 'starting';
-    slot.info = { ...this.freshInfo(slot.id, slot.kind, restarts), pid: child.pid ?? null, state };
-    const bornAt = Date.now();
-    child.on('message', (message) => {
-      if (isWorkerToMainMessage(message)) this.onMessage(slot, message);
-    });
-    child.on('error', (error) => this.options.onLog?.(`worker ${slot.id}: ${error.message}`));
-    child.on('exit', (code, signal) => this.onExit(slot, child, Date.now() - bornAt, signal ?? `code ${code}`));
-  }
-
-  private onExit(slot: Slot, child: ChildProcess, livedMs: number, how: string): void {
-    if (slot.child === child) slot.child = null;
-    slot.inHand = [];
-    slot.info.state = slot.held ? 'stopped' : 'exited';
-    if (this.closing || slot.removed || slot.held) return;
-    if (slot.respawn) {
-      slot.respawn = false;
-      this.spawn(slot);
+  private onExit(slot: Slot, child: ChildProcess, how: string): void {
+    if (slot.phase.name === 'stopping') {
+      this.afterExit(slot, slot.phase.then);
       return;
     }
-    const restarts = livedMs > STABLE_AFTER_MS ? 0 : slot.info.restarts + 1;
-    const delay = restarts === 0 ? 0 : Math.min(RESTART_MIN_MS * 2 ** (restarts - 1), RESTART_MAX_MS);
+    if (this.closing) {
+      this.afterExit(slot, 'stay-exited');
+      return;
+    }
+    const lived = Date.now() - slot.run.startedAt;
+    slot.restarts = lived > STABLE_AFTER_MS ? 0 : slot.restarts + 1;
+    const delay = slot.restarts === 0 ? 0 : Math.min(RESTART_MIN_MS * 2 ** (slot.restarts - 1), RESTART_MAX_MS);
     this.options.onLog?.(`worker ${slot.id} (pid ${child.pid}) exited (${how}); restarting in ${delay} ms`);
-    slot.info.restarts = restarts;
-    if (restarts >= CRASH_LOOP_RESTARTS) slot.info.state = 'crash-loop';
-    slot.restartTimer = setTimeout(() => {
-      slot.restartTimer = null;
-      if (!this.closing && !slot.removed && !slot.held && !slot.child) this.spawn(slot);
+    slot.run.inHand = [];
+    const restart = setTimeout(() => {
+      if (slot.phase === waiting) this.spawn(slot);
     }, delay);
+    const waiting: Phase = { name: 'exited', restart };
+    this.enter(slot, waiting);
   }
 
   private onMessage(slot: Slot, message: WorkerToMainMessage): void {
+    const { run } = slot;
     switch (message.type) {
       case 'ready':
-        // A slot that keeps dying stays marked until a run outlives the stable time.
-        if (slot.info.state !== 'crash-loop') slot.info.state = 'ready';
+        if (slot.phase.name === 'starting') this.enter(slot, { name: 'ready', child: slot.phase.child });
         break;
       case 'job-started':
-        slot.inHand.push(message.jobId);
+        run.inHand.push(message.jobId);
         break;
       case 'job-finished':
-        this.release(slot, message.jobId);
-        if (message.ok) slot.info.processed++;
-        else slot.info.failed++;
+        release(run.inHand, message.jobId);
+        if (message.ok) run.processed++;
+        else run.failed++;
         break;
       case 'job-returned':
-        this.release(slot, message.jobId);
+        release(run.inHand, message.jobId);
         break;
       case 'stats':
-        slot.info.memory_rss_bytes = message.rssBytes;
-        if (slot.info.state === 'crash-loop' && Date.now() - Date.parse(slot.info.started_at) > STABLE_AFTER_MS) {
-          slot.info.state = 'ready';
-          slot.info.restarts = 0;
+        run.rssBytes = message.rssBytes;
+        // A slot that kept dying is trusted again once a run outlives the stable time.
+        if (slot.restarts >= CRASH_LOOP_RESTARTS && Date.now() - run.startedAt > STABLE_AFTER_MS) {
+          slot.restarts = 0;
+          this.settleReady();
         }
         break;
       case 'fatal':
@@ -262,30 +249,21 @@ export class WorkerSupervisor {
         break;
     }
   }
-
-  private release(slot: Slot, jobId: string): void {
-    const index = slot.inHand.indexOf(jobId);
-    if (index >= 0) slot.inHand.splice(index, 1);
-  }
-
-  private async stop(slot: Slot): Promise<void> {
-    if (slot.restartTimer) clearTimeout(slot.restartTimer);
-    slot.restartTimer = null;
-    const child = slot.child;
-    if (!child || !isRunning(child)) return;
-    slot.info.state = 'stopping';
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const shutdown: MainToWorkerMessage = { type: 'shutdown' };
-    if (child.connected) child.send(shutdown, () => undefined);
-    else child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  }
 }
 
-function isRunning(child: ChildProcess | null): child is ChildProcess {
-  return child !== null && child.exitCode === null && child.signalCode === null;
+function isLeaving(slot: Slot): boolean {
+  return slot.phase.name === 'stopping' && slot.phase.then === 'leave';
+}
+
+function release(inHand: string[], jobId: string): void {
+  const index = inHand.indexOf(jobId);
+  if (index >= 0) inHand.splice(index, 1);
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
 }
 
 /** `2 workers`, `1 job`. */

@@ -2,26 +2,13 @@ import { redactUrl } from '../../src-shared/redact';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import { httpTarget, type HttpTarget } from '../../src-shared/url-credentials';
 import { signWebhook } from '../../src-shared/node/webhook-signing';
+import { sleep } from '../waits';
 import { PermanentJobError, type JobContext, type JobHandler } from './handler';
 
 /** Longest wait for the callback's answer. */
 export const CALLBACK_TIMEOUT_MS = 10_000;
 /** Progress is reported about this often during the long task. */
 const PROGRESS_EVERY_MS = 1_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new Error('worker stopping'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 interface Delivery {
   status: number;
@@ -107,6 +94,7 @@ export class CallbackHandler implements JobHandler {
     const steps = Math.max(1, Math.ceil(duration_ms / PROGRESS_EVERY_MS));
     for (let step = 1; step <= steps; step++) {
       await sleep(duration_ms / steps, signal);
+      if (signal.aborted) throw new Error('worker stopping');
       if (step < steps) await reportProgress((step / steps) * 100);
     }
     const finishedAt = new Date().toISOString();
