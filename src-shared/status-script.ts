@@ -50,7 +50,7 @@ export type WriteGuard =
 export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing' | 'conflict' | 'stale' | 'superseded';
 
 /** The script's arguments by name, in ARGV order; seed field/value pairs follow them. */
-const WRITE_ARGS = [
+export const WRITE_ARGS = [
   'status',
   'at',
   'worker',
