@@ -8,6 +8,7 @@ const room = (name) => `(^|/)${name}(/|$)`;
 const SHARED_NODE = room('src-shared/node');
 
 const refuse = (regex, message) => ({ regex, message });
+const RAW_STATUS_WRITES = refuse('(^|/)status-script$', 'Status writes go through the named operations of JobStatusClient.');
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
@@ -45,6 +46,7 @@ export default tseslint.config(
       refuse(NODE_BUILTINS, 'The renderer never imports Node.'),
       refuse(NODE_LIBRARIES, 'The renderer never imports Node libraries.'),
       refuse('^electron$', 'The renderer reaches Electron only through the bridge.'),
+      refuse('(^|/)status-(store|script)$|\\.lua\\?raw$', 'The status store and its Lua run in Node only.'),
     ),
   },
   {
@@ -52,6 +54,7 @@ export default tseslint.config(
     rules: restrict(
       refuse(room('src-(main|renderer)'), 'A worker imports src-shared only.'),
       refuse('^(electron|react|react-dom|zustand)$', 'A worker is a plain Node process.'),
+      RAW_STATUS_WRITES,
     ),
   },
   {
@@ -60,6 +63,7 @@ export default tseslint.config(
     rules: restrict(
       refuse(room('src-(worker|renderer)'), 'src-main spawns workers and serves the renderer; it never imports them.'),
       refuse('^(electron|react|react-dom|zustand)$', 'Only src-main/electron and the preload import Electron.'),
+      RAW_STATUS_WRITES,
     ),
   },
   {

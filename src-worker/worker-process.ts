@@ -6,7 +6,7 @@ import { redactText } from '../src-shared/redact';
 import { coalesceFrameWrites } from '../src-shared/node/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
-import type { JobStatusClient, JobWrite, WriteReply } from '../src-shared/status-store';
+import type { AttemptRun, JobSeed, JobStatusClient, WriteReply } from '../src-shared/status-store';
 import { shownPayload } from '../src-shared/schemas';
 import { toRfc3339 } from '../src-shared/time';
 import { declareTopology, type Names } from '../src-shared/topology';
@@ -279,18 +279,7 @@ export class WorkerProcess {
 
   /** FAILED with the reason, if Redis holds a live job of that ID; best effort. */
   private async failMalformedJob(session: Session, jobId: string, reason: string): Promise<void> {
-    const error = `not a job: ${reason}`;
-    const write = (): Promise<WriteReply> =>
-      this.options.status.write(jobId, {
-        status: 'FAILED',
-        at: toRfc3339(Date.now()),
-        worker: this.workerId,
-        guard: 'live',
-        onlyFrom: ['QUEUED', 'RETRYING'],
-        emit: true,
-        error,
-        attemptError: error,
-      });
+    const write = (): Promise<WriteReply> => this.options.status.rejectMalformed(jobId, this.workerId, `not a job: ${reason}`);
     await this.persist(session, write).catch(() => undefined);
   }
 
@@ -300,43 +289,28 @@ export class WorkerProcess {
    * and is retried or ends it FAILED. Progress is best effort; the final status is written until
    * Redis takes it, with the message in hand, so a Redis outage neither leaves the job in a stale
    * live status nor has its effect done again. Every write after the start names the start
-   * (`holderToken`): once another worker restarted the job, they are refused (`superseded`).
+   * (`run.holder`): once another worker restarted the job, they are refused (`superseded`).
    */
   private async runJob(session: Session, job: JobMessage, redelivered: boolean): Promise<JobOutcome> {
     const signal = session.abort.signal;
-    const startToken = randomUUID();
-    let holder: Pick<StatusChange, 'holderToken' | 'holderAttempt'> = {};
-    const write = (change: StatusChange) =>
-      this.options.status.write(job.uuid, {
-        ...holder,
-        ...change,
-        at: toRfc3339(Date.now()),
-        worker: this.workerId,
-        guard: 'live',
-        emit: true,
-        seed: seedOf(job),
-      });
-    // STARTED, then IN PROGRESS at 0 %: two transitions and two events, written in one call.
-    const start: StatusChange =
-      job.attempt === undefined
-        ? { status: 'STARTED', addAttempt: true, startToken, progress: 0, thenInProgress: true }
-        : { status: 'STARTED', startAttempt: job.attempt, redelivered, startToken, progress: 0, thenInProgress: true };
+    const { status } = this.options;
+    const run: AttemptRun = { worker: this.workerId, seed: seedOf(job) };
+    const token = randomUUID();
     // Kept aside again should Redis have lost the job (the seed shows no secret).
     const secret = (job.extra_data as { secret?: unknown }).secret;
-    if (typeof secret === 'string') start.callbackSecret = secret;
-    const started = await write(start);
+    const callbackSecret = typeof secret === 'string' ? secret : undefined;
+    const started = await status.startAttempt(run, { attempt: job.attempt, redelivered, token, callbackSecret });
     if (started.outcome === 'terminal') return 'skipped';
     if (started.outcome === 'stale') return 'stale';
-    holder = { holderToken: startToken, holderAttempt: started.job!.attempts };
+    run.holder = { token, attempt: started.job!.attempts };
     this.options.report({ type: 'job-started', jobId: job.uuid });
-    const persist = (change: StatusChange) => this.persist(session, () => write(change));
     if (started.job!.attempts > started.job!.max_attempts) {
       // Rerun after its worker died on the last attempt: a job that kills its workers ends here.
       const spent = new Error(`not run again: its ${started.job!.max_attempts} attempts are spent`);
-      return this.failAttempt(session, job, started.job!, spent, persist);
+      return this.failAttempt(session, job, started.job!, spent, run);
     }
     const progress = (percent: number): Promise<void> =>
-      write({ status: 'IN PROGRESS', progress: percent }).then(
+      status.progress(run, percent).then(
         () => undefined,
         (error: Error) => this.options.log(`job ${job.uuid}: progress not recorded (${error.message})`),
       );
@@ -347,11 +321,11 @@ export class WorkerProcess {
       result = await handler.run({ job, reportProgress: progress, signal });
     } catch (error) {
       if (signal.aborted) throw error;
-      return this.failAttempt(session, job, started.job!, error as Error, persist);
+      return this.failAttempt(session, job, started.job!, error as Error, run);
     }
     // The effect happened: DONE is written even if the connection was lost meanwhile (the job
     // then stays done instead of being run again), unless another worker has restarted it.
-    const done = await persist({ status: 'DONE', progress: 100, result, error: null });
+    const done = await this.persist(session, () => status.finish(run, { result }));
     return done.outcome === 'superseded' ? 'superseded' : 'done';
   }
 
@@ -368,11 +342,11 @@ export class WorkerProcess {
     message: JobMessage,
     job: Job,
     error: Error,
-    persist: (change: StatusChange) => Promise<WriteReply>,
+    run: AttemptRun,
   ): Promise<JobOutcome> {
     if (session.abort.signal.aborted) throw new Error('RabbitMQ connection lost before the failure was recorded');
     const channel = session.publishChannel;
-    const { names } = this.options;
+    const { names, status } = this.options;
     const reason = redactText(error.message || String(error));
     const maxAttempts = job.max_attempts || this.options.retry.maxAttempts;
     const permanent = isPermanentFailure(error);
@@ -383,7 +357,7 @@ export class WorkerProcess {
       await publishJobConfirmed(channel, names.deadQueue(message.kind), message, {
         headers: { 'x-jobdeck-error': reason, 'x-jobdeck-attempts': job.attempts },
       });
-      const failed = await persist({ status: 'FAILED', error: reason, attemptError: reason });
+      const failed = await this.persist(session, () => status.finish(run, { failure: reason }));
       if (failed.outcome === 'superseded') return 'superseded';
       this.options.log(`job ${message.uuid}: failed for good after ${why}: ${reason}`);
       return 'failed';
@@ -392,12 +366,8 @@ export class WorkerProcess {
     await publishJobConfirmed(channel, names.retryQueue(message.kind, rungMs), { ...message, attempt: job.attempts + 1 }, {
       expirationMs: delayMs,
     });
-    const retrying = await persist({
-      status: 'RETRYING',
-      error: reason,
-      attemptError: reason,
-      nextAttemptAt: toRfc3339(Date.now() + delayMs),
-    });
+    const nextAttemptAt = toRfc3339(Date.now() + delayMs);
+    const retrying = await this.persist(session, () => status.retryLater(run, reason, nextAttemptAt));
     return retrying.outcome === 'superseded' ? 'superseded' : 'retrying';
   }
 
@@ -418,13 +388,11 @@ export class WorkerProcess {
   }
 }
 
-type StatusChange = Omit<JobWrite, 'at' | 'worker' | 'guard' | 'emit' | 'seed'>;
-
 /**
  * The job as its message knows it, for when Redis does not hold it (expired, or restarted
  * empty): with the attempts made before this one and its own limit, so neither is reset.
  */
-function seedOf(job: JobMessage): NonNullable<JobWrite['seed']> {
+function seedOf(job: JobMessage): JobSeed {
   return {
     id: job.uuid,
     kind: job.kind,

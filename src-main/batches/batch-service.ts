@@ -4,7 +4,6 @@ import type { Job, Page } from '../../src-shared/job';
 import { ValidationError, toFieldErrors } from '../../src-shared/problem';
 import { PAYLOAD_SCHEMAS } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/status-store';
-import { toRfc3339 } from '../../src-shared/time';
 import type { JobService } from '../jobs/job-service';
 import { generateSecret, type WebhookStore } from '../webhooks/webhook-store';
 import { toSummary, type BatchStore, type StoredBatch } from './batch-store';
@@ -116,9 +115,7 @@ export class BatchService {
 export async function cancelQueuedChildren(status: JobStatusClient, ids: readonly string[], error: string): Promise<void> {
   await Promise.all(
     ids.map((id) =>
-      status
-        .write(id, { status: 'CANCELLED', at: toRfc3339(Date.now()), worker: 'api', guard: 'live', onlyFrom: ['QUEUED'], emit: true, error })
-        .catch(() => undefined),
+      status.withdraw(id, error).catch(() => undefined),
     ),
   );
 }

@@ -4,7 +4,6 @@ import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { shownPayload } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/status-store';
-import { toRfc3339 } from '../../src-shared/time';
 import type { Names } from '../../src-shared/topology';
 import { parseJobMessage } from '../../src-shared/wire';
 
@@ -70,16 +69,8 @@ export class QueueInspector {
   private async cancel(body: string, redelivered: boolean): Promise<boolean> {
     const message = parseJobMessage(body);
     if ('error' in message) return false;
-    const reply = await this.options.status.write(message.uuid, {
-      status: 'CANCELLED',
-      at: toRfc3339(Date.now()),
-      worker: 'api',
-      guard: 'live',
-      onlyFrom: redelivered ? undefined : ['QUEUED', 'RETRYING'],
-      emit: true,
-      error: 'purged from the queue by an operator',
-      seed: { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.extra_data), created_at: message.created_at },
-    });
+    const seed = { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.extra_data), created_at: message.created_at };
+    const reply = await this.options.status.purged(seed, redelivered);
     return reply.outcome === 'ok';
   }
 

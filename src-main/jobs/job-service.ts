@@ -10,7 +10,7 @@ import {
 } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
 import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../src-shared/statuses';
-import type { JobStatusClient, JobWrite } from '../../src-shared/status-store';
+import type { JobStatusClient } from '../../src-shared/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
@@ -106,15 +106,8 @@ export class JobService {
     const now = toRfc3339(Date.now());
     const payload = this.applyDefaults(kind, id, parsed.data);
     const { status, publisher } = this.options;
-    const created = await status.write(id, {
-      status: 'QUEUED',
-      at: now,
-      worker: 'api',
-      guard: 'create',
-      emit: true,
-      seed: { id, kind, type: KIND_LETTER[kind], payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts },
-      callbackSecret: secretOf(payload),
-    });
+    const seed = { id, kind, type: KIND_LETTER[kind], payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts };
+    const created = await status.create(seed, secretOf(payload));
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
       uuid: id,
@@ -162,13 +155,7 @@ export class JobService {
     const job = await this.known(id);
     await this.retryGuard?.(job);
     await this.options.admission?.admit(job.kind);
-    const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, {
-      status: 'QUEUED',
-      resetBudget: true,
-      progress: 0,
-      result: null,
-      error: null,
-    });
+    const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, 'QUEUED');
     // The secret is not in the job anyone sees; Redis keeps it aside while it holds the job.
     const secret = reply.kind === 'callback' ? await this.options.status.callbackSecret(id) : null;
     const message = toMessage(reply);
@@ -176,9 +163,7 @@ export class JobService {
     try {
       await this.options.publisher.publish({ ...message, attempt: reply.attempts + 1 });
     } catch (error) {
-      await this.options.status
-        .write(id, { status: job.status, at: toRfc3339(Date.now()), worker: 'api', guard: 'any', emit: true, onlyFrom: ['QUEUED'] })
-        .catch(() => undefined);
+      await this.options.status.undoRetry(id, job.status).catch(() => undefined);
       throw error;
     }
     return reply;
@@ -190,7 +175,7 @@ export class JobService {
    * acks it without running it.
    */
   async cancel(id: string): Promise<Job> {
-    return this.transition(await this.known(id), 'cancel', CANCELLABLE_STATUSES, { status: 'CANCELLED' });
+    return this.transition(await this.known(id), 'cancel', CANCELLABLE_STATUSES, 'CANCELLED');
   }
 
   private async known(id: string): Promise<Job> {
@@ -204,19 +189,10 @@ export class JobService {
     job: Job,
     action: 'retry' | 'cancel',
     allowed: readonly JobStatus[],
-    change: Pick<JobWrite, 'status' | 'resetBudget' | 'progress' | 'result' | 'error'>,
+    to: 'QUEUED' | 'CANCELLED',
   ): Promise<Job> {
     if (!allowed.includes(job.status)) throw new JobStatusConflictError(job, action, allowed);
-    const { id, kind, type, payload, created_at, max_attempts, attempts, attempt_errors, transitions, error, result, progress } = job;
-    const reply = await this.options.status.write(id, {
-      ...change,
-      at: toRfc3339(Date.now()),
-      worker: 'api',
-      guard: 'any',
-      emit: true,
-      onlyFrom: allowed,
-      seed: { id, kind, type, payload, created_at, max_attempts, attempts, attempt_errors, transitions, error, result, progress },
-    });
+    const reply = await this.options.status.operatorMove(job, allowed, to);
     if (reply.outcome === 'conflict') throw new JobStatusConflictError(reply.job ?? job, action, allowed);
     return reply.job!;
   }
@@ -237,18 +213,7 @@ export class JobService {
    * worker has already taken its message (the broker had it, the confirm was what got lost).
    */
   private async withdraw(id: string, reason: Error): Promise<Job | null> {
-    const reply = await this.options.status
-      .write(id, {
-        status: 'CANCELLED',
-        at: toRfc3339(Date.now()),
-        worker: 'api',
-        guard: 'any',
-        // A message the broker took without confirming in time may already run: never overwrite that.
-        onlyFrom: ['QUEUED'],
-        emit: true,
-        error: `not accepted: ${reason.message}`,
-      })
-      .catch(() => null);
+    const reply = await this.options.status.withdraw(id, `not accepted: ${reason.message}`).catch(() => null);
     return reply?.outcome === 'conflict' && reply.job && reply.job.status !== 'CANCELLED' ? reply.job : null;
   }
 

@@ -10,6 +10,7 @@ import { RECORD_CHILD_SCRIPT } from '../../src-main/batches/batch-tracker';
 import type { StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import { JobStatusClient } from '../../src-shared/status-store';
+import { StatusScript } from '../../src-shared/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
 import { startConsole, type RunningConsole } from '../../src-main/console';
@@ -307,16 +308,17 @@ describe('a batch is admitted and recorded whole before any child is published',
     const names = namesFor(small.namespace);
     const client = new Redis(TEST_SERVICES.redisUrl);
     try {
-      const status = new JobStatusClient(client, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+      const limits = { terminalTtlSeconds: 60, streamMaxLength: 1000 };
+      const [status, script] = [new JobStatusClient(client, names, limits), new StatusScript(client, names, limits)];
       const [queued, started] = [randomUUID(), randomUUID()];
       const at = new Date().toISOString();
       for (const id of [queued, started]) {
-        await status.write(id, {
+        await script.write(id, {
           status: 'QUEUED', at, worker: 'api', guard: 'create', emit: false,
           seed: { id, kind: 'log', type: 'A', payload: { client_time: '1' }, created_at: at },
         });
       }
-      await status.write(started, { status: 'STARTED', at, worker: 'test', guard: 'live', emit: false });
+      await script.write(started, { status: 'STARTED', at, worker: 'test', guard: 'live', emit: false });
       await cancelQueuedChildren(status, [queued, started], 'batch not accepted: test');
       expect((await status.read(queued))?.status).toBe('CANCELLED');
       expect((await status.read(started))?.status).toBe('STARTED');

@@ -139,10 +139,7 @@ describe('failures no retry can cure', () => {
     const id = randomUUID();
     const status = new JobStatusClient(redis, names(), { terminalTtlSeconds: 60, streamMaxLength: 1000 });
     const created_at = new Date().toISOString();
-    await status.write(id, {
-      status: 'QUEUED', at: created_at, worker: 'api', guard: 'create', emit: true,
-      seed: { id, kind: 'email', type: 'C', payload: { email_address: 'ops@example.com', subject: 'no one' }, created_at },
-    });
+    await status.create({ id, kind: 'email', type: 'C', payload: { email_address: 'ops@example.com', subject: 'no one' }, created_at }, undefined);
     await publishRaw('email', { v: 1, uuid: id, type: 'C', kind: 'email', created_at, attempt: 1, extra_data: { subject: 'no one' } });
     const dead = await deadLetter('email', id);
     expect(dead.properties.headers?.['x-jobdeck-error']).toBe('not a job: extra_data.email_address must name a recipient');

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStatusClient } from '../../src-shared/status-store';
+import { StatusScript } from '../../src-shared/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { BrokerUnavailableError, JobPublisher } from '../../src-main/broker/job-publisher';
 import { buildApi } from '../../src-main/api/server';
@@ -59,7 +60,7 @@ describe('accepting a job', () => {
   });
 
   it('answers a job accepted when its confirm was lost but a worker already started it', async () => {
-    const status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+    const status = new StatusScript(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
     // The broker took and delivered the message, then the confirm never came back.
     const lostConfirm = {
       async publish(message: { uuid: string }): Promise<void> {

@@ -3,7 +3,7 @@ import type { PurgeResult, QueuesReport } from '../../src-shared/console-records
 import type { Job } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import { Redis } from 'ioredis';
-import { JobStatusClient } from '../../src-shared/status-store';
+import { StatusScript } from '../../src-shared/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 import { TEST_SERVICES } from '../support/namespace';
@@ -59,7 +59,7 @@ describe('queues', () => {
     await eventually(async () => ((await queueOf('email')).ready === 1 ? true : undefined), 10_000, 'one ready');
     const redis = new Redis(TEST_SERVICES.redisUrl);
     try {
-      const status = new JobStatusClient(redis, namesFor(app.namespace), { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+      const status = new StatusScript(redis, namesFor(app.namespace), { terminalTtlSeconds: 60, streamMaxLength: 1000 });
       await status.write(job.id, { status: 'STARTED', at: new Date().toISOString(), worker: 'elsewhere/1', guard: 'live', emit: true });
     } finally {
       redis.disconnect();

@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobStatusClient, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/status-store';
+import { StatusScript, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
 
 const namespace = uniqueNamespace();
 const names = namesFor(namespace);
 let redis: Redis;
-let status: JobStatusClient;
+let status: StatusScript;
 
 const seed = (id: string) => ({
   id,
@@ -23,7 +23,7 @@ const create = (id: string, maxAttempts?: number) =>
 
 beforeAll(() => {
   redis = new Redis(TEST_SERVICES.redisUrl);
-  status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000, defaultMaxAttempts: 4 });
+  status = new StatusScript(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000, defaultMaxAttempts: 4 });
 });
 
 afterAll(async () => {

@@ -1,14 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStreamEntry } from '../../src-shared/events';
-import { JobStatusClient, type JobWrite } from '../../src-shared/status-store';
+import { StatusScript, type JobWrite } from '../../src-shared/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
 
 const namespace = uniqueNamespace();
 const names = namesFor(namespace);
 let redis: Redis;
-let status: JobStatusClient;
+let status: StatusScript;
 
 const seed = (id: string) => ({
   id,
@@ -29,7 +29,7 @@ const change = (id: string, over: Partial<JobWrite>): JobWrite => ({
 
 beforeAll(() => {
   redis = new Redis(TEST_SERVICES.redisUrl);
-  status = new JobStatusClient(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+  status = new StatusScript(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
 });
 
 afterAll(async () => {

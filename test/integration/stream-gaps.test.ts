@@ -35,14 +35,7 @@ async function emit(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const id = `00000000-0000-4000-8000-${String(++written).padStart(12, '0')}`;
     const created_at = new Date().toISOString();
-    await status.write(id, {
-      status: 'QUEUED',
-      at: created_at,
-      worker: 'api',
-      guard: 'create',
-      emit: true,
-      seed: { id, kind: 'log', type: 'A', payload: { client_time: '2019-09-22T18:38:15.000Z' }, created_at },
-    });
+    await status.create({ id, kind: 'log', type: 'A', payload: { client_time: '2019-09-22T18:38:15.000Z' }, created_at }, undefined);
   }
 }
 

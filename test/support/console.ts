@@ -3,10 +3,13 @@ import { loadConfig, type ConsoleConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from './namespace';
 
-/** The worker entry run from source, as the built console runs out/main/worker.js. */
+/**
+ * The worker entry run from source, as the built console runs out/main/worker.js; the hooks of
+ * raw-imports.mjs give it the `?raw` imports the builds resolve (the status store's Lua).
+ */
 export const SOURCE_WORKER_ENTRY = {
   modulePath: fileURLToPath(new URL('../../src-worker/index.ts', import.meta.url)),
-  execArgv: ['--import', 'tsx'],
+  execArgv: ['--import', 'tsx', '--import', new URL('../../scripts/raw-imports.mjs', import.meta.url).href],
 };
 
 export interface TestConsole extends RunningConsole {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
-import { JobStatusClient } from '../../../src-shared/status-store';
+import { StatusScript } from '../../../src-shared/status-script';
 import { namesFor } from '../../../src-shared/topology';
 import { TEST_SERVICES } from '../../support/namespace';
 import type { HeadlessConsole } from '../headless-console';
@@ -60,7 +60,7 @@ export interface ConsoleFigure {
 }
 
 /** Jobs as the API would create them, QUEUED, written straight to Redis (their events reach the history). */
-async function seedJobs(status: JobStatusClient, count: number): Promise<string[]> {
+async function seedJobs(status: StatusScript, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < count; start += SEED_BATCH) {
     const batch = Array.from({ length: Math.min(SEED_BATCH, count - start) }, () => randomUUID());
@@ -91,7 +91,7 @@ export async function consoleFrames(
 ): Promise<ConsoleFigure | { skipped: string }> {
   if (!existsSync(CHROMIUM_PATH)) return { skipped: `Chromium is not installed at ${CHROMIUM_PATH}` };
   const redis = new Redis(TEST_SERVICES.redisUrl, { enableAutoPipelining: true });
-  const status = new JobStatusClient(redis, namesFor(app.namespace), { terminalTtlSeconds: 3600, streamMaxLength: 200_000 });
+  const status = new StatusScript(redis, namesFor(app.namespace), { terminalTtlSeconds: 3600, streamMaxLength: 200_000 });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const before = await historyCount();
