@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { StreamEvent } from '../src-shared/events';
-import type { JobStatusClient } from '../src-shared/status-store';
+import type { JobStatusClient } from '../src-shared/node/status-store';
 import type { Names } from '../src-shared/topology';
 import type { RedisConnections } from './connections/redis';
 import { Closers } from './lifecycle/closers';

@@ -6,7 +6,7 @@ import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/node/database-url';
-import { JobStatusClient } from '../src-shared/status-store';
+import { JobStatusClient } from '../src-shared/node/status-store';
 import { namesFor } from '../src-shared/topology';
 
 import type { JobHandler } from './handlers/handler';

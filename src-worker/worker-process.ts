@@ -6,7 +6,7 @@ import { redactText } from '../src-shared/redact';
 import { coalesceFrameWrites } from '../src-shared/node/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import type { Job } from '../src-shared/job';
-import type { AttemptRun, JobSeed, JobStatusClient, WriteReply } from '../src-shared/status-store';
+import type { AttemptRun, JobSeed, JobStatusClient, WriteReply } from '../src-shared/node/status-store';
 import { shownPayload } from '../src-shared/schemas';
 import { toRfc3339 } from '../src-shared/time';
 import { declareTopology, type Names } from '../src-shared/topology';

@@ -3,7 +3,7 @@ import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from '../../src-
 import type { Job, Page } from '../../src-shared/job';
 import { ValidationError, toFieldErrors } from '../../src-shared/problem';
 import { PAYLOAD_SCHEMAS } from '../../src-shared/schemas';
-import type { JobStatusClient } from '../../src-shared/status-store';
+import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { JobService } from '../jobs/job-service';
 import { generateSecret, type WebhookStore } from '../webhooks/webhook-store';
 import { toSummary, type BatchStore, type StoredBatch } from './batch-store';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { batchEventFields, type BatchEvent, type StatusCounts, type StreamEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
-import { LuaScript } from '../../src-shared/lua-script';
+import { LuaScript } from '../../src-shared/node/lua-script';
 import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import type { Names } from '../../src-shared/topology';
 import { webhookBody } from '../webhooks/delivery-dispatcher';

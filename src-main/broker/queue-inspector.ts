@@ -3,7 +3,7 @@ import { withHeartbeat } from '../../src-shared/node/amqp-heartbeat';
 import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
 import { shownPayload } from '../../src-shared/schemas';
-import type { JobStatusClient } from '../../src-shared/status-store';
+import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { Names } from '../../src-shared/topology';
 import { parseJobMessage } from '../../src-shared/wire';
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { redactUrl } from '../../src-shared/redact';
-import { JobStatusClient } from '../../src-shared/status-store';
+import { JobStatusClient } from '../../src-shared/node/status-store';
 import type { Names } from '../../src-shared/topology';
 import type { ConsoleConfig } from '../config';
 import { RedisConnections } from '../connections/redis';

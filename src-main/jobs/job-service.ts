@@ -10,7 +10,7 @@ import {
 } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
 import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../src-shared/statuses';
-import type { JobStatusClient } from '../../src-shared/status-store';
+import type { JobStatusClient } from '../../src-shared/node/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';

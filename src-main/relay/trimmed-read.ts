@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../../src-shared/lua-script';
+import { LuaScript } from '../../src-shared/node/lua-script';
 
 /**
  * KEYS: stream, gap marker. ARGV: group, consumer, count, mark (`1`: remember a gap in the

@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src-shared/job';
-import { JobStatusClient } from '../../src-shared/status-store';
+import { JobStatusClient } from '../../src-shared/node/status-store';
 import { namesFor } from '../../src-shared/topology';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 import { TEST_SERVICES } from '../support/namespace';

@@ -3,7 +3,7 @@ import type { PurgeResult, QueuesReport } from '../../src-shared/console-records
 import type { Job } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import { Redis } from 'ioredis';
-import { StatusScript } from '../../src-shared/status-script';
+import { StatusScript } from '../../src-shared/node/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 import { TEST_SERVICES } from '../support/namespace';

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src-shared/job';
-import { WORKER_LOST_ERROR } from '../../src-shared/status-store';
+import { WORKER_LOST_ERROR } from '../../src-shared/node/status-store';
 import { namesFor } from '../../src-shared/topology';
 import { SOURCE_WORKER_ENTRY, eventually, startTestConsole, type TestConsole } from '../support/console';
 import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatusScript, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/status-script';
+import { StatusScript, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/node/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
 

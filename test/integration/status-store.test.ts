@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStreamEntry } from '../../src-shared/events';
-import { StatusScript, type JobWrite } from '../../src-shared/status-script';
+import { StatusScript, type JobWrite } from '../../src-shared/node/status-script';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../src-shared/events';
-import { JobStatusClient } from '../../src-shared/status-store';
+import { JobStatusClient } from '../../src-shared/node/status-store';
 import { namesFor } from '../../src-shared/topology';
 import { StreamGroupReader } from '../../src-main/relay/stream-group-reader';
 import { eventually } from '../support/console';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
-import { StatusScript } from '../../../src-shared/status-script';
+import { StatusScript } from '../../../src-shared/node/status-script';
 import { namesFor } from '../../../src-shared/topology';
 import { TEST_SERVICES } from '../../support/namespace';
 import type { HeadlessConsole } from '../headless-console';

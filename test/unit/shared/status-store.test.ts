@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../src-shared/job';
-import { WRITE_ARGS } from '../../../src-shared/status-script';
-import { JobStatusClient, type AttemptRun, type JobSeed } from '../../../src-shared/status-store';
+import { WRITE_ARGS } from '../../../src-shared/node/status-script';
+import { JobStatusClient, type AttemptRun, type JobSeed } from '../../../src-shared/node/status-store';
 import { namesFor } from '../../../src-shared/topology';
 
 /**

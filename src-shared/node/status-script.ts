@@ -1,7 +1,7 @@
-import type { Job } from './job';
+import type { Job } from '../job';
 import { LuaScript, type ScriptRunner } from './lua-script';
-import { TERMINAL_STATUSES, type JobStatus } from './statuses';
-import type { Names } from './topology';
+import { TERMINAL_STATUSES, type JobStatus } from '../statuses';
+import type { Names } from '../topology';
 import ASSEMBLE_LUA from './status-assemble.lua?raw';
 import WRITE_LUA from './status-write.lua?raw';
 

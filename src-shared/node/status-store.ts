@@ -1,9 +1,9 @@
-import type { Job } from './job';
+import type { Job } from '../job';
 import type { ScriptRunner } from './lua-script';
-import type { JobStatus } from './statuses';
+import type { JobStatus } from '../statuses';
 import { StatusScript, type JobSeed, type JobWrite, type StatusLimits, type WriteReply } from './status-script';
-import { toRfc3339 } from './time';
-import type { Names } from './topology';
+import { toRfc3339 } from '../time';
+import type { Names } from '../topology';
 
 export {
   JOB_HASH_FIELDS,
