@@ -1,11 +1,13 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { ServerResponse } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
 import { toFieldErrors } from '../../src-shared/problem';
 import {
   WS_CLOSE_TOO_SLOW,
   eventsQuerySchema,
   wsClientMessageSchema,
+  type WsClientMessage,
   type WsServerMessage,
 } from '../../src-shared/event-schemas';
 import type { ResyncEvent, StreamEvent } from '../../src-shared/events';
@@ -56,101 +58,111 @@ function feedQuery(query: unknown, lastEventId: string | string[] | undefined) {
 export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(websocket, { options: { maxPayload: 64 * 1024 }, preClose: closeClientsGoingAway });
-
-    app.get('/api/v1/events', async (request, reply) => {
-      const { last_event_id: afterId, ...filter } = feedQuery(request.query, request.headers['last-event-id']);
-      reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      out.write('retry: 1000\n\n');
-      const feed = new EventFeed(
-        relay,
-        {
-          event: (event) => out.write(sseFrame(event)),
-          resync: (resync) => out.write(resyncFrame(resync)),
-          buffered: () => out.writableLength,
-          drained: () =>
-            new Promise((resolve) => {
-              if (out.writableLength === 0 || out.destroyed) return resolve();
-              const done = (): void => {
-                out.off('drain', done).off('close', done);
-                resolve();
-              };
-              out.on('drain', done).on('close', done);
-            }),
-          overflow: () => out.destroy(),
-        },
-        filter,
-        limits,
-      );
-      const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      request.raw.on('close', () => {
-        clearInterval(heartbeat);
-        feed.close();
-      });
-      out.on('close', () => feed.close());
-      await feed.start(afterId).catch(() => {
-        // Better a reconnect (and a replay from the last ID the client saw) than a silent gap.
-        feed.close();
-        out.end();
-      });
-    });
-
-    app.get('/api/v1/ws', { websocket: true, preHandler: requireUpgrade }, (socket, request) => {
-      let query;
-      try {
-        query = feedQuery(request.query, request.headers['last-event-id']);
-      } catch (error) {
-        send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
-        socket.close(1008, 'invalid query');
-        return;
-      }
-      const { last_event_id: afterId, ...filter } = query;
-      let feed: EventFeed | null = null;
-      const follow = (from: string | undefined, current: typeof filter): void => {
-        feed?.close();
-        feed = new EventFeed(relay, wsSink(socket), current, limits);
-        feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
-      };
-      // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
-      const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
-      if (hasQuery) follow(afterId, filter);
-      const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
-      socket.on('close', () => {
-        clearInterval(heartbeat);
-        feed?.close();
-      });
-      socket.on('message', (data) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(String(data));
-        } catch {
-          send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
-          return;
-        }
-        const parsed = wsClientMessageSchema.safeParse(message);
-        if (!parsed.success) {
-          send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
-          return;
-        }
-        if (parsed.data.type === 'unsubscribe') {
-          feed?.close();
-          feed = null;
-          send(socket, { type: 'unsubscribed' });
-          return;
-        }
-        const { filter: next, last_event_id: from } = parsed.data;
-        send(socket, { type: 'subscribed', filter: next });
-        if (from !== undefined || !feed) follow(from, next);
-        else feed.setFilter(next);
-      });
-    });
+    app.get('/api/v1/events', (request, reply) => streamSse(request, reply, relay, limits));
+    app.get('/api/v1/ws', { websocket: true, preHandler: requireUpgrade }, (socket, request) =>
+      serveWebSocket(socket, request, relay, limits),
+    );
   };
+}
+
+async function streamSse(request: FastifyRequest, reply: FastifyReply, relay: EventRelay, limits?: FeedLimits): Promise<void> {
+  const { last_event_id: afterId, ...filter } = feedQuery(request.query, request.headers['last-event-id']);
+  reply.hijack();
+  const out = reply.raw;
+  out.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  out.write('retry: 1000\n\n');
+  const feed = new EventFeed(relay, sseSink(out), filter, limits);
+  const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  request.raw.on('close', () => {
+    clearInterval(heartbeat);
+    feed.close();
+  });
+  out.on('close', () => feed.close());
+  await feed.start(afterId).catch(() => {
+    // Better a reconnect (and a replay from the last ID the client saw) than a silent gap.
+    feed.close();
+    out.end();
+  });
+}
+
+function sseSink(out: ServerResponse) {
+  return {
+    event: (event: StreamEvent) => out.write(sseFrame(event)),
+    resync: (resync: ResyncEvent) => out.write(resyncFrame(resync)),
+    buffered: () => out.writableLength,
+    drained: () =>
+      new Promise<void>((resolve) => {
+        if (out.writableLength === 0 || out.destroyed) return resolve();
+        const done = (): void => {
+          out.off('drain', done).off('close', done);
+          resolve();
+        };
+        out.on('drain', done).on('close', done);
+      }),
+    overflow: () => out.destroy(),
+  };
+}
+
+function serveWebSocket(socket: WebSocket, request: FastifyRequest, relay: EventRelay, limits?: FeedLimits): void {
+  let query;
+  try {
+    query = feedQuery(request.query, request.headers['last-event-id']);
+  } catch (error) {
+    send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
+    socket.close(1008, 'invalid query');
+    return;
+  }
+  const { last_event_id: afterId, ...filter } = query;
+  let feed: EventFeed | null = null;
+  const follow = (from: string | undefined, current: typeof filter): void => {
+    feed?.close();
+    feed = new EventFeed(relay, wsSink(socket), current, limits);
+    feed.start(from).catch(() => socket.close(1011, 'event stream unavailable; resume by ID'));
+  };
+  // A bare URL waits for a subscribe message; a URL with a query (or Last-Event-ID) starts at once.
+  const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
+  if (hasQuery) follow(afterId, filter);
+  const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
+  socket.on('close', () => {
+    clearInterval(heartbeat);
+    feed?.close();
+  });
+  socket.on('message', (data) => {
+    const message = parseClientMessage(socket, data);
+    if (!message) return;
+    if (message.type === 'unsubscribe') {
+      feed?.close();
+      feed = null;
+      send(socket, { type: 'unsubscribed' });
+      return;
+    }
+    const { filter: next, last_event_id: from } = message;
+    send(socket, { type: 'subscribed', filter: next });
+    if (from !== undefined || !feed) follow(from, next);
+    else feed.setFilter(next);
+  });
+}
+
+/** The client's message, or null after telling the client what was wrong with it. */
+function parseClientMessage(socket: WebSocket, data: RawData): WsClientMessage | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(String(data));
+  } catch {
+    send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
+    return null;
+  }
+  const parsed = wsClientMessageSchema.safeParse(message);
+  if (!parsed.success) {
+    send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
+    return null;
+  }
+  return parsed.data;
 }
 
 /**

@@ -1,5 +1,5 @@
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { ClientByteBudget } from '../inbox/client-byte-budget';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
@@ -105,8 +105,22 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
+  app.setErrorHandler(apiErrorHandler(options.onLog));
+  app.setNotFoundHandler(notFoundHandler(allowedMethods));
+  await registerRoutes(app, options);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      // The page's own policy, plus what a <meta> cannot say: no other site may frame it.
+      reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
+    }
+  });
+  return app;
+}
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+/** Refusals and Fastify's own 4xx as problems naming the field; anything else a logged 500. */
+function apiErrorHandler(onLog: ApiOptions['onLog']) {
+  return (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
     const refusal = refusalFor(error);
     if (refusal) {
       if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
@@ -117,11 +131,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       const errors = field ? [{ ...field, message: `${field.field} ${field.message}` }] : undefined;
       return sendProblem(reply, problem(error.statusCode, error.message, field ? 'invalid-body' : undefined, errors));
     }
-    options.onLog?.(`unexpected error: ${error.stack ?? error.message}`);
+    onLog?.(`unexpected error: ${error.stack ?? error.message}`);
     return sendProblem(reply, problem(500, 'the console failed to handle this request'));
-  });
+  };
+}
 
-  app.setNotFoundHandler((request, reply) => {
+/** 405 with `Allow` when the path exists under other methods, 404 otherwise. */
+function notFoundHandler(allowedMethods: (path: string) => string[]) {
+  return (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     const methods = allowedMethods(path);
     if (methods.length > 0) {
@@ -129,8 +146,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return sendProblem(reply, problem(405, `${request.method} is not allowed on ${path}`));
     }
     return sendProblem(reply, problem(404, `no route ${request.method} ${path}`));
-  });
+  };
+}
 
+async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   await app.register(bookRoutes(options.jobs));
   await app.register(jobRoutes(options.jobs, options.idempotency));
   await app.register(eventRoutes(options.relay));
@@ -150,12 +169,4 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   if (options.rendererDir) {
     await app.register(fastifyStatic, { root: options.rendererDir, wildcard: false });
   }
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      // The page's own policy, plus what a <meta> cannot say: no other site may frame it.
-      reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
-    }
-  });
-  return app;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
 /** The schema of one namespace: job history, kind A's records, the mailbox and the inbox. */
+// Long only as SQL text: one idempotent script read top to bottom, not logic to split.
 function schemaSql(schema: string): string {
   const s = `"${schema}"`;
   return `

@@ -57,6 +57,13 @@ export function resumeUrl(url: string, lastEventId: string | undefined): string 
   return `${url}${url.includes('?') ? '&' : '?'}last_event_id=${encodeURIComponent(lastEventId)}`;
 }
 
+/** The listeners a connection's frames go to. */
+interface FrameTargets {
+  job: Set<(event: JobEvent) => void>;
+  batch: Set<(event: BatchEvent) => void>;
+  resync: Set<(event: ResyncEvent) => void>;
+}
+
 /**
  * One Server-Sent Events connection shared by every listener: opened with the first listener
  * (job, batch or resync), closed with the last. The browser reconnects by itself after a network error
@@ -66,12 +73,48 @@ export function resumeUrl(url: string, lastEventId: string | undefined): string 
  * A `resync` says the server could not replay what was missed: its listeners reload what they
  * show, and the feed resumes from where the server says live events follow.
  */
-export function createEventFeed({ url, open, schedule }: EventFeedOptions): EventFeed {
-  const jobListeners = new Set<(event: JobEvent) => void>();
-  const batchListeners = new Set<(event: BatchEvent) => void>();
-  const resyncListeners = new Set<(event: ResyncEvent) => void>();
+export function createEventFeed(options: EventFeedOptions): EventFeed {
+  const targets: FrameTargets = { job: new Set(), batch: new Set(), resync: new Set() };
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
+
+  const setState = (next: ConnectionState): void => {
+    if (next === state) return;
+    state = next;
+    for (const listener of [...connectionListeners]) listener(next);
+  };
+  const connection = sseConnection(options, targets, setState);
+
+  const listenerCount = (): number => targets.job.size + targets.batch.size + targets.resync.size;
+
+  /** Adds `listener` to `set`, opening the connection if it is the first; returns the unsubscribe. */
+  const listen = <T>(set: Set<T>, listener: T): Unsubscribe => {
+    set.add(listener);
+    connection.start();
+    return () => {
+      if (!set.delete(listener)) return;
+      if (listenerCount() > 0) return;
+      connection.stop();
+      setState('connecting');
+    };
+  };
+
+  return {
+    onJobEvent: (listener) => listen(targets.job, listener),
+    onBatchEvent: (listener) => listen(targets.batch, listener),
+    onResync: (listener) => listen(targets.resync, listener),
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      listener(state);
+      return () => {
+        connectionListeners.delete(listener);
+      };
+    },
+  };
+}
+
+/** The feed's EventSource: opened, reopened with a growing delay once the browser gives up, and closed. */
+function sseConnection({ url, open, schedule }: EventFeedOptions, targets: FrameTargets, setState: (next: ConnectionState) => void) {
   let source: EventSourceLike | undefined;
   let cancelReopen: (() => void) | undefined;
   let failedOpens = 0;
@@ -82,11 +125,9 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
     if (typeof id !== 'string' || !EVENT_ID_PATTERN.test(id)) return;
     if (lastEventId === undefined || compareEventIds(id, lastEventId) > 0) lastEventId = id;
   };
-
-  const setState = (next: ConnectionState): void => {
-    if (next === state) return;
-    state = next;
-    for (const listener of [...connectionListeners]) listener(next);
+  const resumeAfter = (id: string): void => {
+    // The old ID is gone from the stream: asking for it again would only resync again.
+    lastEventId = EVENT_ID_PATTERN.test(id) ? id : undefined;
   };
 
   const reopenLater = (): void => {
@@ -114,62 +155,52 @@ export function createEventFeed({ url, open, schedule }: EventFeedOptions): Even
       }
       setState('reconnecting');
     };
-    opened.addEventListener('job', (message) => {
-      // The frame's `id:` counts even when its data is refused: that event needs no replay.
-      remember(message.lastEventId);
-      const event = parseSseJobEvent(message.data);
-      if (!event) return;
-      remember(event.id);
-      for (const listener of [...jobListeners]) listener(event);
-    });
-    opened.addEventListener('batch', (message) => {
-      remember(message.lastEventId);
-      const event = parseFrame(message.data, checkedBatchEvent);
-      if (!event) return;
-      remember(event.id);
-      for (const listener of [...batchListeners]) listener(event);
-    });
-    opened.addEventListener('resync', (message) => {
-      const event = parseFrame(message.data, checkedResyncEvent);
-      if (!event) return;
-      // The old ID is gone from the stream: asking for it again would only resync again.
-      lastEventId = EVENT_ID_PATTERN.test(event.resume_after) ? event.resume_after : undefined;
-      for (const listener of [...resyncListeners]) listener(event);
-    });
-  };
-
-  const listenerCount = (): number => jobListeners.size + batchListeners.size + resyncListeners.size;
-
-  /** Adds `listener` to `set`, opening the connection if it is the first; returns the unsubscribe. */
-  const listen = <T>(set: Set<T>, listener: T): Unsubscribe => {
-    set.add(listener);
-    if (!source && !cancelReopen) connect();
-    return () => {
-      if (!set.delete(listener)) return;
-      if (listenerCount() === 0) disconnect();
-    };
-  };
-
-  const disconnect = (): void => {
-    cancelReopen?.();
-    cancelReopen = undefined;
-    source?.close();
-    source = undefined;
-    failedOpens = 0;
-    lastEventId = undefined;
-    setState('connecting');
+    dispatchFrames(opened, targets, remember, resumeAfter);
   };
 
   return {
-    onJobEvent: (listener) => listen(jobListeners, listener),
-    onBatchEvent: (listener) => listen(batchListeners, listener),
-    onResync: (listener) => listen(resyncListeners, listener),
-    onConnectionChange(listener) {
-      connectionListeners.add(listener);
-      listener(state);
-      return () => {
-        connectionListeners.delete(listener);
-      };
+    /** Opens the connection unless it is open or about to reopen. */
+    start(): void {
+      if (!source && !cancelReopen) connect();
+    },
+    /** Closes it and forgets where it was: the next start begins afresh. */
+    stop(): void {
+      cancelReopen?.();
+      cancelReopen = undefined;
+      source?.close();
+      source = undefined;
+      failedOpens = 0;
+      lastEventId = undefined;
     },
   };
+}
+
+/** Hands `source`'s job, batch and resync frames to their listeners, noting each event's ID. */
+function dispatchFrames(
+  source: EventSourceLike,
+  targets: FrameTargets,
+  remember: (id: unknown) => void,
+  resumeAfter: (id: string) => void,
+): void {
+  const forward = <T extends { id: string }>(
+    type: 'job' | 'batch',
+    check: (value: unknown, source: string) => T | undefined,
+    listeners: Set<(event: T) => void>,
+  ): void =>
+    source.addEventListener(type, (message) => {
+      // The frame's `id:` counts even when its data is refused: that event needs no replay.
+      remember(message.lastEventId);
+      const event = parseFrame(message.data, check);
+      if (!event) return;
+      remember(event.id);
+      for (const listener of [...listeners]) listener(event);
+    });
+  forward('job', checkedJobEvent, targets.job);
+  forward('batch', checkedBatchEvent, targets.batch);
+  source.addEventListener('resync', (message) => {
+    const event = parseFrame(message.data, checkedResyncEvent);
+    if (!event) return;
+    resumeAfter(event.resume_after);
+    for (const listener of [...targets.resync]) listener(event);
+  });
 }

@@ -100,8 +100,8 @@ export class RequestTimeoutError extends Error {
 const isTimeout = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
-/** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
-export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
+/** The requests the bridge's verbs are made of, each under one timeout. */
+function httpTransport(options: HttpBridgeOptions) {
   const baseUrl = options.baseUrl ?? '';
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const fetchOf = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -117,11 +117,6 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
       throw isTimeout(error) ? new RequestTimeoutError(init.method ?? 'GET', path, timeoutMs) : error;
     }
   };
-  const feed = createEventFeed({
-    url: `${baseUrl}/api/v1/events`,
-    open: options.openEventSource ?? ((url) => new EventSource(url)),
-    schedule: options.schedule ?? scheduleWithTimer,
-  });
 
   const getJson = <T>(path: string): Promise<T> =>
     send(path, { headers: { accept: 'application/json' } }, async (response) => {
@@ -143,7 +138,6 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
           ? ({ ok: true, [key]: (await response.json()) as T } as { ok: true } & Record<K, T>)
           : { ok: false as const, problem: await readProblem(response) },
     );
-  const id = (value: string) => encodeURIComponent(value);
   /** A GET of one thing; null when the API answers 404. */
   const getOrNull = async <T>(path: string): Promise<T | null> => {
     try {
@@ -157,6 +151,19 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     send(path, { method: 'DELETE', headers: { accept: 'application/json' } }, async (response) =>
       response.ok ? { ok: true as const } : { ok: false as const, problem: await readProblem(response) },
     );
+  return { baseUrl, send, getJson, act, getOrNull, remove };
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
+export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
+  const { baseUrl, send, getJson, act, getOrNull, remove } = httpTransport(options);
+  const feed = createEventFeed({
+    url: `${baseUrl}/api/v1/events`,
+    open: options.openEventSource ?? ((url) => new EventSource(url)),
+    schedule: options.schedule ?? scheduleWithTimer,
+  });
 
   return {
     cancelJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/cancel`, 'job'),
@@ -183,16 +190,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
-      send(
-        '/api/v1/jobs',
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ kind: request.kind, payload: request.payload }),
-        },
-        async (response): Promise<SubmitJobResult> =>
-          response.ok ? { ok: true, job: (await response.json()) as Job } : { ok: false, problem: await readProblem(response) },
-      ),
+      act<Job, 'job'>('POST', '/api/v1/jobs', 'job', { kind: request.kind, payload: request.payload }),
     getJob: (jobId: string): Promise<Job | null> => getOrNull<Job>(`/api/v1/jobs/${id(jobId)}`),
     listBatches: (request: PageRequest) => getJson<Page<BatchSummary>>(`/api/v1/batches${listQuery(request)}`),
     getBatch: (batchId: string) => getOrNull<Batch>(`/api/v1/batches/${id(batchId)}`),

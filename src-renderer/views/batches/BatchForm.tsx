@@ -49,6 +49,51 @@ function parseJobs(text: string): CreateBatchRequest['jobs'] | Problem {
   };
 }
 
+/** One button per preset of the book; a click puts its jobs in the text. */
+function PresetButtons({ onPick }: { onPick: (text: string) => void }) {
+  return (
+    <fieldset className="presets">
+      <legend className="field-name">Presets from the book</legend>
+      <div className="button-row">
+        {BATCH_PRESETS.map((preset) => (
+          <button key={preset.name} type="button" className="secondary" title={preset.description} onClick={() => onPick(jobsText(preset.jobs()))}>
+            {preset.name}
+          </button>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+interface CallbackOptionsProps {
+  id: string;
+  enabled: boolean;
+  onEnabled: (enabled: boolean) => void;
+  url: string;
+  onUrl: (url: string) => void;
+  placeholder: string;
+}
+
+/** Whether to ask for a fan-in callback, and where to (the console's inbox when empty). */
+function CallbackOptions({ id, enabled, onEnabled, url, onUrl, placeholder }: CallbackOptionsProps) {
+  return (
+    <>
+      <label className="checkbox">
+        <input type="checkbox" checked={enabled} onChange={(e) => onEnabled(e.target.checked)} /> Fan-in callback when every job has ended
+      </label>
+      {enabled && (
+        <div className="field">
+          <label htmlFor={id}>
+            <span className="field-name">Callback URL</span>
+          </label>
+          <input id={id} type="url" placeholder={placeholder} value={url} onChange={(e) => onUrl(e.target.value)} />
+          <p className="field-hint">Empty: the console&apos;s webhook inbox.</p>
+        </div>
+      )}
+    </>
+  );
+}
+
 /** Submits a batch: a preset or typed jobs, and an optional fan-in callback. */
 export function BatchForm() {
   const createBatch = useConsole((state) => state.createBatch);
@@ -79,34 +124,21 @@ export function BatchForm() {
         <h3>Submit a batch</h3>
         <p className="muted small">Every job is checked first: one bad payload refuses the whole batch.</p>
       </div>
-      <fieldset className="presets">
-        <legend className="field-name">Presets from the book</legend>
-        <div className="button-row">
-          {BATCH_PRESETS.map((preset) => (
-            <button key={preset.name} type="button" className="secondary" title={preset.description} onClick={() => setText(jobsText(preset.jobs()))}>
-              {preset.name}
-            </button>
-          ))}
-        </div>
-      </fieldset>
+      <PresetButtons onPick={setText} />
       <div className="field">
         <label htmlFor={`${ids}-jobs`}>
           <span className="field-name">Jobs (JSON)</span>
         </label>
         <textarea id={`${ids}-jobs`} rows={9} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={problem ? true : undefined} />
       </div>
-      <label className="checkbox">
-        <input type="checkbox" checked={withCallback} onChange={(e) => setWithCallback(e.target.checked)} /> Fan-in callback when every job has ended
-      </label>
-      {withCallback && (
-        <div className="field">
-          <label htmlFor={`${ids}-callback`}>
-            <span className="field-name">Callback URL</span>
-          </label>
-          <input id={`${ids}-callback`} type="url" placeholder={inboxUrl(apiUrl)} value={callbackUrl} onChange={(e) => setCallbackUrl(e.target.value)} />
-          <p className="field-hint">Empty: the console&apos;s webhook inbox.</p>
-        </div>
-      )}
+      <CallbackOptions
+        id={`${ids}-callback`}
+        enabled={withCallback}
+        onEnabled={setWithCallback}
+        url={callbackUrl}
+        onUrl={setCallbackUrl}
+        placeholder={inboxUrl(apiUrl)}
+      />
       {problem && <BatchProblem problem={problem} />}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={submitState?.pending}>

@@ -58,48 +58,56 @@ function AttemptErrors({ errors }: { errors: NonNullable<RetryFields['attempt_er
   );
 }
 
+/** The job's facts: identity, status, progress, attempts and times. */
+function Facts({ job }: { job: Job }) {
+  const retry = job as Job & RetryFields;
+  return (
+    <dl className="facts">
+      <dt>ID</dt>
+      <dd>
+        <code className="job-id">{job.id}</code>
+      </dd>
+      <dt>Kind</dt>
+      <dd>{kindLabel(job.kind)}</dd>
+      <dt>Status</dt>
+      <dd>
+        <StatusBadge status={job.status} />
+      </dd>
+      <dt>Progress</dt>
+      <dd>
+        <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${shortId(job.id)}`} />
+      </dd>
+      <dt>Attempts</dt>
+      <dd>
+        {job.attempts}
+        {retry.max_attempts !== undefined && <span className="muted"> of {retry.max_attempts}</span>}
+      </dd>
+      {retry.next_attempt_at && (
+        <>
+          <dt>Next attempt</dt>
+          <dd>
+            <Time iso={retry.next_attempt_at} milliseconds />
+          </dd>
+        </>
+      )}
+      <dt>Created</dt>
+      <dd>
+        <Time iso={job.created_at} milliseconds />
+      </dd>
+      <dt>Updated</dt>
+      <dd>
+        <Time iso={job.updated_at} milliseconds />
+      </dd>
+    </dl>
+  );
+}
+
 function Details({ job }: { job: Job }) {
   const retry = job as Job & RetryFields;
   return (
     <>
       <JobActions job={job} />
-      <dl className="facts">
-        <dt>ID</dt>
-        <dd>
-          <code className="job-id">{job.id}</code>
-        </dd>
-        <dt>Kind</dt>
-        <dd>{kindLabel(job.kind)}</dd>
-        <dt>Status</dt>
-        <dd>
-          <StatusBadge status={job.status} />
-        </dd>
-        <dt>Progress</dt>
-        <dd>
-          <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${shortId(job.id)}`} />
-        </dd>
-        <dt>Attempts</dt>
-        <dd>
-          {job.attempts}
-          {retry.max_attempts !== undefined && <span className="muted"> of {retry.max_attempts}</span>}
-        </dd>
-        {retry.next_attempt_at && (
-          <>
-            <dt>Next attempt</dt>
-            <dd>
-              <Time iso={retry.next_attempt_at} milliseconds />
-            </dd>
-          </>
-        )}
-        <dt>Created</dt>
-        <dd>
-          <Time iso={job.created_at} milliseconds />
-        </dd>
-        <dt>Updated</dt>
-        <dd>
-          <Time iso={job.updated_at} milliseconds />
-        </dd>
-      </dl>
+      <Facts job={job} />
       <h3>Payload</h3>
       <CodeBlock label="Payload">{JSON.stringify(job.payload, null, 2)}</CodeBlock>
       {job.result && (

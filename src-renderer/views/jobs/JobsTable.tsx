@@ -45,6 +45,65 @@ function emptyText(listStatus: string, filtering: boolean): string {
   return 'No jobs yet. Open Submit (Alt+2) to send one; it appears here at once.';
 }
 
+function countText(shown: number, total: number, filtering: boolean): string {
+  if (filtering) return `${shown.toLocaleString()} of ${total.toLocaleString()} jobs match`;
+  return `${total.toLocaleString()} ${total === 1 ? 'job' : 'jobs'}`;
+}
+
+/** The row index an arrow, Home or End key moves to (unclamped); undefined for any other key. */
+function keyTarget(key: string, index: number, count: number): number | undefined {
+  if (key === 'ArrowDown') return index + 1;
+  if (key === 'ArrowUp') return index - 1;
+  if (key === 'Home') return 0;
+  if (key === 'End') return count - 1;
+  return undefined;
+}
+
+function JobsTableHead() {
+  return (
+    <>
+      <colgroup>
+        {COLUMNS.map((column) => (
+          <col key={column} style={{ width: COLUMN_WIDTHS[column] }} />
+        ))}
+      </colgroup>
+      <thead>
+        <tr aria-rowindex={1}>
+          {COLUMNS.map((column) => (
+            <th key={column} scope="col" className={column === 'Attempts' ? 'numeric' : undefined}>
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+    </>
+  );
+}
+
+/** Loads older jobs from the history, or says all are shown. */
+function JobsFooter() {
+  const listStatus = useConsole(selectors.listStatus);
+  const olderCursor = useConsole((state) => state.olderCursor);
+  const olderStatus = useConsole((state) => state.olderPage.status);
+  const loadOlder = useConsole((state) => state.loadOlder);
+  return (
+    <footer className="table-footer">
+      {olderCursor ? (
+        <button type="button" className="secondary" onClick={() => void loadOlder()} aria-disabled={olderStatus === 'loading' || undefined}>
+          {olderStatus === 'loading' ? 'Loading older jobs…' : 'Load older jobs from history'}
+        </button>
+      ) : (
+        listStatus === 'loaded' && <span className="muted">All jobs in the history are shown.</span>
+      )}
+      {olderStatus === 'failed' && (
+        <span className="inline-error" role="alert">
+          Could not load older jobs. Try again.
+        </span>
+      )}
+    </footer>
+  );
+}
+
 /**
  * The live jobs table, newest first, virtualized: only the rows in sight (and a few around)
  * are in the page, so 100,000 jobs scroll like 50. Arrow keys move between rows; Home and End
@@ -55,9 +114,6 @@ export function JobsTable() {
   const total = useConsole(selectors.jobCount);
   const filtering = useConsole((state) => isFiltering(state.filter));
   const listStatus = useConsole(selectors.listStatus);
-  const olderCursor = useConsole((state) => state.olderCursor);
-  const olderStatus = useConsole((state) => state.olderPage.status);
-  const loadOlder = useConsole((state) => state.loadOlder);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: ids.length,
@@ -75,10 +131,8 @@ export function JobsTable() {
   const moveFocus = (event: KeyboardEvent) => {
     const current = (event.target as HTMLElement).dataset.jobId;
     if (!current) return;
-    const index = ids.indexOf(current);
-    const target =
-      event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? ids.length - 1 : -2;
-    if (target === -2) return;
+    const target = keyTarget(event.key, ids.indexOf(current), ids.length);
+    if (target === undefined) return;
     event.preventDefault();
     const id = ids[Math.max(0, Math.min(ids.length - 1, target))];
     if (!id) return;
@@ -91,7 +145,7 @@ export function JobsTable() {
       <header className="panel-header">
         <h2 id="jobs-heading">Jobs</h2>
         <p className="muted" role="status" aria-label="Jobs shown">
-          {filtering ? `${ids.length.toLocaleString()} of ${total.toLocaleString()} jobs match` : `${total.toLocaleString()} ${total === 1 ? 'job' : 'jobs'}`}, newest first
+          {countText(ids.length, total, filtering)}, newest first
         </p>
       </header>
       <div className="table-scroll jobs-scroll" ref={scrollRef}>
@@ -103,20 +157,7 @@ export function JobsTable() {
           aria-rowcount={ids.length + 1}
           tabIndex={-1}
         >
-          <colgroup>
-            {COLUMNS.map((column) => (
-              <col key={column} style={{ width: COLUMN_WIDTHS[column] }} />
-            ))}
-          </colgroup>
-          <thead>
-            <tr aria-rowindex={1}>
-              {COLUMNS.map((column) => (
-                <th key={column} scope="col" className={column === 'Attempts' ? 'numeric' : undefined}>
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <JobsTableHead />
           <tbody onKeyDown={moveFocus}>
             <Spacer height={before} />
             {items.map((item) => (
@@ -127,20 +168,7 @@ export function JobsTable() {
           </tbody>
         </table>
       </div>
-      <footer className="table-footer">
-        {olderCursor ? (
-          <button type="button" className="secondary" onClick={() => void loadOlder()} aria-disabled={olderStatus === 'loading' || undefined}>
-            {olderStatus === 'loading' ? 'Loading older jobs…' : 'Load older jobs from history'}
-          </button>
-        ) : (
-          listStatus === 'loaded' && <span className="muted">All jobs in the history are shown.</span>
-        )}
-        {olderStatus === 'failed' && (
-          <span className="inline-error" role="alert">
-            Could not load older jobs. Try again.
-          </span>
-        )}
-      </footer>
+      <JobsFooter />
     </section>
   );
 }

@@ -92,6 +92,55 @@ function QueueRates() {
   );
 }
 
+function QueuesHead() {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Queue</th>
+        <th scope="col">Kind</th>
+        <th scope="col" className="numeric">
+          Ready
+        </th>
+        <th scope="col" className="numeric">
+          Unacked (in progress)
+        </th>
+        <th scope="col" className="numeric">
+          Consumers
+        </th>
+        <th scope="col" className="numeric">
+          Waiting to retry
+        </th>
+        <th scope="col" className="numeric">
+          Dead letters
+        </th>
+        <th scope="col">Actions</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** One queue's figures; `inProgress` is what Jobdeck's own events say is being worked on. */
+function QueueRow({ queue, inProgress, onPurge }: { queue: QueueInfo; inProgress: number; onPurge: () => void }) {
+  return (
+    <tr>
+      <th scope="row">
+        <code>{queue.name}</code>
+      </th>
+      <td>{kindLabel(queue.kind)}</td>
+      <td className="numeric">{queue.ready.toLocaleString()}</td>
+      <td className="numeric">{inProgress.toLocaleString()}</td>
+      <td className="numeric">{queue.consumers}</td>
+      <td className="numeric">{queue.retrying.toLocaleString()}</td>
+      <td className="numeric">{queue.dead.toLocaleString()}</td>
+      <td>
+        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} onClick={onPurge}>
+          Purge…
+        </button>
+      </td>
+    </tr>
+  );
+}
+
 /** Every work queue: ready and in progress, consumers, and purge with a confirmation. */
 export function QueuesView() {
   const { data: report, error } = useConsole((state) => state.queues);
@@ -107,46 +156,15 @@ export function QueuesView() {
       <PurgeOutcome />
       <div className="card table-card">
         <table className="data-table" aria-label="Work queues">
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              <th scope="col">Kind</th>
-              <th scope="col" className="numeric">
-                Ready
-              </th>
-              <th scope="col" className="numeric">
-                Unacked (in progress)
-              </th>
-              <th scope="col" className="numeric">
-                Consumers
-              </th>
-              <th scope="col" className="numeric">
-                Waiting to retry
-              </th>
-              <th scope="col" className="numeric">
-                Dead letters
-              </th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <QueuesHead />
           <tbody>
             {report?.queues.map((queue) => (
-              <tr key={queue.kind}>
-                <th scope="row">
-                  <code>{queue.name}</code>
-                </th>
-                <td>{kindLabel(queue.kind)}</td>
-                <td className="numeric">{queue.ready.toLocaleString()}</td>
-                <td className="numeric">{(byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS']).toLocaleString()}</td>
-                <td className="numeric">{queue.consumers}</td>
-                <td className="numeric">{queue.retrying.toLocaleString()}</td>
-                <td className="numeric">{queue.dead.toLocaleString()}</td>
-                <td>
-                  <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} onClick={() => setConfirming(queue.kind)}>
-                    Purge…
-                  </button>
-                </td>
-              </tr>
+              <QueueRow
+                key={queue.kind}
+                queue={queue}
+                inProgress={byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS']}
+                onPurge={() => setConfirming(queue.kind)}
+              />
             ))}
             {!report && (
               <tr>

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { KIND_LETTER, type JobKind } from '../../../src-shared/kinds';
+import type { FieldError, Problem } from '../../../src-shared/problem';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
@@ -29,11 +30,9 @@ export interface JobFormProps {
 export function JobForm({ kind, description, fields, buildPayload, onAccepted, children }: JobFormProps) {
   const headingId = useId();
   const statusId = `${headingId}-status`;
-  const { submitting, problem, lastJobId } = useConsole((state) => selectors.submitState(state, kind));
-  const lastCount = useConsole((state) => selectors.submitState(state, kind).lastCount);
+  const { submitting, problem } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
-  const navigate = useConsole((state) => state.navigate);
   const [raw, setRaw] = useState<string | null>(null);
   const [copies, setCopies] = useState('1');
   const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
@@ -49,15 +48,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
 
   return (
     <form className="job-form card" aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
-      <header className="job-form-header">
-        <span className="kind-letter" aria-hidden="true">
-          {KIND_LETTER[kind]}
-        </span>
-        <div>
-          <h3 id={headingId}>{kindLabel(kind)}</h3>
-          <p className="muted">{description}</p>
-        </div>
-      </header>
+      <JobFormHeader kind={kind} description={description} headingId={headingId} />
       {raw === null ? (
         children((field) => errorsFor(problem, field))
       ) : (
@@ -71,35 +62,14 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           hint="Sent as is; checked with the same schema as the API."
         />
       )}
-      <div className="form-options">
-        <label className="checkbox">
-          <input type="checkbox" checked={raw !== null} onChange={toggleRaw} /> Edit as raw JSON
-        </label>
-        <label className="copies">
-          Copies
-          <input
-            type="number"
-            min={1}
-            max={MAX_COPIES}
-            value={copies}
-            onChange={(event) => setCopies(event.target.value)}
-            aria-invalid={errorsFor(problem, 'copies').length ? true : undefined}
-          />
-        </label>
-      </div>
-      {problem && (
-        <div className="form-problem" role="alert">
-          <p className="form-problem-title">{problem.title}</p>
-          {problem.detail && <p>{problem.detail}</p>}
-          {others.length > 0 && (
-            <ul>
-              {others.map((error) => (
-                <li key={`${error.field}:${error.rule}`}>{error.message}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <FormOptions
+        raw={raw !== null}
+        onToggleRaw={toggleRaw}
+        copies={copies}
+        onCopies={setCopies}
+        copiesInvalid={errorsFor(problem, 'copies').length > 0}
+      />
+      {problem && <FormProblem problem={problem} others={others} />}
       <div className="form-actions">
         <button
           type="submit"
@@ -109,22 +79,93 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
         >
           Submit {kind} job ({KIND_LETTER[kind]})
         </button>
-        <p id={statusId} className="form-result" role="status">
-          {submitting ? (
-            'Submitting… waiting for the console to answer before another job can be sent.'
-          ) : (
-            lastJobId && (
-              <>
-                Accepted job <code className="job-id">{lastJobId}</code>
-                {lastCount > 1 && ` and ${lastCount - 1} more`}{' '}
-                <button type="button" className="link" onClick={() => navigate('jobs')}>
-                  Show in Jobs
-                </button>
-              </>
-            )
-          )}
-        </p>
+        <SubmitStatus id={statusId} kind={kind} />
       </div>
     </form>
+  );
+}
+
+interface FormOptionsProps {
+  raw: boolean;
+  onToggleRaw: () => void;
+  copies: string;
+  onCopies: (copies: string) => void;
+  copiesInvalid: boolean;
+}
+
+/** The raw-JSON switch and the number of copies to send. */
+function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
+  return (
+    <div className="form-options">
+      <label className="checkbox">
+        <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
+      </label>
+      <label className="copies">
+        Copies
+        <input
+          type="number"
+          min={1}
+          max={MAX_COPIES}
+          value={copies}
+          onChange={(event) => onCopies(event.target.value)}
+          aria-invalid={copiesInvalid || undefined}
+        />
+      </label>
+    </div>
+  );
+}
+
+function JobFormHeader({ kind, description, headingId }: { kind: JobKind; description: string; headingId: string }) {
+  return (
+    <header className="job-form-header">
+      <span className="kind-letter" aria-hidden="true">
+        {KIND_LETTER[kind]}
+      </span>
+      <div>
+        <h3 id={headingId}>{kindLabel(kind)}</h3>
+        <p className="muted">{description}</p>
+      </div>
+    </header>
+  );
+}
+
+/** The refusal's title and detail, and the field errors no input of the form shows. */
+function FormProblem({ problem, others }: { problem: Problem; others: readonly FieldError[] }) {
+  return (
+    <div className="form-problem" role="alert">
+      <p className="form-problem-title">{problem.title}</p>
+      {problem.detail && <p>{problem.detail}</p>}
+      {others.length > 0 && (
+        <ul>
+          {others.map((error) => (
+            <li key={`${error.field}:${error.rule}`}>{error.message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Says why the button is busy, or which job was accepted last with a way to it. */
+function SubmitStatus({ id, kind }: { id: string; kind: JobKind }) {
+  const { submitting, lastJobId } = useConsole((state) => selectors.submitState(state, kind));
+  const lastCount = useConsole((state) => selectors.submitState(state, kind).lastCount);
+  const navigate = useConsole((state) => state.navigate);
+  return (
+    <p id={id} className="form-result" role="status">
+      {submitting ? (
+        'Submitting… waiting for the console to answer before another job can be sent.'
+      ) : (
+        lastJobId && (
+          <>
+            Accepted job <code className="job-id">{lastJobId}</code>
+            {lastCount > 1 && ` and ${lastCount - 1} more`}{' '}
+            <button type="button" className="link" onClick={() => navigate('jobs')}>
+              Show in Jobs
+            </button>
+          </>
+        )
+      )}
+    </p>
   );
 }

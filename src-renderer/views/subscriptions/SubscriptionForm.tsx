@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import type { FieldError } from '../../../src-shared/problem';
 import type { SubscriptionFilter } from '../../../src-shared/subscription-schemas';
 import { JOB_KINDS } from '../../../src-shared/kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
@@ -25,6 +26,39 @@ function Choices<T extends string>({ legend, choices, chosen, onChange }: { lege
       ))}
       <p className="field-hint">None checked: all.</p>
     </fieldset>
+  );
+}
+
+/** The subscription's URL, with the errors about it under the input. */
+function UrlField({ id, value, onChange, errors }: { id: string; value: string; onChange: (url: string) => void; errors: string[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        <span className="field-name">URL</span>
+      </label>
+      <input id={id} type="text" inputMode="url" required placeholder="https://example.com/hooks/jobdeck" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={errors.length ? true : undefined} aria-describedby={errors.length ? `${id}-error` : undefined} />
+      {errors.length > 0 && (
+        <p id={`${id}-error`} className="field-error">
+          {errors.join(' ')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The refusal's title and the errors no input of the form shows. */
+function SubscriptionProblem({ title, errors }: { title: string; errors: readonly FieldError[] }) {
+  return (
+    <div className="form-problem" role="alert">
+      <p className="form-problem-title">{title}</p>
+      <ul>
+        {errors.map((e) => (
+          <li key={e.field + e.rule}>
+            <code>{e.field}</code> {e.message}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -64,17 +98,7 @@ export function SubscriptionForm() {
         <h3>New subscription</h3>
         <p className="muted small">Each matching event is POSTed, signed per Standard Webhooks, and retried until a 2xx.</p>
       </div>
-      <div className="field">
-        <label htmlFor={`${ids}-url`}>
-          <span className="field-name">URL</span>
-        </label>
-        <input id={`${ids}-url`} type="text" inputMode="url" required placeholder="https://example.com/hooks/jobdeck" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={urlErrors.length ? true : undefined} aria-describedby={urlErrors.length ? `${ids}-url-error` : undefined} />
-        {urlErrors.length > 0 && (
-          <p id={`${ids}-url-error`} className="field-error">
-            {urlErrors.join(' ')}
-          </p>
-        )}
-      </div>
+      <UrlField id={`${ids}-url`} value={url} onChange={setUrl} errors={urlErrors} />
       <Choices legend="Kinds" choices={KIND_CHOICES} chosen={kinds} onChange={setKinds} />
       <Choices legend="Statuses" choices={STATUS_CHOICES} chosen={statuses} onChange={setStatuses} />
       <div className="field">
@@ -84,18 +108,7 @@ export function SubscriptionForm() {
         <input id={`${ids}-secret`} type="text" spellCheck={false} placeholder="whsec_… (generated when empty)" value={secret} onChange={(e) => setSecret(e.target.value)} aria-invalid={secretErrors.length ? true : undefined} />
         {secretErrors.length > 0 && <p className="field-error">{secretErrors.join(' ')}</p>}
       </div>
-      {problem && (otherErrors.length > 0 || !problem.errors?.length) && (
-        <div className="form-problem" role="alert">
-          <p className="form-problem-title">{problem.title}</p>
-          <ul>
-            {otherErrors.map((e) => (
-              <li key={e.field + e.rule}>
-                <code>{e.field}</code> {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {problem && (otherErrors.length > 0 || !problem.errors?.length) && <SubscriptionProblem title={problem.title} errors={otherErrors} />}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={pending}>
           {pending ? 'Creating…' : 'Create subscription'}
