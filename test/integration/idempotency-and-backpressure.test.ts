@@ -88,16 +88,8 @@ describe('Idempotency-Key', () => {
     expect(await queueDepth('callback')).toBe(before + 1);
   });
 
-  it('refuses a key that is empty, too long or not printable ASCII, by name', async () => {
-    for (const key of ['x'.repeat(256), 'caf\u00e9', 'tab\there']) {
-      const response = await fetch(`${app.url}/api/v1/jobs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ kind: 'log', payload: { client_time: 1 } }),
-      }).catch(() => null);
-      // fetch itself refuses some header values; those never reach the API.
-      if (response) await expectProblem(response, 400, 'idempotency-key');
-    }
+  // A key that is empty, too long or not printable ASCII: test/unit/main/job-routes.test.ts.
+  it('refuses an empty key by name', async () => {
     await expectProblem(await submit({ kind: 'log', payload: { client_time: 1 } }, { 'idempotency-key': '' }), 400, 'idempotency-key');
   });
 
