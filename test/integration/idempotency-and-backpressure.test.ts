@@ -53,6 +53,7 @@ async function expectProblem(response: Response, status: number, field?: string)
 
 describe('Idempotency-Key', () => {
   it('replays the first answer for the same key and body, with the same job ID', async () => {
+    const before = await queueDepth('email');
     const body = { kind: 'email', payload: { subject: 'once', body: 'only once' } };
     const first = await submit(body, { 'idempotency-key': 'order-1' });
     expect(first.status).toBe(202);
@@ -65,7 +66,7 @@ describe('Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
     expect(((await again.json()) as Job).id).toBe(job.id);
-    expect(await queueDepth('email')).toBe(1);
+    expect(await queueDepth('email')).toBe(before + 1);
   });
 
   it('refuses the same key with another body as a 422 naming the header, creating nothing', async () => {
