@@ -33,11 +33,11 @@ beforeAll(async () => {
   );
   known = (await (await submit()).json()) as Job;
   // The history has it too once the recorder caught up: a read can fall back to it.
-  await eventually(async () => ((await fetch(`${app.url}/api/v1/jobs?limit=1`)).ok ? true : undefined));
-  await eventually(async () => {
-    const page = (await (await fetch(`${app.url}/api/v1/jobs`)).json()) as { items: Job[] };
-    return page.items.some((job) => job.id === known.id) ? true : undefined;
-  });
+  await eventually(() => fetch(`${app.url}/api/v1/jobs?limit=1`), (response) => response.ok);
+  await eventually(
+    async () => ((await (await fetch(`${app.url}/api/v1/jobs`)).json()) as { items: Job[] }).items,
+    (items) => items.some((job) => job.id === known.id),
+  );
 });
 afterAll(async () => {
   for (const proxy of Object.values(proxies)) proxy.heal();
@@ -99,7 +99,7 @@ describe.each(cases)('with $service ($mode)', ({ service, mode }) => {
     } finally {
       proxies[service].heal();
     }
-    const accepted = await eventually(async () => ((await submit()).status === 202 ? true : undefined), 20_000, 'a submit to be accepted again');
-    expect(accepted).toBe(true);
+    const accepted = await eventually(() => submit(), (response) => response.status === 202, 20_000, 'a submit to be accepted again');
+    expect(accepted.status).toBe(202);
   });
 });

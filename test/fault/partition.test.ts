@@ -74,10 +74,7 @@ async function heldBy(worker: StandaloneWorker): Promise<Job[]> {
 /** Partitions worker 1 in the round's order; resolves when its Redis link has stalled. */
 async function partitionWorker1(current: Round): Promise<void> {
   // A full prefetch: nothing more reaches worker 1, so the retry goes to worker 2.
-  current.held = await eventually(async () => {
-    const held = await heldBy(worker1.worker);
-    return held.length >= PREFETCH_1 ? held : undefined;
-  }, 10_000, 'worker 1 to hold its prefetch');
+  current.held = await eventually(() => heldBy(worker1.worker), (held) => held.length >= PREFETCH_1, 10_000, 'worker 1 to hold its prefetch');
   worker1.redis.partition();
   const stallAmqp = (): void => {
     worker1.amqp.partition();
@@ -126,10 +123,12 @@ async function startWorker(smtpUrl: string, prefetch: number): Promise<{ worker:
 
 /** Waits until `worker` has printed `count` lines matching `pattern`. */
 async function lines(worker: StandaloneWorker, pattern: RegExp, count: number, timeoutMs = 20_000): Promise<string[]> {
-  return eventually(async () => {
-    const found = worker.lines.filter((line) => pattern.test(line));
-    return found.length >= count ? found : undefined;
-  }, timeoutMs, `${count} lines ${pattern} from worker ${worker.pid}`);
+  return eventually(
+    () => worker.lines.filter((line) => pattern.test(line)),
+    (found) => found.length >= count,
+    timeoutMs,
+    `${count} lines ${pattern} from worker ${worker.pid}`,
+  );
 }
 
 const at = (job: Job, status: string): number => Date.parse(job.transitions.findLast((t) => t.status === status)!.at);

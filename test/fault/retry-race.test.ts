@@ -53,7 +53,7 @@ describe('a retry that overtakes its RETRYING write (seed ' + SEED + ')', () => 
   it('runs attempt 2 while attempt 1 still reads IN PROGRESS; the late write changes nothing', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const id = await scenario.submit('email', { subject: `retry race ${round}` });
-      await eventually(async () => ((await scenario.job(id)).status === 'DONE' ? true : undefined), 15_000, `job ${id} DONE during the stall`);
+      await eventually(() => scenario.job(id), (job) => job.status === 'DONE', 15_000, `job ${id} DONE during the stall`);
       await new Promise((resolve) => setTimeout(resolve, 100 + random() * 700));
       const proxy = stalled!;
       proxy.heal();

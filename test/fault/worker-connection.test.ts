@@ -52,11 +52,12 @@ describe(`a worker whose AMQP connection is cut during its effects (seed ${SEED}
       await scenario.submit(kind, payload);
     }
     // Cut once the worker behind the proxy is in the middle of some of them.
-    const held = await eventually(async () => {
-      const jobs = await Promise.all(scenario!.ledger.ids.map((id) => scenario!.job(id)));
-      const mine = jobs.filter((job) => job.status === 'IN PROGRESS' && lastStarter(job) === cutOff.pid);
-      return mine.length >= 2 ? mine : undefined;
-    }, 10_000, 'the worker to hold jobs');
+    const held = await eventually(
+      async () => (await Promise.all(scenario!.ledger.ids.map((id) => scenario!.job(id)))).filter((job) => job.status === 'IN PROGRESS' && lastStarter(job) === cutOff.pid),
+      (mine) => mine.length >= 2,
+      10_000,
+      'the worker to hold jobs',
+    );
     amqp.cut();
     await sleep(800 + random() * 1_200);
     amqp.heal();

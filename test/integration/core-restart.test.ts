@@ -69,10 +69,8 @@ async function statusOf(uuid: string): Promise<string> {
 
 async function everyJobDone(uuids: string[]): Promise<void> {
   await eventually(
-    async () => {
-      const statuses = await Promise.all(uuids.map(statusOf));
-      return statuses.every((status) => status === 'DONE') ? true : undefined;
-    },
+    () => Promise.all(uuids.map(statusOf)),
+    (statuses) => statuses.every((status) => status === 'DONE'),
     60_000,
     `all ${uuids.length} accepted jobs DONE`,
   );
@@ -84,7 +82,7 @@ describe('restart in place', () => {
     let marker = '';
     const isMarkerDone = (e: StreamEvent): boolean => e.type !== 'batch' && e.job_id === marker && e.status === 'DONE';
     const feed = readSse(`${app.url}/api/v1/events`, (seen) => seen.events.some(isMarkerDone));
-    await eventually(async () => (app.relay.listenerCount === listenersBefore + 1 ? true : undefined));
+    await eventually(() => app.relay.listenerCount, (listeners) => listeners === listenersBefore + 1);
     let restarted!: () => void;
     const stop = new Promise<void>((resolve) => (restarted = resolve));
     const submitting = submitUntil(stop, 4);
@@ -132,7 +130,7 @@ describe('restart in place', () => {
       printed.mockRestore();
       redis.heal();
     }
-    await eventually(async () => ((await fetch(`${app.url}/api/v1/health`)).status === 200 ? true : undefined), 20_000, 'health 200 again');
+    await eventually(() => fetch(`${app.url}/api/v1/health`), (response) => response.status === 200, 20_000, 'health 200 again');
   });
 
   it('reopens the previous settings when the new ones fail, and throws why', async () => {

@@ -55,11 +55,16 @@ describe("the chapter's curl session", () => {
     // Statuses only ever move forward through the book's words (plus QUEUED first).
     const order = ['QUEUED', 'STARTED', 'IN PROGRESS', 'DONE'];
     const seen = new Map<string, string[]>(ids.map((id) => [id, []]));
-    await eventually(async () => {
-      const statuses = await Promise.all(ids.map(statusOf));
-      statuses.forEach((s, i) => seen.get(ids[i]!)!.push(s));
-      return statuses.every((s) => s === 'DONE') ? true : undefined;
-    }, 20_000, 'all three jobs DONE');
+    await eventually(
+      async () => {
+        const statuses = await Promise.all(ids.map(statusOf));
+        statuses.forEach((s, i) => seen.get(ids[i]!)!.push(s));
+        return statuses;
+      },
+      (statuses) => statuses.every((s) => s === 'DONE'),
+      20_000,
+      'all three jobs DONE',
+    );
     const allDoneMs = Date.now() - started;
     for (const history of seen.values()) {
       const ranks = history.map((s) => order.indexOf(s));
@@ -93,7 +98,7 @@ describe("the chapter's curl session", () => {
   it('fails a callback job whose target answers non-2xx, with the reason', async () => {
     const { body } = await curl(`/job/callback?duration_ms=0&callback_url=${encodeURIComponent(`${app.url}/nowhere`)}`);
     const id = body.uuid as string;
-    await eventually(async () => ((await statusOf(id)) === 'FAILED' ? true : undefined), 15_000, 'FAILED');
+    await eventually(() => statusOf(id), (status) => status === 'FAILED', 15_000, 'FAILED');
     const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { error: string; attempts: number };
     expect(job.error).toBe(`callback to ${app.url}/nowhere answered HTTP 404`);
     expect(job).toMatchObject({ attempts: 5, max_attempts: 5 });
@@ -102,11 +107,13 @@ describe("the chapter's curl session", () => {
   it('keeps the history after Redis has let the status go', async () => {
     const { body } = await curl('/job/database?client_time=1700000000');
     const id = body.uuid as string;
-    await eventually(async () => ((await statusOf(id)) === 'DONE' ? true : undefined));
-    await eventually(async () => {
-      const page = (await (await fetch(`${app.url}/api/v1/jobs?status=DONE&limit=500`)).json()) as { items: { id: string }[] };
-      return page.items.some((j) => j.id === id) ? true : undefined;
-    }, 10_000, 'history to record DONE');
+    await eventually(() => statusOf(id), (status) => status === 'DONE');
+    await eventually(
+      async () => ((await (await fetch(`${app.url}/api/v1/jobs?status=DONE&limit=500`)).json()) as { items: { id: string }[] }).items,
+      (items) => items.some((j) => j.id === id),
+      10_000,
+      'history to record DONE',
+    );
     const live = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as { version: number };
     const { Redis } = await import('ioredis');
     const redis = new Redis(TEST_SERVICES.redisUrl);

@@ -36,10 +36,12 @@ const submit = (email_address: string) =>
   });
 
 async function finished(id: string): Promise<JobView> {
-  return eventually(async () => {
-    const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as JobView;
-    return job.status === 'DONE' || job.status === 'FAILED' ? job : undefined;
-  }, 30_000, `job ${id} finished`);
+  return eventually(
+    async () => (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as JobView,
+    (job) => job.status === 'DONE' || job.status === 'FAILED',
+    30_000,
+    `job ${id} finished`,
+  );
 }
 
 async function mailOf(id: string): Promise<MailItem | undefined> {
@@ -76,8 +78,9 @@ describe('kind C recipients', () => {
     }
   });
 
+  // The other refusals are in test/unit/main/job-routes.test.ts, without a console.
   it('refuses what no mail system takes, saying what is allowed', async () => {
-    for (const recipient of ['ops@example.com, dev@example.com', '"ops team"@example.com', 'ops@[127.0.0.1]', 'ops@example..com', 'Ops\r\n <ops@example.com>']) {
+    for (const recipient of ['ops@example.com, dev@example.com']) {
       const response = await submit(recipient);
       expect(response.status, recipient).toBe(400);
       const problem = (await response.json()) as { errors: { field: string; rule: string; message: string }[] };

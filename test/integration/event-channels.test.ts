@@ -110,7 +110,7 @@ describe('resuming by event ID', () => {
     const ws = new WsClient(`${app.url.replace('http', 'ws')}/api/v1/ws`);
     await ws.opened;
     ws.send({ type: 'subscribe', filter: { status: 'SOON' } });
-    await eventually(async () => (ws.messages.length > 0 ? true : undefined));
+    await eventually(() => ws.messages, (messages) => messages.length > 0);
     expect(ws.messages[0]).toMatchObject({ type: 'error', errors: [{ field: 'filter.status', rule: 'enum' }] });
     await ws.close();
   });
@@ -128,7 +128,7 @@ describe('the events topic exchange', () => {
         if (message) received.push({ key: message.fields.routingKey, event: JSON.parse(message.content.toString()) });
       }, { noAck: true });
       const [job] = await submitLogs(1);
-      await eventually(async () => (received.some((r) => r.event.job_id === job && r.event.status === 'DONE') ? true : undefined));
+      await eventually(() => received, (events) => events.some((r) => r.event.job_id === job && r.event.status === 'DONE'));
       const mine = received.filter((r) => r.event.job_id === job);
       expect(mine.map((r) => r.key)).toEqual(['log.QUEUED', 'log.STARTED', 'log.IN_PROGRESS', 'log.DONE']);
       expect(mine.map((r) => r.event.id)).toEqual(await streamIdsOf(new Set([job!]), '0-0'));
@@ -146,7 +146,7 @@ describe('a client that does not read', () => {
     await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
     slow.write(`GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
     slow.pause();
-    await eventually(async () => (app.relay.listenerCount === before + 1 ? true : undefined));
+    await eventually(() => app.relay.listenerCount, (listeners) => listeners === before + 1);
     const from = await latestId();
     const count = 30_000;
     // The reading client follows only the DONE events (one in a hundred); the slow one follows all.
@@ -162,7 +162,7 @@ describe('a client that does not read', () => {
     }
     const seen = await reading;
     // The slow client's feed was dropped (a paused socket does not see the reset, so ask the relay).
-    await eventually(async () => (app.relay.listenerCount === before ? true : undefined));
+    await eventually(() => app.relay.listenerCount, (listeners) => listeners === before);
     expect(seen.events.map((e) => (e as JobEvent).version)).toEqual(Array.from({ length: count / 100 }, (_, i) => (i + 1) * 100));
     slow.destroy();
   });

@@ -82,13 +82,6 @@ describe('GET /api/v1/events', () => {
     expect(replayed.map((e) => e.id)).toEqual(live.slice(1).map((e) => e.id));
   });
 
-  it('refuses a malformed Last-Event-ID by name', async () => {
-    const response = await fetch(`${app.url}/api/v1/events`, { headers: { 'last-event-id': 'yesterday' } });
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { errors: { field: string }[] };
-    expect(body.errors[0]!.field).toBe('last_event_id');
-  });
-
   it('replays a backlog longer than one page, every event once and in order', async () => {
     const { Redis } = await import('ioredis');
     const redis = new Redis(TEST_SERVICES.redisUrl);
@@ -109,9 +102,11 @@ describe('GET /api/v1/events', () => {
 
     // Events the history cannot store (no UUID, a bad time) are skipped, not retried forever.
     const id = await submitLog();
-    await eventually(async () => {
-      const page = (await (await fetch(`${app.url}/api/v1/jobs?limit=500`)).json()) as { items: { id: string }[] };
-      return page.items.some((j) => j.id === id) ? true : undefined;
-    }, 15_000, 'the history to record a job after the bulk events');
+    await eventually(
+      async () => ((await (await fetch(`${app.url}/api/v1/jobs?limit=500`)).json()) as { items: { id: string }[] }).items,
+      (items) => items.some((j) => j.id === id),
+      15_000,
+      'the history to record a job after the bulk events',
+    );
   });
 });

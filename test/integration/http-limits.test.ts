@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOME_UUID, TIMES_POSTGRES_REFUSES, cursorOf } from '../support/bad-input';
 import { WsClient } from '../support/event-clients';
 import { startTestConsole, type TestConsole } from '../support/console';
 
@@ -163,5 +164,75 @@ describe('slow clients', () => {
     await reader.cancel();
     await ws.until((seen) => seen.events.some((event) => event.type !== 'batch' && event.job_id === id), 5_000);
     await ws.close();
+  });
+});
+
+// The refusals made before a store is asked are in test/unit/main/*-routes.test.ts; these need the stores.
+describe('input at the bounds of its stores', () => {
+  interface ProblemBody {
+    errors?: { field: string; rule: string }[];
+  }
+  const post = (path: string, body: string, headers: Record<string, string> = {}): Promise<Response> =>
+    fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  /** Expects a 400 problem whose only error names `field` and `rule`. */
+  async function expectFieldProblem(response: Response, field: string, rule: string): Promise<void> {
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await response.json()) as ProblemBody).errors).toEqual([expect.objectContaining({ field, rule })]);
+  }
+
+  it('leaves ordinary bodies and Idempotency-Key alone', async () => {
+    const body = JSON.stringify({ kind: 'log', payload: { client_time: 1_700_000_000 } });
+    const first = await post('/api/v1/jobs', body, { 'idempotency-key': 'ordinary' });
+    expect(first.status).toBe(202);
+    const again = await post('/api/v1/jobs', body, { 'idempotency-key': 'ordinary' });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as { id: string }).id).toBe(((await first.json()) as { id: string }).id);
+  });
+
+  it.each(['/api/v1/inbox', '/api/v1/mailbox'])('takes 2^63-1 as a cursor on %s: a page', async (path) => {
+    const last = await fetch(`${app.url}${path}?cursor=9223372036854775807`);
+    expect(last.status).toBe(200);
+  });
+
+  it('refuses on jobs, batches and deliveries a cursor with a time PostgreSQL would refuse, as a 400 naming cursor', async () => {
+    const created = await post('/api/v1/subscriptions', JSON.stringify({ url: 'http://127.0.0.1:9/hook' }));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    for (const path of ['/api/v1/jobs', '/api/v1/batches', `/api/v1/subscriptions/${id}/deliveries`]) {
+      for (const cursor of TIMES_POSTGRES_REFUSES) {
+        await expectFieldProblem(await fetch(`${app.url}${path}?cursor=${cursorOf(cursor)}`), 'cursor', 'format');
+      }
+      const valid = await fetch(`${app.url}${path}?cursor=${cursorOf(`2026-01-01T00:00:00.000Z|${SOME_UUID}`)}`);
+      expect(valid.status).toBe(200);
+    }
+  });
+
+  it('closes a WebSocket asking for a last_event_id past 2^64-1 with 1008 and the error; 2^64-1 itself is a feed', async () => {
+    for (const id of ['18446744073709551616-0', '0-18446744073709551616']) {
+      const ws = new WsClient(`ws://127.0.0.1:${app.port}/api/v1/ws?last_event_id=${id}`);
+      expect(await ws.closed).toEqual({ code: 1008 });
+      expect(ws.messages).toEqual([{ type: 'error', errors: [expect.objectContaining({ field: 'last_event_id', rule: 'format' })] }]);
+    }
+    const last = await fetch(`${app.url}/api/v1/events?last_event_id=18446744073709551615-18446744073709551615`);
+    expect(last.status).toBe(200);
+    await last.body?.cancel();
+  });
+
+  it('takes the latest RFC 3339 client_time there is', async () => {
+    const latest = await post('/api/v1/jobs', JSON.stringify({ kind: 'log', payload: { client_time: '9999-12-31T23:59:59Z' } }));
+    expect(latest.status).toBe(202);
+  });
+});
+
+describe('a request Node refuses before routing', () => {
+  it('with headers over 16 KiB is a 431 problem naming (headers)', async () => {
+    const response = await fetch(`${app.url}/job/status?uuid=${'x'.repeat(20_000)}`);
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const body = (await response.json()) as { errors?: { field: string; rule: string }[] };
+    expect(body.errors).toEqual([expect.objectContaining({ field: '(headers)', rule: 'max' })]);
   });
 });

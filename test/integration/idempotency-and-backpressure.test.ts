@@ -53,6 +53,7 @@ async function expectProblem(response: Response, status: number, field?: string)
 
 describe('Idempotency-Key', () => {
   it('replays the first answer for the same key and body, with the same job ID', async () => {
+    const before = await queueDepth('email');
     const body = { kind: 'email', payload: { subject: 'once', body: 'only once' } };
     const first = await submit(body, { 'idempotency-key': 'order-1' });
     expect(first.status).toBe(202);
@@ -65,7 +66,7 @@ describe('Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
     expect(((await again.json()) as Job).id).toBe(job.id);
-    expect(await queueDepth('email')).toBe(1);
+    expect(await queueDepth('email')).toBe(before + 1);
   });
 
   it('refuses the same key with another body as a 422 naming the header, creating nothing', async () => {
@@ -88,16 +89,8 @@ describe('Idempotency-Key', () => {
     expect(await queueDepth('callback')).toBe(before + 1);
   });
 
-  it('refuses a key that is empty, too long or not printable ASCII, by name', async () => {
-    for (const key of ['x'.repeat(256), 'caf\u00e9', 'tab\there']) {
-      const response = await fetch(`${app.url}/api/v1/jobs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ kind: 'log', payload: { client_time: 1 } }),
-      }).catch(() => null);
-      // fetch itself refuses some header values; those never reach the API.
-      if (response) await expectProblem(response, 400, 'idempotency-key');
-    }
+  // A key that is empty, too long or not printable ASCII: test/unit/main/job-routes.test.ts.
+  it('refuses an empty key by name', async () => {
     await expectProblem(await submit({ kind: 'log', payload: { client_time: 1 } }, { 'idempotency-key': '' }), 400, 'idempotency-key');
   });
 

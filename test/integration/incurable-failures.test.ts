@@ -72,10 +72,12 @@ async function submit(kind: string, payload: Record<string, unknown>, maxAttempt
 }
 
 async function ended(id: string): Promise<Job> {
-  return eventually(async () => {
-    const job = (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as Job;
-    return job.status === 'DONE' || job.status === 'FAILED' ? job : undefined;
-  }, 15_000, `job ${id} to end`);
+  return eventually(
+    async () => (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as Job,
+    (job) => job.status === 'DONE' || job.status === 'FAILED',
+    15_000,
+    `job ${id} to end`,
+  );
 }
 
 /** The dead-lettered message of a job, taken from its kind's dead-letter queue. */

@@ -35,10 +35,7 @@ async function expectStatus(answer: Promise<CheckedAnswer>, status: number): Pro
 }
 
 async function jobWhen(id: string, done: (status: string) => boolean): Promise<Record<string, unknown>> {
-  return eventually(async () => {
-    const job = await expectStatus(get(`/api/v1/jobs/${id}`), 200);
-    return done(job.status as string) ? job : undefined;
-  }, 20_000, `job ${id}`);
+  return eventually(() => expectStatus(get(`/api/v1/jobs/${id}`), 200), (job) => done(job.status as string), 20_000, `job ${id}`);
 }
 
 describe('the OpenAPI document', () => {
@@ -111,10 +108,12 @@ describe('every answer matches the OpenAPI document', () => {
     const jobs = [{ kind: 'log', payload: { client_time: 1569177495 } }, { kind: 'A', payload: { client_time: '2026-01-01T00:00:00Z' } }];
     const accepted = await expectStatus(call('POST', '/api/v1/batches', { jobs, on_complete: { callback_url: `${app.url}/api/v1/inbox/batch` } }), 202);
     await expectStatus(call('POST', '/api/v1/batches', { jobs: [] }), 400);
-    await eventually(async () => {
-      const batch = await expectStatus(get(`/api/v1/batches/${accepted.id as string}`), 200);
-      return (batch.callback as { state?: string } | null)?.state === 'delivered' ? batch : undefined;
-    }, 20_000, 'a completed batch with its callback delivered');
+    await eventually(
+      () => expectStatus(get(`/api/v1/batches/${accepted.id as string}`), 200),
+      (batch) => (batch.callback as { state?: string } | null)?.state === 'delivered',
+      20_000,
+      'a completed batch with its callback delivered',
+    );
     await expectStatus(get(`/api/v1/batches/${UNKNOWN_UUID}`), 404);
     await expectStatus(get('/api/v1/batches'), 200);
     await expectStatus(get('/api/v1/batches?cursor=x&limit=1000'), 400);

@@ -100,10 +100,7 @@ describe('webhook inbox quota', () => {
   it('keeps the newest items within its count, deleting the oldest', async () => {
     const ids: string[] = [];
     for (let n = 0; n < INBOX_MAX_ITEMS + 3; n++) ids.push(String((await postInbox(`quota/count-${n}`, '127.0.0.5', `item ${n}`)).json.id));
-    const kept = await eventually(async () => {
-      const items = (await listInbox()).items;
-      return items.length === INBOX_MAX_ITEMS ? items : undefined;
-    }, 5_000, `the inbox trimmed to ${INBOX_MAX_ITEMS}`);
+    const kept = await eventually(async () => (await listInbox()).items, (items) => items.length === INBOX_MAX_ITEMS, 5_000, `the inbox trimmed to ${INBOX_MAX_ITEMS}`);
     expect(kept.map((item) => item.id)).toEqual(ids.slice(-INBOX_MAX_ITEMS).reverse());
     expectProblem(await get(`/api/v1/inbox/items/${ids[0]}`), 404);
   });
@@ -209,10 +206,7 @@ describe('mail sink quota', () => {
 
   it('keeps the newest messages within its count, listed without bodies and read whole by ID', async () => {
     for (const n of [1, 2, 3, 4, 5]) await sendMail('127.0.0.43', `Kept ${n}`, `body ${n}`);
-    const kept = await eventually(async () => {
-      const items = (await listMail()).items;
-      return items.length === MAIL_MAX_ITEMS ? items : undefined;
-    }, 5_000, `the mailbox trimmed to ${MAIL_MAX_ITEMS}`);
+    const kept = await eventually(async () => (await listMail()).items, (items) => items.length === MAIL_MAX_ITEMS, 5_000, `the mailbox trimmed to ${MAIL_MAX_ITEMS}`);
     expect(kept.map((m) => m.subject)).toEqual(['Kept 5', 'Kept 4', 'Kept 3']);
     expect(Object.keys(kept[0]!)).not.toContain('text_body');
     expect(kept[0]).toMatchObject({ preview: 'body 5\n' });

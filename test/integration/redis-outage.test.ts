@@ -90,7 +90,7 @@ describe('a worker that loses Redis', () => {
         body: JSON.stringify({ kind: 'log', payload: { client_time: 1569177495 } }),
       });
       const { id } = (await answer.json()) as Job;
-      await eventually(async () => ((await jobOf(id)).status === 'IN PROGRESS' ? true : undefined), 20_000, 'IN PROGRESS');
+      await eventually(() => jobOf(id), (job) => job.status === 'IN PROGRESS', 20_000, 'IN PROGRESS');
       proxy.cut();
       await locker.query('COMMIT');
       // Long enough for the worker's writes to fail and be tried again (they give up after ~1 s each).
@@ -98,10 +98,7 @@ describe('a worker that loses Redis', () => {
       expect((await jobOf(id)).status).toBe('IN PROGRESS');
       proxy.restore();
 
-      const done = await eventually(async () => {
-        const job = await jobOf(id);
-        return job.status === 'DONE' ? job : undefined;
-      }, 20_000, 'DONE after Redis is back');
+      const done = await eventually(() => jobOf(id), (job) => job.status === 'DONE', 20_000, 'DONE after Redis is back');
       expect(done).toMatchObject({ attempts: 1, attempt_errors: [] });
       expect(done.result).toMatchObject({ inserted: true });
       const { rows } = await locker.query(`SELECT count(*)::int AS n FROM ${table} WHERE job_id = $1`, [id]);

@@ -80,10 +80,7 @@ const callbackJob = (path: string, extra: Record<string, unknown> = {}) =>
   submit({ kind: 'callback', payload: { callback_url: `${receiver.url}${path}`, duration_ms: 0 }, ...extra });
 const jobOf = async (id: string) => (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as Job;
 const until = (id: string, status: Job['status'], timeoutMs = 15_000) =>
-  eventually(async () => {
-    const job = await jobOf(id);
-    return job.status === status ? job : undefined;
-  }, timeoutMs, `job ${id} to be ${status}`);
+  eventually(() => jobOf(id), (job) => job.status === status, timeoutMs, `job ${id} to be ${status}`);
 const deliveriesOf = (id: string) => receiver.deliveries.filter((d) => d.id === id);
 const messagesIn = async (queue: string) => (await channel.checkQueue(queue)).messageCount;
 const names = () => namesFor(app.namespace);
@@ -131,7 +128,7 @@ describe('retries with backoff', () => {
     expect(failed.attempt_errors.map((e) => e.attempt)).toEqual([1, 2, 3, 4]);
     expect(deliveriesOf(byLimit.id)).toHaveLength(4);
     expect(deliveriesOf(lowered.id)).toHaveLength(2);
-    await eventually(async () => ((await messagesIn(names().deadQueue('callback'))) === deadBefore + 2 ? true : undefined));
+    await eventually(() => messagesIn(names().deadQueue('callback')), (count) => count === deadBefore + 2);
   });
 
   it('runs a dead job once more when an operator retries it, and the dead message never runs', async () => {
@@ -212,7 +209,7 @@ describe('operator actions and bad input', () => {
       stdio: 'ignore',
     });
     try {
-      await eventually(async () => ((await messagesIn(names().queue('email'))) === 0 ? true : undefined), 20_000, 'the email queue to drain');
+      await eventually(() => messagesIn(names().queue('email')), (count) => count === 0, 20_000, 'the email queue to drain');
       await sleep(300);
       const after = await jobOf(job.id);
       expect(after).toMatchObject({ status: 'CANCELLED', attempts: 0, version: cancelled.version });
@@ -250,7 +247,7 @@ describe('malformed messages', () => {
     const dead = names().deadQueue('callback');
     const before = await messagesIn(dead);
     channel.publish(names().exchange, 'callback', Buffer.from('{"v": 1, "uuid": "not-a-uuid"}'), { persistent: true });
-    await eventually(async () => ((await messagesIn(dead)) === before + 1 ? true : undefined), 10_000, 'the dead letter');
+    await eventually(() => messagesIn(dead), (count) => count === before + 1, 10_000, 'the dead letter');
     const messages: amqp.GetMessage[] = [];
     for (let got = await channel.get(dead); got; got = await channel.get(dead)) messages.push(got);
     const letter = messages.find((m) => m.content.toString() === '{"v": 1, "uuid": "not-a-uuid"}');
@@ -298,7 +295,7 @@ describe('crashes', () => {
       // that message exists only once attempt 1 failed (see attempt-fencing.test.ts).
       const copy = { v: 1, uuid: job.id, type: 'A', kind: 'log', extra_data: job.payload, created_at: job.created_at, attempt: 1 };
       channel.publish(names().exchange, 'log', Buffer.from(JSON.stringify(copy)), { persistent: true });
-      await eventually(async () => ((await messagesIn(names().queue('log'))) === 0 ? true : undefined), 10_000, 'the copies taken');
+      await eventually(() => messagesIn(names().queue('log')), (count) => count === 0, 10_000, 'the copies taken');
       await sleep(300);
       await locker.query('COMMIT');
       const done = await until(job.id, 'DONE');
@@ -334,6 +331,6 @@ describe('crashes', () => {
     expect(failed.attempts).toBe(2);
     expect(failed.attempt_errors.map((e) => e.error)).toEqual([WORKER_LOST_ERROR, expect.stringMatching(/attempts are spent/)]);
     expect(deliveriesOf(job.id)).toHaveLength(0);
-    await eventually(async () => ((await messagesIn(names().deadQueue('callback'))) === deadBefore + 1 ? true : undefined));
+    await eventually(() => messagesIn(names().deadQueue('callback')), (count) => count === deadBefore + 1);
   });
 });

@@ -71,14 +71,14 @@ describe('a consumer group the stream was trimmed past', () => {
     });
     await emit(20);
     await reader.start();
-    await eventually(async () => ((await pendingOf('pending-gap')) === 20 ? true : undefined));
+    await eventually(() => pendingOf('pending-gap'), (pending) => pending === 20);
     // Far past the retention while the first 20 are still pending.
     await emit(STREAM_MAX * 4);
     const [first] = (await redis.xrange(names.eventStream, '-', '+', 'COUNT', 1)) as [string, string[]][];
     const pending = (await redis.xpending(names.eventStream, 'pending-gap', '-', '+', 1)) as [string][];
     expect(first![0] > pending[0]![0]).toBe(true);
     down = false;
-    await eventually(async () => ((await pendingOf('pending-gap')) === 0 ? true : undefined));
+    await eventually(() => pendingOf('pending-gap'), (pending) => pending === 0);
     // Repaired while the trimmed entries were still unacknowledged: a crash then reads them again.
     expect(pendingAtRepair[0]).toBe(20);
   });
@@ -102,15 +102,15 @@ describe('a consumer group the stream was trimmed past', () => {
       },
     });
     await reader.start();
-    await eventually(async () => (repairs >= 2 && order.includes('handle') ? true : undefined));
+    await eventually(() => order, (steps) => repairs >= 2 && steps.includes('handle'));
     expect(order.slice(0, 2)).toEqual(['repair', 'repair']);
     expect(await redis.exists(`${names.eventStream}:gap:cursor-gap`)).toBe(0);
     // No gap since: the next events are read and handled without another repair.
     await emit(5);
-    await eventually(async () => ((await pendingOf('cursor-gap')) === 0 ? true : undefined));
+    await eventually(() => pendingOf('cursor-gap'), (pending) => pending === 0);
     const handled = order.filter((step) => step === 'handle').length;
     await emit(5);
-    await eventually(async () => (order.filter((step) => step === 'handle').length > handled ? true : undefined));
+    await eventually(() => order.filter((step) => step === 'handle').length, (handles) => handles > handled);
     expect(repairs).toBe(2);
   });
 
@@ -127,15 +127,15 @@ describe('a consumer group the stream was trimmed past', () => {
       },
     });
     await failing.start();
-    await eventually(async () => (repairs >= 1 ? true : undefined));
+    await eventually(() => repairs, (tried) => tried >= 1);
     await failing.close();
     // The gap's entries are acknowledged by nobody, and the next reader is told at once.
     expect(await redis.exists(`${names.eventStream}:gap:remembered-gap`)).toBe(1);
     let repaired = false;
     const next = follow('remembered-gap', { repairGap: async () => void (repaired = true) });
     await next.start();
-    await eventually(async () => (repaired ? true : undefined));
-    await eventually(async () => ((await redis.exists(`${names.eventStream}:gap:remembered-gap`)) === 0 ? true : undefined));
+    await eventually(() => repaired, Boolean);
+    await eventually(() => redis.exists(`${names.eventStream}:gap:remembered-gap`), (exists) => exists === 0);
   });
 
   it('without a repair, logs the gap and reads on', async () => {
@@ -146,7 +146,7 @@ describe('a consumer group the stream was trimmed past', () => {
     const lines: string[] = [];
     const reader = follow('logged-gap', { onLog: (line) => lines.push(line) });
     await reader.start();
-    await eventually(async () => ((await pendingOf('logged-gap')) === 0 && lines.length > 0 ? true : undefined));
+    await eventually(() => pendingOf('logged-gap'), (pending) => pending === 0 && lines.length > 0);
     expect(lines[0]).toMatch(/^logged-gap: the event stream was trimmed past this reader's cursor: events after \d+-\d+, before \d+-\d+, are gone$/);
   });
 });

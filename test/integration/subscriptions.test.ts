@@ -21,21 +21,18 @@ async function listSubscriptions(): Promise<Subscription[]> {
   return ((await (await fetch(`${app.url}/api/v1/subscriptions`)).json()) as { items: Subscription[] }).items;
 }
 
+// The other refusals are in test/unit/main/subscription-routes.test.ts; this one goes end to end.
 describe('POST /api/v1/subscriptions refuses bad input and creates nothing', () => {
   it.each([
-    [{ url: 'ftp://example.com/hook' }, 'url', 'format'],
-    [{ url: 'http://127.0.0.1/x', events: { kinds: ['fax'] } }, 'events.kinds.0', 'format'],
-    [{ url: 'http://127.0.0.1/x', events: { statuses: ['SOON'] } }, 'events.statuses.0', 'enum'],
-    [{ url: 'http://127.0.0.1/x', secret: 'hunter2' }, 'secret', 'format'],
-    [{ url: 'http://127.0.0.1/x', colour: 'red' }, 'colour', 'unknown'],
     [{}, 'url', 'required'],
   ])('%j → 400 naming %s (%s)', async (body, field, rule) => {
+    const before = await listSubscriptions();
     const response = await post('/api/v1/subscriptions', body);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await response.json()) as { errors: { field: string; rule: string }[] };
     expect(problem.errors).toContainEqual(expect.objectContaining({ field, rule }));
-    expect(await listSubscriptions()).toEqual([]);
+    expect(await listSubscriptions()).toEqual(before);
   });
 });
 
@@ -53,7 +50,7 @@ describe('webhook deliveries', () => {
       expect((await listSubscriptions()).find((listed) => listed.id === subscription.id)).not.toHaveProperty('secret');
 
       const job = ((await (await fetch(`${app.url}/job/database?client_time=1569177495`)).json()) as { uuid: string }).uuid;
-      await eventually(async () => (receiver.received.length >= 3 ? true : undefined), 20_000, 'three attempts');
+      await eventually(() => receiver.received, (received) => received.length >= 3, 20_000, 'three attempts');
       const verifier = new Webhook(subscription.secret!);
       for (const request of receiver.received) {
         const payload = verifier.verify(request.body, request.headers as Record<string, string>) as { type: string; data: { job_id: string } };
@@ -63,10 +60,10 @@ describe('webhook deliveries', () => {
       const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at);
       expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
 
-      const deliveries = await eventually(async () => {
-        const page = (await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}/deliveries`)).json()) as { items: Delivery[] };
-        return page.items[0]?.state === 'delivered' ? page.items : undefined;
-      });
+      const deliveries = await eventually(
+        async () => ((await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}/deliveries`)).json()) as { items: Delivery[] }).items,
+        (items) => items[0]?.state === 'delivered',
+      );
       expect(deliveries).toHaveLength(1);
       const [delivery] = deliveries;
       expect(delivery!.id).toBe(receiver.received[0]!.headers['webhook-id']);
@@ -75,7 +72,7 @@ describe('webhook deliveries', () => {
 
       const again = await post(`/api/v1/subscriptions/${subscription.id}/deliveries/${delivery!.id}/redeliver`, {});
       expect(again.status).toBe(202);
-      await eventually(async () => (receiver.received.length >= 4 ? true : undefined));
+      await eventually(() => receiver.received, (received) => received.length >= 4);
       expect(receiver.received[3]!.headers['webhook-id']).toBe(delivery!.id);
       expect(() => verifier.verify(receiver.received[3]!.body, receiver.received[3]!.headers as Record<string, string>)).not.toThrow();
 
@@ -103,7 +100,7 @@ describe('a subscription URL with user information', () => {
       expect(created.status).toBe(201);
       const subscription = (await created.json()) as Subscription;
       await fetch(`${app.url}/job/database?client_time=1569177495`);
-      await eventually(async () => (receiver.received.length >= 2 ? true : undefined), 20_000, 'a retried delivery');
+      await eventually(() => receiver.received, (received) => received.length >= 2, 20_000, 'a retried delivery');
       const expected = `Basic ${Buffer.from(`hook-user:${password}`).toString('base64')}`;
       expect(receiver.received.map((r) => r.headers.authorization)).toEqual([expected, expected]);
       const page = (await (await fetch(`${app.url}/api/v1/subscriptions/${subscription.id}/deliveries`)).json()) as { items: Delivery[] };

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApi, type ApiOptions } from '../../src-main/api/server';
 
 /** A service no request of the test reaches: route registration calls none of them. */
@@ -21,4 +22,51 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     settings: UNUSED,
     ...services,
   });
+}
+
+type App = Awaited<ReturnType<typeof apiWith>>;
+type Injected = Awaited<ReturnType<App['inject']>>;
+
+/** The app of {@link apiWith} for the tests of one file: built before them, closed after; call it for the app. */
+export function apiForTests(services: Partial<ApiOptions> = {}): () => App {
+  let app: App | undefined;
+  beforeAll(async () => {
+    app = await apiWith(services);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => app!;
+}
+
+export interface ProblemBody {
+  status: number;
+  title: string;
+  detail: string;
+  errors?: { field: string; rule: string; message: string }[];
+}
+
+/** A request to `app` as the console's own page would make it; an object body goes as JSON. */
+export function call(app: App, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Injected> {
+  const json = body !== undefined && typeof body !== 'string';
+  return app.inject({
+    method,
+    url,
+    headers: { host: API_HOST, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: json ? JSON.stringify(body) : body }),
+  });
+}
+
+/** Expects a problem answer with `status` and answers its body. */
+export function expectProblem(response: Injected, status: number): ProblemBody {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = response.json<ProblemBody>();
+  expect(body.status).toBe(status);
+  return body;
+}
+
+/** Expects a 400 problem whose only error names `field` and `rule`. */
+export function expectFieldProblem(response: Injected, field: string, rule: string): void {
+  expect(expectProblem(response, 400).errors).toEqual([expect.objectContaining({ field, rule })]);
 }

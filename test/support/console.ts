@@ -1,4 +1,6 @@
+import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { loadConfig, type ConsoleConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from './namespace';
@@ -51,18 +53,36 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
   });
 }
 
-/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+/**
+ * Polls until it has what it waits for, or fails after `timeoutMs`; answers what it waited for.
+ * `eventually(read)` waits for `read` to answer a value (not undefined); `eventually(read, until)`
+ * waits for a value of `read` that `until` accepts. A read that throws is retried.
+ */
+export async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs?: number, what?: string): Promise<T>;
+export async function eventually<T>(read: () => T | Promise<T>, until: (value: T) => boolean, timeoutMs?: number, what?: string): Promise<T>;
+export async function eventually<T>(
+  read: () => T | undefined | Promise<T | undefined>,
+  ...rest: [number?, string?] | [(value: T) => boolean, number?, string?]
+): Promise<T> {
+  const [until, timeoutMs = 15_000, what = 'condition'] =
+    typeof rest[0] === 'function' ? (rest as [(value: T) => boolean, number?, string?]) : [(value: T | undefined) => value !== undefined, ...(rest as [number?, string?])];
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: { value: unknown } | { error: unknown } | undefined;
   while (Date.now() < deadline) {
     try {
-      const value = await check();
-      if (value !== undefined) return value;
+      const value = await read();
+      if (until(value as T)) return value as T;
+      last = { value };
     } catch (error) {
-      last = error;
+      last = { error };
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await setTimeout(50);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describeLast(last)}`);
+}
+
+function describeLast(last: { value: unknown } | { error: unknown } | undefined): string {
+  if (last === undefined) return '';
+  if ('error' in last) return ` (last error: ${String(last.error)})`;
+  return last.value === undefined ? '' : ` (last read: ${inspect(last.value, { depth: 2, breakLength: Infinity }).slice(0, 300)})`;
 }

@@ -144,10 +144,12 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
       switch (fault) {
         case 'sigkill-worker': {
           // Right after another fault every worker may be restarting: wait for one to come up.
-          const victims = await eventually(async () => {
-            const alive = running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited' && plan.kinds.includes(w.kind));
-            return alive.length > 0 ? alive : undefined;
-          }, 30_000, 'a worker to kill');
+          const victims = await eventually(
+            () => running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited' && plan.kinds.includes(w.kind)),
+            (alive) => alive.length > 0,
+            30_000,
+            'a worker to kill',
+          );
           process.kill(pick(victims).pid!, 'SIGKILL');
           break;
         }
@@ -306,8 +308,9 @@ export async function drain(app: TestConsole, ledger: Ledger, drainMs: number): 
       }
       pending = still;
       if (pending.length > 0) await sleep(1_000);
-      return pending.length === 0 ? true : undefined;
+      return pending;
     },
+    (left) => left.length === 0,
     drainMs,
     'every accepted job to be DONE',
   ).catch(() => undefined);
@@ -325,8 +328,9 @@ export async function historyCatchUp(db: pg.Client, namespace: string, ids: stri
       );
       behind = ids.length - rows[0]!.n;
       if (behind > 0) await sleep(500);
-      return behind === 0 ? true : undefined;
+      return behind;
     },
+    (left) => left === 0,
     waitMs,
     'the history to catch up',
   ).catch(() => undefined);
