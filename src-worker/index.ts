@@ -1,50 +1,27 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/node/database-url';
 import { JobStatusClient } from '../src-shared/node/status-store';
-import { namesFor } from '../src-shared/topology';
+import { namesFor, type Names } from '../src-shared/topology';
 
 import type { JobHandler } from './handlers/handler';
 import { CallbackHandler } from './handlers/callback-handler';
 import { EmailHandler } from './handlers/email-handler';
 import { LogHandler } from './handlers/log-handler';
-import { WorkerProcess } from './worker-process';
+import { openRedis, watchRedis } from './worker-redis';
+import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
 import { isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
+
+type WorkerEnv = ReturnType<typeof readEnv<typeof sharedEnvShape>>;
 
 /** How long jobs in hand may run on after SIGTERM before they are given back to the queue. */
 const SHUTDOWN_GRACE_MS = 8_000;
 const EXIT_CONNECTION_LOST = 75;
-const REDIS_RETRY_MAX_MS = 2_000;
-
-/** Redis answers retrying cannot cure: the credentials or the database refused. */
-const INCURABLE_REDIS = /WRONGPASS|NOAUTH|invalid password|invalid username-password|ERR AUTH|DB index is out of range/i;
-
-/**
- * Logs the Redis connection's state changes, one line each (not every retry); calls `fatal` for
- * what retrying cannot cure.
- */
-function watchRedis(redis: Redis, shownUrl: string, log: (line: string) => void, fatal: (reason: string) => void): void {
-  let state: 'connecting' | 'up' | 'down' = 'connecting';
-  redis.on('ready', () => {
-    if (state === 'down') log(`Redis at ${shownUrl} connected again`);
-    state = 'up';
-  });
-  redis.on('error', (error: Error) => {
-    const reason = redactText(error.message);
-    if (INCURABLE_REDIS.test(reason)) {
-      fatal(`Redis at ${shownUrl} refused this worker (${reason}); check REDIS_URL`);
-      return;
-    }
-    if (state === 'down') return;
-    state = 'down';
-    log(`Redis at ${shownUrl} unreachable (${reason}); retrying every ${REDIS_RETRY_MAX_MS / 1000} s at the most, jobs wait`);
-  });
-}
 
 function parseKinds(text: string): JobKind[] {
   const kinds = text.split(',').map((k) => parseKind(k.trim()));
@@ -78,64 +55,84 @@ function reportStats(report: (message: WorkerToMainMessage) => void): void {
   setInterval(send, STATS_EVERY_MS).unref();
 }
 
-/**
- * A worker process. Spawned by the console (`--kind log`), or started by hand on any machine
- * that reaches the same RabbitMQ, Redis, PostgreSQL and mail server:
- * `node out/main/worker.js --kind A,B,C` with AMQP_URL, REDIS_URL, DATABASE_URL, SMTP_URL set.
- */
-async function main(): Promise<void> {
+/** Writes a line to the worker's stderr, named by its PID. */
+function log(line: string): void {
+  console.error(`[worker ${process.pid}] ${line}`);
+}
+
+/** Tells the supervising console, if there is one. */
+function report(message: WorkerToMainMessage): void {
+  if (process.send) process.send(message);
+}
+
+/** What this worker runs, and in which namespace. */
+interface WorkerSetup {
+  env: WorkerEnv;
+  names: Names;
+  kinds: JobKind[];
+}
+
+function readSetup(): WorkerSetup {
   const { values } = parseArgs({ options: { kind: { type: 'string', default: 'A,B,C' } } });
   const kinds = parseKinds(values.kind!);
   const env = readEnv(sharedEnvShape, process.env);
-  const names = namesFor(env.JOBDECK_NAMESPACE);
-  const role = `worker:${kinds.join('+')}:${process.pid}`;
-  const report = (message: WorkerToMainMessage): void => {
-    if (process.send) process.send(message);
-  };
-  const log = (line: string): void => console.error(`[worker ${process.pid}] ${line}`);
+  return { env, names: namesFor(env.JOBDECK_NAMESPACE), kinds };
+}
 
-  // A status write waits for Redis to come back rather than fail: failing the write after the
-  // effect would requeue the job and do the effect again. The job's message stays unacked
-  // meanwhile, so nothing is lost if the worker stops; the console answers for status reads.
-  const redis = new Redis(env.REDIS_URL, {
-    connectionName: names.connectionName(role),
-    maxRetriesPerRequest: null,
-    // The status writes of the jobs in hand share round trips (one pipeline per event-loop tick).
-    enableAutoPipelining: true,
-    retryStrategy: (times) => Math.min(times * 200, REDIS_RETRY_MAX_MS),
-  });
-  const status = new JobStatusClient(redis, names, {
-    terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,
-    streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
-    defaultMaxAttempts: env.JOBDECK_MAX_ATTEMPTS,
-  });
-  const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
+function handlersFor(kinds: readonly JobKind[], pool: pg.Pool | null, env: WorkerEnv, names: Names): Partial<Record<JobKind, JobHandler>> {
   const handlers: Partial<Record<JobKind, JobHandler>> = {};
   if (pool) handlers.log = new LogHandler(pool, names.schema);
   if (kinds.includes('callback')) handlers.callback = new CallbackHandler();
   if (kinds.includes('email')) handlers.email = new EmailHandler(env.SMTP_URL ?? 'smtp://127.0.0.1:2525');
+  return handlers;
+}
 
-  let worker: WorkerProcess | null = null;
-  // Stopping is asked for more than once (a Ctrl-C reaches this process and its console, which
-  // then sends `shutdown`): every later ask waits for the first one.
+/** What a worker process holds open; `worker` is set once it is built. */
+interface WorkerParts {
+  redis: Redis;
+  pool: pg.Pool | null;
+  handlers: Partial<Record<JobKind, JobHandler>>;
+  worker?: WorkerProcess;
+}
+
+/** Stops the worker (a drain of up to the grace), closes its parts and exits with `code`. */
+interface Shutdown {
+  stop(code: number): Promise<never>;
+  /** Whether stopping was asked for. */
+  readonly asked: boolean;
+}
+
+/**
+ * Stopping is asked for more than once (a Ctrl-C reaches this process and its console, which
+ * then sends `shutdown`): every later ask waits for the first one.
+ */
+function shutdownOf(parts: WorkerParts): Shutdown {
   let stopped: Promise<never> | null = null;
   const stop = (code: number): Promise<never> =>
     (stopped ??= (async () => {
-      const inHand = worker?.jobsInHand ?? 0;
+      const inHand = parts.worker?.jobsInHand ?? 0;
       if (inHand > 0) log(`stopping: finishing ${inHand} job${inHand === 1 ? '' : 's'} in hand (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
-      await worker?.close(SHUTDOWN_GRACE_MS);
-      await Promise.all(Object.values(handlers).map((h) => h.close?.()));
-      await pool?.end().catch(() => undefined);
-      redis.disconnect();
+      await parts.worker?.close(SHUTDOWN_GRACE_MS);
+      await Promise.all(Object.values(parts.handlers).map((h) => h.close?.()));
+      await parts.pool?.end().catch(() => undefined);
+      parts.redis.disconnect();
       process.exit(code);
     })());
-  watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
-    console.error(`[worker ${process.pid}] ${reason}`);
-    report({ type: 'fatal', message: reason });
-    void stop(1);
-  });
+  return {
+    stop,
+    get asked() {
+      return stopped !== null;
+    },
+  };
+}
 
-  worker = new WorkerProcess({
+function workerOptions(
+  { env, names, kinds }: WorkerSetup,
+  handlers: Partial<Record<JobKind, JobHandler>>,
+  status: JobStatusClient,
+  stop: Shutdown['stop'],
+): WorkerProcessOptions {
+  return {
     amqpUrl: env.AMQP_URL,
     names,
     kinds,
@@ -149,11 +146,15 @@ async function main(): Promise<void> {
     // (with backoff, and shows the restarts).
     reconnect: !process.send,
     onConnectionLost: (reason, curable) => {
-      console.error(`[worker ${process.pid}] ${reason}; ${curable ? 'exiting to be restarted' : 'exiting'}`);
+      log(`${reason}; ${curable ? 'exiting to be restarted' : 'exiting'}`);
       void stop(curable ? EXIT_CONNECTION_LOST : 1);
     },
     log,
-  });
+  };
+}
+
+/** SIGINT, SIGTERM, the console's `shutdown` or its going away stop the worker. */
+function stopOnAsk(stop: Shutdown['stop']): void {
   // Ctrl-C in a terminal reaches every process of its group: a worker takes it as SIGTERM.
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => void stop(0));
@@ -161,14 +162,45 @@ async function main(): Promise<void> {
     if (isMainToWorkerMessage(message) && message.type === 'shutdown') void stop(0);
   });
   process.on('disconnect', () => void stop(0));
+}
+
+function announceReady(kinds: JobKind[], names: Names): void {
+  for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
+  reportStats(report);
+  if (!process.send) log(`consuming ${kinds.map(names.queue).join(', ')}`);
+}
+
+/**
+ * A worker process. Spawned by the console (`--kind log`), or started by hand on any machine
+ * that reaches the same RabbitMQ, Redis, PostgreSQL and mail server:
+ * `node out/main/worker.js --kind A,B,C` with AMQP_URL, REDIS_URL, DATABASE_URL, SMTP_URL set.
+ */
+async function main(): Promise<void> {
+  const setup = readSetup();
+  const { env, names, kinds } = setup;
+  const role = `worker:${kinds.join('+')}:${process.pid}`;
+  const redis = openRedis(env.REDIS_URL, names.connectionName(role));
+  const status = new JobStatusClient(redis, names, {
+    terminalTtlSeconds: env.JOBDECK_STATUS_TTL_S,
+    streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
+    defaultMaxAttempts: env.JOBDECK_MAX_ATTEMPTS,
+  });
+  const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
+  const parts: WorkerParts = { redis, pool, handlers: handlersFor(kinds, pool, env, names) };
+  const shutdown = shutdownOf(parts);
+  watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
+    log(reason);
+    report({ type: 'fatal', message: reason });
+    void shutdown.stop(1);
+  });
+  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts.handlers, status, shutdown.stop)));
+  stopOnAsk(shutdown.stop);
   await redis.ping();
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });
-  if (stopped) return; // told to stop while it waited for the broker
-  for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
-  reportStats(report);
-  if (!process.send) log(`consuming ${kinds.map(names.queue).join(', ')}`);
+  if (shutdown.asked) return; // told to stop while it waited for the broker
+  announceReady(kinds, names);
 }
 
 main().catch((error: Error) => {

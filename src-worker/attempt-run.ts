@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Job } from '../src-shared/job';
+import type { AttemptRun, JobSeed } from '../src-shared/node/status-store';
+import { shownPayload } from '../src-shared/schemas';
+import type { JobMessage } from '../src-shared/wire';
+import type { Session } from './broker-session';
+import { persist, type DeliveryContext, type JobOutcome } from './delivery-context';
+import { failAttempt } from './failed-attempt';
+
+/**
+ * Runs one job through its statuses. Throws (so the job is requeued) when its start cannot be
+ * written, the connection was lost or the worker is stopping; a handler's failure is the job's,
+ * and is retried or ends it FAILED. Progress is best effort; the final status is written until
+ * Redis takes it, with the message in hand, so a Redis outage neither leaves the job in a stale
+ * live status nor has its effect done again. Every write after the start names the start
+ * (`run.holder`): once another worker restarted the job, they are refused (`superseded`).
+ */
+export async function runJob(context: DeliveryContext, session: Session, job: JobMessage, redelivered: boolean): Promise<JobOutcome> {
+  const { status } = context;
+  const run: AttemptRun = { worker: context.workerId, seed: seedOf(job) };
+  const token = randomUUID();
+  // Kept aside again should Redis have lost the job (the seed shows no secret).
+  const secret = (job.extra_data as { secret?: unknown }).secret;
+  const callbackSecret = typeof secret === 'string' ? secret : undefined;
+  const started = await status.startAttempt(run, { attempt: job.attempt, redelivered, token, callbackSecret });
+  if (started.outcome === 'terminal') return 'skipped';
+  if (started.outcome === 'stale') return 'stale';
+  run.holder = { token, attempt: started.job!.attempts };
+  context.report({ type: 'job-started', jobId: job.uuid });
+  if (started.job!.attempts > started.job!.max_attempts) {
+    // Rerun after its worker died on the last attempt: a job that kills its workers ends here.
+    const spent = new Error(`not run again: its ${started.job!.max_attempts} attempts are spent`);
+    return failAttempt(context, session, job, started.job!, spent, run);
+  }
+  return runEffect(context, session, job, started.job!, run);
+}
+
+/** The handler's effect, then DONE; or the failed attempt. */
+async function runEffect(context: DeliveryContext, session: Session, job: JobMessage, held: Job, run: AttemptRun): Promise<JobOutcome> {
+  const signal = session.abort.signal;
+  const { status } = context;
+  const progress = (percent: number): Promise<void> =>
+    status.progress(run, percent).then(
+      () => undefined,
+      (error: Error) => context.log(`job ${job.uuid}: progress not recorded (${error.message})`),
+    );
+  const handler = context.handlers[job.kind];
+  let result: Record<string, unknown>;
+  try {
+    if (!handler) throw new Error(`this worker has no handler for kind ${job.kind}`);
+    result = await handler.run({ job, reportProgress: progress, signal });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return failAttempt(context, session, job, held, error as Error, run);
+  }
+  // The effect happened: DONE is written even if the connection was lost meanwhile (the job
+  // then stays done instead of being run again), unless another worker has restarted it.
+  const done = await persist(context, session, () => status.finish(run, { result }));
+  return done.outcome === 'superseded' ? 'superseded' : 'done';
+}
+
+/**
+ * The job as its message knows it, for when Redis does not hold it (expired, or restarted
+ * empty): with the attempts made before this one and its own limit, so neither is reset.
+ */
+function seedOf(job: JobMessage): JobSeed {
+  return {
+    id: job.uuid,
+    kind: job.kind,
+    type: job.type,
+    payload: shownPayload(job.extra_data),
+    created_at: job.created_at,
+    ...(job.attempt !== undefined ? { attempts: job.attempt - 1 } : {}),
+    ...(job.max_attempts !== undefined ? { max_attempts: job.max_attempts } : {}),
+  };
+}

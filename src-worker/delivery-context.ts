@@ -1,0 +1,45 @@
+import type { JobKind } from '../src-shared/kinds';
+import type { JobStatusClient, WriteReply } from '../src-shared/node/status-store';
+import type { RetryPolicy } from '../src-shared/retry-policy';
+import type { Names } from '../src-shared/topology';
+import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
+import type { JobHandler } from './handlers/handler';
+import type { Session } from './broker-session';
+import { sleep } from './waits';
+
+/** What handling one delivery needs of the worker that took it. */
+export interface DeliveryContext {
+  names: Names;
+  kinds: readonly JobKind[];
+  status: JobStatusClient;
+  handlers: Partial<Record<JobKind, JobHandler>>;
+  retry: RetryPolicy;
+  /** The retry ladder's rungs, from `retry`. */
+  ladder: number[];
+  /** Names this worker in the statuses it writes. */
+  workerId: string;
+  report: (message: WorkerToMainMessage) => void;
+  log: (line: string) => void;
+}
+
+/** How one delivery ended, for its ack and the console. */
+export type JobOutcome = 'done' | 'failed' | 'retrying' | 'skipped' | 'stale' | 'superseded';
+
+/** The pause before a job goes back to the queue, and between two tries of a final status. */
+export const REQUEUE_DELAY_MS = 1_000;
+
+/**
+ * Writes a final status until Redis takes it; gives up (throws) only when the connection is
+ * lost or the worker stops.
+ */
+export async function persist(context: DeliveryContext, session: Session, write: () => Promise<WriteReply>): Promise<WriteReply> {
+  for (;;) {
+    try {
+      return await write();
+    } catch (error) {
+      if (session.abort.signal.aborted) throw error;
+      context.log(`status not written (${(error as Error).message}); trying again in ${REQUEUE_DELAY_MS} ms`);
+      await sleep(REQUEUE_DELAY_MS, session.abort.signal);
+    }
+  }
+}

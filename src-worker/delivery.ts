@@ -1,0 +1,54 @@
+import type amqp from 'amqplib';
+import { redactText } from '../src-shared/redact';
+import { parseJobMessage, payloadError, type JobMessage } from '../src-shared/wire';
+import { runJob } from './attempt-run';
+import { settle, type Session } from './broker-session';
+import { REQUEUE_DELAY_MS, type DeliveryContext, type JobOutcome } from './delivery-context';
+import { deadLetterMalformed } from './malformed-message';
+import { sleep } from './waits';
+
+/**
+ * One delivery from the broker: a message that is not a runnable job is dead-lettered; a job is
+ * run, then acked (its final status is written by then), or given back to the queue when its run
+ * could not go on.
+ */
+export async function handleDelivery(context: DeliveryContext, session: Session, message: amqp.ConsumeMessage): Promise<void> {
+  const { channel } = session;
+  const parsed = parseJobMessage(message.content.toString('utf8'));
+  if ('error' in parsed) {
+    await deadLetterMalformed(context, session, message, parsed.error, undefined);
+    return;
+  }
+  const missing = payloadError(parsed.kind, parsed.extra_data as Record<string, unknown>);
+  if (missing) {
+    await deadLetterMalformed(context, session, message, missing, parsed.uuid);
+    return;
+  }
+  let outcome: JobOutcome;
+  try {
+    outcome = await runJob(context, session, parsed, message.fields.redelivered);
+  } catch (error) {
+    // The status could not be written (Redis unreachable), the connection was lost or the worker
+    // is stopping: the job goes back to the queue, after a pause so an outage does not become a
+    // hot loop.
+    context.log(`job ${parsed.uuid}: ${redactText((error as Error).message)}; returning it to the queue`);
+    if (!session.abort.signal.aborted) await sleep(REQUEUE_DELAY_MS, session.abort.signal);
+    settle(() => channel.nack(message, false, true));
+    context.report({ type: 'job-returned', jobId: parsed.uuid });
+    return;
+  }
+  settle(() => channel.ack(message));
+  reportOutcome(context, parsed, outcome);
+}
+
+/** Tells the log and the console how an acked job's run ended. */
+function reportOutcome(context: DeliveryContext, job: JobMessage, outcome: JobOutcome): void {
+  if (outcome === 'stale') context.log(`job ${job.uuid}: dropped a stale copy of attempt ${job.attempt}`);
+  if (outcome === 'superseded') {
+    context.log(`job ${job.uuid}: another worker took it over; this run's final status not written`);
+    context.report({ type: 'job-returned', jobId: job.uuid });
+  }
+  if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying') {
+    context.report({ type: 'job-finished', jobId: job.uuid, ok: outcome === 'done' });
+  }
+}
