@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { OfflineBanner } from './components/OfflineBanner';
 import { useConsole } from './store/context';
 import { VIEWS } from './store/nav-slice';
 import { selectors } from './store/selectors';
@@ -110,6 +111,7 @@ export function App() {
         <ConnectionIndicator state={connection} />
       </aside>
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
+        <OfflineBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
     </div>

@@ -11,9 +11,16 @@ const MAX_UNIX_SECONDS = 253_402_300_799;
 const FIRST_UTC_MS = Date.parse('0001-01-01T00:00:00Z');
 
 const CLIENT_TIME_RULE = 'must be Unix seconds or an RFC 3339 time';
+/** A date and time of day with no zone, e.g. `2026-01-01T10:00:00`: RFC 3339 needs the offset. */
+const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+/** The rule's message, saying what to add when only the offset is missing. */
+const clientTimeMessage = (issue: { input?: unknown }): string =>
+  typeof issue.input === 'string' && WITHOUT_OFFSET.test(issue.input.trim())
+    ? `${CLIENT_TIME_RULE} with an offset: add an offset such as Z or +02:00`
+    : CLIENT_TIME_RULE;
 const unixSeconds = z.number().int().min(0).max(MAX_UNIX_SECONDS, { error: CLIENT_TIME_RULE });
 /** Its UTC instant must be in years 0001–9999 too: `9999-12-31T23:59:59-14:00` is year 10000 in UTC, which the history cannot store. */
-const rfc3339 = z.iso.datetime({ offset: true, error: CLIENT_TIME_RULE }).refine(
+const rfc3339 = z.iso.datetime({ offset: true, error: clientTimeMessage }).refine(
   (value) => {
     const at = Date.parse(value);
     // Not a time at all: the format check above names that.
@@ -24,7 +31,7 @@ const rfc3339 = z.iso.datetime({ offset: true, error: CLIENT_TIME_RULE }).refine
 
 /** `client_time` as Unix seconds or RFC 3339, normalised to RFC 3339 UTC with milliseconds. */
 export const clientTimeSchema = z
-  .union([unixSeconds, rfc3339], { error: CLIENT_TIME_RULE })
+  .union([unixSeconds, rfc3339], { error: clientTimeMessage })
   .transform((value) =>
     new Date(typeof value === 'number' ? value * 1000 : value).toISOString(),
   );

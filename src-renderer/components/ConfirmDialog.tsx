@@ -1,3 +1,6 @@
+import { useConsole } from '../store/context';
+import { selectors } from '../store/selectors';
+
 /** Asks before something that cannot be undone; the safe choice is one click away. */
 export function ConfirmDialog({
   id,
@@ -18,6 +21,7 @@ export function ConfirmDialog({
   /** Closes the dialog (after either choice). */
   onDone: () => void;
 }) {
+  const offline = useConsole(selectors.offline);
   return (
     <div className="confirm" role="alertdialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
       <p id={`${id}-title`} className="notice-title">
@@ -29,6 +33,7 @@ export function ConfirmDialog({
           type="button"
           className="danger"
           autoFocus
+          disabled={offline}
           onClick={() => {
             onDone();
             onConfirm();

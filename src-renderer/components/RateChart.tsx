@@ -22,6 +22,11 @@ function pathOf(values: readonly number[], max: number, width: number): string {
  * A small line chart of rates per step, hand-drawn in SVG. Its accessible name says what it
  * shows and the latest values, so the figures are not in the picture only.
  */
+/** What a line counted over the whole span, e.g. the jobs accepted in the last 5 min. */
+function total(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
 export function RateChart({
   label,
   series,
@@ -39,10 +44,11 @@ export function RateChart({
   // An even top, so the middle grid line is a whole number too.
   const max = Math.max(2, Math.ceil(peak / 2) * 2);
   const latest = series.map((line) => `${line.name} ${line.values[line.values.length - 1] ?? 0}/s`).join(', ');
+  const totals = series.map((line) => `${line.name} ${total(line.values)}`).join(', ');
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   return (
     <figure className="rate-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${label}: now ${latest}; peak ${peak}/s over ${spanLabel}`}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${label}: now ${latest}; peak ${peak}/s, total ${totals} over ${spanLabel}`}>
         {[0, 0.5, 1].map((fraction) => (
           <g key={fraction}>
             <line className="grid-line" x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + innerH * (1 - fraction)} y2={PAD.top + innerH * (1 - fraction)} />
@@ -66,6 +72,10 @@ export function RateChart({
           <span key={line.name} className="legend-item">
             <span className={`legend-swatch ${line.className}`} aria-hidden="true" />
             {line.name} <strong>{line.values[line.values.length - 1] ?? 0}/s</strong>
+            <span className="legend-total">
+              {' '}
+              · {total(line.values)} in {spanLabel}
+            </span>
           </span>
         ))}
       </figcaption>

@@ -6,7 +6,7 @@ import { NO_FILTER, type JobFilter } from './job-filter';
 import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound, type JobsData } from './jobs-data';
 import { field, load, NOT_LOADED, type Loaded, type Slot } from './loaded';
 import { act, type Accepted, type Pending } from './pending';
-import { chartsAfter, NO_QUEUE_RATES, type Charts } from './throughput';
+import { acceptedOnSubmit, AcceptedIds, chartsAfter, NO_QUEUE_RATES, type Charts } from './throughput';
 
 /** A read of a page of the history; its jobs fold into `jobsById`, its data is the cursor of the page after it. */
 export type PageRead = Loaded<string | null>;
@@ -27,6 +27,8 @@ export interface JobsSlice extends JobsData, Charts {
   applyEvents(events: readonly JobEvent[]): void;
   /** Folds in snapshots (a list page, a submit answer); a higher version wins. */
   mergeJobs(jobs: readonly Job[]): void;
+  /** Folds in the jobs a submit answer accepted and counts them on the charts, once each. */
+  acceptJobs(jobs: readonly Job[]): void;
   /** Loads the newest page of jobs and folds it in. */
   loadFirstPage(): Promise<void>;
   /** Loads the next older page of the history (same status and kind filter) and folds it in. */
@@ -55,12 +57,14 @@ function pageReadSlot(get: () => JobsSlice, set: (change: Partial<JobsSlice>) =>
   };
 }
 
-export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps): SliceCreator<JobsSlice> {
+export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: ConsoleDeps): SliceCreator<JobsSlice> {
   const boundOf = (state: JobsSlice): JobsBound => ({ maxJobs, keepId: state.selectedJobId });
 
   return (set, get) => {
     /** Token of the newest first-page read: reads started before it no longer say how the list stands. */
     let latestLoad = 0;
+    /** Jobs already counted as accepted on the charts, by whichever path showed them first. */
+    const counted = new AcceptedIds(maxJobs);
 
     const pageSlot = (key: PageKey, token: number) => pageReadSlot(get, set, key, () => token === latestLoad);
     const readPage = async (cursor?: string): Promise<string | null> => {
@@ -72,7 +76,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
     };
 
     const jobAct = async (id: string, verb: 'cancel' | 'retry', call: () => Promise<JobActionResult>) => {
-      const answer = await act(field(get, set, 'jobAction'), { id, verb }, call);
+      const answer = await act(field(get, set, 'jobAction'), { id, verb }, call, schedule);
       if (answer.ok) get().mergeJobs([answer.job]);
       return answer.ok;
     };
@@ -91,15 +95,24 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now }: ConsoleDeps)
       applyEvents(events) {
         const state = get();
         const next = applyJobEvents(state, events, boundOf(state));
-        if (next === state) return;
+        // Counted even when the jobs did not change: a submit answer or a page may have brought them first.
+        const charts = chartsAfter(state, events, now(), counted);
+        if (next === state && charts.throughput === state.throughput && charts.queueRates === state.queueRates) return;
         // One update for the jobs and the charts, so a batch renders once.
-        set({ ...next, ...chartsAfter(state, events, now()) });
+        set({ ...next, ...charts });
       },
 
       mergeJobs(jobs) {
         const state = get();
         const next = mergeJobSnapshots(state, jobs, boundOf(state));
         if (next !== state) set(next);
+      },
+
+      acceptJobs(jobs) {
+        get().mergeJobs(jobs);
+        const state = get();
+        const charts = acceptedOnSubmit(state, jobs, now(), counted);
+        if (charts !== state) set(charts);
       },
 
       async loadFirstPage() {

@@ -8,6 +8,11 @@ import type { JobsSlice } from './jobs-slice';
 export interface LiveSlice {
   connection: ConnectionState;
   /**
+   * When the figures were last fresh: the moment the live feed dropped (ms since the epoch);
+   * null while it is open or before it ever opened.
+   */
+  lostAt: number | null;
+  /**
    * Subscribes to the live feed (events batched) and loads the first page. Idempotent: while
    * started, it returns the same stop function and subscribes nothing more. The stop function
    * unsubscribes and drops what is still pending; calling it again does nothing.
@@ -15,7 +20,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice> {
+export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice> {
   return (set, get) => {
     /** The running feed's stop; undefined while stopped. */
     let running: Unsubscribe | undefined;
@@ -35,8 +40,9 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
         if (get().batches.status === 'loaded') void get().loadBatches();
       });
       const stopConnection = bridge.onConnectionChange((connection) => {
-        const opened = connection === 'live' && get().connection !== 'live';
-        set({ connection });
+        const was = get().connection;
+        const opened = connection === 'live' && was !== 'live';
+        set({ connection, ...lostAtAfter(was, connection, get().lostAt, now()) });
         // Changes made while the feed was not open were never streamed: catch up from the list.
         if (opened) void get().loadFirstPage();
       });
@@ -57,6 +63,7 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
 
     return {
       connection: 'connecting',
+      lostAt: null,
 
       start() {
         running ??= subscribe();
@@ -64,4 +71,10 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule }: ConsoleDeps)
       },
     };
   };
+}
+
+/** The feed dropped: the figures were fresh until now. It opened again: they are fresh. */
+export function lostAtAfter(was: ConnectionState, next: ConnectionState, lostAt: number | null, nowMs: number): { lostAt: number | null } {
+  if (next === 'live') return { lostAt: null };
+  return { lostAt: was === 'live' ? nowMs : lostAt };
 }

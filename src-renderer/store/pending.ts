@@ -3,6 +3,7 @@
  * view: what it is about, whether it is in flight, and how the API answered.
  */
 import type { Problem } from '../../src-shared/problem';
+import type { Schedule } from '../bridge/schedule';
 import { unreachable } from './failures';
 import type { Slot } from './loaded';
 
@@ -30,17 +31,24 @@ async function attempt<A extends Answer>(call: () => Promise<A>): Promise<A | Re
   }
 }
 
+/** How long an accepted action's message ("Purged 20 …", "Cancelled.") stays shown. */
+export const FLASH_MS = 10_000;
+
 /**
  * Runs an action shown in `slot`: in flight for `target`, then accepted with its answer or
- * refused with its problem. The answer, for the caller to fold in.
+ * refused with its problem. The answer, for the caller to fold in. Given `expire`, an accepted
+ * answer is a flash: it leaves the slot after {@link FLASH_MS} unless another action replaced it.
  */
 export async function act<T extends { ok: true }, Target>(
   slot: Slot<Pending<T, Target> | null>,
   target: Target,
   call: () => Promise<T | Refused>,
+  expire?: Schedule,
 ): Promise<T | Refused> {
   slot.write({ target, pending: true, problem: null, answer: null });
   const answer = await attempt(call);
-  slot.write({ target, pending: false, problem: answer.ok ? null : answer.problem, answer: answer.ok ? answer : null });
+  const shown = { target, pending: false, problem: answer.ok ? null : answer.problem, answer: answer.ok ? answer : null };
+  slot.write(shown);
+  if (answer.ok && expire) expire(() => slot.read() === shown && slot.write(null), FLASH_MS);
   return answer;
 }

@@ -14,14 +14,14 @@ export interface QueuesSlice {
   purgeQueue(kind: JobKind): Promise<boolean>;
 }
 
-export function createQueuesSlice({ bridge, now }: ConsoleDeps): SliceCreator<QueuesSlice> {
+export function createQueuesSlice({ bridge, now, schedule }: ConsoleDeps): SliceCreator<QueuesSlice> {
   return (set, get) => ({
     queues: NOT_LOADED,
     purge: null,
     loadQueues: async () => void (await load(field(get, set, 'queues'), () => bridge.listQueues(), now)),
 
     async purgeQueue(kind) {
-      const answer = await act(field(get, set, 'purge'), kind, () => bridge.purgeQueue(kind));
+      const answer = await act(field(get, set, 'purge'), kind, () => bridge.purgeQueue(kind), schedule);
       await get().loadQueues();
       return answer.ok;
     },

@@ -58,6 +58,9 @@ export const selectors = {
   listError: (state: ConsoleState) => state.firstPage.error,
   submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind],
   connection: (state: ConsoleState) => state.connection,
+  /** The console does not answer: the live feed dropped. Every action is disabled meanwhile. */
+  offline: (state: ConsoleState): boolean => state.connection === 'reconnecting',
+  lostAt: (state: ConsoleState) => state.lostAt,
   /** The jobs the Jobs view shows: the filter applied, newest first. */
   visibleJobIds: (state: ConsoleState): readonly string[] => visibleIds(state.jobIds, state.jobsById, state.filter),
   counts,

@@ -18,6 +18,8 @@ export interface SubmitState {
   lastJobId: string | null;
   /** How many copies the last submission got accepted. */
   lastCount: number;
+  /** While submitting: answers received so far, of `total` copies. */
+  progress: { done: number; total: number } | null;
 }
 
 export interface SubmitSlice {
@@ -36,7 +38,9 @@ export const MAX_COPIES = 1_000;
 /** Copies sent at once, so a large count neither floods the API nor takes for ever. */
 const COPIES_IN_FLIGHT = 8;
 
-const IDLE: SubmitState = { submitting: false, problem: null, lastJobId: null, lastCount: 0 };
+const IDLE: SubmitState = { submitting: false, problem: null, lastJobId: null, lastCount: 0, progress: null };
+/** A new attempt forgets the last one's outcome, so an old "Accepted job" never sits under a new error. */
+const NO_OUTCOME: Partial<SubmitState> = { problem: null, lastJobId: null, lastCount: 0 };
 
 function copiesProblem(copies: number): Problem | null {
   if (Number.isInteger(copies) && copies >= 1 && copies <= MAX_COPIES) return null;
@@ -49,12 +53,15 @@ function copiesProblem(copies: number): Problem | null {
   };
 }
 
-export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitSlice, Pick<JobsSlice, 'mergeJobs' | 'selectJob'>> {
+export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitSlice, Pick<JobsSlice, 'acceptJobs' | 'selectJob'>> {
   return (set, get) => {
     const update = (kind: JobKind, change: Partial<SubmitState>): void =>
       set((state) => ({ submit: { ...state.submit, [kind]: { ...state.submit[kind], ...change } } }));
 
-    /** Sends `copies` submissions, a few at a time; stops at the first refusal. */
+    /**
+     * Sends `copies` submissions, a few at a time; stops at the first refusal. Each accepted job
+     * is folded in (and counted on the charts) as its answer comes, and the progress moves on.
+     */
     const sendCopies = async (kind: JobKind, payload: Record<string, unknown>, copies: number) => {
       const accepted: Job[] = [];
       let refused: Problem | null = null;
@@ -63,8 +70,11 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
         while (next < copies && !refused) {
           next++;
           const answer = await bridge.submitJob({ kind, payload });
-          if (answer.ok) accepted.push(answer.job);
-          else refused ??= answer.problem;
+          if (answer.ok) {
+            accepted.push(answer.job);
+            get().acceptJobs([answer.job]);
+          } else refused ??= answer.problem;
+          update(kind, { progress: { done: accepted.length + (refused ? 1 : 0), total: copies } });
         }
       };
       await Promise.all(Array.from({ length: Math.min(copies, COPIES_IN_FLIGHT) }, lane));
@@ -78,16 +88,16 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
         if (get().submit[kind].submitting) return false;
         const invalid = copiesProblem(copies) ?? validatePayload(kind, payload);
         if (invalid) {
-          update(kind, { problem: invalid });
+          update(kind, { ...NO_OUTCOME, problem: invalid });
           return false;
         }
-        update(kind, { submitting: true, problem: null });
+        update(kind, { ...NO_OUTCOME, submitting: true, progress: { done: 0, total: copies } });
         try {
           const { accepted, refused } = await sendCopies(kind, payload, copies);
-          get().mergeJobs(accepted);
           const first = accepted[0];
           update(kind, {
             submitting: false,
+            progress: null,
             problem: refused,
             ...(first ? { lastJobId: first.id, lastCount: accepted.length } : {}),
           });
@@ -95,7 +105,7 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
           if (first) get().selectJob(first.id);
           return refused === null;
         } catch (error) {
-          update(kind, { submitting: false, problem: unreachable(error) });
+          update(kind, { submitting: false, progress: null, problem: unreachable(error) });
           return false;
         }
       },
@@ -103,7 +113,7 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
       async submitRawJob(kind, text, copies = 1) {
         const parsed = parseRawPayload(text);
         if ('problem' in parsed) {
-          update(kind, { problem: parsed.problem });
+          update(kind, { ...NO_OUTCOME, problem: parsed.problem });
           return false;
         }
         return get().submitJob(kind, parsed.payload, copies);

@@ -26,7 +26,7 @@ export interface SubscriptionsSlice {
 /** Deliveries shown per subscription, newest first. */
 export const DELIVERY_PAGE_SIZE = 50;
 
-export function createSubscriptionsSlice({ bridge, now }: ConsoleDeps): SliceCreator<SubscriptionsSlice> {
+export function createSubscriptionsSlice({ bridge, now, schedule }: ConsoleDeps): SliceCreator<SubscriptionsSlice> {
   return (set, get) => {
     const subscriptions = field(get, set, 'subscriptions');
     const action = field(get, set, 'subscriptionAction');
@@ -60,7 +60,7 @@ export function createSubscriptionsSlice({ bridge, now }: ConsoleDeps): SliceCre
       dismissSecret: () => set({ createdSecret: null }),
 
       async deleteSubscription(id) {
-        const answer = await act(action, id, () => bridge.deleteSubscription(id));
+        const answer = await act(action, id, () => bridge.deleteSubscription(id), schedule);
         if (!answer.ok) return false;
         const { deliveries, selectedSubscriptionId, createdSecret } = get();
         set({
@@ -79,7 +79,7 @@ export function createSubscriptionsSlice({ bridge, now }: ConsoleDeps): SliceCre
       },
 
       async redeliver(subscriptionId, deliveryId) {
-        const answer = await act(action, deliveryId, () => bridge.redeliver(subscriptionId, deliveryId));
+        const answer = await act(action, deliveryId, () => bridge.redeliver(subscriptionId, deliveryId), schedule);
         await get().loadDeliveries(subscriptionId);
         return answer.ok;
       },

@@ -20,21 +20,48 @@ export interface ThroughputPoint {
 export type ThroughputSeries = readonly CountPoint<'accepted' | 'done'>[];
 
 /**
- * What a batch of events adds, judged against the jobs held before it: a job seen for the
- * first time while QUEUED, STARTED or IN PROGRESS was accepted; a job that reaches DONE is done.
- * A stale or repeated event adds nothing. (Batching keeps each job's newest event only, so a
- * job accepted and done within one batch counts as done only.)
+ * Job IDs already counted as accepted, so each job counts once whichever path shows it first
+ * (the submit answer or its QUEUED event). Oldest forgotten past `limit`.
  */
-export function countChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[]): { accepted: number; done: number } {
-  let accepted = 0;
+export class AcceptedIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly limit: number) {}
+
+  /** True the first time `id` is given; false for every later sighting. */
+  firstSighting(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
+}
+
+/**
+ * The jobs a batch of events shows accepted for the first time: a QUEUED event, or a job not
+ * held yet while QUEUED, STARTED or IN PROGRESS. Judged by event, not by what the store holds:
+ * a submit answer merged before its QUEUED event has already counted (see `acceptedOnSubmit`).
+ */
+export function newlyAccepted(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], counted: AcceptedIds): Set<string> {
+  const accepted = new Set<string>();
+  for (const event of events) {
+    const firstSight = event.job.status === 'QUEUED' || (!before[event.job_id] && ACCEPTED_STATUSES.has(event.job.status));
+    if (firstSight && counted.firstSighting(event.job_id)) accepted.add(event.job_id);
+  }
+  return accepted;
+}
+
+/**
+ * What a batch of events adds: the jobs `accepted` names, and the jobs that reach DONE (judged
+ * against the jobs held before it; a stale or repeated event adds nothing).
+ */
+export function countChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], accepted: ReadonlySet<string>): { accepted: number; done: number } {
   let done = 0;
   for (const event of events) {
     const held = before[event.job_id];
     if (held && held.version >= event.version) continue;
-    if (!held && ACCEPTED_STATUSES.has(event.job.status)) accepted++;
     if (event.job.status === 'DONE' && held?.status !== 'DONE') done++;
   }
-  return { accepted, done };
+  return { accepted: accepted.size, done };
 }
 
 const ACCEPTED_STATUSES = new Set<JobStatus>(['QUEUED', 'STARTED', 'IN PROGRESS']);
@@ -69,18 +96,18 @@ const NO_QUEUE_COUNTS = (): Record<JobKind, Record<QueueCountKey, number>> => ({
 const FINISHED = new Set<JobStatus>(['DONE', 'FAILED', 'CANCELLED']);
 
 /**
- * Per kind, what a batch of events says its queue did: a new job was published; a new attempt
+ * Per kind, what a batch of events says its queue did: a job newly accepted was published; a new attempt
  * (attempts grew) was a delivery; a job that finished after an attempt was acked. (The broker's
  * own rates need its management plugin, which Jobdeck does not use.)
  */
-export function countQueueChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[]) {
+export function countQueueChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], accepted: ReadonlySet<string>) {
   const counts = NO_QUEUE_COUNTS();
   for (const event of events) {
-    const held = before[event.job_id];
-    if (held && held.version >= event.version) continue;
     const kind = counts[event.job.kind];
     if (!kind) continue;
-    if (!held) kind.published++;
+    if (accepted.has(event.job_id)) kind.published++;
+    const held = before[event.job_id];
+    if (held && held.version >= event.version) continue;
     if (event.job.attempts > (held?.attempts ?? 0)) kind.delivered += event.job.attempts - (held?.attempts ?? 0);
     if (FINISHED.has(event.job.status) && !(held && FINISHED.has(held.status)) && event.job.attempts > 0) kind.acked++;
   }
@@ -123,10 +150,23 @@ export interface Charts {
 }
 
 /** The series with what a batch of events adds, judged against the jobs held before it; a series with nothing new is kept. */
-export function chartsAfter(before: Charts & { jobsById: Readonly<Record<string, Job>> }, events: readonly JobEvent[], nowMs: number): Charts {
-  const counts = countChanges(before.jobsById, events);
+export function chartsAfter(before: Charts & { jobsById: Readonly<Record<string, Job>> }, events: readonly JobEvent[], nowMs: number, counted: AcceptedIds): Charts {
+  const accepted = newlyAccepted(before.jobsById, events, counted);
+  const counts = countChanges(before.jobsById, events, accepted);
   return {
     throughput: counts.accepted || counts.done ? addCounts(before.throughput, nowMs, counts) : before.throughput,
-    queueRates: addQueueCounts(before.queueRates, nowMs, countQueueChanges(before.jobsById, events)),
+    queueRates: addQueueCounts(before.queueRates, nowMs, countQueueChanges(before.jobsById, events, accepted)),
+  };
+}
+
+/** The series with the jobs a submit answer accepted, each counted once (its QUEUED event later adds nothing). */
+export function acceptedOnSubmit(before: Charts, jobs: readonly Job[], nowMs: number, counted: AcceptedIds): Charts {
+  const fresh = jobs.filter((job) => counted.firstSighting(job.id));
+  if (fresh.length === 0) return before;
+  const queueCounts = NO_QUEUE_COUNTS();
+  for (const job of fresh) queueCounts[job.kind].published++;
+  return {
+    throughput: addCounts(before.throughput, nowMs, { accepted: fresh.length, done: 0 }),
+    queueRates: addQueueCounts(before.queueRates, nowMs, queueCounts),
   };
 }

@@ -16,11 +16,11 @@ export interface WorkersSlice {
   stopWorker(id: string): Promise<boolean>;
 }
 
-export function createWorkersSlice({ bridge, now }: ConsoleDeps): SliceCreator<WorkersSlice> {
+export function createWorkersSlice({ bridge, now, schedule }: ConsoleDeps): SliceCreator<WorkersSlice> {
   return (set, get) => {
     const workers = field(get, set, 'workers');
     const control = async (target: string, call: () => Promise<WorkersActionResult>): Promise<boolean> => {
-      const answer = await act(field(get, set, 'workerAction'), target, call);
+      const answer = await act(field(get, set, 'workerAction'), target, call, schedule);
       // A control answers the whole list as it now stands.
       if (answer.ok) workers.write({ status: 'loaded', data: answer.report, error: null, at: now() });
       return answer.ok;

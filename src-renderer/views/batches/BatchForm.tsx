@@ -3,6 +3,7 @@ import type { CreateBatchRequest } from '../../../src-shared/bridge';
 import type { Problem } from '../../../src-shared/problem';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 import { BATCH_PRESETS, jobsText } from './batch-presets';
 
 /** The console's own webhook inbox, the default target of a batch's fan-in callback. */
@@ -98,6 +99,7 @@ function CallbackOptions({ id, enabled, onEnabled, url, onUrl, placeholder }: Ca
 export function BatchForm() {
   const createBatch = useConsole((state) => state.createBatch);
   const submitState = useConsole((state) => state.batchSubmit);
+  const offline = useConsole(selectors.offline);
   const apiUrl = useConsole((state) => state.settings.data?.api_url);
   const loadSettings = useConsole((state) => state.loadSettings);
   const [text, setText] = useState(() => jobsText(BATCH_PRESETS[0]!.jobs()));
@@ -141,7 +143,7 @@ export function BatchForm() {
       />
       {problem && <BatchProblem problem={problem} />}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={submitState?.pending}>
+        <button type="submit" className="primary" disabled={submitState?.pending || offline}>
           {submitState?.pending ? 'Submitting…' : 'Submit batch'}
         </button>
         {accepted && !problem && (

@@ -3,6 +3,7 @@ import type { Job } from '../../../src-shared/job';
 import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { curlFor } from '../../format';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 
 /** Where a copied curl command should send the job: this page's API, or the default one in the window. */
 function apiOrigin(): string {
@@ -26,7 +27,8 @@ export function JobActions({ job }: { job: Job }) {
   const [copied, setCopied] = useState<string | null>(null);
   const cancelWhy = cancelBlocked(job);
   const retryWhy = retryBlocked(job);
-  const pending = action?.pending ?? false;
+  const offline = useConsole(selectors.offline);
+  const pending = (action?.pending ?? false) || offline;
 
   const copyCurl = async () => {
     const command = curlFor(job, apiOrigin());

@@ -121,6 +121,7 @@ function QueuesHead() {
 
 /** One queue's figures; `inProgress` is what Jobdeck's own events say is being worked on. */
 function QueueRow({ queue, inProgress, onPurge }: { queue: QueueInfo; inProgress: number; onPurge: () => void }) {
+  const offline = useConsole(selectors.offline);
   return (
     <tr>
       <th scope="row">
@@ -133,7 +134,7 @@ function QueueRow({ queue, inProgress, onPurge }: { queue: QueueInfo; inProgress
       <td className="numeric">{queue.retrying.toLocaleString()}</td>
       <td className="numeric">{queue.dead.toLocaleString()}</td>
       <td>
-        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} onClick={onPurge}>
+        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} disabled={offline} onClick={onPurge}>
           Purge…
         </button>
       </td>

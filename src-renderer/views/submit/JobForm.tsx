@@ -5,7 +5,7 @@ import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { Field } from '../../components/Field';
-import { MAX_COPIES } from '../../store/submit-slice';
+import { MAX_COPIES, type SubmitState } from '../../store/submit-slice';
 import { errorsFor, otherErrors } from './problem-fields';
 
 export interface JobFormProps {
@@ -33,16 +33,19 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   const { submitting, problem } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
+  const offline = useConsole(selectors.offline);
   const [raw, setRaw] = useState<string | null>(null);
   const [copies, setCopies] = useState('1');
   const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (submitting) return;
+    if (submitting || offline) return;
     const count = Number(copies);
     const accepted = raw === null ? await submitJob(kind, buildPayload(), count) : await submitRawJob(kind, raw, count);
-    if (accepted) onAccepted?.();
+    if (!accepted) return;
+    setCopies('1');
+    onAccepted?.();
   };
   const toggleRaw = () => setRaw(raw === null ? JSON.stringify(buildPayload(), null, 2) : null);
 
@@ -74,7 +77,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
         <button
           type="submit"
           className="primary"
-          aria-disabled={submitting || undefined}
+          aria-disabled={submitting || offline || undefined}
           aria-describedby={submitting ? statusId : undefined}
         >
           Submit {kind} job ({KIND_LETTER[kind]})
@@ -146,15 +149,20 @@ function FormProblem({ problem, others }: { problem: Problem; others: readonly F
   );
 }
 
+/** "Submitting 37/200" while copies go out; one copy just waits for its answer. */
+export function submittingText(progress: SubmitState['progress']): string {
+  if (progress && progress.total > 1) return `Submitting ${progress.done}/${progress.total}… the next submit waits until every copy is answered.`;
+  return 'Submitting… waiting for the console to answer before another job can be sent.';
+}
+
 /** Says why the button is busy, or which job was accepted last with a way to it. */
 function SubmitStatus({ id, kind }: { id: string; kind: JobKind }) {
-  const { submitting, lastJobId } = useConsole((state) => selectors.submitState(state, kind));
-  const lastCount = useConsole((state) => selectors.submitState(state, kind).lastCount);
+  const { submitting, lastJobId, lastCount, progress } = useConsole((state) => selectors.submitState(state, kind));
   const navigate = useConsole((state) => state.navigate);
   return (
     <p id={id} className="form-result" role="status">
       {submitting ? (
-        'Submitting… waiting for the console to answer before another job can be sent.'
+        submittingText(progress)
       ) : (
         lastJobId && (
           <>

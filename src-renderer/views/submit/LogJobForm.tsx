@@ -1,21 +1,22 @@
 import { useState } from 'react';
 import { Field } from '../../components/Field';
 import { nowUnixSeconds } from '../../format';
-import { numberOrText, payloadOf } from './form-input';
+import { clientTimeAtSubmit, payloadOf } from './form-input';
 import { JobForm } from './JobForm';
 
 const FIELDS = ['client_time'] as const;
 
 /** Kind A: write a log record stamped with the client's time. */
 export function LogJobForm() {
-  const [clientTime, setClientTime] = useState(() => nowUnixSeconds());
+  // Empty means "now": the time is taken when the job is submitted, not when the page rendered.
+  const [clientTime, setClientTime] = useState('');
   return (
     <JobForm
       kind="log"
       description="Writes a record stamped with the client's time to PostgreSQL."
       fields={FIELDS}
-      buildPayload={() => payloadOf({ client_time: numberOrText(clientTime) })}
-      onAccepted={() => setClientTime(nowUnixSeconds())}
+      buildPayload={() => payloadOf({ client_time: clientTimeAtSubmit(clientTime) })}
+      onAccepted={() => setClientTime('')}
     >
       {(errorsOf) => (
         <Field
@@ -25,7 +26,8 @@ export function LogJobForm() {
           onChange={setClientTime}
           errors={errorsOf('client_time')}
           inputMode="numeric"
-          hint="Unix seconds or an RFC 3339 time."
+          placeholder="now (taken when you submit)"
+          hint="Unix seconds or an RFC 3339 time; empty sends the time of the submit."
           action={
             <button type="button" className="secondary" aria-label="Set client time to now" onClick={() => setClientTime(nowUnixSeconds())}>
               Now

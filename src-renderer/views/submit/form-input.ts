@@ -20,3 +20,8 @@ export function numberOrText(value: string): number | string | undefined {
 export function payloadOf(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
+
+/** The client time sent: what was typed, or the moment of the submit when the field is empty ("now"). */
+export function clientTimeAtSubmit(typed: string, nowMs: number = Date.now()): number | string | undefined {
+  return optionalText(typed) === undefined ? Math.floor(nowMs / 1000) : numberOrText(typed);
+}

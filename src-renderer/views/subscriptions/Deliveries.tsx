@@ -2,6 +2,7 @@ import type { Delivery } from '../../../src-shared/subscription-schemas';
 import { Time } from '../../components/Time';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 
 function Attempts({ delivery }: { delivery: Delivery }) {
   if (delivery.attempts.length === 0) return <p className="muted small">No attempt yet.</p>;
@@ -39,6 +40,7 @@ function Attempts({ delivery }: { delivery: Delivery }) {
 
 function DeliveryItem({ subscriptionId, delivery }: { subscriptionId: string; delivery: Delivery }) {
   const redeliver = useConsole((state) => state.redeliver);
+  const offline = useConsole(selectors.offline);
   const action = useConsole((state) => (state.subscriptionAction?.target === delivery.id ? state.subscriptionAction : null));
   return (
     <li className="delivery" data-state={delivery.state}>
@@ -57,7 +59,7 @@ function DeliveryItem({ subscriptionId, delivery }: { subscriptionId: string; de
         <button
           type="button"
           className="secondary"
-          disabled={action?.pending}
+          disabled={action?.pending || offline}
           aria-label={`Redeliver ${delivery.event_type} (delivery ${shortId(delivery.id)})`}
           onClick={() => void redeliver(subscriptionId, delivery.id)}
         >

@@ -4,6 +4,7 @@ import type { SubscriptionFilter } from '../../../src-shared/subscription-schema
 import { JOB_KINDS } from '../../../src-shared/kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 import { errorsFor } from '../submit/problem-fields';
 
 const KIND_CHOICES = [...JOB_KINDS, 'batch'] as const;
@@ -67,6 +68,7 @@ export function SubscriptionForm() {
   const create = useConsole((state) => state.createSubscription);
   const problem = useConsole((state) => state.subscriptionForm?.problem ?? null);
   const pending = useConsole((state) => state.subscriptionForm?.pending ?? false);
+  const offline = useConsole(selectors.offline);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const [kinds, setKinds] = useState<(typeof KIND_CHOICES)[number][]>([]);
@@ -110,7 +112,7 @@ export function SubscriptionForm() {
       </div>
       {problem && (otherErrors.length > 0 || !problem.errors?.length) && <SubscriptionProblem title={problem.title} errors={otherErrors} />}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={pending}>
+        <button type="submit" className="primary" disabled={pending || offline}>
           {pending ? 'Creating…' : 'Create subscription'}
         </button>
       </div>

@@ -6,6 +6,7 @@ import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 import { CreatedSecret } from './CreatedSecret';
 import { Deliveries } from './Deliveries';
 import { SubscriptionForm } from './SubscriptionForm';
@@ -34,6 +35,7 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
   const loadDeliveries = useConsole((state) => state.loadDeliveries);
   const action = useConsole((state) => (state.subscriptionAction?.target === subscription.id ? state.subscriptionAction : null));
   const [confirming, setConfirming] = useState(false);
+  const offline = useConsole(selectors.offline);
   const load = useCallback(() => loadDeliveries(subscription.id), [loadDeliveries, subscription.id]);
   usePolling(load, DELIVERIES_REFRESH_MS);
   return (
@@ -42,7 +44,7 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
         <h3 id="subscription-title">
           <code>{subscription.url}</code>
         </h3>
-        <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Delete subscription to ${subscription.url}`}>
+        <button type="button" className="danger" disabled={offline} onClick={() => setConfirming(true)} aria-label={`Delete subscription to ${subscription.url}`}>
           Delete
         </button>
       </header>

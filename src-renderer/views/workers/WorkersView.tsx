@@ -5,6 +5,7 @@ import { usePolling } from '../../components/use-polling';
 import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes, formatDuration, kindLabel, shortId } from '../../format';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 
 const REFRESH_MS = 2_000;
 
@@ -25,6 +26,7 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
   useEffect(() => setCount(String(wanted)), [wanted]);
   const running = report.workers.filter((worker) => worker.kind === kind);
   const ready = running.filter((worker) => worker.state === 'ready').length;
+  const offline = useConsole(selectors.offline);
   const apply = (value: number) => void scaleWorkers(kind, value);
   return (
     <div className="card scale-card">
@@ -39,17 +41,17 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
           apply(Number(count));
         }}
       >
-        <button type="button" className="secondary icon" aria-label={`One fewer ${kind} worker`} onClick={() => apply(Math.max(0, wanted - 1))}>
+        <button type="button" className="secondary icon" aria-label={`One fewer ${kind} worker`} disabled={offline} onClick={() => apply(Math.max(0, wanted - 1))}>
           −
         </button>
         <label htmlFor={`${id}-count`} className="visually-hidden">
           {`${kind} workers`}
         </label>
         <input id={`${id}-count`} type="number" min={0} max={report.max_per_kind} value={count} onChange={(event) => setCount(event.target.value)} />
-        <button type="button" className="secondary icon" aria-label={`One more ${kind} worker`} onClick={() => apply(wanted + 1)}>
+        <button type="button" className="secondary icon" aria-label={`One more ${kind} worker`} disabled={offline} onClick={() => apply(wanted + 1)}>
           +
         </button>
-        <button type="submit" className="primary" aria-label={`Scale ${kind} workers`}>
+        <button type="submit" className="primary" aria-label={`Scale ${kind} workers`} disabled={offline}>
           Scale
         </button>
       </form>
@@ -60,7 +62,8 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
 function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
   const restartWorker = useConsole((state) => state.restartWorker);
   const stopWorker = useConsole((state) => state.stopWorker);
-  const down = worker.state === 'stopped' || worker.state === 'stopping';
+  const offline = useConsole(selectors.offline);
+  const down = worker.state === 'stopped' || worker.state === 'stopping' || offline;
   return (
     <tr>
       <th scope="row">
@@ -79,7 +82,7 @@ function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
       <td className="numeric">{worker.restarts}</td>
       <td>
         <div className="button-row compact">
-          <button type="button" className="secondary" aria-label={`Restart worker ${worker.id}`} onClick={() => void restartWorker(worker.id)}>
+          <button type="button" className="secondary" aria-label={`Restart worker ${worker.id}`} disabled={offline} onClick={() => void restartWorker(worker.id)}>
             Restart
           </button>
           <button

@@ -38,7 +38,7 @@ describe('submit slice', () => {
 
     expect(accepted).toBe(true);
     expect(bridge.submitJob).toHaveBeenCalledExactlyOnceWith({ kind: 'callback', payload: { duration_ms: 300 } });
-    expect(selectors.submitState(store.getState(), 'callback')).toEqual({ submitting: false, problem: null, lastJobId: job.id, lastCount: 1 });
+    expect(selectors.submitState(store.getState(), 'callback')).toEqual({ submitting: false, problem: null, lastJobId: job.id, lastCount: 1, progress: null });
     expect(selectors.jobIds(store.getState())).toEqual([job.id]);
   });
 
@@ -56,7 +56,7 @@ describe('submit slice', () => {
     const accepted = await store.getState().submitJob('email', { email_address: 'a@b.example' });
 
     expect(accepted).toBe(false);
-    expect(selectors.submitState(store.getState(), 'email')).toEqual({ submitting: false, problem, lastJobId: null, lastCount: 0 });
+    expect(selectors.submitState(store.getState(), 'email')).toEqual({ submitting: false, problem, lastJobId: null, lastCount: 0, progress: null });
   });
 
   it('turns an unreachable server into a problem and is busy only while waiting', async () => {
