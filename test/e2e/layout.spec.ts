@@ -23,7 +23,9 @@ async function refusedUrl(): Promise<string> {
  * clipped, a placeholder longer than its input. Elements meant to scroll or ellipsize are left out.
  */
 const CLIPPED_SCRIPT = `(() => {
-  const canvas = document.createElement('canvas').getContext('2d');
+  // The placeholder's width, measured as the page draws text (a canvas may pick another font).
+  const probe = document.body.appendChild(document.createElement('span'));
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre;left:0;top:0';
   const describe = (el, what) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' "' + what.slice(0, 40) + '"';
   const found = [];
   for (const el of document.querySelectorAll('body *')) {
@@ -33,9 +35,11 @@ const CLIPPED_SCRIPT = `(() => {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     if (el.matches('input, textarea') && el.placeholder && !el.value) {
-      canvas.font = style.font;
+      probe.style.font = style.font;
+      probe.style.letterSpacing = style.letterSpacing;
+      probe.textContent = el.placeholder;
       const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-      const needed = canvas.measureText(el.placeholder).width;
+      const needed = probe.getBoundingClientRect().width;
       if (needed > room + 1) found.push(describe(el, el.placeholder) + ' placeholder needs ' + Math.ceil(needed) + ' px, has ' + Math.floor(room));
       continue;
     }
@@ -45,6 +49,7 @@ const CLIPPED_SCRIPT = `(() => {
     if (el.scrollWidth > el.clientWidth + 1) found.push(describe(el, el.textContent.trim()) + ' content ' + el.scrollWidth + ' px in ' + el.clientWidth);
     if (el.scrollHeight > el.clientHeight + 1 && ['hidden', 'clip'].includes(style.overflowY)) found.push(describe(el, el.textContent.trim()) + ' cut at ' + el.clientHeight + ' px of ' + el.scrollHeight);
   }
+  probe.remove();
   return found;
 })()`;
 
@@ -181,6 +186,12 @@ test('times show their date when not today, and their zone on hover', async ({ p
   const created = row.locator('time').first();
   await expect(created).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   await expect(created).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2} \(.+\)$/);
+  // Two lines in the row: date, then time; nothing cut at the narrowest width either.
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: HEIGHT });
+    expect(await clipped(page)).toEqual([]);
+  }
+  await page.screenshot({ path: 'test-results/layout/jobs-other-day-1920.png' });
   await row.getByRole('button').click();
   const detail = page.getByRole('region', { name: `Job ${id.slice(0, 8)}` });
   await expect(detail.locator('time').first()).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
