@@ -24,14 +24,50 @@ function isSameDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
-/** Local wall-clock time, `14:03:27` (with `.123` when asked), prefixed by the date if not today. */
+function calendarDate(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function clockOf(date: Date, milliseconds: boolean): string {
+  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return milliseconds ? `${clock}.${pad(date.getMilliseconds(), 3)}` : clock;
+}
+
+/** The local zone's offset from UTC, RFC 3339 style: `+02:00`, `-05:30`. */
+function utcOffset(date: Date): string {
+  const minutes = -date.getTimezoneOffset();
+  const sign = minutes < 0 ? '-' : '+';
+  return `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+
+/**
+ * The one time format of every view: local 24-hour wall-clock time, `14:03:27` (with `.123`
+ * when asked), prefixed by the date when not today (the history keeps 30 days).
+ */
 export function formatTime(iso: string, { milliseconds = false, now = new Date() } = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  let clock = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-  if (milliseconds) clock += `.${pad(date.getMilliseconds(), 3)}`;
-  if (isSameDay(date, now)) return clock;
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clock}`;
+  const clock = clockOf(date, milliseconds);
+  return isSameDay(date, now) ? clock : `${calendarDate(date)} ${clock}`;
+}
+
+/** The local zone as the views name it: `Europe/Paris, UTC+01:00`. */
+export function timeZoneLabel(now: Date = new Date(), zone: string = localZone()): string {
+  return `${zone}, UTC${utcOffset(now)}`;
+}
+
+function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/**
+ * The full local time with its offset and zone, for a tooltip:
+ * `2026-12-07T14:03:27.123+01:00 (Europe/Paris)`.
+ */
+export function fullTime(iso: string, zone: string = localZone()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${calendarDate(date)}T${clockOf(date, true)}${utcOffset(date)} (${zone})`;
 }
 
 /** The current time as the book's `client_time`: whole Unix seconds. */

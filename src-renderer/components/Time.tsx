@@ -1,9 +1,9 @@
-import { formatTime } from '../format';
+import { formatTime, fullTime } from '../format';
 
-/** A wire time shown as local time; the exact UTC value is in the tooltip. */
+/** A wire time in the console's one format; the full local time with its zone is in the tooltip. */
 export function Time({ iso, milliseconds = false }: { iso: string; milliseconds?: boolean }) {
   return (
-    <time dateTime={iso} title={iso}>
+    <time dateTime={iso} title={fullTime(iso)}>
       {formatTime(iso, { milliseconds })}
     </time>
   );

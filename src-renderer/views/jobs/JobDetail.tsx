@@ -160,7 +160,7 @@ export function JobDetail() {
   };
 
   return (
-    <section className="panel detail-panel" aria-labelledby={DETAIL_HEADING_ID} onKeyDown={onKeyDown}>
+    <section className="panel detail-panel" data-empty={job ? undefined : ''} aria-labelledby={DETAIL_HEADING_ID} onKeyDown={onKeyDown}>
       <header className="panel-header">
         <h2 id={DETAIL_HEADING_ID} tabIndex={-1}>
           {job ? `Job ${shortId(job.id)}` : 'Job details'}

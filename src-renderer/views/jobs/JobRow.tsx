@@ -48,10 +48,10 @@ export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIn
         <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${short}`} />
       </td>
       <td className="numeric">{job.attempts}</td>
-      <td>
+      <td className="time-cell">
         <Time iso={job.created_at} />
       </td>
-      <td>
+      <td className="time-cell">
         <Time iso={job.updated_at} />
       </td>
     </tr>

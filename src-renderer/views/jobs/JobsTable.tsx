@@ -9,13 +9,13 @@ import { JOBS_TABLE_ID, rowButtonOf } from './row-focus';
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
 /** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
 const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
-  ID: '13%',
+  ID: '12%',
   Kind: '15%',
-  Status: '14%',
-  Progress: '15%',
-  Attempts: '11%',
-  Created: '16%',
-  Updated: '16%',
+  Status: '17%',
+  Progress: '17%',
+  Attempts: '12%',
+  Created: '13.5%',
+  Updated: '13.5%',
 };
 const OVERSCAN_ROWS = 12;
 

@@ -86,11 +86,17 @@ export function MailView() {
           empty={mail.status === 'loaded' ? 'No mail yet. Submit an email job (kind C); its message appears here.' : 'Loading mail…'}
           render={(item) => (
             <>
-              <span className="record-title">{item.subject ?? '(no subject)'}</span>
+              <span className="record-title" title={item.subject ?? undefined}>
+                {item.subject ?? '(no subject)'}
+              </span>
               <span className="record-meta">
                 {item.envelope_to.join(', ')} · {formatBytes(item.size)} · <Time iso={item.received_at} />
               </span>
-              {item.preview && <span className="record-preview">{item.preview}</span>}
+              {item.preview && (
+                <span className="record-preview" title={item.preview}>
+                  {item.preview}
+                </span>
+              )}
             </>
           )}
         />

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
+import { Time } from '../../components/Time';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
+import { timeZoneLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { useAppVersion } from '../../shell/shell-context';
 
@@ -63,10 +65,17 @@ export function SettingsView() {
         </table>
       </div>
       <p className="muted small" role="status">
-        {checkedAt ? `Tested at ${new Date(checkedAt).toLocaleTimeString()}. ` : ''}
+        {checkedAt ? (
+          <>
+            Tested at <Time iso={new Date(checkedAt).toISOString()} />.{' '}
+          </>
+        ) : (
+          ''
+        )}
         {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
         The URLs are read when the console starts; change them in the environment (see README) and restart.
       </p>
+      <p className="muted small">Times are local to this computer ({timeZoneLabel()}), on a 24-hour clock, with the date when not today; point at a time for its full value.</p>
       {appVersion && <p className="muted small">Jobdeck {appVersion}, desktop window.</p>}
     </section>
   );

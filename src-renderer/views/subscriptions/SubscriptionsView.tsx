@@ -98,7 +98,9 @@ export function SubscriptionsView() {
               {subscriptions.map((s) => (
                 <li key={s.id}>
                   <button type="button" className="record-item" aria-current={s.id === selected?.id ? 'true' : undefined} onClick={() => select(s.id)}>
-                    <span className="record-title">{s.url}</span>
+                    <span className="record-title" title={s.url}>
+                      {s.url}
+                    </span>
                     <span className="record-meta">
                       {shortId(s.id)} · kinds {filterText(s.events.kinds)} · statuses {filterText(s.events.statuses)}
                     </span>

@@ -84,7 +84,7 @@ export function WebhooksView() {
           empty={webhooks.status === 'loaded' ? 'No webhook yet. Submit a callback job (kind B); its POST appears here.' : 'Loading webhooks…'}
           render={(item) => (
             <>
-              <span className="record-title">
+              <span className="record-title" title={`${item.method} ${item.path}`}>
                 <code>
                   {item.method} {item.path}
                 </code>
@@ -92,7 +92,11 @@ export function WebhooksView() {
               <span className="record-meta">
                 {item.content_type ?? 'no content type'} · {formatBytes(item.size)} · <Time iso={item.received_at} />
               </span>
-              {item.preview && <span className="record-preview">{item.preview}</span>}
+              {item.preview && (
+                <span className="record-preview" title={item.preview}>
+                  {item.preview}
+                </span>
+              )}
             </>
           )}
         />

@@ -137,7 +137,7 @@ export function WorkersView() {
             ))}
           </div>
           <div className="card table-card">
-            <table className="data-table" aria-label="Worker processes">
+            <table className="data-table workers-table" aria-label="Worker processes">
               <thead>
                 <tr>
                   {HEADERS.map((header) => (
