@@ -50,6 +50,9 @@ export class RedisConnections {
   duplicate(base: Redis, role: string, options: { longCommands?: boolean } = {}): Redis {
     const duplicate = base.duplicate({
       connectionName: this.names.connectionName(role),
+      // Never resend a read after a reconnect: a group read sent twice delivers two batches and
+      // returns one, leaving the other pending unseen. A failed read is read again from pending.
+      maxRetriesPerRequest: 0,
       ...(options.longCommands ? { commandTimeout: REDIS_BLOCKING_COMMAND_TIMEOUT_MS } : {}),
     });
     duplicate.on('error', () => undefined);

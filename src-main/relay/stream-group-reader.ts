@@ -49,8 +49,17 @@ export class StreamGroupReader {
   private running = false;
   private loop: Promise<void> | null = null;
   private gapOpen = false;
+  /**
+   * Set on every (re)connect: a `>` read whose reply the lost connection took may still have
+   * moved entries into this consumer's pending list, so the next read starts there again.
+   */
+  private reconnected = false;
 
-  constructor(private readonly options: StreamGroupReaderOptions) {}
+  constructor(private readonly options: StreamGroupReaderOptions) {
+    options.redis.on('ready', () => {
+      this.reconnected = true;
+    });
+  }
 
   private get marker(): string {
     return `${this.options.stream}:gap:${this.options.group}`;
@@ -83,6 +92,10 @@ export class StreamGroupReader {
     let cursor = '0';
     while (this.running) {
       try {
+        if (this.reconnected) {
+          this.reconnected = false;
+          cursor = '0';
+        }
         if (this.gapOpen) await this.repair();
         const entries = cursor === '>' ? await this.readNew() : await this.readPending(cursor);
         // Pending entries (after a start or a failure) are read from `cursor` until none are left.

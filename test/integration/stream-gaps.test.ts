@@ -150,3 +150,42 @@ describe('a consumer group the stream was trimmed past', () => {
     expect(lines[0]).toMatch(/^logged-gap: the event stream was trimmed past this reader's cursor: events after \d+-\d+, before \d+-\d+, are gone$/);
   });
 });
+
+describe('a consumer group reader whose connection dropped', () => {
+  it('handles entries a lost read had moved into its pending list, once it is connected again', async () => {
+    const group = 'reconnect';
+    await redis.xgroup('CREATE', names.eventStream, group, '$', 'MKSTREAM');
+    const seen: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const reader = follow(group, {
+      handle: async (events) => {
+        seen.push(...events.map((e) => e.id));
+        await held;
+      },
+    });
+    try {
+      await reader.start();
+      await emit(3);
+      const first = await eventually(async () => seen.length, (n) => n >= 1, 10_000, 'the first events');
+      // While the reader handles its first batch, a read it never got the reply of: Redis
+      // delivered the rest to its consumer.
+      await emit(2);
+      const lost = (await redis.xreadgroup('GROUP', group, 'main', 'COUNT', 100, 'STREAMS', names.eventStream, '>')) as [string, [string, string[]][]][];
+      const lostIds = lost[0]![1].map(([id]) => id);
+      expect(lostIds.length).toBe(5 - first);
+      await emit(1);
+      release();
+      await eventually(async () => seen.length, (n) => n === first + 1, 10_000, 'the event after the lost read');
+      expect(seen.filter((id) => lostIds.includes(id))).toEqual([]);
+      // A reconnect (its connection killed) makes it read its pending list again.
+      const readerRedis = (reader as unknown as { options: { redis: Redis } }).options.redis;
+      await redis.client('KILL', 'ID', String(await readerRedis.client('ID')));
+      await eventually(async () => seen.length, (n) => n === 6, 15_000, 'the entries of the lost read');
+      expect(seen.slice(first + 1).sort()).toEqual([...lostIds].sort());
+      expect(await pendingOf(group)).toBe(0);
+    } finally {
+      release();
+    }
+  });
+});
