@@ -26,7 +26,7 @@ export function LogJobForm() {
           onChange={setClientTime}
           errors={errorsOf('client_time')}
           inputMode="numeric"
-          placeholder="now (taken when you submit)"
+          placeholder="now (at submit)"
           hint="Unix seconds or an RFC 3339 time; empty sends the time of the submit."
           action={
             <button type="button" className="secondary" aria-label="Set client time to now" onClick={() => setClientTime(nowUnixSeconds())}>

@@ -20,7 +20,7 @@ describe('App', () => {
       expect(submit).toContain(`>${name}</button>`);
     }
     // The client time is taken at submit, not when the page rendered.
-    expect(submit).toMatch(/placeholder="now \(taken when you submit\)"[^>]*name="client_time" value=""/);
+    expect(submit).toMatch(/placeholder="now \(at submit\)"[^>]*name="client_time" value=""/);
 
     const jobs = render('jobs');
     expect(jobs).toMatch(/<table id="jobs-table" class="data-table jobs-table" aria-labelledby="jobs-heading" aria-rowcount="1" tabindex="-1">/);
