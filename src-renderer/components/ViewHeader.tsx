@@ -27,12 +27,17 @@ export function Notice({ title, children, tone = 'error' }: { title: string; chi
  * Why the last read of what a view shows failed, if it did (what was read before stays shown);
  * `next` says what happens next or what to check.
  */
+/** An error message as a sentence: the browser's own ("Failed to fetch") ends without a stop. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 export function ReadFailed({ title, error, next }: { title: string; error: string | null; next?: string }) {
   if (!error) return null;
   return (
     <Notice title={title}>
       <p>
-        {error}
+        {sentence(error)}
         {next && ` ${next}`}
       </p>
     </Notice>
