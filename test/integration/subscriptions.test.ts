@@ -72,6 +72,10 @@ describe('webhook deliveries', () => {
 
       const again = await post(`/api/v1/subscriptions/${subscription.id}/deliveries/${delivery!.id}/redeliver`, {});
       expect(again.status).toBe(202);
+      // Due now, as it is sent at once (not the dispatcher's 60 s claim lease).
+      const due = (await again.json()) as Delivery & { next_attempt_at: string | null };
+      expect(due.state).toBe('pending');
+      expect(Math.abs(Date.parse(due.next_attempt_at!) - Date.now())).toBeLessThan(5_000);
       await eventually(() => receiver.received, (received) => received.length >= 4);
       expect(receiver.received[3]!.headers['webhook-id']).toBe(delivery!.id);
       expect(() => verifier.verify(receiver.received[3]!.body, receiver.received[3]!.headers as Record<string, string>)).not.toThrow();
