@@ -1,8 +1,6 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatusScript, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/node/status-script';
-import { namesFor } from '../../src-shared/topology';
-import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
+import { describe, expect, it } from 'vitest';
+import { WORKER_LOST_ERROR, type JobSeed, type JobWrite } from '../../src-shared/node/status-script';
+import { statusScriptFixture } from '../support/status-script-fixture';
 
 /**
  * The status store driven in the orders a failed attempt's two writes (its retry message's
@@ -10,36 +8,22 @@ import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namesp
  * on a slow or partitioned link produce them: a message for attempt n+1 is always runnable once
  * attempt n failed, nothing runs twice, and a run that lost the job never writes over the next.
  */
-const namespace = uniqueNamespace();
-const names = namesFor(namespace);
-let redis: Redis;
-let status: StatusScript;
-
-const seed = (id: string) => ({
+const seed = (id: string): JobSeed => ({
   id,
   kind: 'email' as const,
   type: 'C' as const,
   payload: { email_address: 'ops@example.com' },
   created_at: '2026-01-01T00:00:00.000Z',
 });
-const write = (id: string, over: Partial<JobWrite>) =>
-  status.write(id, { status: 'STARTED', at: new Date().toISOString(), worker: 'test/1', guard: 'live', emit: false, seed: seed(id), ...over });
-const create = (id: string) => write(id, { status: 'QUEUED', guard: 'create' });
+const fixture = statusScriptFixture(seed);
+const { write, create } = fixture;
+const status = { read: (id: string) => fixture.status.read(id) };
 /** A worker's start of `attempt`, as WorkerProcess writes it. */
 const start = (id: string, attempt: number, token: string, redelivered = false) =>
   write(id, { status: 'STARTED', startAttempt: attempt, startToken: token, redelivered, progress: 0, thenInProgress: true });
 /** A later write of the run started with `token` (attempt `attempt`). */
 const asHolder = (id: string, token: string, attempt: number, change: Partial<JobWrite>) =>
   write(id, { holderToken: token, holderAttempt: attempt, ...change });
-
-beforeAll(() => {
-  redis = new Redis(TEST_SERVICES.redisUrl);
-  status = new StatusScript(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000, defaultMaxAttempts: 4 });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropNamespace(namespace);
-});
 
 describe('a failed attempt, its retry and the next start, in every order', () => {
   it('runs the retry that arrives before the RETRYING write, and refuses that late write', async () => {

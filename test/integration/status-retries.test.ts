@@ -1,35 +1,18 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatusScript, WORKER_LOST_ERROR, type JobWrite } from '../../src-shared/node/status-script';
-import { namesFor } from '../../src-shared/topology';
-import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
+import { describe, expect, it } from 'vitest';
+import { WORKER_LOST_ERROR, type JobSeed } from '../../src-shared/node/status-script';
+import { statusScriptFixture } from '../support/status-script-fixture';
 
-const namespace = uniqueNamespace();
-const names = namesFor(namespace);
-let redis: Redis;
-let status: StatusScript;
-
-const seed = (id: string) => ({
+const seed = (id: string): JobSeed => ({
   id,
   kind: 'callback' as const,
   type: 'B' as const,
   payload: { callback_url: 'http://127.0.0.1:9/', duration_ms: 0 },
   created_at: '2026-01-01T00:00:00.000Z',
 });
-const write = (id: string, over: Partial<JobWrite>) =>
-  status.write(id, { status: 'STARTED', at: new Date().toISOString(), worker: 'test/1', guard: 'live', emit: false, seed: seed(id), ...over });
-const create = (id: string, maxAttempts?: number) =>
-  write(id, { status: 'QUEUED', guard: 'create', seed: { ...seed(id), ...(maxAttempts ? { max_attempts: maxAttempts } : {}) } });
+const fixture = statusScriptFixture(seed);
+const { names, write, create } = fixture;
+const status = { read: (id: string) => fixture.status.read(id) };
 
-beforeAll(() => {
-  redis = new Redis(TEST_SERVICES.redisUrl);
-  status = new StatusScript(redis, names, { terminalTtlSeconds: 60, streamMaxLength: 1000, defaultMaxAttempts: 4 });
-});
-
-afterAll(async () => {
-  redis.disconnect();
-  await dropNamespace(namespace);
-});
 
 describe('retry fields of the job status', () => {
   it('starts a job with the default limit or its own, no next attempt and no attempt errors', async () => {
@@ -103,7 +86,7 @@ describe('retry fields of the job status', () => {
   });
 
   it('reads a job stored before the retry fields existed with their defaults', async () => {
-    await redis.hset(names.jobKey('r-old'), {
+    await fixture.redis.hset(names.jobKey('r-old'), {
       id: '"r-old"', kind: '"log"', type: '"A"', status: '"QUEUED"', payload: '{}', progress: '0', attempts: '0',
       created_at: '"2026-01-01T00:00:00.000Z"', updated_at: '"2026-01-01T00:00:00.000Z"', transitions: '[]',
       result: 'null', error: 'null', version: '1',
