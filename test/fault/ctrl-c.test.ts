@@ -6,7 +6,7 @@ import type { Job } from '../../src-shared/job';
 import { namesFor } from '../../src-shared/topology';
 import { ensureBuilt } from '../bench/headless-console';
 import { queuedOrUnacked } from '../support/broker';
-import { eventually } from '../support/console';
+import { eventually, testConsoleEnv } from '../support/console';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from '../support/namespace';
 
 /**
@@ -29,16 +29,7 @@ describe('Ctrl-C (SIGINT to the process group)', () => {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        AMQP_URL: TEST_SERVICES.amqpUrl,
-        REDIS_URL: TEST_SERVICES.redisUrl,
-        DATABASE_URL: TEST_SERVICES.databaseUrl,
-        JOBDECK_PORT: '0',
-        JOBDECK_SMTP_SINK_PORT: '0',
-        JOBDECK_NAMESPACE: namespace,
-        JOBDECK_WORKERS: 'A=0,B=1,C=0',
-      },
+      env: { ...process.env, ...testConsoleEnv(namespace, 'A=0,B=1,C=0') },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

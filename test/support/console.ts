@@ -21,19 +21,23 @@ export interface TestConsole extends RunningConsole {
   dispose(): Promise<void>;
 }
 
-/** A console on free ports in a namespace of its own, against the real services. */
-export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true): Promise<TestConsole> {
-  const namespace = uniqueNamespace();
-  const config = loadConfig({
+/** A test console's settings: the real services, free ports, the namespace given. */
+export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Record<string, string> {
+  return {
     AMQP_URL: TEST_SERVICES.amqpUrl,
     REDIS_URL: TEST_SERVICES.redisUrl,
     DATABASE_URL: TEST_SERVICES.databaseUrl,
     JOBDECK_PORT: '0',
     JOBDECK_SMTP_SINK_PORT: '0',
     JOBDECK_NAMESPACE: namespace,
-    JOBDECK_WORKERS: 'A=1,B=1,C=1',
-    ...env,
-  });
+    JOBDECK_WORKERS: workers,
+  };
+}
+
+/** A console on free ports in a namespace of its own, against the real services. */
+export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true): Promise<TestConsole> {
+  const namespace = uniqueNamespace();
+  const config = loadConfig({ ...testConsoleEnv(namespace), ...env });
   const running = await startConsole({
     config,
     workerEntry: withWorkers ? SOURCE_WORKER_ENTRY : null,
