@@ -48,7 +48,8 @@ async function runEffect(context: DeliveryContext, session: Session, job: JobMes
   let result: Record<string, unknown>;
   try {
     if (!handler) throw new Error(`this worker has no handler for kind ${job.kind}`);
-    result = await handler.run({ job, reportProgress: progress, signal });
+    const log = (line: string): void => context.log(`job ${job.uuid} attempt ${run.holder!.attempt}: ${line}`);
+    result = await handler.run({ job, attempt: run.holder!.attempt, reportProgress: progress, log, signal });
   } catch (error) {
     if (signal.aborted) throw error;
     return failAttempt(context, session, job, held, error as Error, run);

@@ -3,9 +3,13 @@ import type { JobMessage } from '../../src-shared/wire';
 /** What a handler gets for one job. */
 export interface JobContext {
   job: JobMessage;
+  /** Which attempt this run is: 1 for the first. */
+  attempt: number;
   /** Records progress (0–100) as `IN PROGRESS`. */
   reportProgress(percent: number): Promise<void>;
-  /** Aborted when the worker must stop at once. */
+  /** Keeps one line in the job's log for this attempt; never throws. */
+  log(line: string): void;
+  /** Aborted when the worker must stop at once (and, later, when the running job is cancelled). */
   signal: AbortSignal;
 }
 

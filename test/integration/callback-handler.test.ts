@@ -40,7 +40,7 @@ function job(path: string, durationMs = 0): JobMessage {
 }
 
 const run = (handler: CallbackHandler, message: JobMessage, progress: number[] = []) =>
-  handler.run({ job: message, reportProgress: async (p) => void progress.push(p), signal: new AbortController().signal });
+  handler.run({ job: message, attempt: 1, log: () => undefined, reportProgress: async (p) => void progress.push(p), signal: new AbortController().signal });
 
 describe('kind B callback', () => {
   it('reports progress through the long task, then POSTs the result with a stable delivery ID', async () => {

@@ -20,7 +20,7 @@ const job = (uuid: string): JobMessage => ({
   created_at: new Date().toISOString(),
 });
 const run = (uuid: string, signal: AbortSignal) =>
-  new EmailHandler(smtpUrl).run({ job: job(uuid), reportProgress: async () => undefined, signal });
+  new EmailHandler(smtpUrl).run({ job: job(uuid), attempt: 1, log: () => undefined, reportProgress: async () => undefined, signal });
 
 describe('kind C email', () => {
   it('sends the message with the job ID in its Message-ID and header', async () => {

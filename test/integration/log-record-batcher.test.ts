@@ -72,13 +72,13 @@ describe('kind A when the worker loses its job', () => {
       await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
       const stop = new AbortController();
       const handler = new LogHandler(pool, schema);
-      const running = handler.run({ job, reportProgress: async () => undefined, signal: stop.signal });
+      const running = handler.run({ job, attempt: 1, log: () => undefined, reportProgress: async () => undefined, signal: stop.signal });
       setTimeout(() => stop.abort(), 200);
       const started = Date.now();
       await expect(running).rejects.toThrow(/worker stopping/);
       expect(Date.now() - started).toBeLessThan(1_000);
       await locker.query('COMMIT');
-      const again = await handler.run({ job, reportProgress: async () => undefined, signal: new AbortController().signal });
+      const again = await handler.run({ job, attempt: 1, log: () => undefined, reportProgress: async () => undefined, signal: new AbortController().signal });
       expect(again).toMatchObject({ job_id: id, inserted: false });
       expect(await rowsOf([id])).toHaveLength(1);
     } finally {
