@@ -103,6 +103,30 @@ function watchDownload({ dir, onProgress, giveUp, stallMs, timeoutMs }) {
   return () => clearInterval(timer);
 }
 
+/**
+ * Removes the download directory however this process ends: at exit, or on SIGINT or SIGTERM
+ * (which skip exit handlers), after passing the signal to the installer and before raising it
+ * again. Returns the call that removes the directory now and stops watching.
+ */
+function cleanUpOnExit(removeDir, child) {
+  const onSignal = (signal) => {
+    stopWatching();
+    child.kill(signal);
+    removeDir();
+    process.kill(process.pid, signal);
+  };
+  const stopWatching = () => {
+    process.off('exit', removeDir);
+    for (const signal of ['SIGINT', 'SIGTERM']) process.off(signal, onSignal);
+  };
+  process.once('exit', removeDir);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, onSignal);
+  return () => {
+    stopWatching();
+    removeDir();
+  };
+}
+
 /** SIGTERM, then SIGKILL if it has not gone within KILL_GRACE_MS. */
 function terminate(child) {
   child.kill('SIGTERM');
@@ -117,12 +141,12 @@ function terminate(child) {
 export function fetchElectronRuntime({ root, env = process.env, onProgress = () => {}, stallMs = FETCH_STALL_MS, timeoutMs = fetchTimeoutMs(env) }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jobdeck-electron-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', removeDir);
   const child = spawn(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
     cwd: root,
     env: { ...env, TMPDIR: dir, TMP: dir, TEMP: dir, ELECTRON_GET_NO_PROGRESS: '1' },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
+  const releaseDir = cleanUpOnExit(removeDir, child);
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-STDERR_KEPT_CHARS)));
   let gaveUp = null;
@@ -140,8 +164,7 @@ export function fetchElectronRuntime({ root, env = process.env, onProgress = () 
   return new Promise((resolve) => {
     const finish = (result) => {
       stopWatching();
-      removeDir();
-      process.off('exit', removeDir);
+      releaseDir();
       resolve(result);
     };
     child.once('error', (error) => finish({ ok: false, reason: `could not run the installer: ${error.message}` }));
