@@ -1,31 +1,24 @@
 #!/usr/bin/env node
 // launch.mjs — how `npm start` runs the built console.
 //
-// Window mode: when JOBDECK_HEADLESS=1 is not set, the Electron binary is present
-// (node_modules/electron/path.txt names a file under node_modules/electron/dist) and there is
-// a display, run that binary on the repo root (package.json "main" is out/main/index.js).
-// We never import `electron` or run its cli: both try to download the runtime.
-// Headless mode otherwise: say why in one line and run `node out/main/headless.js`, which
-// prints the URL it serves. Either way stdio is inherited, SIGINT/SIGTERM are forwarded and
-// the child's exit code is ours.
+// Window mode: when JOBDECK_HEADLESS=1 is not set and there is a display, run the Electron
+// binary on the repo root (package.json "main" is out/main/index.js); when the binary is not
+// installed yet (Electron 45 fetches it lazily), fetch it first with the package's installer
+// (electron-runtime.mjs), bounded in time. Without a display nothing is fetched.
+// We never import `electron` or run its cli: both would download the runtime unannounced.
+// Headless mode otherwise (no display, or the fetch failed): say which in one line and run
+// `node out/main/headless.js`, which prints the URL it serves. Either way stdio is inherited,
+// SIGINT/SIGTERM are forwarded and the child's exit code is ours.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { electronVersion, fetchElectronRuntime, fetchTimeoutMs, findElectronBinary } from './electron-runtime.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM'];
-
-/** Path of the installed Electron binary, or null (with the reason) when it is not there. */
-export function findElectronBinary(root = ROOT) {
-  const pkgDir = path.join(root, 'node_modules', 'electron');
-  const pathTxt = path.join(pkgDir, 'path.txt');
-  if (!existsSync(pathTxt)) return { binary: null, reason: 'Electron runtime not installed (node_modules/electron/path.txt missing)' };
-  const binary = path.join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim());
-  if (!existsSync(binary)) return { binary: null, reason: 'Electron runtime not installed (node_modules/electron/dist missing)' };
-  return { binary, reason: null };
-}
+const PROGRESS_LOG_MS = 10_000;
 
 /** True when a window can be shown: a display on Linux/BSD, always on macOS and Windows. */
 export function hasDisplay(env = process.env, platform = process.platform) {
@@ -33,15 +26,59 @@ export function hasDisplay(env = process.env, platform = process.platform) {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
-/** { mode: 'electron', binary } or { mode: 'headless', reason }. */
-export function chooseMode({ env = process.env, platform = process.platform, root = ROOT } = {}) {
+/**
+ * { mode: 'electron', binary } or { mode: 'headless', reason }. Where a window could be shown
+ * and the runtime is not installed, fetches it first (fetchRuntime: the package's installer;
+ * tests pass their own); where none could be shown, never fetches.
+ */
+export async function chooseMode({ env = process.env, platform = process.platform, root = ROOT, fetchRuntime = fetchWithProgress } = {}) {
   if (env.JOBDECK_HEADLESS === '1' || env.JOBDECK_HEADLESS === 'true') {
     return { mode: 'headless', reason: `JOBDECK_HEADLESS=${env.JOBDECK_HEADLESS}` };
   }
-  const { binary, reason } = findElectronBinary(root);
-  if (!binary) return { mode: 'headless', reason };
   if (!hasDisplay(env, platform)) return { mode: 'headless', reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
-  return { mode: 'electron', binary };
+  const installed = findElectronBinary(root);
+  if (installed.binary) return { mode: 'electron', binary: installed.binary };
+  const fetched = await fetchRuntime({ root, env });
+  const found = fetched.ok ? findElectronBinary(root) : { binary: null, reason: fetched.reason };
+  if (!found.binary) return { mode: 'headless', reason: `the Electron runtime could not be fetched (${found.reason})` };
+  return { mode: 'electron', binary: found.binary };
+}
+
+/** The package's installer, announced in one line, with its progress on stdout. */
+export async function fetchWithProgress({ root, env, out = process.stdout }) {
+  const timeoutS = Math.round(fetchTimeoutMs(env) / 1000);
+  out.write(`[launch] fetching the Electron ${electronVersion(root)} runtime (node_modules/electron/install.js, at most ${timeoutS} s; JOBDECK_HEADLESS=1 skips it)\n`);
+  const progress = progressPrinter(out);
+  const result = await fetchElectronRuntime({ root, env, onProgress: progress.update });
+  progress.end(result.ok);
+  return result;
+}
+
+/**
+ * Progress lines: on a terminal one line rewritten in place; elsewhere (a log) a line every
+ * PROGRESS_LOG_MS. end() closes the line on a terminal, and says when the fetch succeeded.
+ */
+export function progressPrinter(out) {
+  let lastLoggedAt = 0;
+  let drawn = false;
+  const describe = ({ bytes, elapsedMs, unpacking }) =>
+    `[launch] ${unpacking ? 'unpacking' : 'downloaded'} ${(bytes / 1e6).toFixed(1)} MB, ${Math.round(elapsedMs / 1000)} s`;
+  return {
+    update(state) {
+      if (state.unpacking && !out.isTTY) return;
+      if (out.isTTY) {
+        out.write(`\r${describe(state)}\x1b[K`);
+        drawn = true;
+      } else if (state.elapsedMs - lastLoggedAt >= PROGRESS_LOG_MS) {
+        lastLoggedAt = state.elapsedMs;
+        out.write(`${describe(state)}\n`);
+      }
+    },
+    end(ok) {
+      if (drawn) out.write(ok ? '\r[launch] Electron runtime fetched\x1b[K\n' : '\r\x1b[K');
+      else if (ok) out.write('[launch] Electron runtime fetched\n');
+    },
+  };
 }
 
 /** Electron's arguments: the app directory, and --no-sandbox where Chromium refuses root. */
@@ -65,14 +102,19 @@ function runForwarding(command, args, env = process.env) {
   });
 }
 
+/** The one line that says the console runs headless, and why. */
+export function headlessLine(reason) {
+  return `[launch] headless: ${reason}`;
+}
+
 function requireBuilt(file) {
   if (existsSync(path.join(ROOT, file))) return;
   console.error(`[launch] ${file} is missing: run npm run build first`);
   process.exit(1);
 }
 
-function main() {
-  const choice = chooseMode();
+async function main() {
+  const choice = await chooseMode();
   if (choice.mode === 'electron') {
     requireBuilt('out/main/index.js');
     const env = { ...process.env };
@@ -80,7 +122,7 @@ function main() {
     runForwarding(choice.binary, electronArgs(), env);
     return;
   }
-  console.log(`[launch] ${choice.reason}; running headless`);
+  console.log(headlessLine(choice.reason));
   requireBuilt('out/main/headless.js');
   runForwarding(process.execPath, [path.join(ROOT, 'out/main/headless.js')]);
 }

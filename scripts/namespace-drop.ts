@@ -10,7 +10,6 @@
  */
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { pathToFileURL } from 'node:url';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -20,6 +19,7 @@ import { JOB_KINDS } from '../src-shared/kinds';
 import { redactText } from '../src-shared/redact';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../src-shared/retry-policy';
 import { NAMESPACE_PATTERN, namesFor, type Names } from '../src-shared/topology';
+import { runIfEntryPoint } from './script-entry';
 
 const SCAN_COUNT = 1000;
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -271,17 +271,4 @@ async function run(argv: readonly string[]): Promise<void> {
   }
 }
 
-function isEntryPoint(): boolean {
-  return process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-}
-
-if (isEntryPoint()) {
-  run(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      const known = error instanceof DropError || (error as Error).name === 'ConfigError';
-      console.error(`[namespace:drop] ${redactText(known ? (error as Error).message : String((error as Error).stack ?? error))}`);
-      process.exit(1);
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, 'namespace:drop', run, (error) => error instanceof DropError || (error as Error).name === 'ConfigError');

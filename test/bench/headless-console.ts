@@ -28,14 +28,14 @@ export interface HeadlessConsole {
 }
 
 
-/** Builds the console when out/ is missing or older than the sources (`npm run build`). */
-export async function ensureBuilt(root: string): Promise<void> {
+/** Builds the console when out/ is missing or older than the sources (`npm run build`); `label` says who asks. */
+export async function ensureBuilt(root: string, label = 'bench'): Promise<void> {
   const entry = join(root, 'out/main/headless.js');
   const { stdout } = await run('find', ['src-main', 'src-worker', 'src-shared', 'src-renderer', '-newer', entry], { cwd: root }).catch(
     () => ({ stdout: 'stale' }),
   );
   if (existsSync(entry) && stdout.trim() === '') return;
-  console.log('[bench] building the console (npm run build)');
+  console.log(`[${label}] building the console (npm run build)`);
   await run('npm', ['run', 'build'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
 }
 
