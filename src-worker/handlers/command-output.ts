@@ -23,7 +23,9 @@ export class LineSplitter {
       if (!this.cutting) this.emit(piece);
       this.cutting = false;
     }
-    if (!this.cutting && this.partial.length > MAX_LINE_CHARS) {
+    if (this.cutting) {
+      this.partial = '';
+    } else if (this.partial.length > MAX_LINE_CHARS) {
       this.emit(`${this.partial.slice(0, MAX_LINE_CHARS)} …(cut)`);
       this.partial = '';
       this.cutting = true;
