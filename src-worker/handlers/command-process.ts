@@ -57,6 +57,8 @@ function endOf(reaper: ChildProcess, onStarted: (pid: number) => void): Promise<
  * group should this worker die. The reaper's stdin, stdout and stderr are the command's.
  */
 export function startCommand(launch: CommandLaunch): CommandProcess {
+  // process.execPath with this process's environment: under Electron that is Electron's binary
+  // with ELECTRON_RUN_AS_NODE=1, as the console forks its workers.
   const reaper = spawn(process.execPath, [REAPER_PATH], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'], detached: true });
   let pid: number | undefined;
   const closed = Promise.all([streamEnd(reaper.stdout!), streamEnd(reaper.stderr!)]);

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 # A user command for the command handler's tests: what it does is the payload's `mode`.
 import json, os, signal, subprocess, sys, time
 
