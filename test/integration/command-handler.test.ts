@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandHandlerSpec, KindDefinition } from '../../src-shared/kind-definition';
+import { STOP_GRACE_MS } from '../../src-worker/handlers/attempt-bounds';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
 import { checkCommandHandler, createHandler } from '../../src-worker/handlers/user-handlers';
 import { eventually } from '../support/console';
@@ -108,6 +109,27 @@ describe('command handler', () => {
     expect(failure.message).toBe('command was killed by SIGTERM (stopped: the worker is stopping or the job was cancelled) (nothing on stderr)');
     await allGone(pids, 3_000);
     expect(recorded.progress).toEqual([10]);
+  });
+
+  it('kills a command that ignores SIGTERM with SIGKILL after the stop grace', async () => {
+    const pidFile = join(folder, 'ignore.pids');
+    const recorded = recordedContext('word-count', { mode: 'ignore-term', pid_file: pidFile });
+    const run = failureOf(handlerOf(PYTHON).run(recorded.context));
+    await pidsIn(pidFile);
+    const aborted = Date.now();
+    recorded.abort.abort();
+    const failure = await run;
+    expect(failure.message).toMatch(/^command was killed by SIGKILL \(stopped: /);
+    expect(Date.now() - aborted).toBeGreaterThanOrEqual(STOP_GRACE_MS - 100);
+  }, 15_000);
+
+  it('ends DONE when the command finishes on SIGTERM with a result (its effect happened)', async () => {
+    const pidFile = join(folder, 'finish.pids');
+    const recorded = recordedContext('word-count', { mode: 'finish-on-term', pid_file: pidFile });
+    const run = handlerOf(PYTHON).run(recorded.context);
+    await pidsIn(pidFile);
+    recorded.abort.abort();
+    await expect(run).resolves.toEqual({ finished: 'despite the SIGTERM' });
   });
 
   it('leaves no orphan when its worker (its whole process group) is killed with SIGKILL mid-job', async () => {

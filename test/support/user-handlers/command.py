@@ -28,6 +28,16 @@ elif mode == "permanent":
     sys.exit(2)
 elif mode == "signal":
     os.kill(os.getpid(), signal.SIGKILL)
+elif mode in ("ignore-term", "finish-on-term"):
+    def on_term(number, frame):
+        if mode == "finish-on-term":
+            say({"result": {"finished": "despite the SIGTERM"}})
+            sys.exit(0)
+    signal.signal(signal.SIGTERM, on_term)
+    with open(job["payload"]["pid_file"], "w") as f:
+        f.write(str(os.getpid()))
+    while True:
+        time.sleep(1)
 elif mode == "hang":
     grandchild = subprocess.Popen(["sleep", "300"])
     with open(job["payload"]["pid_file"], "w") as f:
