@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { CommandHandlerSpec } from '../../src-shared/kind-definition';
 import { AttemptBounds, STOP_GRACE_MS } from './attempt-bounds';
 import { LineSplitter, readStdoutLine, StderrTail, type CommandReport } from './command-output';
@@ -58,6 +59,7 @@ export class CommandHandler implements JobHandler {
       tail.add(line);
       context.log(`stderr: ${line}`);
     });
+    const startedAt = Date.now();
     const command = startCommand({
       command: this.spec.command,
       cwd: this.spec.cwd,
@@ -66,6 +68,7 @@ export class CommandHandler implements JobHandler {
       graceMs: STOP_GRACE_MS,
       onStdout: (chunk) => stdout.push(chunk),
       onStderr: (chunk) => stderr.push(chunk),
+      onStarted: (pid) => context.log(`started ${basename(this.spec.command[0]!)} as pid ${pid}`),
     });
     const terminate = (): void => command.terminate();
     if (bounds.signal.aborted) terminate();
@@ -74,6 +77,7 @@ export class CommandHandler implements JobHandler {
       const exit = await command.exited;
       stdout.end();
       stderr.end();
+      context.log(`ended by ${exit.signal ?? `exit code ${exit.code}`} after ${Date.now() - startedAt} ms`);
       await progress.settled();
       return outcomeOf(exit, report, tail.text(), bounds);
     } finally {

@@ -18,6 +18,8 @@ export interface CommandLaunch {
   graceMs: number;
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
+  /** The command runs, as process `pid` (its process group's ID too). */
+  onStarted(pid: number): void;
 }
 
 /** How a command ended: its exit code, or the signal that killed it. */
@@ -69,7 +71,11 @@ export function startCommand(launch: CommandLaunch): CommandProcess {
   reaper.stdin!.end(launch.input);
   const { command, cwd, env, graceMs } = launch;
   reaper.send({ type: 'start', command, cwd, env, graceMs });
-  const exited = endOf(reaper, (started) => (pid = started)).then(async (exit) => {
+  const started = (id: number): void => {
+    pid = id;
+    launch.onStarted(id);
+  };
+  const exited = endOf(reaper, started).then(async (exit) => {
     await within(closed, DRAIN_MS);
     reaper.stdout!.destroy();
     reaper.stderr!.destroy();

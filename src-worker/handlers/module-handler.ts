@@ -48,9 +48,12 @@ export async function checkModuleHandler(path: string): Promise<string | null> {
   }
 }
 
+/** The module was given up on (timeout, or no end within the grace after an abort). */
+class GivenUp extends Error {}
+
 /** A thrown value as the attempt's failure, permanent when the module said so. */
 function failureOf(thrown: unknown): Error {
-  if (thrown instanceof PermanentJobError) return thrown;
+  if (thrown instanceof PermanentJobError || thrown instanceof GivenUp) return thrown;
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const message = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return (error as { permanent?: unknown }).permanent === true ? new PermanentJobError(message) : new Error(message);
@@ -64,8 +67,8 @@ function bounded<T>(work: Promise<T>, bounds: AttemptBounds): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let grace: NodeJS.Timeout | undefined;
     const giveUp = (): void => {
-      if (bounds.timedOut) reject(new Error(bounds.reason));
-      else grace = setTimeout(() => reject(new Error(`${bounds.reason}; the module did not stop within ${STOP_GRACE_MS} ms`)), STOP_GRACE_MS);
+      if (bounds.timedOut) reject(new GivenUp(bounds.reason));
+      else grace = setTimeout(() => reject(new GivenUp(`${bounds.reason}; the module did not stop within ${STOP_GRACE_MS} ms`)), STOP_GRACE_MS);
     };
     if (bounds.signal.aborted) giveUp();
     else bounds.signal.addEventListener('abort', giveUp, { once: true });
@@ -109,7 +112,8 @@ export class ModuleHandler implements JobHandler {
       await progress.settled();
       return resultOf(answer, `module ${this.path}`);
     } catch (thrown) {
-      if (thrown instanceof Error && thrown.stack) context.log(thrown.stack);
+      // Where the module failed, for its log (a give-up has no stack worth showing).
+      if (thrown instanceof Error && !(thrown instanceof GivenUp) && thrown.stack) context.log(thrown.stack);
       throw failureOf(thrown);
     } finally {
       bounds.close();

@@ -37,6 +37,9 @@ async function pidsIn(file: string): Promise<number[]> {
   return text.split(' ').map(Number);
 }
 
+/** The log lines the command printed, without the handler's own `started` and `ended` lines. */
+const steps = (logs: string[]): string[] => logs.filter((line) => !/^(started .* as pid \d+|ended by .* after \d+ ms)$/.test(line));
+
 const allGone = (pids: number[], ms: number) => eventually(() => pids.every((pid) => !isRunning(pid)), (gone) => gone, ms, `processes ${pids.join(', ')} gone`);
 
 describe('command handler', () => {
@@ -45,14 +48,19 @@ describe('command handler', () => {
     const result = await handlerOf(PYTHON).run(recorded.context);
     expect(result).toEqual({ words: 4, attempt: 3, id: recorded.context.job.uuid });
     expect(recorded.progress).toEqual([25, 75]);
-    expect(recorded.logs).toEqual([`env ${recorded.context.job.uuid} from the spec`, 'not json at all']);
+    expect(recorded.logs).toEqual([
+      expect.stringMatching(/^started python3 as pid \d+$/),
+      `env ${recorded.context.job.uuid} from the spec`,
+      'not json at all',
+      expect.stringMatching(/^ended by exit code 0 after \d+ ms$/),
+    ]);
   });
 
   it('runs a node script the same way: garbage lines are log lines', async () => {
     const recorded = recordedContext('word-count', { mode: 'ok', text: 'hello' });
     await expect(handlerOf(NODE).run(recorded.context)).resolves.toEqual({ length: 5 });
     expect(recorded.progress).toEqual([40]);
-    expect(recorded.logs).toEqual(['{"unterminated": ', 'node got hello']);
+    expect(steps(recorded.logs)).toEqual(['{"unterminated": ', 'node got hello']);
   });
 
   it('fails the attempt to be retried on exit 75, with stderr as the error', async () => {
@@ -67,8 +75,8 @@ describe('command handler', () => {
     expect(failure).not.toBeInstanceOf(PermanentJobError);
     const lines = Array.from({ length: 20 }, (_, n) => `trace line ${n + 11}`);
     expect(failure.message).toBe(`command exited with code 1: ${lines.join('\n')}`);
-    expect(recorded.logs).toHaveLength(30);
-    expect(recorded.logs[0]).toBe('stderr: trace line 1');
+    expect(steps(recorded.logs)).toHaveLength(30);
+    expect(steps(recorded.logs)[0]).toBe('stderr: trace line 1');
   });
 
   it('fails for good when the command printed {"permanent": true}', async () => {

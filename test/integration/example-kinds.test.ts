@@ -33,7 +33,7 @@ describe('examples/kinds', () => {
     const recorded = recordedContext('word-count', { text: 'The cat and the hat\nthe end', top: 2 });
     await expect(handler.run(recorded.context)).resolves.toEqual({ words: 7, lines: 2, top: [['the', 3], ['cat', 1]] });
     expect(recorded.progress).toEqual([50, 100]);
-    expect(recorded.logs).toEqual(['counted 7 words in 2 lines (attempt 1)']);
+    expect(recorded.logs).toContain('counted 7 words in 2 lines (attempt 1)');
     const refused = await handler.run(recordedContext('word-count', { text: ' … ' }).context).catch((error: Error) => error);
     expect(refused).toBeInstanceOf(PermanentJobError);
     expect((refused as Error).message).toBe('command exited with code 1: payload.text has no words');

@@ -53,8 +53,10 @@ describe('module handler', () => {
 
   it("bounds a hang by the kind's timeout_ms and aborts the module's signal", async () => {
     const started = Date.now();
-    await expect(handlerOf(300).run(recordedContext('word-count', { mode: 'hang' }).context)).rejects.toThrow('timed out after 300 ms');
+    const hanging = recordedContext('word-count', { mode: 'hang' });
+    await expect(handlerOf(300).run(hanging.context)).rejects.toThrow('timed out after 300 ms');
     expect(Date.now() - started).toBeLessThan(2_000);
+    expect(hanging.logs).toEqual([]);
     // A module that listens to its signal sees the timeout too.
     await expect(handlerOf(300).run(recordedContext('word-count', { mode: 'hang-until-abort' }).context)).rejects.toThrow('timed out after 300 ms');
   });
