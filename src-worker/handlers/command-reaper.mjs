@@ -37,7 +37,7 @@ function finish(message) {
   finished = true;
   clearTimeout(killTimer);
   if (!process.connected) return;
-  process.send(message, () => process.disconnect());
+  process.send(message, () => process.connected && process.disconnect());
 }
 
 function start({ command, cwd, env, graceMs: grace }) {
@@ -47,7 +47,8 @@ function start({ command, cwd, env, graceMs: grace }) {
     if (!finished) finish({ type: 'error', message: error.message });
   });
   if (child.pid === undefined) return;
-  process.send({ type: 'started', pid: child.pid });
+  // The worker may be gone already: then its 'disconnect' ends the command.
+  if (process.connected) process.send({ type: 'started', pid: child.pid }, () => undefined);
   child.on('exit', (code, signal) => {
     // What the command left behind in its group goes with it.
     signalGroup('SIGKILL');
@@ -59,8 +60,10 @@ process.on('message', (message) => {
   if (message?.type === 'start' && !child) start(message);
   else if (message?.type === 'terminate') terminate();
 });
-process.on('disconnect', () => {
+/** The worker is gone, or this process is asked to end: the command ends first. */
+function stop() {
   if (!child) process.exit(0);
   terminate();
-});
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, terminate);
+}
+process.on('disconnect', stop);
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, stop);
