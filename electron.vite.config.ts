@@ -4,7 +4,7 @@ import { defineConfig } from 'electron-vite';
 
 /**
  * One build for every entry: the Electron main process, the headless console and the worker
- * (all Node, under out/main), the preload (CommonJS, so the window keeps `sandbox: true`),
+ * (all Node, under out/main) with the reaper of user commands, the preload (CommonJS, so the window keeps `sandbox: true`),
  * and the renderer (the React console, served by both modes).
  */
 export default defineConfig({
@@ -16,7 +16,11 @@ export default defineConfig({
           index: resolve('src-main/electron/main.ts'),
           headless: resolve('src-main/headless.ts'),
           worker: resolve('src-worker/index.ts'),
+          // The parent of each user command, which the worker spawns: next to worker.js, by its
+          // own name (see src-worker/handlers/command-process.ts).
+          'command-reaper': resolve('src-worker/handlers/command-reaper.mjs'),
         },
+        output: { entryFileNames: (chunk) => (chunk.name === 'command-reaper' ? '[name].mjs' : '[name].js') },
       },
     },
   },

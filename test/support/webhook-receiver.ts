@@ -4,27 +4,34 @@ import type { AddressInfo } from 'node:net';
 /** One request a receiver got. */
 export interface Received {
   at: number;
+  /** The request's path and query. */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
 
-/** A real HTTP receiver on a free port; `answer` picks the status of each request. */
+/** What a receiver answers: a status, or a status with a JSON body; `null` never answers. */
+export type Answer = number | { status: number; body: string } | null;
+
+/** A real HTTP receiver on a free port; `answer` picks the answer to each request. */
 export class WebhookReceiver {
   readonly received: Received[] = [];
   private server: Server | null = null;
   url = '';
 
-  constructor(private readonly answer: (request: Received, index: number) => number = () => 200) {}
+  constructor(private readonly answer: (request: Received, index: number) => Answer = () => 200) {}
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const received = { at: Date.now(), headers: request.headers, body: Buffer.concat(chunks).toString() };
+        const received = { at: Date.now(), path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() };
         this.received.push(received);
-        response.statusCode = this.answer(received, this.received.length - 1);
-        response.end();
+        const answer = this.answer(received, this.received.length - 1);
+        if (answer === null) return;
+        if (typeof answer === 'number') response.writeHead(answer).end();
+        else response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

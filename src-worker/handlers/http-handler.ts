@@ -1,0 +1,72 @@
+import { redactUrl } from '../../src-shared/redact';
+import type { HttpHandlerSpec } from '../../src-shared/kind-definition';
+import { PermanentJobError, type JobContext, type JobHandler } from './handler';
+import { postJson, type PostAnswer } from './http-post';
+import { resultOf, userJob } from './user-job';
+
+/** Longest wait for an http handler's answer when its spec names no `timeout_ms`. */
+export const HTTP_HANDLER_TIMEOUT_MS = 30_000;
+/** How much of a refused answer's body its failure quotes. */
+const QUOTED_CHARS = 300;
+
+/** 4xx answers that a later attempt may see otherwise: request timeout, too many requests. */
+const RETRIED_CLIENT_ERRORS = new Set([408, 429]);
+
+const quote = (body: string): string => {
+  const text = body.trim();
+  if (text === '') return '';
+  return `: ${text.length > QUOTED_CHARS ? `${text.slice(0, QUOTED_CHARS)}…` : text}`;
+};
+
+/**
+ * A 2xx answer's result: its JSON body (see resultOf), `{}` when it has none. A body that is not
+ * JSON fails the attempt: the receiver broke its side of the contract.
+ */
+function resultOfAnswer(answer: PostAnswer, shown: string): Record<string, unknown> {
+  if (answer.body.trim() === '') return {};
+  try {
+    return resultOf(JSON.parse(answer.body), shown);
+  } catch {
+    throw new Error(`${shown} answered HTTP ${answer.status} with a body that is not JSON${quote(answer.body)}`);
+  }
+}
+
+/**
+ * POSTs the job (`{id, kind, payload, attempt}`, signed per Standard Webhooks when the spec
+ * has a secret; `webhook-id` is the job's ID on every attempt) and takes a 2xx JSON answer as
+ * the result. 4xx other than 408 and 429 fails the job for good; any other answer, a timeout or
+ * a refused connection fails the attempt, to be retried.
+ */
+export class HttpHandler implements JobHandler {
+  constructor(
+    private readonly spec: HttpHandlerSpec['http'],
+    private readonly attemptTimeoutMs: number,
+  ) {}
+
+  private secret(): string | undefined {
+    const { secret, secret_env } = this.spec;
+    if (secret || !secret_env) return secret;
+    const value = process.env[secret_env];
+    if (!value) throw new Error(`the environment variable ${secret_env} that holds the http handler's secret is not set`);
+    return value;
+  }
+
+  async run(context: JobContext): Promise<Record<string, unknown>> {
+    const job = userJob(context);
+    const shown = `http handler ${redactUrl(this.spec.url)}`;
+    const answer = await postJson({
+      label: 'http handler',
+      url: this.spec.url,
+      body: job,
+      deliveryId: job.id,
+      signal: context.signal,
+      timeoutMs: Math.min(this.spec.timeout_ms ?? HTTP_HANDLER_TIMEOUT_MS, this.attemptTimeoutMs),
+      secret: this.secret(),
+    });
+    context.log(`POST answered ${answer.status} in ${answer.ms} ms`);
+    if (answer.status >= 200 && answer.status <= 299) return resultOfAnswer(answer, shown);
+    const message = `${shown} answered HTTP ${answer.status}${quote(answer.body)}`;
+    const permanent = answer.status >= 400 && answer.status <= 499 && !RETRIED_CLIENT_ERRORS.has(answer.status);
+    throw permanent ? new PermanentJobError(message) : new Error(message);
+  }
+}

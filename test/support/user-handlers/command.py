@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# A user command for the command handler's tests: what it does is the payload's `mode`.
+import json, os, signal, subprocess, sys, time
+
+job = json.loads(sys.stdin.readline())
+mode = job["payload"]["mode"]
+
+def say(message):
+    print(json.dumps(message), flush=True)
+
+if mode == "ok":
+    say({"progress": 25})
+    say({"log": "env " + os.environ["JOBDECK_JOB_ID"] + " " + os.environ.get("EXTRA", "")})
+    print("not json at all", flush=True)
+    say({"progress": 75})
+    say({"result": {"first": True}})
+    say({"result": {"words": len(job["payload"]["text"].split()), "attempt": job["attempt"], "id": job["id"]}})
+elif mode == "retry":
+    print("the service is busy", file=sys.stderr)
+    sys.exit(75)
+elif mode == "fail":
+    for n in range(1, 31):
+        print(f"trace line {n}", file=sys.stderr)
+    sys.exit(1)
+elif mode == "permanent":
+    say({"permanent": True})
+    print("payload refused", file=sys.stderr)
+    sys.exit(2)
+elif mode == "signal":
+    os.kill(os.getpid(), signal.SIGKILL)
+elif mode in ("ignore-term", "finish-on-term"):
+    def on_term(number, frame):
+        if mode == "finish-on-term":
+            say({"result": {"finished": "despite the SIGTERM"}})
+            sys.exit(0)
+    signal.signal(signal.SIGTERM, on_term)
+    with open(job["payload"]["pid_file"], "w") as f:
+        f.write(str(os.getpid()))
+    while True:
+        time.sleep(1)
+elif mode == "hang":
+    grandchild = subprocess.Popen(["sleep", "300"])
+    with open(job["payload"]["pid_file"], "w") as f:
+        f.write(f"{os.getpid()} {grandchild.pid}")
+    say({"progress": 10})
+    time.sleep(300)
