@@ -12,7 +12,7 @@
 // CI=true (and as root); otherwise the script prints the exact commands and stops.
 // Anything we cannot fix ends in exit 1 with the exact command or variable to change. With
 // --for-tests it also makes sure Debian's Chromium is at /usr/bin/chromium (never a browser
-// download).
+// download) and python3 is on PATH (the example command kind).
 //
 // Node built-ins only: this runs before (and without) the npm packages.
 // The pure helpers are exported for the unit tests; the main routine runs only when this
@@ -609,16 +609,22 @@ async function ensurePostgresLogin(service, mayInstall) {
   }
 }
 
-// ───────────────────────────── Chromium (for the end-to-end tests) ─────────────────────────────
+// ───────────────────────────── Test tools: Chromium, Python 3 ─────────────────────────────
 
-async function ensureChromium(mayInstall) {
-  if (existsSync(CHROMIUM_PATH)) return;
+/** What the tests need besides the services: Debian's Chromium (end-to-end) and Python 3 (the example command kind). */
+const TEST_TOOLS = [
+  { pkg: 'chromium', found: () => existsSync(CHROMIUM_PATH), where: `Chromium at ${CHROMIUM_PATH}`, usedBy: 'the end-to-end tests' },
+  { pkg: 'python3', found: () => findExecutable('python3') !== null, where: 'python3 on PATH', usedBy: 'the command kind tests and examples/kinds' },
+];
+
+async function ensureTestTool(tool, mayInstall) {
+  if (tool.found()) return;
   if (!canApt() || !mayInstall) {
     const letMe = canApt() ? `, or let this script install it: ${INSTALL_HINT}` : '';
-    fail(`The end-to-end tests need Chromium at ${CHROMIUM_PATH}. Install it: sudo apt-get install -y chromium${letMe}`);
+    fail(`${tool.usedBy} need ${tool.where}. Install it: sudo apt-get install -y ${tool.pkg}${letMe}`);
   }
-  await aptInstall('chromium', `Chromium is missing at ${CHROMIUM_PATH} (needed by the end-to-end tests)`);
-  if (!existsSync(CHROMIUM_PATH)) fail(`apt installed chromium but ${CHROMIUM_PATH} is still missing; install Debian's chromium package`);
+  await aptInstall(tool.pkg, `${tool.where} is missing (needed by ${tool.usedBy})`);
+  if (!tool.found()) fail(`apt installed ${tool.pkg} but ${tool.where} is still missing; install Debian's ${tool.pkg} package`);
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -665,9 +671,9 @@ async function main(argv) {
   const failures = waits.filter((w) => w.status === 'rejected').map((w) => w.reason);
   if (failures.length > 0) throw failures.length === 1 ? failures[0] : new SetupError(failures.map((f) => f.message).join('\n\n'));
   await ensurePostgresLogin(services.find((s) => s.key === 'postgres'), mayInstall);
-  if (forTests) await ensureChromium(mayInstall);
+  if (forTests) for (const tool of TEST_TOOLS) await ensureTestTool(tool, mayInstall);
   removeCommandLogs();
-  say(`ready: ${services.map((s) => `${s.name} ${hostPort(s)}`).join(', ')}${forTests ? `, Chromium ${CHROMIUM_PATH}` : ''}`);
+  say(`ready: ${services.map((s) => `${s.name} ${hostPort(s)}`).join(', ')}${forTests ? `, ${TEST_TOOLS.map((t) => t.where).join(', ')}` : ''}`);
 }
 
 function isEntryPoint() {
