@@ -87,16 +87,15 @@ function CombinedResults({ batch }: { batch: Batch }) {
 /** One batch as a tree: the batch, its counts and progress, then each child, all live. */
 export function BatchTree({ batch: read, jobsById, selected = false }: { batch: Batch; jobsById: Readonly<Record<string, Job>>; selected?: boolean }) {
   const batch = useMemo(() => liveBatch(read, jobsById), [read, jobsById]);
-  const titleId = `batch-${batch.id}`;
   const cardRef = useRef<HTMLElement>(null);
   // A batch a link opened is brought into view once, when it is selected or first shown.
   useEffect(() => {
     if (selected) cardRef.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
   return (
-    <article ref={cardRef} className="card batch-card" aria-labelledby={titleId} aria-current={selected ? 'true' : undefined} data-status={batch.status}>
+    <article ref={cardRef} className="card batch-card" aria-label={`Batch ${shortId(batch.id)}`} aria-current={selected ? 'true' : undefined} data-status={batch.status}>
       <header className="batch-header">
-        <h3 id={titleId}>
+        <h3>
           Batch <EntityLink entity={{ kind: 'batch', id: batch.id }} />
         </h3>
         <span className={`batch-status batch-${batch.status.toLowerCase()}`}>{batch.status}</span>
