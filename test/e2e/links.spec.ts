@@ -21,6 +21,13 @@ async function waitDone(request: APIRequestContext, id: string): Promise<void> {
     .toBe('DONE');
 }
 
+/** The ID of the subscription's delivery of an event of the job, or empty while there is none. */
+async function deliveryOfJob(request: APIRequestContext, subscriptionId: string, jobId: string): Promise<string> {
+  const answer = await request.get(`/api/v1/subscriptions/${subscriptionId}/deliveries`);
+  const { items } = (await answer.json()) as { items: { id: string; job_id: string | null }[] };
+  return items.find((delivery) => delivery.job_id === jobId)?.id ?? '';
+}
+
 async function openConsole(page: Page, hash: string): Promise<void> {
   await page.goto(`/${hash}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Jobdeck' })).toBeVisible();
@@ -82,6 +89,26 @@ test("a message the mail sink received links to the email job that sent it", asy
   await expect(page.getByRole('heading', { name: subject })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/mail-job-link.png' });
   await followJobLink(page, page.getByRole('article').getByRole('link', { name: `Job ${short(id)}` }), id);
+});
+
+test("a subscription's delivery links to its job, and a link to the delivery marks it", async ({ page, request, baseURL }) => {
+  const created = await request.post('/api/v1/subscriptions', { data: { url: `${baseURL}/api/v1/inbox/links-e2e`, events: { kinds: ['log'], statuses: ['DONE'] } } });
+  expect(created.status()).toBe(201);
+  const subscription = (await created.json()) as { id: string };
+  try {
+    const id = await submitJob(request, 'log', { client_time: Math.floor(Date.now() / 1000) });
+    let deliveryId = '';
+    await expect.poll(async () => (deliveryId = await deliveryOfJob(request, subscription.id, id)), { timeout: DONE_TIMEOUT_MS }).not.toBe('');
+
+    await openConsole(page, `#/subscriptions/${subscription.id}/deliveries/${deliveryId}`);
+    const delivery = page.getByRole('list', { name: 'Deliveries' }).getByRole('listitem').filter({ has: page.getByRole('link', { name: `Delivery ${short(deliveryId)}` }) });
+    await expect(delivery).toHaveAttribute('aria-current', 'true');
+    await expect(delivery.getByRole('link', { name: `Delivery ${short(deliveryId)}` })).toHaveAttribute('href', `#/subscriptions/${subscription.id}/deliveries/${deliveryId}`);
+    await expect(page.getByRole('link', { name: `Subscription ${subscription.id}` })).toHaveAttribute('href', `#/subscriptions/${subscription.id}`);
+    await followJobLink(page, delivery.getByRole('link', { name: `Job ${short(id)}` }), id);
+  } finally {
+    await request.delete(`/api/v1/subscriptions/${subscription.id}`);
+  }
 });
 
 test('a deep link opened directly shows the job; one to an unknown job says so', async ({ page, request }) => {

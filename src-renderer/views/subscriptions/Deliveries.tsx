@@ -56,6 +56,12 @@ function DeliveryItem({ subscriptionId, delivery, selected }: { subscriptionId: 
         <span className={`delivery-state delivery-${delivery.state}`}>{delivery.state}</span>
         <span className="muted small">
           delivery <EntityLink entity={{ kind: 'delivery', id: delivery.id, subscriptionId }} />
+          {delivery.job_id && (
+            <>
+              {' '}
+              · job <EntityLink entity={{ kind: 'job', id: delivery.job_id }} />
+            </>
+          )}
           {delivery.batch_id && (
             <>
               {' '}
