@@ -68,7 +68,10 @@ export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'no
     /** Selects the job, and reads it from the API when the store does not hold it (older than the pages read). */
     const openJob = async (id: string): Promise<void> => {
       get().selectJob(id);
-      if (get().jobsById[id]) return set({ linkedJob: null });
+      if (get().jobsById[id]) {
+        if (get().linkedJob) set({ linkedJob: null });
+        return;
+      }
       const linked = get().linkedJob;
       if (linked?.id === id && linked.status !== 'failed') return;
       const slot: Slot<LinkedJob> = {

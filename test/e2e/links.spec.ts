@@ -103,6 +103,7 @@ test("a subscription's delivery links to its job, and a link to the delivery mar
     await openConsole(page, `#/subscriptions/${subscription.id}/deliveries/${deliveryId}`);
     const delivery = page.getByRole('list', { name: 'Deliveries' }).getByRole('listitem').filter({ has: page.getByRole('link', { name: `Delivery ${short(deliveryId)}` }) });
     await expect(delivery).toHaveAttribute('aria-current', 'true');
+    await page.screenshot({ path: 'test-results/screens/delivery-linked.png' });
     await expect(delivery.getByRole('link', { name: `Delivery ${short(deliveryId)}` })).toHaveAttribute('href', `#/subscriptions/${subscription.id}/deliveries/${deliveryId}`);
     await expect(page.getByRole('link', { name: `Subscription ${subscription.id}` })).toHaveAttribute('href', `#/subscriptions/${subscription.id}`);
     await followJobLink(page, delivery.getByRole('link', { name: `Job ${short(id)}` }), id);
