@@ -6,7 +6,7 @@ import { createBridge } from './bridge';
 import { ShellProvider } from './shell/shell-context';
 import { createConsoleStore } from './store/console-store';
 import { ConsoleStoreProvider } from './store/context';
-import { viewOfHash } from './store/nav-slice';
+import { syncLocation } from './store/location-sync';
 
 function main(): void {
   const container = document.getElementById('root');
@@ -18,13 +18,8 @@ function main(): void {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) stopLive = store.getState().start();
   });
-  // The view lives in the location hash (`#/jobs`): links, back and forward, and reloads agree.
-  const followHash = (): void => store.getState().navigate(viewOfHash(window.location.hash) ?? 'overview');
-  followHash();
-  window.addEventListener('hashchange', followHash);
-  store.subscribe((state, previous) => {
-    if (state.view !== previous.view && viewOfHash(window.location.hash) !== state.view) window.location.hash = `#/${state.view}`;
-  });
+  // The view and the item open in it live in the location hash (`#/jobs/<id>`): see location-sync.
+  syncLocation(store);
   createRoot(container).render(
     <StrictMode>
       <ConsoleStoreProvider value={store}>

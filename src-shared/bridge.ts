@@ -130,9 +130,11 @@ export type RedeliverResult = { ok: true; delivery: Delivery } | { ok: false; pr
 export interface ApiOperation {
   summary?: string;
   tags?: string[];
-  parameters?: { name: string; in: string; required?: boolean }[];
-  requestBody?: unknown;
-  responses?: Record<string, { description?: string }>;
+  parameters?: { name: string; in: string; required?: boolean; description?: string }[];
+  /** `example`: a body the route takes, where the document offers one. */
+  requestBody?: { content?: Record<string, { example?: unknown }> };
+  /** `content` names what a success carries (`text/event-stream` for a stream). */
+  responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
 }
 
 /** The OpenAPI 3.1 document, as much of it as the console reads. */

@@ -84,6 +84,8 @@ export const deliverySchema = z.object({
   id: z.string(),
   subscription_id: z.string().nullable(),
   batch_id: z.string().nullable(),
+  /** The job whose event this delivers; null for a batch's event or fan-in. */
+  job_id: z.string().nullable(),
   /** Stream ID of the event. */
   event_id: z.string(),
   /** `job.<STATUS>` or `batch.COMPLETED` (the body's `type`). */

@@ -34,7 +34,17 @@ interface Operation {
   wsMessages?: Answer;
   /** Request headers the route reads. */
   headers?: readonly HeaderParameter[];
+  /** A body the route accepts, offered where the document is read (the API page prefills it). */
+  example?: unknown;
 }
+
+/** Request bodies that work as they are against a fresh console: local targets, the default recipient. */
+const EXAMPLES = {
+  job: { kind: 'email', payload: { subject: 'Hello from the API page' } },
+  subscription: { url: 'http://127.0.0.1:8000/api/v1/inbox/subscriptions', events: { kinds: ['email'], statuses: ['DONE'] } },
+  batch: { jobs: [{ kind: 'log', payload: { client_time: 1767225600 } }, { kind: 'email', payload: { subject: 'A batch child' } }] },
+  scale: { count: 1 },
+} as const;
 
 interface HeaderParameter {
   name: string;
@@ -57,24 +67,24 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/job/callback', tag: 'book', summary: "The book's kind B job: long task, then POST to a callback", query: callbackPayloadSchema.omit({ secret: true }), ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
   { method: 'GET', path: '/job/mail', tag: 'book', summary: "The book's kind C job: send an email", query: emailPayloadSchema, ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
   { method: 'GET', path: '/job/status', tag: 'book', summary: "The book's status of a job", query: statusQuerySchema, ok: [200, '{"uuid","status"}', 'BookStatus'] },
-  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, ok: [202, 'the job, QUEUED', 'Job'], headers: [IDEMPOTENCY_KEY] },
+  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, example: EXAMPLES.job, ok: [202, 'the job, QUEUED', 'Job'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED', 'Job'] },
   { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], sseEvents: { job: 'JobEvent', batch: 'BatchEvent', resync: 'ResyncEvent' }, headers: [LAST_EVENT_ID] },
   { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'], wsMessages: 'WsServerMessage' },
-  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
+  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, example: EXAMPLES.subscription, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
   { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}', 'SubscriptionPage'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription', 'Subscription'] },
   { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}', 'DeliveryPage'] },
   { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery', 'Delivery'] },
-  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
+  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },
   { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "The console's worker processes: kind, pid, state, current job, counts, uptime, memory", ok: [200, 'the workers report', 'WorkersReport'] },
-  { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, ok: [202, 'the workers report', 'WorkersReport'] },
+  { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, example: EXAMPLES.scale, ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: 'Restart one worker process', ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: 'Stop one worker process', ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready and consumers, and messages waiting to retry and dead-lettered', ok: [200, '{"queues": Queue[]}', 'QueuesReport'] },
@@ -145,7 +155,7 @@ export function openApiDocument(): Record<string, unknown> {
       summary: op.summary,
       tags: [op.tag],
       parameters: parameters(op),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(op.body) } } } } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(op.body), ...(op.example ? { example: op.example } : {}) } } } } : {}),
       responses: responses(op),
     };
   }

@@ -49,6 +49,7 @@ interface DeliveryRow {
   id: string;
   subscription_id: string | null;
   batch_id: string | null;
+  job_id: string | null;
   event_id: string;
   event_type: string;
   url: string;
@@ -63,6 +64,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     id: row.id,
     subscription_id: row.subscription_id,
     batch_id: row.batch_id,
+    job_id: row.job_id,
     event_id: row.event_id,
     event_type: row.event_type,
     url: row.url,
@@ -177,7 +179,8 @@ export class WebhookStore {
   }
 
   private deliveriesSql(where: string): string {
-    return `SELECT d.*, (SELECT jsonb_agg(jsonb_build_object('at', a.at, 'status_code', a.status_code,
+    // The job an event names is in the body it delivers (`data.job_id`); a batch's has none.
+    return `SELECT d.*, d.body::jsonb #>> '{data,job_id}' AS job_id, (SELECT jsonb_agg(jsonb_build_object('at', a.at, 'status_code', a.status_code,
         'duration_ms', a.duration_ms, 'error', a.error) ORDER BY a.id)
       FROM ${this.s}.webhook_attempts a WHERE a.delivery_id = d.id) AS attempts
       FROM ${this.s}.webhook_deliveries d WHERE ${where}`;

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
 /** A view's title, one line on what it shows, and its actions on the right. */
-export function ViewHeader({ id, title, description, children }: { id: string; title: string; description: string; children?: ReactNode }) {
+export function ViewHeader({ id, title, description, children }: { id: string; title: string; description: ReactNode; children?: ReactNode }) {
   return (
     <header className="view-header">
       <div>

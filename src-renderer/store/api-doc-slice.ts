@@ -13,13 +13,29 @@ export interface ApiEntry {
   path: string;
   summary: string;
   /** `in` and name of each parameter, required ones marked. */
-  parameters: { name: string; in: string; required: boolean }[];
+  parameters: ApiParameter[];
   hasBody: boolean;
+  /** The document's example body as JSON text, or empty when it offers none. */
+  example: string;
   /** The success answer: status and what it carries. */
   success: { status: string; description: string } | null;
+  /** Answers with a stream or a protocol switch (SSE, WebSocket): a page request cannot show it. */
+  streams: boolean;
+}
+
+export interface ApiParameter {
+  name: string;
+  in: string;
+  required: boolean;
+  description?: string;
 }
 
 const METHOD_ORDER = ['get', 'post', 'put', 'patch', 'delete'];
+
+function exampleText(operation: ApiOperation): string {
+  const example = operation.requestBody?.content?.['application/json']?.example;
+  return example === undefined ? '' : JSON.stringify(example, null, 2);
+}
 
 function entryOf(path: string, method: string, operation: ApiOperation): ApiEntry {
   const success = Object.entries(operation.responses ?? {}).find(([status]) => /^[123]\d\d$/.test(status));
@@ -27,9 +43,11 @@ function entryOf(path: string, method: string, operation: ApiOperation): ApiEntr
     method: method.toUpperCase(),
     path,
     summary: operation.summary ?? '',
-    parameters: (operation.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true })),
+    parameters: (operation.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true, description: p.description })),
     hasBody: operation.requestBody !== undefined,
+    example: exampleText(operation),
     success: success ? { status: success[0], description: success[1].description ?? '' } : null,
+    streams: success !== undefined && (success[0] === '101' || 'text/event-stream' in (success[1].content ?? {})),
   };
 }
 

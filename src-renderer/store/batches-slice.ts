@@ -17,6 +17,10 @@ export interface BatchesSlice {
   batches: Loaded<BatchList>;
   /** The last batch submission: pending, accepted, or the problem that refused it. */
   batchSubmit: Pending<Accepted<CreateBatchResult>, null> | null;
+  /** The batch a link opened: shown first and marked. */
+  selectedBatchId: string | null;
+  /** Marks a batch as the one shown, reading it when it is not among those read (an older batch). */
+  selectBatch(id: string | null): void;
   /** Reads the newest batches, each aggregated. */
   loadBatches(): Promise<void>;
   /** Reads one batch again (its fan-in callback's state comes only from the API). */
@@ -43,6 +47,12 @@ function withBatch(list: BatchList | null, batch: Batch): BatchList {
   return { ids: ids.includes(batch.id) ? ids : [batch.id, ...ids], byId: { ...list?.byId, [batch.id]: batch } };
 }
 
+/** The newest batches, and the selected one as last read when it is older than they are. */
+function keepSelected(newest: BatchList, held: BatchList | null, selectedId: string | null): BatchList {
+  const selected = selectedId ? held?.byId[selectedId] : undefined;
+  return selected && !newest.byId[selected.id] ? withBatch(newest, selected) : newest;
+}
+
 export function createBatchesSlice({ bridge, now }: ConsoleDeps): SliceCreator<BatchesSlice> {
   return (set, get) => {
     const batches = field(get, set, 'batches');
@@ -58,7 +68,12 @@ export function createBatchesSlice({ bridge, now }: ConsoleDeps): SliceCreator<B
     return {
       batches: NOT_LOADED,
       batchSubmit: null,
-      loadBatches: async () => void (await load(batches, readNewest, now)),
+      selectedBatchId: null,
+      selectBatch(id) {
+        if (id !== get().selectedBatchId) set({ selectedBatchId: id });
+        if (id && !get().batches.data?.byId[id]) void get().refreshBatch(id);
+      },
+      loadBatches: async () => void (await load(batches, async () => keepSelected(await readNewest(), batches.read().data, get().selectedBatchId), now)),
 
       async refreshBatch(id) {
         try {

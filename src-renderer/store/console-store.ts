@@ -44,6 +44,6 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createBatchesSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
-    ...createNavSlice()(...args),
+    ...createNavSlice(deps)(...args),
   }));
 }

@@ -1,4 +1,9 @@
-import type { SliceCreator } from './deps';
+import type { Job } from '../../src-shared/job';
+import type { BatchesSlice } from './batches-slice';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import type { JobsSlice } from './jobs-slice';
+import { load, NOT_LOADED, type Loaded, type Slot } from './loaded';
+import type { SubscriptionsSlice } from './subscriptions-slice';
 
 export type ViewName =
   | 'overview'
@@ -13,10 +18,30 @@ export type ViewName =
   | 'api'
   | 'settings';
 
+/** What a location names: a view, and the item in it to show (see route.ts for the hash). */
+export interface Route {
+  view: ViewName;
+  /** The job, batch or subscription shown in the view. */
+  id?: string;
+  /** In Subscriptions: the delivery of `id` to show. */
+  deliveryId?: string;
+}
+
+/** A job a link opened that the store did not hold, read from the API; data null: the API has no such job. */
+export type LinkedJob = Loaded<Job | null> & { id: string };
+
 export interface NavSlice {
   view: ViewName;
+  /** The last job a link opened while the store did not hold it; null once it is held. */
+  linkedJob: LinkedJob | null;
   navigate(view: ViewName): void;
+  /** Shows what a route names: its view, and the job, batch, subscription or delivery in it. */
+  openRoute(route: Route): void;
 }
+
+type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs'> &
+  Pick<BatchesSlice, 'selectBatch'> &
+  Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'>;
 
 export const VIEWS: readonly ViewName[] = [
   'overview',
@@ -38,11 +63,44 @@ export function viewOfHash(hash: string): ViewName | null {
   return (VIEWS as readonly string[]).includes(name) ? (name as ViewName) : null;
 }
 
-export function createNavSlice(): SliceCreator<NavSlice> {
-  return (set, get) => ({
-    view: 'overview',
-    navigate(view) {
-      if (view !== get().view) set({ view });
-    },
-  });
+export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'now'>): SliceCreator<NavSlice, NavReads> {
+  return (set, get) => {
+    /** Selects the job, and reads it from the API when the store does not hold it (older than the pages read). */
+    const openJob = async (id: string): Promise<void> => {
+      get().selectJob(id);
+      if (get().jobsById[id]) {
+        if (get().linkedJob) set({ linkedJob: null });
+        return;
+      }
+      const linked = get().linkedJob;
+      if (linked?.id === id && linked.status !== 'failed') return;
+      const slot: Slot<LinkedJob> = {
+        read: () => get().linkedJob ?? { ...NOT_LOADED, id },
+        write(next) {
+          if (get().linkedJob?.id === id) set({ linkedJob: next });
+        },
+      };
+      set({ linkedJob: { ...NOT_LOADED, id } });
+      const job = await load(slot, () => bridge.getJob(id), now);
+      if (job) get().mergeJobs([job]);
+    };
+
+    return {
+      view: 'overview',
+      linkedJob: null,
+      navigate(view) {
+        if (view !== get().view) set({ view });
+      },
+      openRoute({ view, id, deliveryId }) {
+        get().navigate(view);
+        if (!id) return;
+        if (view === 'jobs') void openJob(id);
+        if (view === 'batches') get().selectBatch(id);
+        if (view === 'subscriptions') {
+          get().selectSubscription(id);
+          get().selectDelivery(deliveryId ?? null);
+        }
+      },
+    };
+  };
 }

@@ -64,6 +64,11 @@ export const selectors = {
   /** The jobs the Jobs view shows: the filter applied, newest first. */
   visibleJobIds: (state: ConsoleState): readonly string[] => visibleIds(state.jobIds, state.jobsById, state.filter),
   counts,
+  /** The batch holding a job, among the batches read; null when none of them does. */
+  batchIdOfJob: (state: ConsoleState, jobId: string): string | null => {
+    const list = state.batches.data;
+    return list?.ids.find((id) => list.byId[id]?.job_ids.includes(jobId)) ?? null;
+  },
   actions: {
     submitJob: (state: ConsoleState) => state.submitJob,
     selectJob: (state: ConsoleState) => state.selectJob,

@@ -10,6 +10,8 @@ export interface SubscriptionsSlice {
   /** The secret of the subscription just created: the API shows it this once. */
   createdSecret: { subscriptionId: string; secret: string } | null;
   selectedSubscriptionId: string | null;
+  /** The delivery a link opened, marked in its subscription's list. */
+  selectedDeliveryId: string | null;
   /** Deliveries by subscription ID, newest first. */
   deliveries: Readonly<Record<string, Loaded<readonly Delivery[]>>>;
   /** The last delete (target: a subscription) or redelivery (target: a delivery). */
@@ -19,6 +21,7 @@ export interface SubscriptionsSlice {
   dismissSecret(): void;
   deleteSubscription(id: string): Promise<boolean>;
   selectSubscription(id: string | null): void;
+  selectDelivery(id: string | null): void;
   loadDeliveries(subscriptionId: string): Promise<void>;
   redeliver(subscriptionId: string, deliveryId: string): Promise<boolean>;
 }
@@ -41,6 +44,7 @@ export function createSubscriptionsSlice({ bridge, now, schedule }: ConsoleDeps)
       subscriptionForm: null,
       createdSecret: null,
       selectedSubscriptionId: null,
+      selectedDeliveryId: null,
       deliveries: {},
       subscriptionAction: null,
       loadSubscriptions: async () => void (await load(subscriptions, async () => (await bridge.listSubscriptions()).items, now)),
@@ -72,7 +76,10 @@ export function createSubscriptionsSlice({ bridge, now, schedule }: ConsoleDeps)
         return true;
       },
 
-      selectSubscription: (id) => set({ selectedSubscriptionId: id }),
+      selectSubscription(id) {
+        if (id !== get().selectedSubscriptionId) set({ selectedSubscriptionId: id, selectedDeliveryId: null });
+      },
+      selectDelivery: (id) => set({ selectedDeliveryId: id }),
 
       async loadDeliveries(id) {
         await load(deliveriesOf(id), async () => (await bridge.listDeliveries(id, { limit: DELIVERY_PAGE_SIZE })).items, now);

@@ -67,6 +67,7 @@ describe('webhook deliveries', () => {
       expect(deliveries).toHaveLength(1);
       const [delivery] = deliveries;
       expect(delivery!.id).toBe(receiver.received[0]!.headers['webhook-id']);
+      expect(delivery!.job_id).toBe(job);
       expect(delivery!.attempts.map((a) => a.status_code)).toEqual([500, 500, 200]);
       expect(delivery!.attempts.map((a) => a.error)).toEqual(['answered HTTP 500', 'answered HTTP 500', null]);
 

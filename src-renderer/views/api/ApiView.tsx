@@ -1,20 +1,25 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ApiDocument } from '../../../src-shared/bridge';
+import { InlineCode } from '../../components/InlineCode';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { operationsByTag, type ApiEntry } from '../../store/api-doc-slice';
 import { useConsole } from '../../store/context';
+import { ApiTry } from './ApiTry';
 
 /** Every status the document gives an operation an answer for (`200`, `503`, `4XX`, `5XX`). */
 function answerStatuses(document: ApiDocument, entry: ApiEntry): string[] {
   return Object.keys(document.paths[entry.path]?.[entry.method.toLowerCase()]?.responses ?? {});
 }
 
-function Operation({ entry, statuses }: { entry: ApiEntry; statuses: string[] }) {
+function Operation({ entry, statuses, open, onToggle }: { entry: ApiEntry; statuses: string[]; open: boolean; onToggle: () => void }) {
+  const name = `${entry.method} ${entry.path}`;
   return (
     <li className="api-operation">
       <span className={`http-method method-${entry.method.toLowerCase()}`}>{entry.method}</span>
       <code className="api-path">{entry.path}</code>
-      <span className="api-summary">{entry.summary}</span>
+      <span className="api-summary">
+        <InlineCode text={entry.summary} />
+      </span>
       <span className="api-details muted small">
         {entry.parameters.length > 0 && (
           <>
@@ -23,9 +28,25 @@ function Operation({ entry, statuses }: { entry: ApiEntry; statuses: string[] })
           </>
         )}
         {entry.hasBody && 'JSON body · '}
-        {entry.success && `${entry.success.status}: ${entry.success.description}`}
+        {entry.success && (
+          <>
+            {entry.success.status}: <InlineCode text={entry.success.description} />
+          </>
+        )}
         {statuses.length > 0 && ` · answers ${statuses.join(', ')}`}
       </span>
+      <span className="api-try-toggle">
+        {entry.streams ? (
+          <span className="muted small" title="A stream or a WebSocket: use curl or an EventSource">
+            stream
+          </span>
+        ) : (
+          <button type="button" className="secondary" aria-expanded={open} aria-label={`Try ${name}`} onClick={onToggle}>
+            {open ? 'Close' : 'Try'}
+          </button>
+        )}
+      </span>
+      {open && <ApiTry entry={entry} />}
     </li>
   );
 }
@@ -41,9 +62,10 @@ export function ApiView() {
     void loadSettings();
   }, [load, loadSettings]);
   const groups = useMemo(() => (document ? operationsByTag(document) : []), [document]);
+  const [tried, setTried] = useState<string | null>(null);
   return (
     <section className="view api-view" aria-labelledby="api-heading">
-      <ViewHeader id="api-heading" title="API" description={document?.info.description ?? 'Every route of the HTTP API, from GET /api/v1/openapi.json.'}>
+      <ViewHeader id="api-heading" title="API" description={<InlineCode text={document?.info.description ?? 'Every route of the HTTP API, from `GET /api/v1/openapi.json`.'} />}>
         <a className="button secondary" href={`${apiUrl}/api/v1/openapi.json`} target="_blank" rel="noreferrer">
           OpenAPI document
         </a>
@@ -59,7 +81,13 @@ export function ApiView() {
           <h3 id={`api-tag-${tag}`}>{tag}</h3>
           <ul className="api-operations">
             {entries.map((entry) => (
-              <Operation key={`${entry.method} ${entry.path}`} entry={entry} statuses={document ? answerStatuses(document, entry) : []} />
+              <Operation
+                key={`${entry.method} ${entry.path}`}
+                entry={entry}
+                statuses={document ? answerStatuses(document, entry) : []}
+                open={tried === `${entry.method} ${entry.path}`}
+                onToggle={() => setTried(tried === `${entry.method} ${entry.path}` ? null : `${entry.method} ${entry.path}`)}
+              />
             ))}
           </ul>
         </section>

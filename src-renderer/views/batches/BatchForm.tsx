@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { CreateBatchRequest } from '../../../src-shared/bridge';
 import type { Problem } from '../../../src-shared/problem';
-import { shortId } from '../../format';
+import { EntityLink } from '../../components/EntityLink';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { BATCH_PRESETS, jobsText } from './batch-presets';
@@ -148,7 +148,7 @@ export function BatchForm() {
         </button>
         {accepted && !problem && (
           <p className="form-result" role="status">
-            Batch <code className="job-id">{shortId(accepted.id)}</code> accepted with {accepted.job_ids.length} jobs.
+            Batch <EntityLink entity={{ kind: 'batch', id: accepted.id }} /> accepted with {accepted.job_ids.length} jobs.
           </p>
         )}
       </div>

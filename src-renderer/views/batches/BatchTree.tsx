@@ -1,8 +1,9 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { Batch, BatchChild } from '../../../src-shared/batch-schemas';
 import type { StatusCounts } from '../../../src-shared/events';
 import type { Job } from '../../../src-shared/job';
 import type { Delivery } from '../../../src-shared/subscription-schemas';
+import { EntityLink } from '../../components/EntityLink';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
@@ -34,9 +35,7 @@ function ChildRow({ child, index }: { child: BatchChild; index: number }) {
       <span className="tree-branch" aria-hidden="true" />
       <span className="batch-child-index muted">#{index + 1}</span>
       <span className="kind-tag">{kindLabel(child.kind)}</span>
-      <code className="job-id" title={child.id}>
-        {shortId(child.id)}
-      </code>
+      <EntityLink entity={{ kind: 'job', id: child.id }} />
       <StatusBadge status={child.status} />
       <ProgressBar progress={child.status === 'DONE' ? 100 : child.progress} status={child.status} label={`Progress of job ${shortId(child.id)}`} />
       <span className={child.error ? 'batch-child-result job-error' : 'batch-child-result muted small'} title={resultText(child)}>
@@ -86,14 +85,18 @@ function CombinedResults({ batch }: { batch: Batch }) {
 }
 
 /** One batch as a tree: the batch, its counts and progress, then each child, all live. */
-export function BatchTree({ batch: read, jobsById }: { batch: Batch; jobsById: Readonly<Record<string, Job>> }) {
+export function BatchTree({ batch: read, jobsById, selected = false }: { batch: Batch; jobsById: Readonly<Record<string, Job>>; selected?: boolean }) {
   const batch = useMemo(() => liveBatch(read, jobsById), [read, jobsById]);
-  const titleId = `batch-${batch.id}`;
+  const cardRef = useRef<HTMLElement>(null);
+  // A batch a link opened is brought into view once, when it is selected or first shown.
+  useEffect(() => {
+    if (selected) cardRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   return (
-    <article className="card batch-card" aria-labelledby={titleId} data-status={batch.status}>
+    <article ref={cardRef} className="card batch-card" aria-label={`Batch ${shortId(batch.id)}`} aria-current={selected ? 'true' : undefined} data-status={batch.status}>
       <header className="batch-header">
-        <h3 id={titleId}>
-          Batch <code className="job-id">{shortId(batch.id)}</code>
+        <h3>
+          Batch <EntityLink entity={{ kind: 'batch', id: batch.id }} />
         </h3>
         <span className={`batch-status batch-${batch.status.toLowerCase()}`}>{batch.status}</span>
         <span className="muted small">

@@ -10,6 +10,7 @@ const REFRESH_MS = 2_000;
 export function BatchesView() {
   const { status, data, error } = useConsole((state) => state.batches);
   const jobsById = useConsole((state) => state.jobsById);
+  const selectedId = useConsole((state) => state.selectedBatchId);
   const loadBatches = useConsole((state) => state.loadBatches);
   // Children move from job events; only batches still settling (their callback) are read again.
   const refreshUnsettled = useConsole((state) => state.refreshUnsettledBatches);
@@ -28,7 +29,7 @@ export function BatchesView() {
         <div className="batches-list">
           <ReadFailed title="Could not read the batches." error={error} />
           {status === 'loaded' && !data?.ids.length && <p className="empty card">No batches yet. Submit one with a preset.</p>}
-          {data?.ids.map((id) => data.byId[id] && <BatchTree key={id} batch={data.byId[id]} jobsById={jobsById} />)}
+          {data?.ids.map((id) => data.byId[id] && <BatchTree key={id} batch={data.byId[id]} jobsById={jobsById} selected={id === selectedId} />)}
         </div>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { Job } from '../../../src-shared/job';
+import { EntityLink } from '../../components/EntityLink';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
@@ -58,6 +59,33 @@ function AttemptErrors({ errors }: { errors: NonNullable<RetryFields['attempt_er
   );
 }
 
+/** The batch the job is a child of, when a batch read holds it. */
+function BatchOfJob({ id }: { id: string }) {
+  const batchId = useConsole((state) => selectors.batchIdOfJob(state, id));
+  if (!batchId) return null;
+  return (
+    <>
+      <dt>Batch</dt>
+      <dd>
+        <EntityLink entity={{ kind: 'batch', id: batchId }} />
+      </dd>
+    </>
+  );
+}
+
+/** Why no job is shown: none selected, or the one a link named is being read or is unknown. */
+function NoJob() {
+  const linked = useConsole((state) => (state.linkedJob?.id === state.selectedJobId ? state.linkedJob : null));
+  if (!linked) return <p className="muted">Select a job to see its payload, result and timeline.</p>;
+  if (linked.status === 'failed') return <p className="inline-error">Could not read job {linked.id}: {linked.error}</p>;
+  if (linked.status === 'loaded') return <p className="inline-error">The API has no job {linked.id}.</p>;
+  return (
+    <p className="muted" role="status">
+      Reading job {linked.id}…
+    </p>
+  );
+}
+
 /** The job's facts: identity, status, progress, attempts and times. */
 function Facts({ job }: { job: Job }) {
   const retry = job as Job & RetryFields;
@@ -65,8 +93,9 @@ function Facts({ job }: { job: Job }) {
     <dl className="facts">
       <dt>ID</dt>
       <dd>
-        <code className="job-id">{job.id}</code>
+        <EntityLink entity={{ kind: 'job', id: job.id }} full />
       </dd>
+      <BatchOfJob id={job.id} />
       <dt>Kind</dt>
       <dd>{kindLabel(job.kind)}</dd>
       <dt>Status</dt>
@@ -171,7 +200,7 @@ export function JobDetail() {
           </button>
         )}
       </header>
-      {job ? <Details job={job} /> : <p className="muted">Select a job to see its payload, result and timeline.</p>}
+      {job ? <Details job={job} /> : <NoJob />}
     </section>
   );
 }

@@ -1,11 +1,14 @@
 import type { MailRecord, MailSummary } from '../../../src-shared/console-records';
+import { EntityFacts } from '../../components/EntityLink';
 import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
+import { jobIdOfMail } from '../../store/record-links';
 import { shownId, type RecordDetail } from '../../store/records-slice';
+import type { Entity } from '../../store/route';
 import { mailFrameDocument } from './mail-frame';
 
 const REFRESH_MS = 5_000;
@@ -38,6 +41,12 @@ function MessageBody({ mail }: { mail: MailRecord }) {
   );
 }
 
+/** The job that sent the message, as the facts list links it. */
+function jobOfMail(mail: MailSummary, whole: MailRecord | null): Entity[] {
+  const id = jobIdOfMail(whole ?? mail);
+  return id ? [{ kind: 'job', id }] : [];
+}
+
 function Message({ mail, detail }: { mail: MailSummary; detail: RecordDetail<MailRecord> | null }) {
   return (
     <article className="card record-detail" aria-labelledby="mail-subject">
@@ -53,6 +62,7 @@ function Message({ mail, detail }: { mail: MailSummary; detail: RecordDetail<Mai
         </dd>
         <dt>Size</dt>
         <dd>{formatBytes(mail.size)}</dd>
+        <EntityFacts entities={jobOfMail(mail, detail?.id === mail.id ? detail.data : null)} />
       </dl>
       <RecordBody detail={detail?.id === mail.id ? detail : null} what="message" gone={GONE}>
         {(record) => <MessageBody mail={record} />}

@@ -4,6 +4,7 @@ import type { FieldError, Problem } from '../../../src-shared/problem';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { EntityLink } from '../../components/EntityLink';
 import { Field } from '../../components/Field';
 import { MAX_COPIES, type SubmitState } from '../../store/submit-slice';
 import { errorsFor, otherErrors } from './problem-fields';
@@ -166,7 +167,7 @@ function SubmitStatus({ id, kind }: { id: string; kind: JobKind }) {
       ) : (
         lastJobId && (
           <>
-            Accepted job <code className="job-id">{lastJobId}</code>
+            Accepted job <EntityLink entity={{ kind: 'job', id: lastJobId }} full />
             {lastCount > 1 && ` and ${lastCount - 1} more`}{' '}
             <button type="button" className="link" onClick={() => navigate('jobs')}>
               Show in Jobs

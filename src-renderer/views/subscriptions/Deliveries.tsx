@@ -1,4 +1,6 @@
+import { useEffect, useRef } from 'react';
 import type { Delivery } from '../../../src-shared/subscription-schemas';
+import { EntityLink } from '../../components/EntityLink';
 import { Time } from '../../components/Time';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
@@ -38,17 +40,35 @@ function Attempts({ delivery }: { delivery: Delivery }) {
   );
 }
 
-function DeliveryItem({ subscriptionId, delivery }: { subscriptionId: string; delivery: Delivery }) {
+function DeliveryItem({ subscriptionId, delivery, selected }: { subscriptionId: string; delivery: Delivery; selected: boolean }) {
   const redeliver = useConsole((state) => state.redeliver);
+  const itemRef = useRef<HTMLLIElement>(null);
+  // A delivery a link opened is brought into view when it is first shown.
+  useEffect(() => {
+    if (selected) itemRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   const offline = useConsole(selectors.offline);
   const action = useConsole((state) => (state.subscriptionAction?.target === delivery.id ? state.subscriptionAction : null));
   return (
-    <li className="delivery" data-state={delivery.state}>
+    <li ref={itemRef} className="delivery" data-state={delivery.state} aria-current={selected ? 'true' : undefined}>
       <div className="delivery-head">
         <code className="event-type">{delivery.event_type}</code>
         <span className={`delivery-state delivery-${delivery.state}`}>{delivery.state}</span>
         <span className="muted small">
-          event <code>{delivery.event_id}</code> · created <Time iso={delivery.created_at} />
+          delivery <EntityLink entity={{ kind: 'delivery', id: delivery.id, subscriptionId }} />
+          {delivery.job_id && (
+            <>
+              {' '}
+              · job <EntityLink entity={{ kind: 'job', id: delivery.job_id }} />
+            </>
+          )}
+          {delivery.batch_id && (
+            <>
+              {' '}
+              · batch <EntityLink entity={{ kind: 'batch', id: delivery.batch_id }} />
+            </>
+          )}{' '}
+          · event <code>{delivery.event_id}</code> · created <Time iso={delivery.created_at} />
           {delivery.next_attempt_at && (
             <>
               {' '}
@@ -79,6 +99,7 @@ function DeliveryItem({ subscriptionId, delivery }: { subscriptionId: string; de
 /** A subscription's deliveries, newest first, each with every attempt. */
 export function Deliveries({ subscriptionId }: { subscriptionId: string }) {
   const list = useConsole((state) => state.deliveries[subscriptionId]);
+  const selectedId = useConsole((state) => state.selectedDeliveryId);
   if (!list || list.status === 'loading') return <p className="muted">Loading deliveries…</p>;
   if (list.status === 'failed') return <p className="inline-error">Could not read the deliveries: {list.error}</p>;
   const items = list.data ?? [];
@@ -86,7 +107,7 @@ export function Deliveries({ subscriptionId }: { subscriptionId: string }) {
   return (
     <ol className="deliveries" aria-label="Deliveries">
       {items.map((delivery) => (
-        <DeliveryItem key={delivery.id} subscriptionId={subscriptionId} delivery={delivery} />
+        <DeliveryItem key={delivery.id} subscriptionId={subscriptionId} delivery={delivery} selected={delivery.id === selectedId} />
       ))}
     </ol>
   );

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { Subscription } from '../../../src-shared/subscription-schemas';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EntityLink } from '../../components/EntityLink';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
@@ -57,7 +58,7 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
       <dl className="facts">
         <dt>ID</dt>
         <dd>
-          <code>{subscription.id}</code>
+          <EntityLink entity={{ kind: 'subscription', id: subscription.id }} full />
         </dd>
         <dt>Created</dt>
         <dd>

@@ -1,10 +1,12 @@
 import type { WebhookRecord, WebhookSummary } from '../../../src-shared/console-records';
+import { EntityFacts } from '../../components/EntityLink';
 import { HeadersTable, RecordBody, RecordList } from '../../components/RecordList';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes } from '../../format';
 import { useConsole } from '../../store/context';
+import { entitiesOfWebhook } from '../../store/record-links';
 import { shownId, type RecordDetail } from '../../store/records-slice';
 
 const REFRESH_MS = 5_000;
@@ -35,6 +37,7 @@ function RequestBody({ record }: { record: WebhookRecord }) {
 }
 
 function Request({ record, detail }: { record: WebhookSummary; detail: RecordDetail<WebhookRecord> | null }) {
+  const shown = detail?.id === record.id ? detail : null;
   return (
     <article className="card record-detail" aria-labelledby="webhook-title">
       <h3 id="webhook-title">
@@ -51,8 +54,9 @@ function Request({ record, detail }: { record: WebhookSummary; detail: RecordDet
         <dd>{record.content_type ?? '—'}</dd>
         <dt>Size</dt>
         <dd>{formatBytes(record.size)}</dd>
+        {shown?.data && <EntityFacts entities={entitiesOfWebhook(shown.data)} />}
       </dl>
-      <RecordBody detail={detail?.id === record.id ? detail : null} what="request" gone={GONE}>
+      <RecordBody detail={shown} what="request" gone={GONE}>
         {(whole) => <RequestBody record={whole} />}
       </RecordBody>
     </article>

@@ -1,9 +1,10 @@
 import { useEffect, useId, useState } from 'react';
 import type { WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import { EntityLink } from '../../components/EntityLink';
 import { usePolling } from '../../components/use-polling';
 import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
-import { formatBytes, formatDuration, kindLabel, shortId } from '../../format';
+import { formatBytes, formatDuration, kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 
@@ -74,7 +75,7 @@ function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
       <td>
         <span className={`state-badge worker-${worker.state}`}>{STATE_LABEL[worker.state]}</span>
       </td>
-      <td>{worker.current_job ? <code title={worker.current_job}>{shortId(worker.current_job)}</code> : <span className="muted">idle</span>}</td>
+      <td>{worker.current_job ? <EntityLink entity={{ kind: 'job', id: worker.current_job }} /> : <span className="muted">idle</span>}</td>
       <td className="numeric">{worker.processed}</td>
       <td className="numeric">{worker.failed}</td>
       <td className="numeric">{worker.pid ? formatDuration(worker.uptime_ms) : '—'}</td>

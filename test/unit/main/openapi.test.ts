@@ -45,6 +45,16 @@ describe('GET /api/v1/openapi.json', () => {
   });
 });
 
+describe('the request examples of GET /api/v1/openapi.json', () => {
+  it('offers an example body for every body that is not a WebSocket message, and each is one the route takes', () => {
+    const withBody = OPERATIONS.filter((op) => op.body && op.method !== 'GET');
+    expect(withBody.length).toBeGreaterThan(3);
+    for (const op of withBody) expect(op.body!.safeParse(op.example).success, `${op.method} ${op.path}`).toBe(true);
+    const document = openApiDocument() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown }> } }>> };
+    expect(document.paths['/api/v1/jobs']!.post!.requestBody!.content['application/json']!.example).toEqual(OPERATIONS.find((op) => op.path === '/api/v1/jobs' && op.method === 'POST')!.example);
+  });
+});
+
 describe('the answers of GET /api/v1/openapi.json', () => {
   type Responses = Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
   const document = openApiDocument() as {

@@ -1,0 +1,35 @@
+/**
+ * The location hash and the store agree both ways: a hash change (a link, back, forward, a
+ * reload) opens what it names; a change in the store (a view shortcut, a row picked, details
+ * closed) is written back, so the address always links to what is shown.
+ */
+import type { ConsoleStore } from './console-store';
+import { hashOfRoute, routeOfHash, type Route } from './route';
+import type { ConsoleState } from './state';
+
+/** What the store shows, as a route: the view, and the job, batch, subscription or delivery open in it. */
+export function shownRoute(state: ConsoleState): Route {
+  const { view } = state;
+  const id = view === 'jobs' ? state.selectedJobId : view === 'batches' ? state.selectedBatchId : view === 'subscriptions' ? state.selectedSubscriptionId : null;
+  if (!id) return { view };
+  const deliveryId = view === 'subscriptions' ? state.selectedDeliveryId : null;
+  return deliveryId ? { view, id, deliveryId } : { view, id };
+}
+
+/** Starts following the location; the returned function stops it. */
+export function syncLocation(store: ConsoleStore, target: Window = window): () => void {
+  const follow = (): void => store.getState().openRoute(routeOfHash(target.location.hash) ?? { view: 'overview' });
+  follow();
+  target.addEventListener('hashchange', follow);
+  const unsubscribe = store.subscribe((state, previous) => {
+    const hash = hashOfRoute(shownRoute(state));
+    if (hash === target.location.hash) return;
+    // Another view is a step back can return to; another item in the same view replaces the entry.
+    if (state.view !== previous.view && routeOfHash(target.location.hash)?.view !== state.view) target.location.hash = hash;
+    else if (hashOfRoute(shownRoute(previous)) !== hash) target.history.replaceState(target.history.state, '', hash);
+  });
+  return () => {
+    target.removeEventListener('hashchange', follow);
+    unsubscribe();
+  };
+}
