@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useRecordListArrows } from '../keyboard/list-focus';
 import { useGlobalShortcuts } from '../keyboard/use-global-shortcuts';
 import type { ViewName } from '../store/nav-slice';
 import { CommandPalette } from './CommandPalette';
@@ -14,6 +15,7 @@ export function KeyboardLayer({ navigate }: { navigate: (view: ViewName) => void
     openPalette: () => setOverlay('palette'),
     openHelp: () => setOverlay('help'),
   });
+  useRecordListArrows();
   const closed = () => setOverlay(null);
   if (overlay === 'palette') return <CommandPalette onClose={closed} onOpenHelp={() => setOverlay('help')} />;
   if (overlay === 'help') return <KeyboardHelp onClose={closed} />;

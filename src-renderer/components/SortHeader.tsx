@@ -1,4 +1,4 @@
-import type { SortDirection } from '../store/job-sort';
+import type { SortDirection } from '../store/column-sort';
 
 export interface SortHeaderProps {
   label: string;

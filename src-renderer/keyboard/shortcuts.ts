@@ -63,7 +63,7 @@ export function generalShortcuts(): ShortcutHelp[] {
     { keys: paletteKey(), does: 'Command palette: views, jobs by ID, actions' },
     { keys: '/', does: 'Search or filter the current view' },
     { keys: '?', does: 'This list of shortcuts' },
-    { keys: '↑ ↓ Home End', does: 'Move between rows of the jobs table' },
+    { keys: '↑ ↓ Home End', does: 'Move between the rows of the jobs table and the items of Mail, Webhooks and Subscriptions' },
     { keys: 'Enter or Space', does: 'Open the focused job (focus stays on its row)' },
     { keys: 'Esc', does: "Close the job's details, or this list" },
     { keys: 'Enter on a column header', does: 'Sort the table by it; again to reverse' },

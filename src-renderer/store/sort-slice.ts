@@ -1,5 +1,6 @@
 import type { SliceCreator } from './deps';
-import { NEWEST_FIRST, nextSort, type JobSort, type JobSortKey } from './job-sort';
+import { nextSort } from './column-sort';
+import { NEWEST_FIRST, type JobSort, type JobSortKey } from './job-sort';
 
 /** How the operator ordered the Jobs table; kept apart from the filter, which Clear resets. */
 export interface SortSlice {

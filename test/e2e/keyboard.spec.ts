@@ -235,3 +235,33 @@ test('Ctrl+K runs actions: submit a job of a kind opens its form, and retry re-q
   await page.keyboard.press('Enter');
   await expect(detailOf(page, job.id).getByRole('status')).toHaveText('Queued again.');
 });
+
+test('the queues table sorts by a column header, both ways', async ({ page }) => {
+  await page.goto('/#/queues');
+  const table = page.getByRole('table', { name: 'Work queues' });
+  const kind = table.getByRole('columnheader', { name: /Kind/ });
+  const kindsShown = () => table.locator('tbody tr td:nth-of-type(1)').allInnerTexts();
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(kind).not.toHaveAttribute('aria-sort');
+  await kind.getByRole('button').click();
+  await expect(kind).toHaveAttribute('aria-sort', 'ascending');
+  expect(await kindsShown()).toEqual(['callback (B)', 'email (C)', 'log (A)']);
+  await kind.getByRole('button').press('Enter');
+  await expect(kind).toHaveAttribute('aria-sort', 'descending');
+  expect(await kindsShown()).toEqual(['log (A)', 'email (C)', 'callback (B)']);
+});
+
+test('arrow keys move between the items of the webhooks inbox', async ({ page, request }) => {
+  // Callbacks without a URL are POSTed to the console's own inbox.
+  for (let i = 0; i < 2; i++) await request.post('/api/v1/jobs', { data: { kind: 'callback', payload: { duration_ms: 10 } } });
+  await page.goto('/#/webhooks');
+  const items = page.locator('.record-list button.record-item');
+  await expect.poll(() => items.count(), { timeout: DONE_TIMEOUT_MS }).toBeGreaterThanOrEqual(2);
+  await items.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(items.first()).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(items.last()).toBeFocused();
+});

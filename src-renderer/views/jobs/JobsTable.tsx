@@ -1,6 +1,7 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { SortHeader } from '../../components/SortHeader';
+import { listKeyTarget } from '../../keyboard/list-focus';
 import { useConsole } from '../../store/context';
 import { isFiltering } from '../../store/job-filter';
 import { NEWEST_FIRST, type JobSort, type JobSortKey } from '../../store/job-sort';
@@ -66,15 +67,6 @@ function orderText(sort: JobSort): string {
 function countText(shown: number, total: number, filtering: boolean): string {
   if (filtering) return `${shown.toLocaleString()} of ${total.toLocaleString()} jobs match`;
   return `${total.toLocaleString()} ${total === 1 ? 'job' : 'jobs'}`;
-}
-
-/** The row index an arrow, Home or End key moves to (unclamped); undefined for any other key. */
-function keyTarget(key: string, index: number, count: number): number | undefined {
-  if (key === 'ArrowDown') return index + 1;
-  if (key === 'ArrowUp') return index - 1;
-  if (key === 'Home') return 0;
-  if (key === 'End') return count - 1;
-  return undefined;
 }
 
 function JobsTableHead() {
@@ -172,10 +164,10 @@ export function JobsTable() {
   const moveFocus = (event: KeyboardEvent) => {
     const current = (event.target as HTMLElement).dataset.jobId;
     if (!current) return;
-    const target = keyTarget(event.key, ids.indexOf(current), ids.length);
+    const target = listKeyTarget(event.key, ids.indexOf(current), ids.length);
     if (target === undefined) return;
     event.preventDefault();
-    const id = ids[Math.max(0, Math.min(ids.length - 1, target))];
+    const id = ids[target];
     if (!id) return;
     virtualizer.scrollToIndex(ids.indexOf(id), { align: 'auto' });
     focusRowWhenRendered(id);
