@@ -51,6 +51,12 @@ export function CommandPalette({ onClose, onOpenHelp }: { onClose: () => void; o
     command.run();
   };
   const onKeyDown = (event: KeyboardEvent) => {
+    // The key that opened the palette closes it (and never reaches the browser's own Ctrl+K).
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      close();
+      return;
+    }
     const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
     if (step !== 0 && commands.length > 0) {
       event.preventDefault();
