@@ -1,8 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
+import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { OfflineBanner } from './components/OfflineBanner';
 import { useConsole } from './store/context';
+import { viewTooltip } from './keyboard/shortcuts';
 import { VIEWS } from './store/nav-slice';
 import { selectors } from './store/selectors';
 import type { ViewName } from './store/nav-slice';
@@ -17,20 +19,7 @@ import { SubmitView } from './views/submit/SubmitView';
 import { SubscriptionsView } from './views/subscriptions/SubscriptionsView';
 import { WebhooksView } from './views/webhooks/WebhooksView';
 import { WorkersView } from './views/workers/WorkersView';
-
-const TITLES: Record<ViewName, string> = {
-  overview: 'Overview',
-  submit: 'Submit',
-  jobs: 'Jobs',
-  queues: 'Queues',
-  workers: 'Workers',
-  batches: 'Batches',
-  mail: 'Mail',
-  webhooks: 'Webhooks',
-  subscriptions: 'Subscriptions',
-  api: 'API',
-  settings: 'Settings',
-};
+import { VIEW_TITLES } from './view-titles';
 
 const VIEW_OF: Record<ViewName, () => ReactNode> = {
   overview: () => <OverviewView />,
@@ -46,21 +35,6 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   settings: () => <SettingsView />,
 };
 
-/** Alt+1 … Alt+9 open the first nine views in the order of the navigation. */
-function useViewShortcuts(navigate: (view: ViewName) => void): void {
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const view = /^[1-9]$/.test(event.key) ? VIEWS[Number(event.key) - 1] : undefined;
-      if (!view) return;
-      event.preventDefault();
-      navigate(view);
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [navigate]);
-}
-
 function Navigation({ view }: { view: ViewName }) {
   return (
     <nav className="nav" aria-label="Views">
@@ -72,9 +46,10 @@ function Navigation({ view }: { view: ViewName }) {
               className={`nav-link nav-${name}`}
               aria-current={name === view ? 'page' : undefined}
               aria-keyshortcuts={index < 9 ? `Alt+${index + 1}` : undefined}
+              title={viewTooltip(name)}
             >
               <span className="nav-icon" aria-hidden="true" />
-              {TITLES[name]}
+              {VIEW_TITLES[name]}
             </a>
           </li>
         ))}
@@ -87,9 +62,8 @@ export function App() {
   const connection = useConsole(selectors.connection);
   const view = useConsole((state) => state.view);
   const navigate = useConsole((state) => state.navigate);
-  useViewShortcuts(navigate);
   useEffect(() => {
-    document.title = `${TITLES[view]} · Jobdeck`;
+    document.title = `${VIEW_TITLES[view]} · Jobdeck`;
   }, [view]);
 
   return (
@@ -114,6 +88,7 @@ export function App() {
         <OfflineBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
+      <KeyboardLayer navigate={navigate} />
     </div>
   );
 }

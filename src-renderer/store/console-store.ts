@@ -8,6 +8,7 @@ import { createNavSlice } from './nav-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createRecordsSlice } from './records-slice';
+import { createSortSlice } from './sort-slice';
 import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps } from './deps';
 import type { ConsoleState } from './state';
@@ -44,6 +45,11 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createBatchesSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
+<<<<<<< HEAD
     ...createNavSlice(deps)(...args),
+=======
+    ...createNavSlice()(...args),
+    ...createSortSlice()(...args),
+>>>>>>> keys
   }));
 }

@@ -6,6 +6,7 @@
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
 import type { JobStatus } from '../../src-shared/statuses';
+import { memoizeIdList } from './id-list-memo';
 
 export interface JobFilter {
   status: JobStatus | null;
@@ -37,22 +38,14 @@ export function matchesFilter(job: Job, filter: JobFilter, needle = filter.searc
   return needle === '' || searchText(job).includes(needle);
 }
 
-/** A memoized `(ids, jobsById, filter) → visible ids`; returns `ids` itself when nothing filters. */
+/** The IDs `filter` lets through, in their order; `ids` itself when nothing filters. */
+export function filterJobIds(ids: readonly string[], jobsById: Readonly<Record<string, Job>>, filter: JobFilter): readonly string[] {
+  if (!isFiltering(filter)) return ids;
+  const needle = filter.search.trim().toLowerCase();
+  return ids.filter((id) => matchesFilter(jobsById[id]!, filter, needle));
+}
+
+/** A memoized `(ids, jobsById, filter) → visible ids`. */
 export function createVisibleIdsSelector() {
-  let lastIds: readonly string[] | undefined;
-  let lastById: Readonly<Record<string, Job>> | undefined;
-  let lastFilter: JobFilter | undefined;
-  let lastResult: readonly string[] = [];
-  return (ids: readonly string[], jobsById: Readonly<Record<string, Job>>, filter: JobFilter): readonly string[] => {
-    if (ids === lastIds && jobsById === lastById && filter === lastFilter) return lastResult;
-    const needle = filter.search.trim().toLowerCase();
-    const next = isFiltering(filter) ? ids.filter((id) => matchesFilter(jobsById[id]!, filter, needle)) : ids;
-    // The same IDs as before keep the old array, so the table does not re-render.
-    const same = next.length === lastResult.length && next.every((id, index) => id === lastResult[index]);
-    lastIds = ids;
-    lastById = jobsById;
-    lastFilter = filter;
-    if (!same) lastResult = next;
-    return lastResult;
-  };
+  return memoizeIdList(filterJobIds);
 }

@@ -36,6 +36,8 @@ export interface JobsSlice extends JobsData, Charts {
   /** Changes the filter; a new status or kind loads the history's first page for it. */
   setFilter(change: Partial<JobFilter>): void;
   selectJob(id: string | null): void;
+  /** Reads one job from the API (one the store may not hold) and folds it in; null when there is none. */
+  loadJob(id: string): Promise<Job | null>;
   cancelJob(id: string): Promise<boolean>;
   retryJob(id: string): Promise<boolean>;
 }
@@ -136,6 +138,12 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
 
       selectJob(id) {
         if (id !== get().selectedJobId) set({ selectedJobId: id, jobAction: null });
+      },
+
+      async loadJob(id) {
+        const job = await bridge.getJob(id);
+        if (job) get().mergeJobs([job]);
+        return job;
       },
 
       cancelJob: (id) => jobAct(id, 'cancel', () => bridge.cancelJob(id)),

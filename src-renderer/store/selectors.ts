@@ -4,10 +4,12 @@ import type { JobStatus } from '../../src-shared/statuses';
 import { JOB_STATUSES } from '../../src-shared/statuses';
 import { JOB_KINDS } from '../../src-shared/kinds';
 import { createVisibleIdsSelector } from './job-filter';
+import { createSortedIdsSelector } from './job-sort';
 import type { ConsoleState } from './state';
 import type { SubmitState } from './submit-slice';
 
 const visibleIds = createVisibleIdsSelector();
+const sortedIds = createSortedIdsSelector();
 
 export type StatusCounts = Readonly<Record<JobStatus, number>>;
 export type KindCounts = Readonly<Record<JobKind, number>>;
@@ -61,8 +63,9 @@ export const selectors = {
   /** The console does not answer: the live feed dropped. Every action is disabled meanwhile. */
   offline: (state: ConsoleState): boolean => state.connection === 'reconnecting',
   lostAt: (state: ConsoleState) => state.lostAt,
-  /** The jobs the Jobs view shows: the filter applied, newest first. */
-  visibleJobIds: (state: ConsoleState): readonly string[] => visibleIds(state.jobIds, state.jobsById, state.filter),
+  /** The jobs the Jobs view shows: the filter applied, in the order of the sorted column (newest first by default). */
+  visibleJobIds: (state: ConsoleState): readonly string[] =>
+    sortedIds(visibleIds(state.jobIds, state.jobsById, state.filter), state.jobsById, state.jobSort),
   counts,
   /** The batch holding a job, among the batches read; null when none of them does. */
   batchIdOfJob: (state: ConsoleState, jobId: string): string | null => {

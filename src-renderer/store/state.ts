@@ -10,6 +10,7 @@ import type { NavSlice } from './nav-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { RecordsSlice } from './records-slice';
+import type { SortSlice } from './sort-slice';
 import type { SubmitSlice } from './submit-slice';
 import type { SubscriptionsSlice } from './subscriptions-slice';
 import type { WorkersSlice } from './workers-slice';
@@ -24,4 +25,5 @@ export type ConsoleState = JobsSlice &
   BatchesSlice &
   SubscriptionsSlice &
   ApiDocSlice &
-  NavSlice;
+  NavSlice &
+  SortSlice;

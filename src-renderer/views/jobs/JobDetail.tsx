@@ -1,14 +1,15 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Job } from '../../../src-shared/job';
 import { EntityLink } from '../../components/EntityLink';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
+import { isFreeKey, isTypingTarget } from '../../keyboard/key-targets';
 import { JobActions } from './JobActions';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
-import { DETAIL_HEADING_ID, returnFocusTarget, rowButtonOf } from './row-focus';
+import { DETAIL_HEADING_ID, isRowFocused, returnFocusTarget, rowButtonOf } from './row-focus';
 
 /** A scrollable block of text: a named region, focusable so it can be scrolled by keyboard. */
 function CodeBlock({ label, className = '', children }: { label: string; className?: string; children: string }) {
@@ -161,9 +162,30 @@ function Details({ job }: { job: Job }) {
 }
 
 /**
+ * Escape closes the details from anywhere on the page, except while typing in a field outside
+ * them (Escape clears a search box) or in a dialog, which takes Escape for itself.
+ */
+function useEscapeToClose(open: boolean, close: () => void): void {
+  const closeRef = useRef(close);
+  closeRef.current = close;
+  useEffect(() => {
+    if (!open) return;
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || !isFreeKey(event)) return;
+      const inDetail = event.target instanceof Element && event.target.closest('.detail-panel') !== null;
+      if (!inDetail && isTypingTarget(event.target)) return;
+      event.preventDefault();
+      closeRef.current();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [open]);
+}
+
+/**
  * The selected job: payload, result or error, and every transition with its time and worker.
- * Selecting a job moves focus here; Escape or Close gives it back to the row button of the job
- * shown (recorded at each selection), or to the table when that row is gone.
+ * Selecting a job leaves focus where it was (the row); Escape or Close gives it back to the
+ * row button of the job shown (recorded at each selection), or to the table when that row is gone.
  */
 export function JobDetail() {
   const job = useConsole(selectors.selectedJob);
@@ -171,7 +193,7 @@ export function JobDetail() {
   const returnFocusRef = useRef<HTMLElement | null>(null);
   const selectedId = job?.id;
 
-  // Where Escape gives focus back: the row that opened the job (rows focus this panel's heading).
+  // Where Escape gives focus back: the row that opened the job.
   useEffect(() => {
     if (selectedId) returnFocusRef.current = rowButtonOf(selectedId);
   }, [selectedId]);
@@ -181,15 +203,15 @@ export function JobDetail() {
     selectJob(null);
     const recorded = returnFocusRef.current;
     returnFocusRef.current = null;
+    // Arrows may have moved on from the row that opened the job: focus stays on the row it is on.
+    if (isRowFocused()) return;
     const target = recorded?.isConnected ? recorded : returnFocusTarget(selectedId);
     target?.focus();
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') close();
-  };
+  useEscapeToClose(selectedId !== undefined, close);
 
   return (
-    <section className="panel detail-panel" data-empty={job ? undefined : ''} aria-labelledby={DETAIL_HEADING_ID} onKeyDown={onKeyDown}>
+    <section className="panel detail-panel" data-empty={job ? undefined : ''} aria-labelledby={DETAIL_HEADING_ID}>
       <header className="panel-header">
         <h2 id={DETAIL_HEADING_ID} tabIndex={-1}>
           {job ? `Job ${shortId(job.id)}` : 'Job details'}

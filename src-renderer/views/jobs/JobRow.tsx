@@ -5,17 +5,16 @@ import { Time } from '../../components/Time';
 import { kindLabel, shortId } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
-import { DETAIL_HEADING_ID } from './row-focus';
+import { rowButtonOf } from './row-focus';
 
 /** Every row is this tall (CSS agrees), so the virtual list can place rows without measuring. */
 export const ROW_HEIGHT_PX = 40;
 
-/** Moves focus to the job details' heading once the panel shows the job (scrolls it into sight if stacked). */
-function focusDetail(): void {
-  requestAnimationFrame(() => document.getElementById(DETAIL_HEADING_ID)?.focus());
-}
 
-/** One job's row; subscribes to that job alone, so an event re-renders only its own row. */
+/**
+ * One job's row: a click, Enter or Space opens its details and leaves focus on the row.
+ * Subscribes to that job alone, so an event re-renders only its own row.
+ */
 export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIndex?: number }) {
   const job = useConsole((state) => selectors.job(state, id));
   const selected = useConsole((state) => selectors.isSelected(state, id));
@@ -23,9 +22,14 @@ export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIn
   if (!job) return null;
   const short = shortId(job.id);
   return (
-    <tr className="job-row" aria-rowindex={rowIndex} data-selected={selected || undefined} onClick={() => {
+    <tr
+      className="job-row"
+      aria-rowindex={rowIndex}
+      data-selected={selected || undefined}
+      onClick={(event) => {
         selectJob(job.id);
-        focusDetail();
+        // Focus stays in the table (on this row), so the next arrow key moves on from here.
+        rowButtonOf(job.id, event.currentTarget)?.focus({ preventScroll: true });
       }}
     >
       <td>

@@ -1,10 +1,13 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { SortHeader } from '../../components/SortHeader';
+import { listKeyTarget } from '../../keyboard/list-focus';
 import { useConsole } from '../../store/context';
 import { isFiltering } from '../../store/job-filter';
+import { NEWEST_FIRST, type JobSort, type JobSortKey } from '../../store/job-sort';
 import { selectors } from '../../store/selectors';
 import { JobRow, ROW_HEIGHT_PX } from './JobRow';
-import { JOBS_TABLE_ID, rowButtonOf } from './row-focus';
+import { focusRowWhenRendered, JOBS_TABLE_ID, onRevealJob } from './row-focus';
 
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
 /** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
@@ -18,6 +21,15 @@ const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
   Updated: '13.5%',
 };
 const OVERSCAN_ROWS = 12;
+const SORT_KEY: Record<(typeof COLUMNS)[number], JobSortKey> = {
+  ID: 'id',
+  Kind: 'kind',
+  Status: 'status',
+  Progress: 'progress',
+  Attempts: 'attempts',
+  Created: 'created',
+  Updated: 'updated',
+};
 
 function EmptyRow({ children }: { children: ReactNode }) {
   return (
@@ -45,21 +57,21 @@ function emptyText(listStatus: string, filtering: boolean): string {
   return 'No jobs yet. Open Submit (Alt+2) to send one; it appears here at once.';
 }
 
+/** How the rows are ordered, in words (the status line under the heading). */
+function orderText(sort: JobSort): string {
+  if (sort.key === NEWEST_FIRST.key && sort.direction === NEWEST_FIRST.direction) return 'newest first';
+  const column = Object.entries(SORT_KEY).find(([, key]) => key === sort.key)?.[0] ?? sort.key;
+  return `by ${column.toLowerCase()}, ${sort.direction}`;
+}
+
 function countText(shown: number, total: number, filtering: boolean): string {
   if (filtering) return `${shown.toLocaleString()} of ${total.toLocaleString()} jobs match`;
   return `${total.toLocaleString()} ${total === 1 ? 'job' : 'jobs'}`;
 }
 
-/** The row index an arrow, Home or End key moves to (unclamped); undefined for any other key. */
-function keyTarget(key: string, index: number, count: number): number | undefined {
-  if (key === 'ArrowDown') return index + 1;
-  if (key === 'ArrowUp') return index - 1;
-  if (key === 'Home') return 0;
-  if (key === 'End') return count - 1;
-  return undefined;
-}
-
 function JobsTableHead() {
+  const sort = useConsole((state) => state.jobSort);
+  const sortJobsBy = useConsole((state) => state.sortJobsBy);
   return (
     <>
       <colgroup>
@@ -70,13 +82,33 @@ function JobsTableHead() {
       <thead>
         <tr aria-rowindex={1}>
           {COLUMNS.map((column) => (
-            <th key={column} scope="col" className={column === 'Attempts' ? 'numeric' : undefined}>
-              {column}
-            </th>
+            <SortHeader
+              key={column}
+              label={column}
+              className={column === 'Attempts' ? 'numeric' : undefined}
+              direction={sort.key === SORT_KEY[column] ? sort.direction : null}
+              onSort={() => sortJobsBy(SORT_KEY[column])}
+            />
           ))}
         </tr>
       </thead>
     </>
+  );
+}
+
+/** Scrolls to the row of a job asked for from elsewhere (the command palette) and focuses it. */
+function useRevealJob(ids: readonly string[], virtualizer: Virtualizer<HTMLDivElement, Element>): void {
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+  useEffect(
+    () =>
+      onRevealJob((id) => {
+        const index = idsRef.current.indexOf(id);
+        if (index < 0) return;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        focusRowWhenRendered(id);
+      }),
+    [virtualizer],
   );
 }
 
@@ -114,6 +146,7 @@ export function JobsTable() {
   const total = useConsole(selectors.jobCount);
   const filtering = useConsole((state) => isFiltering(state.filter));
   const listStatus = useConsole(selectors.listStatus);
+  const sort = useConsole((state) => state.jobSort);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: ids.length,
@@ -131,21 +164,22 @@ export function JobsTable() {
   const moveFocus = (event: KeyboardEvent) => {
     const current = (event.target as HTMLElement).dataset.jobId;
     if (!current) return;
-    const target = keyTarget(event.key, ids.indexOf(current), ids.length);
+    const target = listKeyTarget(event.key, ids.indexOf(current), ids.length);
     if (target === undefined) return;
     event.preventDefault();
-    const id = ids[Math.max(0, Math.min(ids.length - 1, target))];
+    const id = ids[target];
     if (!id) return;
     virtualizer.scrollToIndex(ids.indexOf(id), { align: 'auto' });
-    requestAnimationFrame(() => rowButtonOf(id)?.focus());
+    focusRowWhenRendered(id);
   };
+  useRevealJob(ids, virtualizer);
 
   return (
     <section className="panel jobs-panel" aria-labelledby="jobs-heading">
       <header className="panel-header">
         <h2 id="jobs-heading">Jobs</h2>
         <p className="muted" role="status" aria-label="Jobs shown">
-          {countText(ids.length, total, filtering)}, newest first
+          {countText(ids.length, total, filtering)}, {orderText(sort)}
         </p>
       </header>
       <div className="table-scroll jobs-scroll" ref={scrollRef}>

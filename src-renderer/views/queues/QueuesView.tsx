@@ -3,6 +3,8 @@ import type { QueueInfo } from '../../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
+import { SortHeader } from '../../components/SortHeader';
+import { nextSort, sortRows, type ColumnSort } from '../../store/column-sort';
 import { perSecond, THROUGHPUT_SECONDS, type QueueCountKey } from '../../store/throughput';
 import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
@@ -92,27 +94,42 @@ function QueueRates() {
   );
 }
 
-function QueuesHead() {
+type QueueColumn = 'name' | 'kind' | 'ready' | 'unacked' | 'consumers' | 'retrying' | 'dead';
+type QueueSort = ColumnSort<QueueColumn> | null;
+
+const QUEUE_COLUMNS: readonly { key: QueueColumn; label: string; numeric?: true }[] = [
+  { key: 'name', label: 'Queue' },
+  { key: 'kind', label: 'Kind' },
+  { key: 'ready', label: 'Ready', numeric: true },
+  { key: 'unacked', label: 'Unacked (in progress)', numeric: true },
+  { key: 'consumers', label: 'Consumers', numeric: true },
+  { key: 'retrying', label: 'Waiting to retry', numeric: true },
+  { key: 'dead', label: 'Dead letters', numeric: true },
+];
+
+/** A queue's row as the table shows it: the broker's figures and the in-progress count from events. */
+interface QueueLine {
+  queue: QueueInfo;
+  inProgress: number;
+}
+
+function queueValue({ queue, inProgress }: QueueLine, key: QueueColumn): string | number {
+  return key === 'unacked' ? inProgress : queue[key];
+}
+
+function QueuesHead({ sort, onSort }: { sort: QueueSort; onSort: (key: QueueColumn) => void }) {
   return (
     <thead>
       <tr>
-        <th scope="col">Queue</th>
-        <th scope="col">Kind</th>
-        <th scope="col" className="numeric">
-          Ready
-        </th>
-        <th scope="col" className="numeric">
-          Unacked (in progress)
-        </th>
-        <th scope="col" className="numeric">
-          Consumers
-        </th>
-        <th scope="col" className="numeric">
-          Waiting to retry
-        </th>
-        <th scope="col" className="numeric">
-          Dead letters
-        </th>
+        {QUEUE_COLUMNS.map((column) => (
+          <SortHeader
+            key={column.key}
+            label={column.label}
+            className={column.numeric ? 'numeric' : undefined}
+            direction={sort?.key === column.key ? sort.direction : null}
+            onSort={() => onSort(column.key)}
+          />
+        ))}
         <th scope="col">Actions</th>
       </tr>
     </thead>
@@ -148,7 +165,12 @@ export function QueuesView() {
   const loadQueues = useConsole((state) => state.loadQueues);
   const { byKindStatus } = useConsole(selectors.counts);
   const [confirming, setConfirming] = useState<JobKind | null>(null);
+  const [sort, setSort] = useState<QueueSort>(null);
   usePolling(loadQueues, REFRESH_MS);
+  const lines = (report?.queues ?? []).map((queue) => ({
+    queue,
+    inProgress: byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS'],
+  }));
 
   return (
     <section className="view" aria-labelledby="queues-heading">
@@ -157,15 +179,10 @@ export function QueuesView() {
       <PurgeOutcome />
       <div className="card table-card">
         <table className="data-table" aria-label="Work queues">
-          <QueuesHead />
+          <QueuesHead sort={sort} onSort={(key) => setSort(nextSort(sort, key))} />
           <tbody>
-            {report?.queues.map((queue) => (
-              <QueueRow
-                key={queue.kind}
-                queue={queue}
-                inProgress={byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS']}
-                onPurge={() => setConfirming(queue.kind)}
-              />
+            {sortRows(lines, sort, queueValue).map(({ queue, inProgress }) => (
+              <QueueRow key={queue.kind} queue={queue} inProgress={inProgress} onPurge={() => setConfirming(queue.kind)} />
             ))}
             {!report && (
               <tr>

@@ -51,7 +51,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   const toggleRaw = () => setRaw(raw === null ? JSON.stringify(buildPayload(), null, 2) : null);
 
   return (
-    <form className="job-form card" aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
+    <form className="job-form card" data-kind={kind} aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
       <JobFormHeader kind={kind} description={description} headingId={headingId} />
       {raw === null ? (
         children((field) => errorsFor(problem, field))

@@ -1,0 +1,16 @@
+import type { ViewName } from './store/nav-slice';
+
+/** Each view's name as the navigation, the window title and the command palette say it. */
+export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
+  overview: 'Overview',
+  submit: 'Submit',
+  jobs: 'Jobs',
+  queues: 'Queues',
+  workers: 'Workers',
+  batches: 'Batches',
+  mail: 'Mail',
+  webhooks: 'Webhooks',
+  subscriptions: 'Subscriptions',
+  api: 'API',
+  settings: 'Settings',
+};
