@@ -45,11 +45,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createBatchesSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
-<<<<<<< HEAD
     ...createNavSlice(deps)(...args),
-=======
-    ...createNavSlice()(...args),
     ...createSortSlice()(...args),
->>>>>>> keys
   }));
 }
