@@ -67,7 +67,7 @@ function supervise(counts: Partial<Record<JobKind, number>> = { log: 1 }): Worke
   return supervisor;
 }
 
-const stateOf = (supervisor: WorkerSupervisor, id: string) => supervisor.snapshot().find((w) => w.id === id)?.state;
+const stateOf = (supervisor: WorkerSupervisor, id: string) => supervisor.snapshot().find((w) => w.slot === id)?.state;
 const newest = (): FakeChild => children.at(-1)!;
 const settled = async <T>(promise: Promise<T>): Promise<{ value: T } | 'pending'> =>
   Promise.race([promise.then((value) => ({ value })), new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))]);
@@ -231,16 +231,16 @@ describe('WorkerSupervisor scaling', () => {
   it('scales up with fresh ids and down from the newest, which leaves once it has exited', () => {
     const supervisor = supervise({ log: 1 });
     supervisor.scale('log', 3);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1', 'log-2', 'log-3']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1', 'log-2', 'log-3']);
     supervisor.scale('log', 1);
     expect(supervisor.report().counts.log).toBe(1);
     expect(supervisor.has('log-2')).toBe(false);
     expect(supervisor.snapshot().map((w) => w.state)).toEqual(['starting', 'stopping', 'stopping']);
     children[2]!.exit(0);
     children[1]!.exit(0);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1']);
     supervisor.scale('log', 2);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1', 'log-4']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1', 'log-4']);
     expect(lines).toEqual([]);
   });
 
@@ -250,7 +250,7 @@ describe('WorkerSupervisor scaling', () => {
     children[1]!.exit(0);
     await stopping;
     supervisor.scale('log', 1);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1']);
   });
 });
 
