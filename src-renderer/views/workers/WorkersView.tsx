@@ -31,8 +31,9 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
   const [count, setCount] = useState(String(wanted));
   const id = useId();
   useEffect(() => setCount(String(wanted)), [wanted]);
-  const running = report.workers.filter((worker) => worker.runs === 'this-console' && worker.kinds.includes(kind));
-  const ready = running.filter((worker) => worker.state === 'ready').length;
+  const consuming = report.workers.filter((worker) => worker.kinds.includes(kind));
+  const ready = consuming.filter((worker) => worker.runs === 'this-console' && worker.state === 'ready').length;
+  const elsewhere = consuming.filter((worker) => worker.runs !== 'this-console').length;
   const offline = useConsole(selectors.offline);
   const apply = (value: number) => void scaleWorkers(kind, value);
   return (
@@ -40,6 +41,7 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
       <h3>{kindLabel(kind)}</h3>
       <p className="scale-figure">
         <span className="big-number">{ready}</span> <span className="muted">ready of {wanted} wanted</span>
+        {elsewhere > 0 && <span className="muted">{` · ${elsewhere} elsewhere`}</span>}
       </p>
       <form
         className="scale-form"

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -109,6 +110,31 @@ describe('WorkerSupervisor readiness', () => {
     void supervisor.stopWorker('log-2');
     expect(await settled(waiting)).toEqual({ value: true });
     expect(supervisor.isReady()).toBe(true);
+  });
+});
+
+describe('WorkerSupervisor figures', () => {
+  it('counts jobs, not attempts: a job retried twice then FAILED is one failed and two retried', () => {
+    const supervisor = supervise();
+    const child = newest();
+    child.ready();
+    child.say({ type: 'stats', rssBytes: 50_000_000 });
+    for (const outcome of ['retrying', 'retrying', 'failed', 'done'] as const) {
+      child.say({ type: 'job-started', jobId: `job-${outcome}` });
+      child.say({ type: 'job-finished', jobId: `job-${outcome}`, outcome });
+    }
+    expect(supervisor.snapshot()[0]).toMatchObject({ processed: 1, failed: 1, retried: 2, current_job: null, name: `${hostname()}/${child.pid}` });
+  });
+
+  it('shows no name, pid, memory or uptime for a slot whose process was stopped', async () => {
+    const supervisor = supervise();
+    newest().ready();
+    newest().say({ type: 'stats', rssBytes: 50_000_000 });
+    expect(supervisor.snapshot()[0]).toMatchObject({ pid: newest().pid, memory_rss_bytes: 50_000_000 });
+    const stopping = supervisor.stopWorker('log-1');
+    newest().exit(0);
+    await stopping;
+    expect(supervisor.snapshot()[0]).toMatchObject({ slot: 'log-1', state: 'stopped', name: null, pid: null, memory_rss_bytes: null, uptime_ms: 0 });
   });
 });
 
