@@ -114,9 +114,12 @@ function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
   const running = worker.pid !== null;
   return (
     <tr data-worker={worker.name ?? worker.slot ?? undefined}>
-      <th scope="row">{worker.name ? <code>{worker.name}</code> : <span className="muted">no process</span>}</th>
+      <th scope="row" className="worker-name">
+        {worker.name ? <code>{worker.name}</code> : <span className="muted">no process</span>}
+        <br />
+        <span className="muted">{worker.kinds.map(kindLabel).join(', ')}</span>
+      </th>
       <PlaceCell worker={worker} />
-      <td>{worker.kinds.map(kindLabel).join(', ')}</td>
       <td>
         <span className={`state-badge worker-${worker.state}`}>{STATE_LABEL[worker.state]}</span>
       </td>
@@ -136,9 +139,8 @@ function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
 
 /** The columns, each with what it counts (shown on hover and read by screen readers). */
 const COLUMNS: { header: string; counts?: string }[] = [
-  { header: 'Worker', counts: 'The worker\'s one name, host/pid: the same name the timelines of the jobs it ran show.' },
+  { header: 'Worker', counts: 'The worker\'s one name, host/pid (the same name the timelines of the jobs it ran show), and the kinds it takes.' },
   { header: 'Runs', counts: 'Where it runs: a slot of this console, a worker another console runs, or one started by hand (npm run worker).' },
-  { header: 'Kind' },
   { header: 'State' },
   { header: 'Current job' },
   { header: 'Done', counts: 'Jobs this process finished DONE since it started.' },
