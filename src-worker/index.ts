@@ -59,9 +59,14 @@ function reportStats(report: (message: WorkerToMainMessage) => void): void {
   setInterval(send, STATS_EVERY_MS).unref();
 }
 
-/** Writes a line to the worker's stderr, named by its PID. */
+/** This process's one name, as its timelines, heartbeat and log lines give it. */
+function ownName(): string {
+  return workerName(hostname(), process.pid);
+}
+
+/** Writes a line to the worker's stderr, under its name. */
 function log(line: string): void {
-  console.error(`[worker ${process.pid}] ${line}`);
+  console.error(`[worker ${ownName()}] ${line}`);
 }
 
 /** Tells the supervising console, if there is one. */
@@ -92,7 +97,7 @@ function readSetup(): WorkerSetup {
   const host = hostname();
   const spawned = Boolean(process.send);
   const identity: WorkerIdentity = {
-    name: workerName(host, process.pid),
+    name: ownName(),
     host,
     pid: process.pid,
     kinds,
@@ -236,7 +241,7 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
   const message = error instanceof ConfigError ? error.message : redactText(`could not start: ${error.message}`);
-  console.error(`[worker ${process.pid}] ${message}`);
+  console.error(`[worker ${ownName()}] ${message}`);
   if (process.send) process.send({ type: 'fatal', message } satisfies WorkerToMainMessage);
   process.exit(1);
 });

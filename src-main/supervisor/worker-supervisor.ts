@@ -214,7 +214,7 @@ export class WorkerSupervisor {
     const lived = Date.now() - slot.run.startedAt;
     slot.restarts = lived > STABLE_AFTER_MS ? 0 : slot.restarts + 1;
     const delay = slot.restarts === 0 ? 0 : Math.min(RESTART_MIN_MS * 2 ** (slot.restarts - 1), RESTART_MAX_MS);
-    this.options.onLog?.(`worker ${slot.id} (pid ${child.pid}) exited (${how}); restarting in ${delay} ms`);
+    this.options.onLog?.(`worker ${slot.run.name ?? `pid ${child.pid}`} (slot ${slot.id}) exited (${how}); restarting in ${delay} ms`);
     slot.run.tally.inHand = [];
     const restart = setTimeout(() => {
       if (slot.phase === waiting) this.spawn(slot);

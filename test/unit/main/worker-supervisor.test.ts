@@ -156,7 +156,7 @@ describe('WorkerSupervisor restarts', () => {
       expect(children).toHaveLength(forks + 1);
     }
     expect(delays).toEqual([500, 1_000, 2_000, 4_000]);
-    expect(lines[0]).toMatch(/^worker log-1 \(pid \d+\) exited \(code 3\); restarting in 500 ms$/);
+    expect(lines[0]).toMatch(/^worker .+\/\d+ \(slot log-1\) exited \(code 3\); restarting in 500 ms$/);
     newest().ready();
     expect(supervisor.snapshot()[0]).toMatchObject({ state: 'crash-loop', restarts: 4 });
   });
