@@ -178,6 +178,29 @@ describe('workers this console does not run', () => {
     expect(named(await report(), name)).toBeUndefined();
   });
 
+  it("lists another console's workers sharing the namespace as theirs, and each console lists the other's", async () => {
+    const second = await startTestConsole({ JOBDECK_NAMESPACE: app.namespace, JOBDECK_WORKERS: 'A=0,B=0,C=1', ...RETRY_ENV });
+    let theirName = '';
+    try {
+      expect(await second.supervisor!.whenReady(30_000)).toBe(true);
+      const theirs = second.supervisor!.snapshot()[0]!;
+      theirName = theirs.name!;
+      const seen = await eventually(async () => named(await report(), theirs.name!), 20_000, "the other console's worker");
+      expect(seen).toMatchObject({ runs: 'other-console', slot: null, kinds: ['email'], pid: theirs.pid, restarts: null });
+      const fromThere = (await call<WorkersReport>('GET', '/api/v1/workers', undefined, second.url)).body;
+      expect(fromThere.workers.map((w) => [w.kinds, w.runs])).toEqual([
+        [['email'], 'this-console'],
+        [['log'], 'other-console'],
+      ]);
+      // Its slots are its own to control: this console does not know them.
+      expect((await call('POST', `/api/v1/workers/${theirs.slot}/stop`)).status).toBe(404);
+    } finally {
+      await second.close(); // the namespace stays: it is this file's console's too
+    }
+    // Stopped cleanly, its worker removed its heartbeat.
+    expect(named(await report(), theirName)).toBeUndefined();
+  });
+
   it('drops a worker gone silent once its heartbeat expires', async () => {
     const worker = startStandalone();
     const name = `${hostname()}/${worker.pid}`;
