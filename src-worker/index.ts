@@ -230,6 +230,7 @@ async function main(): Promise<void> {
   const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts.handlers, status, reporter(tally), shutdown.stop)));
   stopOnAsk(shutdown.stop);
   await redis.ping();
+  if (shutdown.asked) return; // told to stop while it waited for Redis: no heartbeat to leave behind
   const heartbeats = new WorkerHeartbeats(redis, names);
   parts.heartbeat = startHeartbeat({ heartbeats, beat: () => beatOf(identity, tally, worker.state), log });
   await worker.start().catch((error: Error) => {
