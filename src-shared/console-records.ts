@@ -10,40 +10,63 @@ export const MAX_WORKERS_PER_KIND = 16;
 
 /**
  * A worker process's state. `crash-loop`: it keeps dying soon after it starts and is being
- * restarted with a growing delay; `stopped`: an operator stopped it and it stays down.
+ * restarted with a growing delay; `stopped`: an operator stopped it and it stays down;
+ * `reconnecting`: a worker started by hand lost the broker and is connecting again.
  */
-export const workerProcessStateSchema = z.enum(['starting', 'ready', 'stopping', 'exited', 'crash-loop', 'stopped']);
+export const workerProcessStateSchema = z.enum(['starting', 'ready', 'reconnecting', 'stopping', 'exited', 'crash-loop', 'stopped']);
 export type WorkerProcessState = z.infer<typeof workerProcessStateSchema>;
+
+/**
+ * Where a worker runs: a slot of this console; spawned by another console sharing the
+ * namespace; or started by hand (`npm run worker`), on this machine or another.
+ */
+export const workerPlaceSchema = z.enum(['this-console', 'other-console', 'standalone']);
+export type WorkerPlace = z.infer<typeof workerPlaceSchema>;
 
 const count = z.number().int().min(0);
 
-/** One worker process the console supervises. */
+/**
+ * One worker that consumes the namespace: a slot of this console (from its own figures), or
+ * another worker (from the heartbeat it writes). Counts are since the process started.
+ */
 export const workerProcessInfoSchema = z.object({
-  /** Stable for the slot across restarts: `<kind>-<n>`. */
-  id: z.string(),
-  kind: jobKindSchema,
+  /**
+   * The worker's one name, `<host>/<pid>`: the `worker` of the timelines of the jobs it ran.
+   * Null while a slot of this console has no process.
+   */
+  name: z.string().nullable(),
+  /** This console's slot (`<kind>-<n>`), stable across restarts, to restart or stop; null for workers it does not run. */
+  slot: z.string().nullable(),
+  runs: workerPlaceSchema,
+  /** The machine it runs on. */
+  host: z.string(),
+  /** The kinds it consumes. */
+  kinds: z.array(jobKindSchema),
   /** Null while no process runs in the slot. */
   pid: z.number().int().nullable(),
   state: workerProcessStateSchema,
   /** ID of the job in hand, if any (the newest when it holds several). */
   current_job: z.string().nullable(),
-  /** Jobs finished DONE by this process since it started. */
+  /** Jobs this process finished DONE. */
   processed: count,
-  /** Jobs that failed in this process since it started. */
+  /** Jobs that ended FAILED in this process (their last attempt failed): once per job, not per attempt. */
   failed: count,
-  /** RFC 3339 UTC time the process started. */
+  /** Failed attempts this process handed to a retry (the job goes on). */
+  retried: count,
+  /** RFC 3339 UTC time the process started (the last one, for a slot with none running). */
   started_at: timeSchema,
   /** Milliseconds since `started_at`; 0 when no process runs. */
   uptime_ms: z.number().min(0),
-  /** Resident set size the process last reported, in bytes; null before its first report. */
+  /** Resident set size the process last reported, in bytes; null before its first report and while none runs. */
   memory_rss_bytes: count.nullable(),
-  /** Restarts since it last ran stably. */
-  restarts: count,
+  /** Restarts of this console's slot since it last ran stably; null for workers it does not run. */
+  restarts: count.nullable(),
 });
 export type WorkerProcessInfo = z.infer<typeof workerProcessInfoSchema>;
 
 /** `GET /api/v1/workers`. */
 export const workersReportSchema = z.object({
+  /** This console's slots first, then every other worker whose heartbeat is live. */
   workers: z.array(workerProcessInfoSchema),
   /** Processes wanted per kind (what scaling set). */
   counts: z.record(jobKindSchema, count),
@@ -51,6 +74,11 @@ export const workersReportSchema = z.object({
   max_per_kind: count,
   /** False when this console runs no workers (they run elsewhere): scaling is refused. */
   supervised: z.boolean(),
+  /**
+   * True when the other workers' heartbeats could not be read (Redis unreachable): only this
+   * console's own workers are listed.
+   */
+  elsewhere_unknown: z.boolean(),
 });
 export type WorkersReport = z.infer<typeof workersReportSchema>;
 

@@ -30,6 +30,10 @@ export interface Names {
   idempotencyKey(key: string): string;
   /** Redis stream of every job event. */
   eventStream: string;
+  /** Redis key of one worker's heartbeat (see `workerHeartbeatSchema`), by the worker's name. */
+  workerKey(name: string): string;
+  /** Redis set of the names of the workers that wrote a heartbeat (some may have expired since). */
+  workersIndex: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
   schema: string;
   /** AMQP connection name shown by the broker (and used to find a test's own connections). */
@@ -50,6 +54,8 @@ export function namesFor(namespace: string): Names {
     batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
     idempotencyKey: (key) => `${namespace}:idem:${key}`,
     eventStream: `${namespace}:events`,
+    workerKey: (name) => `${namespace}:worker:${name}`,
+    workersIndex: `${namespace}:workers`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,
   };

@@ -1,13 +1,23 @@
 import type { JobKind } from './kinds';
 
+/**
+ * Environment a console gives the workers it spawns: its own opaque ID and the slot the process
+ * runs in, which the worker writes into its heartbeat.
+ */
+export const SUPERVISOR_ID_ENV = 'JOBDECK_SUPERVISOR_ID';
+export const WORKER_SLOT_ENV = 'JOBDECK_WORKER_SLOT';
+
 /** What a worker process tells the console that spawned it (over the child-process channel). */
 export type WorkerToMainMessage =
   /** Connected and consuming. */
   | { type: 'ready'; kind: JobKind; pid: number }
   /** Took a job. */
   | { type: 'job-started'; jobId: string }
-  /** Finished a job, either way. */
-  | { type: 'job-finished'; jobId: string; ok: boolean }
+  /**
+   * Finished an attempt of a job: `done`, `failed` (its last attempt: the job ended FAILED) or
+   * `retrying` (the attempt failed, and the job goes to a retry).
+   */
+  | { type: 'job-finished'; jobId: string; outcome: 'done' | 'failed' | 'retrying' }
   /** Gave a job back to the queue unfinished (status store unreachable, or stopping). */
   | { type: 'job-returned'; jobId: string }
   /** Periodic figures: resident memory (`process.memoryUsage().rss`) in bytes. */

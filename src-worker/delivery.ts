@@ -49,6 +49,6 @@ function reportOutcome(context: DeliveryContext, job: JobMessage, outcome: JobOu
     context.report({ type: 'job-returned', jobId: job.uuid });
   }
   if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying') {
-    context.report({ type: 'job-finished', jobId: job.uuid, ok: outcome === 'done' });
+    context.report({ type: 'job-finished', jobId: job.uuid, outcome });
   }
 }

@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
@@ -7,6 +7,9 @@ import { redactText, redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/node/database-url';
 import { JobStatusClient } from '../src-shared/node/status-store';
+import { WorkerHeartbeats } from '../src-shared/node/worker-heartbeats';
+import { workerName } from '../src-shared/worker-heartbeat';
+import { countReport, freshTally, type WorkerTally } from '../src-shared/worker-tally';
 import { namesFor, type Names } from '../src-shared/topology';
 
 import type { JobHandler } from './handlers/handler';
@@ -15,7 +18,8 @@ import { EmailHandler } from './handlers/email-handler';
 import { LogHandler } from './handlers/log-handler';
 import { openRedis, watchRedis } from './worker-redis';
 import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
-import { isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
+import { SUPERVISOR_ID_ENV, WORKER_SLOT_ENV, isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
+import { beatOf, startHeartbeat, type Heartbeat, type WorkerIdentity } from './heartbeat';
 
 type WorkerEnv = ReturnType<typeof readEnv<typeof sharedEnvShape>>;
 
@@ -55,14 +59,27 @@ function reportStats(report: (message: WorkerToMainMessage) => void): void {
   setInterval(send, STATS_EVERY_MS).unref();
 }
 
-/** Writes a line to the worker's stderr, named by its PID. */
+/** This process's one name, as its timelines, heartbeat and log lines give it. */
+function ownName(): string {
+  return workerName(hostname(), process.pid);
+}
+
+/** Writes a line to the worker's stderr, under its name. */
 function log(line: string): void {
-  console.error(`[worker ${process.pid}] ${line}`);
+  console.error(`[worker ${ownName()}] ${line}`);
 }
 
 /** Tells the supervising console, if there is one. */
-function report(message: WorkerToMainMessage): void {
+function tellConsole(message: WorkerToMainMessage): void {
   if (process.send) process.send(message);
+}
+
+/** Counts what the worker reports into its tally (for its heartbeat), and tells its console. */
+function reporter(tally: WorkerTally): (message: WorkerToMainMessage) => void {
+  return (message) => {
+    countReport(tally, message);
+    tellConsole(message);
+  };
 }
 
 /** What this worker runs, and in which namespace. */
@@ -70,13 +87,25 @@ interface WorkerSetup {
   env: WorkerEnv;
   names: Names;
   kinds: JobKind[];
+  identity: WorkerIdentity;
 }
 
 function readSetup(): WorkerSetup {
   const { values } = parseArgs({ options: { kind: { type: 'string', default: 'A,B,C' } } });
   const kinds = parseKinds(values.kind!);
   const env = readEnv(sharedEnvShape, process.env);
-  return { env, names: namesFor(env.JOBDECK_NAMESPACE), kinds };
+  const host = hostname();
+  const spawned = Boolean(process.send);
+  const identity: WorkerIdentity = {
+    name: ownName(),
+    host,
+    pid: process.pid,
+    kinds,
+    startedAt: new Date().toISOString(),
+    supervisor: spawned ? (process.env[SUPERVISOR_ID_ENV] ?? null) : null,
+    slot: spawned ? (process.env[WORKER_SLOT_ENV] ?? null) : null,
+  };
+  return { env, names: namesFor(env.JOBDECK_NAMESPACE), kinds, identity };
 }
 
 function handlersFor(kinds: readonly JobKind[], pool: pg.Pool | null, env: WorkerEnv, names: Names): Partial<Record<JobKind, JobHandler>> {
@@ -93,6 +122,7 @@ interface WorkerParts {
   pool: pg.Pool | null;
   handlers: Partial<Record<JobKind, JobHandler>>;
   worker?: WorkerProcess;
+  heartbeat?: Heartbeat;
 }
 
 /** Stops the worker (a drain of up to the grace), closes its parts and exits with `code`. */
@@ -113,6 +143,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       const inHand = parts.worker?.jobsInHand ?? 0;
       if (inHand > 0) log(`stopping: finishing ${inHand} job${inHand === 1 ? '' : 's'} in hand (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
       await parts.worker?.close(SHUTDOWN_GRACE_MS);
+      await parts.heartbeat?.stop();
       await Promise.all(Object.values(parts.handlers).map((h) => h.close?.()));
       await parts.pool?.end().catch(() => undefined);
       parts.redis.disconnect();
@@ -127,12 +158,14 @@ function shutdownOf(parts: WorkerParts): Shutdown {
 }
 
 function workerOptions(
-  { env, names, kinds }: WorkerSetup,
+  { env, names, kinds, identity }: WorkerSetup,
   handlers: Partial<Record<JobKind, JobHandler>>,
   status: JobStatusClient,
+  report: (message: WorkerToMainMessage) => void,
   stop: Shutdown['stop'],
 ): WorkerProcessOptions {
   return {
+    name: identity.name,
     amqpUrl: env.AMQP_URL,
     names,
     kinds,
@@ -164,9 +197,9 @@ function stopOnAsk(stop: Shutdown['stop']): void {
   process.on('disconnect', () => void stop(0));
 }
 
-function announceReady(kinds: JobKind[], names: Names): void {
-  for (const kind of kinds) report({ type: 'ready', kind, pid: process.pid });
-  reportStats(report);
+function announceReady({ kinds, names }: WorkerSetup): void {
+  for (const kind of kinds) tellConsole({ type: 'ready', kind, pid: process.pid });
+  reportStats(tellConsole);
   if (!process.send) log(`consuming ${kinds.map(names.queue).join(', ')}`);
 }
 
@@ -177,7 +210,7 @@ function announceReady(kinds: JobKind[], names: Names): void {
  */
 async function main(): Promise<void> {
   const setup = readSetup();
-  const { env, names, kinds } = setup;
+  const { env, names, kinds, identity } = setup;
   const role = `worker:${kinds.join('+')}:${process.pid}`;
   const redis = openRedis(env.REDIS_URL, names.connectionName(role));
   const status = new JobStatusClient(redis, names, {
@@ -190,22 +223,26 @@ async function main(): Promise<void> {
   const shutdown = shutdownOf(parts);
   watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
     log(reason);
-    report({ type: 'fatal', message: reason });
+    tellConsole({ type: 'fatal', message: reason });
     void shutdown.stop(1);
   });
-  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts.handlers, status, shutdown.stop)));
+  const tally = freshTally();
+  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts.handlers, status, reporter(tally), shutdown.stop)));
   stopOnAsk(shutdown.stop);
   await redis.ping();
+  if (shutdown.asked) return; // told to stop while it waited for Redis: no heartbeat to leave behind
+  const heartbeats = new WorkerHeartbeats(redis, names);
+  parts.heartbeat = startHeartbeat({ heartbeats, beat: () => beatOf(identity, tally, worker.state), log });
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });
   if (shutdown.asked) return; // told to stop while it waited for the broker
-  announceReady(kinds, names);
+  announceReady(setup);
 }
 
 main().catch((error: Error) => {
   const message = error instanceof ConfigError ? error.message : redactText(`could not start: ${error.message}`);
-  console.error(`[worker ${process.pid}] ${message}`);
+  console.error(`[worker ${ownName()}] ${message}`);
   if (process.send) process.send({ type: 'fatal', message } satisfies WorkerToMainMessage);
   process.exit(1);
 });

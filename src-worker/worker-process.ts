@@ -1,9 +1,9 @@
-import { hostname } from 'node:os';
 import { redactText } from '../src-shared/redact';
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient } from '../src-shared/node/status-store';
 import type { Names } from '../src-shared/topology';
 import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
+import type { HeartbeatState } from '../src-shared/worker-heartbeat';
 import { retryLadder, type RetryPolicy } from '../src-shared/retry-policy';
 import type { JobHandler } from './handlers/handler';
 import { cancelConsumers, closeSession, isIncurableAmqpError, openSession, type Session } from './broker-session';
@@ -12,6 +12,8 @@ import { handleDelivery } from './delivery';
 import { sleep, within } from './waits';
 
 export interface WorkerProcessOptions {
+  /** The worker's one name (`workerName`), written as `worker` in every status it writes. */
+  name: string;
   amqpUrl: string;
   names: Names;
   kinds: readonly JobKind[];
@@ -55,9 +57,17 @@ export class WorkerProcess {
   /** Aborted when the worker stops at once: every session's jobs and the reconnect waits. */
   private readonly abort = new AbortController();
   private stopping = false;
+  private connectedOnce = false;
 
   constructor(private readonly options: WorkerProcessOptions) {
-    this.context = { ...options, ladder: retryLadder(options.retry), workerId: `${hostname()}/${process.pid}` };
+    this.context = { ...options, ladder: retryLadder(options.retry), workerId: options.name };
+  }
+
+  /** Where the consume loop is, for the heartbeat. */
+  get state(): HeartbeatState {
+    if (this.stopping) return 'stopping';
+    if (this.session) return 'ready';
+    return this.connectedOnce ? 'reconnecting' : 'starting';
   }
 
   /**
@@ -76,14 +86,16 @@ export class WorkerProcess {
     }
   }
 
-  private connect(): Promise<Session> {
-    return openSession(
+  private async connect(): Promise<Session> {
+    const session = await openSession(
       { ...this.options, ladder: this.context.ladder },
       (session, message) => this.track(handleDelivery(this.context, session, message)),
       (reason) => {
         if (!this.stopping) this.onSessionLost(reason);
       },
     );
+    this.connectedOnce = true;
+    return session;
   }
 
   private onSessionLost(reason: string): void {

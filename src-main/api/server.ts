@@ -27,6 +27,7 @@ import { queueRoutes } from './queue-routes';
 import type { QueueInspector } from '../broker/queue-inspector';
 import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
+import type { HeartbeatSource } from '../supervisor/worker-roster';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -42,6 +43,8 @@ export interface ApiOptions {
   guard: HostGuardOptions;
   /** The worker processes this console runs (read per request: they start after the API); null when none. */
   workers?: () => WorkerSupervisor | null;
+  /** The heartbeats of the namespace's workers, to list those this console does not run. */
+  workerBeats?: HeartbeatSource;
   /** `GET /api/v1/settings`: the connections in use, passwords masked. */
   settings?: () => ConnectionSettings;
   /** The work queues' counts and purge; the routes are absent without it. */
@@ -158,7 +161,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
   if (options.batches) await app.register(batchRoutes(options.batches, options.idempotency));
   await app.register(openApiRoute());
-  await app.register(workerRoutes(options.workers ?? (() => null)));
+  await app.register(workerRoutes(options.workers ?? (() => null), options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues));
   const settings = options.settings;
   if (settings) app.get('/api/v1/settings', async () => settings());

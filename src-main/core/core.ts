@@ -1,3 +1,4 @@
+import { WorkerHeartbeats } from '../../src-shared/node/worker-heartbeats';
 import { redactUrl } from '../../src-shared/redact';
 import { retryLadder } from '../../src-shared/retry-policy';
 import { namesFor, type Names } from '../../src-shared/topology';
@@ -37,6 +38,8 @@ export interface CoreServices {
   jobs: JobService;
   queues: QueueInspector;
   idempotency: IdempotencyStore;
+  /** The heartbeats every worker of the namespace writes. */
+  workerBeats: WorkerHeartbeats;
   outlets: EventOutlets;
   relay: EventRelay;
   /** This core's connections for the relay, attached once the API listens. */
@@ -124,7 +127,8 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   });
   const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, retryLadderMs: retryLadder(config.retry) });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
-  return { stores, publisher, jobs, queues, idempotency, outlets, relay: env.relay, relaySource };
+  const workerBeats = new WorkerHeartbeats(stores.redis, names);
+  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, relay: env.relay, relaySource };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */

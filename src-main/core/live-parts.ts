@@ -5,6 +5,7 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
+import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import type { CoreServices } from './core';
@@ -20,6 +21,7 @@ export interface LiveParts {
   jobs: JobService;
   queues: QueueInspector;
   idempotency: IdempotencyStore;
+  workerBeats: HeartbeatSource;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
   batches: BatchService;
@@ -38,6 +40,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     jobs: live(() => core().jobs),
     queues: live(() => core().queues),
     idempotency: live(() => core().idempotency),
+    workerBeats: live(() => core().workerBeats),
     mailbox: live(() => core().stores.mailbox),
     inbox: live(() => core().stores.inbox),
     batches: live(() => core().outlets.batches),

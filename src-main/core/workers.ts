@@ -32,7 +32,7 @@ export function workerHealth(supervisor: WorkerSupervisor | null): Record<JobKin
   const running = supervisor?.snapshot() ?? [];
   const of = (kind: JobKind): WorkerHealth => ({
     configured: supervisor ? supervisor.report().counts[kind] : 0,
-    ready: running.filter((w) => w.kind === kind && w.state === 'ready').length,
+    ready: running.filter((w) => w.kinds.includes(kind) && w.state === 'ready').length,
   });
   return { log: of('log'), callback: of('callback'), email: of('email') };
 }

@@ -1,6 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
 import type { WorkerProcessInfo, WorkerProcessState } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
+import { workerName } from '../../src-shared/worker-heartbeat';
+import { freshTally, type WorkerTally } from '../../src-shared/worker-tally';
 
 /** What a slot does once its process has exited on request. */
 export type AfterExit =
@@ -29,12 +32,11 @@ export type Phase =
 /** Figures of the slot's latest process. */
 export interface Run {
   pid: number | null;
+  /** The process's one name (as in the timelines it writes); null without a process. */
+  name: string | null;
   startedAt: number;
-  processed: number;
-  failed: number;
   rssBytes: number | null;
-  /** Jobs in hand, oldest first. */
-  inHand: string[];
+  tally: WorkerTally;
 }
 
 export interface Slot {
@@ -49,8 +51,9 @@ export interface Slot {
 /** Fast deaths in a row after which a slot shows `crash-loop`. */
 export const CRASH_LOOP_RESTARTS = 3;
 
+/** A run of a process this console spawned: on this machine, so named after it. */
 export function freshRun(pid: number | null): Run {
-  return { pid, startedAt: Date.now(), processed: 0, failed: 0, rssBytes: null, inHand: [] };
+  return { pid, name: pid === null ? null : workerName(hostname(), pid), startedAt: Date.now(), rssBytes: null, tally: freshTally() };
 }
 
 export function childOf(slot: Slot): ChildProcess | null {
@@ -74,19 +77,25 @@ export function isSettled(slot: Slot): boolean {
   return phase.name === 'stopped' || shownState(slot) === 'ready';
 }
 
+/** The slot as listed: a slot with no process running shows no name, PID, memory or uptime. */
 export function infoOf(slot: Slot, now: number): WorkerProcessInfo {
   const { run } = slot;
+  const running = childOf(slot) !== null;
   return {
-    id: slot.id,
-    kind: slot.kind,
-    pid: run.pid,
+    name: running ? run.name : null,
+    slot: slot.id,
+    runs: 'this-console',
+    host: hostname(),
+    kinds: [slot.kind],
+    pid: running ? run.pid : null,
     state: shownState(slot),
-    current_job: run.inHand.at(-1) ?? null,
-    processed: run.processed,
-    failed: run.failed,
+    current_job: run.tally.inHand.at(-1) ?? null,
+    processed: run.tally.processed,
+    failed: run.tally.failed,
+    retried: run.tally.retried,
     started_at: new Date(run.startedAt).toISOString(),
-    uptime_ms: childOf(slot) ? Math.max(0, now - run.startedAt) : 0,
-    memory_rss_bytes: run.rssBytes,
+    uptime_ms: running ? Math.max(0, now - run.startedAt) : 0,
+    memory_rss_bytes: running ? run.rssBytes : null,
     restarts: slot.restarts,
   };
 }

@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { MAX_WORKERS_PER_KIND, type WorkerProcessInfo, type WorkersReport } from '../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
-import { isWorkerToMainMessage, type WorkerToMainMessage } from '../../src-shared/worker-protocol';
+import { SUPERVISOR_ID_ENV, WORKER_SLOT_ENV, isWorkerToMainMessage, type WorkerToMainMessage } from '../../src-shared/worker-protocol';
+import { countReport } from '../../src-shared/worker-tally';
 import { within } from '../lifecycle/within';
 import { SHUTDOWN_TIMEOUT_MS, askToExit, forkWorker, type WorkerEntry } from './worker-child';
 import { CRASH_LOOP_RESTARTS, childOf, freshRun, infoOf, isSettled, type AfterExit, type Phase, type Slot } from './slot';
@@ -14,8 +16,8 @@ export interface WorkerSupervisorOptions {
   env: Record<string, string>;
   counts: Record<JobKind, number>;
   onLog?: (line: string) => void;
-  /** Starts one worker process; forks `entry` unless a test stands in for the processes. */
-  fork?: (kind: JobKind) => ChildProcess;
+  /** Starts one worker process for the slot; forks `entry` unless a test stands in for the processes. */
+  fork?: (kind: JobKind, slotId: string) => ChildProcess;
 }
 
 /** An operator asked for a worker this supervisor does not run. */
@@ -33,14 +35,16 @@ export class WorkerSupervisor {
   private readonly slots: Slot[] = [];
   private readonly counts: Record<JobKind, number>;
   private readonly nextIndex: Record<JobKind, number> = { log: 0, callback: 0, email: 0 };
-  private readonly forkWorker: (kind: JobKind) => ChildProcess;
+  private readonly forkWorker: (kind: JobKind, slotId: string) => ChildProcess;
+  /** Opaque: tells this console's workers' heartbeats from those of other consoles sharing the namespace. */
+  readonly id = randomUUID();
   private closing = false;
   /** Settles once every slot is settled; made when someone waits. */
   private readyWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(private readonly options: WorkerSupervisorOptions) {
     this.counts = { ...options.counts };
-    this.forkWorker = options.fork ?? ((kind) => forkWorker(options.entry, options.env, kind));
+    this.forkWorker = options.fork ?? ((kind, slotId) => forkWorker(options.entry, { ...options.env, [SUPERVISOR_ID_ENV]: this.id, [WORKER_SLOT_ENV]: slotId }, kind));
   }
 
   start(): void {
@@ -53,7 +57,7 @@ export class WorkerSupervisor {
   }
 
   report(): WorkersReport {
-    return { workers: this.snapshot(), counts: { ...this.counts }, max_per_kind: MAX_WORKERS_PER_KIND, supervised: true };
+    return { workers: this.snapshot(), counts: { ...this.counts }, max_per_kind: MAX_WORKERS_PER_KIND, supervised: true, elsewhere_unknown: false };
   }
 
   has(id: string): boolean {
@@ -103,7 +107,7 @@ export class WorkerSupervisor {
   async close(): Promise<void> {
     this.closing = true;
     const live = this.slots.filter((slot) => childOf(slot) !== null);
-    const jobs = live.reduce((sum, slot) => sum + slot.run.inHand.length, 0);
+    const jobs = live.reduce((sum, slot) => sum + slot.run.tally.inHand.length, 0);
     if (live.length > 0) {
       const what = jobs > 0 ? `finish ${count(jobs, 'job')}` : 'exit';
       this.options.onLog?.(`stopping: waiting for ${count(live.length, 'worker')} to ${what} (up to ${SHUTDOWN_TIMEOUT_MS / 1000} s)`);
@@ -140,7 +144,7 @@ export class WorkerSupervisor {
   }
 
   private spawn(slot: Slot): void {
-    const child = this.forkWorker(slot.kind);
+    const child = this.forkWorker(slot.kind, slot.id);
     slot.run = freshRun(child.pid ?? null);
     this.enter(slot, { name: 'starting', child });
     child.on('message', (message) => {
@@ -180,7 +184,7 @@ export class WorkerSupervisor {
   }
 
   private afterExit(slot: Slot, then: AfterExit): void {
-    slot.run.inHand = [];
+    slot.run.tally.inHand = [];
     if (then === 'leave') {
       this.forget(slot);
     } else if (then === 'stay-stopped') {
@@ -210,8 +214,8 @@ export class WorkerSupervisor {
     const lived = Date.now() - slot.run.startedAt;
     slot.restarts = lived > STABLE_AFTER_MS ? 0 : slot.restarts + 1;
     const delay = slot.restarts === 0 ? 0 : Math.min(RESTART_MIN_MS * 2 ** (slot.restarts - 1), RESTART_MAX_MS);
-    this.options.onLog?.(`worker ${slot.id} (pid ${child.pid}) exited (${how}); restarting in ${delay} ms`);
-    slot.run.inHand = [];
+    this.options.onLog?.(`worker ${slot.run.name ?? `pid ${child.pid}`} (slot ${slot.id}) exited (${how}); restarting in ${delay} ms`);
+    slot.run.tally.inHand = [];
     const restart = setTimeout(() => {
       if (slot.phase === waiting) this.spawn(slot);
     }, delay);
@@ -226,15 +230,9 @@ export class WorkerSupervisor {
         if (slot.phase.name === 'starting') this.enter(slot, { name: 'ready', child: slot.phase.child });
         break;
       case 'job-started':
-        run.inHand.push(message.jobId);
-        break;
       case 'job-finished':
-        release(run.inHand, message.jobId);
-        if (message.ok) run.processed++;
-        else run.failed++;
-        break;
       case 'job-returned':
-        release(run.inHand, message.jobId);
+        countReport(run.tally, message);
         break;
       case 'stats':
         run.rssBytes = message.rssBytes;
@@ -253,11 +251,6 @@ export class WorkerSupervisor {
 
 function isLeaving(slot: Slot): boolean {
   return slot.phase.name === 'stopping' && slot.phase.then === 'leave';
-}
-
-function release(inHand: string[], jobId: string): void {
-  const index = inHand.indexOf(jobId);
-  if (index >= 0) inHand.splice(index, 1);
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

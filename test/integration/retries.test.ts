@@ -267,7 +267,7 @@ describe('crashes', () => {
       await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
       const job = await submit({ kind: 'log', payload: { client_time: 1569177495 } });
       await until(job.id, 'IN PROGRESS');
-      const victim = app.supervisor!.snapshot().find((w) => w.kind === 'log')!.pid!;
+      const victim = app.supervisor!.snapshot().find((w) => w.kinds.includes('log'))!.pid!;
       process.kill(victim, 'SIGKILL');
       await sleep(200);
       await locker.query('COMMIT');
@@ -311,7 +311,7 @@ describe('crashes', () => {
   it('keeps a job waiting for its retry in the broker while its worker is killed, then finishes it', async () => {
     const job = await callbackJob('/fail/1');
     await until(job.id, 'RETRYING');
-    const victim = app.supervisor!.snapshot().find((w) => w.kind === 'callback')!.pid!;
+    const victim = app.supervisor!.snapshot().find((w) => w.kinds.includes('callback'))!.pid!;
     process.kill(victim, 'SIGKILL');
     const done = await until(job.id, 'DONE', 30_000);
     expect(done.attempts).toBe(2);
@@ -326,7 +326,7 @@ describe('crashes', () => {
       max_attempts: 1,
     });
     await until(job.id, 'IN PROGRESS');
-    process.kill(app.supervisor!.snapshot().find((w) => w.kind === 'callback')!.pid!, 'SIGKILL');
+    process.kill(app.supervisor!.snapshot().find((w) => w.kinds.includes('callback'))!.pid!, 'SIGKILL');
     const failed = await until(job.id, 'FAILED', 30_000);
     expect(failed.attempts).toBe(2);
     expect(failed.attempt_errors.map((e) => e.error)).toEqual([WORKER_LOST_ERROR, expect.stringMatching(/attempts are spent/)]);

@@ -37,7 +37,7 @@ describe('worker supervisor', () => {
       15_000,
       'a crash-loop state',
     );
-    expect(looping.id).toBe('log-1');
+    expect(looping.slot).toBe('log-1');
     expect(looping.restarts).toBeGreaterThanOrEqual(3);
   });
 
@@ -68,11 +68,11 @@ describe('worker supervisor', () => {
     supervisor.scale('log', 3);
     expect(supervisor.report().counts.log).toBe(3);
     await eventually(async () => (supervisor.snapshot().filter((w) => w.state === 'ready').length === 3 ? true : undefined));
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1', 'log-2', 'log-3']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1', 'log-2', 'log-3']);
 
     supervisor.scale('log', 1);
     await eventually(async () => (supervisor.snapshot().length === 1 ? true : undefined));
-    expect(supervisor.snapshot()[0]!.id).toBe('log-1');
+    expect(supervisor.snapshot()[0]!.slot).toBe('log-1');
 
     await supervisor.stopWorker('log-1');
     expect(supervisor.snapshot()[0]).toMatchObject({ state: 'stopped', uptime_ms: 0 });

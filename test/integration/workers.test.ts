@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src-shared/job';
+import type { JobKind } from '../../src-shared/kinds';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
 import { closeBrokerConnections, queuedOrUnacked } from '../support/broker';
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 const jobOf = async (id: string) => (await (await fetch(`${app.url}/api/v1/jobs/${id}`)).json()) as Job;
-const workerOf = (kind: string) => app.supervisor!.snapshot().find((w) => w.kind === kind)!;
+const workerOf = (kind: JobKind) => app.supervisor!.snapshot().find((w) => w.kinds.includes(kind))!;
 
 describe('worker processes', () => {
   it('redeliver a job whose worker was killed mid-task, and finish it on a restarted worker', async () => {

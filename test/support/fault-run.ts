@@ -145,7 +145,7 @@ export async function runFaultScenario(plan: FaultPlan, log: (line: string) => v
         case 'sigkill-worker': {
           // Right after another fault every worker may be restarting: wait for one to come up.
           const victims = await eventually(
-            () => running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited' && plan.kinds.includes(w.kind)),
+            () => running.supervisor!.snapshot().filter((w) => w.pid && w.state !== 'exited' && w.kinds.some((kind) => plan.kinds.includes(kind))),
             (alive) => alive.length > 0,
             30_000,
             'a worker to kill',

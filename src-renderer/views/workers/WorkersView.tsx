@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
+import type { WorkerPlace, WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
 import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
 import { EntityLink } from '../../components/EntityLink';
 import { usePolling } from '../../components/use-polling';
@@ -13,10 +13,17 @@ const REFRESH_MS = 2_000;
 const STATE_LABEL: Record<WorkerProcessInfo['state'], string> = {
   starting: 'starting',
   ready: 'ready',
+  reconnecting: 'reconnecting',
   stopping: 'stopping',
   exited: 'exited',
   'crash-loop': 'crash loop',
   stopped: 'stopped',
+};
+
+const PLACE_LABEL: Record<WorkerPlace, string> = {
+  'this-console': 'this console',
+  'other-console': 'another console',
+  standalone: 'by hand',
 };
 
 function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }) {
@@ -25,8 +32,9 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
   const [count, setCount] = useState(String(wanted));
   const id = useId();
   useEffect(() => setCount(String(wanted)), [wanted]);
-  const running = report.workers.filter((worker) => worker.kind === kind);
-  const ready = running.filter((worker) => worker.state === 'ready').length;
+  const consuming = report.workers.filter((worker) => worker.kinds.includes(kind));
+  const ready = consuming.filter((worker) => worker.runs === 'this-console' && worker.state === 'ready').length;
+  const elsewhere = consuming.filter((worker) => worker.runs !== 'this-console').length;
   const offline = useConsole(selectors.offline);
   const apply = (value: number) => void scaleWorkers(kind, value);
   return (
@@ -34,6 +42,7 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
       <h3>{kindLabel(kind)}</h3>
       <p className="scale-figure">
         <span className="big-number">{ready}</span> <span className="muted">ready of {wanted} wanted</span>
+        {elsewhere > 0 && <span className="muted">{` · ${elsewhere} elsewhere`}</span>}
       </p>
       <form
         className="scale-form"
@@ -60,52 +69,128 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
   );
 }
 
-function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
+/** Where the worker runs: this console's slot, or the host of a worker it does not run. */
+function PlaceCell({ worker }: { worker: WorkerProcessInfo }) {
+  const detail = worker.slot ?? worker.host;
+  return (
+    <td className="worker-place">
+      {PLACE_LABEL[worker.runs]}
+      <br />
+      <code className="muted" title={worker.slot ? `slot ${worker.slot} of this console` : `host ${worker.host}`}>
+        {detail}
+      </code>
+    </td>
+  );
+}
+
+/** Restart and Stop, for this console's own slots only. */
+function SlotActions({ worker }: { worker: WorkerProcessInfo }) {
   const restartWorker = useConsole((state) => state.restartWorker);
   const stopWorker = useConsole((state) => state.stopWorker);
   const offline = useConsole(selectors.offline);
+  const slot = worker.slot;
+  if (!slot) return <span className="muted">runs elsewhere</span>;
   const down = worker.state === 'stopped' || worker.state === 'stopping' || offline;
   return (
-    <tr>
-      <th scope="row">
-        <code>{worker.id}</code>
+    <div className="button-row compact">
+      <button type="button" className="secondary" aria-label={`Restart worker ${slot}`} disabled={offline} onClick={() => void restartWorker(slot)}>
+        Restart
+      </button>
+      <button
+        type="button"
+        className="danger"
+        aria-label={`Stop worker ${slot}`}
+        aria-disabled={down || undefined}
+        onClick={() => {
+          if (!down) void stopWorker(slot);
+        }}
+      >
+        Stop
+      </button>
+    </div>
+  );
+}
+
+function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
+  const running = worker.pid !== null;
+  return (
+    <tr data-worker={worker.name ?? worker.slot ?? undefined}>
+      <th scope="row" className="worker-name">
+        {worker.name ? <code>{worker.name}</code> : <span className="muted">no process</span>}
+        <br />
+        <span className="muted">{worker.kinds.map(kindLabel).join(', ')}</span>
       </th>
-      <td>{kindLabel(worker.kind)}</td>
-      <td className="numeric">{worker.pid ?? '—'}</td>
+      <PlaceCell worker={worker} />
       <td>
         <span className={`state-badge worker-${worker.state}`}>{STATE_LABEL[worker.state]}</span>
       </td>
       <td>{worker.current_job ? <EntityLink entity={{ kind: 'job', id: worker.current_job }} /> : <span className="muted">idle</span>}</td>
       <td className="numeric">{worker.processed}</td>
       <td className="numeric">{worker.failed}</td>
-      <td className="numeric">{worker.pid ? formatDuration(worker.uptime_ms) : '—'}</td>
-      <td className="numeric">{formatBytes(worker.memory_rss_bytes)}</td>
-      <td className="numeric">{worker.restarts}</td>
+      <td className="numeric">{worker.retried}</td>
+      <td className="numeric">{running ? formatDuration(worker.uptime_ms) : '—'}</td>
+      <td className="numeric">{running ? formatBytes(worker.memory_rss_bytes) : '—'}</td>
+      <td className="numeric">{worker.restarts ?? '—'}</td>
       <td>
-        <div className="button-row compact">
-          <button type="button" className="secondary" aria-label={`Restart worker ${worker.id}`} disabled={offline} onClick={() => void restartWorker(worker.id)}>
-            Restart
-          </button>
-          <button
-            type="button"
-            className="danger"
-            aria-label={`Stop worker ${worker.id}`}
-            aria-disabled={down || undefined}
-            onClick={() => {
-              if (!down) void stopWorker(worker.id);
-            }}
-          >
-            Stop
-          </button>
-        </div>
+        <SlotActions worker={worker} />
       </td>
     </tr>
   );
 }
 
-const HEADERS = ['Worker', 'Kind', 'PID', 'State', 'Current job', 'Processed', 'Failed', 'Uptime', 'Memory', 'Restarts', 'Actions'];
+/** The columns, each with what it counts (shown on hover and read by screen readers). */
+const COLUMNS: { header: string; counts?: string }[] = [
+  { header: 'Worker', counts: 'The worker\'s one name, host/pid (the same name the timelines of the jobs it ran show), and the kinds it takes.' },
+  { header: 'Runs', counts: 'Where it runs: a slot of this console, a worker another console runs, or one started by hand (npm run worker).' },
+  { header: 'State' },
+  { header: 'Current job' },
+  { header: 'Done', counts: 'Jobs this process finished DONE since it started.' },
+  { header: 'Failed', counts: 'Jobs that ended FAILED in this process since it started: one per job, however many attempts it took.' },
+  { header: 'Retried', counts: 'Failed attempts this process handed to a retry since it started (the job went on).' },
+  { header: 'Uptime', counts: 'Time since this process started.' },
+  { header: 'Memory', counts: 'Resident memory (RSS) of this process, as it last reported it.' },
+  { header: 'Restarts', counts: "Restarts of this console's slot since it last ran stably; — for workers it does not run." },
+  { header: 'Actions' },
+];
 
-/** Every worker process: scale a kind, restart or stop one. Refreshed every 2 s while shown. */
+function WorkersTable({ workers }: { workers: WorkerProcessInfo[] }) {
+  return (
+    <div className="card table-card">
+      <table className="data-table workers-table" aria-label="Worker processes">
+        <thead>
+          <tr>
+            {COLUMNS.map(({ header, counts }) => (
+              <th key={header} scope="col" title={counts}>
+                {header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {workers.map((worker) => (
+            <WorkerRow key={worker.name ?? worker.slot} worker={worker} />
+          ))}
+          {workers.length === 0 && (
+            <tr>
+              <td colSpan={COLUMNS.length} className="empty">
+                No workers consume this namespace. Use + on a kind above, or start one with npm run worker; jobs wait in the queue until then.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <p className="table-note muted">
+        Counts are since each process started. Done and Failed count jobs, once each (a job retried three times and then failed is one Failed);
+        Retried counts the failed attempts that went to a retry.
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Every worker that consumes the namespace: this console's (scale a kind, restart or stop one)
+ * and the others, from their heartbeats. Refreshed every 2 s while shown.
+ */
 export function WorkersView() {
   const { data: report, error } = useConsole((state) => state.workers);
   const action = useConsole((state) => state.workerAction);
@@ -114,7 +199,7 @@ export function WorkersView() {
 
   return (
     <section className="view workers-view" aria-labelledby="workers-heading">
-      <ViewHeader id="workers-heading" title="Workers" description="The worker processes this console runs, per kind. Scaling starts or gracefully stops processes." />
+      <ViewHeader id="workers-heading" title="Workers" description="Every worker consuming this namespace: this console's own (scaling starts or gracefully stops them) and those running elsewhere." />
       <ReadFailed title="Could not read the workers." error={error} next="The figures below may be old; they refresh every 2 seconds." />
       {action?.problem && (
         <Notice title={`${action.target}: ${action.problem.title}`}>
@@ -127,43 +212,22 @@ export function WorkersView() {
       {!report && !error && <p className="muted">Loading workers…</p>}
       {report && !report.supervised && (
         <Notice title="This console runs no worker processes." tone="info">
-          <p>Its workers run elsewhere (started with `npm run worker`). Start the console with JOBDECK_WORKERS set to run them here.</p>
+          <p>Its workers run elsewhere (started with npm run worker, or by another console); those that write a heartbeat are listed below.</p>
+        </Notice>
+      )}
+      {report?.elsewhere_unknown && (
+        <Notice title="Only this console's workers are listed.">
+          <p>The other workers' heartbeats could not be read from Redis; they may still be running.</p>
         </Notice>
       )}
       {report?.supervised && (
-        <>
-          <div className="scale-grid">
-            {JOB_KINDS.map((kind) => (
-              <ScaleControl key={kind} kind={kind} report={report} />
-            ))}
-          </div>
-          <div className="card table-card">
-            <table className="data-table workers-table" aria-label="Worker processes">
-              <thead>
-                <tr>
-                  {HEADERS.map((header) => (
-                    <th key={header} scope="col">
-                      {header}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.workers.map((worker) => (
-                  <WorkerRow key={worker.id} worker={worker} />
-                ))}
-                {report.workers.length === 0 && (
-                  <tr>
-                    <td colSpan={HEADERS.length} className="empty">
-                      No worker processes. Use + on a kind above to start one; its jobs wait in the queue until then.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
-        </>
+        <div className="scale-grid">
+          {JOB_KINDS.map((kind) => (
+            <ScaleControl key={kind} kind={kind} report={report} />
+          ))}
+        </div>
       )}
+      {report && <WorkersTable workers={report.workers} />}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -67,7 +68,7 @@ function supervise(counts: Partial<Record<JobKind, number>> = { log: 1 }): Worke
   return supervisor;
 }
 
-const stateOf = (supervisor: WorkerSupervisor, id: string) => supervisor.snapshot().find((w) => w.id === id)?.state;
+const stateOf = (supervisor: WorkerSupervisor, id: string) => supervisor.snapshot().find((w) => w.slot === id)?.state;
 const newest = (): FakeChild => children.at(-1)!;
 const settled = async <T>(promise: Promise<T>): Promise<{ value: T } | 'pending'> =>
   Promise.race([promise.then((value) => ({ value })), new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))]);
@@ -112,6 +113,31 @@ describe('WorkerSupervisor readiness', () => {
   });
 });
 
+describe('WorkerSupervisor figures', () => {
+  it('counts jobs, not attempts: a job retried twice then FAILED is one failed and two retried', () => {
+    const supervisor = supervise();
+    const child = newest();
+    child.ready();
+    child.say({ type: 'stats', rssBytes: 50_000_000 });
+    for (const outcome of ['retrying', 'retrying', 'failed', 'done'] as const) {
+      child.say({ type: 'job-started', jobId: `job-${outcome}` });
+      child.say({ type: 'job-finished', jobId: `job-${outcome}`, outcome });
+    }
+    expect(supervisor.snapshot()[0]).toMatchObject({ processed: 1, failed: 1, retried: 2, current_job: null, name: `${hostname()}/${child.pid}` });
+  });
+
+  it('shows no name, pid, memory or uptime for a slot whose process was stopped', async () => {
+    const supervisor = supervise();
+    newest().ready();
+    newest().say({ type: 'stats', rssBytes: 50_000_000 });
+    expect(supervisor.snapshot()[0]).toMatchObject({ pid: newest().pid, memory_rss_bytes: 50_000_000 });
+    const stopping = supervisor.stopWorker('log-1');
+    newest().exit(0);
+    await stopping;
+    expect(supervisor.snapshot()[0]).toMatchObject({ slot: 'log-1', state: 'stopped', name: null, pid: null, memory_rss_bytes: null, uptime_ms: 0 });
+  });
+});
+
 describe('WorkerSupervisor restarts', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
@@ -130,7 +156,7 @@ describe('WorkerSupervisor restarts', () => {
       expect(children).toHaveLength(forks + 1);
     }
     expect(delays).toEqual([500, 1_000, 2_000, 4_000]);
-    expect(lines[0]).toMatch(/^worker log-1 \(pid \d+\) exited \(code 3\); restarting in 500 ms$/);
+    expect(lines[0]).toMatch(/^worker .+\/\d+ \(slot log-1\) exited \(code 3\); restarting in 500 ms$/);
     newest().ready();
     expect(supervisor.snapshot()[0]).toMatchObject({ state: 'crash-loop', restarts: 4 });
   });
@@ -231,16 +257,16 @@ describe('WorkerSupervisor scaling', () => {
   it('scales up with fresh ids and down from the newest, which leaves once it has exited', () => {
     const supervisor = supervise({ log: 1 });
     supervisor.scale('log', 3);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1', 'log-2', 'log-3']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1', 'log-2', 'log-3']);
     supervisor.scale('log', 1);
     expect(supervisor.report().counts.log).toBe(1);
     expect(supervisor.has('log-2')).toBe(false);
     expect(supervisor.snapshot().map((w) => w.state)).toEqual(['starting', 'stopping', 'stopping']);
     children[2]!.exit(0);
     children[1]!.exit(0);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1']);
     supervisor.scale('log', 2);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1', 'log-4']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1', 'log-4']);
     expect(lines).toEqual([]);
   });
 
@@ -250,7 +276,7 @@ describe('WorkerSupervisor scaling', () => {
     children[1]!.exit(0);
     await stopping;
     supervisor.scale('log', 1);
-    expect(supervisor.snapshot().map((w) => w.id)).toEqual(['log-1']);
+    expect(supervisor.snapshot().map((w) => w.slot)).toEqual(['log-1']);
   });
 });
 

@@ -65,6 +65,7 @@ export function fakeBridge(firstPage: Job[] = []) {
         counts: { log: 0, callback: 0, email: 0 },
         max_per_kind: MAX_WORKERS_PER_KIND,
         supervised: true,
+        elsewhere_unknown: false,
       }),
     ),
     scaleWorkers: vi.fn(async (_kind: JobKind, _count: number): Promise<WorkersActionResult> => {

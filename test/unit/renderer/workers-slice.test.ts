@@ -6,13 +6,17 @@ describe('workers slice', () => {
   const report: WorkersReport = {
     workers: [
       {
-        id: 'log-1',
-        kind: 'log',
+        name: 'host/42',
+        slot: 'log-1',
+        runs: 'this-console',
+        host: 'host',
+        kinds: ['log'],
         pid: 42,
         state: 'ready',
         current_job: null,
         processed: 3,
         failed: 0,
+        retried: 0,
         started_at: '2025-01-01T00:00:00.000Z',
         uptime_ms: 1000,
         memory_rss_bytes: 50_000_000,
@@ -22,6 +26,7 @@ describe('workers slice', () => {
     counts: { log: 1, callback: 0, email: 0 },
     max_per_kind: 16,
     supervised: true,
+    elsewhere_unknown: false,
   };
 
   it('loads the list, and keeps it with an error when a later load fails', async () => {
