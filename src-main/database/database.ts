@@ -30,14 +30,17 @@ function poolConfig(options: DatabaseOptions, database?: string): pg.PoolConfig 
   };
 }
 
+const ALREADY_CREATED = new Set(['42P04', '23505']);
+
 async function createDatabase(options: DatabaseOptions, name: string): Promise<void> {
   const admin = new pg.Client(poolConfig(options, 'postgres'));
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   } catch (error) {
-    // Another process may have created it in the meantime.
-    if ((error as { code?: string }).code !== '42P04') throw error;
+    // Another process may have created it in the meantime: 42P04 once it exists, 23505 (a unique
+    // violation in pg_database) when both CREATEs ran at the same moment.
+    if (!ALREADY_CREATED.has((error as { code?: string }).code ?? '')) throw error;
   } finally {
     await admin.end();
   }
