@@ -42,6 +42,8 @@ interface Sighting {
  */
 export class JobSightings {
   private readonly byId = new Map<string, Sighting>();
+  /** Stream time (ms, the Redis clock of the event IDs) of the newest event seen. */
+  private newestStreamMs = 0;
   constructor(private readonly limit: number) {}
 
   /** Notes a submit answer's job; true when its acceptance had not been counted yet. */
@@ -59,12 +61,25 @@ export class JobSightings {
    * was counted.
    */
   see(event: JobEvent): { before: Sighting | undefined; acceptedNow: boolean } | null {
+    if (this.olderThanWindow(event)) return null;
     const before = this.byId.get(event.job_id);
     if (before && before.version >= event.version) return null;
     const acceptedNow = !before?.accepted && isAcceptance(event);
     const { status, attempts } = event.job;
     this.remember(event.job_id, { version: event.version, status, attempts, accepted: Boolean(before?.accepted) || acceptedNow });
     return { before, acceptedNow };
+  }
+
+  /**
+   * Whether `event` happened more than the charts' window before the newest one seen: a replay
+   * after a resync hands on all the stream holds (up to 100,000 events), and its old jobs were
+   * not accepted now. Judged on the stream's own clock, so the browser's clock does not matter.
+   */
+  private olderThanWindow(event: JobEvent): boolean {
+    const streamMs = Number.parseInt(event.id, 10);
+    if (!Number.isFinite(streamMs)) return false;
+    if (streamMs > this.newestStreamMs) this.newestStreamMs = streamMs;
+    return streamMs < this.newestStreamMs - THROUGHPUT_SECONDS * 1000;
   }
 
   private remember(id: string, sighting: Sighting): void {

@@ -70,6 +70,18 @@ describe('throughput', () => {
     expect(counts.queues.email).toEqual({ accepted: 1, started: 1, finished: 1 });
   });
 
+  it('does not count what a replay after a resync brings from before the window', () => {
+    const sightings = new JobSightings(10);
+    const atStreamMs = (job: Job, ms: number) => ({ ...eventOf(job), id: `${ms}-0` });
+    const live = makeJob({ createdSecond: 1 });
+    const old = makeJob({ createdSecond: 2 });
+    const recent = makeJob({ createdSecond: 3 });
+    const nowMs = 1_700_000_000_000;
+    expect(countEvents([atStreamMs(live, nowMs)], sightings).accepted).toBe(1);
+    const replay = [atStreamMs(old, nowMs - THROUGHPUT_SECONDS * 1000 - 1), atStreamMs(recent, nowMs - 1_000), atStreamMs(live, nowMs)];
+    expect(countEvents(replay, sightings).accepted).toBe(1);
+  });
+
   it('forgets the oldest sightings past its limit', () => {
     const sightings = new JobSightings(2);
     const jobs = [1, 2, 3].map((second) => makeJob({ createdSecond: second }));
