@@ -41,32 +41,33 @@ function deliver(flush: (events: JobEvent[]) => void, events: JobEvent[]): void 
 
 /**
  * Gathers events and hands them on at most once per interval, so a burst of thousands costs
- * one store update, not thousands. Only the highest version of each job is kept meanwhile.
+ * one store update, not thousands. Every event is handed on, in the order it came: the store
+ * keeps the highest version of a job, but the charts count each transition (a job may be
+ * accepted, started and done within one interval).
  */
 export function createEventBatcher({ flush, intervalMs, schedule }: EventBatcherOptions): EventBatcher {
-  let pending = new Map<string, JobEvent>();
+  let pending: JobEvent[] = [];
   let cancel: (() => void) | undefined;
   let closed = false;
 
   const flushPending = (): void => {
     cancel = undefined;
-    const events = [...pending.values()];
-    pending = new Map();
+    const events = pending;
+    pending = [];
     if (events.length) deliver(flush, events);
   };
 
   return {
     push(event) {
       if (closed) return;
-      const held = pending.get(event.job_id);
-      if (!held || event.version > held.version) pending.set(event.job_id, event);
+      pending.push(event);
       cancel ??= schedule(flushPending, intervalMs);
     },
     close() {
       closed = true;
       cancel?.();
       cancel = undefined;
-      pending.clear();
+      pending = [];
     },
   };
 }

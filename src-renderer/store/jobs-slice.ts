@@ -6,7 +6,7 @@ import { NO_FILTER, type JobFilter } from './job-filter';
 import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound, type JobsData } from './jobs-data';
 import { field, load, NOT_LOADED, type Loaded, type Slot } from './loaded';
 import { act, type Accepted, type Pending } from './pending';
-import { acceptedOnSubmit, AcceptedIds, chartsAfter, NO_QUEUE_RATES, type Charts } from './throughput';
+import { acceptedOnSubmit, chartsAfter, JobSightings, NO_QUEUE_RATES, type Charts } from './throughput';
 
 /** A read of a page of the history; its jobs fold into `jobsById`, its data is the cursor of the page after it. */
 export type PageRead = Loaded<string | null>;
@@ -65,8 +65,8 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
   return (set, get) => {
     /** Token of the newest first-page read: reads started before it no longer say how the list stands. */
     let latestLoad = 0;
-    /** Jobs already counted as accepted on the charts, by whichever path showed them first. */
-    const counted = new AcceptedIds(maxJobs);
+    /** What the charts counted of each job, by whichever path showed it first. */
+    const sightings = new JobSightings(maxJobs);
 
     const pageSlot = (key: PageKey, token: number) => pageReadSlot(get, set, key, () => token === latestLoad);
     const readPage = async (cursor?: string): Promise<string | null> => {
@@ -97,8 +97,8 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
       applyEvents(events) {
         const state = get();
         const next = applyJobEvents(state, events, boundOf(state));
-        // Counted even when the jobs did not change: a submit answer or a page may have brought them first.
-        const charts = chartsAfter(state, events, now(), counted);
+        // Counted by event even when the jobs did not change: a submit answer or a page may have brought them first.
+        const charts = chartsAfter(state, events, now(), sightings);
         if (next === state && charts.throughput === state.throughput && charts.queueRates === state.queueRates) return;
         // One update for the jobs and the charts, so a batch renders once.
         set({ ...next, ...charts });
@@ -113,7 +113,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
       acceptJobs(jobs) {
         get().mergeJobs(jobs);
         const state = get();
-        const charts = acceptedOnSubmit(state, jobs, now(), counted);
+        const charts = acceptedOnSubmit(state, jobs, now(), sightings);
         if (charts !== state) set(charts);
       },
 

@@ -1,73 +1,131 @@
 /**
- * Jobs per second, in (accepted) and done, over the last minutes, counted from the live
- * events as they reach the store, one bucket a second. Pure functions over an immutable series, so the chart re-renders once per flush.
+ * The Overview's and the Queues view's charts: jobs accepted, attempts started and jobs finished
+ * per second over the last {@link THROUGHPUT_SECONDS}, counted from every live event as it
+ * reaches the store (and from this console's submit answers), one bucket a second.
+ *
+ * Judged by event, never by what the store holds or by the latest state of a batch: a job sent
+ * alone runs QUEUED to DONE in a few milliseconds, so one flush may carry its acceptance, its
+ * start and its end, and its 202 answer may be merged before any of them. Counting touches only
+ * the events of a batch, so it costs the same with 100,000 jobs in the store as with none.
+ * Pure functions over immutable series, so a chart re-renders once per flush.
  */
 import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
-import type { JobStatus } from '../../src-shared/statuses';
+import { TERMINAL_STATUSES, type JobStatus } from '../../src-shared/statuses';
 
 export const THROUGHPUT_SECONDS = 300;
 
-export interface ThroughputPoint {
-  /** Unix second the bucket counts. */
-  second: number;
-  accepted: number;
-  done: number;
-}
-
-/** Newest last; at most {@link THROUGHPUT_SECONDS} buckets, none older than that. */
-export type ThroughputSeries = readonly CountPoint<'accepted' | 'done'>[];
-
-/**
- * Job IDs already counted as accepted, so each job counts once whichever path shows it first
- * (the submit answer or its QUEUED event). Oldest forgotten past `limit`.
- */
-export class AcceptedIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly limit: number) {}
-
-  /** True the first time `id` is given; false for every later sighting. */
-  firstSighting(id: string): boolean {
-    if (this.ids.has(id)) return false;
-    this.ids.add(id);
-    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
-    return true;
-  }
-}
-
-/**
- * The jobs a batch of events shows accepted for the first time: a QUEUED event, or a job not
- * held yet while QUEUED, STARTED or IN PROGRESS. Judged by event, not by what the store holds:
- * a submit answer merged before its QUEUED event has already counted (see `acceptedOnSubmit`).
- */
-export function newlyAccepted(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], counted: AcceptedIds): Set<string> {
-  const accepted = new Set<string>();
-  for (const event of events) {
-    const firstSight = event.job.status === 'QUEUED' || (!before[event.job_id] && ACCEPTED_STATUSES.has(event.job.status));
-    if (firstSight && counted.firstSighting(event.job_id)) accepted.add(event.job_id);
-  }
-  return accepted;
-}
-
-/**
- * What a batch of events adds: the jobs `accepted` names, and the jobs that reach DONE (judged
- * against the jobs held before it; a stale or repeated event adds nothing).
- */
-export function countChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], accepted: ReadonlySet<string>): { accepted: number; done: number } {
-  let done = 0;
-  for (const event of events) {
-    const held = before[event.job_id];
-    if (held && held.version >= event.version) continue;
-    if (event.job.status === 'DONE' && held?.status !== 'DONE') done++;
-  }
-  return { accepted: accepted.size, done };
-}
-
-const ACCEPTED_STATUSES = new Set<JobStatus>(['QUEUED', 'STARTED', 'IN PROGRESS']);
-
 /** One bucket of any counts: the Unix second and a number per key. */
 export type CountPoint<K extends string> = { second: number } & Record<K, number>;
+
+/** Jobs accepted (from any client) and jobs that reached DONE, per second. Newest last; none older than the window. */
+export type ThroughputSeries = readonly CountPoint<'accepted' | 'done'>[];
+
+/** Per kind: jobs accepted, attempts started by a worker, jobs that ended DONE, FAILED or CANCELLED. */
+export type QueueCountKey = 'accepted' | 'started' | 'finished';
+export type QueueRateSeries = readonly CountPoint<QueueCountKey>[];
+
+/** What the charts last counted of one job. */
+interface Sighting {
+  version: number;
+  status: JobStatus;
+  attempts: number;
+  /** Whether its acceptance has been counted (by its first event or by the submit answer). */
+  accepted: boolean;
+}
+
+/**
+ * The state the charts last counted of each job, so every job's acceptance counts once
+ * whichever path shows it first, and a repeated or stale event counts nothing. The oldest
+ * sightings are forgotten past `limit`.
+ */
+export class JobSightings {
+  private readonly byId = new Map<string, Sighting>();
+  /** Stream time (ms, the Redis clock of the event IDs) of the newest event seen. */
+  private newestStreamMs = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Notes a submit answer's job; true when its acceptance had not been counted yet. */
+  acceptedOnAnswer(job: Job): boolean {
+    const held = this.byId.get(job.id);
+    if (held?.accepted) return false;
+    const newer = !held || job.version > held.version;
+    this.remember(job.id, newer ? { version: job.version, status: job.status, attempts: job.attempts, accepted: true } : { ...held, accepted: true });
+    return true;
+  }
+
+  /**
+   * Notes `event`; answers the job as counted before it (undefined when never seen) and whether
+   * it shows the job's acceptance for the first time, or null when it is not newer than what
+   * was counted.
+   */
+  see(event: JobEvent): { before: Sighting | undefined; acceptedNow: boolean } | null {
+    if (this.olderThanWindow(event)) return null;
+    const before = this.byId.get(event.job_id);
+    if (before && before.version >= event.version) return null;
+    const acceptedNow = !before?.accepted && isAcceptance(event);
+    const { status, attempts } = event.job;
+    this.remember(event.job_id, { version: event.version, status, attempts, accepted: Boolean(before?.accepted) || acceptedNow });
+    return { before, acceptedNow };
+  }
+
+  /**
+   * Whether `event` happened more than the charts' window before the newest one seen: a replay
+   * after a resync hands on all the stream holds (up to 100,000 events), and its old jobs were
+   * not accepted now. Judged on the stream's own clock, so the browser's clock does not matter.
+   */
+  private olderThanWindow(event: JobEvent): boolean {
+    const streamMs = Number.parseInt(event.id, 10);
+    if (!Number.isFinite(streamMs)) return false;
+    if (streamMs > this.newestStreamMs) this.newestStreamMs = streamMs;
+    return streamMs < this.newestStreamMs - THROUGHPUT_SECONDS * 1000;
+  }
+
+  private remember(id: string, sighting: Sighting): void {
+    this.byId.delete(id);
+    this.byId.set(id, sighting);
+    if (this.byId.size > this.limit) this.byId.delete(this.byId.keys().next().value!);
+  }
+}
+
+/** The event that creates a job: QUEUED with no transition before (an operator's retry is QUEUED again, not a new job). */
+function isAcceptance(event: JobEvent): boolean {
+  return event.job.status === 'QUEUED' && event.job.transitions.length <= 1;
+}
+
+/** Per kind, what one batch of events adds to the queue charts. */
+type QueueCounts = Record<JobKind, Record<QueueCountKey, number>>;
+
+const NO_QUEUE_COUNTS = (): QueueCounts => ({
+  log: { accepted: 0, started: 0, finished: 0 },
+  callback: { accepted: 0, started: 0, finished: 0 },
+  email: { accepted: 0, started: 0, finished: 0 },
+});
+
+const isTerminal = (status: JobStatus | undefined): boolean => status !== undefined && TERMINAL_STATUSES.has(status);
+
+/** What the events of a batch add, each event judged against the job as last counted. */
+export function countEvents(events: readonly JobEvent[], sightings: JobSightings): { accepted: number; done: number; queues: QueueCounts } {
+  const queues = NO_QUEUE_COUNTS();
+  let accepted = 0;
+  let done = 0;
+  for (const event of events) {
+    const seen = sightings.see(event);
+    if (!seen) continue;
+    const { before, acceptedNow } = seen;
+    const { status, attempts } = event.job;
+    const kind = queues[event.job.kind];
+    if (acceptedNow) accepted++;
+    if (status === 'DONE' && before?.status !== 'DONE') done++;
+    if (!kind) continue;
+    if (acceptedNow) kind.accepted++;
+    // A worker's start: a new STARTED, or a redelivery's start of the next attempt.
+    if (status === 'STARTED' && (before?.status !== 'STARTED' || attempts > before.attempts)) kind.started++;
+    if (isTerminal(status) && !isTerminal(before?.status)) kind.finished++;
+  }
+  return { accepted, done, queues };
+}
 
 /** The series with `counts` added to the bucket of `nowMs`, older buckets trimmed. */
 export function addCounts<K extends string>(series: readonly CountPoint<K>[], nowMs: number, counts: Record<K, number>): CountPoint<K>[] {
@@ -83,50 +141,15 @@ export function addCounts<K extends string>(series: readonly CountPoint<K>[], no
   return [...kept, { second, ...counts } as CountPoint<K>];
 }
 
-/** What a queue did, as Jobdeck's events tell it: messages published, delivered to a worker, acked. */
-export type QueueCountKey = 'published' | 'delivered' | 'acked';
-export type QueueRateSeries = readonly CountPoint<QueueCountKey>[];
-
-const NO_QUEUE_COUNTS = (): Record<JobKind, Record<QueueCountKey, number>> => ({
-  log: { published: 0, delivered: 0, acked: 0 },
-  callback: { published: 0, delivered: 0, acked: 0 },
-  email: { published: 0, delivered: 0, acked: 0 },
-});
-
-const FINISHED = new Set<JobStatus>(['DONE', 'FAILED', 'CANCELLED']);
-
-/**
- * Per kind, what a batch of events says its queue did: a job newly accepted was published; a new attempt
- * (attempts grew) was a delivery; a job that finished after an attempt was acked. (The broker's
- * own rates need its management plugin, which Jobdeck does not use.)
- */
-export function countQueueChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], accepted: ReadonlySet<string>) {
-  const counts = NO_QUEUE_COUNTS();
-  for (const event of events) {
-    const kind = counts[event.job.kind];
-    if (!kind) continue;
-    if (accepted.has(event.job_id)) kind.published++;
-    const held = before[event.job_id];
-    if (held && held.version >= event.version) continue;
-    if (event.job.attempts > (held?.attempts ?? 0)) kind.delivered += event.job.attempts - (held?.attempts ?? 0);
-    if (FINISHED.has(event.job.status) && !(held && FINISHED.has(held.status)) && event.job.attempts > 0) kind.acked++;
-  }
-  return counts;
-}
-
 /** No rates yet, for every kind. */
 export const NO_QUEUE_RATES: Readonly<Record<JobKind, QueueRateSeries>> = { log: [], callback: [], email: [] };
 
 /** Each kind's series with its counts added; a kind with nothing new keeps its series. */
-export function addQueueCounts(
-  rates: Readonly<Record<JobKind, QueueRateSeries>>,
-  nowMs: number,
-  counts: Record<JobKind, Record<QueueCountKey, number>>,
-): Readonly<Record<JobKind, QueueRateSeries>> {
+export function addQueueCounts(rates: Readonly<Record<JobKind, QueueRateSeries>>, nowMs: number, counts: QueueCounts): Readonly<Record<JobKind, QueueRateSeries>> {
   let next: Record<JobKind, QueueRateSeries> | undefined;
   for (const kind of Object.keys(counts) as JobKind[]) {
-    const { published, delivered, acked } = counts[kind];
-    if (!published && !delivered && !acked) continue;
+    const { accepted, started, finished } = counts[kind];
+    if (!accepted && !started && !finished) continue;
     next ??= { ...rates };
     next[kind] = addCounts(rates[kind], nowMs, counts[kind]);
   }
@@ -145,28 +168,27 @@ export function perSecond<K extends string>(series: readonly CountPoint<K>[], fr
 export interface Charts {
   /** Jobs accepted and done per second. */
   throughput: ThroughputSeries;
-  /** Per kind's queue: published, delivered and acked per second. */
+  /** Per kind: jobs accepted, attempts started and jobs finished per second. */
   queueRates: Readonly<Record<JobKind, QueueRateSeries>>;
 }
 
-/** The series with what a batch of events adds, judged against the jobs held before it; a series with nothing new is kept. */
-export function chartsAfter(before: Charts & { jobsById: Readonly<Record<string, Job>> }, events: readonly JobEvent[], nowMs: number, counted: AcceptedIds): Charts {
-  const accepted = newlyAccepted(before.jobsById, events, counted);
-  const counts = countChanges(before.jobsById, events, accepted);
+/** The series with what a batch of events adds; a series with nothing new is kept. */
+export function chartsAfter(before: Charts, events: readonly JobEvent[], nowMs: number, sightings: JobSightings): Charts {
+  const { accepted, done, queues } = countEvents(events, sightings);
   return {
-    throughput: counts.accepted || counts.done ? addCounts(before.throughput, nowMs, counts) : before.throughput,
-    queueRates: addQueueCounts(before.queueRates, nowMs, countQueueChanges(before.jobsById, events, accepted)),
+    throughput: accepted || done ? addCounts(before.throughput, nowMs, { accepted, done }) : before.throughput,
+    queueRates: addQueueCounts(before.queueRates, nowMs, queues),
   };
 }
 
-/** The series with the jobs a submit answer accepted, each counted once (its QUEUED event later adds nothing). */
-export function acceptedOnSubmit(before: Charts, jobs: readonly Job[], nowMs: number, counted: AcceptedIds): Charts {
-  const fresh = jobs.filter((job) => counted.firstSighting(job.id));
+/** The series with the jobs a submit answer accepted, each counted once (its first event later adds nothing). */
+export function acceptedOnSubmit(before: Charts, jobs: readonly Job[], nowMs: number, sightings: JobSightings): Charts {
+  const fresh = jobs.filter((job) => sightings.acceptedOnAnswer(job));
   if (fresh.length === 0) return before;
-  const queueCounts = NO_QUEUE_COUNTS();
-  for (const job of fresh) queueCounts[job.kind].published++;
+  const queues = NO_QUEUE_COUNTS();
+  for (const job of fresh) if (queues[job.kind]) queues[job.kind].accepted++;
   return {
     throughput: addCounts(before.throughput, nowMs, { accepted: fresh.length, done: 0 }),
-    queueRates: addQueueCounts(before.queueRates, nowMs, queueCounts),
+    queueRates: addQueueCounts(before.queueRates, nowMs, queues),
   };
 }

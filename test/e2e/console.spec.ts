@@ -308,10 +308,15 @@ test('purging a queue says how many messages first, and the purged jobs end CANC
     await row.getByRole('button', { name: 'Purge log queue' }).click();
     const confirm = page.getByRole('alertdialog');
     await expect(confirm).toContainText('Purge 3 messages');
-    await expect(page.getByRole('img', { name: /Queue log: messages per second/ })).toBeVisible();
+    await expect(page.getByRole('img', { name: /^log \(A\): jobs accepted, attempts started and jobs finished per second/ })).toBeVisible();
     await shot(page, 'queues-purge-confirm');
     await confirm.getByRole('button', { name: 'Purge 3 messages' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Purged 3' })).toContainText('3 jobs ended CANCELLED');
+    // Its figures say what they count: 3 accepted, none started, 3 finished (CANCELLED).
+    const logRates = page.getByRole('region', { name: 'log (A)' }).locator('.legend-item');
+    await expect(logRates.filter({ hasText: /^Accepted/ })).toContainText('· 3 in 5 min');
+    await expect(logRates.filter({ hasText: /^Started/ })).toContainText('· 0 in 5 min');
+    await expect(logRates.filter({ hasText: /^Finished/ })).toContainText('· 3 in 5 min');
     await expect(row.getByRole('cell').nth(1)).toHaveText('0');
     await goTo(page, 'Jobs');
     await search(page, id);

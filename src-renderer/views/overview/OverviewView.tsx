@@ -78,7 +78,11 @@ function Throughput() {
           { name: 'Done', values: perSecond(series, from, to, 'done'), className: 'line-done' },
         ]}
       />
-      <p className="muted small">Counted from the live events since this window opened.</p>
+      <p className="muted small">
+        In: jobs accepted, from any client (this console, the API, batches, the book's routes). Done: jobs that reached
+        DONE. Each job counts once; per second, and in total over the last 5 min, from the live events since this window
+        opened.
+      </p>
     </section>
   );
 }

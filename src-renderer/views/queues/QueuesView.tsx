@@ -54,7 +54,7 @@ function recentRate(values: readonly number[]): string {
   return (recent.reduce((sum, value) => sum + value, 0) / RATE_WINDOW_S).toFixed(1);
 }
 
-/** Published, delivered and acked per second for each queue over 5 minutes, from Jobdeck's events. */
+/** Jobs accepted, attempts started and jobs finished per second for each kind over 5 minutes, from Jobdeck's events. */
 function QueueRates() {
   const rates = useConsole((state) => state.queueRates);
   const [now, setNow] = useState(() => Date.now());
@@ -68,23 +68,23 @@ function QueueRates() {
     <div className="rates-grid">
       {JOB_KINDS.map((kind) => {
         const series = (key: QueueCountKey) => perSecond(rates[kind], from, to, key);
-        const published = series('published');
-        const delivered = series('delivered');
-        const acked = series('acked');
+        const accepted = series('accepted');
+        const started = series('started');
+        const finished = series('finished');
         return (
           <section key={kind} className="card" aria-labelledby={`rates-${kind}`}>
             <h3 id={`rates-${kind}`}>{kindLabel(kind)}</h3>
             <p className="muted small">
-              last {RATE_WINDOW_S} s: published {recentRate(published)}/s · delivered {recentRate(delivered)}/s · acked {recentRate(acked)}/s
+              last {RATE_WINDOW_S} s: accepted {recentRate(accepted)}/s · started {recentRate(started)}/s · finished {recentRate(finished)}/s
             </p>
             <RateChart
-              label={`Queue ${kind}: messages per second`}
+              label={`${kindLabel(kind)}: jobs accepted, attempts started and jobs finished per second`}
               spanLabel="5 min"
               width={420}
               series={[
-                { name: 'Published', values: published, className: 'line-in' },
-                { name: 'Delivered', values: delivered, className: 'line-delivered' },
-                { name: 'Acked', values: acked, className: 'line-done' },
+                { name: 'Accepted', values: accepted, className: 'line-in' },
+                { name: 'Started', values: started, className: 'line-delivered' },
+                { name: 'Finished', values: finished, className: 'line-done' },
               ]}
             />
           </section>
@@ -200,8 +200,9 @@ export function QueuesView() {
       <QueueRates />
       <p className="muted small">
         Ready and consumers come from the broker (a passive declare; the management plugin is not used). Unacked, and the
-        rates (published: a job accepted; delivered: an attempt started; acked: a job finished), come from Jobdeck's own
-        events since this window opened.
+        charts, come from Jobdeck's own events since this window opened, per second and in total over the last 5 min.
+        Accepted: jobs accepted, from any client, each once. Started: attempts a worker started (a retry is another).
+        Finished: jobs that ended DONE, FAILED or CANCELLED.
       </p>
     </section>
   );

@@ -24,18 +24,18 @@ describe('createEventBatcher', () => {
     expect(schedule.pending()).toBe(0);
   });
 
-  it('keeps only the highest version of each job while waiting', () => {
+  it('hands on every event in the order it came, several of one job included', () => {
     const { schedule, flushes, batcher } = setup();
     const queued = makeJob({ createdSecond: 1 });
     const started = advance(queued, 'STARTED', 10);
     const done = advance(started, 'DONE', 20, 100);
 
+    batcher.push(eventOf(queued, 1));
     batcher.push(eventOf(started, 2));
     batcher.push(eventOf(done, 3));
-    batcher.push(eventOf(queued, 1));
     schedule.advance(100);
 
-    expect(flushes).toEqual([[eventOf(done, 3)]]);
+    expect(flushes).toEqual([[eventOf(queued, 1), eventOf(started, 2), eventOf(done, 3)]]);
   });
 
   it('starts a new interval for events after a flush, and stays quiet when idle', () => {

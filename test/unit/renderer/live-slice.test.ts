@@ -59,6 +59,25 @@ describe('live slice: events', () => {
     expect(selectors.jobIds(store.getState())[0]).toBe('job-00399');
   });
 
+  it('counts on the charts every job of a burst that ran QUEUED to DONE within one interval, with 100,000 jobs held', async () => {
+    const { emit, schedule, store } = setupStore([], { maxJobs: 100_000 });
+    store.getState().mergeJobs(Array.from({ length: 100_000 }, (_, index) => makeJob({ createdSecond: index, id: `held-${index}`, status: 'DONE' })));
+    store.getState().start();
+    await settle();
+    for (let index = 0; index < 1_000; index += 1) {
+      const queued = makeJob({ createdSecond: 200_000 + index, id: `burst-${index}` });
+      const started = { ...advance(queued, 'STARTED', 5), attempts: 1 };
+      for (const job of [queued, started, advance(started, 'DONE', 9, 100)]) emit(eventOf(job));
+    }
+    schedule.advance(100);
+
+    const { throughput, queueRates, jobsById } = store.getState();
+    const sum = (key: 'accepted' | 'done') => throughput.reduce((total, point) => total + point[key], 0);
+    expect({ accepted: sum('accepted'), done: sum('done') }).toEqual({ accepted: 1_000, done: 1_000 });
+    expect(queueRates.log.reduce((total, point) => total + point.started, 0)).toBe(1_000);
+    expect(jobsById['burst-0']?.status).toBe('DONE');
+  });
+
   it('drops events that arrive after it was stopped', () => {
     const { emit, schedule, store } = setupStore();
     const stop = store.getState().start();

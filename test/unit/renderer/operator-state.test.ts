@@ -18,7 +18,7 @@ describe('charts count console submits', () => {
 
     expect(await store.getState().submitJob('email', {}, 20)).toBe(true);
     expect(inChart(store)).toBe(20);
-    expect(store.getState().queueRates.email.reduce((sum, point) => sum + point.published, 0)).toBe(20);
+    expect(store.getState().queueRates.email.reduce((sum, point) => sum + point.accepted, 0)).toBe(20);
 
     // The QUEUED events arrive after the answers: same jobs, same versions, nothing more counted.
     store.getState().applyEvents(Array.from({ length: 20 }, (_, i) => eventOf(accepted(`copy-${i}`).job)));
