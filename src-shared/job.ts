@@ -15,6 +15,8 @@ export const transitionSchema = z.object({
   at: timeSchema,
   /** Who made it: `api`, or the worker as `<host>/<pid>`. */
   worker: z.string(),
+  /** What else an operator should know of this step: a cancel the handler refused by finishing. */
+  note: z.string().optional(),
 });
 export type Transition = z.infer<typeof transitionSchema>;
 

@@ -7,6 +7,8 @@ import { redactText, redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/node/database-url';
 import { JobStatusClient } from '../src-shared/node/status-store';
+import { JobLogStore } from '../src-shared/node/job-log-store';
+import { listenForCancels, RunningAttempts } from './running-attempts';
 import { namesFor, type Names } from '../src-shared/topology';
 
 import type { JobHandler } from './handlers/handler';
@@ -90,6 +92,8 @@ function handlersFor(kinds: readonly JobKind[], pool: pg.Pool | null, env: Worke
 /** What a worker process holds open; `worker` is set once it is built. */
 interface WorkerParts {
   redis: Redis;
+  /** Subscribed to the namespace's cancel channel. */
+  subscriber: Redis;
   pool: pg.Pool | null;
   handlers: Partial<Record<JobKind, JobHandler>>;
   worker?: WorkerProcess;
@@ -115,6 +119,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       await parts.worker?.close(SHUTDOWN_GRACE_MS);
       await Promise.all(Object.values(parts.handlers).map((h) => h.close?.()));
       await parts.pool?.end().catch(() => undefined);
+      parts.subscriber.disconnect();
       parts.redis.disconnect();
       process.exit(code);
     })());
@@ -128,17 +133,19 @@ function shutdownOf(parts: WorkerParts): Shutdown {
 
 function workerOptions(
   { env, names, kinds }: WorkerSetup,
-  handlers: Partial<Record<JobKind, JobHandler>>,
-  status: JobStatusClient,
+  parts: WorkerParts,
+  stores: Pick<WorkerProcessOptions, 'status' | 'cancels'>,
   stop: Shutdown['stop'],
 ): WorkerProcessOptions {
+  const { handlers } = parts;
   return {
+    ...stores,
+    logs: new JobLogStore(parts.redis, names),
     amqpUrl: env.AMQP_URL,
     names,
     kinds,
     prefetch: env.JOBDECK_WORKER_PREFETCH,
     prefetchByKind: { log: env.JOBDECK_LOG_PREFETCH },
-    status,
     handlers,
     retry: retryPolicyFrom(env),
     report,
@@ -186,16 +193,20 @@ async function main(): Promise<void> {
     defaultMaxAttempts: env.JOBDECK_MAX_ATTEMPTS,
   });
   const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
-  const parts: WorkerParts = { redis, pool, handlers: handlersFor(kinds, pool, env, names) };
+  const subscriber = redis.duplicate({ connectionName: names.connectionName(`${role}:cancels`), enableAutoPipelining: false });
+  subscriber.on('error', () => undefined); // the main connection's watch says it
+  const parts: WorkerParts = { redis, subscriber, pool, handlers: handlersFor(kinds, pool, env, names) };
   const shutdown = shutdownOf(parts);
   watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
     log(reason);
     report({ type: 'fatal', message: reason });
     void shutdown.stop(1);
   });
-  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts.handlers, status, shutdown.stop)));
+  const cancels = new RunningAttempts();
+  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts, { status, cancels }, shutdown.stop)));
   stopOnAsk(shutdown.stop);
   await redis.ping();
+  await listenForCancels(subscriber, names.cancelChannel, cancels);
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });
