@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { timeSchema } from './job';
+
 /**
  * A job's log: the lines its handler wrote (`ctx.log`), per attempt, kept apart from the job's
  * events. Bounds, per job (all its attempts together): at most {@link JOB_LOG_MAX_LINES} lines and
@@ -7,13 +10,14 @@
  */
 
 /** One line of a job's log, as `GET /api/v1/jobs/<id>/logs` answers it (one JSON object a line). */
-export interface JobLogLine {
+export const jobLogLineSchema = z.object({
   /** RFC 3339 UTC time the handler wrote it, with milliseconds. */
-  at: string;
+  at: timeSchema,
   /** The attempt that wrote it, from 1. */
-  attempt: number;
-  line: string;
-}
+  attempt: z.number().int().min(1),
+  line: z.string(),
+});
+export type JobLogLine = z.infer<typeof jobLogLineSchema>;
 
 export const JOB_LOG_MAX_LINES = 1_000;
 export const JOB_LOG_MAX_BYTES = 256 * 1024;

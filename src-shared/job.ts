@@ -71,6 +71,13 @@ export const jobSchema = z.object({
 /** The payload is typed as a worker receives it; answers carry it without kind B's secret. */
 export type Job = Omit<z.infer<typeof jobSchema>, 'payload'> & { payload: ResolvedPayload };
 
+/** The answer to a cancel of a running job whose handler has not stopped yet: the events tell the rest. */
+export const cancelRequestedSchema = z.object({
+  /** The job as it is: still STARTED or IN PROGRESS. */
+  job: jobSchema,
+  cancel: z.literal('requested'),
+});
+
 /** The book's job answer: `{"uuid", "type", "extra_data"}`. */
 export const bookJobSchema = z.object({
   uuid: z.string(),

@@ -29,8 +29,12 @@ const APPEND = new LuaScript(APPEND_LUA, 2);
 const ELLIPSIS = '…';
 const utf8 = new TextDecoder();
 
-/** The line within {@link JOB_LOG_LINE_MAX_BYTES}: cut on a character boundary, ending in `…`. */
-export function cutLine(text: string): string {
+/**
+ * The line within {@link JOB_LOG_LINE_MAX_BYTES}: cut on a character boundary, ending in `…`; a
+ * NUL (which PostgreSQL text refuses, and the history keeps the log) becomes U+FFFD.
+ */
+export function cutLine(line: string): string {
+  const text = line.replaceAll('\0', '\uFFFD');
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= JOB_LOG_LINE_MAX_BYTES) return text;
   const room = JOB_LOG_LINE_MAX_BYTES - Buffer.byteLength(ELLIPSIS);
