@@ -7,6 +7,7 @@ import type { Session } from './broker-session';
 import { persist, type DeliveryContext, type JobOutcome } from './delivery-context';
 import { failAttempt } from './failed-attempt';
 import { AttemptLog } from './attempt-log';
+import { redactText } from '../src-shared/redact';
 import { CANCELLED_REASON, type CancelHandle } from './running-attempts';
 
 /**
@@ -69,6 +70,7 @@ async function runEffect(context: DeliveryContext, session: Session, attempt: At
     const reportProgress = progressOf(context, attempt);
     result = await handler.run({ job, attempt: run.holder!.attempt, reportProgress, log: log.line, signal: stop.signal });
   } catch (error) {
+    log.line(`attempt ${run.holder!.attempt} ended: ${redactText((error as Error).message || String(error))}`);
     await log.close();
     if (session.abort.signal.aborted) throw error;
     if (stop.cancelled) return endCancelled(context, session, attempt);
