@@ -5,6 +5,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
 import { JobActions } from './JobActions';
+import { JobLogs } from './JobLogs';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { DETAIL_HEADING_ID, returnFocusTarget, rowButtonOf } from './row-focus';
@@ -28,6 +29,7 @@ function Timeline({ job }: { job: Job }) {
           <span className="worker" title={transition.worker}>
             {transition.worker}
           </span>
+          {transition.note && <p className="transition-note">{transition.note}</p>}
         </li>
       ))}
     </ol>
@@ -127,6 +129,7 @@ function Details({ job }: { job: Job }) {
       {retry.attempt_errors && <AttemptErrors errors={retry.attempt_errors} />}
       <h3 id="timeline-heading">Timeline</h3>
       <Timeline job={job} />
+      <JobLogs job={job} />
     </>
   );
 }
