@@ -5,6 +5,9 @@ import { compareEntryIds, type JobLogEntry, type JobLogStore } from '../../src-s
 import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import { UUID_PATTERN } from '../../src-shared/wire';
 
+/** Jobs whose logs one statement copies. */
+const JOBS_PER_COPY = 50;
+
 interface LogRow {
   entry_id: string;
   attempt: number;
@@ -35,8 +38,12 @@ export class JobLogs {
    */
   async keepEnded(jobs: readonly Job[]): Promise<void> {
     const ended = [...new Set(jobs.filter((job) => TERMINAL_STATUSES.has(job.status)).map((job) => job.id))];
-    if (ended.length === 0) return;
-    const logs = await Promise.all(ended.map(async (id) => ({ id, entries: await this.live.read(id) })));
+    // A few jobs at a time: each log may hold up to its bound (256 KB).
+    for (let start = 0; start < ended.length; start += JOBS_PER_COPY) await this.copy(ended.slice(start, start + JOBS_PER_COPY));
+  }
+
+  private async copy(ids: readonly string[]): Promise<void> {
+    const logs = await Promise.all(ids.map(async (id) => ({ id, entries: await this.live.read(id) })));
     const rows = logs.flatMap(({ id, entries }) => entries.map((entry) => ({ job_id: id, ...entry, entry_id: entry.id })));
     if (rows.length === 0) return;
     await this.pool.query(

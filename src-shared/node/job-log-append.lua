@@ -2,8 +2,9 @@
 -- KEYS: the log stream, its byte count. ARGV: max lines, max bytes, TTL of a live job's log,
 -- the line that says the log is full, then attempt/at/line triples.
 -- The byte count turns -1 once the log is full: later lines are refused without a look.
--- The TTL is set only where none is (NX): the status script shortens it to the status's own
--- when the job ends. Returns how many lines were kept.
+-- The TTL is set only where none is (NX), for a log whose job no status write follows: the status
+-- script takes it off while the job lives and sets the status's own when the job ends. Returns
+-- how many lines were kept.
 local lines, bytes = KEYS[1], KEYS[2]
 local max_lines, max_bytes, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local used = tonumber(redis.call('GET', bytes) or '0')

@@ -18,8 +18,8 @@
 -- (`cancel_requested`, not shown) and its workers are told on `cancel_channel`; the reply's fifth
 -- item says whether the mark is set, so a worker that missed the message learns it from its next
 -- write. While marked, a RETRYING write ends the job CANCELLED instead, and a DONE write notes the
--- refused cancel in its transition. A terminal or QUEUED write clears the mark. A terminal write
--- also sets the job's log keys (KEYS 3 and 4) to expire with the status.
+-- refused cancel in its transition. A terminal or QUEUED write clears the mark. The job's log keys
+-- (KEYS 3 and 4) expire with the status: with its TTL once it ended, never while it lives.
 local key, stream = KEYS[1], KEYS[2]
 local names = WRITE_ARGS
 local a = {}
@@ -113,6 +113,8 @@ if terminal[a.status] and ttl > 0 then
   redis.call('EXPIRE', KEYS[4], ttl)
 else
   redis.call('PERSIST', key)
+  redis.call('PERSIST', KEYS[3])
+  redis.call('PERSIST', KEYS[4])
 end
 if terminal[a.status] or a.status == 'QUEUED' then redis.call('HDEL', key, 'cancel_requested') end
 local job = assemble(key, a.default_max_attempts)
