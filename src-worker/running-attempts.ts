@@ -12,8 +12,9 @@ export interface CancelHandle {
   release(): void;
 }
 
-/** Why a handler's signal aborts on an operator's cancel. */
+/** Why a handler's signal aborts (its `reason`'s message): an operator's cancel, or the worker's stop. */
 export const CANCELLED_REASON = 'cancelled by an operator';
+export const STOPPING_REASON = 'worker stopping';
 
 /**
  * The attempts this worker runs, by job, so that a cancel told on the namespace's channel reaches
@@ -27,7 +28,7 @@ export class RunningAttempts {
   register(jobId: string, stop: AbortSignal): CancelHandle {
     const controller = new AbortController();
     let cancelled = false;
-    const onStop = (): void => controller.abort(stop.reason);
+    const onStop = (): void => controller.abort(new Error(STOPPING_REASON));
     if (stop.aborted) onStop();
     else stop.addEventListener('abort', onStop, { once: true });
     const cancel = (): void => {
