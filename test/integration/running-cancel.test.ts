@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { WorkersReport } from '../../src-shared/console-records';
 import type { Job } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
-import { JobStatusClient, type AttemptRun } from '../../src-shared/node/status-store';
-import { eventually } from '../support/console';
+import { JobStatusClient, WORKER_LOST_ERROR, type AttemptRun } from '../../src-shared/node/status-store';
+import { eventually, testConsoleEnv } from '../support/console';
+import { StandaloneWorker } from '../support/standalone-worker';
 import { useConsoleFixture } from '../support/job-api';
 
 /**
@@ -65,6 +67,18 @@ describe('cancel of a running job', () => {
     expect(logs).toMatch(/"attempt 1 ended: long task stopped at step 1 of 60: cancelled by an operator"/);
   });
 
+  it('reaches a worker that missed the message: it sees the mark on its next progress write', async () => {
+    const job = await submit('callback', { callback_url: `${fixture.receiver.url}/never`, duration_ms: 60_000 });
+    const running = await eventually(() => jobOf(job.id), (seen) => seen.status === 'IN PROGRESS', 15_000, 'the job to run');
+    // Marked, but told on a channel no worker listens to.
+    const unheard = new JobStatusClient(fixture.redis, { ...fixture.names, cancelChannel: `${fixture.names.namespace}:nobody` }, { terminalTtlSeconds: 60, streamMaxLength: 1000 });
+    expect((await unheard.requestCancel(running)).outcome).toBe('ok');
+    // Kind B writes its progress every second.
+    const cancelled = await eventually(() => jobOf(job.id), (seen) => seen.status === 'CANCELLED', 5_000, 'the job to end CANCELLED');
+    expect(cancelled.attempts).toBe(1);
+    expect(fixture.receiver.received).toHaveLength(0);
+  });
+
   it('ends DONE when the handler finishes regardless, the refused cancel in its timeline, and answers 409', async () => {
     const { job, run } = await startedByTest();
     const subscriber = fixture.redis.duplicate();
@@ -103,6 +117,49 @@ describe('cancel of a running job', () => {
     expect((await status.requestCancel(job)).outcome).toBe('ok');
     const failed = await status.retryLater(run, 'boom', new Date(Date.now() + 60_000).toISOString());
     expect(failed.job!).toMatchObject({ status: 'CANCELLED', next_attempt_at: null, attempt_errors: [{ attempt: 1, error: 'boom' }] });
+  });
+});
+
+describe('cancel of a job whose worker died', () => {
+  const scaleCallbackWorkers = async (count: number) => {
+    const answer = await fetch(`${fixture.app.url}/api/v1/workers/callback`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count }) });
+    expect(answer.status).toBe(202);
+  };
+  const standaloneWorker = async () => {
+    const worker = new StandaloneWorker('B', { ...testConsoleEnv(fixture.app.namespace), JOBDECK_NAMESPACE: fixture.app.namespace });
+    await worker.line(/consuming/);
+    return worker;
+  };
+
+  it('does not run it again: the next worker finds the mark at its start and ends it CANCELLED', async () => {
+    // The console's own kind B worker out of the way (gone, not merely told): this test kills its workers.
+    await scaleCallbackWorkers(0);
+    await eventually(
+      async () => ((await (await fetch(`${fixture.app.url}/api/v1/workers`)).json()) as WorkersReport).workers.filter((w) => w.kind === 'callback' && w.state !== 'exited'),
+      (left) => left.length === 0,
+      15_000,
+      "the console's kind B worker to exit",
+    );
+    const workers: StandaloneWorker[] = [];
+    try {
+      workers.push(await standaloneWorker());
+      const job = await submit('callback', { callback_url: `${fixture.receiver.url}/never`, duration_ms: 60_000 });
+      await eventually(() => jobOf(job.id), (seen) => seen.status === 'IN PROGRESS', 15_000, 'the job to run');
+      await workers[0]!.stop('SIGKILL');
+      const answer = await cancel(job.id);
+      expect(answer.status).toBe(202);
+      workers.push(await standaloneWorker());
+      const cancelled = await eventually(() => jobOf(job.id), (seen) => seen.status === 'CANCELLED', 15_000, 'the job to end CANCELLED');
+      expect(cancelled.error).toMatch(/cancelled by an operator while attempt 2 ran/);
+      expect(cancelled.attempt_errors).toEqual([expect.objectContaining({ attempt: 1, error: WORKER_LOST_ERROR })]);
+      const logs = await (await fetch(`${fixture.app.url}/api/v1/jobs/${job.id}/logs`)).text();
+      expect(logs).toContain('"attempt":2,"line":"attempt 2 ended: cancelled by an operator"');
+      expect(logs).not.toContain('"attempt":2,"line":"long task started');
+      expect(fixture.receiver.received).toHaveLength(0);
+    } finally {
+      for (const worker of workers) await worker.stop('SIGKILL');
+      await scaleCallbackWorkers(1);
+    }
   });
 });
 
