@@ -12,6 +12,7 @@ import type {
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from './batch-schemas';
 import type { BatchEvent, JobEvent, ResyncEvent } from './events';
 import type { Job, Page } from './job';
+import type { JobLogLine } from './job-log';
 import type { JobKind } from './kinds';
 import type { Problem } from './problem';
 import type { JobStatus } from './statuses';
@@ -35,9 +36,11 @@ export interface ListJobsRequest {
 
 /**
  * The answer of a job action (cancel, retry): the job after it, or the problem that refused it
- * (404 no such job, 409 not in a state that allows it).
+ * (404 no such job, 409 not in a state that allows it, or a running job that finished before its
+ * handler stopped). `cancel: 'requested'`: a running job's handler is still stopping; the job is
+ * as it was, and its events tell the end.
  */
-export type JobActionResult = { ok: true; job: Job } | { ok: false; problem: Problem };
+export type JobActionResult = { ok: true; job: Job; cancel?: 'requested' } | { ok: false; problem: Problem };
 
 /** The answer of a worker control (scale, restart, stop): the workers after it, or the problem. */
 export type WorkersActionResult = { ok: true; report: WorkersReport } | { ok: false; problem: Problem };
@@ -60,8 +63,10 @@ export interface JobdeckBridge {
   getJob(id: string): Promise<Job | null>;
   listJobs(request: ListJobsRequest): Promise<Page<Job>>;
   onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;
-  /** Cancels a QUEUED job: it ends CANCELLED. */
+  /** Cancels a QUEUED or RETRYING job (CANCELLED at once), or a running one (its handler is aborted). */
   cancelJob(id: string): Promise<JobActionResult>;
+  /** A job's log lines, oldest first; null when there is no such job. */
+  getJobLogs(id: string): Promise<JobLogLine[] | null>;
   /** Queues a FAILED (or CANCELLED) job again. */
   retryJob(id: string): Promise<JobActionResult>;
   listWorkers(): Promise<WorkersReport>;

@@ -15,6 +15,8 @@ export const transitionSchema = z.object({
   at: timeSchema,
   /** Who made it: `api`, or the worker as `<host>/<pid>`. */
   worker: z.string(),
+  /** What else an operator should know of this step: a cancel the handler refused by finishing. */
+  note: z.string().optional(),
 });
 export type Transition = z.infer<typeof transitionSchema>;
 
@@ -68,6 +70,13 @@ export const jobSchema = z.object({
 });
 /** The payload is typed as a worker receives it; answers carry it without kind B's secret. */
 export type Job = Omit<z.infer<typeof jobSchema>, 'payload'> & { payload: ResolvedPayload };
+
+/** The answer to a cancel of a running job whose handler has not stopped yet: the events tell the rest. */
+export const cancelRequestedSchema = z.object({
+  /** The job as it is: still STARTED or IN PROGRESS. */
+  job: jobSchema,
+  cancel: z.literal('requested'),
+});
 
 /** The book's job answer: `{"uuid", "type", "extra_data"}`. */
 export const bookJobSchema = z.object({

@@ -19,5 +19,14 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['DONE', 'FAILE
 /** Statuses from which an operator may retry a job (API, window and console agree). */
 export const RETRYABLE_STATUSES: readonly JobStatus[] = ['FAILED', 'CANCELLED'];
 
-/** Statuses from which an operator may cancel a job: it has not started, or waits for its next attempt. */
-export const CANCELLABLE_STATUSES: readonly JobStatus[] = ['QUEUED', 'RETRYING'];
+/** Statuses of a job waiting for a worker: not started, or waiting for its next attempt. */
+export const WAITING_STATUSES: readonly JobStatus[] = ['QUEUED', 'RETRYING'];
+
+/** Statuses of a job a worker runs now. */
+export const RUNNING_STATUSES: readonly JobStatus[] = ['STARTED', 'IN PROGRESS'];
+
+/**
+ * Statuses from which an operator may cancel a job: a waiting one ends CANCELLED at once; a
+ * running one once its handler has stopped (or DONE, should it finish regardless).
+ */
+export const CANCELLABLE_STATUSES: readonly JobStatus[] = [...WAITING_STATUSES, ...RUNNING_STATUSES];

@@ -20,6 +20,13 @@ export interface Names {
   /** Redis hash holding one job's status. */
   jobKey(id: string): string;
   /**
+   * Redis keys of one job's log: the stream of its lines (`at`, `attempt`, `line`), apart from
+   * the event stream, and the count of bytes it holds (its bound). They expire with the status.
+   */
+  jobLogKey(id: string, part: 'lines' | 'bytes'): string;
+  /** Redis pub/sub channel on which the console tells the workers a running job was cancelled. */
+  cancelChannel: string;
+  /**
    * Topic exchange every event is published to (durable, JSON body = the event, message ID =
    * the stream ID), routing key `<kind>.<status>` with spaces as `_`: see `routingKeyOf`.
    */
@@ -50,6 +57,8 @@ export function namesFor(namespace: string): Names {
     retryQueue: (kind, delayMs) => `${namespace}.jobs.${kind}.retry.${delayMs}ms`,
     deadQueue: (kind) => `${namespace}.jobs.${kind}.dead`,
     jobKey: (id) => `${namespace}:job:${id}`,
+    jobLogKey: (id, part) => (part === 'lines' ? `${namespace}:log:${id}` : `${namespace}:log:${id}:bytes`),
+    cancelChannel: `${namespace}:cancel`,
     eventsExchange: `${namespace}.events`,
     batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
     idempotencyKey: (key) => `${namespace}:idem:${key}`,

@@ -17,7 +17,7 @@ export type WorkerToMainMessage =
    * Finished an attempt of a job: `done`, `failed` (its last attempt: the job ended FAILED) or
    * `retrying` (the attempt failed, and the job goes to a retry).
    */
-  | { type: 'job-finished'; jobId: string; outcome: 'done' | 'failed' | 'retrying' }
+  | { type: 'job-finished'; jobId: string; outcome: 'done' | 'failed' | 'retrying' | 'cancelled' }
   /** Gave a job back to the queue unfinished (status store unreachable, or stopping). */
   | { type: 'job-returned'; jobId: string }
   /** Periodic figures: resident memory (`process.memoryUsage().rss`) in bytes. */

@@ -29,7 +29,7 @@ export function countReport(tally: WorkerTally, message: WorkerToMainMessage): v
       break;
     case 'job-finished':
       release(tally.inHand, message.jobId);
-      tally[OUTCOME_FIELD[message.outcome]]++;
+      if (message.outcome !== 'cancelled') tally[OUTCOME_FIELD[message.outcome]]++;
       break;
     case 'job-returned':
       release(tally.inHand, message.jobId);

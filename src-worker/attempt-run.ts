@@ -6,6 +6,9 @@ import type { JobMessage } from '../src-shared/wire';
 import type { Session } from './broker-session';
 import { persist, type DeliveryContext, type JobOutcome } from './delivery-context';
 import { failAttempt } from './failed-attempt';
+import { AttemptLog } from './attempt-log';
+import { redactText } from '../src-shared/redact';
+import { CANCELLED_REASON, type CancelHandle } from './running-attempts';
 
 /**
  * Runs one job through its statuses. Throws (so the job is requeued) when its start cannot be
@@ -32,32 +35,71 @@ export async function runJob(context: DeliveryContext, session: Session, job: Jo
     const spent = new Error(`not run again: its ${started.job!.max_attempts} attempts are spent`);
     return failAttempt(context, session, job, started.job!, spent, run);
   }
-  return runEffect(context, session, job, started.job!, run);
+  const stop = context.cancels.register(job.uuid, session.abort.signal);
+  // Cancelled before this attempt started (its worker died, or the message was missed).
+  if (started.cancelRequested) stop.cancel();
+  const log = new AttemptLog(context.logs, job.uuid, run.holder.attempt, context.log);
+  try {
+    return await runEffect(context, session, { job, held: started.job!, run, stop, log });
+  } finally {
+    stop.release();
+  }
 }
 
-/** The handler's effect, then DONE; or the failed attempt. */
-async function runEffect(context: DeliveryContext, session: Session, job: JobMessage, held: Job, run: AttemptRun): Promise<JobOutcome> {
-  const signal = session.abort.signal;
-  const { status } = context;
-  const progress = (percent: number): Promise<void> =>
-    status.progress(run, percent).then(
-      () => undefined,
-      (error: Error) => context.log(`job ${job.uuid}: progress not recorded (${error.message})`),
-    );
+/** One attempt as its effect runs: the job, what stops it and where its log lines go. */
+interface Attempt {
+  job: JobMessage;
+  held: Job;
+  run: AttemptRun;
+  stop: CancelHandle;
+  log: AttemptLog;
+}
+
+/**
+ * The handler's effect, then DONE; or the failed attempt; or CANCELLED once the handler stopped
+ * on an operator's cancel. A handler that finishes regardless ends DONE (its effect happened),
+ * the refused cancel noted in its transition. The log's last lines are sent before the status.
+ */
+async function runEffect(context: DeliveryContext, session: Session, attempt: Attempt): Promise<JobOutcome> {
+  const { job, held, run, stop, log } = attempt;
   const handler = context.handlers[job.kind];
   let result: Record<string, unknown>;
   try {
     if (!handler) throw new Error(`this worker has no handler for kind ${job.kind}`);
-    const log = (line: string): void => context.log(`job ${job.uuid} attempt ${run.holder!.attempt}: ${line}`);
-    result = await handler.run({ job, attempt: run.holder!.attempt, reportProgress: progress, log, signal });
+    if (stop.cancelled) throw new Error(CANCELLED_REASON);
+    const reportProgress = progressOf(context, attempt);
+    result = await handler.run({ job, attempt: run.holder!.attempt, reportProgress, log: log.line, signal: stop.signal });
   } catch (error) {
-    if (signal.aborted) throw error;
+    log.line(`attempt ${run.holder!.attempt} ended: ${redactText((error as Error).message || String(error))}`);
+    await log.close();
+    if (session.abort.signal.aborted) throw error;
+    if (stop.cancelled) return endCancelled(context, session, attempt);
     return failAttempt(context, session, job, held, error as Error, run);
   }
+  await log.close();
   // The effect happened: DONE is written even if the connection was lost meanwhile (the job
   // then stays done instead of being run again), unless another worker has restarted it.
-  const done = await persist(context, session, () => status.finish(run, { result }));
+  const done = await persist(context, session, () => context.status.finish(run, { result }));
   return done.outcome === 'superseded' ? 'superseded' : 'done';
+}
+
+/** The handler's `reportProgress`: best effort; a write that finds the job's cancel mark stops the handler. */
+function progressOf(context: DeliveryContext, { job, run, stop }: Attempt): (percent: number) => Promise<void> {
+  return (percent) =>
+    context.status.progress(run, percent).then(
+      (reply) => {
+        if (reply.cancelRequested) stop.cancel();
+      },
+      (error: Error) => context.log(`job ${job.uuid}: progress not recorded (${error.message})`),
+    );
+}
+
+/** CANCELLED, the handler having stopped; the message is then acked, never retried. */
+async function endCancelled(context: DeliveryContext, session: Session, { job, run }: Attempt): Promise<JobOutcome> {
+  const cancelled = await persist(context, session, () => context.status.cancelledRunning(run));
+  if (cancelled.outcome === 'superseded') return 'superseded';
+  context.log(`job ${job.uuid}: cancelled by an operator during attempt ${run.holder!.attempt}; its handler stopped`);
+  return 'cancelled';
 }
 
 /**

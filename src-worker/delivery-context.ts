@@ -1,5 +1,7 @@
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient, WriteReply } from '../src-shared/node/status-store';
+import type { JobLogStore } from '../src-shared/node/job-log-store';
+import type { RunningAttempts } from './running-attempts';
 import type { RetryPolicy } from '../src-shared/retry-policy';
 import type { Names } from '../src-shared/topology';
 import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
@@ -12,6 +14,10 @@ export interface DeliveryContext {
   names: Names;
   kinds: readonly JobKind[];
   status: JobStatusClient;
+  /** Where handlers' log lines are kept. */
+  logs: JobLogStore;
+  /** The attempts running here, which an operator's cancel reaches. */
+  cancels: RunningAttempts;
   handlers: Partial<Record<JobKind, JobHandler>>;
   retry: RetryPolicy;
   /** The retry ladder's rungs, from `retry`. */
@@ -23,7 +29,7 @@ export interface DeliveryContext {
 }
 
 /** How one delivery ended, for its ack and the console. */
-export type JobOutcome = 'done' | 'failed' | 'retrying' | 'skipped' | 'stale' | 'superseded';
+export type JobOutcome = 'done' | 'failed' | 'retrying' | 'cancelled' | 'skipped' | 'stale' | 'superseded';
 
 /** The pause before a job goes back to the queue, and between two tries of a final status. */
 export const REQUEUE_DELAY_MS = 1_000;

@@ -48,7 +48,7 @@ function reportOutcome(context: DeliveryContext, job: JobMessage, outcome: JobOu
     context.log(`job ${job.uuid}: another worker took it over; this run's final status not written`);
     context.report({ type: 'job-returned', jobId: job.uuid });
   }
-  if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying') {
+  if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying' || outcome === 'cancelled') {
     context.report({ type: 'job-finished', jobId: job.uuid, outcome });
   }
 }

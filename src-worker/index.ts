@@ -10,6 +10,8 @@ import { JobStatusClient } from '../src-shared/node/status-store';
 import { WorkerHeartbeats } from '../src-shared/node/worker-heartbeats';
 import { workerName } from '../src-shared/worker-heartbeat';
 import { countReport, freshTally, type WorkerTally } from '../src-shared/worker-tally';
+import { JobLogStore } from '../src-shared/node/job-log-store';
+import { listenForCancels, RunningAttempts } from './running-attempts';
 import { namesFor, type Names } from '../src-shared/topology';
 
 import type { JobHandler } from './handlers/handler';
@@ -119,6 +121,8 @@ function handlersFor(kinds: readonly JobKind[], pool: pg.Pool | null, env: Worke
 /** What a worker process holds open; `worker` is set once it is built. */
 interface WorkerParts {
   redis: Redis;
+  /** Subscribed to the namespace's cancel channel. */
+  subscriber: Redis;
   pool: pg.Pool | null;
   handlers: Partial<Record<JobKind, JobHandler>>;
   worker?: WorkerProcess;
@@ -146,6 +150,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       await parts.heartbeat?.stop();
       await Promise.all(Object.values(parts.handlers).map((h) => h.close?.()));
       await parts.pool?.end().catch(() => undefined);
+      parts.subscriber.disconnect();
       parts.redis.disconnect();
       process.exit(code);
     })());
@@ -159,19 +164,21 @@ function shutdownOf(parts: WorkerParts): Shutdown {
 
 function workerOptions(
   { env, names, kinds, identity }: WorkerSetup,
-  handlers: Partial<Record<JobKind, JobHandler>>,
-  status: JobStatusClient,
+  parts: WorkerParts,
+  stores: Pick<WorkerProcessOptions, 'status' | 'cancels'>,
   report: (message: WorkerToMainMessage) => void,
   stop: Shutdown['stop'],
 ): WorkerProcessOptions {
+  const { handlers } = parts;
   return {
     name: identity.name,
+    ...stores,
+    logs: new JobLogStore(parts.redis, names),
     amqpUrl: env.AMQP_URL,
     names,
     kinds,
     prefetch: env.JOBDECK_WORKER_PREFETCH,
     prefetchByKind: { log: env.JOBDECK_LOG_PREFETCH },
-    status,
     handlers,
     retry: retryPolicyFrom(env),
     report,
@@ -219,7 +226,9 @@ async function main(): Promise<void> {
     defaultMaxAttempts: env.JOBDECK_MAX_ATTEMPTS,
   });
   const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
-  const parts: WorkerParts = { redis, pool, handlers: handlersFor(kinds, pool, env, names) };
+  const subscriber = redis.duplicate({ connectionName: names.connectionName(`${role}:cancels`), enableAutoPipelining: false });
+  subscriber.on('error', () => undefined); // the main connection's watch says it
+  const parts: WorkerParts = { redis, subscriber, pool, handlers: handlersFor(kinds, pool, env, names) };
   const shutdown = shutdownOf(parts);
   watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
     log(reason);
@@ -227,12 +236,14 @@ async function main(): Promise<void> {
     void shutdown.stop(1);
   });
   const tally = freshTally();
-  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts.handlers, status, reporter(tally), shutdown.stop)));
+  const cancels = new RunningAttempts();
+  const worker = (parts.worker = new WorkerProcess(workerOptions(setup, parts, { status, cancels }, reporter(tally), shutdown.stop)));
   stopOnAsk(shutdown.stop);
   await redis.ping();
   if (shutdown.asked) return; // told to stop while it waited for Redis: no heartbeat to leave behind
   const heartbeats = new WorkerHeartbeats(redis, names);
   parts.heartbeat = startHeartbeat({ heartbeats, beat: () => beatOf(identity, tally, worker.state), log });
+  await listenForCancels(subscriber, names.cancelChannel, cancels);
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });

@@ -1,6 +1,8 @@
 import { redactText } from '../src-shared/redact';
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient } from '../src-shared/node/status-store';
+import type { JobLogStore } from '../src-shared/node/job-log-store';
+import type { RunningAttempts } from './running-attempts';
 import type { Names } from '../src-shared/topology';
 import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
 import type { HeartbeatState } from '../src-shared/worker-heartbeat';
@@ -21,6 +23,10 @@ export interface WorkerProcessOptions {
   /** A kind's own prefetch, where it differs (kind A: a wide window its records are grouped from). */
   prefetchByKind?: Partial<Record<JobKind, number>>;
   status: JobStatusClient;
+  /** Where handlers' log lines are kept. */
+  logs: JobLogStore;
+  /** The attempts running here, which an operator's cancel reaches (see `listenForCancels`). */
+  cancels: RunningAttempts;
   handlers: Partial<Record<JobKind, JobHandler>>;
   /** Must match the console's: it names the retry queues both declare. */
   retry: RetryPolicy;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
+import { JOB_LOG_CONTENT_TYPE } from '../../src-shared/job-log';
 import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
@@ -31,9 +32,18 @@ export function jobRoutes(jobs: JobService, idempotency?: IdempotencyStore) {
       operatorAction(reply, () => jobs.retry(request.params.id)),
     );
 
-    app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/cancel', async (request, reply) =>
-      operatorAction(reply, () => jobs.cancel(request.params.id)),
-    );
+    // 200 with the job once CANCELLED; 202 while a running job's handler is still stopping.
+    app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/cancel', async (request, reply) => {
+      const answer = await jobs.cancel(request.params.id);
+      if (answer.outcome === 'requested') return reply.code(202).send({ job: answer.job, cancel: 'requested' });
+      return reply.send(answer.job);
+    });
+
+    app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/logs', async (request, reply) => {
+      const lines = await jobs.logs(request.params.id);
+      if (!lines) return sendProblem(reply, problem(404, `no job with id ${request.params.id}`, 'unknown-job'));
+      return reply.type(JOB_LOG_CONTENT_TYPE).send(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    });
   };
 }
 

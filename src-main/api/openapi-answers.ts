@@ -14,7 +14,15 @@ import {
 } from '../../src-shared/console-records';
 import { wsServerMessageSchema } from '../../src-shared/event-schemas';
 import { batchEventSchema, jobEventSchema, resyncEventSchema } from '../../src-shared/events';
-import { bookJobSchema, bookStatusSchema, jobSchema, pageSchema, timeSchema } from '../../src-shared/job';
+import {
+  bookJobSchema,
+  bookStatusSchema,
+  cancelRequestedSchema,
+  jobSchema,
+  pageSchema,
+  timeSchema,
+} from '../../src-shared/job';
+import { jobLogLineSchema } from '../../src-shared/job-log';
 import { problemSchema } from '../../src-shared/problem';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
@@ -27,6 +35,8 @@ const ANSWERS = {
   BookStatus: bookStatusSchema,
   Job: jobSchema,
   JobPage: pageSchema(jobSchema),
+  CancelRequested: cancelRequestedSchema,
+  JobLogLine: jobLogLineSchema,
   CreatedSubscription: createdSubscriptionSchema,
   Subscription: subscriptionSchema,
   SubscriptionPage: pageSchema(subscriptionSchema),

@@ -12,6 +12,7 @@ import {
 import { createSubscriptionSchema, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
+import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
 import { answerRef, answerSchemas, type Answer } from './openapi-answers';
 import { pageQuerySchema } from './record-routes';
 
@@ -26,6 +27,8 @@ interface Operation {
   body?: z.ZodType;
   /** Success status, what it carries, and its JSON body's schema (none for a stream or no body). */
   ok: [number, string, Answer?];
+  /** The success answer's media type when not JSON: JSON lines, each of the `ok` schema. */
+  okType?: string;
   /** A non-problem answer besides success: health's 503 carries the health report. */
   also?: [number, string, Answer];
   /** Server-Sent Events: each event's name and the schema of its `data` (the document's `x-sse-events`). */
@@ -71,7 +74,23 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
-  { method: 'POST', path: '/api/v1/jobs/:id/cancel', tag: 'jobs', summary: 'Cancel a QUEUED or RETRYING job (409 in any other status)', ok: [200, 'the job, CANCELLED', 'Job'] },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/cancel',
+    tag: 'jobs',
+    summary:
+      'Cancel a job. QUEUED or RETRYING: CANCELLED at once. STARTED or IN PROGRESS: its handler is aborted; 200 once it stopped (CANCELLED) within 2 s, 202 while it is still stopping (the events tell the end), 409 `cancel-refused` when it finished regardless (DONE, the refused cancel noted in its timeline). 409 in any other status',
+    ok: [200, 'the job, CANCELLED', 'Job'],
+    also: [202, '{"job", "cancel": "requested"}: the job still running, its handler asked to stop', 'CancelRequested'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/jobs/:id/logs',
+    tag: 'jobs',
+    summary: `The job's log lines, oldest first, as JSON lines (one {"at","attempt","line"} a line): kept per job, at most ${JOB_LOG_MAX_LINES} lines and ${JOB_LOG_MAX_BYTES / 1024} KB (later lines dropped, one line says so), each line at most ${JOB_LOG_LINE_MAX_BYTES / 1024} KB; kept in the history with the job`,
+    ok: [200, 'JSON lines, each a JobLogLine', 'JobLogLine'],
+    okType: JOB_LOG_CONTENT_TYPE,
+  },
   { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], sseEvents: { job: 'JobEvent', batch: 'BatchEvent', resync: 'ResyncEvent' }, headers: [LAST_EVENT_ID] },
   { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'], wsMessages: 'WsServerMessage' },
   { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, example: EXAMPLES.subscription, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
@@ -128,7 +147,7 @@ const PROBLEM = json('Problem', 'application/problem+json');
 /** What the success answer carries: a JSON body, the data of each Server-Sent Event, or WebSocket messages. */
 function successContent(op: Operation): object {
   const answer = op.ok[2];
-  if (answer) return json(answer);
+  if (answer) return json(answer, op.okType);
   if (op.sseEvents) {
     const events = Object.fromEntries(Object.entries(op.sseEvents).map(([name, event]) => [name, answerRef(event)]));
     return { content: { 'text/event-stream': { schema: { type: 'string' }, 'x-sse-events': events } } };

@@ -105,6 +105,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     status: stores.status,
     publisher,
     history: stores.history,
+    logs: stores.logs,
     maxAttempts: config.retry.maxAttempts,
     admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
     defaults: {
@@ -139,6 +140,7 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
     names,
     history: stores.history,
     readJob: (id) => stores.status.read(id),
+    logs: stores.logs,
     onLog: log,
   });
   await recorder.start();

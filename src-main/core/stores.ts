@@ -8,6 +8,8 @@ import { RedisConnections } from '../connections/redis';
 import { openDatabase } from '../database/database';
 import { migrate } from '../database/migrations';
 import { JobHistory } from '../history/job-history';
+import { JobLogs } from '../history/job-logs';
+import { JobLogStore } from '../../src-shared/node/job-log-store';
 import { WebhookInbox } from '../inbox/webhook-inbox';
 import type { Closers } from '../lifecycle/closers';
 import { MailboxStore } from '../mailbox/mailbox-store';
@@ -21,6 +23,8 @@ export interface Stores {
   connections: RedisConnections;
   status: JobStatusClient;
   history: JobHistory;
+  /** Jobs' log lines, in Redis and in the history. */
+  logs: JobLogs;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
 }
@@ -45,5 +49,6 @@ export async function openStores(config: ConsoleConfig, names: Names, closers: C
   const inbox = new WebhookInbox(pool, names.schema, config.inboxQuota, trimFailed('inbox'));
   closers.add('mailbox and inbox', () => Promise.all([mailbox.close(), inbox.close()]));
   const status = new JobStatusClient(redis, names, limits);
-  return { pool, redis, connections, status, history: new JobHistory(pool, names.schema), mailbox, inbox };
+  const logs = new JobLogs(pool, names.schema, new JobLogStore(redis, names));
+  return { pool, redis, connections, status, history: new JobHistory(pool, names.schema), logs, mailbox, inbox };
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-/** The schema of one namespace: job history, kind A's records, the mailbox and the inbox. */
+/** The schema of one namespace: job history and logs, kind A's records, the mailbox and the inbox. */
 // Long only as SQL text: one idempotent script read top to bottom, not logic to split.
 function schemaSql(schema: string): string {
   const s = `"${schema}"`;
@@ -100,6 +100,14 @@ CREATE TABLE IF NOT EXISTS ${s}.webhook_attempts (
 );
 CREATE INDEX IF NOT EXISTS webhook_attempts_of ON ${s}.webhook_attempts (delivery_id, id);
 ALTER TABLE ${s}.inbox ADD COLUMN IF NOT EXISTS size integer;
+CREATE TABLE IF NOT EXISTS ${s}.job_logs (
+  job_id uuid NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,
+  entry_id text NOT NULL,
+  attempt integer NOT NULL,
+  at timestamptz NOT NULL,
+  line text NOT NULL,
+  PRIMARY KEY (job_id, entry_id)
+);
 `;
 }
 

@@ -5,6 +5,7 @@ import type { Names } from '../../src-shared/topology';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import { StreamGroupReader } from '../relay/stream-group-reader';
 import type { JobHistory } from './job-history';
+import type { JobLogs } from './job-logs';
 import { jobsInRedis } from './jobs-in-redis';
 
 export interface HistoryRecorderOptions {
@@ -14,6 +15,8 @@ export interface HistoryRecorderOptions {
   history: JobHistory;
   /** A job as Redis holds it (null when it does not). */
   readJob(id: string): Promise<Job | null>;
+  /** Keeps the log lines of the jobs that ended with them. */
+  logs?: Pick<JobLogs, 'keepEnded'>;
   onLog?: (line: string) => void;
 }
 
@@ -74,6 +77,17 @@ export class HistoryRecorder {
     } catch (error) {
       if (!isBadData(error)) throw error;
       await this.recordOneByOne(jobs);
+    }
+    await this.keepLogs(jobs);
+  }
+
+  /** The log lines of the jobs that ended; lines PostgreSQL refuses for their data are skipped (and said). */
+  private async keepLogs(jobs: Job[]): Promise<void> {
+    try {
+      await this.options.logs?.keepEnded(jobs);
+    } catch (error) {
+      if (!isBadData(error)) throw error;
+      this.options.onLog?.(`history: skipped the log lines of ${jobs.length} jobs: ${(error as Error).message}`);
     }
   }
 

@@ -9,7 +9,16 @@ import {
   type ResolvedPayload,
 } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
-import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../src-shared/statuses';
+import {
+  CANCELLABLE_STATUSES,
+  RETRYABLE_STATUSES,
+  RUNNING_STATUSES,
+  WAITING_STATUSES,
+  type JobStatus,
+} from '../../src-shared/statuses';
+import type { JobLogLine } from '../../src-shared/job-log';
+import type { JobLogs } from '../history/job-logs';
+import { cancelRunning, type CancelAnswer } from './running-cancel';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import { toRfc3339 } from '../../src-shared/time';
 import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
@@ -33,6 +42,8 @@ export interface JobServiceOptions {
   status: JobStatusClient;
   publisher: JobPublisher;
   history: JobHistory;
+  /** Jobs' log lines (none are kept when left out). */
+  logs?: JobLogs;
   defaults: JobDefaults;
   /** Most attempts a job may ask for (`JOBDECK_MAX_ATTEMPTS`); 5 when left out. */
   maxAttempts?: number;
@@ -170,12 +181,27 @@ export class JobService {
   }
 
   /**
-   * An operator's cancel of a QUEUED or RETRYING job: CANCELLED at once. Its message stays where
+   * An operator's cancel. A QUEUED or RETRYING job is CANCELLED at once: its message stays where
    * it is (the kind's queue or a retry queue); the worker that gets it finds the job terminal and
-   * acks it without running it.
+   * acks it without running it. A STARTED or IN PROGRESS job's worker is asked to stop its
+   * handler (see {@link cancelRunning}): the answer says whether it ended CANCELLED within a
+   * short wait or is still stopping; a CancelRefusedError when it finished regardless.
    */
-  async cancel(id: string): Promise<Job> {
-    return this.transition(await this.known(id), 'cancel', CANCELLABLE_STATUSES, 'CANCELLED');
+  async cancel(id: string): Promise<CancelAnswer> {
+    let job = await this.known(id);
+    if (RUNNING_STATUSES.includes(job.status)) {
+      const asked = await cancelRunning(this.options.status, job);
+      if (!('stopped' in asked)) return asked;
+      job = asked.stopped;
+    }
+    if (!CANCELLABLE_STATUSES.includes(job.status)) throw new JobStatusConflictError(job, 'cancel', CANCELLABLE_STATUSES);
+    return { outcome: 'cancelled', job: await this.transition(job, 'cancel', WAITING_STATUSES, 'CANCELLED') };
+  }
+
+  /** A job's log lines, oldest first; null when there is no such job. */
+  async logs(id: string): Promise<JobLogLine[] | null> {
+    if (!(await this.get(id))) return null;
+    return this.options.logs?.read(id) ?? [];
   }
 
   private async known(id: string): Promise<Job> {

@@ -28,6 +28,7 @@ import type {
   WorkersReport,
 } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
+import { JOB_LOG_CONTENT_TYPE, type JobLogLine } from '../../src-shared/job-log';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from './console-bridge';
@@ -156,6 +157,27 @@ function httpTransport(options: HttpBridgeOptions) {
 
 const id = (value: string) => encodeURIComponent(value);
 
+/** A cancel's answer: 200 the job, 202 `{"job", "cancel": "requested"}` while a running job stops, or a problem. */
+async function readCancelAnswer(response: Response): Promise<JobActionResult> {
+  if (!response.ok) return { ok: false, problem: await readProblem(response) };
+  if (response.status === 202) {
+    const { job } = (await response.json()) as { job: Job };
+    return { ok: true, job, cancel: 'requested' };
+  }
+  return { ok: true, job: (await response.json()) as Job };
+}
+
+/** The logs route's JSON lines; null for an unknown job. */
+async function readJobLogs(response: Response): Promise<JobLogLine[] | null> {
+  if (response.status === 404) return null;
+  if (!response.ok) throw new ProblemError(await readProblem(response));
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JobLogLine);
+}
+
 /** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
 export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
   const { baseUrl, send, getJson, act, getOrNull, remove } = httpTransport(options);
@@ -166,7 +188,10 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
   });
 
   return {
-    cancelJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/cancel`, 'job'),
+    cancelJob: (jobId: string): Promise<JobActionResult> =>
+      send(`/api/v1/jobs/${id(jobId)}/cancel`, { method: 'POST', headers: { accept: 'application/json' } }, readCancelAnswer),
+    getJobLogs: (jobId: string): Promise<JobLogLine[] | null> =>
+      send(`/api/v1/jobs/${id(jobId)}/logs`, { headers: { accept: JOB_LOG_CONTENT_TYPE } }, readJobLogs),
     retryJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/retry`, 'job'),
     listWorkers: () => getJson<WorkersReport>('/api/v1/workers'),
     scaleWorkers: (kind: JobKind, count: number): Promise<WorkersActionResult> =>

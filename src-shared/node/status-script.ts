@@ -74,6 +74,8 @@ export const WRITE_ARGS = [
   'then_in_progress',
   'holder_token',
   'holder_attempt',
+  'request_cancel',
+  'cancel_channel',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -89,7 +91,7 @@ for _, s in ipairs(${luaList([...TERMINAL_STATUSES])}) do TERMINAL[s] = true end
 local WORKER_LOST_ERROR = '${WORKER_LOST_ERROR}'
 `;
 
-/** The write script (`status-write.lua`): KEYS job hash and event stream, ARGV {@link writeJobArgs}. */
+/** The write script (`status-write.lua`): KEYS job hash, event stream and the job's two log keys, ARGV {@link writeJobArgs}. */
 export const WRITE_JOB_SCRIPT = `${PREAMBLE}${ASSEMBLE_LUA}${WRITE_LUA}`;
 
 /** KEYS: job hash; ARGV: the default max_attempts. Returns the job as JSON, or nil when Redis does not hold it. */
@@ -137,6 +139,11 @@ export interface JobWrite {
    */
   holderToken?: string;
   holderAttempt?: number;
+  /**
+   * An operator's cancel of a running job: marks it and tells its workers (on the cancel channel);
+   * the status is left as it is. The worker ends it CANCELLED once its handler stopped.
+   */
+  requestCancel?: boolean;
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -171,13 +178,15 @@ export interface WriteReply {
   version: number;
   /** Stream ID of the event, when one was appended. */
   eventId: string | null;
+  /** An operator asked to cancel the job while it ran (and it is not over yet): its handler should stop. */
+  cancelRequested: boolean;
 }
 
 const optionalJson = (value: unknown): string => (value === undefined ? '' : JSON.stringify(value));
 const defaultMax = (limits: StatusLimits): string => String(limits.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS);
 
-/** The ARGV of {@link WRITE_JOB_SCRIPT} for one write. */
-export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
+/** The ARGV of {@link WRITE_JOB_SCRIPT} for one write; `cancelChannel` is where a cancel request is told. */
+export function writeJobArgs(write: JobWrite, limits: StatusLimits, cancelChannel: string): string[] {
   const named: Record<(typeof WRITE_ARGS)[number], string> = {
     status: write.status,
     at: write.at,
@@ -202,6 +211,8 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
     then_in_progress: write.thenInProgress ? '1' : '0',
     holder_token: write.holderToken ?? '',
     holder_attempt: write.holderAttempt === undefined ? '' : String(write.holderAttempt),
+    request_cancel: write.requestCancel ? '1' : '0',
+    cancel_channel: cancelChannel,
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));
@@ -213,7 +224,7 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits): string[] {
  * from its progress and final writes, and parsing a job it drops was a per-write cost.
  */
 export function parseWriteReply(reply: unknown): WriteReply {
-  const [outcome, json, version, eventId] = reply as [WriteOutcome, string, number, string];
+  const [outcome, json, version, eventId, cancelRequested] = reply as [WriteOutcome, string, number, string, string?];
   let job: Job | null | undefined;
   return {
     outcome,
@@ -223,10 +234,11 @@ export function parseWriteReply(reply: unknown): WriteReply {
     },
     version: Number(version),
     eventId: eventId || null,
+    cancelRequested: cancelRequested === '1',
   };
 }
 
-const WRITE_JOB = new LuaScript(WRITE_JOB_SCRIPT, 2);
+const WRITE_JOB = new LuaScript(WRITE_JOB_SCRIPT, 4);
 const READ_JOB = new LuaScript(READ_JOB_SCRIPT, 1);
 
 /** The status scripts run on Redis: one write as the script takes it, and one read. */
@@ -238,8 +250,10 @@ export class StatusScript {
   ) {}
 
   async write(id: string, write: JobWrite): Promise<WriteReply> {
-    const args = writeJobArgs(write, this.limits);
-    return parseWriteReply(await WRITE_JOB.run(this.redis, this.names.jobKey(id), this.names.eventStream, ...args));
+    const { names } = this;
+    const args = writeJobArgs(write, this.limits, names.cancelChannel);
+    const keys = [names.jobKey(id), names.eventStream, names.jobLogKey(id, 'lines'), names.jobLogKey(id, 'bytes')];
+    return parseWriteReply(await WRITE_JOB.run(this.redis, ...keys, ...args));
   }
 
   async read(id: string): Promise<Job | null> {

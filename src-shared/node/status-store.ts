@@ -1,6 +1,6 @@
 import type { Job } from '../job';
 import type { ScriptRunner } from './lua-script';
-import type { JobStatus } from '../statuses';
+import { RUNNING_STATUSES, type JobStatus } from '../statuses';
 import { StatusScript, type JobSeed, type JobWrite, type StatusLimits, type WriteReply } from './status-script';
 import { toRfc3339 } from '../time';
 import type { Names } from '../topology';
@@ -84,6 +84,21 @@ export class JobStatusClient {
     const seed = { id, kind, type, payload, created_at, max_attempts, attempts, attempt_errors, transitions, error, result, progress };
     const change = to === 'QUEUED' ? { resetBudget: true, progress: 0, result: null, error: null } : {};
     return this.byApi(id, { status: to, ...change, guard: 'any', onlyFrom: from, seed });
+  }
+
+  /**
+   * An operator's cancel of a job that is STARTED or IN PROGRESS: the job is marked and its
+   * workers told at once (pub/sub); its status stays until the worker has stopped the handler
+   * (see {@link cancelledRunning}). `conflict`, with the job, when it is no longer running.
+   */
+  requestCancel(job: Job): Promise<WriteReply> {
+    return this.byApi(job.id, { status: job.status, requestCancel: true, guard: 'live', onlyFrom: RUNNING_STATUSES });
+  }
+
+  /** CANCELLED by the worker whose handler stopped on an operator's cancel. */
+  cancelledRunning(run: AttemptRun): Promise<WriteReply> {
+    const error = `cancelled by an operator while attempt ${run.holder?.attempt ?? '?'} ran; its handler stopped`;
+    return this.byWorker(run, { status: 'CANCELLED', error });
   }
 
   /** Undoes an operator's retry the broker refused: back to `previous` while the job is still QUEUED. */

@@ -14,6 +14,12 @@
 -- that lost the job never overwrites the next one (a late attempt error is still kept, as attempt
 -- `holder_attempt`). `budget` (not shown) is how many attempts the job was given; an operator's
 -- retry (`reset_budget`) grants that many more.
+-- `request_cancel` is an operator's cancel of a running job: the status stays, the job is marked
+-- (`cancel_requested`, not shown) and its workers are told on `cancel_channel`; the reply's fifth
+-- item says whether the mark is set, so a worker that missed the message learns it from its next
+-- write. While marked, a RETRYING write ends the job CANCELLED instead, and a DONE write notes the
+-- refused cancel in its transition. A terminal or QUEUED write clears the mark. The job's log keys
+-- (KEYS 3 and 4) expire with the status: with its TTL once it ended, never while it lives.
 local key, stream = KEYS[1], KEYS[2]
 local names = WRITE_ARGS
 local a = {}
@@ -48,6 +54,18 @@ if exists and a.guard == 'live' and terminal[current] then return { 'terminal', 
 if exists and a.only_from ~= '' and not string.find(',' .. a.only_from .. ',', ',' .. current .. ',', 1, true) then
   return { 'conflict', assemble(key, a.default_max_attempts), 0, '' }
 end
+if a.request_cancel == '1' then
+  redis.call('HSET', key, 'cancel_requested', a.at)
+  redis.call('PUBLISH', a.cancel_channel, cjson.decode(redis.call('HGET', key, 'id')))
+  return { 'ok', assemble(key, a.default_max_attempts), tonumber(redis.call('HGET', key, 'version')), '', '1' }
+end
+local cancel_requested = redis.call('HGET', key, 'cancel_requested')
+local note = ''
+if cancel_requested and a.status == 'RETRYING' then
+  a.status, a.next_attempt_at = 'CANCELLED', ''
+elseif cancel_requested and a.status == 'DONE' then
+  note = ',"note":' .. cjson.encode('cancel requested at ' .. cancel_requested .. ' refused: the handler finished, its effect happened')
+end
 local attempts = tonumber(redis.call('HGET', key, 'attempts'))
 if exists and a.start_attempt ~= '' then
   local wanted = tonumber(a.start_attempt)
@@ -69,7 +87,7 @@ if a.start_attempt ~= '' then redis.call('HSET', key, 'message_attempt', a.start
 local encoded = cjson.encode(a.status)
 redis.call('HSET', key, 'status', encoded, 'updated_at', cjson.encode(a.at))
 if current ~= a.status or not exists then
-  local t = '{"status":' .. encoded .. ',"at":' .. cjson.encode(a.at) .. ',"worker":' .. cjson.encode(a.worker) .. '}'
+  local t = '{"status":' .. encoded .. ',"at":' .. cjson.encode(a.at) .. ',"worker":' .. cjson.encode(a.worker) .. note .. '}'
   append(key, 'transitions', t)
 end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
@@ -89,7 +107,16 @@ if a.reset_budget == '1' then
 end
 local version = redis.call('HINCRBY', key, 'version', 1)
 local ttl = tonumber(a.terminal_ttl_s)
-if terminal[a.status] and ttl > 0 then redis.call('EXPIRE', key, ttl) else redis.call('PERSIST', key) end
+if terminal[a.status] and ttl > 0 then
+  redis.call('EXPIRE', key, ttl)
+  redis.call('EXPIRE', KEYS[3], ttl)
+  redis.call('EXPIRE', KEYS[4], ttl)
+else
+  redis.call('PERSIST', key)
+  redis.call('PERSIST', KEYS[3])
+  redis.call('PERSIST', KEYS[4])
+end
+if terminal[a.status] or a.status == 'QUEUED' then redis.call('HDEL', key, 'cancel_requested') end
 local job = assemble(key, a.default_max_attempts)
 local id = ''
 if a.emit == '1' then
@@ -105,4 +132,4 @@ if a.then_in_progress == '1' and not terminal[a.status] and attempts <= tonumber
     id = redis.call('XADD', stream, 'MAXLEN', '~', a.stream_max, '*', 'version', version, 'job', job)
   end
 end
-return { 'ok', job, version, id }
+return { 'ok', job, version, id, redis.call('HEXISTS', key, 'cancel_requested') == 1 and '1' or '' }

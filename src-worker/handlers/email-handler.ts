@@ -46,22 +46,25 @@ function abortableSocket(signal: AbortSignal) {
 export class EmailHandler implements JobHandler {
   constructor(private readonly smtpUrl: string) {}
 
-  async run({ job, signal }: JobContext): Promise<Record<string, unknown>> {
+  async run({ job, signal, log }: JobContext): Promise<Record<string, unknown>> {
     const { email_address, subject, body } = job.extra_data as ResolvedPayloads['email'];
     const messageId = `<${job.uuid}@jobdeck.local>`;
     // One connection per send (as nodemailer does without a pool), opened here so it can be cut.
     const transport = nodemailer.createTransport(this.smtpUrl, TIMEOUTS);
     // Set on the transport itself: createTransport takes no options beside a URL's.
     (transport.transporter as SMTPTransport).getSocket = abortableSocket(signal);
+    const to = recipientOf(email_address);
+    log(`sending to ${typeof to === 'string' ? to : to.address} over SMTP`);
     try {
       const info = await transport.sendMail({
         from: SENDER,
-        to: recipientOf(email_address),
+        to,
         subject: subject ?? `Jobdeck job ${job.uuid}`,
         text: body ?? `Job ${job.uuid} (kind ${job.kind}, type ${job.type}) sent this message.`,
         messageId,
         headers: { 'X-Jobdeck-Job': job.uuid },
       });
+      log(`SMTP ${info.response}`);
       return {
         message_id: messageId,
         accepted: info.accepted.map(String),

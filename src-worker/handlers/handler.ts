@@ -7,9 +7,9 @@ export interface JobContext {
   attempt: number;
   /** Records progress (0–100) as `IN PROGRESS`. */
   reportProgress(percent: number): Promise<void>;
-  /** Keeps one line in the job's log for this attempt; never throws. */
+  /** Keeps one line in the job's log for this attempt (bounded: see job-log.ts); never throws, never waits. */
   log(line: string): void;
-  /** Aborted when the worker must stop at once (and, later, when the running job is cancelled). */
+  /** Aborted when the worker must stop at once, or an operator cancels the running job (`reason`: an Error saying which). */
   signal: AbortSignal;
 }
 

@@ -17,13 +17,18 @@ export class LogHandler implements JobHandler {
     this.records = new LogRecordBatcher(pool, this.table);
   }
 
-  async run({ job, signal }: JobContext): Promise<Record<string, unknown>> {
+  async run({ job, signal, log }: JobContext): Promise<Record<string, unknown>> {
     const { client_time } = job.extra_data as ResolvedPayloads['log'];
+    const table = this.table.replaceAll('"', '');
+    log(`connected to PostgreSQL; writing the record of client_time ${client_time} to ${table}`);
+    const started = Date.now();
     // A worker that lost the job stops waiting; a record already on its way is harmless, as the
     // next delivery finds it instead of writing a second one.
     const record = await untilAborted(this.records.write(job.uuid, client_time), signal);
+    const ms = Date.now() - started;
+    log(record.inserted ? `inserted row ${job.uuid} into ${table} in ${ms} ms` : `row ${job.uuid} was in ${table} already (an earlier attempt wrote it)`);
     return {
-      table: this.table.replaceAll('"', ''),
+      table,
       job_id: job.uuid,
       client_time,
       received_at: record.received_at.toISOString(),

@@ -290,6 +290,25 @@ test('a queued job is cancelled from its details (needs the cancel route)', asyn
   }
 });
 
+test("a running job's details follow its log lines live, and Cancel stops it", async ({ page }) => {
+  await openConsole(page);
+  await submitForm(page, 'callback').getByRole('textbox', { name: /Duration/ }).fill('30000');
+  const id = await submit(page, 'callback');
+  const detail = detailOf(page, id);
+  await expectDetailStatus(page, id, 'IN PROGRESS');
+  const log = detail.getByRole('log', { name: 'Logs' });
+  await expect(log).toContainText('long task started: 30000 ms in 30 steps');
+  // Read again while it runs: a later step shows without a click.
+  await expect(log).toContainText('task progress: step 2 of 30 done', { timeout: 10_000 });
+  await shot(page, 'job-logs-live');
+  await detail.getByRole('button', { name: 'Cancel job' }).click();
+  await expectActionAnswer(detail, 'Cancelled.');
+  await expectDetailStatus(page, id, 'CANCELLED');
+  await expect(log).toContainText('attempt 1 ended: long task stopped');
+  await expect(log).toContainText('cancelled by an operator');
+  await shot(page, 'job-logs-cancelled');
+});
+
 test('purging a queue says how many messages first, and the purged jobs end CANCELLED', async ({ page }) => {
   await openConsole(page, 'queues');
   const row = page.getByRole('table', { name: 'Work queues' }).getByRole('row').filter({ hasText: 'log (A)' });

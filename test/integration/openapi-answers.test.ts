@@ -85,6 +85,8 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get('/api/v1/jobs?limit=5'), 200);
     await expectStatus(get('/api/v1/jobs?limit=0'), 400);
     await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}`), 404);
+    expect(await expectStatus(get(`/api/v1/jobs/${done.id as string}/logs`), 200)).not.toHaveLength(0);
+    await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}/logs`), 404);
 
     const waiting = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'email', payload: { subject: 'waits' } }), 202);
     await expectStatus(call('POST', `/api/v1/jobs/${waiting.id as string}/cancel`), 200);

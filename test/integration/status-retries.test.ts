@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WORKER_LOST_ERROR, type JobSeed } from '../../src-shared/node/status-script';
 import { statusScriptFixture } from '../support/status-script-fixture';
+import { JobLogStore } from '../../src-shared/node/job-log-store';
 
 const seed = (id: string): JobSeed => ({
   id,
@@ -92,5 +93,22 @@ describe('retry fields of the job status', () => {
       result: 'null', error: 'null', version: '1',
     });
     expect(await status.read('r-old')).toMatchObject({ max_attempts: 4, next_attempt_at: null, attempt_errors: [] });
+  });
+});
+
+describe("a job's log keys", () => {
+  it('live as long as the job: kept while it runs or waits, expiring with its status once it ended', async () => {
+    const logs = new JobLogStore(fixture.redis, names);
+    const keys = [names.jobLogKey('r-log', 'lines'), names.jobLogKey('r-log', 'bytes')];
+    await create('r-log');
+    await write('r-log', { startAttempt: 1 });
+    await logs.append('r-log', [{ attempt: 1, at: new Date().toISOString(), line: 'step 1' }]);
+    // A log no status write follows expires on its own, in days.
+    for (const key of keys) expect(await fixture.redis.ttl(key)).toBeGreaterThan(86_400);
+    await write('r-log', { status: 'IN PROGRESS', progress: 50 });
+    for (const key of keys) expect(await fixture.redis.ttl(key)).toBe(-1);
+    await write('r-log', { status: 'DONE', result: {} });
+    for (const key of keys) expect(await fixture.redis.ttl(key)).toBeGreaterThan(0);
+    for (const key of keys) expect(await fixture.redis.ttl(key)).toBeLessThanOrEqual(60);
   });
 });

@@ -69,7 +69,8 @@ export class ApiContract {
     if (Object.keys(content).length === 0 && body !== undefined) throw new Error(`${operation} ${status}: documented without a body, answered ${JSON.stringify(body)}`);
     if (Object.keys(content).length > 0 && !mediaType) throw new Error(`${operation} ${status}: answered ${contentType}, documented ${Object.keys(content).join(', ')}`);
     const schema = mediaType ? content[mediaType]!.schema : undefined;
-    if (schema && mediaType !== 'text/event-stream') this.validate(`${operation} ${status}`, schema, body);
+    if (schema && mediaType === 'application/x-ndjson') for (const line of (body as unknown[] | undefined) ?? []) this.validate(`${operation} ${status}`, schema, line);
+    else if (schema && mediaType !== 'text/event-stream') this.validate(`${operation} ${status}`, schema, body);
     this.answered.set(operation, (this.answered.get(operation) ?? new Set()).add(status));
     return { operation, status, body };
   }
@@ -113,5 +114,8 @@ function templatePattern(path: string): RegExp {
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text === '') return undefined;
-  return /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+  const type = response.headers.get('content-type') ?? '';
+  // JSON lines: checked line by line against the schema of one.
+  if (type.startsWith('application/x-ndjson')) return text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+  return /json/.test(type) ? JSON.parse(text) : text;
 }

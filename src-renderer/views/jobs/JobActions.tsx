@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Job } from '../../../src-shared/job';
-import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../../src-shared/statuses';
+import type { JobActionResult } from '../../../src-shared/bridge';
+import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, RUNNING_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { curlFor } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
@@ -14,6 +15,11 @@ function apiOrigin(): string {
 /** Why an action is not offered for this job, in words an operator can act on; null when it is. */
 function blockedUnless(allowed: readonly JobStatus[], verb: string, job: Job): string | null {
   return allowed.includes(job.status) ? null : `Only a ${allowed.join(' or ')} job can be ${verb}; this one is ${job.status}.`;
+}
+
+/** What an accepted cancel says: done, or asked of the handler of a running job (its events tell the end). */
+function cancelMessage(answer: JobActionResult | null): string {
+  return answer?.ok && answer.cancel === 'requested' ? 'Cancel requested: the job ends CANCELLED once its handler stops.' : 'Cancelled.';
 }
 
 const cancelBlocked = (job: Job) => blockedUnless(CANCELLABLE_STATUSES, 'cancelled', job);
@@ -43,7 +49,7 @@ export function JobActions({ job }: { job: Job }) {
   let message = copied;
   if (action?.pending) message = action.target.verb === 'cancel' ? 'Cancelling…' : 'Retrying…';
   else if (action?.problem) message = `${action.target.verb === 'cancel' ? 'Cancel' : 'Retry'} refused: ${action.problem.title}${action.problem.detail ? ` — ${action.problem.detail}` : ''}`;
-  else if (action) message = action.target.verb === 'cancel' ? 'Cancelled.' : 'Queued again.';
+  else if (action) message = action.target.verb === 'cancel' ? cancelMessage(action.answer) : 'Queued again.';
 
   return (
     <div className="job-actions">
@@ -52,7 +58,7 @@ export function JobActions({ job }: { job: Job }) {
           type="button"
           className="danger"
           aria-disabled={cancelWhy !== null || pending || undefined}
-          title={cancelWhy ?? 'Remove it from the queue; it ends CANCELLED.'}
+          title={cancelWhy ?? (RUNNING_STATUSES.includes(job.status) ? 'Abort its handler; it ends CANCELLED once the handler stopped.' : 'Remove it from the queue; it ends CANCELLED.')}
           onClick={() => {
             if (cancelWhy === null && !pending) void cancelJob(job.id);
           }}

@@ -7,6 +7,7 @@ import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
 import { isFreeKey, isTypingTarget } from '../../keyboard/key-targets';
 import { JobActions } from './JobActions';
+import { JobLogs } from './JobLogs';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { DETAIL_HEADING_ID, isRowFocused, returnFocusTarget, rowButtonOf } from './row-focus';
@@ -30,6 +31,7 @@ function Timeline({ job }: { job: Job }) {
           <span className="worker" title={transition.worker}>
             {transition.worker}
           </span>
+          {transition.note && <p className="transition-note">{transition.note}</p>}
         </li>
       ))}
     </ol>
@@ -157,6 +159,7 @@ function Details({ job }: { job: Job }) {
       {retry.attempt_errors && <AttemptErrors errors={retry.attempt_errors} />}
       <h3 id="timeline-heading">Timeline</h3>
       <Timeline job={job} />
+      <JobLogs job={job} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { JobLogLine } from '../../../src-shared/job-log';
 import type {
   ApiDocument,
   CreateBatchRequest,
@@ -59,6 +60,7 @@ export function fakeBridge(firstPage: Job[] = []) {
     retryJob: vi.fn(async (_id: string): Promise<JobActionResult> => {
       throw notSetUp('retryJob');
     }),
+    getJobLogs: vi.fn(async (_id: string): Promise<JobLogLine[] | null> => []),
     listWorkers: vi.fn(
       async (): Promise<WorkersReport> => ({
         workers: [],

@@ -279,11 +279,31 @@ describe('http bridge: operator verbs', () => {
 
   it('cancels and retries with a POST on the job, answering the job or the problem', async () => {
     const job = makeJob({ status: 'CANCELLED' });
-    const { bridge, fetch } = setup((url) => (url.endsWith('/cancel') ? json(202, job) : json(409, problem409, 'application/problem+json')));
+    const { bridge, fetch } = setup((url) => (url.endsWith('/cancel') ? json(200, job) : json(409, problem409, 'application/problem+json')));
 
     expect(await bridge.cancelJob('a b')).toEqual({ ok: true, job });
     expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/jobs/a%20b/cancel', expect.objectContaining({ method: 'POST' }));
     expect(await bridge.retryJob('x')).toEqual({ ok: false, problem: problem409 });
+  });
+
+  it("reads a running job's cancel still stopping (202) as requested, with the job as it is", async () => {
+    const job = makeJob({ status: 'IN PROGRESS' });
+    const { bridge } = setup(() => json(202, { job, cancel: 'requested' }));
+    expect(await bridge.cancelJob('x')).toEqual({ ok: true, job, cancel: 'requested' });
+  });
+
+  it("reads a job's log as JSON lines, and null for an unknown job", async () => {
+    const lines = [
+      { at: '2026-01-01T00:00:00.000Z', attempt: 1, line: 'first' },
+      { at: '2026-01-01T00:00:01.000Z', attempt: 2, line: 'second' },
+    ];
+    const text = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    const { bridge, fetch } = setup((url) =>
+      url.includes('/known/') ? new Response(text, { headers: { 'content-type': 'application/x-ndjson' } }) : json(404, problem409, 'application/problem+json'),
+    );
+    expect(await bridge.getJobLogs('known')).toEqual(lines);
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/jobs/known/logs', expect.anything());
+    expect(await bridge.getJobLogs('gone')).toBeNull();
   });
 
   it('scales with a PUT of {count} and reads a 400 naming the field', async () => {

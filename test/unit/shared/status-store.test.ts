@@ -34,7 +34,7 @@ const SEED: JobSeed = { id: 'j1', kind: 'callback', type: 'B', payload: { callba
 const UNSET = {
   progress: '', add_attempt: '0', result: '', error: '', only_from: '', start_attempt: '', redelivered: '0',
   next_attempt_at: '', attempt_error: '', reset_budget: '0', start_token: '', callback_secret: '',
-  then_in_progress: '0', holder_token: '', holder_attempt: '',
+  then_in_progress: '0', holder_token: '', holder_attempt: '', request_cancel: '0', cancel_channel: 'unit:cancel',
 };
 const LIMITS = { terminal_ttl_s: '60', stream_max: '100', default_max_attempts: '5', emit: '1' };
 
@@ -50,7 +50,7 @@ async function sentBy(write: (status: JobStatusClient) => Promise<unknown>): Pro
 describe('the named status writes', () => {
   it('creates a job QUEUED at its creation time, seeded, with its secret aside', async () => {
     const { keys, args, seed } = await sentBy((s) => s.create(SEED, 'shh'));
-    expect(keys).toEqual(['unit:job:j1', 'unit:events']);
+    expect(keys).toEqual(['unit:job:j1', 'unit:events', 'unit:log:j1', 'unit:log:j1:bytes']);
     expect(args).toEqual({ ...UNSET, ...LIMITS, status: 'QUEUED', at: SEED.created_at, worker: 'api', guard: 'create', callback_secret: 'shh' });
     expect(seed).toEqual(SEED);
   });
@@ -104,6 +104,20 @@ describe('the named status writes', () => {
       ...held, at: retrying.args.at, status: 'RETRYING', error: '"smtp 451"', attempt_error: '"smtp 451"', next_attempt_at: `"${next}"`,
     });
     expect(retrying.seed).toEqual(SEED);
+  });
+
+  it("asks for a running job's cancel, and ends it CANCELLED once its handler stopped", async () => {
+    const job = { ...SEED, status: 'IN PROGRESS' } as unknown as Job;
+    const asked = await sentBy((s) => s.requestCancel(job));
+    const api = { ...UNSET, ...LIMITS, worker: 'api' };
+    expect(asked.args).toEqual({ ...api, at: asked.args.at, status: 'IN PROGRESS', guard: 'live', only_from: 'STARTED,IN PROGRESS', request_cancel: '1' });
+    expect(asked.seed).toEqual({});
+    const run: AttemptRun = { worker: 'host/1', seed: SEED, holder: { token: 't1', attempt: 2 } };
+    const cancelled = await sentBy((s) => s.cancelledRunning(run));
+    expect(cancelled.args).toEqual({
+      ...UNSET, ...LIMITS, at: cancelled.args.at, worker: 'host/1', guard: 'live', holder_token: 't1', holder_attempt: '2',
+      status: 'CANCELLED', error: '"cancelled by an operator while attempt 2 ran; its handler stopped"',
+    });
   });
 
   it('fails a malformed job only while it waits, without a seed', async () => {
