@@ -1,3 +1,4 @@
+import type { KindRegistry } from '../src-shared/kind-registry';
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient, WriteReply } from '../src-shared/node/status-store';
 import type { RetryPolicy } from '../src-shared/retry-policy';
@@ -11,6 +12,7 @@ import { sleep } from './waits';
 export interface DeliveryContext {
   names: Names;
   kinds: readonly JobKind[];
+  registry: KindRegistry;
   status: JobStatusClient;
   handlers: Partial<Record<JobKind, JobHandler>>;
   retry: RetryPolicy;

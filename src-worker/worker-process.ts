@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { redactText } from '../src-shared/redact';
+import type { KindRegistry } from '../src-shared/kind-registry';
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient } from '../src-shared/node/status-store';
 import type { Names } from '../src-shared/topology';
@@ -15,6 +16,8 @@ export interface WorkerProcessOptions {
   amqpUrl: string;
   names: Names;
   kinds: readonly JobKind[];
+  /** Every kind: what a consumed message's kind and payload are checked against. */
+  registry: KindRegistry;
   prefetch: number;
   /** A kind's own prefetch, where it differs (kind A: a wide window its records are grouped from). */
   prefetchByKind?: Partial<Record<JobKind, number>>;

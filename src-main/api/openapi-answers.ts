@@ -15,6 +15,7 @@ import {
 import { wsServerMessageSchema } from '../../src-shared/event-schemas';
 import { batchEventSchema, jobEventSchema, resyncEventSchema } from '../../src-shared/events';
 import { bookJobSchema, bookStatusSchema, jobSchema, pageSchema, timeSchema } from '../../src-shared/job';
+import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records';
 import { problemSchema } from '../../src-shared/problem';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
@@ -27,6 +28,8 @@ const ANSWERS = {
   BookStatus: bookStatusSchema,
   Job: jobSchema,
   JobPage: pageSchema(jobSchema),
+  KindsReport: kindsReportSchema,
+  ValidJob: validJobSchema,
   CreatedSubscription: createdSubscriptionSchema,
   Subscription: subscriptionSchema,
   SubscriptionPage: pageSchema(subscriptionSchema),

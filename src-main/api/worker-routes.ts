@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MAX_WORKERS_PER_KIND, type WorkersReport } from '../../src-shared/console-records';
-import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchema } from '../../src-shared/worker-schemas';
+import type { JobKind, KindNames } from '../../src-shared/kinds';
+import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchemaOf } from '../../src-shared/worker-schemas';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** What a console that runs no workers reports: nothing to scale. */
-export function unsupervisedReport(): WorkersReport {
-  return { workers: [], counts: { log: 0, callback: 0, email: 0 }, max_per_kind: MAX_WORKERS_PER_KIND, supervised: false };
+export function unsupervisedReport(kinds: readonly JobKind[]): WorkersReport {
+  return { workers: [], counts: Object.fromEntries(kinds.map((kind) => [kind, 0])), max_per_kind: MAX_WORKERS_PER_KIND, supervised: false };
 }
 
 /**
@@ -14,7 +15,8 @@ export function unsupervisedReport(): WorkersReport {
  * `supervisor` is read per request: it starts after the API listens, and is null when the
  * console runs no workers (they run elsewhere), which the controls answer with a 409.
  */
-export function workerRoutes(supervisor: () => WorkerSupervisor | null) {
+export function workerRoutes(supervisor: () => WorkerSupervisor | null, kinds: KindNames) {
+  const workerKindParamsSchema = workerKindParamsSchemaOf(kinds);
   const unsupervised = (reply: FastifyReply) =>
     sendProblem(reply, problem(409, 'this console runs no worker processes (started with workers elsewhere)', 'not-supervised'));
 
@@ -27,7 +29,7 @@ export function workerRoutes(supervisor: () => WorkerSupervisor | null) {
   };
 
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/v1/workers', async () => supervisor()?.report() ?? unsupervisedReport());
+    app.get('/api/v1/workers', async () => supervisor()?.report() ?? unsupervisedReport(kinds.names));
 
     app.put('/api/v1/workers/:kind', async (request, reply) => {
       const { kind } = parseInput(workerKindParamsSchema, request.params);

@@ -90,7 +90,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
 }
 
 async function connectBroker(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<JobPublisher> {
-  const publisher = new JobPublisher({ url: config.amqpUrl, names, retryLadderMs: retryLadder(config.retry), onLog: log });
+  const publisher = new JobPublisher({ url: config.amqpUrl, names, kinds: config.kinds.names, retryLadderMs: retryLadder(config.retry), onLog: log });
   await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
   closers.add('job publisher', () => publisher.close());
   return publisher;
@@ -102,6 +102,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     status: stores.status,
     publisher,
     history: stores.history,
+    kinds: config.kinds,
     maxAttempts: config.retry.maxAttempts,
     admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
     defaults: {
@@ -122,7 +123,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     streamMaxLength: config.eventStreamMaxLength,
     log,
   });
-  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, retryLadderMs: retryLadder(config.retry) });
+  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry) });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   return { stores, publisher, jobs, queues, idempotency, outlets, relay: env.relay, relaySource };
 }
@@ -166,7 +167,7 @@ export function coreHealth(core: CoreServices, facts: RuntimeFacts): Promise<Hea
     redis: core.stores.redis,
     pool: core.stores.pool,
     smtp: () => facts.mail,
-    workers: () => workerHealth(facts.supervisor),
+    workers: () => workerHealth(facts.supervisor, core.jobs.kinds.names),
     started: () => (facts.workersReadyOnce ||= facts.supervisor !== null && facts.supervisor.isReady()),
   });
 }

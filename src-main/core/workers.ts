@@ -15,6 +15,7 @@ export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl:
       DATABASE_URL: config.databaseUrl,
       SMTP_URL: smtpUrl,
       JOBDECK_NAMESPACE: config.namespace,
+      ...(config.kindsFile ? { JOBDECK_KINDS: config.kindsFile } : {}),
       JOBDECK_WORKER_PREFETCH: String(config.workerPrefetch),
       JOBDECK_STATUS_TTL_S: String(config.statusTtlSeconds),
       JOBDECK_EVENT_STREAM_MAX: String(config.eventStreamMaxLength),
@@ -28,11 +29,12 @@ export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl:
 }
 
 /** Per kind: how many worker processes this console runs, and how many are consuming. */
-export function workerHealth(supervisor: WorkerSupervisor | null): Record<JobKind, WorkerHealth> {
+export function workerHealth(supervisor: WorkerSupervisor | null, kinds: readonly JobKind[]): Record<JobKind, WorkerHealth> {
   const running = supervisor?.snapshot() ?? [];
+  const counts = supervisor?.report().counts ?? {};
   const of = (kind: JobKind): WorkerHealth => ({
-    configured: supervisor ? supervisor.report().counts[kind] : 0,
+    configured: counts[kind] ?? 0,
     ready: running.filter((w) => w.kind === kind && w.state === 'ready').length,
   });
-  return { log: of('log'), callback: of('callback'), email: of('email') };
+  return Object.fromEntries(kinds.map((kind) => [kind, of(kind)]));
 }

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { MAX_WORKERS_PER_KIND, type WorkerProcessInfo, type WorkersReport } from '../../src-shared/console-records';
-import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import type { JobKind } from '../../src-shared/kinds';
 import { isWorkerToMainMessage, type WorkerToMainMessage } from '../../src-shared/worker-protocol';
 import { within } from '../lifecycle/within';
 import { SHUTDOWN_TIMEOUT_MS, askToExit, forkWorker, type WorkerEntry } from './worker-child';
@@ -12,6 +12,7 @@ export interface WorkerSupervisorOptions {
   entry: WorkerEntry;
   /** Environment of every worker: the service URLs and the namespace. */
   env: Record<string, string>;
+  /** Processes per kind, for every kind the registry holds (see `parseWorkerCounts`). */
   counts: Record<JobKind, number>;
   onLog?: (line: string) => void;
   /** Starts one worker process; forks `entry` unless a test stands in for the processes. */
@@ -32,7 +33,7 @@ const STABLE_AFTER_MS = 30_000;
 export class WorkerSupervisor {
   private readonly slots: Slot[] = [];
   private readonly counts: Record<JobKind, number>;
-  private readonly nextIndex: Record<JobKind, number> = { log: 0, callback: 0, email: 0 };
+  private readonly nextIndex = new Map<JobKind, number>();
   private readonly forkWorker: (kind: JobKind) => ChildProcess;
   private closing = false;
   /** Settles once every slot is settled; made when someone waits. */
@@ -44,7 +45,7 @@ export class WorkerSupervisor {
   }
 
   start(): void {
-    for (const kind of JOB_KINDS) this.addSlots(kind, this.counts[kind]);
+    for (const [kind, count] of Object.entries(this.counts)) this.addSlots(kind, count);
   }
 
   snapshot(): WorkerProcessInfo[] {
@@ -119,8 +120,10 @@ export class WorkerSupervisor {
 
   private addSlots(kind: JobKind, howMany: number): void {
     for (let i = 0; i < howMany; i++) {
+      const index = (this.nextIndex.get(kind) ?? 0) + 1;
+      this.nextIndex.set(kind, index);
       // Down until `spawn` below gives it its first process.
-      const slot: Slot = { id: `${kind}-${++this.nextIndex[kind]}`, kind, phase: { name: 'stopped' }, run: freshRun(null), restarts: 0 };
+      const slot: Slot = { id: `${kind}-${index}`, kind, phase: { name: 'stopped' }, run: freshRun(null), restarts: 0 };
       this.slots.push(slot);
       this.spawn(slot);
     }

@@ -87,11 +87,14 @@ export function addCounts<K extends string>(series: readonly CountPoint<K>[], no
 export type QueueCountKey = 'published' | 'delivered' | 'acked';
 export type QueueRateSeries = readonly CountPoint<QueueCountKey>[];
 
-const NO_QUEUE_COUNTS = (): Record<JobKind, Record<QueueCountKey, number>> => ({
-  log: { published: 0, delivered: 0, acked: 0 },
-  callback: { published: 0, delivered: 0, acked: 0 },
-  email: { published: 0, delivered: 0, acked: 0 },
-});
+/** Counts per kind, each kind's made on its first count. */
+class QueueCounts {
+  readonly byKind: Record<JobKind, Record<QueueCountKey, number>> = {};
+
+  of(kind: JobKind): Record<QueueCountKey, number> {
+    return (this.byKind[kind] ??= { published: 0, delivered: 0, acked: 0 });
+  }
+}
 
 const FINISHED = new Set<JobStatus>(['DONE', 'FAILED', 'CANCELLED']);
 
@@ -101,21 +104,20 @@ const FINISHED = new Set<JobStatus>(['DONE', 'FAILED', 'CANCELLED']);
  * own rates need its management plugin, which Jobdeck does not use.)
  */
 export function countQueueChanges(before: Readonly<Record<string, Job>>, events: readonly JobEvent[], accepted: ReadonlySet<string>) {
-  const counts = NO_QUEUE_COUNTS();
+  const counts = new QueueCounts();
   for (const event of events) {
-    const kind = counts[event.job.kind];
-    if (!kind) continue;
+    const kind = counts.of(event.job.kind);
     if (accepted.has(event.job_id)) kind.published++;
     const held = before[event.job_id];
     if (held && held.version >= event.version) continue;
     if (event.job.attempts > (held?.attempts ?? 0)) kind.delivered += event.job.attempts - (held?.attempts ?? 0);
     if (FINISHED.has(event.job.status) && !(held && FINISHED.has(held.status)) && event.job.attempts > 0) kind.acked++;
   }
-  return counts;
+  return counts.byKind;
 }
 
-/** No rates yet, for every kind. */
-export const NO_QUEUE_RATES: Readonly<Record<JobKind, QueueRateSeries>> = { log: [], callback: [], email: [] };
+/** No rates yet, for every kind: a kind's series is made on its first count. */
+export const NO_QUEUE_RATES: Readonly<Record<JobKind, QueueRateSeries>> = {};
 
 /** Each kind's series with its counts added; a kind with nothing new keeps its series. */
 export function addQueueCounts(
@@ -125,10 +127,11 @@ export function addQueueCounts(
 ): Readonly<Record<JobKind, QueueRateSeries>> {
   let next: Record<JobKind, QueueRateSeries> | undefined;
   for (const kind of Object.keys(counts) as JobKind[]) {
-    const { published, delivered, acked } = counts[kind];
+    const kindCounts = counts[kind]!;
+    const { published, delivered, acked } = kindCounts;
     if (!published && !delivered && !acked) continue;
     next ??= { ...rates };
-    next[kind] = addCounts(rates[kind], nowMs, counts[kind]);
+    next[kind] = addCounts(rates[kind] ?? [], nowMs, kindCounts);
   }
   return next ?? rates;
 }
@@ -163,10 +166,10 @@ export function chartsAfter(before: Charts & { jobsById: Readonly<Record<string,
 export function acceptedOnSubmit(before: Charts, jobs: readonly Job[], nowMs: number, counted: AcceptedIds): Charts {
   const fresh = jobs.filter((job) => counted.firstSighting(job.id));
   if (fresh.length === 0) return before;
-  const queueCounts = NO_QUEUE_COUNTS();
-  for (const job of fresh) queueCounts[job.kind].published++;
+  const queueCounts = new QueueCounts();
+  for (const job of fresh) queueCounts.of(job.kind).published++;
   return {
     throughput: addCounts(before.throughput, nowMs, { accepted: fresh.length, done: 0 }),
-    queueRates: addQueueCounts(before.queueRates, nowMs, queueCounts),
+    queueRates: addQueueCounts(before.queueRates, nowMs, queueCounts.byKind),
   };
 }

@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../../src-shared/builtin-kinds';
+import type { JobKind } from '../../../src-shared/kinds';
 import { JOB_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DependencyName } from '../../../src-shared/console-records';
-import { JOB_KINDS } from '../../../src-shared/kinds';
+import { BUILTIN_KIND_NAMES } from '../../../src-shared/builtin-kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { RateChart } from '../../components/RateChart';
 import { usePolling } from '../../components/use-polling';
@@ -9,6 +9,9 @@ import { kindLabel, statusSlug } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { perSecond, THROUGHPUT_SECONDS } from '../../store/throughput';
+
+/** The kinds to count: the built-in ones (shown at 0 too), then any other kind of the jobs held. */
+const kindsOf = (byKind: Readonly<Record<string, number>>): string[] => [...new Set([...BUILTIN_KIND_NAMES, ...Object.keys(byKind)])];
 
 const HEALTH_REFRESH_MS = 5_000;
 const CHART_TICK_MS = 1_000;
@@ -47,9 +50,9 @@ function StatusCounts() {
       </ul>
       <h3>By kind</h3>
       <ul className="kind-counts">
-        {JOB_KINDS.map((kind) => (
+        {kindsOf(byKind).map((kind) => (
           <li key={kind}>
-            <span>{kindLabel(kind)}</span> <strong>{byKind[kind].toLocaleString()}</strong>
+            <span>{kindLabel(kind)}</span> <strong>{(byKind[kind] ?? 0).toLocaleString()}</strong>
           </li>
         ))}
       </ul>
@@ -104,8 +107,7 @@ function Health() {
               </li>
             );
           })}
-          {JOB_KINDS.map((kind) => {
-            const workers = health.workers[kind];
+          {Object.entries(health.workers).map(([kind, workers]) => {
             const up = workers.ready >= workers.configured && workers.configured > 0;
             return (
               <li key={kind} data-up={workers.configured === 0 ? 'idle' : up}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { QueueInfo } from '../../../src-shared/console-records';
-import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../../src-shared/builtin-kinds';
+import type { JobKind } from '../../../src-shared/kinds';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
 import { perSecond, THROUGHPUT_SECONDS, type QueueCountKey } from '../../store/throughput';
@@ -65,7 +66,7 @@ function QueueRates() {
   return (
     <div className="rates-grid">
       {JOB_KINDS.map((kind) => {
-        const series = (key: QueueCountKey) => perSecond(rates[kind], from, to, key);
+        const series = (key: QueueCountKey) => perSecond(rates[kind] ?? [], from, to, key);
         const published = series('published');
         const delivered = series('delivered');
         const acked = series('acked');
@@ -163,7 +164,7 @@ export function QueuesView() {
               <QueueRow
                 key={queue.kind}
                 queue={queue}
-                inProgress={byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS']}
+                inProgress={(byKindStatus[queue.kind]?.STARTED ?? 0) + (byKindStatus[queue.kind]?.['IN PROGRESS'] ?? 0)}
                 onPurge={() => setConfirming(queue.kind)}
               />
             ))}

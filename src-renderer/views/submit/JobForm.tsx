@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { KIND_LETTER, type JobKind } from '../../../src-shared/kinds';
+import { kindType } from '../../../src-shared/builtin-kinds';
+import type { JobKind } from '../../../src-shared/kinds';
 import type { FieldError, Problem } from '../../../src-shared/problem';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
@@ -80,7 +81,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           aria-disabled={submitting || offline || undefined}
           aria-describedby={submitting ? statusId : undefined}
         >
-          Submit {kind} job ({KIND_LETTER[kind]})
+          Submit {kind} job ({kindType(kind)})
         </button>
         <SubmitStatus id={statusId} kind={kind} />
       </div>
@@ -122,7 +123,7 @@ function JobFormHeader({ kind, description, headingId }: { kind: JobKind; descri
   return (
     <header className="job-form-header">
       <span className="kind-letter" aria-hidden="true">
-        {KIND_LETTER[kind]}
+        {kindType(kind)}
       </span>
       <div>
         <h3 id={headingId}>{kindLabel(kind)}</h3>

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { FieldError } from '../../../src-shared/problem';
 import type { SubscriptionFilter } from '../../../src-shared/subscription-schemas';
-import { JOB_KINDS } from '../../../src-shared/kinds';
+import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../../src-shared/builtin-kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
