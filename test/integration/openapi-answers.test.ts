@@ -85,6 +85,9 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get('/api/v1/jobs?limit=5'), 200);
     await expectStatus(get('/api/v1/jobs?limit=0'), 400);
     await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}`), 404);
+    await expectStatus(get('/api/v1/kinds'), 200);
+    await expectStatus(call('POST', '/api/v1/jobs/validate', { kind: 'callback', payload: { duration_ms: 5 } }), 200);
+    await expectStatus(call('POST', '/api/v1/jobs/validate', { kind: 'callback', payload: { duration_ms: -5 } }), 400);
 
     const waiting = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'email', payload: { subject: 'waits' } }), 202);
     await expectStatus(call('POST', `/api/v1/jobs/${waiting.id as string}/cancel`), 200);
