@@ -5,6 +5,7 @@
 import type { ApiDocSlice } from './api-doc-slice';
 import type { BatchesSlice } from './batches-slice';
 import type { JobsSlice } from './jobs-slice';
+import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
 import type { NavSlice } from './nav-slice';
 import type { OverviewSlice } from './overview-slice';
@@ -15,6 +16,7 @@ import type { SubscriptionsSlice } from './subscriptions-slice';
 import type { WorkersSlice } from './workers-slice';
 
 export type ConsoleState = JobsSlice &
+  KindsSlice &
   SubmitSlice &
   LiveSlice &
   WorkersSlice &
