@@ -19,8 +19,8 @@ export interface JobFormProps {
   buildPayload: () => Record<string, unknown>;
   /** Called once the job was accepted, e.g. to reset an input. */
   onAccepted?: () => void;
-  /** The inputs, given a way to find the errors about each field. */
-  children: (errorsOf: (field: string) => string[]) => ReactNode;
+  /** The inputs, given a way to find the errors about each field; none: the payload is edited as raw JSON only. */
+  children?: (errorsOf: (field: string) => string[]) => ReactNode;
 }
 
 /**
@@ -35,7 +35,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
   const offline = useConsole(selectors.offline);
-  const [raw, setRaw] = useState<string | null>(null);
+  const [raw, setRaw] = useState<string | null>(children ? null : '{}');
   const [copies, setCopies] = useState('1');
   const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
 
@@ -53,13 +53,13 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   return (
     <form className="job-form card" aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
       <JobFormHeader kind={kind} description={description} headingId={headingId} />
-      {raw === null ? (
+      {raw === null && children ? (
         children((field) => errorsFor(problem, field))
       ) : (
         <Field
           label="Payload as JSON"
           name="payload"
-          value={raw}
+          value={raw ?? ''}
           onChange={setRaw}
           errors={errorsFor(problem, 'payload')}
           multiline
@@ -67,6 +67,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
         />
       )}
       <FormOptions
+        canToggleRaw={children !== undefined}
         raw={raw !== null}
         onToggleRaw={toggleRaw}
         copies={copies}
@@ -81,7 +82,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           aria-disabled={submitting || offline || undefined}
           aria-describedby={submitting ? statusId : undefined}
         >
-          Submit {kind} job ({kindType(kind)})
+          Submit {kind} job{kindType(kind) === kind ? '' : ` (${kindType(kind)})`}
         </button>
         <SubmitStatus id={statusId} kind={kind} />
       </div>
@@ -90,6 +91,8 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
 }
 
 interface FormOptionsProps {
+  /** A form without inputs edits raw JSON only. */
+  canToggleRaw: boolean;
   raw: boolean;
   onToggleRaw: () => void;
   copies: string;
@@ -98,12 +101,14 @@ interface FormOptionsProps {
 }
 
 /** The raw-JSON switch and the number of copies to send. */
-function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
+function FormOptions({ canToggleRaw, raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
   return (
     <div className="form-options">
-      <label className="checkbox">
-        <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
-      </label>
+      {canToggleRaw && (
+        <label className="checkbox">
+          <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
+        </label>
+      )}
       <label className="copies">
         Copies
         <input
@@ -122,9 +127,11 @@ function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: Form
 function JobFormHeader({ kind, description, headingId }: { kind: JobKind; description: string; headingId: string }) {
   return (
     <header className="job-form-header">
-      <span className="kind-letter" aria-hidden="true">
-        {kindType(kind)}
-      </span>
+      {kindType(kind) !== kind && (
+        <span className="kind-letter" aria-hidden="true">
+          {kindType(kind)}
+        </span>
+      )}
       <div>
         <h3 id={headingId}>{kindLabel(kind)}</h3>
         <p className="muted">{description}</p>
