@@ -35,16 +35,14 @@ export interface KindEntry {
 export class KindRegistry implements KindNames {
   private readonly byName: ReadonlyMap<JobKind, KindEntry>;
   private readonly byLetter: ReadonlyMap<string, JobKind>;
+  readonly names: readonly JobKind[];
 
   constructor(readonly entries: readonly KindEntry[]) {
     this.byName = new Map(entries.map((entry) => [entry.definition.name, entry]));
+    this.names = [...this.byName.keys()];
     this.byLetter = new Map(
       entries.flatMap(({ definition }) => (definition.letter ? [[definition.letter.toUpperCase(), definition.name] as const] : [])),
     );
-  }
-
-  get names(): readonly JobKind[] {
-    return [...this.byName.keys()];
   }
 
   get(kind: JobKind): KindEntry | undefined {
