@@ -15,7 +15,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig, type ConsoleConfig } from '../src-main/config';
 import { databaseConnection } from '../src-shared/node/database-url';
-import { JOB_KINDS } from '../src-shared/kinds';
+import { builtinKindRegistry } from '../src-shared/builtin-kinds';
+import type { JobKind } from '../src-shared/kinds';
 import { redactText } from '../src-shared/redact';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../src-shared/retry-policy';
 import { NAMESPACE_PATTERN, namesFor, type Names } from '../src-shared/topology';
@@ -42,10 +43,14 @@ interface Inventory {
   schema: { exists: boolean; tables: number };
 }
 
-/** The namespace's queues the topology declares, for the given retry ladders. */
-export function namespaceQueues(names: Names, ladders: readonly (readonly number[])[]): string[] {
+/** The namespace's queues the topology declares for `kinds` (the console's registry), for the given retry ladders. */
+export function namespaceQueues(
+  names: Names,
+  ladders: readonly (readonly number[])[],
+  kinds: readonly JobKind[] = builtinKindRegistry().names,
+): string[] {
   const delays = [...new Set(ladders.flat())].sort((a, b) => a - b);
-  return JOB_KINDS.flatMap((kind) => [
+  return kinds.flatMap((kind) => [
     names.queue(kind),
     ...delays.map((ms) => names.retryQueue(kind, ms)),
     names.deadQueue(kind),
@@ -89,9 +94,9 @@ async function onChannel<T>(connection: amqp.ChannelModel, use: (channel: amqp.C
   }
 }
 
-async function findBrokerObjects(connection: amqp.ChannelModel, names: Names, ladders: number[][]): Promise<BrokerObject[]> {
+async function findBrokerObjects(connection: amqp.ChannelModel, names: Names, ladders: number[][], kinds: readonly JobKind[]): Promise<BrokerObject[]> {
   const found: BrokerObject[] = [];
-  for (const name of namespaceQueues(names, ladders)) {
+  for (const name of namespaceQueues(names, ladders, kinds)) {
     const queue = await onChannel(connection, (channel) => channel.checkQueue(name));
     if (queue) found.push({ type: 'queue', name, messages: queue.messageCount, consumers: queue.consumerCount });
   }
@@ -201,9 +206,9 @@ async function close(connections: Connections): Promise<void> {
   await connections.database?.end().catch(() => undefined);
 }
 
-async function takeInventory(connections: Connections, names: Names, ladders: number[][]): Promise<Inventory> {
+async function takeInventory(connections: Connections, names: Names, ladders: number[][], kinds: readonly JobKind[]): Promise<Inventory> {
   return {
-    broker: await findBrokerObjects(connections.amqp, names, ladders),
+    broker: await findBrokerObjects(connections.amqp, names, ladders, kinds),
     redisKeys: await countKeys(connections.redis, names.namespace),
     schema: await findSchema(connections.database, names.schema),
   };
@@ -248,7 +253,7 @@ async function run(argv: readonly string[]): Promise<void> {
   const ladders = [retryLadder(config.retry), retryLadder(DEFAULT_RETRY_POLICY)];
   const connections = await connect(config);
   try {
-    const inventory = await takeInventory(connections, names, ladders);
+    const inventory = await takeInventory(connections, names, ladders, config.kinds.names);
     const lines = describeInventory(inventory, names);
     if (lines.length === 0) {
       console.log(`namespace ${namespace}: nothing to remove`);

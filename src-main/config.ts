@@ -1,7 +1,10 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_WORKERS_PER_KIND } from '../src-shared/console-records';
 import { recipientSchema } from '../src-shared/email-address';
-import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
+import type { KindRegistry } from '../src-shared/kind-registry';
+import type { JobKind } from '../src-shared/kinds';
+import { loadKindRegistry } from '../src-shared/node/kinds-file';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/http-limits';
@@ -22,7 +25,14 @@ export interface ConsoleConfig {
   /** Port of the embedded mail sink; 0 picks a free one. */
   smtpSinkPort: number;
   namespace: string;
-  /** Worker processes per kind; 0 means that kind's workers run elsewhere. */
+  /** The kinds file (`JOBDECK_KINDS`), absolute; null when only the built-in kinds run. */
+  kindsFile: string | null;
+  /** Every kind: the built-in ones, then the kinds file's. */
+  kinds: KindRegistry;
+  /**
+   * Worker processes per kind; 0 means that kind's workers run elsewhere. `JOBDECK_WORKERS` wins
+   * over the kinds file's `workers`, which wins over the default of 1.
+   */
   workers: Record<JobKind, number>;
   /** Messages a worker process may hold at once. */
   workerPrefetch: number;
@@ -90,12 +100,15 @@ const envShape = {
   JOBDECK_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
 };
 
-/** `A=2,B=2,C=1` or `log=2,callback=0`: processes per kind; kinds not named keep one. */
-export function parseWorkerCounts(text: string): Record<JobKind, number> {
-  const counts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, 1])) as Record<JobKind, number>;
+/**
+ * `A=2,B=2,C=1` or `log=2,resize=0`: processes per kind; a kind not named keeps its kinds file
+ * `workers`, else one.
+ */
+export function parseWorkerCounts(text: string, kinds: KindRegistry): Record<JobKind, number> {
+  const counts: Record<JobKind, number> = Object.fromEntries(kinds.entries.map(({ definition }) => [definition.name, definition.workers ?? 1]));
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z]+)\s*=\s*(\d{1,9})$/.exec(part);
-    const kind = match ? parseKind(match[1]!) : undefined;
+    const match = /^([A-Za-z0-9-]+)\s*=\s*(\d{1,9})$/.exec(part);
+    const kind = match ? kinds.resolve(match[1]!) : undefined;
     if (!match || !kind || Number(match[2]) > MAX_WORKERS_PER_KIND) {
       throw new ConfigError(
         `JOBDECK_WORKERS: "${part}" must look like A=2 (a kind by letter or name, then a count 0-${MAX_WORKERS_PER_KIND}), e.g. A=2,B=2,C=1`,
@@ -109,6 +122,8 @@ export function parseWorkerCounts(text: string): Record<JobKind, number> {
 /** Reads and checks the settings; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
   const e = readEnv(envShape, env);
+  const kindsFile = e.JOBDECK_KINDS ? resolve(e.JOBDECK_KINDS) : null;
+  const kinds = loadKindRegistry(kindsFile ?? undefined);
   return {
     host: e.JOBDECK_HOST,
     port: e.JOBDECK_PORT,
@@ -119,7 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     smtpSinkHost: '127.0.0.1',
     smtpSinkPort: e.JOBDECK_SMTP_SINK_PORT,
     namespace: e.JOBDECK_NAMESPACE,
-    workers: parseWorkerCounts(e.JOBDECK_WORKERS),
+    kindsFile,
+    kinds,
+    workers: parseWorkerCounts(e.JOBDECK_WORKERS, kinds),
     workerPrefetch: e.JOBDECK_WORKER_PREFETCH,
     headless: e.JOBDECK_HEADLESS === '1' || e.JOBDECK_HEADLESS === 'true',
     defaultRecipient: e.JOBDECK_DEFAULT_RECIPIENT,

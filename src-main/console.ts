@@ -15,6 +15,7 @@ import { Closers } from './lifecycle/closers';
 import type { EventRelay } from './relay/event-relay';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
 import type { ConnectionSettings } from '../src-shared/console-records';
+import { checkModuleExports } from '../src-shared/node/kinds-file';
 
 export { StartupError } from './core/startup-error';
 
@@ -59,6 +60,9 @@ const WORKERS_READY_WAIT_MS = 20_000;
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const log = options.log ?? (() => undefined);
+  const { kinds, kindsFile } = options.config;
+  // The one check of the kinds file that cannot be made while the settings are read: an import.
+  if (kindsFile) await checkModuleExports(kinds, kindsFile);
   const facts = initialFacts(options.config, options.workerEntry !== null);
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null };
   const gate = new RequestGate();
@@ -102,6 +106,7 @@ function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot):
   const { facts } = env;
   return buildApi({
     ...slot.parts,
+    kinds: config.kinds,
     relay: env.relay!,
     inboxBudget: recordByteBudget(config.inboxQuota.bytesPerSecond, MAX_INBOX_BODY_BYTES),
     health: () => coreHealth(serving(slot.services), facts),

@@ -1,4 +1,5 @@
-import { KIND_LETTER, type JobKind } from '../src-shared/kinds';
+import { kindType } from '../src-shared/builtin-kinds';
+import type { JobKind } from '../src-shared/kinds';
 import type { JobStatus } from '../src-shared/statuses';
 
 const SHORT_ID_LENGTH = 8;
@@ -8,9 +9,10 @@ export function shortId(id: string): string {
   return id.slice(0, SHORT_ID_LENGTH);
 }
 
-/** A kind with the book's letter beside it: `log (A)`. */
+/** A kind with the book's letter beside it: `log (A)`; a user kind by its name alone. */
 export function kindLabel(kind: JobKind): string {
-  return `${kind} (${KIND_LETTER[kind]})`;
+  const type = kindType(kind);
+  return type === kind ? kind : `${kind} (${type})`;
 }
 
 /** A status as a CSS-friendly name: `IN PROGRESS` → `in-progress`. */

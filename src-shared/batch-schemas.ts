@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { jobSchema, jobStatusSchema, timeSchema } from './job';
-import { submitJobSchema } from './schemas';
+import { jobKindSchema, jobSchema, jobStatusSchema, timeSchema } from './job';
+import type { KindNames } from './kinds';
+import { submitJobSchemaOf } from './schemas';
 import { WEBHOOK_SECRET_PATTERN, deliverySchema } from './subscription-schemas';
 
 /** Most jobs one batch may hold. */
@@ -9,26 +10,30 @@ export const MAX_BATCH_JOBS = 100;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048);
 
 /** `POST /api/v1/batches` body: several jobs as one request (fan-out), all or nothing. */
-export const createBatchSchema = z.strictObject({
-  /** The children, each as `POST /api/v1/jobs` takes a job. */
-  jobs: z.array(submitJobSchema).min(1).max(MAX_BATCH_JOBS),
-  /** Where the aggregated results are POSTed (signed) once every child is terminal (fan-in). */
-  on_complete: z
-    .strictObject({
-      callback_url: httpUrl,
-      /** Signing secret of the callback; generated (and returned once) when absent. */
-      secret: z.string().regex(WEBHOOK_SECRET_PATTERN, 'must be whsec_ followed by base64 of 24 to 64 bytes').optional(),
-    })
-    .optional(),
-});
-export type CreateBatch = z.output<typeof createBatchSchema>;
+export function createBatchSchemaOf(kinds: KindNames) {
+  return z.strictObject({
+    /** The children, each as `POST /api/v1/jobs` takes a job; any kinds, mixed. */
+    jobs: z.array(submitJobSchemaOf(kinds)).min(1).max(MAX_BATCH_JOBS),
+    /** Where the aggregated results are POSTed (signed) once every child is terminal (fan-in). */
+    on_complete: z
+      .strictObject({
+        callback_url: httpUrl,
+        /** Signing secret of the callback; generated (and returned once) when absent. */
+        secret: z.string().regex(WEBHOOK_SECRET_PATTERN, 'must be whsec_ followed by base64 of 24 to 64 bytes').optional(),
+      })
+      .optional(),
+  });
+}
+export type CreateBatch = z.output<ReturnType<typeof createBatchSchemaOf>>;
 
 /** How a batch's children ended, counted by status. */
 export const statusCountsSchema = z.partialRecord(jobStatusSchema, z.number().int().min(0));
 export type StatusCounts = z.infer<typeof statusCountsSchema>;
 
-/** One child as a batch shows it. */
-export const batchChildSchema = jobSchema.pick({ id: true, kind: true, status: true, progress: true, result: true, error: true });
+/** One child as a batch shows it; `kind` is null while neither Redis nor the history holds the job yet. */
+export const batchChildSchema = jobSchema
+  .pick({ id: true, status: true, progress: true, result: true, error: true })
+  .extend({ kind: jobKindSchema.nullable() });
 export type BatchChild = z.infer<typeof batchChildSchema>;
 
 const batchStatusSchema = z.enum(['RUNNING', 'COMPLETED']);

@@ -201,5 +201,7 @@ export const connectionSettingsSchema = z.object({
   /** Where workers send mail: the embedded sink's URL unless SMTP_URL names another server. */
   smtp_url: z.string(),
   namespace: z.string(),
+  /** The kinds file (`JOBDECK_KINDS`), absolute; null when only the built-in kinds run. */
+  kinds_file: z.string().nullable(),
 });
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;

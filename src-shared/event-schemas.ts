@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { EVENT_ID_PATTERN, batchEventSchema, jobEventSchema, resyncEventSchema } from './events';
-import { JOB_KINDS } from './kinds';
+import { BATCH_KIND, type KindNames } from './kinds';
 import { fieldErrorSchema } from './problem';
-import { kindSchema } from './schemas';
+import { kindSchemaOf } from './schemas';
 import { JOB_STATUSES } from './statuses';
 
 const EVENT_ID_RULE = 'must be an event ID such as 1700000000000-0';
@@ -17,20 +17,26 @@ const eventIdSchema = z
   });
 
 /** Filters of an event feed (SSE query, WebSocket subscribe message); each absent one matches all. */
-export const eventFilterSchema = z.object({
-  /** Only this job's (or batch's) events. */
-  job_id: z.string().max(64).optional(),
-  /** Only this kind (`log`, `callback`, `email`, or their letters), or `batch` for batch events. */
-  kind: z.union([z.literal('batch'), kindSchema], { error: 'must be one of log, callback, email, batch (or A, B, C)' }).optional(),
-  /** Only this status (`COMPLETED` for batch events). */
-  status: z.enum([...JOB_STATUSES, 'COMPLETED'], { error: `must be one of ${JOB_STATUSES.join(', ')}, COMPLETED` }).optional(),
-});
+export function eventFilterSchemaOf(kinds: KindNames) {
+  return z.object({
+    /** Only this job's (or batch's) events. */
+    job_id: z.string().max(64).optional(),
+    /** Only this kind (by name, or a built-in kind's letter), or `batch` for batch events. */
+    kind: z
+      .union([z.literal(BATCH_KIND), kindSchemaOf(kinds)], { error: `must be one of ${kinds.names.join(', ')}, ${BATCH_KIND} (or a built-in kind's letter)` })
+      .optional(),
+    /** Only this status (`COMPLETED` for batch events). */
+    status: z.enum([...JOB_STATUSES, 'COMPLETED'], { error: `must be one of ${JOB_STATUSES.join(', ')}, COMPLETED` }).optional(),
+  });
+}
 
 /** `GET /api/v1/events` and `GET /api/v1/ws` query: filters, and where to resume. */
-export const eventsQuerySchema = eventFilterSchema.extend({
-  /** Resume after this event ID (the `Last-Event-ID` header wins); `0-0` replays all the stream holds. */
-  last_event_id: eventIdSchema.optional(),
-});
+export function eventsQuerySchemaOf(kinds: KindNames) {
+  return eventFilterSchemaOf(kinds).extend({
+    /** Resume after this event ID (the `Last-Event-ID` header wins); `0-0` replays all the stream holds. */
+    last_event_id: eventIdSchema.optional(),
+  });
+}
 
 /**
  * WebSocket messages from the client (JSON text frames). A connection whose URL carries a query
@@ -40,15 +46,17 @@ export const eventsQuerySchema = eventFilterSchema.extend({
  *   query's); with `last_event_id`, the feed restarts from it (replay, or a resync message).
  * - `{"type":"unsubscribe"}` stops events until the next subscribe.
  */
-export const wsClientMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('subscribe'),
-    filter: eventFilterSchema.default({}),
-    last_event_id: eventIdSchema.optional(),
-  }),
-  z.strictObject({ type: z.literal('unsubscribe') }),
-]);
-export type WsClientMessage = z.output<typeof wsClientMessageSchema>;
+export function wsClientMessageSchemaOf(kinds: KindNames) {
+  return z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('subscribe'),
+      filter: eventFilterSchemaOf(kinds).default({}),
+      last_event_id: eventIdSchema.optional(),
+    }),
+    z.strictObject({ type: z.literal('unsubscribe') }),
+  ]);
+}
+export type WsClientMessage = z.output<ReturnType<typeof wsClientMessageSchemaOf>>;
 
 /**
  * WebSocket messages from the server (JSON text frames):
@@ -66,7 +74,7 @@ export const wsServerMessageSchema = z.discriminatedUnion('type', [
     /** The filter as parsed: kinds by name. */
     filter: z.object({
       job_id: z.string().optional(),
-      kind: z.enum([...JOB_KINDS, 'batch']).optional(),
+      kind: z.string().optional(),
       status: z.enum([...JOB_STATUSES, 'COMPLETED']).optional(),
     }),
   }),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { JOB_KINDS, JOB_LETTERS } from './kinds';
 import { shownPayloadSchema, type ResolvedPayload } from './schemas';
 import { JOB_STATUSES } from './statuses';
 
 /** RFC 3339 UTC time with milliseconds, as every answer and event carries times. */
 export const timeSchema = z.iso.datetime();
-export const jobKindSchema = z.enum(JOB_KINDS);
+/** A kind's name (the registry's; a kind removed from the kinds file keeps its jobs' name). */
+export const jobKindSchema = z.string();
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 
 /** One step of a job's life. */
@@ -35,8 +35,8 @@ export const jobSchema = z.object({
   /** The ticket: a UUID given when the job was accepted. */
   id: z.string(),
   kind: jobKindSchema,
-  /** The book's letter for the kind. */
-  type: z.enum(JOB_LETTERS),
+  /** The book's letter of a built-in kind; a user kind's name. */
+  type: z.string(),
   status: jobStatusSchema,
   /** The payload with the console's defaults filled in. */
   payload: shownPayloadSchema,
@@ -81,7 +81,7 @@ export const cancelRequestedSchema = z.object({
 /** The book's job answer: `{"uuid", "type", "extra_data"}`. */
 export const bookJobSchema = z.object({
   uuid: z.string(),
-  type: z.enum(JOB_LETTERS),
+  type: z.string(),
   extra_data: shownPayloadSchema,
 });
 export type BookJob = Omit<z.infer<typeof bookJobSchema>, 'extra_data'> & { extra_data: ResolvedPayload };

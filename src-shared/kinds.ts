@@ -1,22 +1,21 @@
-/** The three job kinds of the book's chapter, by Jobdeck name. */
-export const JOB_KINDS = ['log', 'callback', 'email'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
+/**
+ * A job kind by name: one of the registry's (the built-in kinds and the kinds file's). The
+ * registry (`KindRegistry`) decides which names exist; everything else carries the name along.
+ */
+export type JobKind = string;
 
-/** The book's letters for the kinds: A writes a log record, B calls back, C sends mail. */
-export const JOB_LETTERS = ['A', 'B', 'C'] as const;
-export type JobLetter = (typeof JOB_LETTERS)[number];
+/** A kind's name: lowercase letters, digits and `-`, starting with a letter or digit (at most 64). */
+export const KIND_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-export const KIND_LETTER: Readonly<Record<JobKind, JobLetter>> = {
-  log: 'A',
-  callback: 'B',
-  email: 'C',
-};
+/** Reserved: the kind-like name of batch events in filters. */
+export const BATCH_KIND = 'batch';
 
-const LETTER_KIND: Readonly<Record<JobLetter, JobKind>> = { A: 'log', B: 'callback', C: 'email' };
-
-/** Accepts a kind by name (`log`) or by the book's letter (`A`, `a`); undefined otherwise. */
-export function parseKind(value: string): JobKind | undefined {
-  if ((JOB_KINDS as readonly string[]).includes(value)) return value as JobKind;
-  const upper = value.toUpperCase();
-  return upper in LETTER_KIND ? LETTER_KIND[upper as JobLetter] : undefined;
+/** Which kinds exist: what every schema that takes a kind checks it against. */
+export interface KindNames {
+  /** Every kind's name, the built-in ones first. */
+  readonly names: readonly JobKind[];
+  /** A kind by name or by a built-in kind's letter (`A`, `a`); undefined when unknown. */
+  resolve(value: string): JobKind | undefined;
+  /** How the kind is listed in a message: `log, callback, email (or A, B, C)`. */
+  describe(): string;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recipientSchema } from './email-address';
-import { JOB_KINDS, parseKind, type JobKind } from './kinds';
+import type { KindNames } from './kinds';
 import { JOB_STATUSES } from './statuses';
 
 /** Kind B's long task: the book's 10 s by default, at most 15 min (below RabbitMQ's consumer timeout). */
@@ -63,33 +63,29 @@ export const emailPayloadSchema = z.strictObject({
   body: z.string().max(100_000).optional(),
 });
 
-export const PAYLOAD_SCHEMAS = {
-  log: logPayloadSchema,
-  callback: callbackPayloadSchema,
-  email: emailPayloadSchema,
-} as const;
-
-/** Each kind's payload as a job shows it, with the console's defaults filled in. */
-const SHOWN_PAYLOAD_SCHEMAS = {
-  log: z.object({ client_time: z.iso.datetime() }),
-  callback: z.object({ callback_url: z.string(), duration_ms: z.number().int().min(0) }),
-  email: z.object({ email_address: z.string(), subject: z.string().optional(), body: z.string().optional() }),
+/** Kind B's payload with the console's defaults filled in, as its worker receives it. */
+export type CallbackResolvedPayload = {
+  callback_url: string;
+  duration_ms: number;
+  secret?: string;
 };
 
-/** A job's `payload` in every answer and event: kind B's signing `secret` is never shown. */
-export const shownPayloadSchema = z.union([SHOWN_PAYLOAD_SCHEMAS.log, SHOWN_PAYLOAD_SCHEMAS.callback, SHOWN_PAYLOAD_SCHEMAS.email]);
+/** The built-in kinds' payloads after the console filled in their defaults. */
+export type ResolvedPayloads = {
+  log: { client_time: string };
+  callback: CallbackResolvedPayload;
+  email: { email_address: string; subject?: string; body?: string };
+};
 
-/** A payload after the console filled in its defaults: what a worker receives (kind B's with its `secret`). */
-export interface ResolvedPayloads {
-  log: z.infer<typeof SHOWN_PAYLOAD_SCHEMAS.log>;
-  callback: z.infer<typeof SHOWN_PAYLOAD_SCHEMAS.callback> & { secret?: string };
-  email: z.infer<typeof SHOWN_PAYLOAD_SCHEMAS.email>;
-}
-export type ResolvedPayload = ResolvedPayloads[JobKind];
+/** A payload after the console filled in its kind's defaults: what a worker receives. */
+export type ResolvedPayload = Record<string, unknown>;
+
+/** A job's `payload` in every answer and event: a `secret` field is never shown. */
+export const shownPayloadSchema = z.record(z.string(), z.unknown());
 
 /**
- * The payload as the job is shown (status, history, events, API): without kind B's signing
- * `secret`, which only the AMQP message to the worker carries.
+ * The payload as the job is shown (status, history, events, API): without its signing `secret`
+ * (kind B's), which only the AMQP message to the worker carries.
  */
 export function shownPayload(payload: ResolvedPayload): ResolvedPayload {
   if (!('secret' in payload)) return payload;
@@ -98,34 +94,38 @@ export function shownPayload(payload: ResolvedPayload): ResolvedPayload {
   return shown;
 }
 
-export const kindSchema = z
-  .string({ error: 'must be a string' })
-  .transform((value, ctx) => {
-    const kind = parseKind(value);
+/** A kind by name or a built-in kind's letter, resolved to its name; unknown ones are refused. */
+export function kindSchemaOf(kinds: KindNames) {
+  return z.string({ error: 'must be a string' }).transform((value, ctx) => {
+    const kind = kinds.resolve(value);
     if (kind) return kind;
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be one of ${JOB_KINDS.join(', ')} (or A, B, C)`,
-      params: { rule: 'enum' },
-    });
+    ctx.addIssue({ code: 'custom', message: `is an unknown kind: must be one of ${kinds.describe()}`, params: { rule: 'enum' } });
     return z.NEVER;
   });
+}
 
-/** `POST /api/v1/jobs` body. */
-export const submitJobSchema = z.strictObject({
-  kind: kindSchema,
-  payload: z.record(z.string(), z.unknown()).default({}),
-  /** Lowers the console's attempt limit for this job (at most `JOBDECK_MAX_ATTEMPTS`, checked on submit). */
-  max_attempts: z.number().int().min(1).optional(),
-});
+/** `POST /api/v1/jobs` body (and `POST /api/v1/jobs/validate`'s). */
+export function submitJobSchemaOf(kinds: KindNames) {
+  return z.strictObject({
+    kind: kindSchemaOf(kinds),
+    payload: z.record(z.string(), z.unknown()).default({}),
+    /** Lowers the console's attempt limit for this job (at most `JOBDECK_MAX_ATTEMPTS`, checked on submit). */
+    max_attempts: z.number().int().min(1).optional(),
+  });
+}
 
-/** `GET /api/v1/jobs` query. */
-export const listJobsQuerySchema = z.strictObject({
-  status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
-  kind: kindSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
-});
+/**
+ * `GET /api/v1/jobs` query. A `kind` the registry no longer has (removed from the kinds file)
+ * is refused like any unknown one; its jobs stay listed without the filter.
+ */
+export function listJobsQuerySchemaOf(kinds: KindNames) {
+  return z.strictObject({
+    status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+    kind: kindSchemaOf(kinds).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(200).optional(),
+  });
+}
 
 /** Query of the book's `GET /job/database`: `client_time` in Unix seconds, as the book sends it. */
 export const bookDatabaseQuerySchema = z.object({

@@ -34,6 +34,8 @@ export const sharedEnvShape = {
     .string()
     .regex(NAMESPACE_PATTERN, 'must be lowercase letters, digits and _, starting with a letter (at most 40)')
     .default('jobdeck'),
+  /** The kinds file: the user's own job kinds, besides the built-in ones. */
+  JOBDECK_KINDS: z.string().min(1).optional(),
   JOBDECK_WORKER_PREFETCH: z.coerce.number().int().min(1).max(1000).default(8),
   /** Kind A's prefetch per worker: short jobs whose records are committed in groups need a wide window. */
   JOBDECK_LOG_PREFETCH: z.coerce.number().int().min(1).max(1000).default(128),

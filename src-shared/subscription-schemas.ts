@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timeSchema } from './job';
-import { JOB_KINDS } from './kinds';
-import { kindSchema } from './schemas';
+import { BATCH_KIND, type KindNames } from './kinds';
+import { kindSchemaOf } from './schemas';
 import { JOB_STATUSES } from './statuses';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048);
@@ -10,32 +10,40 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https U
 export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
 
 /** Which events a subscription receives; each absent list matches all. */
-export const subscriptionFilterSchema = z.strictObject({
-  /** Job kinds (names or letters), or `batch` for batch fan-in events. */
-  kinds: z
-    .array(z.union([z.literal('batch'), kindSchema], { error: `must be one of ${JOB_KINDS.join(', ')}, batch (or A, B, C)` }))
-    .min(1)
-    .max(4)
-    .optional(),
-  /** Statuses (`COMPLETED` for batch events). */
-  statuses: z
-    .array(z.enum([...JOB_STATUSES, 'COMPLETED'], { error: `must be one of ${JOB_STATUSES.join(', ')}, COMPLETED` }))
-    .min(1)
-    .max(8)
-    .optional(),
-  /** Only these jobs (or batches). */
-  job_ids: z.array(z.string().min(1).max(64)).min(1).max(1000).optional(),
-});
-export type SubscriptionFilter = z.output<typeof subscriptionFilterSchema>;
+export function subscriptionFilterSchemaOf(kinds: KindNames) {
+  return z.strictObject({
+    /** Job kinds (names or built-in letters), or `batch` for batch fan-in events. */
+    kinds: z
+      .array(
+        z.union([z.literal(BATCH_KIND), kindSchemaOf(kinds)], {
+          error: `must be one of ${kinds.names.join(', ')}, ${BATCH_KIND} (or a built-in kind's letter)`,
+        }),
+      )
+      .min(1)
+      .max(kinds.names.length + 1)
+      .optional(),
+    /** Statuses (`COMPLETED` for batch events). */
+    statuses: z
+      .array(z.enum([...JOB_STATUSES, 'COMPLETED'], { error: `must be one of ${JOB_STATUSES.join(', ')}, COMPLETED` }))
+      .min(1)
+      .max(8)
+      .optional(),
+    /** Only these jobs (or batches). */
+    job_ids: z.array(z.string().min(1).max(64)).min(1).max(1000).optional(),
+  });
+}
+export type SubscriptionFilter = z.output<ReturnType<typeof subscriptionFilterSchemaOf>>;
 
 /** `POST /api/v1/subscriptions` body. */
-export const createSubscriptionSchema = z.strictObject({
-  /** Where deliveries are POSTed. */
-  url: httpUrl,
-  events: subscriptionFilterSchema.default({}),
-  /** Signing secret; generated (and returned once) when absent. */
-  secret: z.string().regex(WEBHOOK_SECRET_PATTERN, 'must be whsec_ followed by base64 of 24 to 64 bytes').optional(),
-});
+export function createSubscriptionSchemaOf(kinds: KindNames) {
+  return z.strictObject({
+    /** Where deliveries are POSTed. */
+    url: httpUrl,
+    events: subscriptionFilterSchemaOf(kinds).default({}),
+    /** Signing secret; generated (and returned once) when absent. */
+    secret: z.string().regex(WEBHOOK_SECRET_PATTERN, 'must be whsec_ followed by base64 of 24 to 64 bytes').optional(),
+  });
+}
 
 /** `GET /api/v1/subscriptions/:id/deliveries` and other lists: `limit` and an opaque `cursor`. */
 export const listQuerySchema = z.strictObject({
@@ -45,7 +53,7 @@ export const listQuerySchema = z.strictObject({
 
 /** A subscription's filter as answers show it: kinds by name (letters were resolved on create). */
 const shownFilterSchema = z.object({
-  kinds: z.array(z.enum([...JOB_KINDS, 'batch'])).optional(),
+  kinds: z.array(z.string()).optional(),
   statuses: z.array(z.enum([...JOB_STATUSES, 'COMPLETED'])).optional(),
   job_ids: z.array(z.string()).optional(),
 });

@@ -1,4 +1,6 @@
-import { JOB_KINDS, KIND_LETTER, parseKind, type JobKind, type JobLetter } from './kinds';
+import { kindType } from './builtin-kinds';
+import type { KindRegistry } from './kind-registry';
+import type { JobKind } from './kinds';
 import type { ResolvedPayload } from './schemas';
 
 export const JOB_MESSAGE_VERSION = 1;
@@ -14,8 +16,8 @@ export interface JobMessage {
   v: typeof JOB_MESSAGE_VERSION;
   /** Job ID (the book's name). */
   uuid: string;
-  /** The book's letter for the kind. */
-  type: JobLetter;
+  /** The book's letter of a built-in kind, else the kind's name. */
+  type: string;
   /** The resolved payload (the book's name). */
   extra_data: ResolvedPayload;
   kind: JobKind;
@@ -38,31 +40,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
-
-/**
- * What a job message's resolved payload lacks that its kind's handler needs, or null. The console
- * fills in every default before publishing; a message from another publisher may not.
- */
-export function payloadError(kind: JobKind, payload: Record<string, unknown>): string | null {
-  switch (kind) {
-    case 'log':
-      return isText(payload.client_time) && !Number.isNaN(Date.parse(payload.client_time))
-        ? null
-        : 'extra_data.client_time must be an RFC 3339 time';
-    case 'callback':
-      if (!isText(payload.callback_url)) return 'extra_data.callback_url must be an http or https URL';
-      return typeof payload.duration_ms === 'number' && payload.duration_ms >= 0 ? null : 'extra_data.duration_ms must be a number of milliseconds';
-    case 'email':
-      return isText(payload.email_address) ? null : 'extra_data.email_address must name a recipient';
-  }
-}
-
 /**
  * Parses a message body, or says in one line why it is not a job this version understands.
  * Checks every field a worker relies on, so a malformed message never reaches the status store.
  */
-export function parseJobMessage(body: string): JobMessage | { error: string } {
+export function parseJobMessage(body: string, kinds: KindRegistry): JobMessage | { error: string } {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -72,9 +54,9 @@ export function parseJobMessage(body: string): JobMessage | { error: string } {
   if (!isRecord(value)) return { error: 'body is not a JSON object' };
   if (value.v !== JOB_MESSAGE_VERSION) return { error: `unsupported version ${String(value.v)}` };
   if (typeof value.uuid !== 'string' || !UUID_PATTERN.test(value.uuid)) return { error: 'uuid must be a UUID' };
-  const kind = typeof value.kind === 'string' ? parseKind(value.kind) : undefined;
-  if (!kind || kind !== value.kind) return { error: `kind must be one of ${JOB_KINDS.join(', ')}` };
-  if (value.type !== KIND_LETTER[kind]) return { error: `type must be ${KIND_LETTER[kind]} for kind ${kind}` };
+  const kind = typeof value.kind === 'string' ? kinds.get(value.kind)?.definition.name : undefined;
+  if (!kind) return { error: `kind must be one of ${kinds.names.join(', ')}` };
+  if (value.type !== kindType(kind)) return { error: `type must be ${kindType(kind)} for kind ${kind}` };
   if (typeof value.created_at !== 'string' || Number.isNaN(Date.parse(value.created_at))) {
     return { error: 'created_at must be an RFC 3339 time' };
   }

@@ -1,3 +1,4 @@
+import type { KindRegistry } from '../src-shared/kind-registry';
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient, WriteReply } from '../src-shared/node/status-store';
 import type { JobLogStore } from '../src-shared/node/job-log-store';
@@ -13,6 +14,7 @@ import { sleep } from './waits';
 export interface DeliveryContext {
   names: Names;
   kinds: readonly JobKind[];
+  registry: KindRegistry;
   status: JobStatusClient;
   /** Where handlers' log lines are kept. */
   logs: JobLogStore;

@@ -1,6 +1,6 @@
 import type amqp from 'amqplib';
 import { redactText } from '../src-shared/redact';
-import { parseJobMessage, payloadError, type JobMessage } from '../src-shared/wire';
+import { parseJobMessage, type JobMessage } from '../src-shared/wire';
 import { runJob } from './attempt-run';
 import { settle, type Session } from './broker-session';
 import { REQUEUE_DELAY_MS, type DeliveryContext, type JobOutcome } from './delivery-context';
@@ -14,12 +14,12 @@ import { sleep } from './waits';
  */
 export async function handleDelivery(context: DeliveryContext, session: Session, message: amqp.ConsumeMessage): Promise<void> {
   const { channel } = session;
-  const parsed = parseJobMessage(message.content.toString('utf8'));
+  const parsed = parseJobMessage(message.content.toString('utf8'), context.registry);
   if ('error' in parsed) {
     await deadLetterMalformed(context, session, message, parsed.error, undefined);
     return;
   }
-  const missing = payloadError(parsed.kind, parsed.extra_data as Record<string, unknown>);
+  const missing = context.registry.entry(parsed.kind).messageError(parsed.extra_data);
   if (missing) {
     await deadLetterMalformed(context, session, message, missing, parsed.uuid);
     return;

@@ -2,7 +2,9 @@ import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
-import { JOB_KINDS, parseKind, type JobKind } from '../src-shared/kinds';
+import type { KindRegistry } from '../src-shared/kind-registry';
+import type { JobKind } from '../src-shared/kinds';
+import { loadKindRegistry } from '../src-shared/node/kinds-file';
 import { redactText, redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import { databaseConnection } from '../src-shared/node/database-url';
@@ -14,10 +16,9 @@ import { JobLogStore } from '../src-shared/node/job-log-store';
 import { listenForCancels, RunningAttempts } from './running-attempts';
 import { namesFor, type Names } from '../src-shared/topology';
 
+import { builtinHandler, builtinPrefetch, type BuiltinHandlerDeps } from './handlers/builtin-handlers';
 import type { JobHandler } from './handlers/handler';
-import { CallbackHandler } from './handlers/callback-handler';
-import { EmailHandler } from './handlers/email-handler';
-import { LogHandler } from './handlers/log-handler';
+import { createHandler } from './handlers/user-handlers';
 import { openRedis, watchRedis } from './worker-redis';
 import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
 import { SUPERVISOR_ID_ENV, WORKER_SLOT_ENV, isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
@@ -29,10 +30,11 @@ type WorkerEnv = ReturnType<typeof readEnv<typeof sharedEnvShape>>;
 const SHUTDOWN_GRACE_MS = 8_000;
 const EXIT_CONNECTION_LOST = 75;
 
-function parseKinds(text: string): JobKind[] {
-  const kinds = text.split(',').map((k) => parseKind(k.trim()));
+/** `--kind A,resize`: kinds by name (or a built-in kind's letter), each one the registry knows. */
+function parseKinds(text: string, registry: KindRegistry): JobKind[] {
+  const kinds = text.split(',').map((k) => registry.resolve(k.trim()));
   if (kinds.some((k) => !k)) {
-    throw new ConfigError(`--kind ${text}: must be kinds by name or letter (${JOB_KINDS.join(', ')} or A, B, C), comma separated`);
+    throw new ConfigError(`--kind ${text}: must be kinds by name or letter (${registry.describe()}), comma separated`);
   }
   return [...new Set(kinds as JobKind[])];
 }
@@ -88,34 +90,52 @@ function reporter(tally: WorkerTally): (message: WorkerToMainMessage) => void {
 interface WorkerSetup {
   env: WorkerEnv;
   names: Names;
+  /** Every kind (the built-in ones and `JOBDECK_KINDS`'), their payload schemas compiled. */
+  registry: KindRegistry;
+  /** The kinds this worker consumes: `--kind`, every kind of the registry by default. */
   kinds: JobKind[];
   identity: WorkerIdentity;
 }
 
 function readSetup(): WorkerSetup {
-  const { values } = parseArgs({ options: { kind: { type: 'string', default: 'A,B,C' } } });
-  const kinds = parseKinds(values.kind!);
   const env = readEnv(sharedEnvShape, process.env);
-  const host = hostname();
+  const registry = loadKindRegistry(env.JOBDECK_KINDS);
+  const { values } = parseArgs({ options: { kind: { type: 'string' } } });
+  const kinds = values.kind ? parseKinds(values.kind, registry) : [...registry.names];
   const spawned = Boolean(process.send);
   const identity: WorkerIdentity = {
     name: ownName(),
-    host,
+    host: hostname(),
     pid: process.pid,
     kinds,
     startedAt: new Date().toISOString(),
     supervisor: spawned ? (process.env[SUPERVISOR_ID_ENV] ?? null) : null,
     slot: spawned ? (process.env[WORKER_SLOT_ENV] ?? null) : null,
   };
-  return { env, names: namesFor(env.JOBDECK_NAMESPACE), kinds, identity };
+  return { env, names: namesFor(env.JOBDECK_NAMESPACE), registry, kinds, identity };
 }
 
-function handlersFor(kinds: readonly JobKind[], pool: pg.Pool | null, env: WorkerEnv, names: Names): Partial<Record<JobKind, JobHandler>> {
-  const handlers: Partial<Record<JobKind, JobHandler>> = {};
-  if (pool) handlers.log = new LogHandler(pool, names.schema);
-  if (kinds.includes('callback')) handlers.callback = new CallbackHandler();
-  if (kinds.includes('email')) handlers.email = new EmailHandler(env.SMTP_URL ?? 'smtp://127.0.0.1:2525');
-  return handlers;
+/** Each kind's handler: a built-in one, or the runtime of the kind's module, command or http endpoint. */
+function handlersFor({ registry, kinds }: WorkerSetup, deps: BuiltinHandlerDeps): Partial<Record<JobKind, JobHandler>> {
+  return Object.fromEntries(
+    kinds.map((kind) => {
+      const { definition } = registry.entry(kind);
+      const { handler } = definition;
+      return [kind, 'builtin' in handler ? builtinHandler(handler, deps) : createHandler(handler, definition)];
+    }),
+  );
+}
+
+/** Each kind's prefetch where it differs from `JOBDECK_WORKER_PREFETCH`: the kinds file's, or a built-in kind's own. */
+function prefetchOf({ registry, kinds, env }: WorkerSetup): Partial<Record<JobKind, number>> {
+  const deps = { logPrefetch: env.JOBDECK_LOG_PREFETCH };
+  return Object.fromEntries(
+    kinds.flatMap((kind) => {
+      const { handler, prefetch } = registry.entry(kind).definition;
+      const own = prefetch ?? ('builtin' in handler ? builtinPrefetch(handler, deps) : undefined);
+      return own === undefined ? [] : [[kind, own]];
+    }),
+  );
 }
 
 /** What a worker process holds open; `worker` is set once it is built. */
@@ -148,7 +168,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       if (inHand > 0) log(`stopping: finishing ${inHand} job${inHand === 1 ? '' : 's'} in hand (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
       await parts.worker?.close(SHUTDOWN_GRACE_MS);
       await parts.heartbeat?.stop();
-      await Promise.all(Object.values(parts.handlers).map((h) => h.close?.()));
+      await Promise.all(Object.values(parts.handlers).map((h) => h?.close?.()));
       await parts.pool?.end().catch(() => undefined);
       parts.subscriber.disconnect();
       parts.redis.disconnect();
@@ -163,12 +183,13 @@ function shutdownOf(parts: WorkerParts): Shutdown {
 }
 
 function workerOptions(
-  { env, names, kinds, identity }: WorkerSetup,
+  setup: WorkerSetup,
   parts: WorkerParts,
   stores: Pick<WorkerProcessOptions, 'status' | 'cancels'>,
   report: (message: WorkerToMainMessage) => void,
   stop: Shutdown['stop'],
 ): WorkerProcessOptions {
+  const { env, names, kinds, registry, identity } = setup;
   const { handlers } = parts;
   return {
     name: identity.name,
@@ -177,8 +198,9 @@ function workerOptions(
     amqpUrl: env.AMQP_URL,
     names,
     kinds,
+    registry,
     prefetch: env.JOBDECK_WORKER_PREFETCH,
-    prefetchByKind: { log: env.JOBDECK_LOG_PREFETCH },
+    prefetchByKind: prefetchOf(setup),
     handlers,
     retry: retryPolicyFrom(env),
     report,
@@ -213,7 +235,8 @@ function announceReady({ kinds, names }: WorkerSetup): void {
 /**
  * A worker process. Spawned by the console (`--kind log`), or started by hand on any machine
  * that reaches the same RabbitMQ, Redis, PostgreSQL and mail server:
- * `node out/main/worker.js --kind A,B,C` with AMQP_URL, REDIS_URL, DATABASE_URL, SMTP_URL set.
+ * `node out/main/worker.js --kind A,B,C` (every kind when left out) with AMQP_URL, REDIS_URL,
+ * DATABASE_URL, SMTP_URL and, for user kinds, JOBDECK_KINDS set.
  */
 async function main(): Promise<void> {
   const setup = readSetup();
@@ -225,10 +248,15 @@ async function main(): Promise<void> {
     streamMaxLength: env.JOBDECK_EVENT_STREAM_MAX,
     defaultMaxAttempts: env.JOBDECK_MAX_ATTEMPTS,
   });
-  const pool = kinds.includes('log') ? databasePool(env.DATABASE_URL, names.connectionName(role)) : null;
   const subscriber = redis.duplicate({ connectionName: names.connectionName(`${role}:cancels`), enableAutoPipelining: false });
   subscriber.on('error', () => undefined); // the main connection's watch says it
-  const parts: WorkerParts = { redis, subscriber, pool, handlers: handlersFor(kinds, pool, env, names) };
+  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {} };
+  parts.handlers = handlersFor(setup, {
+    pool: () => (parts.pool ??= databasePool(env.DATABASE_URL, names.connectionName(role))),
+    names,
+    smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
+    logPrefetch: env.JOBDECK_LOG_PREFETCH,
+  });
   const shutdown = shutdownOf(parts);
   watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {
     log(reason);

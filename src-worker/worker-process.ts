@@ -1,4 +1,5 @@
 import { redactText } from '../src-shared/redact';
+import type { KindRegistry } from '../src-shared/kind-registry';
 import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient } from '../src-shared/node/status-store';
 import type { JobLogStore } from '../src-shared/node/job-log-store';
@@ -19,6 +20,8 @@ export interface WorkerProcessOptions {
   amqpUrl: string;
   names: Names;
   kinds: readonly JobKind[];
+  /** Every kind: what a consumed message's kind and payload are checked against. */
+  registry: KindRegistry;
   prefetch: number;
   /** A kind's own prefetch, where it differs (kind A: a wide window its records are grouped from). */
   prefetchByKind?: Partial<Record<JobKind, number>>;

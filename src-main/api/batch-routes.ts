@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createBatchSchema } from '../../src-shared/batch-schemas';
+import { createBatchSchemaOf } from '../../src-shared/batch-schemas';
+import type { KindNames } from '../../src-shared/kinds';
 import { listQuerySchema } from '../../src-shared/subscription-schemas';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import type { BatchService } from '../batches/batch-service';
@@ -8,7 +9,8 @@ import { answerCreate } from './idempotent-create';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** Batches: fan-out (create, all or nothing), read aggregated, list newest first. */
-export function batchRoutes(batches: BatchService, idempotency?: IdempotencyStore) {
+export function batchRoutes(batches: BatchService, kinds: KindNames, idempotency?: IdempotencyStore) {
+  const createBatchSchema = createBatchSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/batches', async (request, reply) => {
       const body = parseInput(createBatchSchema, request.body ?? undefined);

@@ -5,11 +5,12 @@ import type { RawData, WebSocket } from 'ws';
 import { toFieldErrors } from '../../src-shared/problem';
 import {
   WS_CLOSE_TOO_SLOW,
-  eventsQuerySchema,
-  wsClientMessageSchema,
+  eventsQuerySchemaOf,
+  wsClientMessageSchemaOf,
   type WsClientMessage,
   type WsServerMessage,
 } from '../../src-shared/event-schemas';
+import type { KindNames } from '../../src-shared/kinds';
 import type { ResyncEvent, StreamEvent } from '../../src-shared/events';
 import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
@@ -42,9 +43,15 @@ function resyncFrame(resync: ResyncEvent): string {
   return `id: ${resync.resume_after}\nevent: resync\ndata: ${JSON.stringify(resync)}\n\n`;
 }
 
+/** What a feed's query and a WebSocket client's messages are checked with: the registry's kinds. */
+interface FeedSchemas {
+  query: ReturnType<typeof eventsQuerySchemaOf>;
+  clientMessage: ReturnType<typeof wsClientMessageSchemaOf>;
+}
+
 /** The feed's query: filters, and the ID to resume after (the `Last-Event-ID` header wins). */
-function feedQuery(query: unknown, lastEventId: string | string[] | undefined) {
-  return parseInput(eventsQuerySchema, {
+function feedQuery(schemas: FeedSchemas, query: unknown, lastEventId: string | string[] | undefined) {
+  return parseInput(schemas.query, {
     ...(query as Record<string, string>),
     ...(typeof lastEventId === 'string' && lastEventId ? { last_event_id: lastEventId } : {}),
   });
@@ -55,18 +62,19 @@ function feedQuery(query: unknown, lastEventId: string | string[] | undefined) {
  * filtered by job, kind and status; `Last-Event-ID` / `last_event_id` first replays what the
  * client missed, or sends a resync event when the stream no longer holds that ID.
  */
-export function eventRoutes(relay: EventRelay, limits?: FeedLimits) {
+export function eventRoutes(relay: EventRelay, kinds: KindNames, limits?: FeedLimits) {
+  const schemas: FeedSchemas = { query: eventsQuerySchemaOf(kinds), clientMessage: wsClientMessageSchemaOf(kinds) };
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(websocket, { options: { maxPayload: 64 * 1024 }, preClose: closeClientsGoingAway });
-    app.get('/api/v1/events', (request, reply) => streamSse(request, reply, relay, limits));
+    app.get('/api/v1/events', (request, reply) => streamSse(schemas, request, reply, relay, limits));
     app.get('/api/v1/ws', { websocket: true, preHandler: requireUpgrade }, (socket, request) =>
-      serveWebSocket(socket, request, relay, limits),
+      serveWebSocket(schemas, socket, request, relay, limits),
     );
   };
 }
 
-async function streamSse(request: FastifyRequest, reply: FastifyReply, relay: EventRelay, limits?: FeedLimits): Promise<void> {
-  const { last_event_id: afterId, ...filter } = feedQuery(request.query, request.headers['last-event-id']);
+async function streamSse(schemas: FeedSchemas, request: FastifyRequest, reply: FastifyReply, relay: EventRelay, limits?: FeedLimits): Promise<void> {
+  const { last_event_id: afterId, ...filter } = feedQuery(schemas, request.query, request.headers['last-event-id']);
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, {
@@ -108,10 +116,10 @@ function sseSink(out: ServerResponse) {
   };
 }
 
-function serveWebSocket(socket: WebSocket, request: FastifyRequest, relay: EventRelay, limits?: FeedLimits): void {
+function serveWebSocket(schemas: FeedSchemas, socket: WebSocket, request: FastifyRequest, relay: EventRelay, limits?: FeedLimits): void {
   let query;
   try {
-    query = feedQuery(request.query, request.headers['last-event-id']);
+    query = feedQuery(schemas, request.query, request.headers['last-event-id']);
   } catch (error) {
     send(socket, { type: 'error', errors: (error as { errors?: [] }).errors ?? [] });
     socket.close(1008, 'invalid query');
@@ -133,7 +141,7 @@ function serveWebSocket(socket: WebSocket, request: FastifyRequest, relay: Event
     feed?.close();
   });
   socket.on('message', (data) => {
-    const message = parseClientMessage(socket, data);
+    const message = parseClientMessage(schemas, socket, data);
     if (!message) return;
     if (message.type === 'unsubscribe') {
       feed?.close();
@@ -149,7 +157,7 @@ function serveWebSocket(socket: WebSocket, request: FastifyRequest, relay: Event
 }
 
 /** The client's message, or null after telling the client what was wrong with it. */
-function parseClientMessage(socket: WebSocket, data: RawData): WsClientMessage | null {
+function parseClientMessage(schemas: FeedSchemas, socket: WebSocket, data: RawData): WsClientMessage | null {
   let message: unknown;
   try {
     message = JSON.parse(String(data));
@@ -157,7 +165,7 @@ function parseClientMessage(socket: WebSocket, data: RawData): WsClientMessage |
     send(socket, { type: 'error', errors: [{ field: '(message)', rule: 'json', message: '(message) must be valid JSON' }] });
     return null;
   }
-  const parsed = wsClientMessageSchema.safeParse(message);
+  const parsed = schemas.clientMessage.safeParse(message);
   if (!parsed.success) {
     send(socket, { type: 'error', errors: toFieldErrors(parsed.error, message) });
     return null;

@@ -1,15 +1,26 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
 import { JOB_LOG_CONTENT_TYPE } from '../../src-shared/job-log';
-import { listJobsQuerySchema, submitJobSchema } from '../../src-shared/schemas';
+import { kindInfo, type KindsReport } from '../../src-shared/kind-records';
+import type { KindRegistry } from '../../src-shared/kind-registry';
+import { listJobsQuerySchemaOf, submitJobSchemaOf } from '../../src-shared/schemas';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import { answerCreate } from './idempotent-create';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** The v1 job resource: submit, read one, list newest first. */
-export function jobRoutes(jobs: JobService, idempotency?: IdempotencyStore) {
+export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: IdempotencyStore) {
+  const submitJobSchema = submitJobSchemaOf(kinds);
+  const listJobsQuerySchema = listJobsQuerySchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/v1/kinds', async (): Promise<KindsReport> => ({ kinds: kinds.entries.map(({ definition }) => kindInfo(definition)) }));
+
+    app.post('/api/v1/jobs/validate', async (request) => {
+      const body = parseInput(submitJobSchema, request.body ?? undefined);
+      return jobs.dryRun(body.kind, body.payload, body.max_attempts);
+    });
+
     app.post('/api/v1/jobs', async (request, reply) => {
       const body = parseInput(submitJobSchema, request.body ?? undefined);
       return answerCreate(request, reply, { scope: '', location: (id) => `/api/v1/jobs/${id}`, idempotency }, () =>

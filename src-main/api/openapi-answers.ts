@@ -22,6 +22,7 @@ import {
   pageSchema,
   timeSchema,
 } from '../../src-shared/job';
+import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records';
 import { jobLogLineSchema } from '../../src-shared/job-log';
 import { problemSchema } from '../../src-shared/problem';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
@@ -37,6 +38,8 @@ const ANSWERS = {
   JobPage: pageSchema(jobSchema),
   CancelRequested: cancelRequestedSchema,
   JobLogLine: jobLogLineSchema,
+  KindsReport: kindsReportSchema,
+  ValidJob: validJobSchema,
   CreatedSubscription: createdSubscriptionSchema,
   Subscription: subscriptionSchema,
   SubscriptionPage: pageSchema(subscriptionSchema),

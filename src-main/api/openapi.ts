@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createBatchSchema } from '../../src-shared/batch-schemas';
-import { eventsQuerySchema, wsClientMessageSchema } from '../../src-shared/event-schemas';
+import { createBatchSchemaOf } from '../../src-shared/batch-schemas';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
+import { eventsQuerySchemaOf, wsClientMessageSchemaOf } from '../../src-shared/event-schemas';
+import type { KindRegistry } from '../../src-shared/kind-registry';
 import {
   bookDatabaseQuerySchema,
   callbackPayloadSchema,
   emailPayloadSchema,
-  listJobsQuerySchema,
-  submitJobSchema,
+  listJobsQuerySchemaOf,
+  submitJobSchemaOf,
 } from '../../src-shared/schemas';
-import { createSubscriptionSchema, listQuerySchema } from '../../src-shared/subscription-schemas';
+import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
@@ -64,14 +66,19 @@ const LAST_EVENT_ID: HeaderParameter = {
   description: 'Resume after this event ID; an ID the stream no longer holds gets a `resync` event first',
 };
 
-/** Every route of the API. A test checks that each registered route is here. */
-export const OPERATIONS: readonly Operation[] = [
+/** Every route of the API, its schemas checking `kinds`. A test checks that each registered route is here. */
+export function operationsOf(kinds: KindRegistry): readonly Operation[] {
+  const submitJobSchema = submitJobSchemaOf(kinds);
+  const eventsQuerySchema = eventsQuerySchemaOf(kinds);
+  return [
   { method: 'GET', path: '/job/database', tag: 'book', summary: "The book's kind A job: write a log record", query: bookDatabaseQuerySchema, ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
   { method: 'GET', path: '/job/callback', tag: 'book', summary: "The book's kind B job: long task, then POST to a callback", query: callbackPayloadSchema.omit({ secret: true }), ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
   { method: 'GET', path: '/job/mail', tag: 'book', summary: "The book's kind C job: send an email", query: emailPayloadSchema, ok: [200, '{"uuid","type","extra_data"}', 'BookJob'] },
   { method: 'GET', path: '/job/status', tag: 'book', summary: "The book's status of a job", query: statusQuerySchema, ok: [200, '{"uuid","status"}', 'BookStatus'] },
-  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job', body: submitJobSchema, example: EXAMPLES.job, ok: [202, 'the job, QUEUED', 'Job'], headers: [IDEMPOTENCY_KEY] },
-  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchema, ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
+  { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job (its payload as its kind\'s payload_schema says)', body: submitJobSchema, example: EXAMPLES.job, ok: [202, 'the job, QUEUED', 'Job'], headers: [IDEMPOTENCY_KEY] },
+  { method: 'POST', path: '/api/v1/jobs/validate', tag: 'jobs', summary: 'Check a job as POST /api/v1/jobs would, creating nothing (dry run): its payload with defaults, or the 400', body: submitJobSchema, example: EXAMPLES.job, ok: [200, '{"valid": true, "kind", "payload"}', 'ValidJob'] },
+  { method: 'GET', path: '/api/v1/kinds', tag: 'jobs', summary: 'Every job kind: the built-in ones, then the kinds file\'s, each with its payload_schema', ok: [200, '{"kinds": Kind[]}', 'KindsReport'] },
+  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchemaOf(kinds), ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
   {
@@ -92,14 +99,14 @@ export const OPERATIONS: readonly Operation[] = [
     okType: JOB_LOG_CONTENT_TYPE,
   },
   { method: 'GET', path: '/api/v1/events', tag: 'events', summary: 'Every event as Server-Sent Events (header Last-Event-ID resumes; a resync event says a gap)', query: eventsQuerySchema, ok: [200, 'text/event-stream of `job`, `batch` and `resync` events'], sseEvents: { job: 'JobEvent', batch: 'BatchEvent', resync: 'ResyncEvent' }, headers: [LAST_EVENT_ID] },
-  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchema, ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'], wsMessages: 'WsServerMessage' },
-  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchema, example: EXAMPLES.subscription, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
+  { method: 'GET', path: '/api/v1/ws', tag: 'events', summary: 'Every event over WebSocket (upgrade; a plain GET is a 426 problem); client messages are the request body schema', query: eventsQuerySchema, body: wsClientMessageSchemaOf(kinds), ok: [101, 'WebSocket of {"type":"event"|"resync"|"subscribed"|"unsubscribed"|"error"} messages'], wsMessages: 'WsServerMessage' },
+  { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchemaOf(kinds), example: EXAMPLES.subscription, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
   { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}', 'SubscriptionPage'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription', 'Subscription'] },
   { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}', 'DeliveryPage'] },
   { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery', 'Delivery'] },
-  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchema, example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
+  { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchemaOf(kinds), example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },
   { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "Every worker of the namespace: this console's slots, then the others from their heartbeats (name host/pid as in timelines, where it runs, kinds, state, current job, jobs done and failed, retried attempts, uptime, memory)", ok: [200, 'the workers report', 'WorkersReport'] },
@@ -116,7 +123,8 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/api/v1/inbox/items/:id', tag: 'console', summary: 'One request whole: headers and body (404 when gone)', ok: [200, 'the request', 'WebhookRecord'] },
   { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body up to 1 MiB (413 past it; 429 with Retry-After past the per-client quota)', ok: [201, '{"id","received_at"}', 'WebhookReceipt'] },
   { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1', 'OpenApiDocument'] },
-];
+  ];
+}
 
 const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
@@ -165,16 +173,50 @@ function responses(op: Operation): Record<string, object> {
   };
 }
 
-/** The OpenAPI 3.1 document of {@link OPERATIONS}. */
-export function openApiDocument(): Record<string, unknown> {
+const answerRefTo = (component: string) => ({ $ref: `#/components/schemas/${component}` });
+
+/** A kind's payload schema's component name: `Payload.<kind>`. */
+const payloadComponent = (kind: string) => `Payload.${kind}`;
+
+/**
+ * Each kind's `payload_schema` as a component. A schema resource of its own (`$id`), so that
+ * its own references (`#/$defs/…`) resolve inside it.
+ */
+function payloadSchemas(kinds: KindRegistry): Record<string, object> {
+  return Object.fromEntries(
+    kinds.entries.map(({ definition }) => {
+      const schema: Record<string, unknown> = { $id: `urn:jobdeck:kind:${definition.name}:payload`, ...definition.payload_schema };
+      delete schema.$schema;
+      return [payloadComponent(definition.name), schema];
+    }),
+  );
+}
+
+/** A submit body's `payload`: one of the kinds' payload schemas. */
+function withKindPayloads(body: Record<string, unknown>, kinds: KindRegistry): Record<string, unknown> {
+  const properties = body.properties as Record<string, object> | undefined;
+  if (!properties?.payload) return body;
+  const payload = { anyOf: kinds.names.map((kind) => answerRefTo(payloadComponent(kind))), description: "The kind's payload, as its payload_schema says" };
+  return { ...body, properties: { ...properties, payload } };
+}
+
+function requestBody(op: Operation, kinds: KindRegistry) {
+  if (!op.body) return {};
+  const schema = toJson(op.body) as Record<string, unknown>;
+  const withPayloads = op.path.startsWith('/api/v1/jobs') ? withKindPayloads(schema, kinds) : schema;
+  return { requestBody: { required: true, content: { 'application/json': { schema: withPayloads, ...(op.example ? { example: op.example } : {}) } } } };
+}
+
+/** The OpenAPI 3.1 document of {@link operationsOf}, with each kind's payload schema. */
+export function openApiDocument(kinds: KindRegistry = builtinKindRegistry()): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPERATIONS) {
+  for (const op of operationsOf(kinds)) {
     paths[openApiPath(op.path)] ??= {};
     paths[openApiPath(op.path)]![op.method.toLowerCase()] = {
       summary: op.summary,
       tags: [op.tag],
       parameters: parameters(op),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(op.body), ...(op.example ? { example: op.example } : {}) } } } } : {}),
+      ...requestBody(op, kinds),
       responses: responses(op),
     };
   }
@@ -187,7 +229,7 @@ export function openApiDocument(): Record<string, unknown> {
         'Asynchronous jobs: submit, follow by Server-Sent Events, WebSocket, webhooks (Standard Webhooks) or the AMQP topic exchange `<ns>.events`, and batches with fan-in.',
     },
     paths,
-    components: { schemas: answerSchemas() },
+    components: { schemas: { ...answerSchemas(), ...payloadSchemas(kinds) } },
   };
 }
 
@@ -208,9 +250,9 @@ export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute
   return registered.get(app) ?? [];
 }
 
-export function openApiRoute() {
+export function openApiRoute(kinds: KindRegistry) {
   return async (app: FastifyInstance): Promise<void> => {
-    const document = openApiDocument();
+    const document = openApiDocument(kinds);
     app.get('/api/v1/openapi.json', async () => document);
   };
 }

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueuesReport } from '../../src-shared/console-records';
-import { workerKindParamsSchema } from '../../src-shared/worker-schemas';
+import type { KindNames } from '../../src-shared/kinds';
+import { workerKindParamsSchemaOf } from '../../src-shared/worker-schemas';
 import type { QueueInspector } from '../broker/queue-inspector';
 import { parseInput } from './problems';
 
 /** The work queues: counts per queue, and purge (purged jobs end CANCELLED). */
-export function queueRoutes(queues: QueueInspector) {
+export function queueRoutes(queues: QueueInspector, kinds: KindNames) {
+  const workerKindParamsSchema = workerKindParamsSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/v1/queues', async (): Promise<QueuesReport> => ({ queues: await queues.list() }));
 

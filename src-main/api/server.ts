@@ -1,5 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
+import type { KindRegistry } from '../../src-shared/kind-registry';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { ClientByteBudget } from '../inbox/client-byte-budget';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
@@ -31,6 +33,8 @@ import type { HeartbeatSource } from '../supervisor/worker-roster';
 
 export interface ApiOptions {
   jobs: JobService;
+  /** Every job kind the routes take (the console's registry); the built-in ones when left out. */
+  kinds?: KindRegistry;
   relay: EventRelay;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
@@ -153,16 +157,17 @@ function notFoundHandler(allowedMethods: (path: string) => string[]) {
 }
 
 async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const kinds = options.kinds ?? builtinKindRegistry();
   await app.register(bookRoutes(options.jobs));
-  await app.register(jobRoutes(options.jobs, options.idempotency));
-  await app.register(eventRoutes(options.relay));
+  await app.register(jobRoutes(options.jobs, kinds, options.idempotency));
+  await app.register(eventRoutes(options.relay, kinds));
   await app.register(recordRoutes(options.mailbox, options.inbox, options.inboxBudget));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
-  if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher));
-  if (options.batches) await app.register(batchRoutes(options.batches, options.idempotency));
-  await app.register(openApiRoute());
-  await app.register(workerRoutes(options.workers ?? (() => null), options.workerBeats));
-  if (options.queues) await app.register(queueRoutes(options.queues));
+  if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds));
+  if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
+  await app.register(openApiRoute(kinds));
+  await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
+  if (options.queues) await app.register(queueRoutes(options.queues, kinds));
   const settings = options.settings;
   if (settings) app.get('/api/v1/settings', async () => settings());
   app.get('/api/v1/health', async (_request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { createSubscriptionSchema, listQuerySchema, type Subscription } from '../../src-shared/subscription-schemas';
+import type { KindNames } from '../../src-shared/kinds';
+import { createSubscriptionSchemaOf, listQuerySchema, type Subscription } from '../../src-shared/subscription-schemas';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { StoredSubscription, WebhookStore } from '../webhooks/webhook-store';
@@ -17,7 +18,8 @@ const unknown = (reply: FastifyReply, what: string, id: string) =>
  * Webhook subscriptions: create (the secret is returned once), list, read, delete; a
  * subscription's deliveries with every attempt; an operator's redelivery.
  */
-export function subscriptionRoutes(store: WebhookStore, dispatcher: DeliveryDispatcher) {
+export function subscriptionRoutes(store: WebhookStore, dispatcher: DeliveryDispatcher, kinds: KindNames) {
+  const createSubscriptionSchema = createSubscriptionSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/subscriptions', async (request, reply) => {
       const body = parseInput(createSubscriptionSchema, request.body ?? undefined);

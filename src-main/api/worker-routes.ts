@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MAX_WORKERS_PER_KIND, type WorkersReport } from '../../src-shared/console-records';
-import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchema } from '../../src-shared/worker-schemas';
+import type { JobKind, KindNames } from '../../src-shared/kinds';
+import { scaleWorkersSchema, workerIdParamsSchema, workerKindParamsSchemaOf } from '../../src-shared/worker-schemas';
 import { withOtherWorkers, type HeartbeatSource } from '../supervisor/worker-roster';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 import { parseInput, problem, sendProblem } from './problems';
 
 /** What a console that runs no workers reports: nothing to scale. */
-export function unsupervisedReport(): WorkersReport {
-  return { workers: [], counts: { log: 0, callback: 0, email: 0 }, max_per_kind: MAX_WORKERS_PER_KIND, supervised: false, elsewhere_unknown: false };
+export function unsupervisedReport(kinds: readonly JobKind[]): WorkersReport {
+  return { workers: [], counts: Object.fromEntries(kinds.map((kind) => [kind, 0])), max_per_kind: MAX_WORKERS_PER_KIND, supervised: false, elsewhere_unknown: false };
 }
 
 /**
@@ -16,10 +17,11 @@ export function unsupervisedReport(): WorkersReport {
  * is null when the console runs no workers (they run elsewhere), which the controls answer with
  * a 409. The others are listed from their heartbeats (`heartbeats`; none listed without it).
  */
-export function workerRoutes(supervisor: () => WorkerSupervisor | null, heartbeats?: HeartbeatSource) {
+export function workerRoutes(supervisor: () => WorkerSupervisor | null, kinds: KindNames, heartbeats?: HeartbeatSource) {
+  const workerKindParamsSchema = workerKindParamsSchemaOf(kinds);
   /** The list as it stands: this console's slots, then the other live workers. */
   const listing = async (running: WorkerSupervisor | null): Promise<WorkersReport> => {
-    const own = running?.report() ?? unsupervisedReport();
+    const own = running?.report() ?? unsupervisedReport(kinds.names);
     if (!heartbeats) return own;
     const beats = await heartbeats.read().catch(() => null);
     return withOtherWorkers(own, beats, running?.id ?? null, Date.now());

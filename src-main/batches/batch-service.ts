@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from '../../src-shared/batch-schemas';
 import type { Job, Page } from '../../src-shared/job';
-import { ValidationError, toFieldErrors } from '../../src-shared/problem';
-import { PAYLOAD_SCHEMAS } from '../../src-shared/schemas';
+import { ValidationError } from '../../src-shared/problem';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { JobService } from '../jobs/job-service';
 import { generateSecret, type WebhookStore } from '../webhooks/webhook-store';
@@ -46,8 +45,8 @@ export class BatchService {
    */
   async create(input: CreateBatch): Promise<BatchAccepted> {
     const errors = input.jobs.flatMap((job, i) => {
-      const parsed = PAYLOAD_SCHEMAS[job.kind].safeParse(job.payload);
-      return parsed.success ? [] : toFieldErrors(parsed.error, job.payload, `jobs.${i}.payload`);
+      const verdict = this.options.jobs.kinds.entry(job.kind).check(job.payload, `jobs.${i}.payload`);
+      return 'errors' in verdict ? verdict.errors : [];
     });
     if (errors.length > 0) throw new ValidationError(errors);
 

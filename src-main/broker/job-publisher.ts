@@ -1,5 +1,6 @@
 import type amqp from 'amqplib';
-import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
+import type { JobKind } from '../../src-shared/kinds';
 import { declareTopology, type Names } from '../../src-shared/topology';
 import type { JobMessage } from '../../src-shared/wire';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../../src-shared/retry-policy';
@@ -14,6 +15,8 @@ export class BrokerUnavailableError extends Error {
 export interface JobPublisherOptions {
   url: string;
   names: Names;
+  /** The kinds whose queues it declares (every kind of the registry); the built-in ones when left out. */
+  kinds?: readonly JobKind[];
   /** The delays of the retry queues (`retryLadder`), the same the workers declare. */
   retryLadderMs?: readonly number[];
   /** Longest wait for the broker's confirm before the job is refused. */
@@ -128,6 +131,10 @@ export class JobPublisher {
     await link?.close();
   }
 
+  private get kinds(): readonly JobKind[] {
+    return this.options.kinds ?? builtinKindRegistry().names;
+  }
+
   private async connect(): Promise<void> {
     const link: ConfirmLink = await openConfirmChannel({
       url: this.options.url,
@@ -137,9 +144,9 @@ export class JobPublisher {
         channel.on('return', (returned: amqp.Message) => {
           this.returned.get(returned.properties.messageId)?.();
           // A queue was deleted under us: declare it again so the next job of its kind is taken.
-          declareTopology(channel, this.options.names, JOB_KINDS, this.ladder).catch(() => undefined);
+          declareTopology(channel, this.options.names, this.kinds, this.ladder).catch(() => undefined);
         });
-        await declareTopology(channel, this.options.names, JOB_KINDS, this.ladder);
+        await declareTopology(channel, this.options.names, this.kinds, this.ladder);
       },
     });
     if (this.closed) {

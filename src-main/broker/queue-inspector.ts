@@ -1,7 +1,8 @@
 import amqp from 'amqplib';
 import { withHeartbeat } from '../../src-shared/node/amqp-heartbeat';
 import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
-import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import type { KindRegistry } from '../../src-shared/kind-registry';
+import type { JobKind } from '../../src-shared/kinds';
 import { shownPayload } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { Names } from '../../src-shared/topology';
@@ -11,6 +12,8 @@ export interface QueueInspectorOptions {
   url: string;
   names: Names;
   status: JobStatusClient;
+  /** Every kind: each has a work queue, its retry queues and its dead-letter queue. */
+  kinds: KindRegistry;
   /** The retry queues' delays, as the topology declares them. */
   retryLadderMs: readonly number[];
 }
@@ -30,7 +33,7 @@ export class QueueInspector {
   async list(): Promise<QueueInfo[]> {
     return this.withChannel(async (channel) => {
       const queues: QueueInfo[] = [];
-      for (const kind of JOB_KINDS) {
+      for (const kind of this.options.kinds.names) {
         const name = this.options.names.queue(kind);
         const { messageCount, consumerCount } = await channel.checkQueue(name);
         let retrying = 0;
@@ -67,7 +70,7 @@ export class QueueInspector {
    * that holds the live one finishes it.
    */
   private async cancel(body: string, redelivered: boolean): Promise<boolean> {
-    const message = parseJobMessage(body);
+    const message = parseJobMessage(body, this.options.kinds);
     if ('error' in message) return false;
     const seed = { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.extra_data), created_at: message.created_at };
     const reply = await this.options.status.purged(seed, redelivered);

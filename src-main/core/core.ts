@@ -80,7 +80,9 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     facts.mail = await startMail(config, stores.mailbox, work, log);
     work.add('retention loop', startRetention(config, services, log));
     if (env.workerEntry) {
-      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log);
+      // An operator's scale holds until the console restarts: a core reopened in place keeps it.
+      const scaled = facts.supervisor?.report().counts;
+      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled);
       work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
     }
@@ -93,7 +95,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
 }
 
 async function connectBroker(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<JobPublisher> {
-  const publisher = new JobPublisher({ url: config.amqpUrl, names, retryLadderMs: retryLadder(config.retry), onLog: log });
+  const publisher = new JobPublisher({ url: config.amqpUrl, names, kinds: config.kinds.names, retryLadderMs: retryLadder(config.retry), onLog: log });
   await step(`RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => publisher.start());
   closers.add('job publisher', () => publisher.close());
   return publisher;
@@ -106,6 +108,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     publisher,
     history: stores.history,
     logs: stores.logs,
+    kinds: config.kinds,
     maxAttempts: config.retry.maxAttempts,
     admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
     defaults: {
@@ -126,7 +129,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     streamMaxLength: config.eventStreamMaxLength,
     log,
   });
-  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, retryLadderMs: retryLadder(config.retry) });
+  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry) });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   const workerBeats = new WorkerHeartbeats(stores.redis, names);
   return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, relay: env.relay, relaySource };
@@ -172,7 +175,7 @@ export function coreHealth(core: CoreServices, facts: RuntimeFacts): Promise<Hea
     redis: core.stores.redis,
     pool: core.stores.pool,
     smtp: () => facts.mail,
-    workers: () => workerHealth(facts.supervisor),
+    workers: () => workerHealth(facts.supervisor, core.jobs.kinds.names),
     started: () => (facts.workersReadyOnce ||= facts.supervisor !== null && facts.supervisor.isReady()),
   });
 }

@@ -53,5 +53,6 @@ export function connectionSettings(facts: RuntimeFacts): ConnectionSettings {
     database_url: redactUrl(config.databaseUrl),
     smtp_url: redactUrl(config.smtpUrl ?? `smtp://${facts.mail.host}:${facts.mail.port}`),
     namespace: config.namespace,
+    kinds_file: config.kindsFile,
   };
 }

@@ -3,11 +3,20 @@ import type { ConsoleConfig } from '../config';
 import type { WorkerHealth } from '../health';
 import { WorkerSupervisor, type WorkerEntry } from '../supervisor/worker-supervisor';
 
-/** Starts the worker processes on the core's settings, sending mail to `smtpUrl`. */
-export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string, log: (line: string) => void): WorkerSupervisor {
+/**
+ * Starts the worker processes on the core's settings, sending mail to `smtpUrl`: per kind as
+ * many as `counts` (the previous core's, scales included) says, else as the settings say.
+ */
+export function startWorkers(
+  config: ConsoleConfig,
+  entry: WorkerEntry,
+  smtpUrl: string,
+  log: (line: string) => void,
+  counts: Record<JobKind, number> = {},
+): WorkerSupervisor {
   const supervisor = new WorkerSupervisor({
     entry,
-    counts: config.workers,
+    counts: { ...config.workers, ...counts },
     onLog: log,
     env: {
       AMQP_URL: config.amqpUrl,
@@ -15,6 +24,7 @@ export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl:
       DATABASE_URL: config.databaseUrl,
       SMTP_URL: smtpUrl,
       JOBDECK_NAMESPACE: config.namespace,
+      ...(config.kindsFile ? { JOBDECK_KINDS: config.kindsFile } : {}),
       JOBDECK_WORKER_PREFETCH: String(config.workerPrefetch),
       JOBDECK_STATUS_TTL_S: String(config.statusTtlSeconds),
       JOBDECK_EVENT_STREAM_MAX: String(config.eventStreamMaxLength),
@@ -28,11 +38,12 @@ export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl:
 }
 
 /** Per kind: how many worker processes this console runs, and how many are consuming. */
-export function workerHealth(supervisor: WorkerSupervisor | null): Record<JobKind, WorkerHealth> {
+export function workerHealth(supervisor: WorkerSupervisor | null, kinds: readonly JobKind[]): Record<JobKind, WorkerHealth> {
   const running = supervisor?.snapshot() ?? [];
+  const counts = supervisor?.report().counts ?? {};
   const of = (kind: JobKind): WorkerHealth => ({
-    configured: supervisor ? supervisor.report().counts[kind] : 0,
+    configured: counts[kind] ?? 0,
     ready: running.filter((w) => w.kinds.includes(kind) && w.state === 'ready').length,
   });
-  return { log: of('log'), callback: of('callback'), email: of('email') };
+  return Object.fromEntries(kinds.map((kind) => [kind, of(kind)]));
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Job, Page } from '../../src-shared/job';
-import { KIND_LETTER, type JobKind } from '../../src-shared/kinds';
+import { kindType } from '../../src-shared/builtin-kinds';
+import type { JobKind } from '../../src-shared/kinds';
 import type { JobStatus } from '../../src-shared/statuses';
 import { InvalidCursorError, decodePageCursor, encodePageCursor } from '../database/page-cursor';
 
@@ -37,7 +38,7 @@ function toJob(row: JobRow): Job {
   return {
     id: row.id,
     kind: row.kind,
-    type: KIND_LETTER[row.kind],
+    type: kindType(row.kind),
     status: row.status,
     payload: row.payload,
     progress: row.progress,

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Page } from '../../src-shared/job';
-import { KIND_LETTER, type JobKind } from '../../src-shared/kinds';
-import { ValidationError, toFieldErrors } from '../../src-shared/problem';
-import {
-  CALLBACK_DEFAULT_DURATION_MS,
-  PAYLOAD_SCHEMAS,
-  shownPayload,
-  type ResolvedPayload,
-} from '../../src-shared/schemas';
+import { builtinKindRegistry, kindType } from '../../src-shared/builtin-kinds';
+import type { KindEntry, KindRegistry, PayloadDefaults } from '../../src-shared/kind-registry';
+import type { JobKind } from '../../src-shared/kinds';
+import { ValidationError } from '../../src-shared/problem';
+import { shownPayload, type ResolvedPayload } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
 import {
   CANCELLABLE_STATUSES,
@@ -31,12 +28,7 @@ import { within } from '../lifecycle/within';
 const STATUS_READ_TIMEOUT_MS = 500;
 
 /** What a job gets when its payload leaves a field out. */
-export interface JobDefaults {
-  /** Kind B's callback target: the embedded webhook inbox. */
-  callbackUrl(jobId: string): string;
-  /** Kind C's recipient. */
-  recipient: string;
-}
+export type JobDefaults = PayloadDefaults;
 
 export interface JobServiceOptions {
   status: JobStatusClient;
@@ -45,6 +37,8 @@ export interface JobServiceOptions {
   /** Jobs' log lines (none are kept when left out). */
   logs?: JobLogs;
   defaults: JobDefaults;
+  /** Every kind a job may be of; the built-in ones when left out. */
+  kinds?: KindRegistry;
   /** Most attempts a job may ask for (`JOBDECK_MAX_ATTEMPTS`); 5 when left out. */
   maxAttempts?: number;
   /** Backpressure: refuses a job whose kind's queue is full, before anything is written. */
@@ -89,8 +83,11 @@ export class JobStatusConflictError extends Error {
  */
 export class JobService {
   private retryGuard?: RetryGuard;
+  readonly kinds: KindRegistry;
 
-  constructor(private readonly options: JobServiceOptions) {}
+  constructor(private readonly options: JobServiceOptions) {
+    this.kinds = options.kinds ?? builtinKindRegistry();
+  }
 
   /** Backpressure for several jobs at once: all admitted, or a BackpressureError and none. */
   async admit(kinds: readonly JobKind[]): Promise<void> {
@@ -109,20 +106,18 @@ export class JobService {
    * `fieldPrefix` names where the payload came from (`payload` in a body, nothing in a query).
    */
   async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload', options: SubmitOptions = {}): Promise<Job> {
-    const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input ?? {});
-    if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error, input, fieldPrefix));
-    const maxAttempts = this.checkMaxAttempts(options.maxAttempts);
+    const { entry, payload: checked, maxAttempts } = this.validate(kind, input, fieldPrefix, options.maxAttempts);
     if (!options.admitted) await this.options.admission?.admit(kind);
     const id = options.id ?? randomUUID();
     const now = toRfc3339(Date.now());
-    const payload = this.applyDefaults(kind, id, parsed.data);
+    const payload = entry.resolve(checked, id, this.options.defaults);
     const { status, publisher } = this.options;
-    const seed = { id, kind, type: KIND_LETTER[kind], payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts };
+    const seed = { id, kind, type: kindType(kind), payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts };
     const created = await status.create(seed, secretOf(payload));
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
       uuid: id,
-      type: KIND_LETTER[kind],
+      type: kindType(kind),
       extra_data: payload,
       kind,
       created_at: now,
@@ -140,6 +135,26 @@ export class JobService {
     // `exists` too is this write: the ID is new, so only a resend of it (its reply lost on a cut
     // connection, and the client sent it again) can have found the job there.
     return created.job!;
+  }
+
+  /**
+   * Checks a job as `submit` would, creating nothing: its kind's entry, the payload (its schema's
+   * defaults in) and its limit of attempts; throws a ValidationError naming each bad field.
+   */
+  validate(kind: JobKind, input: unknown, fieldPrefix = 'payload', maxAttempts?: number): { entry: KindEntry; payload: Record<string, unknown>; maxAttempts: number } {
+    const entry = this.kinds.get(kind);
+    if (!entry) {
+      throw new ValidationError([{ field: 'kind', rule: 'enum', message: `kind ${kind} is an unknown kind: must be one of ${this.kinds.describe()}` }]);
+    }
+    const verdict = entry.check(input ?? {}, fieldPrefix);
+    if ('errors' in verdict) throw new ValidationError(verdict.errors);
+    return { entry, payload: verdict.payload, maxAttempts: this.checkMaxAttempts(maxAttempts, entry) };
+  }
+
+  /** `POST /api/v1/jobs/validate`: the payload as a job would get it (defaults resolved), or the 400. */
+  dryRun(kind: JobKind, input: unknown, maxAttempts?: number): { valid: true; kind: JobKind; payload: ResolvedPayload } {
+    const { entry, payload } = this.validate(kind, input, 'payload', maxAttempts);
+    return { valid: true, kind, payload: shownPayload(entry.resolve(payload, randomUUID(), this.options.defaults)) };
   }
 
   /**
@@ -168,7 +183,7 @@ export class JobService {
     await this.options.admission?.admit(job.kind);
     const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, 'QUEUED');
     // The secret is not in the job anyone sees; Redis keeps it aside while it holds the job.
-    const secret = reply.kind === 'callback' ? await this.options.status.callbackSecret(id) : null;
+    const secret = await this.options.status.callbackSecret(id);
     const message = toMessage(reply);
     if (secret) message.extra_data = { ...message.extra_data, secret } as ResolvedPayload;
     try {
@@ -223,13 +238,14 @@ export class JobService {
     return reply.job!;
   }
 
-  private checkMaxAttempts(requested: number | undefined): number {
-    const limit = this.options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+  /** The kind's `max_attempts` in the kinds file, else `JOBDECK_MAX_ATTEMPTS`; a job may ask for fewer. */
+  private checkMaxAttempts(requested: number | undefined, entry: KindEntry): number {
+    const ownLimit = entry.definition.max_attempts;
+    const limit = ownLimit ?? this.options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
     if (requested === undefined) return limit;
     if (requested > limit) {
-      throw new ValidationError([
-        { field: 'max_attempts', rule: 'max', message: `max_attempts must be at most ${limit} (JOBDECK_MAX_ATTEMPTS)` },
-      ]);
+      const source = ownLimit === undefined ? 'JOBDECK_MAX_ATTEMPTS' : `the kind's max_attempts`;
+      throw new ValidationError([{ field: 'max_attempts', rule: 'max', message: `max_attempts must be at most ${limit} (${source})` }]);
     }
     return requested;
   }
@@ -241,22 +257,6 @@ export class JobService {
   private async withdraw(id: string, reason: Error): Promise<Job | null> {
     const reply = await this.options.status.withdraw(id, `not accepted: ${reason.message}`).catch(() => null);
     return reply?.outcome === 'conflict' && reply.job && reply.job.status !== 'CANCELLED' ? reply.job : null;
-  }
-
-  private applyDefaults(kind: JobKind, id: string, payload: Record<string, unknown>): ResolvedPayload {
-    const { defaults } = this.options;
-    switch (kind) {
-      case 'log':
-        return { client_time: String(payload.client_time) };
-      case 'callback':
-        return {
-          callback_url: (payload.callback_url as string | undefined) ?? defaults.callbackUrl(id),
-          duration_ms: (payload.duration_ms as number | undefined) ?? CALLBACK_DEFAULT_DURATION_MS,
-          ...(typeof payload.secret === 'string' ? { secret: payload.secret } : {}),
-        };
-      case 'email':
-        return { ...payload, email_address: (payload.email_address as string | undefined) ?? defaults.recipient };
-    }
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { MAX_WORKERS_PER_KIND, type WorkerProcessInfo, type WorkersReport } from '../../src-shared/console-records';
-import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import type { JobKind } from '../../src-shared/kinds';
 import { SUPERVISOR_ID_ENV, WORKER_SLOT_ENV, isWorkerToMainMessage, type WorkerToMainMessage } from '../../src-shared/worker-protocol';
 import { countReport } from '../../src-shared/worker-tally';
 import { within } from '../lifecycle/within';
@@ -14,6 +14,7 @@ export interface WorkerSupervisorOptions {
   entry: WorkerEntry;
   /** Environment of every worker: the service URLs and the namespace. */
   env: Record<string, string>;
+  /** Processes per kind, for every kind the registry holds (see `parseWorkerCounts`). */
   counts: Record<JobKind, number>;
   onLog?: (line: string) => void;
   /** Starts one worker process for the slot; forks `entry` unless a test stands in for the processes. */
@@ -34,7 +35,7 @@ const STABLE_AFTER_MS = 30_000;
 export class WorkerSupervisor {
   private readonly slots: Slot[] = [];
   private readonly counts: Record<JobKind, number>;
-  private readonly nextIndex: Record<JobKind, number> = { log: 0, callback: 0, email: 0 };
+  private readonly nextIndex = new Map<JobKind, number>();
   private readonly forkWorker: (kind: JobKind, slotId: string) => ChildProcess;
   /** Opaque: tells this console's workers' heartbeats from those of other consoles sharing the namespace. */
   readonly id = randomUUID();
@@ -48,7 +49,7 @@ export class WorkerSupervisor {
   }
 
   start(): void {
-    for (const kind of JOB_KINDS) this.addSlots(kind, this.counts[kind]);
+    for (const [kind, count] of Object.entries(this.counts)) this.addSlots(kind, count);
   }
 
   snapshot(): WorkerProcessInfo[] {
@@ -123,8 +124,10 @@ export class WorkerSupervisor {
 
   private addSlots(kind: JobKind, howMany: number): void {
     for (let i = 0; i < howMany; i++) {
+      const index = (this.nextIndex.get(kind) ?? 0) + 1;
+      this.nextIndex.set(kind, index);
       // Down until `spawn` below gives it its first process.
-      const slot: Slot = { id: `${kind}-${++this.nextIndex[kind]}`, kind, phase: { name: 'stopped' }, run: freshRun(null), restarts: 0 };
+      const slot: Slot = { id: `${kind}-${index}`, kind, phase: { name: 'stopped' }, run: freshRun(null), restarts: 0 };
       this.slots.push(slot);
       this.spawn(slot);
     }

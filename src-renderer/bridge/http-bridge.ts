@@ -1,3 +1,4 @@
+import type { KindsReport } from '../../src-shared/kind-records';
 import type {
   ApiDocument,
   CreateBatchRequest,
@@ -212,6 +213,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     getWebhook: (itemId: string) => getOrNull<WebhookRecord>(`/api/v1/inbox/items/${id(itemId)}`),
     listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
     getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
+    listKinds: () => getJson<KindsReport>('/api/v1/kinds'),
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>

@@ -4,7 +4,7 @@
  * Built from one read of the store when the palette renders; each command runs against the
  * store as it is when chosen.
  */
-import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import type { JobKind } from '../../src-shared/kinds';
 import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES } from '../../src-shared/statuses';
 import { kindLabel, shortId } from '../format';
 import type { ConsoleStore } from '../store/console-store';
@@ -119,7 +119,7 @@ function openJobCommands(store: ConsoleStore): Command[] {
 
 export function actionCommands(store: ConsoleStore, ui: CommandUi): Command[] {
   const state = store.getState();
-  const commands = [...openJobCommands(store), ...JOB_KINDS.map((kind) => submitCommand(store, kind))];
+  const commands = [...openJobCommands(store), ...selectors.kindNames(state).map((kind) => submitCommand(store, kind))];
   if (isFiltering(state.filter)) commands.push({ key: 'clear-filters', group: 'Action', label: 'Clear the job filters', run: () => state.setFilter(NO_FILTER) });
   if (state.jobSort !== NEWEST_FIRST) {
     commands.push({ key: 'newest-first', group: 'Action', label: 'Sort jobs newest first', run: state.resetJobSort });

@@ -5,7 +5,7 @@
  * they are small whole numbers (status, kind, progress, attempts), else by comparing.
  */
 import type { Job } from '../../src-shared/job';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { BUILTIN_KIND_NAMES } from '../../src-shared/builtin-kinds';
 import { JOB_STATUSES } from '../../src-shared/statuses';
 import type { ColumnSort } from './column-sort';
 import { memoizeIdList } from './id-list-memo';
@@ -18,7 +18,7 @@ export const NEWEST_FIRST: JobSort = { key: 'created', direction: 'descending' }
 
 /** Statuses sort in the order a job lives through them, not by their spelling. */
 const STATUS_RANK = new Map<string, number>(JOB_STATUSES.map((status, index) => [status, index]));
-const KIND_RANK = new Map<string, number>(JOB_KINDS.map((kind, index) => [kind, index]));
+const BUILTIN_RANK = new Map<string, number>(BUILTIN_KIND_NAMES.map((kind, index) => [kind, index]));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-/i;
 /** Keys a job never changes: the order by them moves only when jobs come or go. */
 const FIXED_KEYS: ReadonlySet<JobSortKey> = new Set(['id', 'kind', 'created']);
@@ -30,12 +30,12 @@ const COUNTING_RANGE = 4_096;
  * does (IDs sharing them, which UUIDs practically never do, keep the newest first). NaN when
  * the ID is not a UUID.
  */
-function numericKey(job: Job, key: JobSortKey): number {
+function numericKey(job: Job, key: JobSortKey, kindRank: ReadonlyMap<string, number>): number {
   switch (key) {
     case 'id':
       return UUID.test(job.id) ? parseInt(job.id.slice(0, 8) + job.id.slice(9, 13), 16) : Number.NaN;
     case 'kind':
-      return KIND_RANK.get(job.kind) ?? JOB_KINDS.length;
+      return kindRank.get(job.kind)!;
     case 'status':
       return STATUS_RANK.get(job.status) ?? JOB_STATUSES.length;
     case 'progress':
@@ -72,6 +72,14 @@ function countingOrder(values: Float64Array, sign: 1 | -1): Uint32Array {
   return order;
 }
 
+/** The kinds among the jobs ranked: the built-in ones in their order (A, B, C), then the others by name. */
+function kindRanks(ids: readonly string[], jobsById: Readonly<Record<string, Job>>): ReadonlyMap<string, number> {
+  const kinds = new Set<string>();
+  for (const id of ids) kinds.add(jobsById[id]!.kind);
+  const ranked = [...kinds].sort((a, b) => (BUILTIN_RANK.get(a) ?? BUILTIN_RANK.size) - (BUILTIN_RANK.get(b) ?? BUILTIN_RANK.size) || (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(ranked.map((kind, index) => [kind, index]));
+}
+
 /** Jobs whose IDs are not UUIDs (made-up ones) sort by the IDs' text. */
 function byIdText(ids: readonly string[], sign: 1 | -1): readonly string[] {
   const positions = new Map(ids.map((id, index) => [id, index]));
@@ -85,8 +93,9 @@ function byIdText(ids: readonly string[], sign: 1 | -1): readonly string[] {
 export function sortJobIds(ids: readonly string[], jobsById: Readonly<Record<string, Job>>, sort: JobSort): readonly string[] {
   if (sort.key === 'created') return sort.direction === 'descending' ? ids : [...ids].reverse();
   const sign = sort.direction === 'ascending' ? 1 : -1;
+  const kindRank = sort.key === 'kind' ? kindRanks(ids, jobsById) : BUILTIN_RANK;
   const values = new Float64Array(ids.length);
-  for (let index = 0; index < ids.length; index++) values[index] = numericKey(jobsById[ids[index]!]!, sort.key);
+  for (let index = 0; index < ids.length; index++) values[index] = numericKey(jobsById[ids[index]!]!, sort.key, kindRank);
   if (values.some(Number.isNaN)) return byIdText(ids, sign);
   const order = orderOf(values, sign);
   const sorted = new Array<string>(order.length);

@@ -4,6 +4,7 @@ import type { ConnectionState } from './connection-state';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { createEventBatcher } from './event-batcher';
 import type { JobsSlice } from './jobs-slice';
+import type { KindsSlice } from './kinds-slice';
 
 export interface LiveSlice {
   connection: ConnectionState;
@@ -20,7 +21,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice> {
+export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice & KindsSlice> {
   return (set, get) => {
     /** The running feed's stop; undefined while stopped. */
     let running: Unsubscribe | undefined;
@@ -48,6 +49,7 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: Console
       });
       // Show the list at once, even when the feed is slow to open.
       if (get().connection !== 'live') void get().loadFirstPage();
+      if (get().kinds.status === 'idle') void get().loadKinds();
 
       const stop = (): void => {
         if (running !== stop) return;

@@ -2,11 +2,12 @@ import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
 import type { JobStatus } from '../../src-shared/statuses';
 import { JOB_STATUSES } from '../../src-shared/statuses';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../src-shared/builtin-kinds';
 import { createVisibleIdsSelector } from './job-filter';
 import { createSortedIdsSelector } from './job-sort';
+import { createKindNamesSelector } from './kinds-slice';
 import type { ConsoleState } from './state';
-import type { SubmitState } from './submit-slice';
+import { IDLE_SUBMIT, type SubmitState } from './submit-slice';
 
 const visibleIds = createVisibleIdsSelector();
 const sortedIds = createSortedIdsSelector();
@@ -33,8 +34,8 @@ function tally(ids: readonly string[], jobsById: ConsoleState['jobsById']) {
   for (const id of ids) {
     const job = jobsById[id]!;
     byStatus[job.status]++;
-    byKind[job.kind]++;
-    byKindStatus[job.kind][job.status]++;
+    byKind[job.kind] = (byKind[job.kind] ?? 0) + 1;
+    (byKindStatus[job.kind] ??= zeros(JOB_STATUSES))[job.status]++;
   }
   return { byStatus: byStatus as StatusCounts, byKind: byKind as KindCounts, byKindStatus: byKindStatus as Readonly<Record<JobKind, StatusCounts>> };
 }
@@ -58,7 +59,9 @@ export const selectors = {
   isSelected: (state: ConsoleState, id: string): boolean => state.selectedJobId === id,
   listStatus: (state: ConsoleState) => state.firstPage.status,
   listError: (state: ConsoleState) => state.firstPage.error,
-  submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind],
+  /** Every kind's name, the built-in ones first (those alone until the kinds are read). */
+  kindNames: createKindNamesSelector(),
+  submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind] ?? IDLE_SUBMIT,
   connection: (state: ConsoleState) => state.connection,
   /** The console does not answer: the live feed dropped. Every action is disabled meanwhile. */
   offline: (state: ConsoleState): boolean => state.connection === 'reconnecting',

@@ -1,5 +1,5 @@
 import type { Job } from '../../src-shared/job';
-import { JOB_KINDS, type JobKind } from '../../src-shared/kinds';
+import type { JobKind } from '../../src-shared/kinds';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { unreachable } from './failures';
@@ -38,7 +38,8 @@ export const MAX_COPIES = 1_000;
 /** Copies sent at once, so a large count neither floods the API nor takes for ever. */
 const COPIES_IN_FLIGHT = 8;
 
-const IDLE: SubmitState = { submitting: false, problem: null, lastJobId: null, lastCount: 0, progress: null };
+/** A kind's form before any submit (every kind's, until it submits). */
+export const IDLE_SUBMIT: SubmitState = { submitting: false, problem: null, lastJobId: null, lastCount: 0, progress: null };
 /** A new attempt forgets the last one's outcome, so an old "Accepted job" never sits under a new error. */
 const NO_OUTCOME: Partial<SubmitState> = { problem: null, lastJobId: null, lastCount: 0 };
 
@@ -56,7 +57,7 @@ function copiesProblem(copies: number): Problem | null {
 export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitSlice, Pick<JobsSlice, 'acceptJobs' | 'selectJob'>> {
   return (set, get) => {
     const update = (kind: JobKind, change: Partial<SubmitState>): void =>
-      set((state) => ({ submit: { ...state.submit, [kind]: { ...state.submit[kind], ...change } } }));
+      set((state) => ({ submit: { ...state.submit, [kind]: { ...(state.submit[kind] ?? IDLE_SUBMIT), ...change } } }));
 
     /**
      * Sends `copies` submissions, a few at a time; stops at the first refusal. Each accepted job
@@ -82,10 +83,10 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
     };
 
     return {
-      submit: Object.fromEntries(JOB_KINDS.map((kind) => [kind, IDLE])) as Record<JobKind, SubmitState>,
+      submit: {},
 
       async submitJob(kind, payload, copies = 1) {
-        if (get().submit[kind].submitting) return false;
+        if (get().submit[kind]?.submitting) return false;
         const invalid = copiesProblem(copies) ?? validatePayload(kind, payload);
         if (invalid) {
           update(kind, { ...NO_OUTCOME, problem: invalid });

@@ -97,17 +97,16 @@ function isAcceptance(event: JobEvent): boolean {
 /** Per kind, what one batch of events adds to the queue charts. */
 type QueueCounts = Record<JobKind, Record<QueueCountKey, number>>;
 
-const NO_QUEUE_COUNTS = (): QueueCounts => ({
-  log: { accepted: 0, started: 0, finished: 0 },
-  callback: { accepted: 0, started: 0, finished: 0 },
-  email: { accepted: 0, started: 0, finished: 0 },
-});
+/** A kind's counts in `queues`, made on its first count (kinds come from the registry). */
+function countsOf(queues: QueueCounts, kind: JobKind): Record<QueueCountKey, number> {
+  return (queues[kind] ??= { accepted: 0, started: 0, finished: 0 });
+}
 
 const isTerminal = (status: JobStatus | undefined): boolean => status !== undefined && TERMINAL_STATUSES.has(status);
 
 /** What the events of a batch add, each event judged against the job as last counted. */
 export function countEvents(events: readonly JobEvent[], sightings: JobSightings): { accepted: number; done: number; queues: QueueCounts } {
-  const queues = NO_QUEUE_COUNTS();
+  const queues: QueueCounts = {};
   let accepted = 0;
   let done = 0;
   for (const event of events) {
@@ -115,10 +114,9 @@ export function countEvents(events: readonly JobEvent[], sightings: JobSightings
     if (!seen) continue;
     const { before, acceptedNow } = seen;
     const { status, attempts } = event.job;
-    const kind = queues[event.job.kind];
+    const kind = countsOf(queues, event.job.kind);
     if (acceptedNow) accepted++;
     if (status === 'DONE' && before?.status !== 'DONE') done++;
-    if (!kind) continue;
     if (acceptedNow) kind.accepted++;
     // A worker's start: a new STARTED, or a redelivery's start of the next attempt.
     if (status === 'STARTED' && (before?.status !== 'STARTED' || attempts > before.attempts)) kind.started++;
@@ -141,17 +139,18 @@ export function addCounts<K extends string>(series: readonly CountPoint<K>[], no
   return [...kept, { second, ...counts } as CountPoint<K>];
 }
 
-/** No rates yet, for every kind. */
-export const NO_QUEUE_RATES: Readonly<Record<JobKind, QueueRateSeries>> = { log: [], callback: [], email: [] };
+/** No rates yet, for every kind: a kind's series is made on its first count. */
+export const NO_QUEUE_RATES: Readonly<Record<JobKind, QueueRateSeries>> = {};
 
 /** Each kind's series with its counts added; a kind with nothing new keeps its series. */
 export function addQueueCounts(rates: Readonly<Record<JobKind, QueueRateSeries>>, nowMs: number, counts: QueueCounts): Readonly<Record<JobKind, QueueRateSeries>> {
   let next: Record<JobKind, QueueRateSeries> | undefined;
   for (const kind of Object.keys(counts) as JobKind[]) {
-    const { accepted, started, finished } = counts[kind];
+    const kindCounts = counts[kind]!;
+    const { accepted, started, finished } = kindCounts;
     if (!accepted && !started && !finished) continue;
     next ??= { ...rates };
-    next[kind] = addCounts(rates[kind], nowMs, counts[kind]);
+    next[kind] = addCounts(rates[kind] ?? [], nowMs, kindCounts);
   }
   return next ?? rates;
 }
@@ -185,8 +184,8 @@ export function chartsAfter(before: Charts, events: readonly JobEvent[], nowMs: 
 export function acceptedOnSubmit(before: Charts, jobs: readonly Job[], nowMs: number, sightings: JobSightings): Charts {
   const fresh = jobs.filter((job) => sightings.acceptedOnAnswer(job));
   if (fresh.length === 0) return before;
-  const queues = NO_QUEUE_COUNTS();
-  for (const job of fresh) if (queues[job.kind]) queues[job.kind].accepted++;
+  const queues: QueueCounts = {};
+  for (const job of fresh) countsOf(queues, job.kind).accepted++;
   return {
     throughput: addCounts(before.throughput, nowMs, { accepted: fresh.length, done: 0 }),
     queueRates: addQueueCounts(before.queueRates, nowMs, queues),

@@ -1,20 +1,23 @@
 import type { JobKind } from '../../src-shared/kinds';
-import { toFieldErrors, type Problem } from '../../src-shared/problem';
-import { PAYLOAD_SCHEMAS } from '../../src-shared/schemas';
+import type { Problem } from '../../src-shared/problem';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
+
+const BUILTIN_KINDS = builtinKindRegistry();
 
 /**
- * Checks a payload with the same schema the server uses, and words a refusal the way the
- * server would (fields named `payload.<field>`), so the form shows both alike.
+ * Checks a built-in kind's payload with the same rules the server uses, and words a refusal the
+ * way the server would (fields named `payload.<field>`), so the form shows both alike. A user
+ * kind's payload is left to the server (its JSON Schema is compiled there, not in the page).
  */
 export function validatePayload(kind: JobKind, payload: Record<string, unknown>): Problem | null {
-  const parsed = PAYLOAD_SCHEMAS[kind].safeParse(payload);
-  if (parsed.success) return null;
+  const verdict = BUILTIN_KINDS.get(kind)?.check(payload, 'payload');
+  if (!verdict || !('errors' in verdict)) return null;
   return {
     type: 'about:blank',
     title: 'The payload is not valid',
     status: 400,
     detail: 'Checked by the console before sending: nothing was submitted.',
-    errors: toFieldErrors(parsed.error, payload, 'payload'),
+    errors: verdict.errors,
   };
 }
 

@@ -3,10 +3,13 @@ import amqp from 'amqplib';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
 import { namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES } from '../support/namespace';
 import { startTestConsole, type TestConsole } from '../support/console';
+
+/** The built-in kinds: the book's three. */
+const JOB_KINDS = builtinKindRegistry().names;
 
 /** Fixed so a failure replays: `FUZZ_SEED=<n>` tries another sequence. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);

@@ -8,10 +8,13 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
 import { DEFAULT_RETRY_POLICY, retryLadder } from '../../src-shared/retry-policy';
 import { declareTopology, namesFor } from '../../src-shared/topology';
 import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
+
+/** The built-in kinds: the book's three. */
+const JOB_KINDS = builtinKindRegistry().names;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LADDER = retryLadder(DEFAULT_RETRY_POLICY);

@@ -87,6 +87,9 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}`), 404);
     expect(await expectStatus(get(`/api/v1/jobs/${done.id as string}/logs`), 200)).not.toHaveLength(0);
     await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}/logs`), 404);
+    await expectStatus(get('/api/v1/kinds'), 200);
+    await expectStatus(call('POST', '/api/v1/jobs/validate', { kind: 'callback', payload: { duration_ms: 5 } }), 200);
+    await expectStatus(call('POST', '/api/v1/jobs/validate', { kind: 'callback', payload: { duration_ms: -5 } }), 400);
 
     const waiting = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'email', payload: { subject: 'waits' } }), 202);
     await expectStatus(call('POST', `/api/v1/jobs/${waiting.id as string}/cancel`), 200);

@@ -44,8 +44,8 @@ describe('a console starting with workers of its own', () => {
     for (const answer of starts) expect(answer.body).toMatchObject({ ok: false, status: 'starting' });
     // A 200 can only come once every worker is ready (the start's own wait polls a little behind).
     for (const answer of whileStarting.filter((a) => a.code === 200)) {
-      expect(answer.body.workers.log.ready).toBe(1);
-      expect(answer.body.workers.callback.ready).toBe(1);
+      expect(answer.body.workers.log!.ready).toBe(1);
+      expect(answer.body.workers.callback!.ready).toBe(1);
     }
 
     const ready = await askHealth(app.url);

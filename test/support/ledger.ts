@@ -46,10 +46,10 @@ export class Ledger {
     const unexpected: string[] = [];
     const repeatsDropped: Record<JobKind, number> = { log: 0, callback: 0, email: 0 };
     for (const [id, kind] of this.accepted) {
-      const seen = effects[kind].get(id) ?? 0;
+      const seen = effects[kind]?.get(id) ?? 0;
       if (seen === 0) lost.push(id);
       if (kind === 'log' && seen > 1) duplicated.push(id);
-      if (kind !== 'log' && seen > 1) repeatsDropped[kind] += seen - 1;
+      if (kind !== 'log' && seen > 1) repeatsDropped[kind] = (repeatsDropped[kind] ?? 0) + seen - 1;
     }
     for (const [kind, counts] of Object.entries(effects) as [JobKind, EffectCounts][]) {
       for (const id of counts.keys()) if (this.accepted.get(id) !== kind) unexpected.push(id);

@@ -6,8 +6,11 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { promisify } from 'node:util';
 import { databaseConnection } from '../../src-shared/node/database-url';
-import { JOB_KINDS } from '../../src-shared/kinds';
+import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
 import { namesFor } from '../../src-shared/topology';
+
+/** The built-in kinds: the book's three. */
+const JOB_KINDS = builtinKindRegistry().names;
 
 const run = promisify(execFile);
 

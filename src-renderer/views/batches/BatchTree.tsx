@@ -34,7 +34,7 @@ function ChildRow({ child, index }: { child: BatchChild; index: number }) {
     <li className="batch-child" data-status={child.status}>
       <span className="tree-branch" aria-hidden="true" />
       <span className="batch-child-index muted">#{index + 1}</span>
-      <span className="kind-tag">{kindLabel(child.kind)}</span>
+      <span className="kind-tag">{child.kind === null ? '…' : kindLabel(child.kind)}</span>
       <EntityLink entity={{ kind: 'job', id: child.id }} />
       <StatusBadge status={child.status} />
       <ProgressBar progress={child.status === 'DONE' ? 100 : child.progress} status={child.status} label={`Progress of job ${shortId(child.id)}`} />

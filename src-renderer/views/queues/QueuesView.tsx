@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { QueueInfo } from '../../../src-shared/console-records';
-import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import type { JobKind } from '../../../src-shared/kinds';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
 import { SortHeader } from '../../components/SortHeader';
@@ -57,6 +57,7 @@ function recentRate(values: readonly number[]): string {
 /** Jobs accepted, attempts started and jobs finished per second for each kind over 5 minutes, from Jobdeck's events. */
 function QueueRates() {
   const rates = useConsole((state) => state.queueRates);
+  const kinds = useConsole(selectors.kindNames);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1_000);
@@ -66,8 +67,8 @@ function QueueRates() {
   const from = to - THROUGHPUT_SECONDS + 1;
   return (
     <div className="rates-grid">
-      {JOB_KINDS.map((kind) => {
-        const series = (key: QueueCountKey) => perSecond(rates[kind], from, to, key);
+      {kinds.map((kind) => {
+        const series = (key: QueueCountKey) => perSecond(rates[kind] ?? [], from, to, key);
         const accepted = series('accepted');
         const started = series('started');
         const finished = series('finished');
@@ -169,7 +170,7 @@ export function QueuesView() {
   usePolling(loadQueues, REFRESH_MS);
   const lines = (report?.queues ?? []).map((queue) => ({
     queue,
-    inProgress: byKindStatus[queue.kind].STARTED + byKindStatus[queue.kind]['IN PROGRESS'],
+    inProgress: (byKindStatus[queue.kind]?.STARTED ?? 0) + (byKindStatus[queue.kind]?.['IN PROGRESS'] ?? 0),
   }));
 
   return (

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { KIND_LETTER, type JobKind } from '../../../src-shared/kinds';
+import { kindType } from '../../../src-shared/builtin-kinds';
+import type { JobKind } from '../../../src-shared/kinds';
 import type { FieldError, Problem } from '../../../src-shared/problem';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
@@ -19,8 +20,8 @@ export interface JobFormProps {
   buildPayload: () => Record<string, unknown>;
   /** Called once the job was accepted, e.g. to reset an input. */
   onAccepted?: () => void;
-  /** The inputs, given a way to find the errors about each field. */
-  children: (errorsOf: (field: string) => string[]) => ReactNode;
+  /** The inputs, given a way to find the errors about each field; none: the payload is edited as raw JSON only. */
+  children?: (errorsOf: (field: string) => string[]) => ReactNode;
 }
 
 /**
@@ -35,7 +36,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
   const offline = useConsole(selectors.offline);
-  const [raw, setRaw] = useState<string | null>(null);
+  const [raw, setRaw] = useState<string | null>(children ? null : '{}');
   const [copies, setCopies] = useState('1');
   const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
 
@@ -53,13 +54,13 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   return (
     <form className="job-form card" data-kind={kind} aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
       <JobFormHeader kind={kind} description={description} headingId={headingId} />
-      {raw === null ? (
+      {raw === null && children ? (
         children((field) => errorsFor(problem, field))
       ) : (
         <Field
           label="Payload as JSON"
           name="payload"
-          value={raw}
+          value={raw ?? ''}
           onChange={setRaw}
           errors={errorsFor(problem, 'payload')}
           multiline
@@ -67,6 +68,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
         />
       )}
       <FormOptions
+        canToggleRaw={children !== undefined}
         raw={raw !== null}
         onToggleRaw={toggleRaw}
         copies={copies}
@@ -81,7 +83,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           aria-disabled={submitting || offline || undefined}
           aria-describedby={submitting ? statusId : undefined}
         >
-          Submit {kind} job ({KIND_LETTER[kind]})
+          Submit {kind} job{kindType(kind) === kind ? '' : ` (${kindType(kind)})`}
         </button>
         <SubmitStatus id={statusId} kind={kind} />
       </div>
@@ -90,6 +92,8 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
 }
 
 interface FormOptionsProps {
+  /** A form without inputs edits raw JSON only. */
+  canToggleRaw: boolean;
   raw: boolean;
   onToggleRaw: () => void;
   copies: string;
@@ -98,12 +102,14 @@ interface FormOptionsProps {
 }
 
 /** The raw-JSON switch and the number of copies to send. */
-function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
+function FormOptions({ canToggleRaw, raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
   return (
     <div className="form-options">
-      <label className="checkbox">
-        <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
-      </label>
+      {canToggleRaw && (
+        <label className="checkbox">
+          <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
+        </label>
+      )}
       <label className="copies">
         Copies
         <input
@@ -122,9 +128,11 @@ function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: Form
 function JobFormHeader({ kind, description, headingId }: { kind: JobKind; description: string; headingId: string }) {
   return (
     <header className="job-form-header">
-      <span className="kind-letter" aria-hidden="true">
-        {KIND_LETTER[kind]}
-      </span>
+      {kindType(kind) !== kind && (
+        <span className="kind-letter" aria-hidden="true">
+          {kindType(kind)}
+        </span>
+      )}
       <div>
         <h3 id={headingId}>{kindLabel(kind)}</h3>
         <p className="muted">{description}</p>

@@ -2,8 +2,12 @@ import { ViewHeader } from '../../components/ViewHeader';
 import { CallbackJobForm } from './CallbackJobForm';
 import { EmailJobForm } from './EmailJobForm';
 import { LogJobForm } from './LogJobForm';
+import { UserKindJobForm } from './UserKindJobForm';
+import { useConsole } from '../../store/context';
 
+/** The built-in kinds' forms, then one per kind of the kinds file. */
 export function SubmitPanel() {
+  const kinds = useConsole((state) => state.kinds.data?.kinds);
   return (
     <section className="panel submit-panel" aria-labelledby="submit-heading">
       <ViewHeader
@@ -15,6 +19,9 @@ export function SubmitPanel() {
         <LogJobForm />
         <CallbackJobForm />
         <EmailJobForm />
+        {kinds
+          ?.filter((kind) => kind.handler !== 'builtin')
+          .map((kind) => <UserKindJobForm key={kind.name} kind={kind} />)}
       </div>
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { WorkerPlace, WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
-import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
+import type { JobKind } from '../../../src-shared/kinds';
 import { EntityLink } from '../../components/EntityLink';
 import { usePolling } from '../../components/use-polling';
 import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
@@ -28,7 +28,7 @@ const PLACE_LABEL: Record<WorkerPlace, string> = {
 
 function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }) {
   const scaleWorkers = useConsole((state) => state.scaleWorkers);
-  const wanted = report.counts[kind];
+  const wanted = report.counts[kind] ?? 0;
   const [count, setCount] = useState(String(wanted));
   const id = useId();
   useEffect(() => setCount(String(wanted)), [wanted]);
@@ -222,7 +222,7 @@ export function WorkersView() {
       )}
       {report?.supervised && (
         <div className="scale-grid">
-          {JOB_KINDS.map((kind) => (
+          {Object.keys(report.counts).map((kind) => (
             <ScaleControl key={kind} kind={kind} report={report} />
           ))}
         </div>

@@ -11,7 +11,7 @@ function depths(initial: Partial<Record<JobKind, number>>) {
     async messageCount(kind: JobKind): Promise<number> {
       source.asked++;
       if (source.failing) throw new Error('broker away');
-      return counts[kind];
+      return counts[kind as keyof typeof counts];
     },
   };
   return { counts, source };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseWorkerCounts } from '../../../src-main/config';
 import { MAX_WORKERS_PER_KIND } from '../../../src-shared/console-records';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
 
 describe('console configuration', () => {
   it('has the documented defaults', () => {
@@ -55,17 +56,17 @@ describe('console configuration', () => {
   });
 
   it('reads worker counts by letter or name, 0 allowed, kinds not named keeping one', () => {
-    expect(parseWorkerCounts('A=2,B=0,C=1')).toEqual({ log: 2, callback: 0, email: 1 });
-    expect(parseWorkerCounts('email=3')).toEqual({ log: 1, callback: 1, email: 3 });
-    expect(parseWorkerCounts('B=0')).toEqual({ log: 1, callback: 0, email: 1 });
-    expect(() => parseWorkerCounts('A=two')).toThrow(/JOBDECK_WORKERS: "A=two" must look like A=2/);
-    expect(() => parseWorkerCounts('D=1')).toThrow(ConfigError);
+    expect(parseWorkerCounts('A=2,B=0,C=1', builtinKindRegistry())).toEqual({ log: 2, callback: 0, email: 1 });
+    expect(parseWorkerCounts('email=3', builtinKindRegistry())).toEqual({ log: 1, callback: 1, email: 3 });
+    expect(parseWorkerCounts('B=0', builtinKindRegistry())).toEqual({ log: 1, callback: 0, email: 1 });
+    expect(() => parseWorkerCounts('A=two', builtinKindRegistry())).toThrow(/JOBDECK_WORKERS: "A=two" must look like A=2/);
+    expect(() => parseWorkerCounts('D=1', builtinKindRegistry())).toThrow(ConfigError);
   });
 
   it('caps workers per kind at the limit the API scales to', () => {
-    expect(parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND}`).email).toBe(MAX_WORKERS_PER_KIND);
-    expect(() => parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND + 1}`)).toThrow(`a count 0-${MAX_WORKERS_PER_KIND}`);
-    expect(() => parseWorkerCounts('A=999')).toThrow(ConfigError);
+    expect(parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND}`, builtinKindRegistry()).email).toBe(MAX_WORKERS_PER_KIND);
+    expect(() => parseWorkerCounts(`C=${MAX_WORKERS_PER_KIND + 1}`, builtinKindRegistry())).toThrow(`a count 0-${MAX_WORKERS_PER_KIND}`);
+    expect(() => parseWorkerCounts('A=999', builtinKindRegistry())).toThrow(ConfigError);
   });
 
   it('treats an empty variable as unset', () => {

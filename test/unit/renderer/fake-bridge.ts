@@ -27,6 +27,8 @@ import {
   type WebhookSummary,
   type WorkersReport,
 } from '../../../src-shared/console-records';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
+import { kindInfo, type KindsReport } from '../../../src-shared/kind-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
@@ -87,6 +89,8 @@ export function fakeBridge(firstPage: Job[] = []) {
     listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookSummary>> => ({ items: [], next_cursor: null })),
     getWebhook: vi.fn(async (_id: string): Promise<WebhookRecord | null> => null),
     listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
+    // A console without a kinds file: the built-in kinds.
+    listKinds: vi.fn(async (): Promise<KindsReport> => ({ kinds: builtinKindRegistry().entries.map(({ definition }) => kindInfo(definition)) })),
     getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
       throw notSetUp('getSettings');
     }),

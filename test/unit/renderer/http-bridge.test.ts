@@ -178,7 +178,7 @@ describe('http bridge: events', () => {
       { ...good, job: { ...good.job, id: 7 } },
       { ...good, job: { ...good.job, status: 'LOST' } },
       { ...good, job: { ...good.job, transitions: {} } },
-      { ...good, job: { ...good.job, kind: 'fax' } },
+      { ...good, job: { ...good.job, kind: 'Fax machine!' /* not a kind name: user kinds are lowercase letters, digits and - */ } },
       { ...good, job: null },
     ];
 

@@ -74,7 +74,7 @@ describe('live slice: events', () => {
     const { throughput, queueRates, jobsById } = store.getState();
     const sum = (key: 'accepted' | 'done') => throughput.reduce((total, point) => total + point[key], 0);
     expect({ accepted: sum('accepted'), done: sum('done') }).toEqual({ accepted: 1_000, done: 1_000 });
-    expect(queueRates.log.reduce((total, point) => total + point.started, 0)).toBe(1_000);
+    expect(queueRates.log!.reduce((total, point) => total + point.started, 0)).toBe(1_000);
     expect(jobsById['burst-0']?.status).toBe('DONE');
   });
 

@@ -18,7 +18,7 @@ describe('charts count console submits', () => {
 
     expect(await store.getState().submitJob('email', {}, 20)).toBe(true);
     expect(inChart(store)).toBe(20);
-    expect(store.getState().queueRates.email.reduce((sum, point) => sum + point.accepted, 0)).toBe(20);
+    expect(store.getState().queueRates.email!.reduce((sum, point) => sum + point.accepted, 0)).toBe(20);
 
     // The QUEUED events arrive after the answers: same jobs, same versions, nothing more counted.
     store.getState().applyEvents(Array.from({ length: 20 }, (_, i) => eventOf(accepted(`copy-${i}`).job)));
@@ -42,13 +42,13 @@ describe('submit outcome and progress', () => {
     bridge.submitJob.mockImplementation(() => new Promise((resolve) => answers.push(() => resolve(accepted(`p-${n++}`)))));
 
     const sent = store.getState().submitJob('email', {}, 200);
-    expect(store.getState().submit.email.progress).toEqual({ done: 0, total: 200 });
+    expect(store.getState().submit.email!.progress).toEqual({ done: 0, total: 200 });
     for (let i = 0; i < 37; i++) {
       answers.shift()!();
       await settle();
     }
-    expect(store.getState().submit.email.progress).toEqual({ done: 37, total: 200 });
-    expect(submittingText(store.getState().submit.email.progress)).toMatch(/^Submitting 37\/200/);
+    expect(store.getState().submit.email!.progress).toEqual({ done: 37, total: 200 });
+    expect(submittingText(store.getState().submit.email!.progress)).toMatch(/^Submitting 37\/200/);
     while (answers.length) {
       answers.shift()!();
       await settle();
@@ -61,11 +61,11 @@ describe('submit outcome and progress', () => {
     const { bridge, store } = setupStore();
     bridge.submitJob.mockResolvedValue(accepted('ok-1'));
     await store.getState().submitJob('log', { client_time: 1_700_000_000 });
-    expect(store.getState().submit.log.lastJobId).toBe('ok-1');
+    expect(store.getState().submit.log!.lastJobId).toBe('ok-1');
 
     expect(await store.getState().submitJob('log', { client_time: 'yesterday' })).toBe(false);
     expect(store.getState().submit.log).toMatchObject({ lastJobId: null, lastCount: 0 });
-    expect(store.getState().submit.log.problem?.errors?.[0]?.field).toBe('payload.client_time');
+    expect(store.getState().submit.log!.problem?.errors?.[0]?.field).toBe('payload.client_time');
     expect(renderConsole(store)).not.toContain('Accepted job');
   });
 

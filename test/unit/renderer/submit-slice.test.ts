@@ -87,25 +87,25 @@ describe('submit slice: copies and raw JSON', () => {
 
     expect(bridge.submitJob).toHaveBeenCalledTimes(5);
     expect(store.getState().submit.email).toMatchObject({ lastCount: 5, problem: null });
-    expect(store.getState().selectedJobId).toBe(store.getState().submit.email.lastJobId);
+    expect(store.getState().selectedJobId).toBe(store.getState().submit.email!.lastJobId);
     expect(selectors.jobCount(store.getState())).toBe(5);
   });
 
   it('refuses a copies count out of range, naming the field, and sends nothing', async () => {
     const { store, bridge } = setupStore();
     expect(await store.getState().submitJob('email', {}, 0)).toBe(false);
-    expect(store.getState().submit.email.problem?.errors?.[0]?.field).toBe('copies');
+    expect(store.getState().submit.email!.problem?.errors?.[0]?.field).toBe('copies');
     expect(bridge.submitJob).not.toHaveBeenCalled();
   });
 
   it('refuses raw text that is not a JSON object, naming payload, and checks the rest with the schema', async () => {
     const { store, bridge } = setupStore();
     expect(await store.getState().submitRawJob('log', '{nope')).toBe(false);
-    expect(store.getState().submit.log.problem?.errors?.[0]).toMatchObject({ field: 'payload', rule: 'json' });
+    expect(store.getState().submit.log!.problem?.errors?.[0]).toMatchObject({ field: 'payload', rule: 'json' });
     expect(await store.getState().submitRawJob('log', '[1]')).toBe(false);
-    expect(store.getState().submit.log.problem?.errors?.[0]).toMatchObject({ field: 'payload', rule: 'type' });
+    expect(store.getState().submit.log!.problem?.errors?.[0]).toMatchObject({ field: 'payload', rule: 'type' });
     expect(await store.getState().submitRawJob('log', '{"client_time": "yesterday"}')).toBe(false);
-    expect(store.getState().submit.log.problem?.errors?.[0]?.field).toBe('payload.client_time');
+    expect(store.getState().submit.log!.problem?.errors?.[0]?.field).toBe('payload.client_time');
     expect(bridge.submitJob).not.toHaveBeenCalled();
   });
 });

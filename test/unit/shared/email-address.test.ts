@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asciiDomain, parseRecipient, recipientSchema, RECIPIENT_RULE } from '../../../src-shared/email-address';
-import { PAYLOAD_SCHEMAS } from '../../../src-shared/schemas';
+import { emailPayloadSchema } from '../../../src-shared/schemas';
 
 describe('parseRecipient', () => {
   it('reads a bare address, an address in brackets and one with a display name', () => {
@@ -77,7 +77,7 @@ describe('asciiDomain', () => {
 
 describe('recipient field', () => {
   it('keeps the text as written and names the rule when refused', () => {
-    expect(PAYLOAD_SCHEMAS.email.parse({ email_address: 'Ops Team <ops@example.com>' })).toEqual({
+    expect(emailPayloadSchema.parse({ email_address: 'Ops Team <ops@example.com>' })).toEqual({
       email_address: 'Ops Team <ops@example.com>',
     });
     const refused = recipientSchema.safeParse('ops@example.com, dev@example.com');

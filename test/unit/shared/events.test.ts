@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compareEventIds, parseStreamEntry } from '../../../src-shared/events';
 import { redactText, redactUrl } from '../../../src-shared/redact';
-import { parseJobMessage, payloadError } from '../../../src-shared/wire';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
+import { parseJobMessage } from '../../../src-shared/wire';
+
+const kinds = builtinKindRegistry();
+const payloadError = (kind: string, payload: Record<string, unknown>) => kinds.entry(kind).messageError(payload);
 
 describe('event IDs', () => {
   it('order by time, then by sequence, numerically', () => {
@@ -24,14 +28,14 @@ describe('wire format', () => {
   it('accepts version 1 messages and explains what it refuses', () => {
     const uuid = '0b7e2f5c-1d2a-4c3b-8e9f-0a1b2c3d4e5f';
     const body = { v: 1, uuid, type: 'A', kind: 'log', extra_data: { client_time: 'x' }, created_at: '2026-01-01T00:00:00Z' };
-    expect(parseJobMessage(JSON.stringify(body))).toEqual(body);
-    expect(parseJobMessage('{')).toEqual({ error: 'body is not JSON' });
-    expect(parseJobMessage(JSON.stringify({ ...body, v: 2 }))).toEqual({ error: 'unsupported version 2' });
-    expect(parseJobMessage(JSON.stringify({ ...body, extra_data: 'x' }))).toEqual({ error: 'extra_data must be an object' });
-    expect(parseJobMessage(JSON.stringify({ ...body, uuid: 'u' }))).toEqual({ error: 'uuid must be a UUID' });
-    expect(parseJobMessage(JSON.stringify({ ...body, type: 'B' }))).toEqual({ error: 'type must be A for kind log' });
-    expect(parseJobMessage(JSON.stringify({ ...body, kind: 'A' }))).toMatchObject({ error: expect.stringMatching(/^kind must be/) });
-    expect(parseJobMessage(JSON.stringify({ ...body, created_at: undefined }))).toEqual({ error: 'created_at must be an RFC 3339 time' });
+    expect(parseJobMessage(JSON.stringify(body), kinds)).toEqual(body);
+    expect(parseJobMessage('{', kinds)).toEqual({ error: 'body is not JSON' });
+    expect(parseJobMessage(JSON.stringify({ ...body, v: 2 }), kinds)).toEqual({ error: 'unsupported version 2' });
+    expect(parseJobMessage(JSON.stringify({ ...body, extra_data: 'x' }), kinds)).toEqual({ error: 'extra_data must be an object' });
+    expect(parseJobMessage(JSON.stringify({ ...body, uuid: 'u' }), kinds)).toEqual({ error: 'uuid must be a UUID' });
+    expect(parseJobMessage(JSON.stringify({ ...body, type: 'B' }), kinds)).toEqual({ error: 'type must be A for kind log' });
+    expect(parseJobMessage(JSON.stringify({ ...body, kind: 'A' }), kinds)).toMatchObject({ error: expect.stringMatching(/^kind must be/) });
+    expect(parseJobMessage(JSON.stringify({ ...body, created_at: undefined }), kinds)).toEqual({ error: 'created_at must be an RFC 3339 time' });
   });
 });
 

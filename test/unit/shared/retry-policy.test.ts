@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseRetryDelay, retryLadder } from '../../../src-shared/retry-policy';
 import { namesFor } from '../../../src-shared/topology';
 import { parseJobMessage } from '../../../src-shared/wire';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
 
 describe('retry ladder', () => {
   it('doubles from the base up to the longest delay, with no more rungs than retries', () => {
@@ -54,11 +55,11 @@ describe('job message attempt', () => {
   };
 
   it('reads messages with and without an attempt number, and refuses a bad one', () => {
-    expect(parseJobMessage(JSON.stringify(message))).toMatchObject({ uuid: message.uuid });
-    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 3 }))).toMatchObject({ attempt: 3 });
-    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 0 }))).toEqual({ error: 'attempt must be a whole number from 1' });
-    expect(parseJobMessage(JSON.stringify({ ...message, attempt: '2' }))).toHaveProperty('error');
-    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 2, max_attempts: 4 }))).toMatchObject({ attempt: 2, max_attempts: 4 });
-    expect(parseJobMessage(JSON.stringify({ ...message, max_attempts: 0 }))).toEqual({ error: 'max_attempts must be a whole number from 1' });
+    expect(parseJobMessage(JSON.stringify(message), builtinKindRegistry())).toMatchObject({ uuid: message.uuid });
+    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 3 }), builtinKindRegistry())).toMatchObject({ attempt: 3 });
+    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 0 }), builtinKindRegistry())).toEqual({ error: 'attempt must be a whole number from 1' });
+    expect(parseJobMessage(JSON.stringify({ ...message, attempt: '2' }), builtinKindRegistry())).toHaveProperty('error');
+    expect(parseJobMessage(JSON.stringify({ ...message, attempt: 2, max_attempts: 4 }), builtinKindRegistry())).toMatchObject({ attempt: 2, max_attempts: 4 });
+    expect(parseJobMessage(JSON.stringify({ ...message, max_attempts: 0 }), builtinKindRegistry())).toEqual({ error: 'max_attempts must be a whole number from 1' });
   });
 });

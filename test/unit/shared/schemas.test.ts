@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseKind } from '../../../src-shared/kinds';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
 import { toFieldErrors } from '../../../src-shared/problem';
-import { PAYLOAD_SCHEMAS, submitJobSchema } from '../../../src-shared/schemas';
+import { callbackPayloadSchema, emailPayloadSchema, logPayloadSchema, submitJobSchemaOf } from '../../../src-shared/schemas';
+
+const PAYLOAD_SCHEMAS = { log: logPayloadSchema, callback: callbackPayloadSchema, email: emailPayloadSchema };
+const kinds = builtinKindRegistry();
+const parseKind = (value: string) => kinds.resolve(value);
+const submitJobSchema = submitJobSchemaOf(kinds);
 
 function errorsOf(kind: keyof typeof PAYLOAD_SCHEMAS, input: unknown) {
   const parsed = PAYLOAD_SCHEMAS[kind].safeParse(input);
@@ -90,7 +95,7 @@ describe('submit body', () => {
     const parsed = submitJobSchema.safeParse(input);
     expect(parsed.success).toBe(false);
     const [error] = toFieldErrors(parsed.error!, input);
-    expect(error).toEqual({ field: 'kind', rule: 'enum', message: 'kind must be one of log, callback, email (or A, B, C)' });
+    expect(error).toEqual({ field: 'kind', rule: 'enum', message: 'kind is an unknown kind: must be one of log, callback, email (or A, B, C)' });
   });
 
   it('says the body itself must be an object', () => {
