@@ -1,5 +1,10 @@
-import type { JobdeckBridge, Unsubscribe } from '../../src-shared/bridge';
+import type { JobdeckBridge, SubmitJobRequest, Unsubscribe } from '../../src-shared/bridge';
+import type { KindsReport } from '../../src-shared/kind-records';
+import type { Problem } from '../../src-shared/problem';
 import type { ConnectionState } from '../store/connection-state';
+
+/** `POST /api/v1/jobs/validate`'s answer: the payload as the job would get it (defaults in), or the 400. */
+export type ValidateJobResult = { ok: true; valid: { kind: string; payload: Record<string, unknown> } } | { ok: false; problem: Problem };
 
 /**
  * The shared bridge plus what only the console needs: the state of its live feed. Kept here,
@@ -8,4 +13,8 @@ import type { ConnectionState } from '../store/connection-state';
 export interface ConsoleBridge extends JobdeckBridge {
   /** Calls `listener` with the current state at once, then on every change. */
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe;
+  /** Every kind of the registry, the built-in ones first (`GET /api/v1/kinds`). */
+  listKinds(): Promise<KindsReport>;
+  /** Checks a job as a submit would, creating nothing (`POST /api/v1/jobs/validate`). */
+  validateJob(request: SubmitJobRequest): Promise<ValidateJobResult>;
 }

@@ -3,6 +3,7 @@ import { scheduleWithTimer } from '../bridge/schedule';
 import { createApiDocSlice } from './api-doc-slice';
 import { createBatchesSlice } from './batches-slice';
 import { createJobsSlice } from './jobs-slice';
+import { createKindsSlice } from './kinds-slice';
 import { createLiveSlice } from './live-slice';
 import { createNavSlice } from './nav-slice';
 import { createOverviewSlice } from './overview-slice';
@@ -36,6 +37,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
   return createStore<ConsoleState>()((...args) => ({
     ...createJobsSlice(deps)(...args),
     ...createSubmitSlice(deps)(...args),
+    ...createKindsSlice(deps)(...args),
     ...createLiveSlice(deps)(...args),
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),

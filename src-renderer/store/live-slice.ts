@@ -4,6 +4,7 @@ import type { ConnectionState } from './connection-state';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { createEventBatcher } from './event-batcher';
 import type { JobsSlice } from './jobs-slice';
+import type { KindsSlice } from './kinds-slice';
 
 export interface LiveSlice {
   connection: ConnectionState;
@@ -20,7 +21,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice> {
+export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice & Pick<KindsSlice, 'loadKinds'>> {
   return (set, get) => {
     /** The running feed's stop; undefined while stopped. */
     let running: Unsubscribe | undefined;
@@ -43,11 +44,18 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: Console
         const was = get().connection;
         const opened = connection === 'live' && was !== 'live';
         set({ connection, ...lostAtAfter(was, connection, get().lostAt, now()) });
-        // Changes made while the feed was not open were never streamed: catch up from the list.
-        if (opened) void get().loadFirstPage();
+        // Changes made while the feed was not open were never streamed: catch up from the list
+        // (and the kinds: a console that restarted may have another kinds file).
+        if (opened) {
+          void get().loadFirstPage();
+          void get().loadKinds();
+        }
       });
       // Show the list at once, even when the feed is slow to open.
-      if (get().connection !== 'live') void get().loadFirstPage();
+      if (get().connection !== 'live') {
+        void get().loadFirstPage();
+        void get().loadKinds();
+      }
 
       const stop = (): void => {
         if (running !== stop) return;

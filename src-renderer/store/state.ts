@@ -5,6 +5,7 @@
 import type { ApiDocSlice } from './api-doc-slice';
 import type { BatchesSlice } from './batches-slice';
 import type { JobsSlice } from './jobs-slice';
+import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
 import type { NavSlice } from './nav-slice';
 import type { OverviewSlice } from './overview-slice';
@@ -16,6 +17,7 @@ import type { WorkersSlice } from './workers-slice';
 
 export type ConsoleState = JobsSlice &
   SubmitSlice &
+  KindsSlice &
   LiveSlice &
   WorkersSlice &
   OverviewSlice &

@@ -6,14 +6,17 @@ import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { Field } from '../../components/Field';
-import { MAX_COPIES, type SubmitState } from '../../store/submit-slice';
-import { errorsFor, otherErrors } from './problem-fields';
+import { IDLE_CHECK, MAX_COPIES, type SubmitState } from '../../store/submit-slice';
+import { placeErrors } from './problem-fields';
 
 export interface JobFormProps {
   kind: JobKind;
   /** What the job does, in one line. */
   description: string;
-  /** The payload fields this form edits (errors about others go to the summary). */
+  /**
+   * The payload fields this form's inputs edit, by dotted name (`size.width`): an error goes to
+   * the input of its field or of the closest parent, the others to the summary.
+   */
   fields: readonly string[];
   /** The payload from the inputs as they are now. */
   buildPayload: () => Record<string, unknown>;
@@ -21,6 +24,10 @@ export interface JobFormProps {
   onAccepted?: () => void;
   /** The inputs, given a way to find the errors about each field. */
   children: (errorsOf: (field: string) => string[]) => ReactNode;
+  /** Offers "Check with the API": the API's dry run of the payload, creating nothing. */
+  checkable?: boolean;
+  /** Opens on the raw JSON editor (the payload's schema has no inputs of its own). */
+  startRaw?: boolean;
 }
 
 /**
@@ -28,16 +35,19 @@ export interface JobFormProps {
  * it, and shows the accepted job's ID or the problem, field by field. While a submission is in
  * flight the button is marked disabled (still focusable) and the status line says why.
  */
-export function JobForm({ kind, description, fields, buildPayload, onAccepted, children }: JobFormProps) {
+export function JobForm({ kind, description, fields, buildPayload, onAccepted, children, checkable, startRaw }: JobFormProps) {
   const headingId = useId();
   const statusId = `${headingId}-status`;
   const { submitting, problem } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
   const offline = useConsole(selectors.offline);
-  const [raw, setRaw] = useState<string | null>(null);
+  const [raw, setRaw] = useState<string | null>(() => (startRaw ? JSON.stringify(buildPayload(), null, 2) : null));
   const [copies, setCopies] = useState('1');
-  const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
+  // In the raw editor the payload's own errors sit under it ('' is the payload itself).
+  const placed = placeErrors(problem, raw === null ? fields : ['']);
+  const others = placed.others.filter((error) => error.field !== 'copies');
+  const copiesInvalid = problem?.errors?.some((error) => error.field === 'copies') ?? false;
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -54,14 +64,14 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
     <form className="job-form card" aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
       <JobFormHeader kind={kind} description={description} headingId={headingId} />
       {raw === null ? (
-        children((field) => errorsFor(problem, field))
+        children(placed.errorsOf)
       ) : (
         <Field
           label="Payload as JSON"
           name="payload"
           value={raw}
           onChange={setRaw}
-          errors={errorsFor(problem, 'payload')}
+          errors={placed.errorsOf('')}
           multiline
           hint="Sent as is; checked with the same schema as the API."
         />
@@ -71,7 +81,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
         onToggleRaw={toggleRaw}
         copies={copies}
         onCopies={setCopies}
-        copiesInvalid={errorsFor(problem, 'copies').length > 0}
+        copiesInvalid={copiesInvalid}
       />
       {problem && <FormProblem problem={problem} others={others} />}
       <div className="form-actions">
@@ -81,12 +91,48 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           aria-disabled={submitting || offline || undefined}
           aria-describedby={submitting ? statusId : undefined}
         >
-          Submit {kind} job ({kindType(kind)})
+          {submitLabel(kind)}
         </button>
+        {checkable && <CheckButton kind={kind} payload={() => raw ?? buildPayload()} />}
         <SubmitStatus id={statusId} kind={kind} />
       </div>
     </form>
   );
+}
+
+/** A built-in kind's letter (`A`); null for a user kind, which has none. */
+const letterOf = (kind: JobKind): string | null => (kindType(kind) === kind ? null : kindType(kind));
+
+/** `Submit log job (A)`; a user kind by its name alone. */
+export const submitLabel = (kind: JobKind): string => `Submit ${kind} job${letterOf(kind) ? ` (${letterOf(kind)})` : ''}`;
+
+/** Runs the API's dry run of the payload as it is now, and says when the API accepts it. */
+function CheckButton({ kind, payload }: { kind: JobKind; payload: () => Record<string, unknown> | string }) {
+  const { checking, validJson } = useConsole((state) => state.checks[kind] ?? IDLE_CHECK);
+  const checkJob = useConsole((state) => state.checkJob);
+  const current = payload();
+  const accepted = validJson !== null && validJson === (typeof current === 'string' ? jsonOf(current) : JSON.stringify(current));
+  return (
+    <>
+      <button type="button" className="secondary" aria-disabled={checking || undefined} onClick={() => !checking && void checkJob(kind, payload())}>
+        Check with the API
+      </button>
+      {(checking || accepted) && (
+        <p className="form-result" role="status">
+          {checking ? 'Checking…' : 'The API accepts this payload.'}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** JSON text as the store writes it (compact), or null when it does not parse. */
+function jsonOf(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }
 
 interface FormOptionsProps {
@@ -122,9 +168,11 @@ function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: Form
 function JobFormHeader({ kind, description, headingId }: { kind: JobKind; description: string; headingId: string }) {
   return (
     <header className="job-form-header">
-      <span className="kind-letter" aria-hidden="true">
-        {kindType(kind)}
-      </span>
+      {letterOf(kind) && (
+        <span className="kind-letter" aria-hidden="true">
+          {letterOf(kind)}
+        </span>
+      )}
       <div>
         <h3 id={headingId}>{kindLabel(kind)}</h3>
         <p className="muted">{description}</p>

@@ -31,7 +31,9 @@ import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/even
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
 import type { Delivery, Subscription } from '../../../src-shared/subscription-schemas';
 import type { Job, Page } from '../../../src-shared/job';
-import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
+import type { ConsoleBridge, ValidateJobResult } from '../../../src-renderer/bridge/console-bridge';
+import { BUILTIN_KINDS } from '../../../src-shared/builtin-kinds';
+import { kindInfo, type KindsReport } from '../../../src-shared/kind-records';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 
 /** A bridge the test drives: it answers with what the test set and emits what the test says. */
@@ -116,6 +118,11 @@ export function fakeBridge(firstPage: Job[] = []) {
     }),
     getApiDocument: vi.fn(async (): Promise<ApiDocument> => {
       throw notSetUp('getApiDocument');
+    }),
+    // The built-in kinds, as a console without a kinds file lists them.
+    listKinds: vi.fn(async (): Promise<KindsReport> => ({ kinds: BUILTIN_KINDS.map(({ definition }) => kindInfo(definition)) })),
+    validateJob: vi.fn(async (_request: SubmitJobRequest): Promise<ValidateJobResult> => {
+      throw notSetUp('validateJob');
     }),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);
