@@ -1,8 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { join } from 'node:path';
-import type { FullConfig } from '@playwright/test';
-import { E2E_SKIP_ENV, E2E_URL_ENV } from './environment';
-import startConsole from './global-setup';
+import { E2E_SKIP_ENV } from './environment';
+import { ownConsole } from './own-console';
 
 const skipReason = process.env[E2E_SKIP_ENV];
 test.skip(Boolean(skipReason), skipReason);
@@ -31,23 +29,6 @@ function submitForm(page: Page, kind: KindName): Locator {
 
 function workerRows(page: Page, kind: KindName): Locator {
   return page.getByRole('table', { name: 'Worker processes' }).getByRole('row').filter({ hasText: `${kind} (${LETTER[kind]})` });
-}
-
-/**
- * A console of this test's own, started as the global setup starts the shared one (own port and
- * namespace): the test stops it to see what the page shows once the console is gone.
- */
-async function ownConsole(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const shared = process.env[E2E_URL_ENV];
-  delete process.env[E2E_URL_ENV];
-  try {
-    const stop = await startConsole({ configFile: join(process.cwd(), 'playwright.config.ts') } as FullConfig);
-    const url = process.env[E2E_URL_ENV];
-    if (!stop || !url) throw new Error('the test console did not start');
-    return { url, stop };
-  } finally {
-    process.env[E2E_URL_ENV] = shared;
-  }
 }
 
 /** Opens the console on Workers, waits for its live feed, and stops every worker of `kind`. */

@@ -85,15 +85,18 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
       />
       {problem && <FormProblem problem={problem} others={others} />}
       <div className="form-actions">
-        <button
-          type="submit"
-          className="primary"
-          aria-disabled={submitting || offline || undefined}
-          aria-describedby={submitting ? statusId : undefined}
-        >
-          {submitLabel(kind)}
-        </button>
-        {checkable && <CheckButton kind={kind} payload={() => raw ?? buildPayload()} />}
+        <div className="form-buttons">
+          <button
+            type="submit"
+            className="primary"
+            aria-disabled={submitting || offline || undefined}
+            aria-describedby={submitting ? statusId : undefined}
+          >
+            {submitLabel(kind)}
+          </button>
+          {checkable && <CheckButton kind={kind} payload={() => raw ?? buildPayload()} />}
+        </div>
+        {checkable && <CheckStatus kind={kind} payload={() => raw ?? buildPayload()} />}
         <SubmitStatus id={statusId} kind={kind} />
       </div>
     </form>
@@ -106,23 +109,28 @@ const letterOf = (kind: JobKind): string | null => (kindType(kind) === kind ? nu
 /** `Submit log job (A)`; a user kind by its name alone. */
 export const submitLabel = (kind: JobKind): string => `Submit ${kind} job${letterOf(kind) ? ` (${letterOf(kind)})` : ''}`;
 
-/** Runs the API's dry run of the payload as it is now, and says when the API accepts it. */
-function CheckButton({ kind, payload }: { kind: JobKind; payload: () => Record<string, unknown> | string }) {
-  const { checking, validJson } = useConsole((state) => state.checks[kind] ?? IDLE_CHECK);
+type CurrentPayload = () => Record<string, unknown> | string;
+
+/** Runs the API's dry run of the payload as it is now. */
+function CheckButton({ kind, payload }: { kind: JobKind; payload: CurrentPayload }) {
+  const checking = useConsole((state) => (state.checks[kind] ?? IDLE_CHECK).checking);
   const checkJob = useConsole((state) => state.checkJob);
+  return (
+    <button type="button" className="secondary" aria-disabled={checking || undefined} onClick={() => !checking && void checkJob(kind, payload())}>
+      Check with the API
+    </button>
+  );
+}
+
+/** Says a dry run is on its way, or that the API accepts the payload while the inputs still hold it. */
+function CheckStatus({ kind, payload }: { kind: JobKind; payload: CurrentPayload }) {
+  const { checking, validJson } = useConsole((state) => state.checks[kind] ?? IDLE_CHECK);
   const current = payload();
   const accepted = validJson !== null && validJson === (typeof current === 'string' ? jsonOf(current) : JSON.stringify(current));
   return (
-    <>
-      <button type="button" className="secondary" aria-disabled={checking || undefined} onClick={() => !checking && void checkJob(kind, payload())}>
-        Check with the API
-      </button>
-      {(checking || accepted) && (
-        <p className="form-result" role="status">
-          {checking ? 'Checking…' : 'The API accepts this payload.'}
-        </p>
-      )}
-    </>
+    <p className="form-result" role="status">
+      {checking ? 'Checking with the API…' : accepted && 'The API accepts this payload.'}
+    </p>
   );
 }
 
