@@ -1,16 +1,19 @@
 import type { ReactNode } from 'react';
-import { Field, FieldLabel, FieldNotes, useFieldIds } from '../../components/Field';
+import { Field, FieldLabel, FieldNotes, useFieldIds, type FieldProps } from '../../components/Field';
 import { draftAt, initialDraft, withDraftAt, type Draft } from './schema-draft';
 import { fieldName, type FormField, type ScalarField } from './schema-fields';
 
 /*
  * The inputs of a user kind's Submit form, generated from its payload schema (schema-fields.ts).
- * Hand-written rather than @rjsf/core 6: that library would add about 270 kB to a 1 MB page
- * (its Markdown renderer alone 87 kB), its main entry imports @rjsf/validator-ajv8 (ajv, which
- * compiles validators with `new Function`: the page's CSP forbids it), and with a validator that
- * checks nothing its oneOf/anyOf/if handling picks branches blindly, so those schemas would go to
- * raw JSON all the same. What is left is a few inputs on the console's own Field, and the API's
- * dry run for the checking.
+ * Hand-written (about 8 kB) rather than @rjsf/core 6.11 with @rjsf/utils, measured for this:
+ * - it adds about 270 kB minified (93 kB gzipped) to a 1 MB page, 87 kB of it a Markdown renderer;
+ * - its main entry imports @rjsf/validator-ajv8, one of its dev dependencies (rjsf issue #5295),
+ *   so ajv, whose validators are compiled with `new Function` (refused by the page's CSP), must be
+ *   installed beside it or the entry bypassed with a deep import;
+ * - its validator interface is synchronous and also picks oneOf/anyOf/if branches, so with the
+ *   API's (asynchronous) dry run as the check it would pick them blindly: those schemas would go
+ *   to raw JSON here all the same.
+ * What remains is a few inputs on the console's own Field, and the API's dry run.
  */
 
 export interface SchemaFormProps {
@@ -121,7 +124,6 @@ function ScalarInput({ field, draft, onChange, errors, label = field.label }: Sc
   const name = fieldName(field.path);
   if (field.type === 'boolean') return <CheckboxInput field={field} label={label} checked={draft === true} onChange={onChange} errors={errors} />;
   if (field.type === 'enum') return <SelectInput field={field} label={label} value={String(draft)} onChange={onChange} errors={errors} />;
-  const numeric = field.type !== 'string';
   return (
     <Field
       label={label}
@@ -130,10 +132,24 @@ function ScalarInput({ field, draft, onChange, errors, label = field.label }: Sc
       onChange={onChange}
       errors={errors}
       required={field.required}
-      inputMode={numeric ? 'numeric' : undefined}
-      hint={hintOf(field, numeric ? (field.type === 'integer' ? 'A whole number.' : 'A number.') : undefined)}
+      inputMode={inputModeOf(field)}
+      hint={hintOf(field, typeHint(field))}
     />
   );
+}
+
+/** The keyboard a text input offers for its field. */
+function inputModeOf(field: ScalarField): FieldProps['inputMode'] {
+  if (field.type !== 'string') return 'numeric';
+  if (field.format === 'email' || field.format === 'idn-email') return 'email';
+  return field.format === 'uri' || field.format === 'url' || field.format === 'iri' ? 'url' : undefined;
+}
+
+/** What a text input takes, when it is more than any text. */
+function typeHint(field: ScalarField): string | undefined {
+  if (field.type === 'integer') return 'A whole number.';
+  if (field.type === 'number') return 'A number.';
+  return field.type === 'string' && field.format ? `Format: ${field.format}.` : undefined;
 }
 
 interface ChoiceProps<T> {

@@ -20,7 +20,8 @@ interface FieldBase {
 
 /** A value one input holds: text, a number typed as text, a boolean, or one of the `enum` values. */
 export type ScalarField =
-  | (FieldBase & { type: 'string' })
+  /** `format` is the schema's (`email`, `uri`, `date-time`…): a hint, and the keyboard to offer. */
+  | (FieldBase & { type: 'string'; format?: string })
   | (FieldBase & { type: 'number' | 'integer' })
   | (FieldBase & { type: 'boolean' })
   | (FieldBase & { type: 'enum'; options: readonly unknown[] });
@@ -63,6 +64,7 @@ function scalarField(schema: JsonSchema, base: FieldBase): ScalarField | undefin
   if (Array.isArray(schema.enum)) return { ...base, type: 'enum', options: schema.enum };
   if ('const' in schema) return { ...base, type: 'enum', options: [schema.const] };
   const type = singleType(schema);
+  if (type === 'string' && typeof schema.format === 'string') return { ...base, type, format: schema.format };
   if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') return { ...base, type };
   return undefined;
 }

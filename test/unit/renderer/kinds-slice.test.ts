@@ -103,4 +103,18 @@ describe('Submit view', () => {
     expect(html).toMatch(/<select [^>]*name="format"/);
     expect(html).toContain('>Check with the API</button>');
   });
+
+  it('opens the raw JSON editor for a kind whose payload schema has no properties to show', async () => {
+    const { bridge, store } = setupStore();
+    const anything = { ...RESIZE, name: 'anything', payload_schema: { type: 'object', additionalProperties: true } };
+    bridge.listKinds.mockResolvedValue({ kinds: [anything] });
+    await store.getState().loadKinds();
+    store.getState().navigate('submit');
+
+    const html = renderConsole(store);
+
+    expect(html).toMatch(/<textarea [^>]*name="payload"[^>]*>\{\}<\/textarea>/);
+    expect(html).toMatch(/<input type="checkbox" checked=""\/> Edit as raw JSON/);
+    expect(html).not.toContain('Submit log job (A)');
+  });
 });

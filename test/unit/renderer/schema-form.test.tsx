@@ -9,7 +9,7 @@ const SCHEMA = {
   type: 'object',
   required: ['url', 'width', 'format', 'crop'],
   properties: {
-    url: { type: 'string', title: 'Image URL', description: 'Where the image is.' },
+    url: { type: 'string', title: 'Image URL', description: 'Where the image is.', format: 'uri' },
     width: { type: 'integer', minimum: 1, default: 640 },
     quality: { type: 'number' },
     sharpen: { type: 'boolean', default: false },
@@ -64,7 +64,7 @@ describe('schema fields', () => {
   });
 
   it('takes labels, descriptions, required and defaults from the schema', () => {
-    expect(fields.get('url')).toMatchObject({ label: 'Image URL', description: 'Where the image is.', required: true });
+    expect(fields.get('url')).toMatchObject({ label: 'Image URL', description: 'Where the image is.', required: true, format: 'uri' });
     expect(fields.get('quality')).toMatchObject({ label: 'quality', required: false });
     expect(fields.get('crop.x')).toMatchObject({ required: true, path: ['crop', 'x'] });
     expect(fields.get('crop.y')?.required).toBe(false);
@@ -167,6 +167,8 @@ describe('SchemaForm', () => {
     expect(html).toContain('>Add sizes item</button>');
     expect(html).toMatch(/<textarea [^>]*name="matrix"/);
     expect(html).toContain('A whole number.');
+    expect(html).toMatch(/inputMode="url"[^>]*name="url"/);
+    expect(html).toContain('Where the image is. Format: uri.');
   });
 
   it("shows the API's message next to its input, tied to it, and an object's under its legend", () => {
