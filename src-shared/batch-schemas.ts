@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobSchema, jobStatusSchema, timeSchema } from './job';
+import { jobKindSchema, jobSchema, jobStatusSchema, timeSchema } from './job';
 import type { KindNames } from './kinds';
 import { submitJobSchemaOf } from './schemas';
 import { WEBHOOK_SECRET_PATTERN, deliverySchema } from './subscription-schemas';
@@ -30,8 +30,10 @@ export type CreateBatch = z.output<ReturnType<typeof createBatchSchemaOf>>;
 export const statusCountsSchema = z.partialRecord(jobStatusSchema, z.number().int().min(0));
 export type StatusCounts = z.infer<typeof statusCountsSchema>;
 
-/** One child as a batch shows it. */
-export const batchChildSchema = jobSchema.pick({ id: true, kind: true, status: true, progress: true, result: true, error: true });
+/** One child as a batch shows it; `kind` is null while neither Redis nor the history holds the job yet. */
+export const batchChildSchema = jobSchema
+  .pick({ id: true, status: true, progress: true, result: true, error: true })
+  .extend({ kind: jobKindSchema.nullable() });
 export type BatchChild = z.infer<typeof batchChildSchema>;
 
 const batchStatusSchema = z.enum(['RUNNING', 'COMPLETED']);

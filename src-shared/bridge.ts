@@ -12,6 +12,7 @@ import type {
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from './batch-schemas';
 import type { BatchEvent, JobEvent, ResyncEvent } from './events';
 import type { Job, Page } from './job';
+import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
 import type { Problem } from './problem';
 import type { JobStatus } from './statuses';
@@ -64,6 +65,8 @@ export interface JobdeckBridge {
   cancelJob(id: string): Promise<JobActionResult>;
   /** Queues a FAILED (or CANCELLED) job again. */
   retryJob(id: string): Promise<JobActionResult>;
+  /** Every job kind with its payload schema: the built-in ones, then the kinds file's. */
+  listKinds(): Promise<KindsReport>;
   listWorkers(): Promise<WorkersReport>;
   /** Sets how many processes of `kind` run (0..{@link WorkersReport.max_per_kind}). */
   scaleWorkers(kind: JobKind, count: number): Promise<WorkersActionResult>;

@@ -1,3 +1,4 @@
+import type { JobKind } from '../../src-shared/kinds';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { toBookJob, toBookStatus } from '../../src-shared/job';
@@ -18,6 +19,11 @@ function defined(values: Record<string, unknown>): Record<string, unknown> {
 
 export const statusQuerySchema = z.object({ uuid: z.string().min(1) });
 
+/** The kind the book calls by its letter: its routes speak of kinds A, B and C. */
+function bookKind(jobs: JobService, letter: 'A' | 'B' | 'C'): JobKind {
+  return jobs.kinds.resolve(letter)!;
+}
+
 /**
  * The book's four routes, exactly as its curl session calls them. Each job route answers 200
  * with `{"uuid", "type", "extra_data"}` once the broker has the job. `HEAD` never creates a job.
@@ -28,18 +34,18 @@ export function bookRoutes(jobs: JobService) {
 
     app.get<{ Querystring: Query }>('/job/database', noHead, async (request) => {
       const { client_time } = parseInput(bookDatabaseQuerySchema, request.query);
-      return toBookJob(await jobs.submit('log', { client_time: Number(client_time) }, ''));
+      return toBookJob(await jobs.submit(bookKind(jobs, 'A'), { client_time: Number(client_time) }, ''));
     });
 
     app.get<{ Querystring: Query }>('/job/callback', noHead, async (request) => {
       const { callback_url, duration_ms } = request.query;
       const input = defined({ callback_url, duration_ms: numberOrText(duration_ms) });
-      return toBookJob(await jobs.submit('callback', input, ''));
+      return toBookJob(await jobs.submit(bookKind(jobs, 'B'), input, ''));
     });
 
     app.get<{ Querystring: Query }>('/job/mail', noHead, async (request) => {
       const { email_address, subject, body } = request.query;
-      return toBookJob(await jobs.submit('email', defined({ email_address, subject, body }), ''));
+      return toBookJob(await jobs.submit(bookKind(jobs, 'C'), defined({ email_address, subject, body }), ''));
     });
 
     app.get<{ Querystring: Query }>('/job/status', async (request, reply) => {

@@ -7,7 +7,7 @@ import { toSummary, type StoredBatch } from './batch-store';
 
 function toChild(id: string, job: Job | null): BatchChild {
   // A child neither Redis nor the history holds yet (the recorder is a moment behind): still queued.
-  if (!job) return { id, kind: 'log', status: 'QUEUED', progress: 0, result: null, error: null };
+  if (!job) return { id, kind: null, status: 'QUEUED', progress: 0, result: null, error: null };
   return { id, kind: job.kind, status: job.status, progress: job.progress, result: job.result, error: job.error };
 }
 

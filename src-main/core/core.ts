@@ -77,7 +77,9 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     facts.mail = await startMail(config, stores.mailbox, work, log);
     work.add('retention loop', startRetention(config, services, log));
     if (env.workerEntry) {
-      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log);
+      // An operator's scale holds until the console restarts: a core reopened in place keeps it.
+      const scaled = facts.supervisor?.report().counts;
+      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled);
       work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
     }

@@ -3,11 +3,20 @@ import type { ConsoleConfig } from '../config';
 import type { WorkerHealth } from '../health';
 import { WorkerSupervisor, type WorkerEntry } from '../supervisor/worker-supervisor';
 
-/** Starts the worker processes on the core's settings, sending mail to `smtpUrl`. */
-export function startWorkers(config: ConsoleConfig, entry: WorkerEntry, smtpUrl: string, log: (line: string) => void): WorkerSupervisor {
+/**
+ * Starts the worker processes on the core's settings, sending mail to `smtpUrl`: per kind as
+ * many as `counts` (the previous core's, scales included) says, else as the settings say.
+ */
+export function startWorkers(
+  config: ConsoleConfig,
+  entry: WorkerEntry,
+  smtpUrl: string,
+  log: (line: string) => void,
+  counts: Record<JobKind, number> = {},
+): WorkerSupervisor {
   const supervisor = new WorkerSupervisor({
     entry,
-    counts: config.workers,
+    counts: { ...config.workers, ...counts },
     onLog: log,
     env: {
       AMQP_URL: config.amqpUrl,

@@ -1,5 +1,4 @@
 import type { JobdeckBridge, SubmitJobRequest, Unsubscribe } from '../../src-shared/bridge';
-import type { KindsReport } from '../../src-shared/kind-records';
 import type { Problem } from '../../src-shared/problem';
 import type { ConnectionState } from '../store/connection-state';
 
@@ -13,8 +12,6 @@ export type ValidateJobResult = { ok: true; valid: { kind: string; payload: Reco
 export interface ConsoleBridge extends JobdeckBridge {
   /** Calls `listener` with the current state at once, then on every change. */
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe;
-  /** Every kind of the registry, the built-in ones first (`GET /api/v1/kinds`). */
-  listKinds(): Promise<KindsReport>;
   /** Checks a job as a submit would, creating nothing (`POST /api/v1/jobs/validate`). */
   validateJob(request: SubmitJobRequest): Promise<ValidateJobResult>;
 }

@@ -1,3 +1,4 @@
+import type { KindsReport } from '../../src-shared/kind-records';
 import type {
   ApiDocument,
   CreateBatchRequest,
@@ -30,7 +31,6 @@ import type {
 import type { JobKind } from '../../src-shared/kinds';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
-import type { KindsReport } from '../../src-shared/kind-records';
 import type { ConsoleBridge, ValidateJobResult } from './console-bridge';
 import { createEventFeed, type EventSourceLike } from './event-feed';
 import { scheduleWithTimer, type Schedule } from './schedule';
@@ -188,13 +188,13 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     getWebhook: (itemId: string) => getOrNull<WebhookRecord>(`/api/v1/inbox/items/${id(itemId)}`),
     listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
     getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
+    listKinds: () => getJson<KindsReport>('/api/v1/kinds'),
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
       act<Job, 'job'>('POST', '/api/v1/jobs', 'job', { kind: request.kind, payload: request.payload }),
     validateJob: (request: SubmitJobRequest): Promise<ValidateJobResult> =>
       act<{ kind: string; payload: Record<string, unknown> }, 'valid'>('POST', '/api/v1/jobs/validate', 'valid', { kind: request.kind, payload: request.payload }),
-    listKinds: () => getJson<KindsReport>('/api/v1/kinds'),
     getJob: (jobId: string): Promise<Job | null> => getOrNull<Job>(`/api/v1/jobs/${id(jobId)}`),
     listBatches: (request: PageRequest) => getJson<Page<BatchSummary>>(`/api/v1/batches${listQuery(request)}`),
     getBatch: (batchId: string) => getOrNull<Batch>(`/api/v1/batches/${id(batchId)}`),

@@ -36,8 +36,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
   };
   return createStore<ConsoleState>()((...args) => ({
     ...createJobsSlice(deps)(...args),
-    ...createSubmitSlice(deps)(...args),
     ...createKindsSlice(deps)(...args),
+    ...createSubmitSlice(deps)(...args),
     ...createLiveSlice(deps)(...args),
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),

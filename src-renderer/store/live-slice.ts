@@ -21,7 +21,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice & Pick<KindsSlice, 'loadKinds'>> {
+export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice & KindsSlice> {
   return (set, get) => {
     /** The running feed's stop; undefined while stopped. */
     let running: Unsubscribe | undefined;
@@ -52,10 +52,8 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: Console
         }
       });
       // Show the list at once, even when the feed is slow to open.
-      if (get().connection !== 'live') {
-        void get().loadFirstPage();
-        void get().loadKinds();
-      }
+      if (get().connection !== 'live') void get().loadFirstPage();
+      if (get().kinds.status === 'idle') void get().loadKinds();
 
       const stop = (): void => {
         if (running !== stop) return;

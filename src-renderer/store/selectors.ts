@@ -4,6 +4,7 @@ import type { JobStatus } from '../../src-shared/statuses';
 import { JOB_STATUSES } from '../../src-shared/statuses';
 import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../src-shared/builtin-kinds';
 import { createVisibleIdsSelector } from './job-filter';
+import { createKindNamesSelector } from './kinds-slice';
 import type { ConsoleState } from './state';
 import { IDLE_SUBMIT, type SubmitState } from './submit-slice';
 
@@ -56,6 +57,8 @@ export const selectors = {
   isSelected: (state: ConsoleState, id: string): boolean => state.selectedJobId === id,
   listStatus: (state: ConsoleState) => state.firstPage.status,
   listError: (state: ConsoleState) => state.firstPage.error,
+  /** Every kind's name, the built-in ones first (those alone until the kinds are read). */
+  kindNames: createKindNamesSelector(),
   submitState: (state: ConsoleState, kind: JobKind): SubmitState => state.submit[kind] ?? IDLE_SUBMIT,
   connection: (state: ConsoleState) => state.connection,
   /** The console does not answer: the live feed dropped. Every action is disabled meanwhile. */

@@ -16,8 +16,8 @@ import type { SubscriptionsSlice } from './subscriptions-slice';
 import type { WorkersSlice } from './workers-slice';
 
 export type ConsoleState = JobsSlice &
-  SubmitSlice &
   KindsSlice &
+  SubmitSlice &
   LiveSlice &
   WorkersSlice &
   OverviewSlice &

@@ -9,7 +9,7 @@ import type { Job } from '../../src-shared/job';
 import type { KindsReport } from '../../src-shared/kind-records';
 import { retryLadder } from '../../src-shared/retry-policy';
 import { namesFor } from '../../src-shared/topology';
-import { startTestConsole, testConsoleEnv, type TestConsole } from '../support/console';
+import { eventually, startTestConsole, testConsoleEnv, type TestConsole } from '../support/console';
 import { TEST_SERVICES } from '../support/namespace';
 
 /**
@@ -146,6 +146,16 @@ describe('a console with a kinds file', () => {
     const [resizeJob, logJob] = await Promise.all(batch.job_ids.map(async (id) => (await (await get(`/api/v1/jobs/${id}`)).json()) as Job));
     expect(resizeJob).toMatchObject({ kind: 'resize', type: 'resize', payload: { width: 10 } });
     expect(logJob).toMatchObject({ kind: 'log', type: 'A' });
+    // The list reads the history: the recorder keeps a user kind's jobs as it keeps the others'.
+    const listed = await eventually(
+      async () => ((await (await get('/api/v1/jobs?kind=resize&limit=500')).json()) as { items: Job[] }).items,
+      (items) => items.some((item) => item.id === resizeJob!.id),
+      15_000,
+      'the batch child in the history',
+    );
+    expect(listed.every((item) => item.kind === 'resize' && item.type === 'resize')).toBe(true);
+    const workers = (await (await get('/api/v1/workers')).json()) as { counts: Record<string, number> };
+    expect(workers.counts).toEqual({ log: 0, callback: 0, email: 0, resize: 0 });
     const bad = await problemOf(await post('/api/v1/batches', { jobs: [jobs[1], { kind: 'resize', payload: { url: 7 } }] }));
     expect(bad.errors).toEqual([{ field: 'jobs.1.payload.url', rule: 'type', message: 'jobs.1.payload.url must be string' }]);
   });

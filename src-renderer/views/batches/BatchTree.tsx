@@ -33,7 +33,7 @@ function ChildRow({ child, index }: { child: BatchChild; index: number }) {
     <li className="batch-child" data-status={child.status}>
       <span className="tree-branch" aria-hidden="true" />
       <span className="batch-child-index muted">#{index + 1}</span>
-      <span className="kind-tag">{kindLabel(child.kind)}</span>
+      <span className="kind-tag">{child.kind === null ? '…' : kindLabel(child.kind)}</span>
       <code className="job-id" title={child.id}>
         {shortId(child.id)}
       </code>

@@ -1,15 +1,16 @@
 import { useId } from 'react';
-import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../../src-shared/builtin-kinds';
 import type { JobKind } from '../../../src-shared/kinds';
 import { JOB_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
+import { selectors } from '../../store/selectors';
 import { isFiltering, NO_FILTER } from '../../store/job-filter';
 
 /** Status and kind filters and the search box of the Jobs view. */
 export function JobsToolbar() {
   const filter = useConsole((state) => state.filter);
   const setFilter = useConsole((state) => state.setFilter);
+  const kinds = useConsole(selectors.kindNames);
   const id = useId();
   return (
     <div className="toolbar" role="search" aria-label="Filter jobs">
@@ -48,7 +49,7 @@ export function JobsToolbar() {
           onChange={(event) => setFilter({ kind: (event.target.value || null) as JobKind | null })}
         >
           <option value="">Any kind</option>
-          {JOB_KINDS.map((kind) => (
+          {kinds.map((kind) => (
             <option key={kind} value={kind}>
               {kindLabel(kind)}
             </option>

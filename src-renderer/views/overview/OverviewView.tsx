@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { DependencyName } from '../../../src-shared/console-records';
-import { BUILTIN_KIND_NAMES } from '../../../src-shared/builtin-kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { RateChart } from '../../components/RateChart';
 import { usePolling } from '../../components/use-polling';
@@ -10,8 +9,8 @@ import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { perSecond, THROUGHPUT_SECONDS } from '../../store/throughput';
 
-/** The kinds to count: the built-in ones (shown at 0 too), then any other kind of the jobs held. */
-const kindsOf = (byKind: Readonly<Record<string, number>>): string[] => [...new Set([...BUILTIN_KIND_NAMES, ...Object.keys(byKind)])];
+/** The kinds to count: the console's (shown at 0 too), then any other kind of the jobs held (one removed from the kinds file). */
+const kindsOf = (kinds: readonly string[], byKind: Readonly<Record<string, number>>): string[] => [...new Set([...kinds, ...Object.keys(byKind)])];
 
 const HEALTH_REFRESH_MS = 5_000;
 const CHART_TICK_MS = 1_000;
@@ -25,6 +24,7 @@ const DEPENDENCY_LABEL: Record<DependencyName, string> = {
 
 function StatusCounts() {
   const { byStatus, byKind } = useConsole(selectors.counts);
+  const kinds = useConsole(selectors.kindNames);
   const navigate = useConsole((state) => state.navigate);
   const setFilter = useConsole((state) => state.setFilter);
   return (
@@ -50,7 +50,7 @@ function StatusCounts() {
       </ul>
       <h3>By kind</h3>
       <ul className="kind-counts">
-        {kindsOf(byKind).map((kind) => (
+        {kindsOf(kinds, byKind).map((kind) => (
           <li key={kind}>
             <span>{kindLabel(kind)}</span> <strong>{(byKind[kind] ?? 0).toLocaleString()}</strong>
           </li>

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { QueueInfo } from '../../../src-shared/console-records';
-import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../../src-shared/builtin-kinds';
 import type { JobKind } from '../../../src-shared/kinds';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
@@ -56,6 +55,7 @@ function recentRate(values: readonly number[]): string {
 /** Published, delivered and acked per second for each queue over 5 minutes, from Jobdeck's events. */
 function QueueRates() {
   const rates = useConsole((state) => state.queueRates);
+  const kinds = useConsole(selectors.kindNames);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1_000);
@@ -65,7 +65,7 @@ function QueueRates() {
   const from = to - THROUGHPUT_SECONDS + 1;
   return (
     <div className="rates-grid">
-      {JOB_KINDS.map((kind) => {
+      {kinds.map((kind) => {
         const series = (key: QueueCountKey) => perSecond(rates[kind] ?? [], from, to, key);
         const published = series('published');
         const delivered = series('delivered');

@@ -73,6 +73,7 @@ export function SettingsView() {
           ''
         )}
         {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
+        {settings ? `Kinds file: ${settings.kinds_file ?? 'none (JOBDECK_KINDS unset: the built-in kinds only)'}. ` : ''}
         The URLs are read when the console starts; change them in the environment (see README) and restart.
       </p>
       <p className="muted small">Times are local to this computer ({timeZoneLabel()}), on a 24-hour clock, with the date when not today; point at a time for its full value.</p>

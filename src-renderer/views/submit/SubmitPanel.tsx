@@ -35,7 +35,7 @@ export function SubmitPanel() {
       />
       <ReadFailed title="The kinds could not be read" error={kinds.error} next="Only the built-in kinds are shown; the list is read again when the live feed reopens." />
       <div className="submit-forms">
-        {(kinds.data ?? BUILTIN_INFO).map((kind) => (
+        {(kinds.data?.kinds ?? BUILTIN_INFO).map((kind) => (
           // A kinds file changed under a restarted console starts its form afresh.
           <KindForm key={`${kind.name} ${JSON.stringify(kind.payload_schema)}`} kind={kind} />
         ))}

@@ -1,13 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { FieldError } from '../../../src-shared/problem';
 import type { SubscriptionFilter } from '../../../src-shared/subscription-schemas';
-import { BUILTIN_KIND_NAMES as JOB_KINDS } from '../../../src-shared/builtin-kinds';
 import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { errorsFor } from '../submit/problem-fields';
 
-const KIND_CHOICES = [...JOB_KINDS, 'batch'] as const;
 const STATUS_CHOICES = [...JOB_STATUSES, 'COMPLETED'] as const;
 
 /** Checkboxes for a filter list; none checked means "all". */
@@ -71,7 +69,8 @@ export function SubscriptionForm() {
   const offline = useConsole(selectors.offline);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
-  const [kinds, setKinds] = useState<(typeof KIND_CHOICES)[number][]>([]);
+  const kindChoices = [...useConsole(selectors.kindNames), 'batch'];
+  const [kinds, setKinds] = useState<string[]>([]);
   const [statuses, setStatuses] = useState<(typeof STATUS_CHOICES)[number][]>([]);
   const ids = useId();
   const urlErrors = errorsFor(problem, 'url');
@@ -101,7 +100,7 @@ export function SubscriptionForm() {
         <p className="muted small">Each matching event is POSTed, signed per Standard Webhooks, and retried until a 2xx.</p>
       </div>
       <UrlField id={`${ids}-url`} value={url} onChange={setUrl} errors={urlErrors} />
-      <Choices legend="Kinds" choices={KIND_CHOICES} chosen={kinds} onChange={setKinds} />
+      <Choices legend="Kinds" choices={kindChoices} chosen={kinds} onChange={setKinds} />
       <Choices legend="Statuses" choices={STATUS_CHOICES} chosen={statuses} onChange={setStatuses} />
       <div className="field">
         <label htmlFor={`${ids}-secret`}>

@@ -26,14 +26,14 @@ import {
   type WebhookSummary,
   type WorkersReport,
 } from '../../../src-shared/console-records';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
+import { kindInfo, type KindsReport } from '../../../src-shared/kind-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
 import type { Delivery, Subscription } from '../../../src-shared/subscription-schemas';
 import type { Job, Page } from '../../../src-shared/job';
 import type { ConsoleBridge, ValidateJobResult } from '../../../src-renderer/bridge/console-bridge';
-import { BUILTIN_KINDS } from '../../../src-shared/builtin-kinds';
-import { kindInfo, type KindsReport } from '../../../src-shared/kind-records';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 
 /** A bridge the test drives: it answers with what the test set and emits what the test says. */
@@ -86,6 +86,8 @@ export function fakeBridge(firstPage: Job[] = []) {
     listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookSummary>> => ({ items: [], next_cursor: null })),
     getWebhook: vi.fn(async (_id: string): Promise<WebhookRecord | null> => null),
     listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
+    // A console without a kinds file: the built-in kinds.
+    listKinds: vi.fn(async (): Promise<KindsReport> => ({ kinds: builtinKindRegistry().entries.map(({ definition }) => kindInfo(definition)) })),
     getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
       throw notSetUp('getSettings');
     }),
@@ -119,8 +121,6 @@ export function fakeBridge(firstPage: Job[] = []) {
     getApiDocument: vi.fn(async (): Promise<ApiDocument> => {
       throw notSetUp('getApiDocument');
     }),
-    // The built-in kinds, as a console without a kinds file lists them.
-    listKinds: vi.fn(async (): Promise<KindsReport> => ({ kinds: BUILTIN_KINDS.map(({ definition }) => kindInfo(definition)) })),
     validateJob: vi.fn(async (_request: SubmitJobRequest): Promise<ValidateJobResult> => {
       throw notSetUp('validateJob');
     }),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { KindInfo } from '../../../src-shared/kind-records';
+import { selectors } from '../../../src-renderer/store/selectors';
 import { submitLabel } from '../../../src-renderer/views/submit/JobForm';
-import { problem, renderConsole, settle, setupStore } from './store-fixture';
+import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
+import { kindInfo, type KindInfo } from '../../../src-shared/kind-records';
+import { problem, renderConsole, setupStore } from './store-fixture';
 
 /** A user kind as `GET /api/v1/kinds` lists it. */
 const RESIZE: KindInfo = {
@@ -26,25 +28,38 @@ const refusal = {
 };
 
 describe('kinds slice', () => {
-  it('reads the registry at start, and again when the live feed opens', async () => {
-    const { bridge, setConnection, store } = setupStore();
-    bridge.listKinds.mockResolvedValue({ kinds: [RESIZE] });
+  it('names the built-in kinds until the console says which kinds it has, then every one of them', async () => {
+    const { bridge, store } = setupStore();
+    bridge.listKinds.mockResolvedValue({ kinds: [...builtinKindRegistry().entries.map(({ definition }) => kindInfo(definition)), RESIZE] });
+    expect(selectors.kindNames(store.getState())).toEqual(['log', 'callback', 'email']);
 
     store.getState().start();
-    await settle();
-    expect(store.getState().kinds).toMatchObject({ status: 'loaded', data: [RESIZE] });
+    await expect.poll(() => store.getState().kinds.status).toBe('loaded');
+
+    const names = selectors.kindNames(store.getState());
+    expect(names).toEqual(['log', 'callback', 'email', 'resize']);
+    expect(selectors.kindNames(store.getState())).toBe(names);
+    expect(bridge.listKinds).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the kinds again when the live feed opens: a console that restarted may have another kinds file', async () => {
+    const { bridge, setConnection, store } = setupStore();
+    store.getState().start();
+    await expect.poll(() => store.getState().kinds.status).toBe('loaded');
+    bridge.listKinds.mockResolvedValue({ kinds: [RESIZE] });
 
     setConnection('live');
+
+    await expect.poll(() => selectors.kindNames(store.getState())).toEqual(['resize']);
     expect(bridge.listKinds).toHaveBeenCalledTimes(2);
   });
 
-  it('says why the registry could not be read, keeping what it had', async () => {
+  it('keeps the built-in kinds when the kinds cannot be read, saying why', async () => {
     const { bridge, store } = setupStore();
-    bridge.listKinds.mockRejectedValueOnce(new Error('connection refused'));
-
+    bridge.listKinds.mockRejectedValue(new Error('console away'));
     await store.getState().loadKinds();
-
-    expect(store.getState().kinds).toMatchObject({ status: 'failed', data: null, error: expect.stringContaining('connection refused') });
+    expect(store.getState().kinds).toMatchObject({ status: 'failed', error: expect.stringContaining('console away') });
+    expect(selectors.kindNames(store.getState())).toEqual(['log', 'callback', 'email']);
   });
 });
 
@@ -86,7 +101,7 @@ describe('dry run of a submit', () => {
 describe('Submit view', () => {
   it("lists every kind of the registry: the built-in kinds' own forms, then a user kind's generated form", async () => {
     const { bridge, store } = setupStore();
-    bridge.listKinds.mockResolvedValue({ kinds: [...(await bridge.listKinds()).kinds, RESIZE] });
+    bridge.listKinds.mockResolvedValue({ kinds: [...builtinKindRegistry().entries.map(({ definition }) => kindInfo(definition)), RESIZE] });
     await store.getState().loadKinds();
     store.getState().navigate('submit');
     store.setState((state) => ({ submit: { ...state.submit, resize: { submitting: false, problem: refusal, lastJobId: null, lastCount: 0, progress: null } } }));
