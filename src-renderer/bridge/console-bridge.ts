@@ -1,9 +1,5 @@
-import type { JobdeckBridge, SubmitJobRequest, Unsubscribe } from '../../src-shared/bridge';
-import type { Problem } from '../../src-shared/problem';
+import type { JobdeckBridge, Unsubscribe } from '../../src-shared/bridge';
 import type { ConnectionState } from '../store/connection-state';
-
-/** `POST /api/v1/jobs/validate`'s answer: the payload as the job would get it (defaults in), or the 400. */
-export type ValidateJobResult = { ok: true; valid: { kind: string; payload: Record<string, unknown> } } | { ok: false; problem: Problem };
 
 /**
  * The shared bridge plus what only the console needs: the state of its live feed. Kept here,
@@ -12,6 +8,4 @@ export type ValidateJobResult = { ok: true; valid: { kind: string; payload: Reco
 export interface ConsoleBridge extends JobdeckBridge {
   /** Calls `listener` with the current state at once, then on every change. */
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe;
-  /** Checks a job as a submit would, creating nothing (`POST /api/v1/jobs/validate`). */
-  validateJob(request: SubmitJobRequest): Promise<ValidateJobResult>;
 }

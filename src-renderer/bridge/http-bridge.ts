@@ -13,6 +13,7 @@ import type {
   SubmitJobRequest,
   SubmitJobResult,
   SubscriptionResult,
+  ValidateJobResult,
   WorkersActionResult,
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
@@ -31,7 +32,7 @@ import type {
 import type { JobKind } from '../../src-shared/kinds';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
-import type { ConsoleBridge, ValidateJobResult } from './console-bridge';
+import type { ConsoleBridge } from './console-bridge';
 import { createEventFeed, type EventSourceLike } from './event-feed';
 import { scheduleWithTimer, type Schedule } from './schedule';
 

@@ -13,6 +13,7 @@ import type {
   PurgeQueueResult,
   SubmitJobRequest,
   SubmitJobResult,
+  ValidateJobResult,
   WorkersActionResult,
 } from '../../../src-shared/bridge';
 import {
@@ -33,7 +34,7 @@ import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/even
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
 import type { Delivery, Subscription } from '../../../src-shared/subscription-schemas';
 import type { Job, Page } from '../../../src-shared/job';
-import type { ConsoleBridge, ValidateJobResult } from '../../../src-renderer/bridge/console-bridge';
+import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
 import type { ConnectionState } from '../../../src-renderer/store/connection-state';
 
 /** A bridge the test drives: it answers with what the test set and emits what the test says. */
