@@ -26,10 +26,16 @@ export function useFieldIds(hint: string | undefined, errors: readonly string[])
   return { id, hintId, errorId, describedBy };
 }
 
-/** A field's label: its text, a required mark, and the payload field in monospace. */
-export function FieldLabel({ htmlFor, label, name, required }: { htmlFor?: string; label: string; name: string; required?: boolean }) {
+interface LabelTextProps {
+  label: string;
+  name: string;
+  required?: boolean;
+}
+
+/** What names a field: its text, a required mark, and the payload field in monospace. */
+export function LabelText({ label, name, required }: LabelTextProps) {
   return (
-    <label htmlFor={htmlFor}>
+    <>
       {label}
       {required && (
         <abbr className="required-mark" title="required">
@@ -37,6 +43,15 @@ export function FieldLabel({ htmlFor, label, name, required }: { htmlFor?: strin
         </abbr>
       )}{' '}
       <code className="field-name">{name}</code>
+    </>
+  );
+}
+
+/** A field's label. */
+export function FieldLabel({ htmlFor, ...text }: LabelTextProps & { htmlFor?: string }) {
+  return (
+    <label htmlFor={htmlFor}>
+      <LabelText {...text} />
     </label>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Field, FieldLabel, FieldNotes, useFieldIds, type FieldProps } from '../../components/Field';
+import { Field, FieldLabel, FieldNotes, LabelText, useFieldIds, type FieldProps } from '../../components/Field';
 import { draftAt, initialDraft, withDraftAt, type Draft } from './schema-draft';
 import { fieldName, type FormField, type ScalarField } from './schema-fields';
 
@@ -68,7 +68,7 @@ function FieldInput({ field, draft, set, errorsOf }: InputProps) {
     case 'object':
       return (
         <Group field={field} errors={errorsOf(name)}>
-          <Properties field={field} draft={draft} set={(path, value) => set(path, value)} errorsOf={errorsOf} />
+          <Properties field={field} draft={draft} set={set} errorsOf={errorsOf} />
         </Group>
       );
     case 'array':
@@ -97,13 +97,7 @@ function Group({ field, errors, children }: { field: FormField; errors: readonly
   return (
     <fieldset className="schema-group" aria-describedby={describedBy} data-invalid={errors.length ? '' : undefined}>
       <legend>
-        {field.label}
-        {field.required && (
-          <abbr className="required-mark" title="required">
-            *
-          </abbr>
-        )}{' '}
-        <code className="field-name">{fieldName(field.path)}</code>
+        <LabelText label={field.label} name={fieldName(field.path)} required={field.required} />
       </legend>
       <FieldNotes errorId={errorId} hintId={hintId} errors={errors} hint={field.description} />
       {children}
@@ -152,16 +146,14 @@ function typeHint(field: ScalarField): string | undefined {
   return field.type === 'string' && field.format ? `Format: ${field.format}.` : undefined;
 }
 
-interface ChoiceProps<T> {
+interface ChoiceProps {
   field: ScalarField;
   label: string;
   onChange: (value: Draft) => void;
   errors: readonly string[];
-  value?: T;
-  checked?: T;
 }
 
-function CheckboxInput({ field, label, checked, onChange, errors }: ChoiceProps<boolean>) {
+function CheckboxInput({ field, label, checked, onChange, errors }: ChoiceProps & { checked: boolean }) {
   const { id, errorId, hintId, describedBy } = useFieldIds(field.description, errors);
   return (
     <div className="field" data-invalid={errors.length ? '' : undefined}>
@@ -170,7 +162,7 @@ function CheckboxInput({ field, label, checked, onChange, errors }: ChoiceProps<
           id={id}
           type="checkbox"
           name={fieldName(field.path)}
-          checked={checked === true}
+          checked={checked}
           onChange={(event) => onChange(event.target.checked)}
           aria-invalid={errors.length ? true : undefined}
           aria-describedby={describedBy}
@@ -185,7 +177,7 @@ function CheckboxInput({ field, label, checked, onChange, errors }: ChoiceProps<
 /** How an `enum` option reads: a string as it is, anything else as JSON. */
 const optionText = (option: unknown): string => (typeof option === 'string' ? option : JSON.stringify(option));
 
-function SelectInput({ field, label, value, onChange, errors }: ChoiceProps<string>) {
+function SelectInput({ field, label, value, onChange, errors }: ChoiceProps & { value: string }) {
   const { id, errorId, hintId, describedBy } = useFieldIds(field.description, errors);
   const options = field.type === 'enum' ? field.options : [];
   return (
