@@ -28,6 +28,9 @@ export interface SubmitJobRequest {
 /** A submission's answer: the job, or the problem that refused it. */
 export type SubmitJobResult = { ok: true; job: Job } | { ok: false; problem: Problem };
 
+/** A dry run's answer: the payload as the job would get it (defaults in), or the problem a submit would get. */
+export type ValidateJobResult = { ok: true; valid: { kind: JobKind; payload: Record<string, unknown> } } | { ok: false; problem: Problem };
+
 export interface ListJobsRequest {
   status?: JobStatus;
   kind?: JobKind;
@@ -61,6 +64,8 @@ export type Unsubscribe = () => void;
  */
 export interface JobdeckBridge {
   submitJob(request: SubmitJobRequest): Promise<SubmitJobResult>;
+  /** Checks a job as a submit would, creating nothing (`POST /api/v1/jobs/validate`). */
+  validateJob(request: SubmitJobRequest): Promise<ValidateJobResult>;
   getJob(id: string): Promise<Job | null>;
   listJobs(request: ListJobsRequest): Promise<Page<Job>>;
   onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;

@@ -13,6 +13,7 @@ import type {
   SubmitJobRequest,
   SubmitJobResult,
   SubscriptionResult,
+  ValidateJobResult,
   WorkersActionResult,
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
@@ -218,6 +219,8 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
       act<Job, 'job'>('POST', '/api/v1/jobs', 'job', { kind: request.kind, payload: request.payload }),
+    validateJob: (request: SubmitJobRequest): Promise<ValidateJobResult> =>
+      act<{ kind: string; payload: Record<string, unknown> }, 'valid'>('POST', '/api/v1/jobs/validate', 'valid', { kind: request.kind, payload: request.payload }),
     getJob: (jobId: string): Promise<Job | null> => getOrNull<Job>(`/api/v1/jobs/${id(jobId)}`),
     listBatches: (request: PageRequest) => getJson<Page<BatchSummary>>(`/api/v1/batches${listQuery(request)}`),
     getBatch: (batchId: string) => getOrNull<Batch>(`/api/v1/batches/${id(batchId)}`),

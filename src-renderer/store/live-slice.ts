@@ -44,8 +44,12 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: Console
         const was = get().connection;
         const opened = connection === 'live' && was !== 'live';
         set({ connection, ...lostAtAfter(was, connection, get().lostAt, now()) });
-        // Changes made while the feed was not open were never streamed: catch up from the list.
-        if (opened) void get().loadFirstPage();
+        // Changes made while the feed was not open were never streamed: catch up from the list
+        // (and the kinds: a console that restarted may have another kinds file).
+        if (opened) {
+          void get().loadFirstPage();
+          void get().loadKinds();
+        }
       });
       // Show the list at once, even when the feed is slow to open.
       if (get().connection !== 'live') void get().loadFirstPage();

@@ -31,7 +31,23 @@ export interface SubmitSlice {
   submitJob(kind: JobKind, payload: Record<string, unknown>, copies?: number): Promise<boolean>;
   /** Like `submitJob`, from a payload typed as JSON text. */
   submitRawJob(kind: JobKind, text: string, copies?: number): Promise<boolean>;
+  /** Each kind's last dry run. */
+  checks: Readonly<Record<JobKind, CheckState>>;
+  /**
+   * Checks a payload (or JSON text) with the API's dry run, creating nothing: a refusal is kept
+   * as the kind's problem, as a refused submit's is; true when the API accepts it.
+   */
+  checkJob(kind: JobKind, payload: Record<string, unknown> | string): Promise<boolean>;
 }
+
+/** A kind's dry run (`POST /api/v1/jobs/validate`). */
+export interface CheckState {
+  checking: boolean;
+  /** The payload, as JSON, that the API last accepted: the form says so while it still holds it. */
+  validJson: string | null;
+}
+
+export const IDLE_CHECK: CheckState = { checking: false, validJson: null };
 
 /** Most copies one click submits. */
 export const MAX_COPIES = 1_000;
@@ -82,8 +98,31 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
       return { accepted, refused };
     };
 
+    const updateCheck = (kind: JobKind, check: CheckState): void => set((state) => ({ checks: { ...state.checks, [kind]: check } }));
+
     return {
       submit: {},
+      checks: {},
+
+      async checkJob(kind, input) {
+        const parsed = typeof input === 'string' ? parseRawPayload(input) : { payload: input };
+        if ('problem' in parsed) {
+          update(kind, { ...NO_OUTCOME, problem: parsed.problem });
+          return false;
+        }
+        updateCheck(kind, { checking: true, validJson: null });
+        update(kind, { problem: null });
+        try {
+          const answer = await bridge.validateJob({ kind, payload: parsed.payload });
+          updateCheck(kind, { checking: false, validJson: answer.ok ? JSON.stringify(parsed.payload) : null });
+          if (!answer.ok) update(kind, { ...NO_OUTCOME, problem: answer.problem });
+          return answer.ok;
+        } catch (error) {
+          updateCheck(kind, IDLE_CHECK);
+          update(kind, { problem: unreachable(error) });
+          return false;
+        }
+      },
 
       async submitJob(kind, payload, copies = 1) {
         if (get().submit[kind]?.submitting) return false;

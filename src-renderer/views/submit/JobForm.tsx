@@ -7,21 +7,28 @@ import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { EntityLink } from '../../components/EntityLink';
 import { Field } from '../../components/Field';
-import { MAX_COPIES, type SubmitState } from '../../store/submit-slice';
-import { errorsFor, otherErrors } from './problem-fields';
+import { IDLE_CHECK, MAX_COPIES, type SubmitState } from '../../store/submit-slice';
+import { placeErrors } from './problem-fields';
 
 export interface JobFormProps {
   kind: JobKind;
   /** What the job does, in one line. */
   description: string;
-  /** The payload fields this form edits (errors about others go to the summary). */
+  /**
+   * The payload fields this form's inputs edit, by dotted name (`size.width`): an error goes to
+   * the input of its field or of the closest parent, the others to the summary.
+   */
   fields: readonly string[];
   /** The payload from the inputs as they are now. */
   buildPayload: () => Record<string, unknown>;
   /** Called once the job was accepted, e.g. to reset an input. */
   onAccepted?: () => void;
-  /** The inputs, given a way to find the errors about each field; none: the payload is edited as raw JSON only. */
-  children?: (errorsOf: (field: string) => string[]) => ReactNode;
+  /** The inputs, given a way to find the errors about each field. */
+  children: (errorsOf: (field: string) => string[]) => ReactNode;
+  /** Offers "Check with the API": the API's dry run of the payload, creating nothing. */
+  checkable?: boolean;
+  /** Opens on the raw JSON editor (the payload's schema has no inputs of its own). */
+  startRaw?: boolean;
 }
 
 /**
@@ -29,16 +36,19 @@ export interface JobFormProps {
  * it, and shows the accepted job's ID or the problem, field by field. While a submission is in
  * flight the button is marked disabled (still focusable) and the status line says why.
  */
-export function JobForm({ kind, description, fields, buildPayload, onAccepted, children }: JobFormProps) {
+export function JobForm({ kind, description, fields, buildPayload, onAccepted, children, checkable, startRaw }: JobFormProps) {
   const headingId = useId();
   const statusId = `${headingId}-status`;
   const { submitting, problem } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
   const offline = useConsole(selectors.offline);
-  const [raw, setRaw] = useState<string | null>(children ? null : '{}');
+  const [raw, setRaw] = useState<string | null>(() => (startRaw ? JSON.stringify(buildPayload(), null, 2) : null));
   const [copies, setCopies] = useState('1');
-  const others = otherErrors(problem, raw === null ? [...fields, 'copies'] : ['payload', 'copies']);
+  // In the raw editor the payload's own errors sit under it ('' is the payload itself).
+  const placed = placeErrors(problem, raw === null ? fields : ['']);
+  const others = placed.others.filter((error) => error.field !== 'copies');
+  const copiesInvalid = problem?.errors?.some((error) => error.field === 'copies') ?? false;
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -54,46 +64,87 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   return (
     <form className="job-form card" data-kind={kind} aria-labelledby={headingId} noValidate onSubmit={onSubmit}>
       <JobFormHeader kind={kind} description={description} headingId={headingId} />
-      {raw === null && children ? (
-        children((field) => errorsFor(problem, field))
+      {raw === null ? (
+        children(placed.errorsOf)
       ) : (
         <Field
           label="Payload as JSON"
           name="payload"
-          value={raw ?? ''}
+          value={raw}
           onChange={setRaw}
-          errors={errorsFor(problem, 'payload')}
+          errors={placed.errorsOf('')}
           multiline
           hint="Sent as is; checked with the same schema as the API."
         />
       )}
       <FormOptions
-        canToggleRaw={children !== undefined}
         raw={raw !== null}
         onToggleRaw={toggleRaw}
         copies={copies}
         onCopies={setCopies}
-        copiesInvalid={errorsFor(problem, 'copies').length > 0}
+        copiesInvalid={copiesInvalid}
       />
       {problem && <FormProblem problem={problem} others={others} />}
       <div className="form-actions">
-        <button
-          type="submit"
-          className="primary"
-          aria-disabled={submitting || offline || undefined}
-          aria-describedby={submitting ? statusId : undefined}
-        >
-          Submit {kind} job{kindType(kind) === kind ? '' : ` (${kindType(kind)})`}
-        </button>
+        <div className="form-buttons">
+          <button
+            type="submit"
+            className="primary"
+            aria-disabled={submitting || offline || undefined}
+            aria-describedby={submitting ? statusId : undefined}
+          >
+            {submitLabel(kind)}
+          </button>
+          {checkable && <CheckButton kind={kind} payload={() => raw ?? buildPayload()} />}
+        </div>
+        {checkable && <CheckStatus kind={kind} payload={() => raw ?? buildPayload()} />}
         <SubmitStatus id={statusId} kind={kind} />
       </div>
     </form>
   );
 }
 
+/** A built-in kind's letter (`A`); null for a user kind, which has none. */
+const letterOf = (kind: JobKind): string | null => (kindType(kind) === kind ? null : kindType(kind));
+
+/** `Submit log job (A)`; a user kind by its name alone. */
+export const submitLabel = (kind: JobKind): string => `Submit ${kind} job${letterOf(kind) ? ` (${letterOf(kind)})` : ''}`;
+
+type CurrentPayload = () => Record<string, unknown> | string;
+
+/** Runs the API's dry run of the payload as it is now. */
+function CheckButton({ kind, payload }: { kind: JobKind; payload: CurrentPayload }) {
+  const checking = useConsole((state) => (state.checks[kind] ?? IDLE_CHECK).checking);
+  const checkJob = useConsole((state) => state.checkJob);
+  return (
+    <button type="button" className="secondary" aria-disabled={checking || undefined} onClick={() => !checking && void checkJob(kind, payload())}>
+      Check with the API
+    </button>
+  );
+}
+
+/** Says a dry run is on its way, or that the API accepts the payload while the inputs still hold it. */
+function CheckStatus({ kind, payload }: { kind: JobKind; payload: CurrentPayload }) {
+  const { checking, validJson } = useConsole((state) => state.checks[kind] ?? IDLE_CHECK);
+  const current = payload();
+  const accepted = validJson !== null && validJson === (typeof current === 'string' ? jsonOf(current) : JSON.stringify(current));
+  return (
+    <p className="form-result" role="status">
+      {checking ? 'Checking with the API…' : accepted && 'The API accepts this payload.'}
+    </p>
+  );
+}
+
+/** JSON text as the store writes it (compact), or null when it does not parse. */
+function jsonOf(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
 interface FormOptionsProps {
-  /** A form without inputs edits raw JSON only. */
-  canToggleRaw: boolean;
   raw: boolean;
   onToggleRaw: () => void;
   copies: string;
@@ -102,14 +153,12 @@ interface FormOptionsProps {
 }
 
 /** The raw-JSON switch and the number of copies to send. */
-function FormOptions({ canToggleRaw, raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
+function FormOptions({ raw, onToggleRaw, copies, onCopies, copiesInvalid }: FormOptionsProps) {
   return (
     <div className="form-options">
-      {canToggleRaw && (
-        <label className="checkbox">
-          <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
-        </label>
-      )}
+      <label className="checkbox">
+        <input type="checkbox" checked={raw} onChange={onToggleRaw} /> Edit as raw JSON
+      </label>
       <label className="copies">
         Copies
         <input
@@ -128,9 +177,9 @@ function FormOptions({ canToggleRaw, raw, onToggleRaw, copies, onCopies, copiesI
 function JobFormHeader({ kind, description, headingId }: { kind: JobKind; description: string; headingId: string }) {
   return (
     <header className="job-form-header">
-      {kindType(kind) !== kind && (
+      {letterOf(kind) && (
         <span className="kind-letter" aria-hidden="true">
-          {kindType(kind)}
+          {letterOf(kind)}
         </span>
       )}
       <div>

@@ -1,7 +1,7 @@
 import { JobDetail } from '../jobs/JobDetail';
 import { SubmitPanel } from './SubmitPanel';
 
-/** The three kinds' forms; the job just submitted opens beside them and changes live. */
+/** Every kind's form; the job just submitted opens beside them and changes live. */
 export function SubmitView() {
   return (
     <div className="view submit-view">

@@ -14,6 +14,7 @@ import type {
   PurgeQueueResult,
   SubmitJobRequest,
   SubmitJobResult,
+  ValidateJobResult,
   WorkersActionResult,
 } from '../../../src-shared/bridge';
 import {
@@ -123,6 +124,9 @@ export function fakeBridge(firstPage: Job[] = []) {
     }),
     getApiDocument: vi.fn(async (): Promise<ApiDocument> => {
       throw notSetUp('getApiDocument');
+    }),
+    validateJob: vi.fn(async (_request: SubmitJobRequest): Promise<ValidateJobResult> => {
+      throw notSetUp('validateJob');
     }),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);

@@ -396,3 +396,23 @@ describe('createBridge', () => {
     }
   });
 });
+
+describe('http bridge: kinds', () => {
+  it('lists the kinds with a GET, and dry-runs a job with a POST of {kind, payload}', async () => {
+    const kinds = { kinds: [{ name: 'resize', type: null, description: 'Resizes', payload_schema: {}, handler: 'command', max_attempts: null, timeout_ms: null, workers: null, prefetch: null }] };
+    const problem = { type: 'about:blank', title: 'Invalid request', status: 400, detail: '', errors: [{ field: 'payload.width', rule: 'type', message: 'payload.width must be integer' }] };
+    const { bridge, fetch } = setup((url, init) => {
+      if (url.endsWith('/api/v1/kinds')) return json(200, kinds);
+      const body = JSON.parse(String(init?.body)) as { payload: { width: unknown } };
+      return typeof body.payload.width === 'number' ? json(200, { valid: true, kind: 'resize', payload: { width: 3 } }) : json(400, problem);
+    });
+
+    expect(await bridge.listKinds()).toEqual(kinds);
+    expect(await bridge.validateJob({ kind: 'resize', payload: { width: 3 } })).toEqual({ ok: true, valid: { valid: true, kind: 'resize', payload: { width: 3 } } });
+    expect(await bridge.validateJob({ kind: 'resize', payload: { width: 'x' } })).toEqual({ ok: false, problem });
+    const [url, init] = fetch.mock.calls[1]!;
+    expect(url).toBe('http://console.test/api/v1/jobs/validate');
+    expect(init?.method).toBe('POST');
+    expect(JSON.parse(String(init?.body))).toEqual({ kind: 'resize', payload: { width: 3 } });
+  });
+});
