@@ -178,8 +178,20 @@ export const queueInfoSchema = z.object({
 });
 export type QueueInfo = z.infer<typeof queueInfoSchema>;
 
+/**
+ * A kind the namespace's consoles ran that the kinds file no longer names: its jobs stay readable,
+ * new submits are refused, and its queue is left as it is (null counts: the queue is gone).
+ */
+export const removedKindSchema = z.object({
+  kind: jobKindSchema,
+  name: z.string(),
+  ready: count.nullable(),
+  dead: count.nullable(),
+});
+export type RemovedKind = z.infer<typeof removedKindSchema>;
+
 /** `GET /api/v1/queues`. */
-export const queuesReportSchema = z.object({ queues: z.array(queueInfoSchema) });
+export const queuesReportSchema = z.object({ queues: z.array(queueInfoSchema), removed_kinds: z.array(removedKindSchema) });
 export type QueuesReport = z.infer<typeof queuesReportSchema>;
 
 /** `POST /api/v1/queues/:kind/purge`: how many jobs were taken off the queue and ended CANCELLED. */

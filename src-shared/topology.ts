@@ -41,6 +41,8 @@ export interface Names {
   workerKey(name: string): string;
   /** Redis set of the names of the workers that wrote a heartbeat (some may have expired since). */
   workersIndex: string;
+  /** Redis set of every kind a console of the namespace has run with: a kind removed from the kinds file stays in it. */
+  kindsIndex: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
   schema: string;
   /** AMQP connection name shown by the broker (and used to find a test's own connections). */
@@ -65,6 +67,7 @@ export function namesFor(namespace: string): Names {
     eventStream: `${namespace}:events`,
     workerKey: (name) => `${namespace}:worker:${name}`,
     workersIndex: `${namespace}:workers`,
+    kindsIndex: `${namespace}:kinds`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,
   };

@@ -9,7 +9,7 @@ import { parseInput } from './problems';
 export function queueRoutes(queues: QueueInspector, kinds: KindNames) {
   const workerKindParamsSchema = workerKindParamsSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/v1/queues', async (): Promise<QueuesReport> => ({ queues: await queues.list() }));
+    app.get('/api/v1/queues', async (): Promise<QueuesReport> => queues.report());
 
     app.post('/api/v1/queues/:kind/purge', async (request) => {
       const { kind } = parseInput(workerKindParamsSchema, request.params);

@@ -1,12 +1,13 @@
 import amqp from 'amqplib';
 import { withHeartbeat } from '../../src-shared/node/amqp-heartbeat';
-import type { PurgeResult, QueueInfo } from '../../src-shared/console-records';
+import type { PurgeResult, QueueInfo, QueuesReport, RemovedKind } from '../../src-shared/console-records';
 import type { KindRegistry } from '../../src-shared/kind-registry';
 import type { JobKind } from '../../src-shared/kinds';
 import { shownPayload } from '../../src-shared/schemas';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { Names } from '../../src-shared/topology';
 import { parseJobMessage } from '../../src-shared/wire';
+import type { KnownKinds } from './known-kinds';
 
 export interface QueueInspectorOptions {
   url: string;
@@ -16,6 +17,8 @@ export interface QueueInspectorOptions {
   kinds: KindRegistry;
   /** The retry queues' delays, as the topology declares them. */
   retryLadderMs: readonly number[];
+  /** The kinds the namespace ran before: those the registry no longer names are reported apart. */
+  known?: KnownKinds;
 }
 
 /** Most messages one purge takes off, so a purge of a runaway queue still answers. */
@@ -29,6 +32,12 @@ const PURGE_MAX_MESSAGES = 100_000;
  */
 export class QueueInspector {
   constructor(private readonly options: QueueInspectorOptions) {}
+
+  /** Every kind's queues, and the queues of kinds removed from the kinds file (left alone). */
+  async report(): Promise<QueuesReport> {
+    const removed = (await this.options.known?.removed()) ?? [];
+    return { queues: await this.list(), removed_kinds: await this.inspectRemoved(removed) };
+  }
 
   async list(): Promise<QueueInfo[]> {
     return this.withChannel(async (channel) => {
@@ -44,6 +53,33 @@ export class QueueInspector {
         queues.push({ kind, name, ready: messageCount, consumers: consumerCount, retrying, dead });
       }
       return queues;
+    });
+  }
+
+  /**
+   * The counts of removed kinds' queues, read and never declared: a passive declare of a queue
+   * that is gone closes its channel, so each one gets a channel of its own (and null counts).
+   */
+  private async inspectRemoved(kinds: readonly JobKind[]): Promise<RemovedKind[]> {
+    if (kinds.length === 0) return [];
+    return this.withConnection(async (connection) => {
+      const count = async (queue: string): Promise<number | null> => {
+        const channel = await connection.createChannel();
+        channel.on('error', () => undefined);
+        try {
+          const { messageCount } = await channel.checkQueue(queue);
+          await channel.close();
+          return messageCount;
+        } catch {
+          return null; // 404: the channel is closed by the broker
+        }
+      };
+      const removed: RemovedKind[] = [];
+      for (const kind of kinds) {
+        const name = this.options.names.queue(kind);
+        removed.push({ kind, name, ready: await count(name), dead: await count(this.options.names.deadQueue(kind)) });
+      }
+      return removed;
     });
   }
 
@@ -78,14 +114,20 @@ export class QueueInspector {
   }
 
   private async withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
+    return this.withConnection(async (connection) => {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      return use(channel);
+    });
+  }
+
+  private async withConnection<T>(use: (connection: amqp.ChannelModel) => Promise<T>): Promise<T> {
     const connection = await amqp.connect(withHeartbeat(this.options.url), {
       clientProperties: { connection_name: this.options.names.connectionName('queues') },
     });
     try {
       connection.on('error', () => undefined);
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      return await use(channel);
+      return await use(connection);
     } finally {
       await connection.close().catch(() => undefined);
     }

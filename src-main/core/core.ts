@@ -3,6 +3,7 @@ import { redactUrl } from '../../src-shared/redact';
 import { retryLadder } from '../../src-shared/retry-policy';
 import { namesFor, type Names } from '../../src-shared/topology';
 import { JobPublisher } from '../broker/job-publisher';
+import { KnownKinds } from '../broker/known-kinds';
 import { QueueInspector } from '../broker/queue-inspector';
 import type { ConsoleConfig } from '../config';
 import { EventOutlets } from '../event-outlets';
@@ -74,7 +75,9 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
   try {
     const stores = await openStores(config, names, base, log);
     const publisher = await connectBroker(config, names, base, log);
-    const services = buildServices(config, names, stores, publisher, env);
+    const known = new KnownKinds(stores.redis, names, config.kinds);
+    sayRemovedKinds(await known.remember(), names, log);
+    const services = buildServices(config, names, stores, publisher, env, known);
     await listen?.(services);
     await startOutlets(config, names, services, work, log);
     facts.mail = await startMail(config, stores.mailbox, work, log);
@@ -101,7 +104,14 @@ async function connectBroker(config: ConsoleConfig, names: Names, closers: Close
   return publisher;
 }
 
-function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publisher: JobPublisher, env: CoreEnv): CoreServices {
+/** One line per kind the namespace ran that the kinds file no longer names. */
+function sayRemovedKinds(removed: readonly string[], names: Names, log: (line: string) => void): void {
+  for (const kind of removed) {
+    log(`kind ${kind} is no longer in the kinds file: its jobs stay readable, new submits are refused, and its queue ${names.queue(kind)} is left alone`);
+  }
+}
+
+function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publisher: JobPublisher, env: CoreEnv, known: KnownKinds): CoreServices {
   const { facts, log } = env;
   const jobs = new JobService({
     status: stores.status,
@@ -129,7 +139,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     streamMaxLength: config.eventStreamMaxLength,
     log,
   });
-  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry) });
+  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry), known });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   const workerBeats = new WorkerHeartbeats(stores.redis, names);
   return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, relay: env.relay, relaySource };

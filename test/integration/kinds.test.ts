@@ -5,6 +5,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
+import type { QueuesReport } from '../../src-shared/console-records';
 import type { Job } from '../../src-shared/job';
 import type { KindsReport } from '../../src-shared/kind-records';
 import { retryLadder } from '../../src-shared/retry-policy';
@@ -204,5 +205,11 @@ describe('a kind removed from the kinds file', () => {
     const kinds = (await (await fetch(`${without.url}/api/v1/kinds`)).json()) as KindsReport;
     expect(kinds.kinds.map((k) => k.name)).toEqual(['log', 'callback', 'email']);
     expect(await withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount)).toBe(ready);
+    // And says so: the queues report names the kind, its queue and what the queue holds.
+    const queues = (await (await fetch(`${without.url}/api/v1/queues`)).json()) as QueuesReport;
+    expect(queues.queues.map((q) => q.kind)).toEqual(['log', 'callback', 'email']);
+    expect(queues.removed_kinds).toEqual([{ kind: 'resize', name: queue, ready, dead: 0 }]);
+    // The console that still has the kind reports no removed kind.
+    expect(((await (await get('/api/v1/queues')).json()) as QueuesReport).removed_kinds).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { QueueInfo } from '../../../src-shared/console-records';
+import type { QueueInfo, RemovedKind } from '../../../src-shared/console-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { RateChart } from '../../components/RateChart';
@@ -160,6 +160,26 @@ function QueueRow({ queue, inProgress, onPurge }: { queue: QueueInfo; inProgress
   );
 }
 
+const countOf = (messages: number | null): string => (messages === null ? 'gone' : `${messages} message${messages === 1 ? '' : 's'}`);
+
+/** Kinds the namespace ran that the kinds file no longer names: their queues are left as they are. */
+function RemovedKinds({ removed }: { removed: readonly RemovedKind[] }) {
+  if (removed.length === 0) return null;
+  return (
+    <div className="card removed-kinds" role="note" aria-label="Kinds removed from the kinds file">
+      <h3>Kinds no longer in the kinds file</h3>
+      <ul>
+        {removed.map(({ kind, name, ready, dead }) => (
+          <li key={kind}>
+            <strong>{kind}</strong>: its jobs stay readable in Jobs and new submits are refused. Its queue <code>{name}</code> ({countOf(ready)}; dead letters{' '}
+            {countOf(dead)}) is left alone: no worker of this console consumes it. Put the kind back in the kinds file to run them, or drop the queues in RabbitMQ.
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** Every work queue: ready and in progress, consumers, and purge with a confirmation. */
 export function QueuesView() {
   const { data: report, error } = useConsole((state) => state.queues);
@@ -178,6 +198,7 @@ export function QueuesView() {
       <ViewHeader id="queues-heading" title="Queues" description="The work queue of each kind in RabbitMQ; refreshed every 2 seconds." />
       <ReadFailed title="Could not read the queues." error={error} next="Check that RabbitMQ is up (Overview shows it)." />
       <PurgeOutcome />
+      <RemovedKinds removed={report?.removed_kinds ?? []} />
       <div className="card table-card">
         <table className="data-table" aria-label="Work queues">
           <QueuesHead sort={sort} onSort={(key) => setSort(nextSort(sort, key))} />

@@ -89,7 +89,7 @@ export function fakeBridge(firstPage: Job[] = []) {
     getMail: vi.fn(async (_id: string): Promise<MailRecord | null> => null),
     listWebhooks: vi.fn(async (_request: PageRequest): Promise<Page<WebhookSummary>> => ({ items: [], next_cursor: null })),
     getWebhook: vi.fn(async (_id: string): Promise<WebhookRecord | null> => null),
-    listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [] })),
+    listQueues: vi.fn(async (): Promise<QueuesReport> => ({ queues: [], removed_kinds: [] })),
     // A console without a kinds file: the built-in kinds.
     listKinds: vi.fn(async (): Promise<KindsReport> => ({ kinds: builtinKindRegistry().entries.map(({ definition }) => kindInfo(definition)) })),
     getSettings: vi.fn(async (): Promise<ConnectionSettings> => {

@@ -4,6 +4,7 @@ import { problem, setupStore } from './store-fixture';
 
 const report = (ready: number): QueuesReport => ({
   queues: [{ kind: 'email', name: 'jobs.email', ready, consumers: 1, retrying: 0, dead: 0 }],
+  removed_kinds: [],
 });
 
 describe('queues slice', () => {
