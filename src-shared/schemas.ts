@@ -120,11 +120,22 @@ export const submitJobSchema = z.strictObject({
 });
 
 /** `GET /api/v1/jobs` query. */
+/** Longest search a list or an export takes. */
+const MAX_QUERY_CHARS = 2_000;
+
 export const listJobsQuerySchema = z.strictObject({
   status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
   kind: kindSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
+  /** A search in the language of src-shared/job-query.ts, e.g. `kind:callback error:ECONNREFUSED created:>2026-12-04T02:00Z`. */
+  q: z.string().max(MAX_QUERY_CHARS).optional(),
+});
+
+/** Query of `GET /api/v1/jobs/export`: what a search matches, whole, newest first. */
+export const exportJobsQuerySchema = z.strictObject({
+  q: z.string().max(MAX_QUERY_CHARS).optional(),
+  format: z.enum(['csv', 'ndjson'], { error: 'must be one of "csv", "ndjson"' }).default('ndjson'),
 });
 
 /** Query of the book's `GET /job/database`: `client_time` in Unix seconds, as the book sends it. */
