@@ -81,16 +81,18 @@ class Compiler {
 
   /**
    * Without `*`: JSON containment (`@>`, the jsonb_path_ops index), the value as a string or as
-   * the number/boolean it spells. With `*`: a case-insensitive pattern on the value's text, and
-   * the pattern's longer literal pieces as substrings of the payload text, which the trigram
-   * index answers before the path is looked at.
+   * the number/boolean it spells. With `*`: a case-insensitive match of the string at the path,
+   * and the pattern's longer literal pieces as substrings of the payload text, which the trigram
+   * index answers before the path is looked at. The match is a jsonpath function call rather
+   * than `#>> … ILIKE`: the planner takes a call to match a third of the rows, not 0.5 %, so a
+   * broad pattern walks the newest-first index for a page instead of sorting every candidate.
    */
   private payload(path: string[], value: string): string {
     if (!value.includes('*')) {
       const candidates = [value, ...jsonScalar(value)].map((scalar) => nested(path, scalar));
       return anyOf(candidates.map((doc) => `payload @> ${this.param(JSON.stringify(doc))}::jsonb`));
     }
-    const pattern = `payload #>> ${this.param(path)}::text[] ILIKE ${this.param(likeEscape(value).replaceAll('*', '%'))}`;
+    const pattern = `jsonb_path_exists(payload, ${this.param(wildcardPath(path, value))}::jsonpath)`;
     const pieces = value.split('*').filter((piece) => piece.length >= 3 && !/["\\\p{Cc}]/u.test(piece));
     return `(${[...pieces.map((piece) => `payload::text ILIKE ${this.param(`%${likeEscape(piece)}%`)}`), pattern].join(' AND ')})`;
   }
@@ -114,6 +116,18 @@ function likeEscape(text: string): string {
 /** The kind as the history stores it: a letter stands for its kind; a name is itself. */
 function storedKind(value: string): string {
   return parseKind(value) ?? value;
+}
+
+/** `$."to" ? (@ like_regex "^.*@example\\.com$" flag "i")`: the wildcard as an anchored regular expression. */
+function wildcardPath(path: string[], value: string): string {
+  const regex = `^${value.split('*').map((piece) => piece.replace(/[.^$|?*+()[\]{}\\]/g, '\\$&')).join('.*')}$`;
+  const keys = path.map((key) => `.${jsonPathString(key)}`).join('');
+  return `$${keys} ? (@ like_regex ${jsonPathString(regex)} flag "i")`;
+}
+
+/** A jsonpath string literal (its escapes are JSON's). */
+function jsonPathString(text: string): string {
+  return JSON.stringify(text);
 }
 
 function asUuid(hex: string): string {
