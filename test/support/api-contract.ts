@@ -113,5 +113,6 @@ function templatePattern(path: string): RegExp {
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text === '') return undefined;
-  return /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+  // JSON and problem+json; NDJSON (an export) stays text.
+  return /^application\/([\w.-]+\+)?json\b/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
 }
