@@ -3,7 +3,22 @@ import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
 import { JOB_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
-import { isFiltering, NO_FILTER } from '../../store/job-filter';
+import { isFiltering, NO_FILTER, searchQueryOf, searchSyntaxError } from '../../store/job-filter';
+
+const QUERY_EXAMPLE = 'kind:callback status:FAILED,RETRYING error:ECONNREFUSED created:>2026-12-04T02:00Z';
+
+/** Under the search box: how the search is read, and the language in brief. */
+function SearchHint({ id, search }: { id: string; search: string }) {
+  const error = searchSyntaxError(search);
+  if (error) return <p id={id} className="field-error toolbar-hint">Not a query ({error}): matched as plain text.</p>;
+  if (searchQueryOf(search)) return <p id={id} className="field-hint toolbar-hint">A query: the whole history is searched, newest first.</p>;
+  return (
+    <p id={id} className="field-hint toolbar-hint">
+      Plain text, or a query: <code>{QUERY_EXAMPLE}</code> — also <code>OR</code>, <code>-</code> to negate, <code>"quotes"</code>,{' '}
+      <code>id:</code>, <code>batch:</code>, <code>payload.&lt;path&gt;:*@example.com</code>, <code>updated:</code>, <code>finished:</code>.
+    </p>
+  );
+}
 
 /** Status and kind filters and the search box of the Jobs view. */
 export function JobsToolbar() {
@@ -17,7 +32,8 @@ export function JobsToolbar() {
         <input
           id={`${id}-search`}
           type="search"
-          placeholder="Job ID or payload text, e.g. an email address"
+          placeholder="Job ID, payload text, or a query such as status:FAILED error:timeout"
+          aria-describedby={`${id}-hint`}
           value={filter.search}
           onChange={(event) => setFilter({ search: event.target.value })}
           autoComplete="off"
@@ -57,6 +73,7 @@ export function JobsToolbar() {
       <button type="button" className="secondary" disabled={!isFiltering(filter)} onClick={() => setFilter(NO_FILTER)}>
         Clear filters
       </button>
+      <SearchHint id={`${id}-hint`} search={filter.search} />
     </div>
   );
 }
