@@ -32,7 +32,7 @@ export function JobsToolbar() {
         <input
           id={`${id}-search`}
           type="search"
-          placeholder="Job ID, payload text, or a query such as status:FAILED error:timeout"
+          placeholder="Job ID, payload text, or a query (see below)"
           aria-describedby={`${id}-hint`}
           value={filter.search}
           onChange={(event) => setFilter({ search: event.target.value })}
