@@ -70,6 +70,19 @@ export function searchSyntaxError(search: string): string | null {
   return error && search.includes(':') ? error.message : null;
 }
 
+/**
+ * The filter as one query of the server's language, for an export: the search when it parses
+ * (a query, or plain words, which the server reads as free words) AND the status and kind.
+ */
+export function exportQueryOf(filter: JobFilter): string {
+  const search = readSearch(filter.search.trim());
+  return [
+    search.error ? '' : search.text,
+    filter.status ? `status:"${filter.status}"` : '',
+    filter.kind ? `kind:${filter.kind}` : '',
+  ].filter(Boolean).join(' ');
+}
+
 export function matchesFilter(job: Job, filter: JobFilter, needle = filter.search.trim().toLowerCase()): boolean {
   if (filter.status !== null && job.status !== filter.status) return false;
   if (filter.kind !== null && job.kind !== filter.kind) return false;

@@ -32,6 +32,14 @@ test('a query in the Jobs view finds a job beyond the ones it holds, and a bad o
   await expect(row).toHaveCount(1);
   await expect(page.getByText('A query: the whole history is searched, newest first.')).toBeVisible();
 
+  // The export links ask the server for the same matches, streamed.
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('DONE');
+  const csv = page.getByRole('link', { name: 'CSV' });
+  const href = await csv.getAttribute('href');
+  expect(new URL(href!, page.url()).searchParams.get('q')).toBe(`kind:log id:${id.slice(0, 13)} -status:FAILED status:"DONE"`);
+  await expect.poll(async () => (await (await request.get(href!)).text()).split('\r\n').filter((line) => line.startsWith(id)).length).toBe(1);
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+
   await search.fill('kind:log status:');
   await expect(page.getByText('Not a query (column 17: expected a value after "status:"): matched as plain text.')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/jobs-query-error.png' });

@@ -3,7 +3,7 @@ import { JOB_KINDS, type JobKind } from '../../../src-shared/kinds';
 import { JOB_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
-import { isFiltering, NO_FILTER, searchQueryOf, searchSyntaxError } from '../../store/job-filter';
+import { exportQueryOf, isFiltering, NO_FILTER, searchQueryOf, searchSyntaxError, type JobFilter } from '../../store/job-filter';
 
 const QUERY_EXAMPLE = 'kind:callback status:FAILED,RETRYING error:ECONNREFUSED created:>2026-12-04T02:00Z';
 
@@ -17,6 +17,24 @@ function SearchHint({ id, search }: { id: string; search: string }) {
       Plain text, or a query: <code>{QUERY_EXAMPLE}</code> — also <code>OR</code>, <code>-</code> to negate, <code>"quotes"</code>,{' '}
       <code>id:</code>, <code>batch:</code>, <code>payload.&lt;path&gt;:*@example.com</code>, <code>updated:</code>, <code>finished:</code>.
     </p>
+  );
+}
+
+/** Downloads of every job the filter matches in the whole history, streamed by the server. */
+function ExportLinks({ filter }: { filter: JobFilter }) {
+  const href = (format: 'csv' | 'ndjson') => `/api/v1/jobs/export?${new URLSearchParams({ q: exportQueryOf(filter), format }).toString()}`;
+  return (
+    <div className="toolbar-field">
+      <span className="toolbar-label">Export matches</span>
+      <div className="button-row">
+        <a className="button" href={href('csv')} download>
+          CSV
+        </a>
+        <a className="button" href={href('ndjson')} download>
+          NDJSON
+        </a>
+      </div>
+    </div>
   );
 }
 
@@ -73,6 +91,7 @@ export function JobsToolbar() {
       <button type="button" className="secondary" disabled={!isFiltering(filter)} onClick={() => setFilter(NO_FILTER)}>
         Clear filters
       </button>
+      <ExportLinks filter={filter} />
       <SearchHint id={`${id}-hint`} search={filter.search} />
     </div>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVisibleIdsSelector, NO_FILTER, searchQueryOf, searchSyntaxError } from '../../../src-renderer/store/job-filter';
+import { createVisibleIdsSelector, exportQueryOf, NO_FILTER, searchQueryOf, searchSyntaxError } from '../../../src-renderer/store/job-filter';
 import { selectors } from '../../../src-renderer/store/selectors';
 import { advance, eventOf, makeJob } from './fixtures';
 import { setupStore } from './store-fixture';
@@ -51,6 +51,12 @@ describe('job filter', () => {
     expect(filtered({ search: '"email_address":"ops' })).toEqual([mail.id]);
     expect(searchSyntaxError('plain words')).toBeNull();
     expect(searchQueryOf('plain words')).toBeNull();
+  });
+
+  it('makes one query of the search, status and kind for an export, leaving out a search that does not parse', () => {
+    expect(exportQueryOf({ search: ' ops@example ', status: 'IN PROGRESS', kind: 'email' })).toBe('ops@example status:"IN PROGRESS" kind:email');
+    expect(exportQueryOf({ search: 'status:', status: null, kind: 'log' })).toBe('kind:log');
+    expect(exportQueryOf(NO_FILTER)).toBe('');
   });
 
   it('keeps the filtered array while an event changes nothing it shows', () => {
