@@ -133,8 +133,11 @@ async function ensureTrigrams(client: pg.PoolClient, onLog: (line: string) => vo
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     onLog(`database: pg_trgm is not available (${(error as Error).message}); text searches will scan the history without an index`);
+    return false;
   }
-  return trigramsVisible(client);
+  if (await trigramsVisible(client)) return true;
+  onLog('database: pg_trgm is installed in a schema outside the search path; text searches will scan the history without an index');
+  return false;
 }
 
 async function trigramsVisible(client: pg.PoolClient): Promise<boolean> {

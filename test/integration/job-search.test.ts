@@ -244,3 +244,25 @@ describe('the search indexes', () => {
     );
   });
 });
+
+describe('without pg_trgm in reach', () => {
+  it('starts with a warning, makes no trigram index, and still searches text', async () => {
+    const other = namesFor(uniqueNamespace('jdsearch')).schema;
+    // An empty search path hides pg_trgm (installed in public) as a database without it would.
+    const hidden = new pg.Pool({ ...testDatabaseConfig(), options: '-c search_path=' });
+    const lines: string[] = [];
+    try {
+      await migrate(hidden, other, (line) => lines.push(line));
+      expect(lines).toEqual([expect.stringMatching(/^database: pg_trgm is .*text searches will scan the history without an index$/)]);
+      const { rows } = await hidden.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [other]);
+      expect(rows.map((row) => row.indexname)).not.toContain('jobs_error_trgm');
+      const fallback = new JobHistory(hidden, other);
+      await fallback.record([seedJob(SEEDS[1]!, 1)]);
+      const page = await fallback.list({ search: parseJobQuery('error:econnrefused'), limit: 10 });
+      expect(page.items.map((job) => job.id)).toEqual([idOf(2)]);
+    } finally {
+      await hidden.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);
+      await hidden.end();
+    }
+  });
+});
