@@ -43,4 +43,16 @@ test('a query in the Jobs view finds a job beyond the ones it holds, and a bad o
   await search.fill('kind:log status:');
   await expect(page.getByText('Not a query (column 17: expected a value after "status:"): matched as plain text.')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/jobs-query-error.png' });
+
+  // The address holds the search and the job shown: a link opens exactly that.
+  const query = `kind:log id:${id.slice(0, 8)}`;
+  await search.fill(query);
+  await row.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }).click();
+  await expect(page).toHaveURL(new RegExp(`#/jobs\\?q=${encodeURIComponent(query).replaceAll('%20', '\\+')}&job=${id}$`));
+  const link = page.url();
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await expect(other.getByRole('searchbox', { name: 'Search' })).toHaveValue(query);
+  await expect(other.getByRole('region', { name: `Job ${id.slice(0, 8)}` })).toBeVisible();
+  await other.close();
 });
