@@ -1,4 +1,5 @@
-import Ajv from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 
 /** The parts of the OpenAPI document an answer is checked against. */
 interface MediaType {
@@ -21,8 +22,8 @@ export interface CheckedAnswer {
 }
 
 /**
- * Keywords of JSON Schema after draft-07. The validator is Ajv 6 (the version installed at the top
- * of node_modules), which knows draft-07 and would silently ignore these: the document must not use them.
+ * Keywords of JSON Schema after draft-07: the document keeps to draft-07's, so that tools which
+ * know only draft-07 read it too (the validator here, Ajv's draft 2020-12 one, knows both).
  */
 export const KEYWORDS_AFTER_DRAFT_07 = ['prefixItems', 'unevaluatedProperties', 'unevaluatedItems', 'dependentRequired', 'dependentSchemas', '$dynamicRef'];
 
@@ -34,7 +35,8 @@ const DOCUMENT_ID = 'jobdeck-openapi';
  * and its body must match the documented schema.
  */
 export class ApiContract {
-  private readonly ajv = new Ajv({ allErrors: true });
+  // Not strict: an OpenAPI document carries keywords of its own (`components`).
+  private readonly ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
   private readonly templates: { method: string; path: string; pattern: RegExp }[];
   /** Operation (`GET /api/v1/jobs/{id}`) → statuses seen and checked. */
   readonly answered = new Map<string, Set<number>>();
@@ -69,7 +71,8 @@ export class ApiContract {
     if (Object.keys(content).length === 0 && body !== undefined) throw new Error(`${operation} ${status}: documented without a body, answered ${JSON.stringify(body)}`);
     if (Object.keys(content).length > 0 && !mediaType) throw new Error(`${operation} ${status}: answered ${contentType}, documented ${Object.keys(content).join(', ')}`);
     const schema = mediaType ? content[mediaType]!.schema : undefined;
-    if (schema && mediaType !== 'text/event-stream') this.validate(`${operation} ${status}`, schema, body);
+    if (schema && mediaType === 'application/x-ndjson') for (const line of (body as unknown[] | undefined) ?? []) this.validate(`${operation} ${status}`, schema, line);
+    else if (schema && mediaType !== 'text/event-stream') this.validate(`${operation} ${status}`, schema, body);
     this.answered.set(operation, (this.answered.get(operation) ?? new Set()).add(status));
     return { operation, status, body };
   }
@@ -95,7 +98,7 @@ export class ApiContract {
     const ref = (schema as { $ref?: string }).$ref;
     const valid = this.ajv.validate(ref ? { $ref: `${DOCUMENT_ID}${ref}` } : schema, body);
     if (!valid) {
-      const errors = (this.ajv.errors ?? []).map((e) => `body${e.dataPath} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('; ');
+      const errors = (this.ajv.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('; ');
       throw new Error(`${what} drifted from its schema: ${errors}\n${JSON.stringify(body).slice(0, 2000)}`);
     }
   }
@@ -113,6 +116,8 @@ function templatePattern(path: string): RegExp {
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text === '') return undefined;
-  // JSON and problem+json; NDJSON (an export) stays text.
-  return /^application\/([\w.-]+\+)?json\b/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+  const type = response.headers.get('content-type') ?? '';
+  // JSON lines: checked line by line against the schema of one.
+  if (type.startsWith('application/x-ndjson')) return text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+  return /json/.test(type) ? JSON.parse(text) : text;
 }
