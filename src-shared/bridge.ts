@@ -36,6 +36,8 @@ export interface ListJobsRequest {
   kind?: JobKind;
   limit?: number;
   cursor?: string;
+  /** A search in the language of job-query.ts. */
+  q?: string;
 }
 
 /**

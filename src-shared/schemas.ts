@@ -114,6 +114,20 @@ export function submitJobSchemaOf(kinds: KindNames) {
   });
 }
 
+/** Longest search a list or an export takes. */
+const MAX_QUERY_CHARS = 2_000;
+
+const searchSchema = z
+  .string()
+  .max(MAX_QUERY_CHARS)
+  .optional()
+  .describe(
+    'Search (README "Search"): terms AND-ed by spaces, `OR` between two terms, `-` negates, `field:value` or a free word, ' +
+      '"double quotes" for spaces, a comma for any of. Fields: kind, status, id (prefix), batch, error (substring), ' +
+      'payload.<path> (`*` wildcard), created/updated/finished with > < >= <= and an RFC 3339 time or a date. ' +
+      'Example: kind:callback status:FAILED error:ECONNREFUSED created:>2026-12-04T02:00Z',
+  );
+
 /**
  * `GET /api/v1/jobs` query. A `kind` the registry no longer has (removed from the kinds file)
  * is refused like any unknown one; its jobs stay listed without the filter.
@@ -124,8 +138,16 @@ export function listJobsQuerySchemaOf(kinds: KindNames) {
     kind: kindSchemaOf(kinds).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(200).optional(),
+    /** A search in the language of src-shared/job-query.ts, e.g. `kind:callback error:ECONNREFUSED created:>2026-12-04T02:00Z`. */
+    q: searchSchema,
   });
 }
+
+/** Query of `GET /api/v1/jobs/export`: what a search matches, whole, newest first. */
+export const exportJobsQuerySchema = z.strictObject({
+  q: searchSchema,
+  format: z.enum(['csv', 'ndjson'], { error: 'must be one of "csv", "ndjson"' }).default('ndjson'),
+});
 
 /** Query of the book's `GET /job/database`: `client_time` in Unix seconds, as the book sends it. */
 export const bookDatabaseQuerySchema = z.object({

@@ -1,16 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Job } from '../../src-shared/job';
+import { Readable } from 'node:stream';
 import { JOB_LOG_CONTENT_TYPE } from '../../src-shared/job-log';
 import { kindInfo, type KindsReport } from '../../src-shared/kind-records';
 import type { KindRegistry } from '../../src-shared/kind-registry';
 import { listJobsQuerySchemaOf, submitJobSchemaOf } from '../../src-shared/schemas';
+import { exportJobsQuerySchema } from '../../src-shared/schemas';
+import { EXPORT_CONTENT_TYPES, exportFilename, exportJobs } from '../search/job-export';
+import { searchOf } from '../search/search-input';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import { answerCreate } from './idempotent-create';
 import { parseInput, problem, sendProblem } from './problems';
 
-/** The v1 job resource: submit, read one, list newest first. */
-export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: IdempotencyStore) {
+/** The v1 job resource: submit, read one, list or search newest first, export a search. */
+export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: IdempotencyStore, exportPageRows?: number) {
   const submitJobSchema = submitJobSchemaOf(kinds);
   const listJobsQuerySchema = listJobsQuerySchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
@@ -35,8 +39,17 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
     });
 
     app.get('/api/v1/jobs', async (request) => {
-      const query = parseInput(listJobsQuerySchema, request.query);
-      return jobs.list(query);
+      const { q, ...query } = parseInput(listJobsQuerySchema, request.query);
+      return jobs.list({ ...query, search: searchOf(q) });
+    });
+
+    app.get('/api/v1/jobs/export', async (request, reply) => {
+      const { q, format } = parseInput(exportJobsQuerySchema, request.query);
+      const chunks = await exportJobs((query) => jobs.list(query), searchOf(q), format, exportPageRows);
+      return reply
+        .type(EXPORT_CONTENT_TYPES[format])
+        .header('content-disposition', `attachment; filename="${exportFilename(format)}"`)
+        .send(Readable.from(chunks));
     });
 
     app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/retry', async (request, reply) =>

@@ -8,6 +8,7 @@ import {
   bookDatabaseQuerySchema,
   callbackPayloadSchema,
   emailPayloadSchema,
+  exportJobsQuerySchema,
   listJobsQuerySchemaOf,
   submitJobSchemaOf,
 } from '../../src-shared/schemas';
@@ -37,6 +38,8 @@ interface Operation {
   sseEvents?: Record<string, Answer>;
   /** WebSocket: the schema of every message the server sends (the document's `x-ws-messages`). */
   wsMessages?: Answer;
+  /** A download in several media types: each type's schema of one JSON line (NDJSON), or 'text' (CSV). */
+  downloads?: Readonly<Record<string, Answer | 'text'>>;
   /** Request headers the route reads. */
   headers?: readonly HeaderParameter[];
   /** A body the route accepts, offered where the document is read (the API page prefills it). */
@@ -78,7 +81,8 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/jobs', tag: 'jobs', summary: 'Submit a job (its payload as its kind\'s payload_schema says)', body: submitJobSchema, example: EXAMPLES.job, ok: [202, 'the job, QUEUED', 'Job'], headers: [IDEMPOTENCY_KEY] },
   { method: 'POST', path: '/api/v1/jobs/validate', tag: 'jobs', summary: 'Check a job as POST /api/v1/jobs would, creating nothing (dry run): its payload with defaults, or the 400', body: submitJobSchema, example: EXAMPLES.job, ok: [200, '{"valid": true, "kind", "payload"}', 'ValidJob'] },
   { method: 'GET', path: '/api/v1/kinds', tag: 'jobs', summary: 'Every job kind: the built-in ones, then the kinds file\'s, each with its payload_schema', ok: [200, '{"kinds": Kind[]}', 'KindsReport'] },
-  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first', query: listJobsQuerySchemaOf(kinds), ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
+  { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first; `q` searches the whole history (a query that does not parse is a 400 naming `q`, the column and what was expected)', query: listJobsQuerySchemaOf(kinds), ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
+  { method: 'GET', path: '/api/v1/jobs/export', tag: 'jobs', summary: 'Every job a search matches, newest first, streamed as CSV (a header row; payload and result as JSON) or NDJSON (one job a line), as an attachment', query: exportJobsQuerySchema, ok: [200, 'the jobs, with Content-Disposition: attachment: CSV text, or JSON lines of one Job each'], downloads: { 'text/csv': 'text', 'application/x-ndjson': 'Job' } },
   { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
   {
@@ -156,6 +160,10 @@ const PROBLEM = json('Problem', 'application/problem+json');
 function successContent(op: Operation): object {
   const answer = op.ok[2];
   if (answer) return json(answer, op.okType);
+  if (op.downloads) {
+    const schemaOf = (answer: Answer | 'text') => (answer === 'text' ? { type: 'string' } : answerRef(answer));
+    return { content: Object.fromEntries(Object.entries(op.downloads).map(([type, answer]) => [type, { schema: schemaOf(answer) }])) };
+  }
   if (op.sseEvents) {
     const events = Object.fromEntries(Object.entries(op.sseEvents).map(([name, event]) => [name, answerRef(event)]));
     return { content: { 'text/event-stream': { schema: { type: 'string' }, 'x-sse-events': events } } };

@@ -60,6 +60,8 @@ export interface ApiOptions {
   webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   /** Batches (fan-out and fan-in). */
   batches?: BatchService;
+  /** Rows per query of `GET /api/v1/jobs/export` (a test makes it small to see the stream). */
+  exportPageRows?: number;
   /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
   http?: HttpLimits;
 }
@@ -159,7 +161,7 @@ function notFoundHandler(allowedMethods: (path: string) => string[]) {
 async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const kinds = options.kinds ?? builtinKindRegistry();
   await app.register(bookRoutes(options.jobs));
-  await app.register(jobRoutes(options.jobs, kinds, options.idempotency));
+  await app.register(jobRoutes(options.jobs, kinds, options.idempotency, options.exportPageRows));
   await app.register(eventRoutes(options.relay, kinds));
   await app.register(recordRoutes(options.mailbox, options.inbox, options.inboxBudget));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.

@@ -33,7 +33,7 @@ export async function openStores(config: ConsoleConfig, names: Names, closers: C
   const pool = await step(`PostgreSQL at ${redactUrl(config.databaseUrl)}`, 'DATABASE_URL', async () => {
     const opened = await openDatabase({ url: config.databaseUrl, applicationName: names.connectionName('api') });
     closers.add('PostgreSQL pool', () => opened.end());
-    await migrate(opened, names.schema);
+    await migrate(opened, names.schema, log);
     return opened;
   });
   const connections = new RedisConnections(config.redisUrl, names);

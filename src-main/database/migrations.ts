@@ -27,6 +27,8 @@ ALTER TABLE ${s}.jobs ADD COLUMN IF NOT EXISTS attempt_errors jsonb NOT NULL DEF
 CREATE INDEX IF NOT EXISTS jobs_newest ON ${s}.jobs (created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_status_newest ON ${s}.jobs (status, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_kind_newest ON ${s}.jobs (kind, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_updated ON ${s}.jobs (updated_at);
+CREATE INDEX IF NOT EXISTS jobs_payload_paths ON ${s}.jobs USING gin (payload jsonb_path_ops);
 CREATE TABLE IF NOT EXISTS ${s}.log_records (
   job_id uuid PRIMARY KEY,
   client_time timestamptz NOT NULL,
@@ -111,13 +113,57 @@ CREATE TABLE IF NOT EXISTS ${s}.job_logs (
 `;
 }
 
+/**
+ * Trigram indexes for the search's substrings (`error:`, free words, payload wildcards): the
+ * expressions are the ones src-main/search/job-query-sql.ts writes, or the planner cannot use them.
+ */
+function trigramSql(schema: string): string {
+  const s = `"${schema}"`;
+  return `
+CREATE INDEX IF NOT EXISTS jobs_error_trgm ON ${s}.jobs USING gin (error gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS jobs_payload_trgm ON ${s}.jobs USING gin ((payload::text) gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS jobs_result_trgm ON ${s}.jobs USING gin ((result::text) gin_trgm_ops);
+`;
+}
+
+/**
+ * Creates pg_trgm once per database (trusted since PostgreSQL 13: a database owner may). Where
+ * it cannot be had the console still starts, and substring searches scan the table.
+ */
+async function ensureTrigrams(client: pg.PoolClient, onLog: (line: string) => void): Promise<boolean> {
+  if (await trigramsVisible(client)) return true;
+  try {
+    await client.query('BEGIN');
+    // Consoles of other namespaces may start at the same moment: IF NOT EXISTS alone races.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('jobdeck-extension:pg_trgm'))");
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    onLog(`database: pg_trgm is not available (${(error as Error).message}); text searches will scan the history without an index`);
+    return false;
+  }
+  if (await trigramsVisible(client)) return true;
+  onLog('database: pg_trgm is installed in a schema outside the search path; text searches will scan the history without an index');
+  return false;
+}
+
+async function trigramsVisible(client: pg.PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ found: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM pg_opclass WHERE opcname = 'gin_trgm_ops' AND pg_opclass_is_visible(oid)) AS found",
+  );
+  return rows[0]!.found;
+}
+
 /** Brings the namespace's schema up to date; safe to run from several processes at once. */
-export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+export async function migrate(pool: pg.Pool, schema: string, onLog: (line: string) => void = () => undefined): Promise<void> {
   const client = await pool.connect();
   try {
+    const trigrams = await ensureTrigrams(client, onLog);
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jobdeck-migrate:${schema}`]);
     await client.query(schemaSql(schema));
+    if (trigrams) await client.query(trigramSql(schema));
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -3,13 +3,17 @@ import type { Job, Page } from '../../src-shared/job';
 import { kindType } from '../../src-shared/builtin-kinds';
 import type { JobKind } from '../../src-shared/kinds';
 import type { JobStatus } from '../../src-shared/statuses';
+import type { JobQuery } from '../../src-shared/job-query';
 import { InvalidCursorError, decodePageCursor, encodePageCursor } from '../database/page-cursor';
+import { jobQuerySql } from '../search/job-query-sql';
 
 export { InvalidCursorError };
 
 export interface JobListQuery {
   status?: JobStatus;
   kind?: JobKind;
+  /** A parsed search (`q`), AND-ed with the rest. */
+  search?: JobQuery;
   limit: number;
   cursor?: string;
 }
@@ -90,7 +94,7 @@ export class JobHistory {
 
   constructor(
     private readonly pool: pg.Pool,
-    schema: string,
+    private readonly schema: string,
   ) {
     this.table = `"${schema}".jobs`;
   }
@@ -107,6 +111,7 @@ export class JobHistory {
     const params: unknown[] = [];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
     if (query.kind) where.push(`kind = $${params.push(query.kind)}`);
+    if (query.search && query.search.type !== 'all') where.push(jobQuerySql(query.search, { schema: this.schema, params }));
     if (query.cursor) {
       const after = decodePageCursor(query.cursor);
       where.push(`(created_at, id) < ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`);

@@ -87,6 +87,7 @@ function listQuery(request: ListJobsRequest | PageRequest): string {
   if ('kind' in request && request.kind) query.set('kind', request.kind);
   if (request.limit !== undefined) query.set('limit', String(request.limit));
   if (request.cursor) query.set('cursor', request.cursor);
+  if ('q' in request && request.q) query.set('q', request.q);
   const text = query.toString();
   return text ? `?${text}` : '';
 }

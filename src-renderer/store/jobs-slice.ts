@@ -2,7 +2,7 @@ import type { JobActionResult } from '../../src-shared/bridge';
 import type { JobEvent } from '../../src-shared/events';
 import type { Job } from '../../src-shared/job';
 import type { ConsoleDeps, SliceCreator } from './deps';
-import { NO_FILTER, type JobFilter } from './job-filter';
+import { NO_FILTER, searchQueryOf, type JobFilter } from './job-filter';
 import { applyJobEvents, EMPTY_JOBS, mergeJobSnapshots, type JobsBound, type JobsData } from './jobs-data';
 import { field, load, NOT_LOADED, type Loaded, type Slot } from './loaded';
 import { act, type Accepted, type Pending } from './pending';
@@ -44,6 +44,11 @@ export interface JobsSlice extends JobsData, Charts {
 
 type PageKey = 'firstPage' | 'olderPage';
 
+/** The `q` the history is asked with: the search when it is a query; plain words stay local. */
+function serverSearch(filter: JobFilter): string | undefined {
+  return searchQueryOf(filter.search) ? filter.search.trim() : undefined;
+}
+
 /**
  * Where a page read is shown, while `current()` (no newer first page was asked for); a read
  * that loaded moves the cursor on, and a new first page forgets the older pages' state.
@@ -71,7 +76,8 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
     const pageSlot = (key: PageKey, token: number) => pageReadSlot(get, set, key, () => token === latestLoad);
     const readPage = async (cursor?: string): Promise<string | null> => {
       const { status, kind } = get().filter;
-      const page = await bridge.listJobs({ limit: pageSize, ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) });
+      const q = serverSearch(get().filter);
+      const page = await bridge.listJobs({ limit: pageSize, ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) });
       // Even a superseded page is folded in: versions keep it from moving any job back.
       get().mergeJobs(page.items);
       return page.next_cursor;
@@ -129,10 +135,11 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
       },
 
       setFilter(change) {
-        const filter = { ...get().filter, ...change };
-        const refetch = filter.status !== get().filter.status || filter.kind !== get().filter.kind;
+        const before = get().filter;
+        const filter = { ...before, ...change };
+        const refetch = filter.status !== before.status || filter.kind !== before.kind || serverSearch(filter) !== serverSearch(before);
         set({ filter });
-        // The history is asked with the new status and kind, so older pages match the filter.
+        // The history is asked with the new status, kind and query, so older pages match the filter.
         if (refetch) void get().loadFirstPage();
       },
 

@@ -7,10 +7,12 @@ import type { ConsoleStore } from './console-store';
 import { hashOfRoute, routeOfHash, type Route } from './route';
 import type { ConsoleState } from './state';
 
-/** What the store shows, as a route: the view, and the job, batch, subscription or delivery open in it. */
+/** What the store shows, as a route: the view, its search (Jobs), and the job, batch, subscription or delivery open in it. */
 export function shownRoute(state: ConsoleState): Route {
   const { view } = state;
   const id = view === 'jobs' ? state.selectedJobId : view === 'batches' ? state.selectedBatchId : view === 'subscriptions' ? state.selectedSubscriptionId : null;
+  const q = view === 'jobs' ? state.filter.search.trim() : '';
+  if (q) return id ? { view, id, q } : { view, q };
   if (!id) return { view };
   const deliveryId = view === 'subscriptions' ? state.selectedDeliveryId : null;
   return deliveryId ? { view, id, deliveryId } : { view, id };

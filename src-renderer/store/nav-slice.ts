@@ -25,6 +25,8 @@ export interface Route {
   id?: string;
   /** In Subscriptions: the delivery of `id` to show. */
   deliveryId?: string;
+  /** In Jobs: the search (`#/jobs?q=…&job=<id>`). */
+  q?: string;
 }
 
 /** A job a link opened that the store did not hold, read from the API; data null: the API has no such job. */
@@ -39,7 +41,7 @@ export interface NavSlice {
   openRoute(route: Route): void;
 }
 
-type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs'> &
+type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs' | 'filter' | 'setFilter'> &
   Pick<BatchesSlice, 'selectBatch'> &
   Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'>;
 
@@ -91,8 +93,10 @@ export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'no
       navigate(view) {
         if (view !== get().view) set({ view });
       },
-      openRoute({ view, id, deliveryId }) {
+      openRoute({ view, id, deliveryId, q }) {
         get().navigate(view);
+        // A link without a search keeps the one typed: only a link that names one sets it.
+        if (view === 'jobs' && q !== undefined && q !== get().filter.search) get().setFilter({ search: q });
         if (!id) return;
         if (view === 'jobs') void openJob(id);
         if (view === 'batches') get().selectBatch(id);

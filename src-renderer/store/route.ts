@@ -22,19 +22,25 @@ function idOf(segment: string | undefined): string | undefined {
   }
 }
 
-/** The route a location hash names, or null when it names no view. An unreadable item ID opens the view alone. */
+/**
+ * The route a location hash names, or null when it names no view. An unreadable item ID opens
+ * the view alone. Jobs also take a search: `#/jobs?q=<query>&job=<id>`.
+ */
 export function routeOfHash(hash: string): Route | null {
-  const [name = '', item, deliveries, delivery] = hash.replace(/^#\/?/, '').split('/');
+  const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const [name = '', item, deliveries, delivery] = path.split('/');
   const view = viewOfHash(name);
   if (!view) return null;
-  const id = ITEM_VIEWS.has(view) ? idOf(item) : undefined;
-  if (!id) return { view };
-  const deliveryId = view === 'subscriptions' && deliveries === 'deliveries' ? idOf(delivery) : undefined;
-  return deliveryId ? { view, id, deliveryId } : { view, id };
+  const params = new URLSearchParams(search);
+  const q = view === 'jobs' ? (params.get('q') ?? undefined) : undefined;
+  const id = ITEM_VIEWS.has(view) ? idOf(item ?? (view === 'jobs' ? (params.get('job') ?? undefined) : undefined)) : undefined;
+  const deliveryId = id && view === 'subscriptions' && deliveries === 'deliveries' ? idOf(delivery) : undefined;
+  return { view, ...(id ? { id } : {}), ...(deliveryId ? { deliveryId } : {}), ...(q !== undefined ? { q } : {}) };
 }
 
-/** The hash of a route: `#/jobs/<id>`. */
-export function hashOfRoute({ view, id, deliveryId }: Route): string {
+/** The hash of a route: `#/jobs/<id>`; with a search, `#/jobs?q=<query>&job=<id>`. */
+export function hashOfRoute({ view, id, deliveryId, q }: Route): string {
+  if (q) return `#/${view}?${new URLSearchParams({ q, ...(id ? { job: id } : {}) }).toString()}`;
   if (!id) return `#/${view}`;
   const item = `#/${view}/${encodeURIComponent(id)}`;
   return deliveryId ? `${item}/deliveries/${encodeURIComponent(deliveryId)}` : item;

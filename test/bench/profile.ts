@@ -25,6 +25,8 @@ export interface BenchProfile {
   soakRatePerSecond: number;
   soakSeconds: number;
   soakSampleSeconds: number;
+  /** Jobs in the history the search stage fills (the issue asks 1,000,000); `JOBDECK_BENCH_SEARCH_JOBS` overrides it. */
+  searchJobs: number;
 }
 
 export const PROFILES: Record<ProfileName, BenchProfile> = {
@@ -43,6 +45,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 50,
     soakSeconds: 4,
     soakSampleSeconds: 1,
+    searchJobs: 2_000,
   },
   quick: {
     name: 'quick',
@@ -59,6 +62,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 100,
     soakSeconds: 30,
     soakSampleSeconds: 5,
+    searchJobs: 100_000,
   },
   full: {
     name: 'full',
@@ -75,5 +79,6 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 100,
     soakSeconds: 600,
     soakSampleSeconds: 10,
+    searchJobs: 1_000_000,
   },
 };

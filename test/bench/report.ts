@@ -38,6 +38,7 @@ export const REPORT_SECTIONS = [
   'jobdeck_memory',
   'jobdeck_console',
   'jobdeck_soak',
+  'jobdeck_search',
 ] as const;
 
 type Num = number | undefined;
@@ -60,6 +61,7 @@ export function ratiosOf(stages: Record<string, unknown>): Record<string, number
 export function targetsOf(stages: Record<string, unknown>, ratios: Record<string, number>): TargetCheck[] {
   const steady = stages.jobdeck_steady as { submit_to_done?: { p99_ms: number }; submit_to_sse?: { p99_ms: number } } | undefined;
   const memory = stages.jobdeck_memory as { main_mb?: number; workers_mb?: number[] } | undefined;
+  const searched = get(stages, 'jobdeck_search', 'jobs') ?? '—';
   const atMost = (what: string, figure: Num, limit: number, unit: string): TargetCheck => ({
     what,
     figure: figure ?? Number.NaN,
@@ -83,6 +85,8 @@ export function targetsOf(stages: Record<string, unknown>, ratios: Record<string
     atMost('main process RSS', memory?.main_mb, 250, 'MB'),
     atMost('largest worker RSS', memory?.workers_mb?.length ? Math.max(...memory.workers_mb) : undefined, 120, 'MB'),
     ...soakTargets(stages.jobdeck_soak as Partial<SoakFigure> | undefined, atMost),
+    atMost(`search: selective query p95 (${searched} jobs)`, get(stages, 'jobdeck_search', 'selective_p95_ms'), 200, 'ms'),
+    atMost(`search: broad query's first page p95 (${searched} jobs)`, get(stages, 'jobdeck_search', 'broad_page_p95_ms'), 100, 'ms'),
   ];
 }
 
@@ -120,6 +124,7 @@ function headline(report: BenchReport): string[] {
     `| console: frame p95 / change visible p99, ms | ${num('jobdeck_console', 'frame_p95_ms')} / ${num('jobdeck_console', 'change_visible_p99_ms')} | | |`,
     `| memory: main / workers, MB (${memory?.jobs_known ?? '—'} jobs known) | ${memory?.main_mb ?? '—'} / ${memory?.workers_mb?.join(', ') ?? '—'} | | |`,
     ...soakHeadline(s.jobdeck_soak as Partial<SoakFigure> | undefined),
+    `| search over ${num('jobdeck_search', 'jobs')} jobs: selective p95 / broad page p95, ms | ${num('jobdeck_search', 'selective_p95_ms')} / ${num('jobdeck_search', 'broad_page_p95_ms')} | | |`,
   ];
 }
 
@@ -144,7 +149,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...headline(report),
     '',
-    '## Targets (issue 6)',
+    '## Targets (issues 6 and 14)',
     '',
     '| target | figure | goal | result |',
     '| --- | --- | --- | --- |',

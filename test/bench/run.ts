@@ -22,6 +22,7 @@ import { brokerFloor, minimalPipeline } from './stages/broker-pipeline';
 import { consoleFrames } from './stages/console-frames';
 import { jobdeckAccept, jobdeckDrained, jobdeckEndToEnd, jobdeckMemory, jobdeckSteady } from './stages/jobdeck';
 import { minimalHttpHandler } from './stages/minimal-http';
+import { searchBench, searchJobs } from './stages/search';
 import { jobdeckSoak } from './stages/soak';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const stages: Record<string, unknown> = {};
 
+  // Alone in a namespace of its own, before anything else loads the machine.
+  await stage(stages, 'jobdeck_search', () => searchBench(searchJobs(profile.searchJobs)));
   const baselines = await openBaselineServices(uniqueNamespace('jdbench'));
   try {
     await stage(stages, 'broker_floor', () => brokerFloor(baselines, profile.baselineJobs));

@@ -84,6 +84,11 @@ describe('every answer matches the OpenAPI document', () => {
     await jobWhen(done.id as string, (status) => status === 'DONE');
     await expectStatus(get('/api/v1/jobs?limit=5'), 200);
     await expectStatus(get('/api/v1/jobs?limit=0'), 400);
+    await expectStatus(get('/api/v1/jobs?q=kind%3Alog%20status%3ADONE'), 200);
+    await expectStatus(get('/api/v1/jobs?q=status%3A'), 400);
+    await expectStatus(get('/api/v1/jobs/export?q=kind%3Alog&format=csv'), 200);
+    await expectStatus(get('/api/v1/jobs/export?format=ndjson'), 200);
+    await expectStatus(get('/api/v1/jobs/export?format=xml'), 400);
     await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}`), 404);
     expect(await expectStatus(get(`/api/v1/jobs/${done.id as string}/logs`), 200)).not.toHaveLength(0);
     await expectStatus(get(`/api/v1/jobs/${UNKNOWN_UUID}/logs`), 404);

@@ -4,7 +4,40 @@ import { JOB_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
-import { isFiltering, NO_FILTER } from '../../store/job-filter';
+import { exportQueryOf, isFiltering, NO_FILTER, searchQueryOf, searchSyntaxError, type JobFilter } from '../../store/job-filter';
+
+const QUERY_EXAMPLE = 'kind:callback status:FAILED,RETRYING error:ECONNREFUSED created:>2026-12-04T02:00Z';
+
+/** Under the search box: how the search is read, and the language in brief. */
+function SearchHint({ id, search }: { id: string; search: string }) {
+  const error = searchSyntaxError(search);
+  if (error) return <p id={id} className="field-error toolbar-hint">Not a query ({error}): matched as plain text.</p>;
+  if (searchQueryOf(search)) return <p id={id} className="field-hint toolbar-hint">A query: the whole history is searched, newest first.</p>;
+  return (
+    <p id={id} className="field-hint toolbar-hint">
+      Plain text, or a query: <code>{QUERY_EXAMPLE}</code> — also <code>OR</code>, <code>-</code> to negate, <code>"quotes"</code>,{' '}
+      <code>id:</code>, <code>batch:</code>, <code>payload.&lt;path&gt;:*@example.com</code>, <code>updated:</code>, <code>finished:</code>.
+    </p>
+  );
+}
+
+/** Downloads of every job the filter matches in the whole history, streamed by the server. */
+function ExportLinks({ filter }: { filter: JobFilter }) {
+  const href = (format: 'csv' | 'ndjson') => `/api/v1/jobs/export?${new URLSearchParams({ q: exportQueryOf(filter), format }).toString()}`;
+  return (
+    <div className="toolbar-field">
+      <span className="toolbar-label">Export matches</span>
+      <div className="button-row">
+        <a className="button" href={href('csv')} download>
+          CSV
+        </a>
+        <a className="button" href={href('ndjson')} download>
+          NDJSON
+        </a>
+      </div>
+    </div>
+  );
+}
 
 /** Status and kind filters and the search box of the Jobs view. */
 export function JobsToolbar() {
@@ -19,7 +52,8 @@ export function JobsToolbar() {
         <input
           id={`${id}-search`}
           type="search"
-          placeholder="Job ID or payload text, e.g. an email address"
+          placeholder="Job ID, payload text, or a query (see below)"
+          aria-describedby={`${id}-hint`}
           value={filter.search}
           onChange={(event) => setFilter({ search: event.target.value })}
           autoComplete="off"
@@ -59,6 +93,8 @@ export function JobsToolbar() {
       <button type="button" className="secondary" disabled={!isFiltering(filter)} onClick={() => setFilter(NO_FILTER)}>
         Clear filters
       </button>
+      <ExportLinks filter={filter} />
+      <SearchHint id={`${id}-hint`} search={filter.search} />
     </div>
   );
 }

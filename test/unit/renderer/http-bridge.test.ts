@@ -87,11 +87,13 @@ describe('http bridge: requests', () => {
     expect(await bridge.listJobs({ limit: 50 })).toEqual(page);
     await bridge.listJobs({ status: 'IN PROGRESS', kind: 'email', limit: 10, cursor: 'c 1' });
     await bridge.listJobs({});
+    await bridge.listJobs({ q: 'status:"IN PROGRESS" a&b' });
 
     expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       'http://console.test/api/v1/jobs?limit=50',
       'http://console.test/api/v1/jobs?status=IN+PROGRESS&kind=email&limit=10&cursor=c+1',
       'http://console.test/api/v1/jobs',
+      'http://console.test/api/v1/jobs?q=status%3A%22IN+PROGRESS%22+a%26b',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVisibleIdsSelector, NO_FILTER } from '../../../src-renderer/store/job-filter';
+import { createVisibleIdsSelector, exportQueryOf, NO_FILTER, searchQueryOf, searchSyntaxError } from '../../../src-renderer/store/job-filter';
 import { selectors } from '../../../src-renderer/store/selectors';
 import { advance, eventOf, makeJob } from './fixtures';
 import { setupStore } from './store-fixture';
@@ -36,6 +36,27 @@ describe('job filter', () => {
     expect(filtered({ search: 'AAAA11' })).toEqual([log.id]);
     expect(filtered({ search: 'ops@example' })).toEqual([mail.id]);
     expect(filtered({ search: 'quarterly', status: 'FAILED' })).toEqual([]);
+  });
+
+  it('reads a search in the query language as a query, and plain words as text', () => {
+    expect(filtered({ search: 'status:FAILED OR kind:email' })).toEqual([mail.id, failed.id]);
+    expect(filtered({ search: '-kind:A payload.email_address:*@EXAMPLE.test' })).toEqual([mail.id]);
+    expect(filtered({ search: 'id:bbbb' })).toEqual([mail.id]);
+    expect(filtered({ search: 'aaaa11' })).toEqual([log.id]);
+  });
+
+  it('says why a search with a colon is not a query, and matches it as text', () => {
+    expect(searchSyntaxError('status:')).toBe('column 8: expected a value after "status:"');
+    expect(searchSyntaxError('"email_address":"ops')).not.toBeNull();
+    expect(filtered({ search: '"email_address":"ops' })).toEqual([mail.id]);
+    expect(searchSyntaxError('plain words')).toBeNull();
+    expect(searchQueryOf('plain words')).toBeNull();
+  });
+
+  it('makes one query of the search, status and kind for an export, leaving out a search that does not parse', () => {
+    expect(exportQueryOf({ search: ' ops@example ', status: 'IN PROGRESS', kind: 'email' })).toBe('ops@example status:"IN PROGRESS" kind:email');
+    expect(exportQueryOf({ search: 'status:', status: null, kind: 'log' })).toBe('kind:log');
+    expect(exportQueryOf(NO_FILTER)).toBe('');
   });
 
   it('keeps the filtered array while an event changes nothing it shows', () => {

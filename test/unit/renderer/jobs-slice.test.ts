@@ -66,6 +66,20 @@ describe('jobs slice: pages', () => {
     expect(bridge.listJobs).toHaveBeenCalledTimes(1);
     expect(bridge.listJobs).toHaveBeenLastCalledWith({ limit: 50, status: 'FAILED', kind: 'callback' });
   });
+
+  it('asks the history with q for a search that is a query, and again when the query changes', async () => {
+    const { store, bridge } = setupStore();
+    await settle();
+    store.getState().setFilter({ search: 'status:FAILED error:' });
+    await settle();
+    expect(bridge.listJobs).toHaveBeenCalledTimes(0);
+    store.getState().setFilter({ search: 'status:FAILED error:refused' });
+    await settle();
+    expect(bridge.listJobs).toHaveBeenLastCalledWith({ limit: 50, q: 'status:FAILED error:refused' });
+    store.getState().setFilter({ search: ' status:FAILED error:refused ' });
+    await settle();
+    expect(bridge.listJobs).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('jobs slice: older pages from the history', () => {

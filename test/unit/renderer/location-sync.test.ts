@@ -74,4 +74,21 @@ describe('the location and the store', () => {
     expect(store.getState().selectedJobId).toBe(A.id);
     expect(fake.replaced.at(-1)).toBe(`#/jobs/${A.id}`);
   });
+
+  it('puts the search of the Jobs view in the address, and a link with one opens it with its job', () => {
+    const { store } = setupStore([A, B]);
+    store.getState().mergeJobs([A, B]);
+    const fake = fakeWindow('#/jobs');
+    syncLocation(store, fake.window);
+    store.getState().setFilter({ search: 'status:FAILED error:"x y"' });
+    expect(fake.replaced.at(-1)).toBe('#/jobs?q=status%3AFAILED+error%3A%22x+y%22');
+
+    fake.follow(`#/jobs?q=${encodeURIComponent('kind:log')}&job=${B.id}`);
+    expect(store.getState()).toMatchObject({ view: 'jobs', selectedJobId: B.id, filter: { search: 'kind:log' } });
+    expect(fake.window.location.hash).toBe(`#/jobs?q=kind%3Alog&job=${B.id}`);
+
+    // A link without a search keeps the one typed.
+    fake.follow(`#/jobs/${A.id}`);
+    expect(store.getState()).toMatchObject({ selectedJobId: A.id, filter: { search: 'kind:log' } });
+  });
 });

@@ -18,6 +18,15 @@ describe('deep links', () => {
     expect(hashOfRoute({ view: 'batches', id: BATCH })).toBe(`#/batches/${BATCH}`);
   });
 
+  it('reads and writes the search of the Jobs view with its job: #/jobs?q=…&job=<id>', () => {
+    expect(routeOfHash(`#/jobs?q=status%3AFAILED&job=${JOB}`)).toEqual({ view: 'jobs', id: JOB, q: 'status:FAILED' });
+    expect(routeOfHash(`#/jobs/${JOB}?q=a+b`)).toEqual({ view: 'jobs', id: JOB, q: 'a b' });
+    expect(routeOfHash('#/jobs?job=a%2Fb&q=x')).toEqual({ view: 'jobs', q: 'x' });
+    expect(routeOfHash('#/batches?q=x')).toEqual({ view: 'batches' });
+    expect(hashOfRoute({ view: 'jobs', id: JOB, q: 'error:"x y"' })).toBe(`#/jobs?q=error%3A%22x+y%22&job=${JOB}`);
+    expect(hashOfRoute({ view: 'jobs', q: '' })).toBe('#/jobs');
+  });
+
   it('opens a linked job the store does not hold by reading it from the API', async () => {
     const { store, bridge } = setupStore();
     const job = makeJob({ id: JOB });
