@@ -174,7 +174,8 @@ function readKindsFile(path: string): unknown[] {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`JOBDECK_KINDS=${path}: is not JSON (${(error as Error).message})`);
+    // The parser quotes the text, line breaks and all: the refusal stays one line.
+    throw new ConfigError(`JOBDECK_KINDS=${path}: is not JSON (${(error as Error).message.replace(/\s+/g, ' ')})`);
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(`JOBDECK_KINDS=${path}: must be {"kinds": [ … ]}`);

@@ -57,6 +57,7 @@ function refusal(content: unknown): string {
 describe('the kinds file: one line naming the file, the kind and the field', () => {
   it.each([
     ['not JSON', '{"kinds": [', /^is not JSON \(/],
+    ['words on lines, not JSON', 'not json\nat all\n', /^is not JSON \(Unexpected token .*"not json at all "/],
     ['not {"kinds": [...]}', { kinds: {} }, /^must be \{"kinds": \[ … \]\}$/],
     ['a missing name', { kinds: [kind({ name: undefined })] }, /^kinds\[0\]: name is required$/],
     ['a name in capitals', { kinds: [kind({ name: 'Resize' })] }, /^kind "Resize": name must be lowercase letters, digits and -/],
