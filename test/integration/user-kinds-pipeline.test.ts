@@ -169,6 +169,24 @@ describe('a command kind (python3)', () => {
     expect(done).toMatchObject({ status: 'DONE', attempts: 2, result: { attempt: 2 } });
     expect((await logsOf(job.id)).map((entry) => entry.line)).toContain('attempt 2 runs to its end');
   }, 40_000);
+
+  it('is stopped with its worker (scaled to 0), and run again once a worker is back', async () => {
+    const scale = async (count: number) => {
+      const answer = await fetch(`${app.url}/api/v1/workers/py`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count }) });
+      expect(answer.status).toBe(202);
+    };
+    const file = pidFile('stop');
+    const job = await submit('py', { mode: 'hang-first', pid_file: file });
+    const pids = await pidsIn(file);
+    await scale(0);
+    try {
+      await allGone(pids);
+      expect((await logsOf(job.id)).map((entry) => entry.line)).toContainEqual(expect.stringMatching(/^ended by SIGTERM after \d+ ms$/));
+    } finally {
+      await scale(1);
+    }
+    expect(await ended(job.id, 30_000)).toMatchObject({ status: 'DONE', result: { attempt: 2 } });
+  }, 40_000);
 });
 
 describe('a module kind', () => {
@@ -244,6 +262,12 @@ describe('a worker of the user kind started by hand (the built out/main/worker.j
       const done = await ended(job.id);
       expect(done, done.error ?? '').toMatchObject({ status: 'DONE', result: { words: 2, id: job.id } });
       expect(done.transitions.find((t) => t.status === 'STARTED')?.worker).toMatch(new RegExp(`/${worker.pid}$`));
+      const listed = await eventually(
+        async () => ((await (await fetch(`${app.url}/api/v1/workers`)).json()) as WorkersReport).workers.find((w) => w.pid === worker.pid),
+        15_000,
+        'the hand-started worker in the workers report',
+      );
+      expect(listed).toMatchObject({ runs: 'standalone', kinds: ['away'] });
     } finally {
       expect(await worker.stop()).toEqual({ code: 0, signal: null });
     }
