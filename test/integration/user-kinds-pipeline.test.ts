@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkersReport } from '../../src-shared/console-records';
 import type { StreamEvent } from '../../src-shared/events';
@@ -20,6 +21,7 @@ import { WebhookReceiver, type Answer, type Received } from '../support/webhook-
  * a real local server, whose answer is picked by the payload's `mode`.
  */
 const HANDLERS = fileURLToPath(new URL('../support/user-handlers/', import.meta.url));
+const HOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const LOOSE_SCHEMA = { type: 'object', properties: { mode: { type: 'string' } }, required: ['mode'] };
 
 /** The hook kind's endpoint: `busy-once` answers 500 to a job's first POST. */
@@ -47,7 +49,7 @@ beforeAll(async () => {
   const kinds = [
     kind('py', { command: ['python3', 'command.py'] }, 2_500),
     kind('js', { module: 'job-module.mjs' }, 1_500),
-    kind('hook', { http: { url: `${receiver.url}/hook`, timeout_ms: 1_000 } }, 2_000),
+    kind('hook', { http: { url: `${receiver.url}/hook`, timeout_ms: 1_000, secret: HOOK_SECRET } }, 2_000),
     // Its workers run elsewhere: a worker started by hand.
     { ...kind('away', { command: ['python3', 'command.py'] }, 2_500), workers: 0 },
   ];
@@ -207,13 +209,15 @@ describe('a module kind', () => {
 });
 
 describe('an http kind', () => {
-  it('POSTs the job to a real server: a 2xx JSON answer is the result, a 500 is retried, a 422 fails at once', async () => {
+  it('POSTs the job signed to a real server: a 2xx JSON answer is the result, a 500 is retried, a 422 fails at once', async () => {
     const [ok, busyOnce, busy, refused] = await endedInModes('hook', ['ok', 'busy-once', 'busy', 'refuse']);
     expect(ok).toMatchObject({ status: 'DONE', attempts: 1, result: { echoed: ok.id, attempt: 1 } });
     expect(busyOnce).toMatchObject({ status: 'DONE', attempts: 2, result: { echoed: busyOnce.id, attempt: 2 } });
     expect(busy).toMatchObject({ status: 'FAILED', attempts: 2 });
     expect(refused).toMatchObject({ status: 'FAILED', attempts: 1 });
     expect(postsOf.get(refused.id)).toBe(1);
+    const post = receiver.received.find((request) => request.path === '/hook' && request.body.includes(ok.id))!;
+    expect(new Webhook(HOOK_SECRET).verify(post.body, post.headers as Record<string, string>)).toEqual({ id: ok.id, kind: 'hook', payload: { mode: 'ok' }, attempt: 1 });
     expect((await logsOf(ok.id)).length).toBeGreaterThan(0);
   });
 });
