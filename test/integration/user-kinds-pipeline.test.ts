@@ -87,16 +87,13 @@ async function logsOf(id: string): Promise<JobLogLine[]> {
   return text === '' ? [] : text.trimEnd().split('\n').map((line) => JSON.parse(line) as JobLogLine);
 }
 
-/** Submits a job and follows it on the kind's SSE feed to its end: the job, and the progress its events showed. */
+/** Submits a job and waits for its end: the job, and the progress of its events (replayed from the stream, over SSE). */
 async function followed(kind: string, payload: Record<string, unknown>): Promise<{ job: Job; progress: number[] }> {
-  let id = '';
-  const isEnd = (event: StreamEvent) => event.type !== 'batch' && event.job_id === id && ENDED.includes(event.job.status);
-  const feed = readSse(`${app.url}/api/v1/events?kind=${kind}`, (seen) => seen.events.some(isEnd));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  id = (await submit(kind, payload)).id;
-  const seen = await feed;
-  const progress = seen.events.flatMap((event) => (event.type !== 'batch' && event.job_id === id ? [event.job.progress] : []));
-  return { job: await jobOf(id), progress };
+  const job = await ended((await submit(kind, payload)).id);
+  const isEnd = (event: StreamEvent) => event.type !== 'batch' && ENDED.includes(event.job.status);
+  const seen = await readSse(`${app.url}/api/v1/events?kind=${kind}&job_id=${job.id}&last_event_id=0-0`, (feed) => feed.events.some(isEnd));
+  const progress = seen.events.flatMap((event) => (event.type !== 'batch' ? [event.job.progress] : []));
+  return { job, progress };
 }
 
 const pidAlive = (pid: number): boolean => {
@@ -117,7 +114,7 @@ const allGone = (pids: number[]) =>
 const pidFile = (name: string) => join(folder, `${name}-${Date.now()}.pid`);
 
 describe('a command kind (python3)', () => {
-  it('runs in the kinds file folder: progress on the feed, its log lines at the route, DONE with its last result', async () => {
+  it('runs in the kinds file folder: progress in its events, its log lines at the route, DONE with its last result', async () => {
     const { job, progress } = await followed('py', { mode: 'ok', text: 'one two three' });
     expect(job).toMatchObject({ status: 'DONE', attempts: 1, result: { words: 3, attempt: 1, id: job.id } });
     expect(progress).toEqual(expect.arrayContaining([25, 75]));
