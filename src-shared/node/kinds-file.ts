@@ -113,12 +113,13 @@ function handlerOf(value: Record<string, unknown>, folder: string): HandlerSpec 
   }
   if (type === 'command') {
     const spec = parseField(handlerSchemas.command, value, 'handler');
-    const cwd = spec.cwd === undefined ? undefined : resolve(folder, spec.cwd);
-    if (cwd !== undefined && !isDirectory(cwd)) throw new EntryError('handler.cwd', `${cwd} is not a folder`);
+    // A command runs in the kinds file's folder unless it names another.
+    const cwd = resolve(folder, spec.cwd ?? '.');
+    if (!isDirectory(cwd)) throw new EntryError('handler.cwd', `${cwd} is not a folder`);
     const [program, ...args] = spec.command;
     const executable = findExecutable(program!, folder);
     if (!executable) throw new EntryError('handler.command', `${program} is not an executable file${program!.includes('/') ? '' : ' on PATH'}`);
-    return { ...spec, command: [program!.includes('/') ? executable : program!, ...args], ...(cwd ? { cwd } : {}) };
+    return { ...spec, command: [program!.includes('/') ? executable : program!, ...args], cwd };
   }
   return parseField(handlerSchemas.http, value, 'handler');
 }
@@ -173,7 +174,8 @@ function readKindsFile(path: string): unknown[] {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`JOBDECK_KINDS=${path}: is not JSON (${(error as Error).message})`);
+    // The parser quotes the text, line breaks and all: the refusal stays one line.
+    throw new ConfigError(`JOBDECK_KINDS=${path}: is not JSON (${(error as Error).message.replace(/\s+/g, ' ')})`);
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(`JOBDECK_KINDS=${path}: must be {"kinds": [ … ]}`);

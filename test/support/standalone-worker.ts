@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { SOURCE_WORKER_ENTRY } from './console';
 
+/** The worker as `npm run build` ships it (run `npm run build` first). */
+export const BUILT_WORKER_ENTRY = { modulePath: fileURLToPath(new URL('../../out/main/worker.js', import.meta.url)), execArgv: [] as string[] };
+
 /**
- * A worker started by hand (`node out/main/worker.js`, here from source), as on another machine:
+ * A worker started by hand (`node out/main/worker.js`; from source unless told), as on another machine:
  * no console channel, so it reconnects by itself. Its output is kept line by line.
  */
 export class StandaloneWorker {
@@ -10,8 +14,8 @@ export class StandaloneWorker {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(kinds: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [...SOURCE_WORKER_ENTRY.execArgv, SOURCE_WORKER_ENTRY.modulePath, '--kind', kinds], {
+  constructor(kinds: string, env: Record<string, string>, entry = SOURCE_WORKER_ENTRY) {
+    this.child = spawn(process.execPath, [...entry.execArgv, entry.modulePath, '--kind', kinds], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

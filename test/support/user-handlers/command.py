@@ -15,6 +15,11 @@ if mode == "ok":
     say({"progress": 75})
     say({"result": {"first": True}})
     say({"result": {"words": len(job["payload"]["text"].split()), "attempt": job["attempt"], "id": job["id"]}})
+elif mode == "retry-once":
+    if job["attempt"] == 1:
+        print("the service is busy", file=sys.stderr)
+        sys.exit(75)
+    say({"result": {"attempt": job["attempt"]}})
 elif mode == "retry":
     print("the service is busy", file=sys.stderr)
     sys.exit(75)
@@ -38,9 +43,12 @@ elif mode in ("ignore-term", "finish-on-term"):
         f.write(str(os.getpid()))
     while True:
         time.sleep(1)
-elif mode == "hang":
+elif mode == "hang" or (mode == "hang-first" and job["attempt"] == 1):
     grandchild = subprocess.Popen(["sleep", "300"])
     with open(job["payload"]["pid_file"], "w") as f:
         f.write(f"{os.getpid()} {grandchild.pid}")
     say({"progress": 10})
     time.sleep(300)
+elif mode == "hang-first":
+    say({"log": "attempt " + str(job["attempt"]) + " runs to its end"})
+    say({"result": {"attempt": job["attempt"]}})

@@ -6,6 +6,10 @@ export default async function run(job, ctx) {
     ctx.log(`counting for job ${job.id}, attempt ${ctx.attempt}`);
     return { words: job.payload.text.split(/\s+/).length, attempt: job.attempt, kind: job.kind };
   }
+  if (mode === 'throw-first') {
+    if (ctx.attempt === 1) throw new Error('the service is busy');
+    return { attempt: ctx.attempt };
+  }
   if (mode === 'value') return 42;
   if (mode === 'nothing') return undefined;
   if (mode === 'type-error') return null.words;

@@ -57,6 +57,7 @@ function refusal(content: unknown): string {
 describe('the kinds file: one line naming the file, the kind and the field', () => {
   it.each([
     ['not JSON', '{"kinds": [', /^is not JSON \(/],
+    ['words on lines, not JSON', 'not json\nat all\n', /^is not JSON \(Unexpected token .*"not json at all "/],
     ['not {"kinds": [...]}', { kinds: {} }, /^must be \{"kinds": \[ … \]\}$/],
     ['a missing name', { kinds: [kind({ name: undefined })] }, /^kinds\[0\]: name is required$/],
     ['a name in capitals', { kinds: [kind({ name: 'Resize' })] }, /^kind "Resize": name must be lowercase letters, digits and -/],
@@ -104,8 +105,9 @@ describe('a good kinds file', () => {
     expect(registry.names).toEqual(['log', 'callback', 'email', 'resize', 'echo-2', 'notify', 'shell']);
     expect(registry.entry('resize').definition).toMatchObject({ handler: { command: [join(folder, 'run.sh'), '--fast'], cwd: folder }, workers: 0, prefetch: 4 });
     expect(registry.entry('echo-2').definition.handler).toEqual({ module: join(folder, 'handler.mjs') });
-    // A program named without a `/` is found on PATH when the job runs, as a shell would.
-    expect(registry.entry('shell').definition.handler).toEqual({ command: ['sh', '-c', 'true'] });
+    // A program named without a `/` is found on PATH when the job runs, as a shell would; a
+    // command naming no cwd runs in the kinds file's folder.
+    expect(registry.entry('shell').definition.handler).toEqual({ command: ['sh', '-c', 'true'], cwd: folder });
     expect(registry.resolve('B')).toBe('callback');
     expect(registry.resolve('RESIZE')).toBeUndefined();
   });
