@@ -71,10 +71,12 @@ async function runEffect(context: DeliveryContext, session: Session, attempt: At
     result = await handler.run({ job, attempt: run.holder!.attempt, reportProgress, log: log.line, signal: stop.signal });
   } catch (error) {
     log.line(`attempt ${run.holder!.attempt} ended: ${redactText((error as Error).message || String(error))}`);
-    await log.close();
+    // The retry (or dead letter) is published without waiting on the log: a slow Redis must not
+    // hold the next attempt back. Its last lines still go before the status that ends it.
+    const logged = log.close();
     if (session.abort.signal.aborted) throw error;
-    if (stop.cancelled) return endCancelled(context, session, attempt);
-    return failAttempt(context, session, job, held, error as Error, run);
+    if (stop.cancelled) return logged.then(() => endCancelled(context, session, attempt));
+    return failAttempt(context, session, job, held, error as Error, run, logged);
   }
   await log.close();
   // The effect happened: DONE is written even if the connection was lost meanwhile (the job

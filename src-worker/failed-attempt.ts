@@ -24,6 +24,8 @@ export async function failAttempt(
   job: Job,
   error: Error,
   run: AttemptRun,
+  /** Settles once the attempt's last log lines are sent (or given up on): the status waits for it, the publish does not. */
+  logged: Promise<void> = Promise.resolve(),
 ): Promise<JobOutcome> {
   if (session.abort.signal.aborted) throw new Error('RabbitMQ connection lost before the failure was recorded');
   const reason = redactText(error.message || String(error));
@@ -31,15 +33,16 @@ export async function failAttempt(
   const permanent = isPermanentFailure(error);
   if (permanent || job.attempts >= maxAttempts) {
     const why = permanent ? 'a failure no retry can cure' : `attempt ${Math.min(job.attempts, maxAttempts)} of ${maxAttempts}`;
-    return failForGood(context, session, message, job, { reason, why, run });
+    return failForGood(context, session, message, job, { reason, why, run, logged });
   }
-  return retryLater(context, session, message, job, { reason, run });
+  return retryLater(context, session, message, job, { reason, run, logged });
 }
 
 interface Failure {
   /** The failure's message, redacted. */
   reason: string;
   run: AttemptRun;
+  logged: Promise<void>;
 }
 
 /** Dead-lettered, confirmed, then FAILED. */
@@ -48,11 +51,12 @@ async function failForGood(
   session: Session,
   message: JobMessage,
   job: Job,
-  { reason, why, run }: Failure & { why: string },
+  { reason, why, run, logged }: Failure & { why: string },
 ): Promise<JobOutcome> {
   await publishJobConfirmed(session.publishChannel, context.names.deadQueue(message.kind), message, {
     headers: { 'x-jobdeck-error': reason, 'x-jobdeck-attempts': job.attempts },
   });
+  await logged;
   const failed = await persist(context, session, () => context.status.finish(run, { failure: reason }));
   if (failed.outcome === 'superseded') return 'superseded';
   context.log(`job ${message.uuid}: failed for good after ${why}: ${reason}`);
@@ -65,11 +69,12 @@ async function retryLater(
   session: Session,
   message: JobMessage,
   job: Job,
-  { reason, run }: Failure,
+  { reason, run, logged }: Failure,
 ): Promise<JobOutcome> {
   const { rungMs, delayMs } = chooseRetryDelay(context.ladder, job.attempts);
   const next: JobMessage = { ...message, attempt: job.attempts + 1 };
   await publishJobConfirmed(session.publishChannel, context.names.retryQueue(message.kind, rungMs), next, { expirationMs: delayMs });
+  await logged;
   const nextAttemptAt = toRfc3339(Date.now() + delayMs);
   const retrying = await persist(context, session, () => context.status.retryLater(run, reason, nextAttemptAt));
   return retrying.outcome === 'superseded' ? 'superseded' : 'retrying';
