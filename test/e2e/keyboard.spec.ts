@@ -265,3 +265,30 @@ test('arrow keys move between the items of the webhooks inbox', async ({ page, r
   await page.keyboard.press('End');
   await expect(items.last()).toBeFocused();
 });
+
+/** A worker another process runs, as the workers report lists it. */
+function otherWorker(pid: number, processed: number) {
+  return {
+    name: `far/${pid}`, slot: null, runs: 'standalone', host: 'far', kinds: ['log'], pid, state: 'ready', current_job: null,
+    processed, failed: 0, retried: 0, started_at: '2026-01-01T00:00:00.000Z', uptime_ms: 60_000, memory_rss_bytes: 50_000_000, restarts: null,
+  };
+}
+
+test('the workers table sorts by a column header, both ways, keeping what each column counts on hover', async ({ page }) => {
+  const workers = [otherWorker(101, 7), otherWorker(102, 30), otherWorker(103, 2)];
+  await page.route('**/api/v1/workers', (route) =>
+    route.fulfill({ json: { workers, counts: { log: 0, callback: 0, email: 0 }, max_per_kind: 8, supervised: true, elsewhere_unknown: false } }),
+  );
+  await page.goto('/#/workers');
+  const table = page.getByRole('table', { name: 'Worker processes' });
+  const done = table.getByRole('columnheader', { name: /Done/ });
+  const namesShown = () => table.locator('tbody tr th code').allInnerTexts();
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(done).toHaveAttribute('title', /finished DONE/);
+  await done.getByRole('button').click();
+  await expect(done).toHaveAttribute('aria-sort', 'ascending');
+  expect(await namesShown()).toEqual(['far/103', 'far/101', 'far/102']);
+  await done.getByRole('button').press('Enter');
+  await expect(done).toHaveAttribute('aria-sort', 'descending');
+  expect(await namesShown()).toEqual(['far/102', 'far/101', 'far/103']);
+});

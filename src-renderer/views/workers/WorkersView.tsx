@@ -2,6 +2,8 @@ import { useEffect, useId, useState } from 'react';
 import type { WorkerPlace, WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import { EntityLink } from '../../components/EntityLink';
+import { SortHeader } from '../../components/SortHeader';
+import { nextSort, sortRows, type ColumnSort } from '../../store/column-sort';
 import { usePolling } from '../../components/use-polling';
 import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes, formatDuration, kindLabel } from '../../format';
@@ -138,36 +140,51 @@ function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
   );
 }
 
-/** The columns, each with what it counts (shown on hover and read by screen readers). */
-const COLUMNS: { header: string; counts?: string }[] = [
-  { header: 'Worker', counts: 'The worker\'s one name, host/pid (the same name the timelines of the jobs it ran show), and the kinds it takes.' },
-  { header: 'Runs', counts: 'Where it runs: a slot of this console, a worker another console runs, or one started by hand (npm run worker).' },
-  { header: 'State' },
+type WorkerValue = (worker: WorkerProcessInfo) => string | number;
+
+/** The columns, each with what it counts (shown on hover and read by screen readers) and, where it sorts, its value. */
+const COLUMNS: { header: string; counts?: string; value?: WorkerValue }[] = [
+  { header: 'Worker', counts: 'The worker\'s one name, host/pid (the same name the timelines of the jobs it ran show), and the kinds it takes.', value: (w) => w.name ?? '' },
+  { header: 'Runs', counts: 'Where it runs: a slot of this console, a worker another console runs, or one started by hand (npm run worker).', value: (w) => w.runs },
+  { header: 'State', value: (w) => w.state },
   { header: 'Current job' },
-  { header: 'Done', counts: 'Jobs this process finished DONE since it started.' },
-  { header: 'Failed', counts: 'Jobs that ended FAILED in this process since it started: one per job, however many attempts it took.' },
-  { header: 'Retried', counts: 'Failed attempts this process handed to a retry since it started (the job went on).' },
-  { header: 'Uptime', counts: 'Time since this process started.' },
-  { header: 'Memory', counts: 'Resident memory (RSS) of this process, as it last reported it.' },
-  { header: 'Restarts', counts: "Restarts of this console's slot since it last ran stably; — for workers it does not run." },
+  { header: 'Done', counts: 'Jobs this process finished DONE since it started.', value: (w) => w.processed },
+  { header: 'Failed', counts: 'Jobs that ended FAILED in this process since it started: one per job, however many attempts it took.', value: (w) => w.failed },
+  { header: 'Retried', counts: 'Failed attempts this process handed to a retry since it started (the job went on).', value: (w) => w.retried },
+  { header: 'Uptime', counts: 'Time since this process started.', value: (w) => (w.pid === null ? -1 : w.uptime_ms) },
+  { header: 'Memory', counts: 'Resident memory (RSS) of this process, as it last reported it.', value: (w) => (w.pid === null ? -1 : (w.memory_rss_bytes ?? -1)) },
+  { header: 'Restarts', counts: "Restarts of this console's slot since it last ran stably; — for workers it does not run.", value: (w) => w.restarts ?? -1 },
   { header: 'Actions' },
 ];
 
+const valueOf = (worker: WorkerProcessInfo, header: string): string | number => COLUMNS.find((column) => column.header === header)!.value!(worker);
+
 function WorkersTable({ workers }: { workers: WorkerProcessInfo[] }) {
+  const [sort, setSort] = useState<ColumnSort<string> | null>(null);
   return (
     <div className="card table-card">
       <table className="data-table workers-table" aria-label="Worker processes">
         <thead>
           <tr>
-            {COLUMNS.map(({ header, counts }) => (
-              <th key={header} scope="col" title={counts}>
-                {header}
-              </th>
-            ))}
+            {COLUMNS.map(({ header, counts, value }) =>
+              value ? (
+                <SortHeader
+                  key={header}
+                  label={header}
+                  title={counts}
+                  direction={sort?.key === header ? sort.direction : null}
+                  onSort={() => setSort(nextSort(sort, header))}
+                />
+              ) : (
+                <th key={header} scope="col" title={counts}>
+                  {header}
+                </th>
+              ),
+            )}
           </tr>
         </thead>
         <tbody>
-          {workers.map((worker) => (
+          {sortRows(workers, sort, valueOf).map((worker) => (
             <WorkerRow key={worker.name ?? worker.slot} worker={worker} />
           ))}
           {workers.length === 0 && (
