@@ -8,6 +8,7 @@ import {
   callbackPayloadSchema,
   emailPayloadSchema,
   logPayloadSchema,
+  type ResolvedPayload,
   type ResolvedPayloads,
 } from './schemas';
 
@@ -80,6 +81,20 @@ const emailEntry = builtinEntry(
 
 /** The built-in kinds' entries, in the book's order (A, B, C). */
 export const BUILTIN_KINDS: readonly KindEntry[] = [logEntry, callbackEntry, emailEntry];
+
+/** Kinds whose payload carries a signing `secret` that only the AMQP message to the worker holds. */
+const SECRET_KINDS: ReadonlySet<JobKind> = new Set([callbackEntry.definition.name]);
+
+/**
+ * The payload as the job is shown (status, history, events, API): without kind B's signing
+ * `secret`. Any other kind's payload is shown as it was given, a field named `secret` included.
+ */
+export function shownPayload(kind: JobKind, payload: ResolvedPayload): ResolvedPayload {
+  if (!SECRET_KINDS.has(kind) || !('secret' in payload)) return payload;
+  const shown = { ...payload };
+  delete shown.secret;
+  return shown;
+}
 
 const BUILTIN_LETTERS: ReadonlyMap<JobKind, string> = new Map(
   BUILTIN_KINDS.map(({ definition: d }) => [d.name, d.letter!]),

@@ -83,17 +83,6 @@ export type ResolvedPayload = Record<string, unknown>;
 /** A job's `payload` in every answer and event: a `secret` field is never shown. */
 export const shownPayloadSchema = z.record(z.string(), z.unknown());
 
-/**
- * The payload as the job is shown (status, history, events, API): without its signing `secret`
- * (kind B's), which only the AMQP message to the worker carries.
- */
-export function shownPayload(payload: ResolvedPayload): ResolvedPayload {
-  if (!('secret' in payload)) return payload;
-  const shown = { ...payload };
-  delete shown.secret;
-  return shown;
-}
-
 /** A kind by name or a built-in kind's letter, resolved to its name; unknown ones are refused. */
 export function kindSchemaOf(kinds: KindNames) {
   return z.string({ error: 'must be a string' }).transform((value, ctx) => {

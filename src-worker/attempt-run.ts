@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../src-shared/job';
 import type { AttemptRun, JobSeed } from '../src-shared/node/status-store';
-import { shownPayload } from '../src-shared/schemas';
+import { shownPayload } from '../src-shared/builtin-kinds';
 import type { JobMessage } from '../src-shared/wire';
 import type { Session } from './broker-session';
 import { persist, type DeliveryContext, type JobOutcome } from './delivery-context';
@@ -113,7 +113,7 @@ function seedOf(job: JobMessage): JobSeed {
     id: job.uuid,
     kind: job.kind,
     type: job.type,
-    payload: shownPayload(job.extra_data),
+    payload: shownPayload(job.kind, job.extra_data),
     created_at: job.created_at,
     ...(job.attempt !== undefined ? { attempts: job.attempt - 1 } : {}),
     ...(job.max_attempts !== undefined ? { max_attempts: job.max_attempts } : {}),

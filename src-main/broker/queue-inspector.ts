@@ -3,7 +3,7 @@ import { withHeartbeat } from '../../src-shared/node/amqp-heartbeat';
 import type { PurgeResult, QueueInfo, QueuesReport, RemovedKind } from '../../src-shared/console-records';
 import type { KindRegistry } from '../../src-shared/kind-registry';
 import type { JobKind } from '../../src-shared/kinds';
-import { shownPayload } from '../../src-shared/schemas';
+import { shownPayload } from '../../src-shared/builtin-kinds';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { Names } from '../../src-shared/topology';
 import { parseJobMessage } from '../../src-shared/wire';
@@ -108,7 +108,7 @@ export class QueueInspector {
   private async cancel(body: string, redelivered: boolean): Promise<boolean> {
     const message = parseJobMessage(body, this.options.kinds);
     if ('error' in message) return false;
-    const seed = { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.extra_data), created_at: message.created_at };
+    const seed = { id: message.uuid, kind: message.kind, type: message.type, payload: shownPayload(message.kind, message.extra_data), created_at: message.created_at };
     const reply = await this.options.status.purged(seed, redelivered);
     return reply.outcome === 'ok';
   }

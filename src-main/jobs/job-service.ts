@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Page } from '../../src-shared/job';
-import { builtinKindRegistry, kindType } from '../../src-shared/builtin-kinds';
+import { builtinKindRegistry, kindType, shownPayload } from '../../src-shared/builtin-kinds';
 import type { KindEntry, KindRegistry, PayloadDefaults } from '../../src-shared/kind-registry';
 import type { JobKind } from '../../src-shared/kinds';
 import { ValidationError } from '../../src-shared/problem';
-import { shownPayload, type ResolvedPayload } from '../../src-shared/schemas';
+import { type ResolvedPayload } from '../../src-shared/schemas';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/retry-policy';
 import {
   CANCELLABLE_STATUSES,
@@ -112,7 +112,7 @@ export class JobService {
     const now = toRfc3339(Date.now());
     const payload = entry.resolve(checked, id, this.options.defaults);
     const { status, publisher } = this.options;
-    const seed = { id, kind, type: kindType(kind), payload: shownPayload(payload), created_at: now, max_attempts: maxAttempts };
+    const seed = { id, kind, type: kindType(kind), payload: shownPayload(kind, payload), created_at: now, max_attempts: maxAttempts };
     const created = await status.create(seed, secretOf(payload));
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
@@ -154,7 +154,7 @@ export class JobService {
   /** `POST /api/v1/jobs/validate`: the payload as a job would get it (defaults resolved), or the 400. */
   dryRun(kind: JobKind, input: unknown, maxAttempts?: number): { valid: true; kind: JobKind; payload: ResolvedPayload } {
     const { entry, payload } = this.validate(kind, input, 'payload', maxAttempts);
-    return { valid: true, kind, payload: shownPayload(entry.resolve(payload, randomUUID(), this.options.defaults)) };
+    return { valid: true, kind, payload: shownPayload(kind, entry.resolve(payload, randomUUID(), this.options.defaults)) };
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   type BatchEvent,
   type StreamEvent,
 } from '../../../src-shared/events';
-import { shownPayload } from '../../../src-shared/schemas';
+import { shownPayload } from '../../../src-shared/builtin-kinds';
 import { eventTypeOf, subscriptionMatches } from '../../../src-main/webhooks/delivery-dispatcher';
 
 const job = { id: 'j1', kind: 'log', status: 'IN PROGRESS', attempts: 2, updated_at: '2026-01-01T00:00:00.000Z', result: null, error: null };
@@ -46,9 +46,11 @@ describe('the event contract', () => {
     expect(subscriptionMatches({}, event)).toBe(true);
   });
 
-  it("shows kind B's payload without its signing secret", () => {
+  it("shows kind B's payload without its signing secret, and any other kind's whole", () => {
     const payload = { callback_url: 'http://x', duration_ms: 1, secret: 'whsec_x' };
-    expect(shownPayload(payload)).toEqual({ callback_url: 'http://x', duration_ms: 1 });
+    expect(shownPayload('callback', payload)).toEqual({ callback_url: 'http://x', duration_ms: 1 });
     expect(payload.secret).toBe('whsec_x');
+    // A user kind's field named `secret` is its own data: shown, kept in the history, retried with.
+    expect(shownPayload('vault-sync', { secret: 'name-of-a-vault', other: 1 })).toEqual({ secret: 'name-of-a-vault', other: 1 });
   });
 });
