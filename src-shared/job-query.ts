@@ -51,6 +51,9 @@ export class QuerySyntaxError extends Error {
 
 /** Parses a query; an empty one matches every job. Throws QuerySyntaxError. */
 export function parseJobQuery(text: string): JobQuery {
+  // PostgreSQL refuses a NUL in any text it is given: named here, it is a 400, not a 500.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) throw new QuerySyntaxError(nul + 1, 'expected any character but NUL (\\u0000)');
   return new Parser(text).query();
 }
 

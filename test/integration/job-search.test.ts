@@ -157,6 +157,11 @@ describe('GET /api/v1/jobs?q=', () => {
     expect(body.errors).toEqual([{ field: 'q', rule: 'syntax', message: 'q: column 8: expected a value after "status:"' }]);
     const unknown = expectProblem(await call(app(), 'GET', `/api/v1/jobs?q=${encodeURIComponent('kind:log colour:red')}`), 400);
     expect(unknown.errors![0]!.message).toMatch(/^q: column 10: expected a field/);
+    // PostgreSQL refuses a NUL in text, jsonb and jsonpath: each place it could reach is a 400 too.
+    for (const query of ['a\u0000b', 'error:"x\u0000"', 'payload.note:*\u0000*']) {
+      const nul = expectProblem(await call(app(), 'GET', `/api/v1/jobs?q=${encodeURIComponent(query)}`), 400);
+      expect(nul.errors).toEqual([expect.objectContaining({ field: 'q', rule: 'syntax', message: expect.stringMatching(/NUL/) })]);
+    }
   });
 });
 
