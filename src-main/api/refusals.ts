@@ -3,7 +3,7 @@ import { BatchCompletedError } from '../batches/batch-service';
 import { InvalidCursorError } from '../history/job-history';
 import { BackpressureError } from '../jobs/admission';
 import { IDEMPOTENCY_HEADER, IdempotencyInFlightError, IdempotencyMismatchError } from '../jobs/idempotency';
-import { JobStatusConflictError, UnknownJobError } from '../jobs/job-service';
+import { JobStatusConflictError, RemovedKindError, UnknownJobError } from '../jobs/job-service';
 import { CancelRefusedError } from '../jobs/running-cancel';
 import { isOutage, problem } from './problems';
 
@@ -27,6 +27,7 @@ export function refusalFor(error: unknown): Refusal | undefined {
   }
   if (error instanceof UnknownJobError) return { problem: problem(404, error.message, 'unknown-job') };
   if (error instanceof JobStatusConflictError) return { problem: problem(409, error.message, 'job-status-conflict') };
+  if (error instanceof RemovedKindError) return { problem: problem(409, error.message, 'kind-removed') };
   if (error instanceof CancelRefusedError) return { problem: problem(409, error.message, 'cancel-refused') };
   if (error instanceof BatchCompletedError) return { problem: problem(409, error.message, 'batch-completed') };
   if (error instanceof BackpressureError) {

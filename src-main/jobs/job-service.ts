@@ -66,6 +66,14 @@ export class UnknownJobError extends Error {
   }
 }
 
+/** A retry of a job whose kind the kinds file no longer names: its queue has no worker to take it. */
+export class RemovedKindError extends Error {
+  override name = 'RemovedKindError';
+  constructor(readonly job: Job) {
+    super(`job ${job.id} is of kind ${job.kind}, which is no longer in the kinds file: put the kind back to retry it`);
+  }
+}
+
 /** An operator's action that the job's status does not allow (e.g. cancelling a DONE job). */
 export class JobStatusConflictError extends Error {
   override name = 'JobStatusConflictError';
@@ -179,6 +187,7 @@ export class JobService {
    */
   async retry(id: string): Promise<Job> {
     const job = await this.known(id);
+    if (!this.kinds.get(job.kind)) throw new RemovedKindError(job);
     await this.retryGuard?.(job);
     await this.options.admission?.admit(job.kind);
     const reply = await this.transition(job, 'retry', RETRYABLE_STATUSES, 'QUEUED');

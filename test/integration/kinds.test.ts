@@ -209,6 +209,11 @@ describe('a kind removed from the kinds file', () => {
     const queues = (await (await fetch(`${without.url}/api/v1/queues`)).json()) as QueuesReport;
     expect(queues.queues.map((q) => q.kind)).toEqual(['log', 'callback', 'email']);
     expect(queues.removed_kinds).toEqual([{ kind: 'resize', name: queue, ready, dead: 0 }]);
+    // A retry of its job is refused: nothing would take it from the queue.
+    await post(`/api/v1/jobs/${job.id}/cancel`, {});
+    const retried = await post(`/api/v1/jobs/${job.id}/retry`, {}, without.url);
+    expect(retried.status).toBe(409);
+    expect(await retried.json()).toMatchObject({ type: expect.stringContaining('kind-removed'), detail: expect.stringContaining('no longer in the kinds file') });
     // The console that still has the kind reports no removed kind.
     expect(((await (await get('/api/v1/queues')).json()) as QueuesReport).removed_kinds).toEqual([]);
   });
