@@ -46,7 +46,9 @@ export function startHeartbeat({ heartbeats, beat, log }: HeartbeatOptions): Hea
   return {
     async stop() {
       clearInterval(timer);
-      await within(heartbeats.remove(beat().name), REMOVE_WITHIN_MS).catch(() => undefined);
+      // A write still on its way (one resent after a reconnect) must not land after the removal.
+      const removed = Promise.resolve(writing).then(() => heartbeats.remove(beat().name));
+      await within(removed, REMOVE_WITHIN_MS).catch(() => undefined);
     },
   };
 }
