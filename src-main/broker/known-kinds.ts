@@ -19,6 +19,11 @@ export class KnownKinds {
     return this.removed();
   }
 
+  /** Forgets a removed kind (its queues are gone: nothing is left to say about it). */
+  async forget(kind: JobKind): Promise<void> {
+    await this.redis.srem(this.names.kindsIndex, kind);
+  }
+
   /** The remembered kinds this console's registry does not name, by name. */
   async removed(): Promise<JobKind[]> {
     const known = await this.redis.smembers(this.names.kindsIndex);

@@ -35,8 +35,11 @@ export class QueueInspector {
 
   /** Every kind's queues, and the queues of kinds removed from the kinds file (left alone). */
   async report(): Promise<QueuesReport> {
-    const removed = (await this.options.known?.removed()) ?? [];
-    return { queues: await this.list(), removed_kinds: await this.inspectRemoved(removed) };
+    const removed = await this.inspectRemoved((await this.options.known?.removed()) ?? []);
+    // A removed kind whose queues an operator deleted is forgotten: nothing is left of it to show.
+    const gone = removed.filter(({ ready, dead }) => ready === null && dead === null);
+    for (const { kind } of gone) await this.options.known?.forget(kind);
+    return { queues: await this.list(), removed_kinds: removed.filter((kind) => !gone.includes(kind)) };
   }
 
   async list(): Promise<QueueInfo[]> {

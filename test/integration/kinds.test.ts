@@ -216,5 +216,11 @@ describe('a kind removed from the kinds file', () => {
     expect(await retried.json()).toMatchObject({ type: expect.stringContaining('kind-removed'), detail: expect.stringContaining('no longer in the kinds file') });
     // The console that still has the kind reports no removed kind.
     expect(((await (await get('/api/v1/queues')).json()) as QueuesReport).removed_kinds).toEqual([]);
+    // Once an operator deleted its queues (the last test here: the first console still declares them), it is forgotten.
+    await withChannel(async (channel) => {
+      await channel.deleteQueue(queue);
+      await channel.deleteQueue(namesFor(app.namespace).deadQueue('resize'));
+    });
+    expect(((await (await fetch(`${without.url}/api/v1/queues`)).json()) as QueuesReport).removed_kinds).toEqual([]);
   });
 });
