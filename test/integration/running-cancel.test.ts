@@ -9,6 +9,7 @@ import { JobStatusClient, WORKER_LOST_ERROR, type AttemptRun } from '../../src-s
 import { eventually, testConsoleEnv } from '../support/console';
 import { StandaloneWorker } from '../support/standalone-worker';
 import { useConsoleFixture } from '../support/job-api';
+import { CANCEL_WAIT_MS } from '../../src-main/jobs/running-cancel';
 
 /**
  * `POST /api/v1/jobs/<id>/cancel` on a running job. Kind B runs on a real worker; the races
@@ -52,9 +53,12 @@ describe('cancel of a running job', () => {
     const asked = Date.now();
     const answer = await cancel(job.id);
     const tookMs = Date.now() - asked;
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ id: job.id, status: 'CANCELLED', error: expect.stringMatching(/cancelled by an operator while attempt 1 ran/) });
-    expect(tookMs).toBeLessThan(1_500);
+    // Stopped within the answer's wait (200) — or, on a machine too loaded to stop it that fast,
+    // still stopping (202) and CANCELLED moments later; never longer than the wait.
+    expect([200, 202]).toContain(answer.status);
+    expect(tookMs).toBeLessThan(CANCEL_WAIT_MS + 500);
+    const ended = answer.status === 200 ? (answer.body as Job) : await eventually(() => jobOf(job.id), (seen) => seen.status === 'CANCELLED', 10_000, 'the job to end CANCELLED');
+    expect(ended).toMatchObject({ id: job.id, status: 'CANCELLED', error: expect.stringMatching(/cancelled by an operator while attempt 1 ran/) });
 
     await eventually(() => unacked(fixture.names.queue('callback')), (count) => count === 0, 10_000, 'the message to be acked');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
