@@ -28,7 +28,7 @@ const jobIdSchema = z.uuid({ error: 'must be a job ID (a UUID)' });
  */
 export const createOperationSchema = z
   .strictObject({
-    action: z.enum(OPERATION_ACTIONS, { error: `must be one of ${OPERATION_ACTIONS.join(', ')}` }),
+    action: z.enum(OPERATION_ACTIONS),
     /** A search as `GET /api/v1/jobs?q=` takes it. */
     query: z.string().max(2000).optional(),
     /** Job IDs, at most {@link MAX_OPERATION_IDS}. */

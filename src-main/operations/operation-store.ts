@@ -19,7 +19,7 @@ export class OperationDriftError extends Error {
     readonly expected: number,
     readonly margin: number,
   ) {
-    super(`the query now matches ${matched} jobs, not the ${expected} of the dry run (more than ${margin} apart): run the dry run again`);
+    super(`${matched} jobs match now, not the ${expected} expected from the dry run (more than ${margin} apart): run the dry run again`);
   }
 }
 
