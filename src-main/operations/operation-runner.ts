@@ -84,7 +84,7 @@ export class OperationRunner {
         if (!lease) return;
         if (lease.cancelRequested) return await store.finish(id, this.owner, 'cancelled');
         const items = await store.pendingItems(id, this.options.batchSize ?? BATCH_SIZE);
-        if (items.length === 0) return await store.finish(id, this.owner, 'done');
+        if (items.length === 0) return await store.finish(id, this.owner, 'settled');
         const results = await this.actOn(items, this.options.verbs[action]);
         await store.settle(id, results.filter((r): r is ItemOutcome => 'state' in r));
         const paused = results.find((r): r is { seq: number; paused: string } => 'paused' in r);

@@ -148,11 +148,18 @@ export class OperationStore {
     await this.pool.query(`UPDATE ${this.s}.operations SET paused_reason = $2 WHERE id = $1`, [id, reason]);
   }
 
-  async finish(id: string, owner: string, status: Exclude<OperationStatus, 'running'>): Promise<void> {
+  /**
+   * Ends the operation `cancelled`, or once no item is pending: `failed` when the action failed
+   * on every item, else `done`.
+   */
+  async finish(id: string, owner: string, outcome: 'cancelled' | 'settled'): Promise<void> {
+    const settled = `CASE WHEN EXISTS (SELECT 1 FROM ${this.s}.operation_items WHERE operation_id = $1 AND state <> 'failed')
+      OR NOT EXISTS (SELECT 1 FROM ${this.s}.operation_items WHERE operation_id = $1) THEN 'done' ELSE 'failed' END`;
     await this.pool.query(
-      `UPDATE ${this.s}.operations SET status = $3, finished_at = now(), paused_reason = NULL, lease_until = NULL
+      `UPDATE ${this.s}.operations SET status = ${outcome === 'cancelled' ? "'cancelled'" : settled}, finished_at = now(),
+         paused_reason = NULL, lease_until = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
-      [id, owner, status],
+      [id, owner],
     );
   }
 

@@ -137,6 +137,28 @@ describe('bulk operations over the real services', () => {
     expect(newest.items[0]?.id).toBe(started.id);
   });
 
+  it('ends failed when the action failed on every item, naming each with why', async () => {
+    const ids = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
+    const started = await start(app.url, { action: 'retry', ids });
+    const failed = await eventually(() => read(app.url, started.id), (op) => op.status !== 'running', 15_000, 'the operation ended');
+    expect(failed).toMatchObject({ status: 'failed', matched: 2, changed: 0, failed: 2 });
+    expect(failed.failed_items).toEqual(ids.map((id) => ({ id, reason: 'unknown job' })));
+  });
+
+  it('two consoles on one namespace never both run an operation: each job retried once', async () => {
+    const depthBefore = await queueDepth(app.namespace);
+    await seed(app.namespace, 1000, 'FAILED', 'two consoles');
+    const other = await startConsole({ config: app.config, workerEntry: null });
+    try {
+      const started = await start(app.url, { action: 'retry', query: 'error:"two consoles"', expected: 1000 });
+      const done = await eventually(() => read(other.url, started.id), (op) => op.status === 'done', 30_000, 'the operation done');
+      expect(done).toMatchObject({ changed: 1000, skipped: 0, failed: 0 });
+      expect(await queueDepth(app.namespace)).toBe(depthBefore + 1000);
+    } finally {
+      await other.close();
+    }
+  }, 45_000);
+
   it('retries thousands of FAILED jobs across a console restart, each exactly once', async () => {
     const depthBefore = await queueDepth(app.namespace);
     const ids = await seed(app.namespace, BULK_JOBS, 'FAILED', 'outage ECONNREFUSED');
