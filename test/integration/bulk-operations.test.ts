@@ -171,11 +171,17 @@ describe('bulk operations over the real services', () => {
 
     await eventually(() => read(app.url, started.id), (op) => op.changed >= 200, 20_000, 'a first batch');
     await app.close();
-    const stopped = await readDirect(app.namespace, started.id);
-    expect(stopped.pending).toBeGreaterThan(0);
+    const { pending } = await readDirect(app.namespace, started.id);
+    expect(pending).toBeGreaterThan(0);
+    // As if another console held it and then died: its lease is respected until it runs out.
+    await pool.query(
+      `UPDATE "${namesFor(app.namespace).schema}".operations SET lease_owner = 'a console that died', lease_until = now() + interval '4 seconds' WHERE id = $1`,
+      [started.id],
+    );
 
     const again: RunningConsole = await startConsole({ config: app.config, workerEntry: null });
     try {
+      expect(await readDirect(app.namespace, started.id)).toEqual({ pending, owner: 'a console that died' });
       const done = await eventually(() => read(again.url, started.id), (op) => op.status === 'done', 45_000, 'the operation done after the restart');
       expect(done).toMatchObject({ changed: BULK_JOBS, skipped: 7, failed: 0, pending: 0, failed_items: [] });
       expect(done.finished_at).not.toBeNull();
@@ -191,12 +197,15 @@ describe('bulk operations over the real services', () => {
     }
   }, 90_000);
 
-  async function readDirect(namespace: string, id: string): Promise<{ pending: number }> {
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM "${namesFor(namespace).schema}".operation_items WHERE operation_id = $1 AND state = 'pending'`,
+  /** The operation's pending items and lease holder, read from its tables. */
+  async function readDirect(namespace: string, id: string): Promise<{ pending: number; owner: string | null }> {
+    const schema = namesFor(namespace).schema;
+    const { rows } = await pool.query<{ pending: number; owner: string | null }>(
+      `SELECT (SELECT count(*)::int FROM "${schema}".operation_items WHERE operation_id = $1 AND state = 'pending') AS pending,
+         lease_owner AS owner FROM "${schema}".operations WHERE id = $1`,
       [id],
     );
-    return { pending: rows[0]!.n };
+    return rows[0]!;
   }
 });
 
