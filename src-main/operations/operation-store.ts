@@ -172,6 +172,15 @@ export class OperationStore {
     return (rowCount ?? 0) > 0;
   }
 
+  /** Deletes finished operations (their items with them) older than the retention. */
+  async prune(retentionDays: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.s}.operations WHERE status <> 'running' AND finished_at < now() - $1 * interval '1 day'`,
+      [retentionDays],
+    );
+    return rowCount ?? 0;
+  }
+
   async get(id: string): Promise<Operation | null> {
     const { rows } = await this.pool.query<OperationRow>(`SELECT * FROM ${this.s}.operations WHERE id = $1`, [id]);
     return rows[0] ? this.shown(rows[0]) : null;

@@ -143,6 +143,10 @@ describe('bulk operations over the real services', () => {
     const failed = await eventually(() => read(app.url, started.id), (op) => op.status !== 'running', 15_000, 'the operation ended');
     expect(failed).toMatchObject({ status: 'failed', matched: 2, changed: 0, failed: 2 });
     expect(failed.failed_items).toEqual(ids.map((id) => ({ id, reason: 'unknown job' })));
+    // Kept as long as the history: aged past JOBDECK_HISTORY_RETENTION_DAYS, the retention loop's prune deletes it.
+    await pool.query(`UPDATE "${namesFor(app.namespace).schema}".operations SET finished_at = now() - interval '31 days' WHERE id = $1`, [started.id]);
+    expect(await app.operations.prune(app.config.historyRetentionDays)).toBe(1);
+    await fieldsOf(await fetch(`${app.url}/api/v1/operations/${started.id}`), 404);
   });
 
   it('two consoles on one namespace never both run an operation: each job retried once', async () => {
