@@ -7,7 +7,8 @@ import { namesFor } from '../../src-shared/topology';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 import { withChannel } from '../support/broker';
-import { testDatabaseConfig } from '../support/namespace';
+import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
+import { TcpProxy } from '../support/tcp-proxy';
 
 // Bulk retry of thousands of FAILED jobs; JOBDECK_BULK_JOBS makes it larger (a longer run).
 const BULK_JOBS = Number(process.env.JOBDECK_BULK_JOBS ?? 3000);
@@ -255,4 +256,29 @@ describe('bulk operations and a full queue', () => {
     expect(cancelled.finished_at).not.toBeNull();
     await fieldsOf(await post(app.url, `/api/v1/operations/${started.id}/cancel`), 409);
   }, 30_000);
+});
+
+describe('bulk operations and a broker outage', () => {
+  const broker = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(TEST_SERVICES.amqpUrl).port || 5672) });
+  let app: TestConsole;
+  beforeAll(async () => {
+    await broker.listen();
+    app = await startTestConsole({ AMQP_URL: broker.urlFor(TEST_SERVICES.amqpUrl) }, false);
+  });
+  afterAll(async () => {
+    await app?.dispose();
+    await broker.close();
+  });
+
+  it('pauses while RabbitMQ is unreachable and finishes once it is back, failing no item', async () => {
+    await seed(app.namespace, 2000, 'FAILED', 'outage');
+    const started = await start(app.url, { action: 'retry', query: 'error:outage', expected: 2000 });
+    await eventually(() => read(app.url, started.id), (op) => op.changed >= 100, 20_000, 'a first batch');
+    broker.cut();
+    const paused = await eventually(() => read(app.url, started.id), (op) => op.paused_reason !== null, 20_000, 'a pause');
+    expect(paused).toMatchObject({ status: 'running', failed: 0 });
+    broker.heal();
+    const done = await eventually(() => read(app.url, started.id), (op) => op.status === 'done', 40_000, 'the operation done');
+    expect(done).toMatchObject({ changed: 2000, skipped: 0, failed: 0, paused_reason: null });
+  }, 60_000);
 });
