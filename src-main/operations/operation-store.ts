@@ -42,6 +42,30 @@ interface OperationRow {
   paused_reason: string | null;
   started_at: Date;
   finished_at: Date | null;
+  changed: number;
+  skipped: number;
+  pending: number;
+  failed: number;
+  failed_items: { id: string; reason: string }[];
+}
+
+function shown(row: OperationRow): Operation {
+  return {
+    id: row.id,
+    action: row.action,
+    status: row.status,
+    query: row.query,
+    matched: row.matched,
+    changed: row.changed,
+    skipped: row.skipped,
+    pending: row.pending,
+    failed: row.failed,
+    failed_items: row.failed_items,
+    paused_reason: row.paused_reason,
+    cancel_requested: row.cancel_requested,
+    started_at: row.started_at.toISOString(),
+    finished_at: row.finished_at?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -182,8 +206,8 @@ export class OperationStore {
   }
 
   async get(id: string): Promise<Operation | null> {
-    const { rows } = await this.pool.query<OperationRow>(`SELECT * FROM ${this.s}.operations WHERE id = $1`, [id]);
-    return rows[0] ? this.shown(rows[0]) : null;
+    const { rows } = await this.pool.query<OperationRow>(`${this.shownSql()} WHERE o.id = $1`, [id]);
+    return rows[0] ? shown(rows[0]) : null;
   }
 
   /** Newest first. */
@@ -192,43 +216,29 @@ export class OperationStore {
     let where = '';
     if (cursor) {
       const [at, id] = decodePageCursor(cursor);
-      where = `WHERE (started_at, id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`;
+      where = `WHERE (o.started_at, o.id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`;
     }
     const { rows } = await this.pool.query<OperationRow>(
-      `SELECT * FROM ${this.s}.operations ${where} ORDER BY started_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
+      `${this.shownSql()} ${where} ORDER BY o.started_at DESC, o.id DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
-    const items = await Promise.all(rows.slice(0, limit).map((row) => this.shown(row)));
+    const items = rows.slice(0, limit).map(shown);
     const last = items[items.length - 1];
     return { items, next_cursor: rows.length > limit && last ? encodePageCursor({ created_at: last.started_at, id: last.id }) : null };
   }
 
-  private async shown(row: OperationRow): Promise<Operation> {
-    const counts = await this.pool.query<{ state: string; n: string }>(
-      `SELECT state, count(*) AS n FROM ${this.s}.operation_items WHERE operation_id = $1 GROUP BY state`,
-      [row.id],
-    );
-    const count = (state: string) => Number(counts.rows.find((r) => r.state === state)?.n ?? 0);
-    const failed = await this.pool.query<{ id: string; reason: string }>(
-      `SELECT job_id AS id, reason FROM ${this.s}.operation_items WHERE operation_id = $1 AND state = 'failed' ORDER BY seq LIMIT ${FAILED_ITEMS_SHOWN}`,
-      [row.id],
-    );
-    return {
-      id: row.id,
-      action: row.action,
-      status: row.status,
-      query: row.query,
-      matched: row.matched,
-      changed: count('changed'),
-      skipped: count('skipped'),
-      pending: count('pending'),
-      failed: count('failed'),
-      failed_items: failed.rows,
-      paused_reason: row.paused_reason,
-      cancel_requested: row.cancel_requested,
-      started_at: row.started_at.toISOString(),
-      finished_at: row.finished_at?.toISOString() ?? null,
-    };
+  /** Operations with their items counted by state and their first failed items, in one query. */
+  private shownSql(): string {
+    return `SELECT o.*, c.changed, c.skipped, c.pending, c.failed, COALESCE(f.items, '[]') AS failed_items
+      FROM ${this.s}.operations o
+      CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE state = 'changed')::int AS changed,
+          count(*) FILTER (WHERE state = 'skipped')::int AS skipped,
+          count(*) FILTER (WHERE state = 'pending')::int AS pending,
+          count(*) FILTER (WHERE state = 'failed')::int AS failed
+        FROM ${this.s}.operation_items WHERE operation_id = o.id) c
+      CROSS JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('id', job_id, 'reason', reason) ORDER BY seq) AS items
+        FROM (SELECT job_id, reason, seq FROM ${this.s}.operation_items WHERE operation_id = o.id AND state = 'failed'
+          ORDER BY seq LIMIT ${FAILED_ITEMS_SHOWN}) first_failed) f`;
   }
 
   /** Inserts the target's jobs as items, newest first; answers how many. */
