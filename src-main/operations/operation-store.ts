@@ -49,23 +49,9 @@ interface OperationRow {
   failed_items: { id: string; reason: string }[];
 }
 
-function shown(row: OperationRow): Operation {
-  return {
-    id: row.id,
-    action: row.action,
-    status: row.status,
-    query: row.query,
-    matched: row.matched,
-    changed: row.changed,
-    skipped: row.skipped,
-    pending: row.pending,
-    failed: row.failed,
-    failed_items: row.failed_items,
-    paused_reason: row.paused_reason,
-    cancel_requested: row.cancel_requested,
-    started_at: row.started_at.toISOString(),
-    finished_at: row.finished_at?.toISOString() ?? null,
-  };
+/** The row as the API shows it: the same fields, times as RFC 3339. */
+function shown({ started_at, finished_at, ...rest }: OperationRow): Operation {
+  return { ...rest, started_at: started_at.toISOString(), finished_at: finished_at?.toISOString() ?? null };
 }
 
 /**
@@ -229,7 +215,8 @@ export class OperationStore {
 
   /** Operations with their items counted by state and their first failed items, in one query. */
   private shownSql(): string {
-    return `SELECT o.*, c.changed, c.skipped, c.pending, c.failed, COALESCE(f.items, '[]') AS failed_items
+    return `SELECT o.id, o.action, o.status, o.query, o.matched, o.cancel_requested, o.paused_reason, o.started_at, o.finished_at,
+        c.changed, c.skipped, c.pending, c.failed, COALESCE(f.items, '[]') AS failed_items
       FROM ${this.s}.operations o
       CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE state = 'changed')::int AS changed,
           count(*) FILTER (WHERE state = 'skipped')::int AS skipped,
