@@ -119,6 +119,7 @@ CREATE TABLE IF NOT EXISTS ${s}.operations (
   matched integer NOT NULL,
   cancel_requested boolean NOT NULL DEFAULT false,
   paused_reason text,
+  resume_at timestamptz,
   lease_owner text,
   lease_until timestamptz,
   started_at timestamptz NOT NULL DEFAULT now(),

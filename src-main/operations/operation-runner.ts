@@ -20,7 +20,7 @@ export interface OperationRunnerOptions {
   leaseMs?: number;
   /** How often an idle runner looks for work (a start in this console wakes it at once). */
   idleMs?: number;
-  /** How long a full queue (or a broker outage) pauses an operation before it tries again. */
+  /** How long a full queue (or an outage) pauses an operation before it is tried again. */
   pauseMs?: number;
 }
 
@@ -36,7 +36,8 @@ type ItemResult = ItemOutcome | { seq: number; paused: string };
  * Runs bulk operations in the background, one at a time per console, in batches of pending
  * items. It holds a lease row on the operation (renewed each batch), so a second console on the
  * namespace leaves it alone, and a console that restarts (or another, once the lease ran out)
- * resumes from the first item still pending. A full queue leaves items pending and pauses.
+ * resumes from the first item still pending. A full queue (or an outage) leaves items pending
+ * and pauses the operation for a while, its lease given up: other operations run meanwhile.
  */
 export class OperationRunner {
   private readonly owner = randomUUID();
@@ -88,8 +89,8 @@ export class OperationRunner {
         const results = await this.actOn(items, this.options.verbs[action]);
         await store.settle(id, results.filter((r): r is ItemOutcome => 'state' in r));
         const paused = results.find((r): r is { seq: number; paused: string } => 'paused' in r);
-        await store.setPaused(id, paused?.paused ?? null);
-        if (paused) await this.sleep(this.options.pauseMs ?? PAUSE_MS);
+        if (paused) return await store.pause(id, this.owner, paused.paused, this.options.pauseMs ?? PAUSE_MS);
+        await store.resumed(id);
       }
     } finally {
       if (this.closed) await store.release(id, this.owner).catch(() => undefined);

@@ -106,13 +106,15 @@ export class OperationStore {
 
   /**
    * Takes the lease of the oldest running operation no live console holds (or the one this
-   * owner holds already); null when there is none. SKIP LOCKED: two consoles never claim one.
+   * owner holds already) and that is not paused (or is to be cancelled); null when there is none.
+   * SKIP LOCKED: two consoles never claim one.
    */
   async claim(owner: string, leaseMs: number): Promise<{ id: string; action: OperationAction } | null> {
     const { rows } = await this.pool.query<{ id: string; action: OperationAction }>(
       `UPDATE ${this.s}.operations SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'
        WHERE id = (SELECT id FROM ${this.s}.operations WHERE status = 'running'
          AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
+         AND (resume_at IS NULL OR resume_at <= now() OR cancel_requested)
          ORDER BY started_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id, action`,
       [owner, leaseMs],
@@ -154,8 +156,21 @@ export class OperationStore {
     );
   }
 
-  async setPaused(id: string, reason: string | null): Promise<void> {
-    await this.pool.query(`UPDATE ${this.s}.operations SET paused_reason = $2 WHERE id = $1`, [id, reason]);
+  /**
+   * Pauses the operation for `ms` (a full queue, an outage) and gives its lease up: meanwhile the
+   * runner takes other operations, and any console may resume this one once the time is up.
+   */
+  async pause(id: string, owner: string, reason: string, ms: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.s}.operations SET paused_reason = $3, resume_at = now() + $4 * interval '1 millisecond', lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner, reason, ms],
+    );
+  }
+
+  /** Clears a pause once a batch went through. */
+  async resumed(id: string): Promise<void> {
+    await this.pool.query(`UPDATE ${this.s}.operations SET paused_reason = NULL, resume_at = NULL WHERE id = $1 AND paused_reason IS NOT NULL`, [id]);
   }
 
   /**
@@ -167,7 +182,7 @@ export class OperationStore {
       OR NOT EXISTS (SELECT 1 FROM ${this.s}.operation_items WHERE operation_id = $1) THEN 'done' ELSE 'failed' END`;
     await this.pool.query(
       `UPDATE ${this.s}.operations SET status = ${outcome === 'cancelled' ? "'cancelled'" : settled}, finished_at = now(),
-         paused_reason = NULL, lease_until = NULL
+         paused_reason = NULL, resume_at = NULL, lease_until = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
       [id, owner],
     );

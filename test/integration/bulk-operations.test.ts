@@ -24,13 +24,14 @@ afterAll(async () => {
 
 /**
  * Seeds `count` jobs straight into the namespace's history (one INSERT): kind `callback`, the
- * given status, `error` as the marker a query selects them by, created a second apart.
+ * given status, `error` as the marker a query selects them by (also in the payload as `marker`, which
+ * a retry does not clear), created a second apart.
  */
 async function seed(namespace: string, count: number, status: JobStatus, error: string): Promise<string[]> {
   const schema = namesFor(namespace).schema;
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO "${schema}".jobs (id, kind, status, payload, attempts, created_at, updated_at, transitions, error, version, max_attempts)
-     SELECT gen_random_uuid(), 'callback', $1, jsonb_build_object('url', 'http://127.0.0.1:9/hook', 'duration_ms', 10, 'n', g), 3,
+     SELECT gen_random_uuid(), 'callback', $1, jsonb_build_object('url', 'http://127.0.0.1:9/hook', 'duration_ms', 10, 'n', g, 'marker', $2::text), 3,
        now() - g * interval '1 second', now(), jsonb_build_array(jsonb_build_object('status', $1::text, 'at', '2026-12-04T02:00:00.000Z', 'worker', 'seed')),
        $2, 1, 3
      FROM generate_series(1, $3::int) AS g RETURNING id`,
@@ -243,6 +244,27 @@ describe('bulk operations and a full queue', () => {
     );
     expect(done).toMatchObject({ changed: 50, skipped: 0, failed: 0, paused_reason: null });
   }, 60_000);
+
+  it('runs other operations while one is paused on a full queue', async () => {
+    await withChannel((channel) => channel.purgeQueue(namesFor(app.namespace).queue('callback')));
+    await seed(app.namespace, 60, 'FAILED', 'fair');
+    const held = await start(app.url, { action: 'retry', query: 'error:fair', expected: 60 });
+    const paused = await eventually(() => read(app.url, held.id), (op) => op.paused_reason !== null, 15_000, 'a pause');
+    // Cancel what the paused retry has queued so far: no queue admits a cancel, so it runs to its end.
+    // The history records each retried job's QUEUED a moment after it happened.
+    const queued = await eventually(
+      () => preview(app.url, { action: 'cancel', query: 'payload.marker:fair status:QUEUED' }),
+      (dry) => dry.would_change === paused.changed && paused.changed > 0,
+      10_000,
+      'the queued jobs in the history',
+    );
+    const other = await start(app.url, { action: 'cancel', query: 'payload.marker:fair status:QUEUED', expected: queued.matched });
+    const done = await eventually(() => read(app.url, other.id), (op) => op.status === 'done', 15_000, 'the other operation done');
+    expect(done).toMatchObject({ changed: paused.changed, failed: 0 });
+    expect(await read(app.url, held.id)).toMatchObject({ status: 'running', paused_reason: expect.any(String) });
+    await post(app.url, `/api/v1/operations/${held.id}/cancel`);
+    await eventually(() => read(app.url, held.id), (op) => op.status === 'cancelled', 15_000, 'the held one cancelled');
+  }, 40_000);
 
   it('cancels a running operation: it stops after its batch and ends cancelled', async () => {
     await seed(app.namespace, 60, 'FAILED', 'to cancel');
