@@ -86,7 +86,7 @@ export class OperationRunner {
         if (lease.cancelRequested) return await store.finish(id, this.owner, 'cancelled');
         const items = await store.pendingItems(id, this.options.batchSize ?? BATCH_SIZE);
         if (items.length === 0) return await store.finish(id, this.owner, 'settled');
-        const results = await this.actOn(items, this.options.verbs[action]);
+        const results = await this.holdingLease(id, (held) => this.actOn(items, this.options.verbs[action], held));
         await store.settle(id, results.filter((r): r is ItemOutcome => 'state' in r));
         const paused = results.find((r): r is { seq: number; paused: string } => 'paused' in r);
         if (paused) return await store.pause(id, this.owner, paused.paused, this.options.pauseMs ?? PAUSE_MS);
@@ -97,13 +97,29 @@ export class OperationRunner {
     }
   }
 
+  /**
+   * Renews the lease every third of its length while `work` runs (a batch of cancels, each
+   * waiting for a running handler to stop, may outlast it); `held()` turns false once another
+   * console took the operation over, and the work stops taking items.
+   */
+  private async holdingLease<T>(id: string, work: (held: () => boolean) => Promise<T>): Promise<T> {
+    let lost = false;
+    const renew = () => this.options.store.renew(id, this.owner, this.leaseMs).then((lease) => void (lost ||= lease === null), () => undefined);
+    const timer = setInterval(() => void renew(), this.leaseMs / 3);
+    try {
+      return await work(() => !lost);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   /** Acts on a batch, `concurrency` at a time; once one item meets a full queue, the rest wait. */
-  private async actOn(items: readonly { seq: number; job_id: string }[], verb: OperationVerb): Promise<ItemResult[]> {
+  private async actOn(items: readonly { seq: number; job_id: string }[], verb: OperationVerb, held: () => boolean): Promise<ItemResult[]> {
     const results: ItemResult[] = [];
     let next = 0;
     let paused = false;
     const lane = async (): Promise<void> => {
-      while (next < items.length && !paused && !this.closed) {
+      while (next < items.length && !paused && !this.closed && held()) {
         const item = items[next++]!;
         const result = await actOnOne(item, verb);
         if ('paused' in result) paused = true;
