@@ -34,7 +34,7 @@ type ItemResult = ItemOutcome | { seq: number; paused: string };
 
 /**
  * Runs bulk operations in the background, one at a time per console, in batches of pending
- * items. It holds a lease row on the operation (renewed each batch), so a second console on the
+ * items. It holds a lease row on the operation (renewed every third of its length), so a second console on the
  * namespace leaves it alone, and a console that restarts (or another, once the lease ran out)
  * resumes from the first item still pending. A full queue (or an outage) leaves items pending
  * and pauses the operation for a while, its lease given up: other operations run meanwhile.
