@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { OperationAction } from '../../src-shared/operation-schemas';
 import { isOutage } from '../api/problems';
 import { BackpressureError } from '../jobs/admission';
+import { BatchCompletedError } from '../batches/batch-service';
 import { JobStatusConflictError, UnknownJobError } from '../jobs/job-service';
+import { CancelRefusedError } from '../jobs/running-cancel';
 import type { ItemOutcome, OperationStore } from './operation-store';
 
 /** One job's verb, the very one the single-job route calls (`JobService.retry` / `cancel`). */
@@ -30,7 +32,8 @@ const LEASE_MS = 15_000;
 const IDLE_MS = 2_000;
 const PAUSE_MS = 2_000;
 
-type ItemResult = ItemOutcome | { seq: number; paused: string };
+/** What became of one item: settled, or left pending for a pause. */
+export type ItemResult = ItemOutcome | { seq: number; paused: string };
 
 /**
  * Runs bulk operations in the background, one at a time per console, in batches of pending
@@ -147,16 +150,25 @@ export class OperationRunner {
   }
 }
 
-/** One item: changed, skipped (its status did not allow the verb), failed, or paused (left pending). */
+/** One item: changed, or what its verb's refusal makes of it (see {@link refusedItem}). */
 async function actOnOne(item: { seq: number; job_id: string }, verb: OperationVerb): Promise<ItemResult> {
   try {
     await verb(item.job_id);
     return { seq: item.seq, state: 'changed', reason: null };
   } catch (error) {
-    // A full queue or a dependency that is down: the item waits, it has not failed.
-    if (error instanceof BackpressureError || isOutage(error as Error)) return { seq: item.seq, paused: (error as Error).message };
-    if (error instanceof JobStatusConflictError) return { seq: item.seq, state: 'skipped', reason: `status ${error.job.status}` };
-    if (error instanceof UnknownJobError) return { seq: item.seq, state: 'failed', reason: 'unknown job' };
-    return { seq: item.seq, state: 'failed', reason: (error as Error).message };
+    return refusedItem(item.seq, error as Error);
   }
+}
+
+/**
+ * An item whose verb threw, as the single-job route would have answered: a full queue (429) or
+ * a dependency down (503) pauses it, pending; a conflict with the job's state (409) skips it;
+ * anything else (an unknown job's 404 included) fails it, with why.
+ */
+export function refusedItem(seq: number, error: Error): ItemResult {
+  if (error instanceof BackpressureError || isOutage(error)) return { seq, paused: error.message };
+  if (error instanceof JobStatusConflictError || error instanceof CancelRefusedError) return { seq, state: 'skipped', reason: `status ${error.job.status}` };
+  if (error instanceof BatchCompletedError) return { seq, state: 'skipped', reason: 'child of a completed batch' };
+  if (error instanceof UnknownJobError) return { seq, state: 'failed', reason: 'unknown job' };
+  return { seq, state: 'failed', reason: error.message };
 }
