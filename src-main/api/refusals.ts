@@ -5,6 +5,8 @@ import { BackpressureError } from '../jobs/admission';
 import { IDEMPOTENCY_HEADER, IdempotencyInFlightError, IdempotencyMismatchError } from '../jobs/idempotency';
 import { JobStatusConflictError, RemovedKindError, UnknownJobError } from '../jobs/job-service';
 import { CancelRefusedError } from '../jobs/running-cancel';
+import { OperationDriftError } from '../operations/operation-store';
+import { OperationNotRunningError } from '../operations/operation-service';
 import { isOutage, problem } from './problems';
 
 /** A request refused for a known reason: the problem to answer, and when to try again. */
@@ -29,6 +31,11 @@ export function refusalFor(error: unknown): Refusal | undefined {
   if (error instanceof JobStatusConflictError) return { problem: problem(409, error.message, 'job-status-conflict') };
   if (error instanceof RemovedKindError) return { problem: problem(409, error.message, 'kind-removed') };
   if (error instanceof CancelRefusedError) return { problem: problem(409, error.message, 'cancel-refused') };
+  if (error instanceof OperationDriftError) {
+    const errors = [{ field: 'expected', rule: 'drift', message: error.message }];
+    return { problem: { ...problem(409, error.message, 'operation-drift', errors), matched: error.matched, margin: error.margin } };
+  }
+  if (error instanceof OperationNotRunningError) return { problem: problem(409, error.message, 'operation-not-running') };
   if (error instanceof BatchCompletedError) return { problem: problem(409, error.message, 'batch-completed') };
   if (error instanceof BackpressureError) {
     return { problem: problem(429, error.message, 'queue-full'), retryAfterSeconds: error.retryAfterSeconds };

@@ -25,6 +25,8 @@ import type { BatchService } from '../batches/batch-service';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import { workerRoutes } from './worker-routes';
+import { operationRoutes } from './operation-routes';
+import type { OperationService } from '../operations/operation-service';
 import { queueRoutes } from './queue-routes';
 import type { QueueInspector } from '../broker/queue-inspector';
 import type { ConnectionSettings } from '../../src-shared/console-records';
@@ -60,6 +62,8 @@ export interface ApiOptions {
   webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   /** Batches (fan-out and fan-in). */
   batches?: BatchService;
+  /** Bulk operations (retry or cancel what a search matches). */
+  operations?: OperationService;
   /** Rows per query of `GET /api/v1/jobs/export` (a test makes it small to see the stream). */
   exportPageRows?: number;
   /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
@@ -167,6 +171,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds));
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
+  if (options.operations) await app.register(operationRoutes(options.operations));
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));

@@ -5,6 +5,7 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
+import type { OperationService } from '../operations/operation-service';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -25,6 +26,7 @@ export interface LiveParts {
   mailbox: MailboxStore;
   inbox: WebhookInbox;
   batches: BatchService;
+  operations: OperationService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
 }
 
@@ -44,6 +46,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     mailbox: live(() => core().stores.mailbox),
     inbox: live(() => core().stores.inbox),
     batches: live(() => core().outlets.batches),
+    operations: live(() => core().operations),
     webhooks: {
       store: live(() => core().outlets.webhooks.store),
       dispatcher: live(() => core().outlets.webhooks.dispatcher),
