@@ -25,6 +25,7 @@ import {
 import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records';
 import { jobLogLineSchema } from '../../src-shared/job-log';
 import { problemSchema } from '../../src-shared/problem';
+import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
 /**
@@ -45,6 +46,8 @@ const ANSWERS = {
   SubscriptionPage: pageSchema(subscriptionSchema),
   Delivery: deliverySchema,
   DeliveryPage: pageSchema(deliverySchema),
+  SavedView: savedViewSchema,
+  SavedViewPage: pageSchema(savedViewSchema),
   BatchAccepted: batchAcceptedSchema,
   Batch: batchSchema,
   BatchPage: pageSchema(batchSummarySchema),

@@ -5,6 +5,7 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
+import type { SavedViewStore } from '../saved-views/saved-view-store';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -24,6 +25,7 @@ export interface LiveParts {
   workerBeats: HeartbeatSource;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
+  savedViews: SavedViewStore;
   batches: BatchService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
 }
@@ -43,6 +45,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     workerBeats: live(() => core().workerBeats),
     mailbox: live(() => core().stores.mailbox),
     inbox: live(() => core().stores.inbox),
+    savedViews: live(() => core().stores.savedViews),
     batches: live(() => core().outlets.batches),
     webhooks: {
       store: live(() => core().outlets.webhooks.store),
