@@ -16,6 +16,7 @@ import type { JobLogLine } from './job-log';
 import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
 import type { Problem } from './problem';
+import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { JobStatus } from './statuses';
 import type { Delivery, Subscription, SubscriptionFilter } from './subscription-schemas';
 
@@ -122,7 +123,62 @@ export interface JobdeckBridge {
   redeliver(subscriptionId: string, deliveryId: string): Promise<RedeliverResult>;
   /** The OpenAPI 3.1 document of the HTTP API (`GET /api/v1/openapi.json`). */
   getApiDocument(): Promise<ApiDocument>;
+  /** What a bulk action would do, changing nothing (`POST /api/v1/operations` with `dry_run`). */
+  previewOperation(request: OperationRequest): Promise<PreviewOperationResult>;
+  /** Starts a bulk action in the background; refused (409, `matched` the new count) when the matches drifted since the preview. */
+  startOperation(request: StartOperationRequest): Promise<OperationResult>;
+  /** A bulk operation as it stands; null when there is no such operation. */
+  getOperation(id: string): Promise<Operation | null>;
+  /** Asks a running operation to stop after its current batch. */
+  cancelOperation(id: string): Promise<OperationResult>;
+  /** The saved views (named queries), by name. */
+  listSavedViews(): Promise<Page<SavedView>>;
+  /** Saves a query under a name (unique: 409 otherwise). */
+  createSavedView(request: CreateSavedView): Promise<SavedViewResult>;
+  deleteSavedView(id: string): Promise<DeleteSubscriptionResult>;
 }
+
+/** The action of a bulk operation: each the single-job verb of the same name. */
+export type OperationAction = 'retry' | 'cancel';
+
+/** Which jobs a bulk action is over: those a query matches in the whole history, or named ones. */
+export type OperationTarget = { query: string } | { ids: string[] };
+
+export type OperationRequest = { action: OperationAction } & OperationTarget;
+
+/** A start: `expected` is the preview's `matched`. */
+export type StartOperationRequest = OperationRequest & { expected: number };
+
+/** A preview's answer (`POST /api/v1/operations` with `dry_run`): nothing changed. */
+export interface OperationPreview {
+  action: OperationAction;
+  matched: number;
+  would_change: number;
+  /** Jobs the action would skip, counted by reason (`status DONE`). */
+  would_skip: Record<string, number>;
+  /** A few matched jobs, newest first; `skip` null when the action would change it. */
+  sample: { id: string; kind: string; status: JobStatus; skip: string | null }[];
+}
+
+export type OperationStatus = 'running' | 'done' | 'cancelled' | 'failed';
+
+/** A bulk operation as `GET /api/v1/operations/<id>` shows it. */
+export interface Operation {
+  id: string;
+  action: OperationAction;
+  status: OperationStatus;
+  matched: number;
+  changed: number;
+  skipped: number;
+  /** Jobs the action failed on, with why. */
+  failed_items: { id: string; reason: string }[];
+  started_at: string;
+  finished_at: string | null;
+}
+
+export type PreviewOperationResult = { ok: true; preview: OperationPreview } | { ok: false; problem: Problem };
+export type OperationResult = { ok: true; operation: Operation } | { ok: false; problem: Problem };
+export type SavedViewResult = { ok: true; view: SavedView } | { ok: false; problem: Problem };
 
 /** `POST /api/v1/batches` body, as the console sends it (validated by `createBatchSchema`). */
 export type CreateBatchRequest = CreateBatch;
