@@ -15,6 +15,7 @@ import type { Job, Page } from './job';
 import type { JobLogLine } from './job-log';
 import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
+import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
 import type { Problem } from './problem';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { JobStatus } from './statuses';
@@ -138,9 +139,6 @@ export interface JobdeckBridge {
   deleteSavedView(id: string): Promise<DeleteSubscriptionResult>;
 }
 
-/** The action of a bulk operation: each the single-job verb of the same name. */
-export type OperationAction = 'retry' | 'cancel';
-
 /** Which jobs a bulk action is over: those a query matches in the whole history, or named ones. */
 export type OperationTarget = { query: string } | { ids: string[] };
 
@@ -149,32 +147,7 @@ export type OperationRequest = { action: OperationAction } & OperationTarget;
 /** A start: `expected` is the preview's `matched`. */
 export type StartOperationRequest = OperationRequest & { expected: number };
 
-/** A preview's answer (`POST /api/v1/operations` with `dry_run`): nothing changed. */
-export interface OperationPreview {
-  action: OperationAction;
-  matched: number;
-  would_change: number;
-  /** Jobs the action would skip, counted by reason (`status DONE`). */
-  would_skip: Record<string, number>;
-  /** A few matched jobs, newest first; `skip` null when the action would change it. */
-  sample: { id: string; kind: string; status: JobStatus; skip: string | null }[];
-}
-
-export type OperationStatus = 'running' | 'done' | 'cancelled' | 'failed';
-
-/** A bulk operation as `GET /api/v1/operations/<id>` shows it. */
-export interface Operation {
-  id: string;
-  action: OperationAction;
-  status: OperationStatus;
-  matched: number;
-  changed: number;
-  skipped: number;
-  /** Jobs the action failed on, with why. */
-  failed_items: { id: string; reason: string }[];
-  started_at: string;
-  finished_at: string | null;
-}
+export type { Operation, OperationAction, OperationPreview };
 
 export type PreviewOperationResult = { ok: true; preview: OperationPreview } | { ok: false; problem: Problem };
 export type OperationResult = { ok: true; operation: Operation } | { ok: false; problem: Problem };

@@ -5,6 +5,8 @@ import { BackpressureError } from '../jobs/admission';
 import { IDEMPOTENCY_HEADER, IdempotencyInFlightError, IdempotencyMismatchError } from '../jobs/idempotency';
 import { JobStatusConflictError, UnknownJobError } from '../jobs/job-service';
 import { CancelRefusedError } from '../jobs/running-cancel';
+import { OperationDriftError } from '../operations/operation-store';
+import { OperationNotRunningError } from '../operations/operation-service';
 import { isOutage, problem } from './problems';
 
 /** A request refused for a known reason: the problem to answer, and when to try again. */
@@ -28,6 +30,12 @@ export function refusalFor(error: unknown): Refusal | undefined {
   if (error instanceof UnknownJobError) return { problem: problem(404, error.message, 'unknown-job') };
   if (error instanceof JobStatusConflictError) return { problem: problem(409, error.message, 'job-status-conflict') };
   if (error instanceof CancelRefusedError) return { problem: problem(409, error.message, 'cancel-refused') };
+  if (error instanceof OperationDriftError) {
+    const errors = [{ field: 'expected', rule: 'drift', message: error.message }];
+    const drift: Problem = Object.assign(problem(409, error.message, 'operation-drift', errors), { matched: error.matched, margin: error.margin });
+    return { problem: drift };
+  }
+  if (error instanceof OperationNotRunningError) return { problem: problem(409, error.message, 'operation-not-running') };
   if (error instanceof BatchCompletedError) return { problem: problem(409, error.message, 'batch-completed') };
   if (error instanceof BackpressureError) {
     return { problem: problem(429, error.message, 'queue-full'), retryAfterSeconds: error.retryAfterSeconds };

@@ -13,6 +13,9 @@ import { Admission } from '../jobs/admission';
 import { IdempotencyStore } from '../jobs/idempotency';
 import { JobService } from '../jobs/job-service';
 import { Closers } from '../lifecycle/closers';
+import { OperationRunner } from '../operations/operation-runner';
+import { OperationService } from '../operations/operation-service';
+import { OperationStore } from '../operations/operation-store';
 import { startRetentionLoop } from '../lifecycle/retention-loop';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
 import type { WorkerEntry } from '../supervisor/worker-supervisor';
@@ -42,6 +45,9 @@ export interface CoreServices {
   /** The heartbeats every worker of the namespace writes. */
   workerBeats: WorkerHeartbeats;
   outlets: EventOutlets;
+  /** Bulk operations; their runner starts with the outlets. */
+  operations: OperationService;
+  operationRunner: OperationRunner;
   relay: EventRelay;
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
@@ -142,7 +148,14 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry), known });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   const workerBeats = new WorkerHeartbeats(stores.redis, names);
-  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, relay: env.relay, relaySource };
+  const operationStore = new OperationStore(stores.pool, names.schema);
+  const operationRunner = new OperationRunner({
+    store: operationStore,
+    verbs: { retry: (id) => jobs.retry(id), cancel: (id) => jobs.cancel(id) },
+    onLog: log,
+  });
+  const operations = new OperationService(operationStore, operationRunner);
+  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, relay: env.relay, relaySource };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */
@@ -162,6 +175,9 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   closers.add('event relay', () => relay.detach());
   closers.add('event outlets', () => outlets.close());
   await step(`The events exchange on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => outlets.start());
+  // Resumes the operations still running (this console's before a restart, or a dead console's).
+  services.operationRunner.start();
+  closers.add('bulk operation runner', () => services.operationRunner.close());
 }
 
 /** Prunes the history, mailbox, inbox and webhook deliveries to their retention, now and every hour. */

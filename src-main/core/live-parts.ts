@@ -6,6 +6,7 @@ import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
 import type { SavedViewStore } from '../saved-views/saved-view-store';
+import type { OperationService } from '../operations/operation-service';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -27,6 +28,7 @@ export interface LiveParts {
   inbox: WebhookInbox;
   savedViews: SavedViewStore;
   batches: BatchService;
+  operations: OperationService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
 }
 
@@ -47,6 +49,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     inbox: live(() => core().stores.inbox),
     savedViews: live(() => core().stores.savedViews),
     batches: live(() => core().outlets.batches),
+    operations: live(() => core().operations),
     webhooks: {
       store: live(() => core().outlets.webhooks.store),
       dispatcher: live(() => core().outlets.webhooks.dispatcher),

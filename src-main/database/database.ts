@@ -63,3 +63,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<pg.Pool> {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * Runs `work` in a transaction on one client of the pool: committed when it resolves, rolled back
+ * when it throws (the error passes on). `before` runs on the client first, outside the transaction.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, before?: (client: pg.PoolClient) => Promise<void>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await before?.(client);
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,6 +1,7 @@
 import type pg from 'pg';
+import { inTransaction } from './database';
 
-/** The schema of one namespace: job history and logs, kind A's records, the mailbox and the inbox. */
+/** The schema of one namespace: job history and logs, kind A's records, the mailbox, the inbox and bulk operations. */
 // Long only as SQL text: one idempotent script read top to bottom, not logic to split.
 function schemaSql(schema: string): string {
   const s = `"${schema}"`;
@@ -116,6 +117,30 @@ CREATE TABLE IF NOT EXISTS ${s}.saved_views (
   query text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS ${s}.operations (
+  id uuid PRIMARY KEY,
+  action text NOT NULL,
+  query text,
+  status text NOT NULL,
+  matched integer NOT NULL,
+  cancel_requested boolean NOT NULL DEFAULT false,
+  paused_reason text,
+  lease_owner text,
+  lease_until timestamptz,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS operations_newest ON ${s}.operations (started_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS operations_running ON ${s}.operations (lease_until) WHERE status = 'running';
+CREATE TABLE IF NOT EXISTS ${s}.operation_items (
+  operation_id uuid NOT NULL REFERENCES ${s}.operations (id) ON DELETE CASCADE,
+  seq integer NOT NULL,
+  job_id uuid NOT NULL,
+  state text NOT NULL DEFAULT 'pending',
+  reason text,
+  PRIMARY KEY (operation_id, seq)
+);
+CREATE INDEX IF NOT EXISTS operation_items_pending ON ${s}.operation_items (operation_id, seq) WHERE state = 'pending';
 `;
 }
 
@@ -163,18 +188,16 @@ async function trigramsVisible(client: pg.PoolClient): Promise<boolean> {
 
 /** Brings the namespace's schema up to date; safe to run from several processes at once. */
 export async function migrate(pool: pg.Pool, schema: string, onLog: (line: string) => void = () => undefined): Promise<void> {
-  const client = await pool.connect();
-  try {
-    const trigrams = await ensureTrigrams(client, onLog);
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jobdeck-migrate:${schema}`]);
-    await client.query(schemaSql(schema));
-    if (trigrams) await client.query(trigramSql(schema));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  let trigrams = false;
+  await inTransaction(
+    pool,
+    async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jobdeck-migrate:${schema}`]);
+      await client.query(schemaSql(schema));
+      if (trigrams) await client.query(trigramSql(schema));
+    },
+    async (client) => {
+      trigrams = await ensureTrigrams(client, onLog);
+    },
+  );
 }

@@ -62,8 +62,9 @@ function PreviewCounts({ preview }: { preview: OperationPreview }) {
   );
 }
 
+/** Items handled so far: changed, skipped or failed, of all matched. */
 function OperationProgress({ operation }: { operation: Operation }) {
-  const done = operation.changed + operation.skipped;
+  const done = operation.changed + operation.skipped + operation.failed;
   const percent = operation.matched === 0 ? 100 : Math.round((done / operation.matched) * 100);
   return (
     <div className="progress bulk-progress">
@@ -83,8 +84,9 @@ function OperationResult({ operation }: { operation: Operation }) {
     <>
       <p role="status" aria-label="Operation status">
         {operation.status === 'running' ? 'Running' : `Ended ${operation.status}`}: {n(operation.changed)} changed, {n(operation.skipped)} skipped,{' '}
-        {n(operation.failed_items.length)} failed.
+        {n(operation.failed)} failed.
       </p>
+      {operation.paused_reason && <p className="muted">Paused: {operation.paused_reason}. It goes on by itself.</p>}
       {operation.failed_items.length > 0 && (
         <ul className="bulk-failed" aria-label="Failed jobs">
           {operation.failed_items.map((item) => (
