@@ -33,6 +33,7 @@ function PreviewCounts({ preview }: { preview: OperationPreview }) {
         <SkipCounts skips={preview.would_skip} />
       </dl>
       {preview.sample.length > 0 && (
+        <div className="bulk-sample-scroll">
         <table className="data-table bulk-sample" aria-label="Sample of the matched jobs">
           <thead>
             <tr>
