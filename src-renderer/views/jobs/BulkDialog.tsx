@@ -34,7 +34,7 @@ function PreviewCounts({ preview }: { preview: OperationPreview }) {
       </dl>
       {preview.sample.length > 0 && (
         <div className="bulk-sample-scroll">
-        <table className="data-table bulk-sample" aria-label="Sample of the matched jobs">
+          <table className="data-table bulk-sample" aria-label="Sample of the matched jobs">
           <thead>
             <tr>
               <th>Job</th>
@@ -57,7 +57,8 @@ function PreviewCounts({ preview }: { preview: OperationPreview }) {
               </tr>
             ))}
           </tbody>
-        </table>
+          </table>
+        </div>
       )}
     </>
   );
