@@ -12,16 +12,16 @@ import { focusRowWhenRendered, JOBS_TABLE_ID, onRevealJob } from './row-focus';
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
 /** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
 const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
-  ID: '11%',
-  Kind: '14%',
-  Status: '16%',
-  Progress: '16%',
-  Attempts: '11%',
-  Created: '14%',
-  Updated: '14%',
+  ID: '10.5%',
+  Kind: '15.5%',
+  Status: '17.5%',
+  Progress: '17%',
+  Attempts: '13%',
+  Created: '12%',
+  Updated: '12%',
 };
-/** The checkbox column, before the others. */
-const CHECK_WIDTH = '4%';
+/** The checkbox column, before the others: the box alone, no padding. */
+const CHECK_WIDTH = '2.5%';
 const ALL_COLUMNS = COLUMNS.length + 1;
 const OVERSCAN_ROWS = 12;
 const SORT_KEY: Record<(typeof COLUMNS)[number], JobSortKey> = {
