@@ -28,7 +28,7 @@ const jobIdSchema = z.uuid({ error: 'must be a job ID (a UUID)' });
  */
 export const createOperationSchema = z
   .strictObject({
-    action: z.enum(OPERATION_ACTIONS, { error: `must be one of ${OPERATION_ACTIONS.join(', ')}` }),
+    action: z.enum(OPERATION_ACTIONS),
     /** A search as `GET /api/v1/jobs?q=` takes it. */
     query: z.string().max(2000).optional(),
     /** Job IDs, at most {@link MAX_OPERATION_IDS}. */
@@ -39,10 +39,10 @@ export const createOperationSchema = z
   })
   .superRefine((body, ctx) => {
     if ((body.query === undefined) === (body.ids === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['query'], message: 'give exactly one of query or ids' });
+      ctx.addIssue({ code: 'custom', path: ['query'], params: { rule: 'one-of' }, message: 'or ids: give exactly one of them' });
     }
     if (!body.dry_run && body.query !== undefined && body.expected === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['expected'], message: 'is required without dry_run: run the dry run first and pass its matched' });
+      ctx.addIssue({ code: 'custom', path: ['expected'], params: { rule: 'required' }, message: 'is required without dry_run: run the dry run first and pass its matched' });
     }
   });
 export type CreateOperation = z.output<typeof createOperationSchema>;

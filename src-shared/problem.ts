@@ -19,6 +19,10 @@ export const problemSchema = z.object({
   detail: z.string(),
   /** Each invalid field, on validation problems. */
   errors: z.array(fieldErrorSchema).optional(),
+  /** On `operation-drift` (a bulk operation refused): how many jobs its target matches now. */
+  matched: z.number().int().min(0).optional(),
+  /** On `operation-drift`: how far the count could have moved from `expected` and still started. */
+  margin: z.number().int().min(0).optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

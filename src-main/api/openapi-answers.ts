@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationPreviewSchema, operationSchema } from '../../src-shared/operation-schemas';
 import { batchAcceptedSchema, batchSchema, batchSummarySchema } from '../../src-shared/batch-schemas';
 import {
   connectionSettingsSchema,
@@ -49,6 +50,9 @@ const ANSWERS = {
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
   BatchAccepted: batchAcceptedSchema,
+  Operation: operationSchema,
+  OperationPage: pageSchema(operationSchema),
+  OperationPreview: operationPreviewSchema,
   Batch: batchSchema,
   BatchPage: pageSchema(batchSummarySchema),
   WorkersReport: workersReportSchema,

@@ -14,6 +14,7 @@ import {
 } from '../../src-shared/schemas';
 import { createSavedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
+import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
@@ -54,6 +55,7 @@ const EXAMPLES = {
   batch: { jobs: [{ kind: 'log', payload: { client_time: 1767225600 } }, { kind: 'email', payload: { subject: 'A batch child' } }] },
   scale: { count: 1 },
   savedView: { name: 'Failed callbacks', query: 'kind:callback status:FAILED' },
+  operation: { action: 'retry', query: 'status:FAILED', dry_run: true },
 } as const;
 
 interface HeaderParameter {
@@ -118,6 +120,19 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchemaOf(kinds), example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },
+  {
+    method: 'POST',
+    path: '/api/v1/operations',
+    tag: 'operations',
+    summary: `Retry or cancel every job a search (\`query\`, as \`GET /api/v1/jobs?q=\`) matches, or named jobs (\`ids\`, at most ${MAX_OPERATION_IDS}). \`dry_run: true\` answers 200 with the counts and a sample, changing nothing. Otherwise \`expected\` (the dry run's \`matched\`; required for a query, optional for ids) starts it in the background: 202 with the operation, or 409 \`operation-drift\` with \`matched\` when the count moved by more than 1 % of \`expected\` (at least 10 jobs) since`,
+    body: createOperationSchema,
+    example: EXAMPLES.operation,
+    ok: [202, 'the operation, running', 'Operation'],
+    also: [200, 'the dry run: {"matched","would_change","would_skip","sample","margin"}', 'OperationPreview'],
+  },
+  { method: 'GET', path: '/api/v1/operations', tag: 'operations', summary: 'List bulk operations, newest first', query: listQuerySchema, ok: [200, '{"items": Operation[], "next_cursor"}', 'OperationPage'] },
+  { method: 'GET', path: '/api/v1/operations/:id', tag: 'operations', summary: 'A bulk operation and its progress: matched, changed, skipped, pending, failed items (poll it: it changes at most once a batch)', ok: [200, 'the operation', 'Operation'] },
+  { method: 'POST', path: '/api/v1/operations/:id/cancel', tag: 'operations', summary: 'Stop a running operation after its current batch (it ends `cancelled`, its remaining items untouched); 409 when it is not running', ok: [202, 'the operation, cancel_requested', 'Operation'] },
   { method: 'GET', path: '/api/v1/workers', tag: 'console', summary: "Every worker of the namespace: this console's slots, then the others from their heartbeats (name host/pid as in timelines, where it runs, kinds, state, current job, jobs done and failed, retried attempts, uptime, memory)", ok: [200, 'the workers report', 'WorkersReport'] },
   { method: 'PUT', path: '/api/v1/workers/:kind', tag: 'console', summary: 'Scale a kind to `count` processes', body: scaleWorkersSchema, example: EXAMPLES.scale, ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: "Restart the process in one of this console's slots (`:id` is the slot, such as `log-1`)", ok: [202, 'the workers report', 'WorkersReport'] },

@@ -32,8 +32,7 @@ export function refusalFor(error: unknown): Refusal | undefined {
   if (error instanceof CancelRefusedError) return { problem: problem(409, error.message, 'cancel-refused') };
   if (error instanceof OperationDriftError) {
     const errors = [{ field: 'expected', rule: 'drift', message: error.message }];
-    const drift: Problem = Object.assign(problem(409, error.message, 'operation-drift', errors), { matched: error.matched, margin: error.margin });
-    return { problem: drift };
+    return { problem: { ...problem(409, error.message, 'operation-drift', errors), matched: error.matched, margin: error.margin } };
   }
   if (error instanceof OperationNotRunningError) return { problem: problem(409, error.message, 'operation-not-running') };
   if (error instanceof BatchCompletedError) return { problem: problem(409, error.message, 'batch-completed') };

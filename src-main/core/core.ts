@@ -180,12 +180,13 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   closers.add('bulk operation runner', () => services.operationRunner.close());
 }
 
-/** Prunes the history, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
+/** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
 function startRetention(config: ConsoleConfig, services: CoreServices, log: (line: string) => void): () => void {
   const { history, mailbox, inbox } = services.stores;
   return startRetentionLoop(
     [
       { what: 'job history', run: () => history.prune(config.historyRetentionDays) },
+      { what: 'bulk operations', run: () => services.operations.prune(config.historyRetentionDays) },
       { what: 'mailbox messages', run: () => mailbox.prune(config.mailboxRetentionDays) },
       { what: 'inbox requests', run: () => inbox.prune(config.inboxRetentionDays) },
       { what: 'webhook deliveries', run: () => services.outlets.webhooks.store.prune(config.inboxRetentionDays) },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationAction } from '../../src-shared/operation-schemas';
-import { BrokerUnavailableError } from '../broker/job-publisher';
+import { isOutage } from '../api/problems';
 import { BackpressureError } from '../jobs/admission';
 import { JobStatusConflictError, UnknownJobError } from '../jobs/job-service';
 import type { ItemOutcome, OperationStore } from './operation-store';
@@ -84,7 +84,7 @@ export class OperationRunner {
         if (!lease) return;
         if (lease.cancelRequested) return await store.finish(id, this.owner, 'cancelled');
         const items = await store.pendingItems(id, this.options.batchSize ?? BATCH_SIZE);
-        if (items.length === 0) return await store.finish(id, this.owner, 'done');
+        if (items.length === 0) return await store.finish(id, this.owner, 'settled');
         const results = await this.actOn(items, this.options.verbs[action]);
         await store.settle(id, results.filter((r): r is ItemOutcome => 'state' in r));
         const paused = results.find((r): r is { seq: number; paused: string } => 'paused' in r);
@@ -136,7 +136,8 @@ async function actOnOne(item: { seq: number; job_id: string }, verb: OperationVe
     await verb(item.job_id);
     return { seq: item.seq, state: 'changed', reason: null };
   } catch (error) {
-    if (error instanceof BackpressureError || error instanceof BrokerUnavailableError) return { seq: item.seq, paused: error.message };
+    // A full queue or a dependency that is down: the item waits, it has not failed.
+    if (error instanceof BackpressureError || isOutage(error as Error)) return { seq: item.seq, paused: (error as Error).message };
     if (error instanceof JobStatusConflictError) return { seq: item.seq, state: 'skipped', reason: `status ${error.job.status}` };
     if (error instanceof UnknownJobError) return { seq: item.seq, state: 'failed', reason: 'unknown job' };
     return { seq: item.seq, state: 'failed', reason: (error as Error).message };

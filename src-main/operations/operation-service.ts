@@ -73,6 +73,11 @@ export class OperationService {
     return this.store.list(limit, cursor);
   }
 
+  /** Deletes finished operations older than the retention (the job history's). */
+  prune(retentionDays: number): Promise<number> {
+    return this.store.prune(retentionDays);
+  }
+
   /** Asks the runner to stop after its current batch; null for an unknown operation. */
   async cancel(id: string): Promise<Operation | null> {
     const asked = await this.store.requestCancel(id);

@@ -19,7 +19,7 @@ export class OperationDriftError extends Error {
     readonly expected: number,
     readonly margin: number,
   ) {
-    super(`the query now matches ${matched} jobs, not the ${expected} of the dry run (more than ${margin} apart): run the dry run again`);
+    super(`${matched} jobs match now, not the ${expected} expected from the dry run (more than ${margin} apart): run the dry run again`);
   }
 }
 
@@ -42,6 +42,16 @@ interface OperationRow {
   paused_reason: string | null;
   started_at: Date;
   finished_at: Date | null;
+  changed: number;
+  skipped: number;
+  pending: number;
+  failed: number;
+  failed_items: { id: string; reason: string }[];
+}
+
+/** The row as the API shows it: the same fields, times as RFC 3339. */
+function shown({ started_at, finished_at, ...rest }: OperationRow): Operation {
+  return { ...rest, started_at: started_at.toISOString(), finished_at: finished_at?.toISOString() ?? null };
 }
 
 /**
@@ -148,11 +158,18 @@ export class OperationStore {
     await this.pool.query(`UPDATE ${this.s}.operations SET paused_reason = $2 WHERE id = $1`, [id, reason]);
   }
 
-  async finish(id: string, owner: string, status: Exclude<OperationStatus, 'running'>): Promise<void> {
+  /**
+   * Ends the operation `cancelled`, or once no item is pending: `failed` when the action failed
+   * on every item, else `done`.
+   */
+  async finish(id: string, owner: string, outcome: 'cancelled' | 'settled'): Promise<void> {
+    const settled = `CASE WHEN EXISTS (SELECT 1 FROM ${this.s}.operation_items WHERE operation_id = $1 AND state <> 'failed')
+      OR NOT EXISTS (SELECT 1 FROM ${this.s}.operation_items WHERE operation_id = $1) THEN 'done' ELSE 'failed' END`;
     await this.pool.query(
-      `UPDATE ${this.s}.operations SET status = $3, finished_at = now(), paused_reason = NULL, lease_until = NULL
+      `UPDATE ${this.s}.operations SET status = ${outcome === 'cancelled' ? "'cancelled'" : settled}, finished_at = now(),
+         paused_reason = NULL, lease_until = NULL
        WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
-      [id, owner, status],
+      [id, owner],
     );
   }
 
@@ -165,9 +182,18 @@ export class OperationStore {
     return (rowCount ?? 0) > 0;
   }
 
+  /** Deletes finished operations (their items with them) older than the retention. */
+  async prune(retentionDays: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.s}.operations WHERE status <> 'running' AND finished_at < now() - $1 * interval '1 day'`,
+      [retentionDays],
+    );
+    return rowCount ?? 0;
+  }
+
   async get(id: string): Promise<Operation | null> {
-    const { rows } = await this.pool.query<OperationRow>(`SELECT * FROM ${this.s}.operations WHERE id = $1`, [id]);
-    return rows[0] ? this.shown(rows[0]) : null;
+    const { rows } = await this.pool.query<OperationRow>(`${this.shownSql()} WHERE o.id = $1`, [id]);
+    return rows[0] ? shown(rows[0]) : null;
   }
 
   /** Newest first. */
@@ -176,43 +202,30 @@ export class OperationStore {
     let where = '';
     if (cursor) {
       const [at, id] = decodePageCursor(cursor);
-      where = `WHERE (started_at, id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`;
+      where = `WHERE (o.started_at, o.id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`;
     }
     const { rows } = await this.pool.query<OperationRow>(
-      `SELECT * FROM ${this.s}.operations ${where} ORDER BY started_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
+      `${this.shownSql()} ${where} ORDER BY o.started_at DESC, o.id DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
-    const items = await Promise.all(rows.slice(0, limit).map((row) => this.shown(row)));
+    const items = rows.slice(0, limit).map(shown);
     const last = items[items.length - 1];
     return { items, next_cursor: rows.length > limit && last ? encodePageCursor({ created_at: last.started_at, id: last.id }) : null };
   }
 
-  private async shown(row: OperationRow): Promise<Operation> {
-    const counts = await this.pool.query<{ state: string; n: string }>(
-      `SELECT state, count(*) AS n FROM ${this.s}.operation_items WHERE operation_id = $1 GROUP BY state`,
-      [row.id],
-    );
-    const count = (state: string) => Number(counts.rows.find((r) => r.state === state)?.n ?? 0);
-    const failed = await this.pool.query<{ id: string; reason: string }>(
-      `SELECT job_id AS id, reason FROM ${this.s}.operation_items WHERE operation_id = $1 AND state = 'failed' ORDER BY seq LIMIT ${FAILED_ITEMS_SHOWN}`,
-      [row.id],
-    );
-    return {
-      id: row.id,
-      action: row.action,
-      status: row.status,
-      query: row.query,
-      matched: row.matched,
-      changed: count('changed'),
-      skipped: count('skipped'),
-      pending: count('pending'),
-      failed: count('failed'),
-      failed_items: failed.rows,
-      paused_reason: row.paused_reason,
-      cancel_requested: row.cancel_requested,
-      started_at: row.started_at.toISOString(),
-      finished_at: row.finished_at?.toISOString() ?? null,
-    };
+  /** Operations with their items counted by state and their first failed items, in one query. */
+  private shownSql(): string {
+    return `SELECT o.id, o.action, o.status, o.query, o.matched, o.cancel_requested, o.paused_reason, o.started_at, o.finished_at,
+        c.changed, c.skipped, c.pending, c.failed, COALESCE(f.items, '[]') AS failed_items
+      FROM ${this.s}.operations o
+      CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE state = 'changed')::int AS changed,
+          count(*) FILTER (WHERE state = 'skipped')::int AS skipped,
+          count(*) FILTER (WHERE state = 'pending')::int AS pending,
+          count(*) FILTER (WHERE state = 'failed')::int AS failed
+        FROM ${this.s}.operation_items WHERE operation_id = o.id) c
+      CROSS JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('id', job_id, 'reason', reason) ORDER BY seq) AS items
+        FROM (SELECT job_id, reason, seq FROM ${this.s}.operation_items WHERE operation_id = o.id AND state = 'failed'
+          ORDER BY seq LIMIT ${FAILED_ITEMS_SHOWN}) first_failed) f`;
   }
 
   /** Inserts the target's jobs as items, newest first; answers how many. */

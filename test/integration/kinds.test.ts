@@ -1,7 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
@@ -11,7 +10,7 @@ import type { KindsReport } from '../../src-shared/kind-records';
 import { retryLadder } from '../../src-shared/retry-policy';
 import { namesFor } from '../../src-shared/topology';
 import { eventually, startTestConsole, testConsoleEnv, type TestConsole } from '../support/console';
-import { TEST_SERVICES } from '../support/namespace';
+import { withChannel } from '../support/broker';
 
 /**
  * A console started with a kinds file: its user kind is listed, checked, queued, batched and
@@ -55,15 +54,6 @@ async function problemOf(response: Response) {
   expect(response.status).toBe(400);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   return (await response.json()) as { detail: string; errors: { field: string; rule: string; message: string }[] };
-}
-
-async function withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
-  try {
-    return await use(await connection.createChannel());
-  } finally {
-    await connection.close();
-  }
 }
 
 describe('a console with a kinds file', () => {

@@ -139,6 +139,27 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get('/api/v1/batches?cursor=x&limit=1000'), 400);
   });
 
+  it('of bulk operations', async () => {
+    const waiting = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'email', payload: { subject: 'bulk' } }), 202);
+    const ids = [waiting.id as string];
+    // The dry run reads the history, which records the job a moment after it was accepted.
+    await eventually(() => expectStatus(call('POST', '/api/v1/operations', { action: 'cancel', ids, dry_run: true }), 200), (preview) => preview.would_change === 1, 10_000, 'the job in the history');
+    await expectStatus(call('POST', '/api/v1/operations', { action: 'replay', ids, dry_run: true }), 400);
+    await expectStatus(call('POST', '/api/v1/operations', { action: 'retry', query: 'kind:email', expected: 100_000 }), 409);
+    const started = await expectStatus(call('POST', '/api/v1/operations', { action: 'cancel', ids, expected: 1 }), 202);
+    const url = `/api/v1/operations/${started.id as string}`;
+    await eventually(() => expectStatus(get(url), 200), (operation) => operation.status === 'done', 10_000, 'the operation done');
+    await expectStatus(call('POST', `${url}/cancel`), 409);
+    // Jobs no one knows: each takes its two reads, so the cancel comes long before the end.
+    const unknown = Array.from({ length: 2000 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+    const long = await expectStatus(call('POST', '/api/v1/operations', { action: 'retry', ids: unknown }), 202);
+    await expectStatus(call('POST', `/api/v1/operations/${long.id as string}/cancel`), 202);
+    await expectStatus(call('POST', `/api/v1/operations/${UNKNOWN_UUID}/cancel`), 404);
+    await expectStatus(get(`/api/v1/operations/${UNKNOWN_UUID}`), 404);
+    await expectStatus(get('/api/v1/operations?limit=1'), 200);
+    await expectStatus(get('/api/v1/operations?limit=1000'), 400);
+  });
+
   it('of the mailbox and the webhook inbox', async () => {
     await expectStatus(call('PUT', '/api/v1/workers/email', { count: 1 }), 202);
     await expectStatus(get('/job/mail?subject=to+the+mailbox'), 200);

@@ -19,6 +19,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     webhooks: { store: UNUSED, dispatcher: UNUSED },
     batches: UNUSED,
     savedViews: UNUSED,
+    operations: UNUSED,
     queues: UNUSED,
     settings: UNUSED,
     ...services,

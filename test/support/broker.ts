@@ -1,5 +1,7 @@
+import amqp from 'amqplib';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { TEST_SERVICES } from './namespace';
 
 const run = promisify(execFile);
 
@@ -23,4 +25,14 @@ export async function closeBrokerConnections(prefix: string): Promise<number> {
     .map((line) => line.split('\t')[0]!);
   for (const pid of pids) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: simulated broker loss']);
   return pids.length;
+}
+
+/** A channel on a connection of its own to the test broker, closed after `use`. */
+export async function withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
+  const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+  try {
+    return await use(await connection.createChannel());
+  } finally {
+    await connection.close();
+  }
 }
