@@ -79,4 +79,23 @@ describe('operations slice', () => {
     expect(store.getState().bulk).toMatchObject({ drifted: 150, operation: null, busy: false });
     expect(schedule.pending()).toBe(0);
   });
+
+  it('cancels a running operation and follows it until it ends cancelled', async () => {
+    const { bridge, store, schedule } = setupStore();
+    bridge.previewOperation.mockResolvedValue({ ok: true, preview });
+    bridge.startOperation.mockResolvedValue({ ok: true, operation: operationWith({}) });
+    bridge.cancelOperation.mockResolvedValue({ ok: true, operation: operationWith({ cancel_requested: true, changed: 10, pending: 110 }) });
+    store.getState().checkAllMatching('status:FAILED');
+    await store.getState().previewBulk('retry');
+    await store.getState().confirmBulk();
+    await store.getState().cancelBulkOperation();
+    expect(bridge.cancelOperation).toHaveBeenCalledWith('op-1');
+    expect(store.getState().bulk).toMatchObject({ busy: false, operation: { cancel_requested: true, status: 'running' } });
+
+    bridge.getOperation.mockResolvedValueOnce(operationWith({ status: 'cancelled', changed: 10, pending: 110, finished_at: '2026-12-07T02:00:05.000Z' }));
+    schedule.advance(OPERATION_POLL_MS);
+    await settle();
+    expect(store.getState().bulk?.operation?.status).toBe('cancelled');
+    expect(schedule.pending()).toBe(0);
+  });
 });
