@@ -136,3 +136,34 @@ test('ticked rows: a job the console no longer knows fails, and the result links
   await expect(page).toHaveURL(new RegExp(`#/jobs/${gone}$`));
   await expect.poll(() => statusOf(request, waiting), { timeout: OPERATION_TIMEOUT_MS }).toBe('CANCELLED');
 });
+
+test('a start refused because the matches drifted since the preview says how many match now, and previews again', async ({ page, request }) => {
+  const tag = `bulk${randomBytes(4).toString('hex')}`;
+  const query = `kind:callback ${tag}`;
+  const FIRST = 12;
+  /** More than the drift margin (10 jobs at this size). */
+  const LATER = 12;
+  for (let n = 0; n < FIRST; n++) await submitLongCallback(request, tag);
+  await expect.poll(() => searchCount(request, query), { timeout: OPERATION_TIMEOUT_MS }).toBe(FIRST);
+
+  await page.goto(`/#/jobs?${new URLSearchParams({ q: query }).toString()}`);
+  const table = page.getByRole('table', { name: 'Jobs' });
+  await expect(table.locator('tbody tr.job-row')).toHaveCount(FIRST);
+  await table.getByRole('checkbox', { name: 'Select the jobs in sight' }).check();
+  const bar = page.getByRole('region', { name: 'Bulk actions' });
+  await bar.getByRole('button', { name: `Select all ${FIRST} that match` }).click();
+  await bar.getByRole('button', { name: 'Cancel…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Cancel every job that matches ${query}` });
+  await expect(dialog.locator('[data-count="matched"]')).toHaveText(String(FIRST));
+
+  for (let n = 0; n < LATER; n++) await submitLongCallback(request, tag);
+  await expect.poll(() => searchCount(request, query), { timeout: OPERATION_TIMEOUT_MS }).toBe(FIRST + LATER);
+  await dialog.getByRole('button', { name: `Confirm: cancel ${FIRST}` }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(`The matches changed since this preview: ${FIRST + LATER} jobs match now. Preview again before you confirm.`);
+  await page.screenshot({ path: 'test-results/screens/jobs-bulk-drifted.png' });
+
+  await dialog.getByRole('button', { name: 'Preview again' }).click();
+  await expect(dialog.locator('[data-count="matched"]')).toHaveText(String(FIRST + LATER));
+  await dialog.getByRole('button', { name: `Confirm: cancel ${FIRST + LATER}` }).click();
+  await expect(dialog.getByRole('status', { name: 'Operation status' })).toHaveText(`Ended done: ${FIRST + LATER} changed, 0 skipped, 0 failed.`, { timeout: OPERATION_TIMEOUT_MS });
+});

@@ -35,28 +35,28 @@ function PreviewCounts({ preview }: { preview: OperationPreview }) {
       {preview.sample.length > 0 && (
         <div className="bulk-sample-scroll">
           <table className="data-table bulk-sample" aria-label="Sample of the matched jobs">
-          <thead>
-            <tr>
-              <th>Job</th>
-              <th>Kind</th>
-              <th>Status</th>
-              <th>Would</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.sample.map((job) => (
-              <tr key={job.id}>
-                <td>
-                  <EntityLink entity={{ kind: 'job', id: job.id }} />
-                </td>
-                <td>{kindLabel(job.kind)}</td>
-                <td>
-                  <StatusBadge status={job.status} />
-                </td>
-                <td>{job.skip === null ? 'change' : `skip: ${job.skip}`}</td>
+            <thead>
+              <tr>
+                <th>Job</th>
+                <th>Kind</th>
+                <th>Status</th>
+                <th>Would</th>
               </tr>
-            ))}
-          </tbody>
+            </thead>
+            <tbody>
+              {preview.sample.map((job) => (
+                <tr key={job.id}>
+                  <td>
+                    <EntityLink entity={{ kind: 'job', id: job.id }} />
+                  </td>
+                  <td>{kindLabel(job.kind)}</td>
+                  <td>
+                    <StatusBadge status={job.status} />
+                  </td>
+                  <td>{job.skip === null ? 'change' : `skip: ${job.skip}`}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </div>
       )}
