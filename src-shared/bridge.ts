@@ -15,7 +15,9 @@ import type { Job, Page } from './job';
 import type { JobLogLine } from './job-log';
 import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
+import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
 import type { Problem } from './problem';
+import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { JobStatus } from './statuses';
 import type { Delivery, Subscription, SubscriptionFilter } from './subscription-schemas';
 
@@ -122,7 +124,34 @@ export interface JobdeckBridge {
   redeliver(subscriptionId: string, deliveryId: string): Promise<RedeliverResult>;
   /** The OpenAPI 3.1 document of the HTTP API (`GET /api/v1/openapi.json`). */
   getApiDocument(): Promise<ApiDocument>;
+  /** What a bulk action would do, changing nothing (`POST /api/v1/operations` with `dry_run`). */
+  previewOperation(request: OperationRequest): Promise<PreviewOperationResult>;
+  /** Starts a bulk action in the background; refused (409, `matched` the new count) when the matches drifted since the preview. */
+  startOperation(request: StartOperationRequest): Promise<OperationResult>;
+  /** A bulk operation as it stands; null when there is no such operation. */
+  getOperation(id: string): Promise<Operation | null>;
+  /** Asks a running operation to stop after its current batch. */
+  cancelOperation(id: string): Promise<OperationResult>;
+  /** The saved views (named queries), by name. */
+  listSavedViews(): Promise<Page<SavedView>>;
+  /** Saves a query under a name (unique: 409 otherwise). */
+  createSavedView(request: CreateSavedView): Promise<SavedViewResult>;
+  deleteSavedView(id: string): Promise<DeleteSubscriptionResult>;
 }
+
+/** Which jobs a bulk action is over: those a query matches in the whole history, or named ones. */
+export type OperationTarget = { query: string } | { ids: string[] };
+
+export type OperationRequest = { action: OperationAction } & OperationTarget;
+
+/** A start: `expected` is the preview's `matched`. */
+export type StartOperationRequest = OperationRequest & { expected: number };
+
+export type { Operation, OperationAction, OperationPreview };
+
+export type PreviewOperationResult = { ok: true; preview: OperationPreview } | { ok: false; problem: Problem };
+export type OperationResult = { ok: true; operation: Operation } | { ok: false; problem: Problem };
+export type SavedViewResult = { ok: true; view: SavedView } | { ok: false; problem: Problem };
 
 /** `POST /api/v1/batches` body, as the console sends it (validated by `createBatchSchema`). */
 export type CreateBatchRequest = CreateBatch;

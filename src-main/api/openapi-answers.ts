@@ -26,6 +26,7 @@ import {
 import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records';
 import { jobLogLineSchema } from '../../src-shared/job-log';
 import { problemSchema } from '../../src-shared/problem';
+import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
 /**
@@ -46,6 +47,8 @@ const ANSWERS = {
   SubscriptionPage: pageSchema(subscriptionSchema),
   Delivery: deliverySchema,
   DeliveryPage: pageSchema(deliverySchema),
+  SavedView: savedViewSchema,
+  SavedViewPage: pageSchema(savedViewSchema),
   BatchAccepted: batchAcceptedSchema,
   Operation: operationSchema,
   OperationPage: pageSchema(operationSchema),

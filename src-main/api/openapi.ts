@@ -12,6 +12,7 @@ import {
   listJobsQuerySchemaOf,
   submitJobSchemaOf,
 } from '../../src-shared/schemas';
+import { createSavedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
@@ -53,6 +54,7 @@ const EXAMPLES = {
   subscription: { url: 'http://127.0.0.1:8000/api/v1/inbox/subscriptions', events: { kinds: ['email'], statuses: ['DONE'] } },
   batch: { jobs: [{ kind: 'log', payload: { client_time: 1767225600 } }, { kind: 'email', payload: { subject: 'A batch child' } }] },
   scale: { count: 1 },
+  savedView: { name: 'Failed callbacks', query: 'kind:callback status:FAILED' },
   operation: { action: 'retry', query: 'status:FAILED', dry_run: true },
 } as const;
 
@@ -112,6 +114,9 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}', 'DeliveryPage'] },
   { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery', 'Delivery'] },
+  { method: 'GET', path: '/api/v1/saved-views', tag: 'saved views', summary: 'List the saved views (named job queries), by name', ok: [200, '{"items": SavedView[], "next_cursor": null}', 'SavedViewPage'] },
+  { method: 'POST', path: '/api/v1/saved-views', tag: 'saved views', summary: 'Save a job query under a name (1–80 characters, unique: 409 otherwise)', body: createSavedViewSchema, example: EXAMPLES.savedView, ok: [201, 'the saved view', 'SavedView'] },
+  { method: 'DELETE', path: '/api/v1/saved-views/:id', tag: 'saved views', summary: 'Delete a saved view', ok: [204, 'deleted'] },
   { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchemaOf(kinds), example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },

@@ -19,6 +19,8 @@ import { problem, sendProblem } from './problems';
 import { refusalFor } from './refusals';
 import { recordRoutes } from './record-routes';
 import { subscriptionRoutes } from './subscription-routes';
+import { savedViewRoutes } from './saved-view-routes';
+import type { SavedViewStore } from '../saved-views/saved-view-store';
 import { openApiRoute, recordRegisteredRoutes } from './openapi';
 import { batchRoutes } from './batch-routes';
 import type { BatchService } from '../batches/batch-service';
@@ -60,6 +62,8 @@ export interface ApiOptions {
   onLog?: (line: string) => void;
   /** Webhook subscriptions and their deliveries. */
   webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
+  /** Saved views (named queries) of the Jobs view; the routes are absent without it. */
+  savedViews?: SavedViewStore;
   /** Batches (fan-out and fan-in). */
   batches?: BatchService;
   /** Bulk operations (retry or cancel what a search matches). */
@@ -170,6 +174,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   await app.register(recordRoutes(options.mailbox, options.inbox, options.inboxBudget));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds));
+  if (options.savedViews) await app.register(savedViewRoutes(options.savedViews));
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
   if (options.operations) await app.register(operationRoutes(options.operations));
   await app.register(openApiRoute(kinds));

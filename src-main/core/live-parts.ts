@@ -5,6 +5,7 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
+import type { SavedViewStore } from '../saved-views/saved-view-store';
 import type { OperationService } from '../operations/operation-service';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
@@ -25,6 +26,7 @@ export interface LiveParts {
   workerBeats: HeartbeatSource;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
+  savedViews: SavedViewStore;
   batches: BatchService;
   operations: OperationService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
@@ -45,6 +47,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     workerBeats: live(() => core().workerBeats),
     mailbox: live(() => core().stores.mailbox),
     inbox: live(() => core().stores.inbox),
+    savedViews: live(() => core().stores.savedViews),
     batches: live(() => core().outlets.batches),
     operations: live(() => core().operations),
     webhooks: {

@@ -13,6 +13,7 @@ import { JobLogStore } from '../../src-shared/node/job-log-store';
 import { WebhookInbox } from '../inbox/webhook-inbox';
 import type { Closers } from '../lifecycle/closers';
 import { MailboxStore } from '../mailbox/mailbox-store';
+import { SavedViewStore } from '../saved-views/saved-view-store';
 import { step } from './startup-error';
 
 /** PostgreSQL and Redis, and the stores the console keeps in them. */
@@ -27,6 +28,8 @@ export interface Stores {
   logs: JobLogs;
   mailbox: MailboxStore;
   inbox: WebhookInbox;
+  /** Named queries of the Jobs view. */
+  savedViews: SavedViewStore;
 }
 
 export async function openStores(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<Stores> {
@@ -50,5 +53,5 @@ export async function openStores(config: ConsoleConfig, names: Names, closers: C
   closers.add('mailbox and inbox', () => Promise.all([mailbox.close(), inbox.close()]));
   const status = new JobStatusClient(redis, names, limits);
   const logs = new JobLogs(pool, names.schema, new JobLogStore(redis, names));
-  return { pool, redis, connections, status, history: new JobHistory(pool, names.schema), logs, mailbox, inbox };
+  return { pool, redis, connections, status, history: new JobHistory(pool, names.schema), logs, mailbox, inbox, savedViews: new SavedViewStore(pool, names.schema) };
 }

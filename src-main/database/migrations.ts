@@ -111,6 +111,12 @@ CREATE TABLE IF NOT EXISTS ${s}.job_logs (
   line text NOT NULL,
   PRIMARY KEY (job_id, entry_id)
 );
+CREATE TABLE IF NOT EXISTS ${s}.saved_views (
+  id uuid PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  query text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
 CREATE TABLE IF NOT EXISTS ${s}.operations (
   id uuid PRIMARY KEY,
   action text NOT NULL,

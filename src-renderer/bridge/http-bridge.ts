@@ -7,6 +7,13 @@ import type {
   DeleteSubscriptionResult,
   JobActionResult,
   ListJobsRequest,
+  Operation,
+  OperationPreview,
+  OperationRequest,
+  OperationResult,
+  PreviewOperationResult,
+  SavedViewResult,
+  StartOperationRequest,
   PageRequest,
   PurgeQueueResult,
   RedeliverResult,
@@ -17,6 +24,7 @@ import type {
   WorkersActionResult,
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
+import type { CreateSavedView, SavedView } from '../../src-shared/saved-view-schemas';
 import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
 import type {
   ConnectionSettings,
@@ -236,6 +244,16 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     redeliver: (subscriptionId: string, deliveryId: string): Promise<RedeliverResult> =>
       act<Delivery, 'delivery'>('POST', `/api/v1/subscriptions/${id(subscriptionId)}/deliveries/${id(deliveryId)}/redeliver`, 'delivery'),
     getApiDocument: () => getJson<ApiDocument>('/api/v1/openapi.json'),
+    previewOperation: (request: OperationRequest): Promise<PreviewOperationResult> =>
+      act<OperationPreview, 'preview'>('POST', '/api/v1/operations', 'preview', { ...request, dry_run: true }),
+    startOperation: (request: StartOperationRequest): Promise<OperationResult> =>
+      act<Operation, 'operation'>('POST', '/api/v1/operations', 'operation', request),
+    getOperation: (operationId: string) => getOrNull<Operation>(`/api/v1/operations/${id(operationId)}`),
+    cancelOperation: (operationId: string): Promise<OperationResult> =>
+      act<Operation, 'operation'>('POST', `/api/v1/operations/${id(operationId)}/cancel`, 'operation'),
+    listSavedViews: () => getJson<Page<SavedView>>('/api/v1/saved-views'),
+    createSavedView: (request: CreateSavedView): Promise<SavedViewResult> => act<SavedView, 'view'>('POST', '/api/v1/saved-views', 'view', request),
+    deleteSavedView: (viewId: string) => remove(`/api/v1/saved-views/${id(viewId)}`),
     listJobs: (request: ListJobsRequest) => getJson<Page<Job>>(`/api/v1/jobs${listQuery(request)}`),
     onJobEvent: (listener) => feed.onJobEvent(listener),
     onBatchEvent: (listener) => feed.onBatchEvent(listener),

@@ -65,6 +65,7 @@ export function generalShortcuts(): ShortcutHelp[] {
     { keys: '?', does: 'This list of shortcuts' },
     { keys: '↑ ↓ Home End', does: 'Move between the rows of the jobs table and the items of Mail, Webhooks and Subscriptions' },
     { keys: 'Enter or Space', does: 'Open the focused job (focus stays on its row)' },
+    { keys: 'X', does: 'Tick or untick the focused job for a bulk action (Retry, Cancel)' },
     { keys: 'Esc', does: "Close the job's details, or this list" },
     { keys: 'Enter on a column header', does: 'Sort the table by it; again to reverse' },
   ];

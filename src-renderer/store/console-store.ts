@@ -7,9 +7,11 @@ import { createJobLogsSlice } from './job-logs-slice';
 import { createKindsSlice } from './kinds-slice';
 import { createLiveSlice } from './live-slice';
 import { createNavSlice } from './nav-slice';
+import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createRecordsSlice } from './records-slice';
+import { createSavedViewsSlice } from './saved-views-slice';
 import { createSortSlice } from './sort-slice';
 import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps } from './deps';
@@ -49,6 +51,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createBatchesSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
+    ...createOperationsSlice(deps)(...args),
+    ...createSavedViewsSlice(deps)(...args),
     ...createNavSlice(deps)(...args),
     ...createSortSlice()(...args),
   }));

@@ -23,7 +23,7 @@ export type Answer = { ok: true } | Refused;
 export type Accepted<A extends Answer> = Extract<A, { ok: true }>;
 
 /** Runs a call whose refusal is an answer; a call that got no answer at all becomes a refusal too. */
-async function attempt<A extends Answer>(call: () => Promise<A>): Promise<A | Refused> {
+export async function attempt<A extends Answer>(call: () => Promise<A>): Promise<A | Refused> {
   try {
     return await call();
   } catch (error) {

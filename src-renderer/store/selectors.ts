@@ -57,6 +57,8 @@ export const selectors = {
   selectedJob: (state: ConsoleState): Job | undefined =>
     state.selectedJobId === null ? undefined : state.jobsById[state.selectedJobId],
   isSelected: (state: ConsoleState, id: string): boolean => state.selectedJobId === id,
+  /** Ticked for a bulk action: by itself, or as one of all that match. */
+  isChecked: (state: ConsoleState, id: string): boolean => state.checkedQuery !== null || state.checkedJobIds.has(id),
   listStatus: (state: ConsoleState) => state.firstPage.status,
   listError: (state: ConsoleState) => state.firstPage.error,
   /** Every kind's name, the built-in ones first (those alone until the kinds are read). */

@@ -9,9 +9,11 @@ import type { JobLogsSlice } from './job-logs-slice';
 import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
 import type { NavSlice } from './nav-slice';
+import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { RecordsSlice } from './records-slice';
+import type { SavedViewsSlice } from './saved-views-slice';
 import type { SortSlice } from './sort-slice';
 import type { SubmitSlice } from './submit-slice';
 import type { SubscriptionsSlice } from './subscriptions-slice';
@@ -29,5 +31,7 @@ export type ConsoleState = JobsSlice &
   BatchesSlice &
   SubscriptionsSlice &
   ApiDocSlice &
+  OperationsSlice &
+  SavedViewsSlice &
   NavSlice &
   SortSlice;

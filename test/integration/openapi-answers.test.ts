@@ -58,6 +58,16 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get(`/job/status?uuid=${UNKNOWN_UUID}`), 404);
   });
 
+  it('of saved views', async () => {
+    const name = `contract ${Date.now()}`;
+    const view = await expectStatus(call('POST', '/api/v1/saved-views', { name, query: 'status:FAILED' }), 201);
+    await expectStatus(call('POST', '/api/v1/saved-views', { name, query: 'status:FAILED' }), 409);
+    await expectStatus(call('POST', '/api/v1/saved-views', { name: 'bad', query: 'status:' }), 400);
+    await expectStatus(get('/api/v1/saved-views'), 200);
+    await expectStatus(call('DELETE', `/api/v1/saved-views/${view.id as string}`), 204);
+    await expectStatus(call('DELETE', `/api/v1/saved-views/${UNKNOWN_UUID}`), 404);
+  });
+
   it('of webhook subscriptions and their deliveries', async () => {
     const subscription = await expectStatus(call('POST', '/api/v1/subscriptions', { url: `${app.url}/api/v1/inbox/contract`, events: { kinds: ['A'], statuses: ['DONE'] } }), 201);
     await expectStatus(call('POST', '/api/v1/subscriptions', { url: 'ftp://example.com/hook' }), 400);

@@ -18,6 +18,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     guard: { host: '127.0.0.1', port: () => 8000, allowedHosts: [] },
     webhooks: { store: UNUSED, dispatcher: UNUSED },
     batches: UNUSED,
+    savedViews: UNUSED,
     operations: UNUSED,
     queues: UNUSED,
     settings: UNUSED,

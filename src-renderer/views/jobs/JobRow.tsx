@@ -12,13 +12,16 @@ export const ROW_HEIGHT_PX = 40;
 
 
 /**
- * One job's row: a click, Enter or Space opens its details and leaves focus on the row.
+ * One job's row: a click, Enter or Space opens its details and leaves focus on the row; its
+ * checkbox (or X on the row) ticks it for a bulk action.
  * Subscribes to that job alone, so an event re-renders only its own row.
  */
 export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIndex?: number }) {
   const job = useConsole((state) => selectors.job(state, id));
   const selected = useConsole((state) => selectors.isSelected(state, id));
   const selectJob = useConsole(selectors.actions.selectJob);
+  const checked = useConsole((state) => selectors.isChecked(state, id));
+  const toggleChecked = useConsole((state) => state.toggleChecked);
   if (!job) return null;
   const short = shortId(job.id);
   return (
@@ -32,6 +35,10 @@ export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIn
         rowButtonOf(job.id, event.currentTarget)?.focus({ preventScroll: true });
       }}
     >
+      {/* A click here ticks the row and leaves the details as they are. */}
+      <td className="check-cell" onClick={(event) => event.stopPropagation()}>
+        <input type="checkbox" aria-label={`Select job ${short}`} checked={checked} onChange={() => toggleChecked(job.id)} />
+      </td>
       <td>
         <button
           type="button"

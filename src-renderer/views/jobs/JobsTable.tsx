@@ -12,14 +12,17 @@ import { focusRowWhenRendered, JOBS_TABLE_ID, onRevealJob } from './row-focus';
 const COLUMNS = ['ID', 'Kind', 'Status', 'Progress', 'Attempts', 'Created', 'Updated'] as const;
 /** Fixed widths: the rows in view change as it scrolls, and must not move the columns. */
 const COLUMN_WIDTHS: Record<(typeof COLUMNS)[number], string> = {
-  ID: '12%',
-  Kind: '15%',
-  Status: '17%',
+  ID: '10.5%',
+  Kind: '15.5%',
+  Status: '17.5%',
   Progress: '17%',
-  Attempts: '12%',
-  Created: '13.5%',
-  Updated: '13.5%',
+  Attempts: '13%',
+  Created: '12%',
+  Updated: '12%',
 };
+/** The checkbox column, before the others: the box alone, no padding. */
+const CHECK_WIDTH = '2.5%';
+const ALL_COLUMNS = COLUMNS.length + 1;
 const OVERSCAN_ROWS = 12;
 const SORT_KEY: Record<(typeof COLUMNS)[number], JobSortKey> = {
   ID: 'id',
@@ -34,7 +37,7 @@ const SORT_KEY: Record<(typeof COLUMNS)[number], JobSortKey> = {
 function EmptyRow({ children }: { children: ReactNode }) {
   return (
     <tr>
-      <td colSpan={COLUMNS.length} className="empty">
+      <td colSpan={ALL_COLUMNS} className="empty">
         {children}
       </td>
     </tr>
@@ -46,7 +49,7 @@ function Spacer({ height }: { height: number }) {
   if (height <= 0) return null;
   return (
     <tr aria-hidden="true" className="spacer">
-      <td colSpan={COLUMNS.length} style={{ height, padding: 0, border: 0 }} />
+      <td colSpan={ALL_COLUMNS} style={{ height, padding: 0, border: 0 }} />
     </tr>
   );
 }
@@ -69,18 +72,22 @@ function countText(shown: number, total: number, filtering: boolean): string {
   return `${total.toLocaleString()} ${total === 1 ? 'job' : 'jobs'}`;
 }
 
-function JobsTableHead() {
+function JobsTableHead({ inSight }: { inSight: readonly string[] }) {
   const sort = useConsole((state) => state.jobSort);
   const sortJobsBy = useConsole((state) => state.sortJobsBy);
   return (
     <>
       <colgroup>
+        <col style={{ width: CHECK_WIDTH }} />
         {COLUMNS.map((column) => (
           <col key={column} style={{ width: COLUMN_WIDTHS[column] }} />
         ))}
       </colgroup>
       <thead>
         <tr aria-rowindex={1}>
+          <th className="check-cell">
+            <CheckInSight ids={inSight} />
+          </th>
           {COLUMNS.map((column) => (
             <SortHeader
               key={column}
@@ -94,6 +101,33 @@ function JobsTableHead() {
       </thead>
     </>
   );
+}
+
+/** The header's checkbox: ticks or unticks the rows in sight; mixed when some of them are. */
+function CheckInSight({ ids }: { ids: readonly string[] }) {
+  const checkedCount = useConsole((state) => (state.checkedQuery !== null ? ids.length : ids.filter((id) => state.checkedJobIds.has(id)).length));
+  const setChecked = useConsole((state) => state.setChecked);
+  const all = ids.length > 0 && checkedCount === ids.length;
+  return (
+    <input
+      type="checkbox"
+      aria-label="Select the jobs in sight"
+      checked={all}
+      ref={(box) => {
+        if (box) box.indeterminate = checkedCount > 0 && !all;
+      }}
+      disabled={ids.length === 0}
+      onChange={() => setChecked(ids, !all)}
+    />
+  );
+}
+
+/** X (as in Gmail) ticks the focused row; Enter and Space already open it. */
+const isToggleKey = (event: KeyboardEvent) => (event.key === 'x' || event.key === 'X') && !event.ctrlKey && !event.metaKey && !event.altKey;
+
+/** The IDs of the rows in the viewport (not those rendered around it). */
+function idsInSight(ids: readonly string[], range: { startIndex: number; endIndex: number } | null): readonly string[] {
+  return range ? ids.slice(range.startIndex, range.endIndex + 1) : [];
 }
 
 /** Scrolls to the row of a job asked for from elsewhere (the command palette) and focuses it. */
@@ -161,9 +195,15 @@ export function JobsTable() {
   const before = items[0]?.start ?? 0;
   const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
 
+  const toggleChecked = useConsole((state) => state.toggleChecked);
   const moveFocus = (event: KeyboardEvent) => {
     const current = (event.target as HTMLElement).dataset.jobId;
     if (!current) return;
+    if (isToggleKey(event)) {
+      event.preventDefault();
+      toggleChecked(current);
+      return;
+    }
     const target = listKeyTarget(event.key, ids.indexOf(current), ids.length);
     if (target === undefined) return;
     event.preventDefault();
@@ -191,7 +231,7 @@ export function JobsTable() {
           aria-rowcount={ids.length + 1}
           tabIndex={-1}
         >
-          <JobsTableHead />
+          <JobsTableHead inSight={idsInSight(ids, virtualizer.range)} />
           <tbody onKeyDown={moveFocus}>
             <Spacer height={before} />
             {items.map((item) => (

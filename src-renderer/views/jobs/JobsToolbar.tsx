@@ -4,6 +4,7 @@ import { JOB_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { SavedViews } from './SavedViews';
 import { exportQueryOf, isFiltering, NO_FILTER, searchQueryOf, searchSyntaxError, type JobFilter } from '../../store/job-filter';
 
 const QUERY_EXAMPLE = 'kind:callback status:FAILED,RETRYING error:ECONNREFUSED created:>2026-12-04T02:00Z';
@@ -39,7 +40,7 @@ function ExportLinks({ filter }: { filter: JobFilter }) {
   );
 }
 
-/** Status and kind filters and the search box of the Jobs view. */
+/** Status and kind filters, the search box, exports and saved views of the Jobs view. */
 export function JobsToolbar() {
   const filter = useConsole((state) => state.filter);
   const setFilter = useConsole((state) => state.setFilter);
@@ -94,6 +95,7 @@ export function JobsToolbar() {
         Clear filters
       </button>
       <ExportLinks filter={filter} />
+      <SavedViews query={exportQueryOf(filter)} />
       <SearchHint id={`${id}-hint`} search={filter.search} />
     </div>
   );

@@ -10,6 +10,12 @@ import type {
   SubscriptionResult,
   JobActionResult,
   ListJobsRequest,
+  Operation,
+  OperationRequest,
+  OperationResult,
+  PreviewOperationResult,
+  SavedViewResult,
+  StartOperationRequest,
   PageRequest,
   PurgeQueueResult,
   SubmitJobRequest,
@@ -33,6 +39,7 @@ import { kindInfo, type KindsReport } from '../../../src-shared/kind-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
+import type { CreateSavedView, SavedView } from '../../../src-shared/saved-view-schemas';
 import type { Delivery, Subscription } from '../../../src-shared/subscription-schemas';
 import type { Job, Page } from '../../../src-shared/job';
 import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
@@ -127,6 +134,23 @@ export function fakeBridge(firstPage: Job[] = []) {
     }),
     validateJob: vi.fn(async (_request: SubmitJobRequest): Promise<ValidateJobResult> => {
       throw notSetUp('validateJob');
+    }),
+    previewOperation: vi.fn(async (_request: OperationRequest): Promise<PreviewOperationResult> => {
+      throw notSetUp('previewOperation');
+    }),
+    startOperation: vi.fn(async (_request: StartOperationRequest): Promise<OperationResult> => {
+      throw notSetUp('startOperation');
+    }),
+    getOperation: vi.fn(async (_id: string): Promise<Operation | null> => null),
+    cancelOperation: vi.fn(async (_id: string): Promise<OperationResult> => {
+      throw notSetUp('cancelOperation');
+    }),
+    listSavedViews: vi.fn(async (): Promise<Page<SavedView>> => ({ items: [], next_cursor: null })),
+    createSavedView: vi.fn(async (_request: CreateSavedView): Promise<SavedViewResult> => {
+      throw notSetUp('createSavedView');
+    }),
+    deleteSavedView: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
+      throw notSetUp('deleteSavedView');
     }),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);

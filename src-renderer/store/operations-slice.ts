@@ -1,0 +1,152 @@
+/**
+ * Bulk actions of the Jobs view: the rows ticked (a Set of IDs, so 100,000 jobs cost nothing
+ * until ticked), or every job a query matches in the whole history; then a preview (the dry
+ * run), a start with the preview's count, and the operation's progress until it ends.
+ */
+import type { Operation, OperationAction, OperationPreview, OperationTarget } from '../../src-shared/bridge';
+import type { Problem } from '../../src-shared/problem';
+import type { ConsoleDeps, SliceCreator } from './deps';
+import { attempt } from './pending';
+
+/** How often a running operation is read again. */
+export const OPERATION_POLL_MS = 1_000;
+
+/** The bulk dialog, one action from its preview to its end. */
+export interface BulkFlow {
+  action: OperationAction;
+  target: OperationTarget;
+  /** A request is in flight (the preview, the start, a cancel). */
+  busy: boolean;
+  preview: OperationPreview | null;
+  operation: Operation | null;
+  /** The start was refused because the matches moved since the preview: how many match now. */
+  drifted: number | null;
+  problem: Problem | null;
+}
+
+export interface OperationsSlice {
+  /** Rows ticked in the Jobs view. */
+  checkedJobIds: ReadonlySet<string>;
+  /** "Select all that match": the bulk action is over this query in the whole history, not the ticked rows. */
+  checkedQuery: string | null;
+  /** How many jobs a query matches in the whole history, as last counted. */
+  matchCount: { query: string; count: number } | null;
+  bulk: BulkFlow | null;
+  toggleChecked(id: string): void;
+  setChecked(ids: readonly string[], checked: boolean): void;
+  /** Counts what `query` matches in the whole history, for "Select all N that match". */
+  countMatches(query: string): Promise<void>;
+  checkAllMatching(query: string): void;
+  clearChecked(): void;
+  /** Opens the bulk dialog with the preview of `action` over what is checked. */
+  previewBulk(action: OperationAction): Promise<void>;
+  /** Starts the previewed action, stating the preview's count. */
+  confirmBulk(): Promise<void>;
+  cancelBulkOperation(): Promise<void>;
+  closeBulk(): void;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** What the checks stand for: the query when all that match were chosen, else the ticked IDs. */
+function targetOf(checkedQuery: string | null, checked: ReadonlySet<string>): OperationTarget {
+  return checkedQuery !== null ? { query: checkedQuery } : { ids: [...checked] };
+}
+
+/** The count a 409 says matches now, when it was a drift. */
+function driftedCount(problem: Problem): number | null {
+  const matched = (problem as Problem & { matched?: unknown }).matched;
+  return problem.status === 409 && typeof matched === 'number' ? matched : null;
+}
+
+export function createOperationsSlice({ bridge, schedule }: ConsoleDeps): SliceCreator<OperationsSlice> {
+  return (set, get) => {
+    let stopPolling: (() => void) | null = null;
+    const patchBulk = (change: Partial<BulkFlow>) => {
+      const bulk = get().bulk;
+      if (bulk) set({ bulk: { ...bulk, ...change } });
+    };
+    /** Reads the operation once a second until it ends or the dialog closes. */
+    const follow = (operation: Operation) => {
+      stopPolling?.();
+      stopPolling = null;
+      if (operation.status !== 'running') return;
+      stopPolling = schedule(() => {
+        void (async () => {
+          const next = await bridge.getOperation(operation.id).catch(() => operation);
+          if (get().bulk?.operation?.id !== operation.id) return;
+          patchBulk({ operation: next ?? operation });
+          follow(next ?? operation);
+        })();
+      }, OPERATION_POLL_MS);
+    };
+
+    return {
+      checkedJobIds: EMPTY,
+      checkedQuery: null,
+      matchCount: null,
+      bulk: null,
+
+      toggleChecked(id) {
+        const next = new Set(get().checkedJobIds);
+        if (!next.delete(id)) next.add(id);
+        set({ checkedJobIds: next, checkedQuery: null });
+      },
+
+      setChecked(ids, checked) {
+        const next = new Set(get().checkedJobIds);
+        for (const id of ids) {
+          if (checked) next.add(id);
+          else next.delete(id);
+        }
+        set({ checkedJobIds: next, checkedQuery: null });
+      },
+
+      async countMatches(query) {
+        const answer = await attempt(() => bridge.previewOperation({ action: 'retry', query }));
+        if (answer.ok) set({ matchCount: { query, count: answer.preview.matched } });
+      },
+
+      checkAllMatching: (query) => set({ checkedQuery: query }),
+      clearChecked: () => set({ checkedJobIds: EMPTY, checkedQuery: null, matchCount: null }),
+
+      async previewBulk(action) {
+        const { checkedQuery, checkedJobIds } = get();
+        const target = targetOf(checkedQuery, checkedJobIds);
+        set({ bulk: { action, target, busy: true, preview: null, operation: null, drifted: null, problem: null } });
+        const answer = await attempt(() => bridge.previewOperation({ action, ...target }));
+        if (get().bulk?.target !== target) return;
+        patchBulk(answer.ok ? { busy: false, preview: answer.preview } : { busy: false, problem: answer.problem });
+      },
+
+      async confirmBulk() {
+        const bulk = get().bulk;
+        if (!bulk?.preview || bulk.busy) return;
+        patchBulk({ busy: true, problem: null });
+        const answer = await attempt(() => bridge.startOperation({ action: bulk.action, ...bulk.target, expected: bulk.preview!.matched }));
+        if (answer.ok) {
+          patchBulk({ busy: false, operation: answer.operation });
+          follow(answer.operation);
+        } else {
+          patchBulk({ busy: false, problem: answer.problem, drifted: driftedCount(answer.problem) });
+        }
+      },
+
+      async cancelBulkOperation() {
+        const operation = get().bulk?.operation;
+        if (!operation) return;
+        patchBulk({ busy: true });
+        const answer = await attempt(() => bridge.cancelOperation(operation.id));
+        patchBulk(answer.ok ? { busy: false, operation: answer.operation } : { busy: false, problem: answer.problem });
+        if (answer.ok) follow(answer.operation);
+      },
+
+      closeBulk() {
+        stopPolling?.();
+        stopPolling = null;
+        const finished = get().bulk?.operation;
+        set(finished ? { bulk: null, checkedJobIds: EMPTY, checkedQuery: null, matchCount: null } : { bulk: null });
+      },
+    };
+  };
+}

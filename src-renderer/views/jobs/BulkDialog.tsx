@@ -1,0 +1,182 @@
+import type { MouseEvent } from 'react';
+import type { Operation, OperationAction, OperationPreview } from '../../../src-shared/bridge';
+import { EntityLink } from '../../components/EntityLink';
+import { StatusBadge } from '../../components/StatusBadge';
+import { kindLabel } from '../../format';
+import { useModalDialog } from '../../keyboard/use-modal-dialog';
+import { useConsole } from '../../store/context';
+import type { BulkFlow } from '../../store/operations-slice';
+
+const VERB: Record<OperationAction, string> = { retry: 'Retry', cancel: 'Cancel' };
+const n = (count: number) => count.toLocaleString();
+
+function SkipCounts({ skips }: { skips: Record<string, number> }) {
+  const entries = Object.entries(skips);
+  if (entries.length === 0) return <dd>none</dd>;
+  return entries.map(([reason, count]) => (
+    <dd key={reason}>
+      {n(count)} ({reason})
+    </dd>
+  ));
+}
+
+/** The dry run: what the action would change and skip, and a few of the jobs it matched. */
+function PreviewCounts({ preview }: { preview: OperationPreview }) {
+  return (
+    <>
+      <dl className="facts" aria-label="Preview">
+        <dt>Matched</dt>
+        <dd data-count="matched">{n(preview.matched)}</dd>
+        <dt>Would change</dt>
+        <dd data-count="would-change">{n(preview.would_change)}</dd>
+        <dt>Would skip</dt>
+        <SkipCounts skips={preview.would_skip} />
+      </dl>
+      {preview.sample.length > 0 && (
+        <div className="bulk-sample-scroll">
+          <table className="data-table bulk-sample" aria-label="Sample of the matched jobs">
+            <thead>
+              <tr>
+                <th>Job</th>
+                <th>Kind</th>
+                <th>Status</th>
+                <th>Would</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.sample.map((job) => (
+                <tr key={job.id}>
+                  <td>
+                    <EntityLink entity={{ kind: 'job', id: job.id }} />
+                  </td>
+                  <td>{kindLabel(job.kind)}</td>
+                  <td>
+                    <StatusBadge status={job.status} />
+                  </td>
+                  <td>{job.skip === null ? 'change' : `skip: ${job.skip}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Items handled so far: changed, skipped or failed, of all matched. */
+function OperationProgress({ operation }: { operation: Operation }) {
+  const done = operation.changed + operation.skipped + operation.failed;
+  const percent = operation.matched === 0 ? 100 : Math.round((done / operation.matched) * 100);
+  return (
+    <div className="progress bulk-progress">
+      <div className="progress-track" role="progressbar" aria-label="Operation progress" aria-valuemin={0} aria-valuemax={operation.matched} aria-valuenow={done} aria-valuetext={`${n(done)} of ${n(operation.matched)}`}>
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <span className="progress-text">
+        {n(done)} of {n(operation.matched)}
+      </span>
+    </div>
+  );
+}
+
+/** The operation's counts, and links to the jobs it failed on. */
+function OperationResult({ operation }: { operation: Operation }) {
+  return (
+    <>
+      <p role="status" aria-label="Operation status">
+        {operation.status === 'running' ? 'Running' : `Ended ${operation.status}`}: {n(operation.changed)} changed, {n(operation.skipped)} skipped,{' '}
+        {n(operation.failed)} failed.
+      </p>
+      {operation.paused_reason && <p className="muted">Paused: {operation.paused_reason}. It goes on by itself.</p>}
+      {operation.failed_items.length > 0 && (
+        <ul className="bulk-failed" aria-label="Failed jobs">
+          {operation.failed_items.map((item) => (
+            <li key={item.id}>
+              <EntityLink entity={{ kind: 'job', id: item.id }} /> {item.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function DialogButtons({ bulk, close }: { bulk: BulkFlow; close: () => void }) {
+  const confirmBulk = useConsole((state) => state.confirmBulk);
+  const previewBulk = useConsole((state) => state.previewBulk);
+  const cancelBulkOperation = useConsole((state) => state.cancelBulkOperation);
+  const { operation, preview, busy, drifted } = bulk;
+  return (
+    <div className="button-row">
+      {!operation && preview && drifted === null && (
+        <button type="button" className="danger" disabled={busy || preview.would_change === 0} onClick={() => void confirmBulk()}>
+          Confirm: {VERB[bulk.action].toLowerCase()} {n(preview.would_change)}
+        </button>
+      )}
+      {drifted !== null && (
+        <button type="button" className="primary" disabled={busy} onClick={() => void previewBulk(bulk.action)}>
+          Preview again
+        </button>
+      )}
+      {operation?.status === 'running' && (
+        <button type="button" className="danger" disabled={busy} onClick={() => void cancelBulkOperation()}>
+          Cancel operation
+        </button>
+      )}
+      <button type="button" className="secondary" onClick={close} autoFocus>
+        {operation && operation.status !== 'running' ? 'Done' : 'Close'}
+      </button>
+    </div>
+  );
+}
+
+function BulkBody({ bulk }: { bulk: BulkFlow }) {
+  const { preview, operation, problem, drifted, busy } = bulk;
+  return (
+    <>
+      {busy && !preview && !operation && <p className="muted">Counting the jobs…</p>}
+      {preview && !operation && <PreviewCounts preview={preview} />}
+      {drifted !== null && (
+        <p className="inline-error" role="alert">
+          The matches changed since this preview: {n(drifted)} jobs match now. Preview again before you confirm.
+        </p>
+      )}
+      {problem && drifted === null && (
+        <p className="inline-error" role="alert">
+          {problem.detail || problem.title}
+        </p>
+      )}
+      {operation && <OperationProgress operation={operation} />}
+      {operation && <OperationResult operation={operation} />}
+    </>
+  );
+}
+
+/** A bulk action from its preview to its result; a running operation goes on if the dialog is closed. */
+export function BulkDialog() {
+  const bulk = useConsole((state) => state.bulk);
+  const closeBulk = useConsole((state) => state.closeBulk);
+  if (!bulk) return null;
+  return <BulkDialogOpen bulk={bulk} onClosed={closeBulk} />;
+}
+
+function BulkDialogOpen({ bulk, onClosed }: { bulk: BulkFlow; onClosed: () => void }) {
+  const { ref, close, onCancel } = useModalDialog(onClosed);
+  // A link to a job leaves the dialog for that job.
+  const closeOnLink = (event: MouseEvent) => {
+    if ((event.target as HTMLElement).closest('a[href^="#/"]')) close();
+  };
+  const subject = 'query' in bulk.target ? `every job that matches ${bulk.target.query || '(everything)'}` : `${n(bulk.target.ids.length)} selected jobs`;
+  return (
+    <dialog ref={ref} className="bulk-dialog" aria-labelledby="bulk-title" onCancel={onCancel} onClick={closeOnLink}>
+      <header className="panel-header">
+        <h2 id="bulk-title">
+          {VERB[bulk.action]} {subject}
+        </h2>
+      </header>
+      <BulkBody bulk={bulk} />
+      <DialogButtons bulk={bulk} close={close} />
+    </dialog>
+  );
+}
