@@ -6,6 +6,9 @@ test.skip(Boolean(skipReason), skipReason);
 
 /** Jobs of kind B run 300 ms here, and every kind really runs: allow for a cold worker. */
 const DONE_TIMEOUT_MS = 45_000;
+/** The Jobs table's cells: a selection checkbox, the ID, the kind, the status, … */
+const KIND_CELL = 2;
+const STATUS_CELL = 3;
 const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 type KindName = 'log' | 'callback' | 'email';
@@ -78,7 +81,7 @@ function jobRow(page: Page, id: string): Locator {
 async function expectDone(page: Page, id: string): Promise<void> {
   const row = jobRow(page, id);
   await expect(row).toHaveCount(1);
-  await expect(row.getByRole('cell').nth(2)).toHaveText('DONE', { timeout: DONE_TIMEOUT_MS });
+  await expect(row.getByRole('cell').nth(STATUS_CELL)).toHaveText('DONE', { timeout: DONE_TIMEOUT_MS });
 }
 
 /** Types the job's ID in the Jobs view's search box. */
@@ -100,7 +103,7 @@ test('a log job submitted by clicking opens at once and reaches DONE without a r
   await goTo(page, 'Jobs');
   await search(page, id);
   await expectDone(page, id);
-  await expect(jobRow(page, id).getByRole('cell').nth(1)).toHaveText('log (A)');
+  await expect(jobRow(page, id).getByRole('cell').nth(KIND_CELL)).toHaveText('log (A)');
   await shot(page, 'jobs-search-by-id');
   expect(navigations()).toBe(1);
 });
@@ -153,7 +156,7 @@ test("a job's details show its payload, result and a timeline from STARTED to DO
   await goTo(page, 'Jobs');
   await search(page, '"duration_ms":321');
   await expectDone(page, id);
-  await jobRow(page, id).getByRole('cell').nth(1).click();
+  await jobRow(page, id).getByRole('cell').nth(KIND_CELL).click();
 
   const detail = detailOf(page, id);
   await expect(detail).toBeVisible();
@@ -339,7 +342,7 @@ test('purging a queue says how many messages first, and the purged jobs end CANC
     await expect(row.getByRole('cell').nth(1)).toHaveText('0');
     await goTo(page, 'Jobs');
     await search(page, id);
-    await expect(jobRow(page, id).getByRole('cell').nth(2)).toHaveText('CANCELLED');
+    await expect(jobRow(page, id).getByRole('cell').nth(STATUS_CELL)).toHaveText('CANCELLED');
   } finally {
     await goTo(page, 'Workers');
     await page.getByRole('button', { name: 'One more log worker' }).click();
@@ -432,7 +435,7 @@ test('the live feed drops a malformed event, shows the next one, and resumes aft
   });
   await openConsole(page, 'jobs');
 
-  await expect(jobRow(page, good.id).getByRole('cell').nth(2)).toHaveText('DONE');
+  await expect(jobRow(page, good.id).getByRole('cell').nth(STATUS_CELL)).toHaveText('DONE');
   await expect(jobRow(page, bad.id)).toHaveCount(0);
   await expect.poll(() => urls.length).toBeGreaterThanOrEqual(3);
   expect(new URL(urls[2]!).searchParams.get('last_event_id')).toBe('2-0');

@@ -89,7 +89,7 @@ test('the Electron window talks HTTP to its console, shows health, submits a job
       .getByRole('table', { name: 'Jobs' })
       .getByRole('row')
       .filter({ has: window.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }) });
-    await expect(row.getByRole('cell').nth(2)).toHaveText('DONE', { timeout: 30_000 });
+    await expect(row.getByRole('cell').nth(3)).toHaveText('DONE', { timeout: 30_000 }); // after the checkbox, ID and kind
     // Workers and queues over HTTP, to the console's own origin.
     await nav.getByRole('link', { name: 'Workers', exact: true }).click();
     await expect(window.getByRole('table', { name: 'Worker processes' }).getByRole('row').filter({ hasText: 'log-1' })).toContainText('ready');
