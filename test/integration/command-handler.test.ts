@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandHandlerSpec, KindDefinition } from '../../src-shared/kind-definition';
 import { STOP_GRACE_MS } from '../../src-worker/handlers/attempt-bounds';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
 import { checkCommandHandler, createHandler } from '../../src-worker/handlers/user-handlers';
+import { PROGRESS_SETTLE_MS } from '../../src-worker/handlers/user-job';
 import { eventually } from '../support/console';
 import { isRunning, recordedContext } from '../support/handler-context';
 
@@ -61,6 +63,25 @@ describe('command handler', () => {
     await expect(handlerOf(NODE).run(recorded.context)).resolves.toEqual({ length: 5 });
     expect(recorded.progress).toEqual([40]);
     expect(steps(recorded.logs)).toEqual(['{"unterminated": ', 'node got hello']);
+  });
+
+  it('coalesces a flood of progress lines: the attempt ends at once, with few writes and the last value', async () => {
+    const recorded = recordedContext('word-count', { mode: 'flood' });
+    // Each write takes a moment, as one to Redis does: 20,000 of them one after another took 20 s.
+    recorded.context.reportProgress = (percent) => delay(1).then(() => void recorded.progress.push(percent));
+    const started = Date.now();
+    await expect(handlerOf(PYTHON).run(recorded.context)).resolves.toEqual({ lines: 20001 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(recorded.progress.length).toBeLessThanOrEqual(101);
+    expect(recorded.progress.at(-1)).toBe(100);
+  });
+
+  it("waits for a stalled progress write a bounded time only", async () => {
+    const recorded = recordedContext('word-count', { mode: 'ok', text: 'a b' });
+    recorded.context.reportProgress = () => new Promise(() => undefined);
+    const started = Date.now();
+    await expect(handlerOf(PYTHON).run(recorded.context)).resolves.toEqual(expect.objectContaining({ words: 2 }));
+    expect(Date.now() - started).toBeLessThan(PROGRESS_SETTLE_MS + 1_500);
   });
 
   it('fails the attempt to be retried on exit 75, with stderr as the error', async () => {

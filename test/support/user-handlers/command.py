@@ -15,6 +15,10 @@ if mode == "ok":
     say({"progress": 75})
     say({"result": {"first": True}})
     say({"result": {"words": len(job["payload"]["text"].split()), "attempt": job["attempt"], "id": job["id"]}})
+elif mode == "flood":
+    for n in range(20001):
+        print(json.dumps({"progress": n / 200}))
+    say({"result": {"lines": 20001}})
 elif mode == "retry-once":
     if job["attempt"] == 1:
         print("the service is busy", file=sys.stderr)
@@ -44,10 +48,11 @@ elif mode in ("ignore-term", "finish-on-term"):
     while True:
         time.sleep(1)
 elif mode == "hang" or (mode == "hang-first" and job["attempt"] == 1):
+    # Said before the PIDs are written: a test that stops the command once it sees them has it.
+    say({"progress": 10})
     grandchild = subprocess.Popen(["sleep", "300"])
     with open(job["payload"]["pid_file"], "w") as f:
         f.write(f"{os.getpid()} {grandchild.pid}")
-    say({"progress": 10})
     time.sleep(300)
 elif mode == "hang-first":
     say({"log": "attempt " + str(job["attempt"]) + " runs to its end"})
