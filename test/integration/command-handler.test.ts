@@ -42,6 +42,12 @@ async function pidsIn(file: string): Promise<number[]> {
 /** The log lines the command printed, without the handler's own `started` and `ended` lines. */
 const steps = (logs: string[]): string[] => logs.filter((line) => !/^(started .* as pid \d+|ended by .* after \d+ ms)$/.test(line));
 
+/** The parent's PID, from /proc: the reaper of a command. */
+const parentOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+
 const allGone = (pids: number[], ms: number) => eventually(() => pids.every((pid) => !isRunning(pid)), (gone) => gone, ms, `processes ${pids.join(', ')} gone`);
 
 describe('command handler', () => {
@@ -159,6 +165,16 @@ describe('command handler', () => {
     await pidsIn(pidFile);
     recorded.abort.abort();
     await expect(run).resolves.toEqual({ finished: 'despite the SIGTERM' });
+  });
+
+  it('ends the command (its group) before failing the attempt when its reaper alone is killed', async () => {
+    const pidFile = join(folder, 'reaper.pids');
+    const run = failureOf(handlerOf(PYTHON).run(recordedContext('word-count', { mode: 'hang', pid_file: pidFile }).context));
+    const pids = await pidsIn(pidFile);
+    process.kill(parentOf(pids[0]!), 'SIGKILL');
+    const failure = await run;
+    expect(failure.message).toBe("the command's runner ended before the command");
+    expect(pids.filter(isRunning)).toEqual([]);
   });
 
   it('leaves no orphan when its worker (its whole process group) is killed with SIGKILL mid-job', async () => {
