@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandHandlerSpec, KindDefinition } from '../../src-shared/kind-definition';
 import { STOP_GRACE_MS } from '../../src-worker/handlers/attempt-bounds';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
-import { checkCommandHandler, createHandler } from '../../src-worker/handlers/user-handlers';
+import { createHandler } from '../../src-worker/handlers/user-handlers';
 import { PROGRESS_SETTLE_MS } from '../../src-worker/handlers/user-job';
 import { eventually } from '../support/console';
 import { isRunning, recordedContext } from '../support/handler-context';
@@ -188,15 +188,5 @@ describe('command handler', () => {
     } finally {
       worker.kill('SIGKILL');
     }
-  });
-});
-
-describe('command check at start', () => {
-  it('accepts a program on PATH or an executable file, and names what is wrong otherwise', () => {
-    expect(checkCommandHandler(PYTHON)).toBeNull();
-    expect(checkCommandHandler({ command: [fixture('command.py')] })).toBeNull();
-    expect(checkCommandHandler({ command: ['no-such-program-jobdeck'] })).toBe('no-such-program-jobdeck is not an executable found on PATH');
-    expect(checkCommandHandler({ command: ['./command.mjs'], cwd: dirname(fixture('command.mjs')) })).toBe(`${fixture('command.mjs')} is not an executable file`);
-    expect(checkCommandHandler({ command: ['python3'], cwd: join(folder, 'missing') })).toBe(`cwd ${join(folder, 'missing')} is not a folder`);
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ beforeAll(() => {
   writeFileSync(join(folder, 'run.sh'), '#!/bin/sh\necho \'{"result":{}}\'\n');
   chmodSync(join(folder, 'run.sh'), 0o755);
   writeFileSync(join(folder, 'not-executable.sh'), '#!/bin/sh\n');
+  mkdirSync(join(folder, 'tools'));
+  writeFileSync(join(folder, 'tools', 'own-tool'), '#!/bin/sh\n');
+  chmodSync(join(folder, 'tools', 'own-tool'), 0o755);
 });
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -74,6 +77,7 @@ describe('the kinds file: one line naming the file, the kind and the field', () 
     ['a module that does not exist', { kinds: [kind({ handler: { module: './gone.mjs' } })] }, /^kind "resize": handler\.module \/.*\/gone\.mjs does not exist$/],
     ['a command that is not executable', { kinds: [kind({ handler: { command: ['./not-executable.sh'] } })] }, /^kind "resize": handler\.command \.\/not-executable\.sh is not an executable file$/],
     ['a command not on PATH', { kinds: [kind({ handler: { command: ['no-such-program-jobdeck'] } })] }, /^kind "resize": handler\.command no-such-program-jobdeck is not an executable file on PATH$/],
+    ["a command not on its entry's env.PATH (though on the worker's)", { kinds: [kind({ handler: { command: ['sh'], env: { PATH: '/nowhere' } } })] }, /^kind "resize": handler\.command sh is not an executable file on its env\.PATH$/],
     ['an empty command', { kinds: [kind({ handler: { command: [] } })] }, /^kind "resize": handler\.command must be at least 1/],
     ['a cwd that is no folder', { kinds: [kind({ handler: { command: ['./run.sh'], cwd: 'nowhere' } })] }, /^kind "resize": handler\.cwd \/.*\/nowhere is not a folder$/],
     ['an http url that is not http', { kinds: [kind({ handler: { http: { url: 'ftp://example.com/' } } })] }, /^kind "resize": handler\.http\.url must be an http or https URL$/],
@@ -110,6 +114,12 @@ describe('a good kinds file', () => {
     expect(registry.entry('shell').definition.handler).toEqual({ command: ['sh', '-c', 'true'], cwd: folder });
     expect(registry.resolve('B')).toBe('callback');
     expect(registry.resolve('RESIZE')).toBeUndefined();
+  });
+
+  it("finds a command's program on the entry's own env.PATH, where it will run", () => {
+    const tools = join(folder, 'tools');
+    writeKinds({ kinds: [kind({ handler: { command: ['own-tool', '--now'], env: { PATH: tools } } })] });
+    expect(loadKindsFile(file)[0]!.definition.handler).toEqual({ command: ['own-tool', '--now'], env: { PATH: tools }, cwd: folder });
   });
 
   it("checks a payload with the kind's JSON Schema: payload.<field> and the rule, defaults filled in", () => {
