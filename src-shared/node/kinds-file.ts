@@ -112,7 +112,11 @@ function handlerOf(value: Record<string, unknown>, folder: string): HandlerSpec 
     }
     return { ...spec, command: [program!.includes('/') ? executable : program!, ...args], cwd };
   }
-  return parseField(handlerSchemas.http, value, 'handler');
+  const spec = parseField(handlerSchemas.http, value, 'handler');
+  const { secret, secret_env } = spec.http;
+  // Checked once here rather than failing every attempt: the variable is read where the file is.
+  if (!secret && secret_env && !process.env[secret_env]) throw new EntryError('handler.http.secret_env', `names ${secret_env}, which is not set`);
+  return spec;
 }
 
 function checkName(name: string, taken: ReadonlySet<string>): void {

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseWorkerCounts } from '../../../src-main/config';
 import { checkModuleExports, loadKindRegistry, loadKindsFile } from '../../../src-shared/node/kinds-file';
 import { ConfigError } from '../../../src-shared/settings';
@@ -23,6 +23,7 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => vi.unstubAllEnvs());
 
 const SCHEMA = {
   type: 'object',
@@ -82,6 +83,7 @@ describe('the kinds file: one line naming the file, the kind and the field', () 
     ['a cwd that is no folder', { kinds: [kind({ handler: { command: ['./run.sh'], cwd: 'nowhere' } })] }, /^kind "resize": handler\.cwd \/.*\/nowhere is not a folder$/],
     ['an http url that is not http', { kinds: [kind({ handler: { http: { url: 'ftp://example.com/' } } })] }, /^kind "resize": handler\.http\.url must be an http or https URL$/],
     ['an http secret that is no whsec_', { kinds: [kind({ handler: { http: { url: 'https://example.com/', secret: 'hunter2' } } })] }, /^kind "resize": handler\.http\.secret must be whsec_/],
+    ['an http secret_env that is not set', { kinds: [kind({ handler: { http: { url: 'https://example.com/', secret_env: 'JOBDECK_TEST_UNSET_SECRET' } } })] }, /^kind "resize": handler\.http\.secret_env names JOBDECK_TEST_UNSET_SECRET, which is not set$/],
     ['a timeout past 15 minutes', { kinds: [kind({ timeout_ms: 15 * 60_000 + 1 })] }, /^kind "resize": timeout_ms must be at most 900000$/],
     ['negative workers', { kinds: [kind({ workers: -1 })] }, /^kind "resize": workers must be at least 0$/],
     ['a prefetch of 0', { kinds: [kind({ prefetch: 0 })] }, /^kind "resize": prefetch must be at least 1$/],
@@ -97,6 +99,7 @@ describe('the kinds file: one line naming the file, the kind and the field', () 
 
 describe('a good kinds file', () => {
   it('puts its kinds after the built-in ones, with paths made absolute from its folder', () => {
+    vi.stubEnv('NOTIFY_SECRET', `whsec_${Buffer.alloc(32, 1).toString('base64')}`);
     writeKinds({
       kinds: [
         kind({ workers: 0, prefetch: 4, max_attempts: 2, timeout_ms: 30_000, handler: { command: ['./run.sh', '--fast'], cwd: '.' } }),
