@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CommandHandlerSpec, KindDefinition } from '../../src-shared/kind-definition';
 import { STOP_GRACE_MS } from '../../src-worker/handlers/attempt-bounds';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
@@ -69,6 +69,27 @@ describe('command handler', () => {
     await expect(handlerOf(NODE).run(recorded.context)).resolves.toEqual({ length: 5 });
     expect(recorded.progress).toEqual([40]);
     expect(steps(recorded.logs)).toEqual(['{"unterminated": ', 'node got hello']);
+  });
+
+  it("keeps Jobdeck's service URLs and settings from the command, unless its entry's env sets them", async () => {
+    const names = ['AMQP_URL', 'REDIS_URL', 'DATABASE_URL', 'SMTP_URL', 'JOBDECK_NAMESPACE'];
+    for (const name of names) vi.stubEnv(name, `secret-of-${name}`);
+    vi.stubEnv('HOME', '/home/of-the-worker');
+    try {
+      const recorded = recordedContext('word-count', { mode: 'env' });
+      const seen = await handlerOf({ ...PYTHON, env: { REDIS_URL: 'redis://its-own' } }).run(recorded.context);
+      expect(seen).toEqual({
+        AMQP_URL: null,
+        REDIS_URL: 'redis://its-own',
+        DATABASE_URL: null,
+        SMTP_URL: null,
+        JOBDECK_NAMESPACE: null,
+        JOBDECK_JOB_ID: recorded.context.job.uuid,
+        HOME: '/home/of-the-worker',
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('coalesces a flood of progress lines: the attempt ends at once, with few writes and the last value', async () => {

@@ -15,6 +15,9 @@ if mode == "ok":
     say({"progress": 75})
     say({"result": {"first": True}})
     say({"result": {"words": len(job["payload"]["text"].split()), "attempt": job["attempt"], "id": job["id"]}})
+elif mode == "env":
+    names = ["AMQP_URL", "REDIS_URL", "DATABASE_URL", "SMTP_URL", "JOBDECK_NAMESPACE", "JOBDECK_JOB_ID", "HOME"]
+    say({"result": {name: os.environ.get(name) for name in names}})
 elif mode == "flood":
     for n in range(20001):
         print(json.dumps({"progress": n / 200}))
