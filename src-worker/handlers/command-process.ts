@@ -135,9 +135,9 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  for (const until = Date.now() + ms; Date.now() < until; await delay(GONE_POLL_MS)) if (!isRunning(pid)) return true;
-  return !isRunning(pid);
+/** Waits until the process is gone, `ms` at the most. */
+async function untilGone(pid: number, ms: number): Promise<void> {
+  for (const until = Date.now() + ms; isRunning(pid) && Date.now() < until; ) await delay(GONE_POLL_MS);
 }
 
 /**
@@ -146,7 +146,7 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
  */
 async function endGroup(pid: number, graceMs: number): Promise<void> {
   killGroup(pid, 'SIGTERM');
-  await goneWithin(pid, graceMs);
+  await untilGone(pid, graceMs);
   killGroup(pid, 'SIGKILL');
-  await goneWithin(pid, KILL_WAIT_MS);
+  await untilGone(pid, KILL_WAIT_MS);
 }
