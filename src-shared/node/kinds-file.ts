@@ -1,5 +1,5 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BUILTIN_KINDS, isBuiltinKind } from '../builtin-kinds';
@@ -11,6 +11,7 @@ import { toFieldErrors } from '../problem';
 import { CALLBACK_MAX_DURATION_MS } from '../schemas';
 import { ConfigError } from '../settings';
 import { WEBHOOK_SECRET_PATTERN } from '../subscription-schemas';
+import { findExecutable } from './find-executable';
 import { newSchemaCompiler, payloadValidator } from './payload-validator';
 
 /**
@@ -69,21 +70,6 @@ function parseField<S extends z.ZodType>(schema: S, value: unknown, prefix = '')
   throw new EntryError(field, message.slice(field.length + 1));
 }
 
-/** The executable `program` names: a path (with a `/`, relative to `folder`), or a name on PATH. */
-function findExecutable(program: string, folder: string): string | undefined {
-  const candidates = program.includes('/')
-    ? [resolve(folder, program)]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
-  return candidates.find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return statSync(path).isFile();
-    } catch {
-      return false;
-    }
-  });
-}
-
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -117,11 +103,20 @@ function handlerOf(value: Record<string, unknown>, folder: string): HandlerSpec 
     const cwd = resolve(folder, spec.cwd ?? '.');
     if (!isDirectory(cwd)) throw new EntryError('handler.cwd', `${cwd} is not a folder`);
     const [program, ...args] = spec.command;
-    const executable = findExecutable(program!, folder);
-    if (!executable) throw new EntryError('handler.command', `${program} is not an executable file${program!.includes('/') ? '' : ' on PATH'}`);
+    // Looked up on the PATH the command will run with: the entry's own env.PATH when it sets one.
+    const searchPath = spec.env?.PATH ?? process.env.PATH ?? '';
+    const executable = findExecutable(program!, folder, searchPath);
+    if (!executable) {
+      const where = program!.includes('/') ? '' : spec.env?.PATH === undefined ? ' on PATH' : ' on its env.PATH';
+      throw new EntryError('handler.command', `${program} is not an executable file${where}`);
+    }
     return { ...spec, command: [program!.includes('/') ? executable : program!, ...args], cwd };
   }
-  return parseField(handlerSchemas.http, value, 'handler');
+  const spec = parseField(handlerSchemas.http, value, 'handler');
+  const { secret, secret_env } = spec.http;
+  // Checked once here rather than failing every attempt: the variable is read where the file is.
+  if (!secret && secret_env && !process.env[secret_env]) throw new EntryError('handler.http.secret_env', `names ${secret_env}, which is not set`);
+  return spec;
 }
 
 function checkName(name: string, taken: ReadonlySet<string>): void {

@@ -9,12 +9,20 @@ import { ProgressReporter, userJob, type UserJob } from './user-job';
 /** EX_TEMPFAIL: the command says "try again later". */
 export const EXIT_RETRY = 75;
 
-/** Variables of the worker's own channel and runtime, which are not the command's. */
-const WORKER_ONLY_ENV = ['NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE', 'ELECTRON_RUN_AS_NODE'];
+/**
+ * Variables of the worker's own channel and runtime, and Jobdeck's own services (their URLs carry
+ * credentials): not the command's, unless its entry's `env` sets them.
+ */
+const WORKER_ONLY_ENV = ['NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE', 'ELECTRON_RUN_AS_NODE', 'AMQP_URL', 'REDIS_URL', 'DATABASE_URL', 'SMTP_URL'];
+/** Jobdeck's own settings: a command gets only the three JOBDECK_ variables of its job. */
+const JOBDECK_PREFIX = 'JOBDECK_';
 
+const isInherited = (name: string): boolean => !WORKER_ONLY_ENV.includes(name) && !name.startsWith(JOBDECK_PREFIX);
+
+/** The worker's environment without what is Jobdeck's own, then the entry's `env`, then the job's variables. */
 function commandEnv(spec: CommandHandlerSpec, job: UserJob): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !WORKER_ONLY_ENV.includes(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && isInherited(name)) env[name] = value;
   return { ...env, ...spec.env, JOBDECK_JOB_ID: job.id, JOBDECK_KIND: job.kind, JOBDECK_ATTEMPT: String(job.attempt) };
 }
 

@@ -47,7 +47,8 @@ export class HttpHandler implements JobHandler {
     const { secret, secret_env } = this.spec;
     if (secret || !secret_env) return secret;
     const value = process.env[secret_env];
-    if (!value) throw new Error(`the environment variable ${secret_env} that holds the http handler's secret is not set`);
+    // The kinds file's check refuses this at start; an attempt cannot cure it either.
+    if (!value) throw new PermanentJobError(`the environment variable ${secret_env} that holds the http handler's secret is not set`);
     return value;
   }
 

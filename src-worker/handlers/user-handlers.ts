@@ -5,7 +5,6 @@ import type { JobHandler } from './handler';
 import { HttpHandler } from './http-handler';
 import { ModuleHandler } from './module-handler';
 
-export { checkCommandHandler } from './command-check';
 export { checkModuleHandler } from './module-handler';
 
 /**

@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CommandHandlerSpec, KindDefinition } from '../../src-shared/kind-definition';
 import { STOP_GRACE_MS } from '../../src-worker/handlers/attempt-bounds';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
-import { checkCommandHandler, createHandler } from '../../src-worker/handlers/user-handlers';
+import { createHandler } from '../../src-worker/handlers/user-handlers';
+import { PROGRESS_SETTLE_MS } from '../../src-worker/handlers/user-job';
 import { eventually } from '../support/console';
 import { isRunning, recordedContext } from '../support/handler-context';
 
@@ -40,6 +42,12 @@ async function pidsIn(file: string): Promise<number[]> {
 /** The log lines the command printed, without the handler's own `started` and `ended` lines. */
 const steps = (logs: string[]): string[] => logs.filter((line) => !/^(started .* as pid \d+|ended by .* after \d+ ms)$/.test(line));
 
+/** The parent's PID, from /proc: the reaper of a command. */
+const parentOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+
 const allGone = (pids: number[], ms: number) => eventually(() => pids.every((pid) => !isRunning(pid)), (gone) => gone, ms, `processes ${pids.join(', ')} gone`);
 
 describe('command handler', () => {
@@ -61,6 +69,46 @@ describe('command handler', () => {
     await expect(handlerOf(NODE).run(recorded.context)).resolves.toEqual({ length: 5 });
     expect(recorded.progress).toEqual([40]);
     expect(steps(recorded.logs)).toEqual(['{"unterminated": ', 'node got hello']);
+  });
+
+  it("keeps Jobdeck's service URLs and settings from the command, unless its entry's env sets them", async () => {
+    const names = ['AMQP_URL', 'REDIS_URL', 'DATABASE_URL', 'SMTP_URL', 'JOBDECK_NAMESPACE'];
+    for (const name of names) vi.stubEnv(name, `secret-of-${name}`);
+    vi.stubEnv('HOME', '/home/of-the-worker');
+    try {
+      const recorded = recordedContext('word-count', { mode: 'env' });
+      const seen = await handlerOf({ ...PYTHON, env: { REDIS_URL: 'redis://its-own' } }).run(recorded.context);
+      expect(seen).toEqual({
+        AMQP_URL: null,
+        REDIS_URL: 'redis://its-own',
+        DATABASE_URL: null,
+        SMTP_URL: null,
+        JOBDECK_NAMESPACE: null,
+        JOBDECK_JOB_ID: recorded.context.job.uuid,
+        HOME: '/home/of-the-worker',
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('coalesces a flood of progress lines: the attempt ends at once, with few writes and the last value', async () => {
+    const recorded = recordedContext('word-count', { mode: 'flood' });
+    // Each write takes a moment, as one to Redis does: 20,000 of them one after another took 20 s.
+    recorded.context.reportProgress = (percent) => delay(1).then(() => void recorded.progress.push(percent));
+    const started = Date.now();
+    await expect(handlerOf(PYTHON).run(recorded.context)).resolves.toEqual({ lines: 20001 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(recorded.progress.length).toBeLessThanOrEqual(101);
+    expect(recorded.progress.at(-1)).toBe(100);
+  });
+
+  it("waits for a stalled progress write a bounded time only", async () => {
+    const recorded = recordedContext('word-count', { mode: 'ok', text: 'a b' });
+    recorded.context.reportProgress = () => new Promise(() => undefined);
+    const started = Date.now();
+    await expect(handlerOf(PYTHON).run(recorded.context)).resolves.toEqual(expect.objectContaining({ words: 2 }));
+    expect(Date.now() - started).toBeLessThan(PROGRESS_SETTLE_MS + 1_500);
   });
 
   it('fails the attempt to be retried on exit 75, with stderr as the error', async () => {
@@ -140,6 +188,16 @@ describe('command handler', () => {
     await expect(run).resolves.toEqual({ finished: 'despite the SIGTERM' });
   });
 
+  it('ends the command (its group) before failing the attempt when its reaper alone is killed', async () => {
+    const pidFile = join(folder, 'reaper.pids');
+    const run = failureOf(handlerOf(PYTHON).run(recordedContext('word-count', { mode: 'hang', pid_file: pidFile }).context));
+    const pids = await pidsIn(pidFile);
+    process.kill(parentOf(pids[0]!), 'SIGKILL');
+    const failure = await run;
+    expect(failure.message).toBe("the command's runner ended before the command");
+    expect(pids.filter(isRunning)).toEqual([]);
+  });
+
   it('leaves no orphan when its worker (its whole process group) is killed with SIGKILL mid-job', async () => {
     const pidFile = join(folder, 'orphan.pids');
     const worker = spawn(process.execPath, ['--import', 'tsx', fixture('worker-like.ts'), pidFile], { stdio: 'ignore', detached: true });
@@ -151,15 +209,5 @@ describe('command handler', () => {
     } finally {
       worker.kill('SIGKILL');
     }
-  });
-});
-
-describe('command check at start', () => {
-  it('accepts a program on PATH or an executable file, and names what is wrong otherwise', () => {
-    expect(checkCommandHandler(PYTHON)).toBeNull();
-    expect(checkCommandHandler({ command: [fixture('command.py')] })).toBeNull();
-    expect(checkCommandHandler({ command: ['no-such-program-jobdeck'] })).toBe('no-such-program-jobdeck is not an executable found on PATH');
-    expect(checkCommandHandler({ command: ['./command.mjs'], cwd: dirname(fixture('command.mjs')) })).toBe(`${fixture('command.mjs')} is not an executable file`);
-    expect(checkCommandHandler({ command: ['python3'], cwd: join(folder, 'missing') })).toBe(`cwd ${join(folder, 'missing')} is not a folder`);
   });
 });

@@ -1,10 +1,16 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpHandlerSpec } from '../../src-shared/kind-definition';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
 import { createHandler } from '../../src-worker/handlers/user-handlers';
+import { SOURCE_WORKER_ENTRY } from '../support/console';
 import { freePort } from '../support/free-port';
 import { recordedContext } from '../support/handler-context';
+import { TEST_SERVICES } from '../support/namespace';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 // A real HTTP receiver on loopback; the path picks its answer: `/<status>/<body kind>`, or /hang.
@@ -69,7 +75,10 @@ describe('http handler', () => {
     expect(new Webhook(secret).verify(fromEnv.body, fromEnv.headers as Record<string, string>)).toMatchObject({ kind: 'thumbnail' });
     const other = `whsec_${Buffer.alloc(32, 4).toString('base64')}`;
     expect(() => new Webhook(other).verify(fromEnv.body, fromEnv.headers as Record<string, string>)).toThrow();
-    await expect(runAt('/200/object', { secret_env: 'JOBDECK_TEST_NO_SUCH_SECRET' })).rejects.toThrow('JOBDECK_TEST_NO_SUCH_SECRET');
+    // The kinds file refuses this at start; should the variable go missing all the same, no retry can cure it.
+    const unset = await runAt('/200/object', { secret_env: 'JOBDECK_TEST_NO_SUCH_SECRET' }).catch((error: Error) => error);
+    expect(unset).toBeInstanceOf(PermanentJobError);
+    expect((unset as Error).message).toBe("the environment variable JOBDECK_TEST_NO_SUCH_SECRET that holds the http handler's secret is not set");
   });
 
   it('fails for good on a 4xx other than 408 and 429, quoting the answer', async () => {
@@ -99,5 +108,29 @@ describe('http handler', () => {
     const run = handlerOf('/hang/2').run(recorded.context);
     setTimeout(() => recorded.abort.abort(), 100);
     await expect(run).rejects.toThrow(`http handler to ${base}/hang/2 failed:`);
+  });
+});
+
+describe('an http kind whose secret_env is not set', () => {
+  it('keeps a worker from starting, naming the file, the kind and the field in one line', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'jobdeck-secret-env-'));
+    const kindsFile = join(folder, 'kinds.json');
+    const handler = { http: { url: 'https://example.com/hook', secret_env: 'JOBDECK_TEST_UNSET_SECRET' } };
+    writeFileSync(kindsFile, JSON.stringify({ kinds: [{ name: 'notify', description: 'notifies', payload_schema: {}, handler }] }));
+    const env: NodeJS.ProcessEnv = { ...process.env, AMQP_URL: TEST_SERVICES.amqpUrl, REDIS_URL: TEST_SERVICES.redisUrl, DATABASE_URL: TEST_SERVICES.databaseUrl, JOBDECK_KINDS: kindsFile };
+    delete env.JOBDECK_TEST_UNSET_SECRET;
+    try {
+      const ended = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const worker = execFile(process.execPath, [...SOURCE_WORKER_ENTRY.execArgv, SOURCE_WORKER_ENTRY.modulePath], { env, timeout: 30_000 }, (_error, _stdout, stderr) =>
+          resolve({ code: worker.exitCode, stderr }),
+        );
+      });
+      expect(ended.code).toBe(1);
+      expect(ended.stderr.trim()).toMatch(
+        new RegExp(`^\\[worker [^\\]]+\\] JOBDECK_KINDS=${kindsFile}: kind "notify": handler\\.http\\.secret_env names JOBDECK_TEST_UNSET_SECRET, which is not set$`),
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { KindDefinition } from '../../src-shared/kind-definition';
@@ -24,6 +25,16 @@ describe('module handler', () => {
     expect(result).toEqual({ words: 3, attempt: 2, kind: 'word-count' });
     expect(recorded.progress).toEqual([50]);
     expect(recorded.logs).toEqual([`counting for job ${recorded.context.job.uuid}, attempt 2`]);
+  });
+
+  it('coalesces a flood of ctx.progress calls: few writes, the last value kept, the attempt ends at once', async () => {
+    const recorded = recordedContext('word-count', { mode: 'flood' });
+    recorded.context.reportProgress = (percent) => delay(1).then(() => void recorded.progress.push(percent));
+    const started = Date.now();
+    await expect(handlerOf().run(recorded.context)).resolves.toEqual({ reports: 20_001 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(recorded.progress.length).toBeLessThanOrEqual(101);
+    expect(recorded.progress.at(-1)).toBe(100);
   });
 
   it('wraps an answer that is not an object as {value}, and nothing as {}', async () => {

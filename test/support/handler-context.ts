@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { JobKind } from '../../src-shared/kinds';
 import type { JobContext } from '../../src-worker/handlers/handler';
 
@@ -34,12 +33,4 @@ export function recordedContext(kind: string, payload: Record<string, unknown>, 
   return { context, progress, logs, abort };
 }
 
-/** Whether a process runs (a zombie, dead but not yet reaped, does not). */
-export function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isRunning } from '../../src-worker/handlers/command-process';

@@ -15,6 +15,13 @@ if mode == "ok":
     say({"progress": 75})
     say({"result": {"first": True}})
     say({"result": {"words": len(job["payload"]["text"].split()), "attempt": job["attempt"], "id": job["id"]}})
+elif mode == "env":
+    names = ["AMQP_URL", "REDIS_URL", "DATABASE_URL", "SMTP_URL", "JOBDECK_NAMESPACE", "JOBDECK_JOB_ID", "HOME"]
+    say({"result": {name: os.environ.get(name) for name in names}})
+elif mode == "flood":
+    for n in range(20001):
+        print(json.dumps({"progress": n / 200}))
+    say({"result": {"lines": 20001}})
 elif mode == "retry-once":
     if job["attempt"] == 1:
         print("the service is busy", file=sys.stderr)
@@ -44,10 +51,11 @@ elif mode in ("ignore-term", "finish-on-term"):
     while True:
         time.sleep(1)
 elif mode == "hang" or (mode == "hang-first" and job["attempt"] == 1):
+    # Said before the PIDs are written: a test that stops the command once it sees them has it.
+    say({"progress": 10})
     grandchild = subprocess.Popen(["sleep", "300"])
     with open(job["payload"]["pid_file"], "w") as f:
         f.write(f"{os.getpid()} {grandchild.pid}")
-    say({"progress": 10})
     time.sleep(300)
 elif mode == "hang-first":
     say({"log": "attempt " + str(job["attempt"]) + " runs to its end"})

@@ -10,6 +10,11 @@ export default async function run(job, ctx) {
     if (ctx.attempt === 1) throw new Error('the service is busy');
     return { attempt: ctx.attempt };
   }
+  if (mode === 'flood') {
+    // Progress as a busy loop reports it: never awaited, 20,000 times.
+    for (let n = 0; n <= 20_000; n++) void ctx.progress(n / 200);
+    return { reports: 20_001 };
+  }
   if (mode === 'value') return 42;
   if (mode === 'nothing') return undefined;
   if (mode === 'type-error') return null.words;

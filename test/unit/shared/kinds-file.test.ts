@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseWorkerCounts } from '../../../src-main/config';
 import { checkModuleExports, loadKindRegistry, loadKindsFile } from '../../../src-shared/node/kinds-file';
 import { ConfigError } from '../../../src-shared/settings';
@@ -17,9 +17,13 @@ beforeAll(() => {
   writeFileSync(join(folder, 'run.sh'), '#!/bin/sh\necho \'{"result":{}}\'\n');
   chmodSync(join(folder, 'run.sh'), 0o755);
   writeFileSync(join(folder, 'not-executable.sh'), '#!/bin/sh\n');
+  mkdirSync(join(folder, 'tools'));
+  writeFileSync(join(folder, 'tools', 'own-tool'), '#!/bin/sh\n');
+  chmodSync(join(folder, 'tools', 'own-tool'), 0o755);
 });
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => vi.unstubAllEnvs());
 
 const SCHEMA = {
   type: 'object',
@@ -74,10 +78,12 @@ describe('the kinds file: one line naming the file, the kind and the field', () 
     ['a module that does not exist', { kinds: [kind({ handler: { module: './gone.mjs' } })] }, /^kind "resize": handler\.module \/.*\/gone\.mjs does not exist$/],
     ['a command that is not executable', { kinds: [kind({ handler: { command: ['./not-executable.sh'] } })] }, /^kind "resize": handler\.command \.\/not-executable\.sh is not an executable file$/],
     ['a command not on PATH', { kinds: [kind({ handler: { command: ['no-such-program-jobdeck'] } })] }, /^kind "resize": handler\.command no-such-program-jobdeck is not an executable file on PATH$/],
+    ["a command not on its entry's env.PATH (though on the worker's)", { kinds: [kind({ handler: { command: ['sh'], env: { PATH: '/nowhere' } } })] }, /^kind "resize": handler\.command sh is not an executable file on its env\.PATH$/],
     ['an empty command', { kinds: [kind({ handler: { command: [] } })] }, /^kind "resize": handler\.command must be at least 1/],
     ['a cwd that is no folder', { kinds: [kind({ handler: { command: ['./run.sh'], cwd: 'nowhere' } })] }, /^kind "resize": handler\.cwd \/.*\/nowhere is not a folder$/],
     ['an http url that is not http', { kinds: [kind({ handler: { http: { url: 'ftp://example.com/' } } })] }, /^kind "resize": handler\.http\.url must be an http or https URL$/],
     ['an http secret that is no whsec_', { kinds: [kind({ handler: { http: { url: 'https://example.com/', secret: 'hunter2' } } })] }, /^kind "resize": handler\.http\.secret must be whsec_/],
+    ['an http secret_env that is not set', { kinds: [kind({ handler: { http: { url: 'https://example.com/', secret_env: 'JOBDECK_TEST_UNSET_SECRET' } } })] }, /^kind "resize": handler\.http\.secret_env names JOBDECK_TEST_UNSET_SECRET, which is not set$/],
     ['a timeout past 15 minutes', { kinds: [kind({ timeout_ms: 15 * 60_000 + 1 })] }, /^kind "resize": timeout_ms must be at most 900000$/],
     ['negative workers', { kinds: [kind({ workers: -1 })] }, /^kind "resize": workers must be at least 0$/],
     ['a prefetch of 0', { kinds: [kind({ prefetch: 0 })] }, /^kind "resize": prefetch must be at least 1$/],
@@ -93,6 +99,7 @@ describe('the kinds file: one line naming the file, the kind and the field', () 
 
 describe('a good kinds file', () => {
   it('puts its kinds after the built-in ones, with paths made absolute from its folder', () => {
+    vi.stubEnv('NOTIFY_SECRET', `whsec_${Buffer.alloc(32, 1).toString('base64')}`);
     writeKinds({
       kinds: [
         kind({ workers: 0, prefetch: 4, max_attempts: 2, timeout_ms: 30_000, handler: { command: ['./run.sh', '--fast'], cwd: '.' } }),
@@ -110,6 +117,12 @@ describe('a good kinds file', () => {
     expect(registry.entry('shell').definition.handler).toEqual({ command: ['sh', '-c', 'true'], cwd: folder });
     expect(registry.resolve('B')).toBe('callback');
     expect(registry.resolve('RESIZE')).toBeUndefined();
+  });
+
+  it("finds a command's program on the entry's own env.PATH, where it will run", () => {
+    const tools = join(folder, 'tools');
+    writeKinds({ kinds: [kind({ handler: { command: ['own-tool', '--now'], env: { PATH: tools } } })] });
+    expect(loadKindsFile(file)[0]!.definition.handler).toEqual({ command: ['own-tool', '--now'], env: { PATH: tools }, cwd: folder });
   });
 
   it("checks a payload with the kind's JSON Schema: payload.<field> and the rule, defaults filled in", () => {
