@@ -35,11 +35,7 @@ export async function streamOperation(
   const early: Operation[] = [];
   let onState = (operation: Operation): void => void early.push(operation);
   let onClosed = (): void => undefined;
-  const unfollow = feed.follow(
-    id,
-    (operation) => onState(operation),
-    () => onClosed(),
-  );
+  const unfollow = feed.follow(id, (operation) => onState(operation), () => onClosed());
   let initial: Operation | null;
   try {
     await feed.ready();
@@ -53,13 +49,13 @@ export async function streamOperation(
     return unknown();
   }
   const out = openStream(reply);
-  const sink = operationSink(out, () => close());
   const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
   const close = (): void => {
     clearInterval(heartbeat);
     unfollow();
     if (!out.writableEnded) out.end();
   };
+  const sink = operationSink(out, close);
   request.raw.on('close', close);
   out.on('close', close);
   onState = sink;
