@@ -130,6 +130,11 @@ export interface JobdeckBridge {
   startOperation(request: StartOperationRequest): Promise<OperationResult>;
   /** A bulk operation as it stands; null when there is no such operation. */
   getOperation(id: string): Promise<Operation | null>;
+  /**
+   * Follows a bulk operation's states as they change (`GET /api/v1/operations/<id>/events`) until
+   * a terminal one; `onError` once if the stream fails before that. Returns the unfollow.
+   */
+  followOperation(id: string, onState: (operation: Operation) => void, onError?: () => void): () => void;
   /** Asks a running operation to stop after its current batch. */
   cancelOperation(id: string): Promise<OperationResult>;
   /** The saved views (named queries), by name. */

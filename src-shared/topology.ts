@@ -26,6 +26,8 @@ export interface Names {
   jobLogKey(id: string, part: 'lines' | 'bytes'): string;
   /** Redis pub/sub channel on which the console tells the workers a running job was cancelled. */
   cancelChannel: string;
+  /** Redis pub/sub channel on which a console's runner publishes a bulk operation's full state whenever it changes. */
+  operationsChannel: string;
   /**
    * Topic exchange every event is published to (durable, JSON body = the event, message ID =
    * the stream ID), routing key `<kind>.<status>` with spaces as `_`: see `routingKeyOf`.
@@ -61,6 +63,7 @@ export function namesFor(namespace: string): Names {
     jobKey: (id) => `${namespace}:job:${id}`,
     jobLogKey: (id, part) => (part === 'lines' ? `${namespace}:log:${id}` : `${namespace}:log:${id}:bytes`),
     cancelChannel: `${namespace}:cancel`,
+    operationsChannel: `${namespace}:operations`,
     eventsExchange: `${namespace}.events`,
     batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
     idempotencyKey: (key) => `${namespace}:idem:${key}`,

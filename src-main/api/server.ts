@@ -28,6 +28,7 @@ import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import { workerRoutes } from './worker-routes';
 import { operationRoutes } from './operation-routes';
+import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
 import { queueRoutes } from './queue-routes';
 import type { QueueInspector } from '../broker/queue-inspector';
@@ -68,6 +69,8 @@ export interface ApiOptions {
   batches?: BatchService;
   /** Bulk operations (retry or cancel what a search matches). */
   operations?: OperationService;
+  /** The states the runners publish, for `GET /api/v1/operations/:id/events` (without it the route is absent). */
+  operationFeed?: OperationFollower;
   /** Rows per query of `GET /api/v1/jobs/export` (a test makes it small to see the stream). */
   exportPageRows?: number;
   /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
@@ -176,7 +179,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds));
   if (options.savedViews) await app.register(savedViewRoutes(options.savedViews));
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
-  if (options.operations) await app.register(operationRoutes(options.operations));
+  if (options.operations) await app.register(operationRoutes(options.operations, options.operationFeed));
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));

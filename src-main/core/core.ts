@@ -13,6 +13,7 @@ import { Admission } from '../jobs/admission';
 import { IdempotencyStore } from '../jobs/idempotency';
 import { JobService } from '../jobs/job-service';
 import { Closers } from '../lifecycle/closers';
+import { OperationFeed, operationPublisher } from '../operations/operation-feed';
 import { OperationRunner } from '../operations/operation-runner';
 import { OperationService } from '../operations/operation-service';
 import { OperationStore } from '../operations/operation-store';
@@ -48,6 +49,8 @@ export interface CoreServices {
   /** Bulk operations; their runner starts with the outlets. */
   operations: OperationService;
   operationRunner: OperationRunner;
+  /** This console's one subscriber to the operations' states, fanning them out to the SSE streams. */
+  operationFeed: OperationFeed;
   relay: EventRelay;
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
@@ -153,9 +156,12 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     store: operationStore,
     verbs: { retry: (id) => jobs.retry(id), cancel: (id) => jobs.cancel(id) },
     onLog: log,
+    publish: operationPublisher(stores.redis, names.operationsChannel, log),
   });
   const operations = new OperationService(operationStore, operationRunner);
-  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, relay: env.relay, relaySource };
+  const subscriber = stores.connections.duplicate(stores.redis, 'operations');
+  const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
+  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed, relay: env.relay, relaySource };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */
@@ -178,6 +184,7 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   // Resumes the operations still running (this console's before a restart, or a dead console's).
   services.operationRunner.start();
   closers.add('bulk operation runner', () => services.operationRunner.close());
+  closers.add('bulk operation feed', () => services.operationFeed.close());
 }
 
 /** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */

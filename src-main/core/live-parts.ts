@@ -6,6 +6,7 @@ import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
 import type { SavedViewStore } from '../saved-views/saved-view-store';
+import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
@@ -29,6 +30,7 @@ export interface LiveParts {
   savedViews: SavedViewStore;
   batches: BatchService;
   operations: OperationService;
+  operationFeed: OperationFollower;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
 }
 
@@ -50,6 +52,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     savedViews: live(() => core().stores.savedViews),
     batches: live(() => core().outlets.batches),
     operations: live(() => core().operations),
+    operationFeed: live(() => core().operationFeed),
     webhooks: {
       store: live(() => core().outlets.webhooks.store),
       dispatcher: live(() => core().outlets.webhooks.dispatcher),

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, sendProblem } from '../api/problems';
 
 /** Feeds that stay open for as long as their client wants: a swap does not wait for them. */
-const STREAM_ROUTES = new Set(['/api/v1/events', '/api/v1/ws']);
+const STREAM_ROUTES = new Set(['/api/v1/events', '/api/v1/ws', '/api/v1/operations/:id/events']);
 const RETRY_AFTER_S = 1;
 const DRAIN_POLL_MS = 10;
 

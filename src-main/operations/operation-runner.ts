@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OperationAction } from '../../src-shared/operation-schemas';
+import type { Operation, OperationAction } from '../../src-shared/operation-schemas';
 import { isOutage } from '../api/problems';
 import { BackpressureError } from '../jobs/admission';
 import { BatchCompletedError } from '../batches/batch-service';
@@ -14,6 +14,10 @@ export interface OperationRunnerOptions {
   store: OperationStore;
   verbs: Readonly<Record<OperationAction, OperationVerb>>;
   onLog: (line: string) => void;
+  /** Tells every console the operation's full state: at start, after batches (throttled), on pause and resume, at its end. */
+  publish?: (operation: Operation) => void;
+  /** Least time between two progress states of one operation (its start, pauses and end always go out). */
+  publishEveryMs?: number;
   /** Items taken per batch. */
   batchSize?: number;
   /** Items of a batch acted on at once. */
@@ -31,6 +35,8 @@ const CONCURRENCY = 16;
 const LEASE_MS = 15_000;
 const IDLE_MS = 2_000;
 const PAUSE_MS = 2_000;
+/** At most ~4 progress states a second per operation. */
+const PUBLISH_EVERY_MS = 250;
 
 /** What became of one item: settled, or left pending for a pause. */
 export type ItemResult = ItemOutcome | { seq: number; paused: string };
@@ -47,6 +53,7 @@ export class OperationRunner {
   private closed = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private lastPublished = 0;
 
   constructor(private readonly options: OperationRunnerOptions) {}
 
@@ -82,18 +89,19 @@ export class OperationRunner {
 
   private async runOperation(id: string, action: OperationAction): Promise<void> {
     const { store } = this.options;
+    await this.publishState(id, true);
     try {
       while (!this.closed) {
         const lease = await store.renew(id, this.owner, this.leaseMs);
         if (!lease) return;
-        if (lease.cancelRequested) return await store.finish(id, this.owner, 'cancelled');
+        if (lease.cancelRequested) return await this.ending(id, store.finish(id, this.owner, 'cancelled'));
         const items = await store.pendingItems(id, this.options.batchSize ?? BATCH_SIZE);
-        if (items.length === 0) return await store.finish(id, this.owner, 'settled');
+        if (items.length === 0) return await this.ending(id, store.finish(id, this.owner, 'settled'));
         const results = await this.holdingLease(id, (held) => this.actOn(items, this.options.verbs[action], held));
         await store.settle(id, results.filter((r): r is ItemOutcome => 'state' in r));
         const paused = results.find((r): r is { seq: number; paused: string } => 'paused' in r);
-        if (paused) return await store.pause(id, this.owner, paused.paused, this.options.pauseMs ?? PAUSE_MS);
-        await store.resumed(id);
+        if (paused) return await this.ending(id, store.pause(id, this.owner, paused.paused, this.options.pauseMs ?? PAUSE_MS));
+        await this.publishState(id, await store.resumed(id));
       }
     } finally {
       if (this.closed) await store.release(id, this.owner).catch(() => undefined);
@@ -131,6 +139,22 @@ export class OperationRunner {
     };
     await Promise.all(Array.from({ length: this.options.concurrency ?? CONCURRENCY }, lane));
     return results;
+  }
+
+  /** Publishes the state once `change` (an end or a pause, never throttled) is stored. */
+  private async ending(id: string, change: Promise<void>): Promise<void> {
+    await change;
+    await this.publishState(id, true);
+  }
+
+  /** Publishes the operation's full state: always when `force`, else at most every `publishEveryMs`. */
+  private async publishState(id: string, force: boolean): Promise<void> {
+    const { publish, store } = this.options;
+    const now = Date.now();
+    if (!publish || (!force && now - this.lastPublished < (this.options.publishEveryMs ?? PUBLISH_EVERY_MS))) return;
+    this.lastPublished = now;
+    const operation = await store.get(id).catch(() => null);
+    if (operation) publish(operation);
   }
 
   private get leaseMs(): number {

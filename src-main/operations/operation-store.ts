@@ -168,9 +168,13 @@ export class OperationStore {
     );
   }
 
-  /** Clears a pause once a batch went through. */
-  async resumed(id: string): Promise<void> {
-    await this.pool.query(`UPDATE ${this.s}.operations SET paused_reason = NULL, resume_at = NULL WHERE id = $1 AND paused_reason IS NOT NULL`, [id]);
+  /** Clears a pause once a batch went through; true when there was one. */
+  async resumed(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.s}.operations SET paused_reason = NULL, resume_at = NULL WHERE id = $1 AND paused_reason IS NOT NULL`,
+      [id],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /**

@@ -9,12 +9,14 @@ export interface EventSourceLike {
   readonly readyState: number;
   onopen: ((event: Event) => void) | null;
   onerror: ((event: Event) => void) | null;
-  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void;
+  addEventListener(type: SseEventType, listener: (event: MessageEvent<string>) => void): void;
   close(): void;
 }
 
 /** The SSE `event:` names the feed reads; any other is ignored. */
 export type FeedEventType = 'job' | 'batch' | 'resync';
+/** Every SSE `event:` name the console reads: the feed's, and a bulk operation's stream's. */
+export type SseEventType = FeedEventType | 'operation';
 
 const EVENT_SOURCE_CLOSED = 2;
 const REOPEN_MIN_DELAY_MS = 1_000;

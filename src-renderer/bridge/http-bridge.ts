@@ -189,12 +189,38 @@ async function readJobLogs(response: Response): Promise<JobLogLine[] | null> {
     .map((line) => JSON.parse(line) as JobLogLine);
 }
 
+/**
+ * Hands on each `operation` event of an operation's stream; closes it after a terminal state (the
+ * server ends the stream then, and an EventSource would reconnect), and on the first error, which
+ * `onError` hears: the caller falls back to reading the operation.
+ */
+function followOperation(source: EventSourceLike, onState: (operation: Operation) => void, onError?: () => void): () => void {
+  let ended = false;
+  const end = (): void => {
+    ended = true;
+    source.close();
+  };
+  source.addEventListener('operation', (event) => {
+    if (ended) return;
+    const operation = JSON.parse(event.data) as Operation;
+    if (operation.status !== 'running') end();
+    onState(operation);
+  });
+  source.onerror = () => {
+    if (ended) return;
+    end();
+    onError?.();
+  };
+  return end;
+}
+
 /** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
 export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
   const { baseUrl, send, getJson, act, getOrNull, remove } = httpTransport(options);
+  const openEventSource = options.openEventSource ?? ((url: string) => new EventSource(url));
   const feed = createEventFeed({
     url: `${baseUrl}/api/v1/events`,
-    open: options.openEventSource ?? ((url) => new EventSource(url)),
+    open: openEventSource,
     schedule: options.schedule ?? scheduleWithTimer,
   });
 
@@ -249,6 +275,8 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     startOperation: (request: StartOperationRequest): Promise<OperationResult> =>
       act<Operation, 'operation'>('POST', '/api/v1/operations', 'operation', request),
     getOperation: (operationId: string) => getOrNull<Operation>(`/api/v1/operations/${id(operationId)}`),
+    followOperation: (operationId: string, onState: (operation: Operation) => void, onError?: () => void) =>
+      followOperation(openEventSource(`${baseUrl}/api/v1/operations/${id(operationId)}/events`), onState, onError),
     cancelOperation: (operationId: string): Promise<OperationResult> =>
       act<Operation, 'operation'>('POST', `/api/v1/operations/${id(operationId)}/cancel`, 'operation'),
     listSavedViews: () => getJson<Page<SavedView>>('/api/v1/saved-views'),

@@ -1,14 +1,15 @@
 /**
  * Bulk actions of the Jobs view: the rows ticked (a Set of IDs, so 100,000 jobs cost nothing
  * until ticked), or every job a query matches in the whole history; then a preview (the dry
- * run), a start with the preview's count, and the operation's progress until it ends.
+ * run), a start with the preview's count, and the operation's progress until it ends (its event
+ * stream, or reading it once a second when the stream fails).
  */
 import type { Operation, OperationAction, OperationPreview, OperationTarget } from '../../src-shared/bridge';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { attempt } from './pending';
 
-/** How often a running operation is read again. */
+/** How often a running operation is read again when its event stream fails. */
 export const OPERATION_POLL_MS = 1_000;
 
 /** The bulk dialog, one action from its preview to its end. */
@@ -61,24 +62,43 @@ function driftedCount(problem: Problem): number | null {
 
 export function createOperationsSlice({ bridge, schedule }: ConsoleDeps): SliceCreator<OperationsSlice> {
   return (set, get) => {
-    let stopPolling: (() => void) | null = null;
+    let stopFollowing: (() => void) | null = null;
+    const stop = () => {
+      stopFollowing?.();
+      stopFollowing = null;
+    };
     const patchBulk = (change: Partial<BulkFlow>) => {
       const bulk = get().bulk;
       if (bulk) set({ bulk: { ...bulk, ...change } });
     };
     /** Reads the operation once a second until it ends or the dialog closes. */
-    const follow = (operation: Operation) => {
-      stopPolling?.();
-      stopPolling = null;
+    const poll = (operation: Operation) => {
+      stop();
       if (operation.status !== 'running') return;
-      stopPolling = schedule(() => {
+      stopFollowing = schedule(() => {
         void (async () => {
           const next = await bridge.getOperation(operation.id).catch(() => operation);
           if (get().bulk?.operation?.id !== operation.id) return;
           patchBulk({ operation: next ?? operation });
-          follow(next ?? operation);
+          poll(next ?? operation);
         })();
       }, OPERATION_POLL_MS);
+    };
+    /** Follows the operation's event stream until it ends or the dialog closes; polls if the stream fails. */
+    const follow = (operation: Operation) => {
+      stop();
+      if (operation.status !== 'running') return;
+      let latest = operation;
+      const unfollow = bridge.followOperation(
+        operation.id,
+        (next) => {
+          latest = next;
+          if (get().bulk?.operation?.id === operation.id) patchBulk({ operation: next });
+        },
+        () => poll(latest),
+      );
+      // A stream that failed at once already handed over to polling.
+      stopFollowing ??= unfollow;
     };
 
     return {
@@ -142,8 +162,7 @@ export function createOperationsSlice({ bridge, schedule }: ConsoleDeps): SliceC
       },
 
       closeBulk() {
-        stopPolling?.();
-        stopPolling = null;
+        stop();
         const finished = get().bulk?.operation;
         set(finished ? { bulk: null, checkedJobIds: EMPTY, checkedQuery: null, matchCount: null } : { bulk: null });
       },

@@ -86,11 +86,18 @@ test('select all that match a query over more jobs than the view holds: preview,
   await expect(dialog.getByRole('table', { name: 'Sample of the matched jobs' }).getByRole('link').first()).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/jobs-bulk-preview.png' });
 
+  // The progress comes over the operation's event stream, and nothing polls it.
+  const operationReads: string[] = [];
+  page.on('request', (sent) => {
+    if (/\/api\/v1\/operations\/[0-9a-f-]{36}(\/events)?$/.test(sent.url())) operationReads.push(new URL(sent.url()).pathname);
+  });
   await dialog.getByRole('button', { name: `Confirm: cancel ${MATCHING_JOBS}` }).click();
   const progress = dialog.getByRole('progressbar', { name: 'Operation progress' });
   await expect(progress).toHaveAttribute('aria-valuemax', String(MATCHING_JOBS));
   await expect(dialog.getByRole('status', { name: 'Operation status' })).toHaveText(/^Ended done: \d+ changed, \d+ skipped, 0 failed\.$/, { timeout: OPERATION_TIMEOUT_MS });
   await expect(progress).toHaveAttribute('aria-valuenow', String(MATCHING_JOBS));
+  expect(operationReads.length).toBeGreaterThan(0);
+  expect(operationReads.every((path) => path.endsWith('/events'))).toBe(true);
   await page.screenshot({ path: 'test-results/screens/jobs-bulk-done.png' });
   // Every one that waited is cancelled; the one running stops as its handler is aborted.
   await expect.poll(async () => (await Promise.all(ids.map((id) => statusOf(request, id)))).filter((s) => s === 'CANCELLED').length, { timeout: OPERATION_TIMEOUT_MS }).toBe(MATCHING_JOBS);

@@ -149,6 +149,11 @@ describe('every answer matches the OpenAPI document', () => {
     const started = await expectStatus(call('POST', '/api/v1/operations', { action: 'cancel', ids, expected: 1 }), 202);
     const url = `/api/v1/operations/${started.id as string}`;
     await eventually(() => expectStatus(get(url), 200), (operation) => operation.status === 'done', 10_000, 'the operation done');
+    await expectStatus(get(`${url}/events`), 200);
+    const streamed = await readSse(`${app.url}${url}/events`, () => false);
+    expect(streamed.events).toHaveLength(1);
+    for (const state of streamed.events) contract.checkMessage('GET', `${url}/events`, state, 'operation');
+    await expectStatus(get(`/api/v1/operations/${UNKNOWN_UUID}/events`), 404);
     await expectStatus(call('POST', `${url}/cancel`), 409);
     // Jobs no one knows: each takes its two reads, so the cancel comes long before the end.
     const unknown = Array.from({ length: 2000 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);

@@ -58,4 +58,37 @@ describe('the operation runner', () => {
       await Promise.all(runners.map((runner) => runner.close()));
     }
   });
+
+  it('publishes the full state at start, at most every publishEveryMs between batches, and always the final one', async () => {
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+    const id = randomUUID();
+    await store.create(id, 'cancel', { ids });
+    const published: { at: number; status: string; settled: number }[] = [];
+    const verb = () => sleep(10);
+    const runner = new OperationRunner({
+      store,
+      verbs: { retry: verb, cancel: verb },
+      onLog: () => undefined,
+      publish: (op) => published.push({ at: Date.now(), status: op.status, settled: op.changed + op.skipped + op.failed }),
+      publishEveryMs: 100,
+      batchSize: 4,
+      concurrency: 1,
+      idleMs: 50,
+    });
+    runner.start();
+    try {
+      await eventually(() => store.get(id), (op) => op?.status === 'done', 10_000, 'the operation done');
+      await eventually(() => published.at(-1), (last) => last?.status === 'done', 2_000, 'the final state published');
+    } finally {
+      await runner.close();
+    }
+    // Ten batches of 40 ms each: the first state, a few throttled ones, the last; never two progress states much within 100 ms.
+    expect(published[0]).toMatchObject({ status: 'running', settled: 0 });
+    expect(published.at(-1)).toMatchObject({ status: 'done', settled: 40 });
+    const progress = published.slice(1, -1);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThan(10);
+    for (let n = 1; n < progress.length; n++) expect(progress[n]!.at - progress[n - 1]!.at).toBeGreaterThanOrEqual(80); // the read after the check takes a moment
+    expect(published.map((p) => p.settled)).toEqual([...published.map((p) => p.settled)].sort((a, b) => a - b));
+  });
 });

@@ -142,6 +142,11 @@ export function fakeBridge(firstPage: Job[] = []) {
       throw notSetUp('startOperation');
     }),
     getOperation: vi.fn(async (_id: string): Promise<Operation | null> => null),
+    // No stream by default: it fails at once, so the slice reads the operation (getOperation) instead.
+    followOperation: vi.fn((_id: string, _onState: (operation: Operation) => void, onError?: () => void): (() => void) => {
+      onError?.();
+      return () => undefined;
+    }),
     cancelOperation: vi.fn(async (_id: string): Promise<OperationResult> => {
       throw notSetUp('cancelOperation');
     }),

@@ -1,4 +1,4 @@
-import type { EventSourceLike, FeedEventType } from '../../../src-renderer/bridge/event-feed';
+import type { EventSourceLike, SseEventType } from '../../../src-renderer/bridge/event-feed';
 import type { Batch, BatchChild } from '../../../src-shared/batch-schemas';
 import type { MailRecord, MailSummary, WebhookSummary } from '../../../src-shared/console-records';
 import type { BatchEvent, JobEvent } from '../../../src-shared/events';
@@ -173,11 +173,11 @@ export class FakeEventSource implements EventSourceLike {
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   closed = false;
-  private readonly listeners: { type: FeedEventType; listener: (event: MessageEvent<string>) => void }[] = [];
+  private readonly listeners: { type: SseEventType; listener: (event: MessageEvent<string>) => void }[] = [];
 
   constructor(readonly url: string) {}
 
-  addEventListener(type: FeedEventType, listener: (event: MessageEvent<string>) => void): void {
+  addEventListener(type: SseEventType, listener: (event: MessageEvent<string>) => void): void {
     this.listeners.push({ type, listener });
   }
   close(): void {
@@ -193,11 +193,11 @@ export class FakeEventSource implements EventSourceLike {
     this.onerror?.(new Event('error'));
   }
   /** Delivers one SSE frame of `type` (`event: job` unless said). */
-  send(data: string, lastEventId = '', type: FeedEventType = 'job'): void {
+  send(data: string, lastEventId = '', type: SseEventType = 'job'): void {
     for (const entry of this.listeners) if (entry.type === type) entry.listener({ data, lastEventId } as MessageEvent<string>);
   }
   /** Delivers `value` (JSON unless a string) as one SSE frame of `type`. */
-  emit(type: FeedEventType, value: unknown, lastEventId = ''): void {
+  emit(type: SseEventType, value: unknown, lastEventId = ''): void {
     this.send(typeof value === 'string' ? value : JSON.stringify(value), lastEventId, type);
   }
 }

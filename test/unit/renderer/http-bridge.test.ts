@@ -418,3 +418,35 @@ describe('http bridge: kinds', () => {
     expect(JSON.parse(String(init?.body))).toEqual({ kind: 'resize', payload: { width: 3 } });
   });
 });
+
+describe('http bridge: a bulk operation followed', () => {
+  const running = { id: 'op-1', status: 'running', changed: 10 };
+
+  it('reads the operation stream of its own origin, and closes it after a terminal state', () => {
+    const { bridge, sources } = setup();
+    const states: unknown[] = [];
+    const onError = vi.fn();
+    bridge.followOperation('op-1', (operation) => states.push(operation), onError);
+    expect(sources[0]!.url).toBe('http://console.test/api/v1/operations/op-1/events');
+    sources[0]!.emit('operation', running);
+    expect(sources[0]!.closed).toBe(false);
+    sources[0]!.emit('operation', { ...running, status: 'done' });
+    expect(sources[0]!.closed).toBe(true);
+    sources[0]!.fail(2);
+    expect(states).toEqual([running, { ...running, status: 'done' }]);
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('gives up the stream on its first error, saying so once; the unfollow closes it', () => {
+    const { bridge, sources } = setup();
+    const onError = vi.fn();
+    bridge.followOperation('op-1', () => undefined, onError);
+    sources[0]!.fail(0);
+    sources[0]!.fail(0);
+    expect(sources[0]!.closed).toBe(true);
+    expect(onError).toHaveBeenCalledTimes(1);
+    const unfollow = bridge.followOperation('op-2', () => undefined, onError);
+    unfollow();
+    expect(sources[1]!.closed).toBe(true);
+  });
+});

@@ -42,6 +42,36 @@ describe('operations slice', () => {
     expect(store.getState().bulk).toMatchObject({ busy: false, preview, target: { query: 'status:FAILED' } });
   });
 
+  it('follows the operation\'s event stream while it runs, reading nothing; a stream error falls back to reading once a second', async () => {
+    const { bridge, store, schedule } = setupStore();
+    let onState: (operation: Operation) => void = () => undefined;
+    let onError: () => void = () => undefined;
+    bridge.followOperation.mockImplementation((_id, state, error) => {
+      onState = state;
+      onError = error ?? onError;
+      return () => undefined;
+    });
+    bridge.previewOperation.mockResolvedValue({ ok: true, preview });
+    bridge.startOperation.mockResolvedValue({ ok: true, operation: operationWith({}) });
+    store.getState().setChecked(['a'], true);
+    await store.getState().previewBulk('retry');
+    await store.getState().confirmBulk();
+    expect(bridge.followOperation).toHaveBeenCalledWith('op-1', expect.any(Function), expect.any(Function));
+
+    onState(operationWith({ changed: 40, pending: 80 }));
+    expect(store.getState().bulk?.operation?.changed).toBe(40);
+    expect(schedule.pending()).toBe(0);
+
+    onError();
+    bridge.getOperation.mockResolvedValueOnce(operationWith({ changed: 60, pending: 60 }));
+    schedule.advance(OPERATION_POLL_MS);
+    await settle();
+    expect(bridge.getOperation).toHaveBeenCalledWith('op-1');
+    expect(store.getState().bulk?.operation?.changed).toBe(60);
+    store.getState().closeBulk();
+    expect(schedule.pending()).toBe(0);
+  });
+
   it('starts with the preview count, then reads the operation once a second until it ends', async () => {
     const { bridge, store, schedule } = setupStore();
     bridge.previewOperation.mockResolvedValue({ ok: true, preview });
