@@ -20,6 +20,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     batches: UNUSED,
     savedViews: UNUSED,
     operations: UNUSED,
+    operationFeed: UNUSED,
     queues: UNUSED,
     settings: UNUSED,
     ...services,
