@@ -16,6 +16,7 @@ import { EventFeed, type FeedLimits } from '../relay/event-feed';
 import type { EventRelay } from '../relay/event-relay';
 import { eventJson } from '../relay/parsed-entries';
 import { parseInput, problem, sendProblem } from './problems';
+import { openSseResponse } from './sse-response';
 import { within } from '../lifecycle/within';
 
 const HEARTBEAT_MS = 15_000;
@@ -75,14 +76,7 @@ export function eventRoutes(relay: EventRelay, kinds: KindNames, limits?: FeedLi
 
 async function streamSse(schemas: FeedSchemas, request: FastifyRequest, reply: FastifyReply, relay: EventRelay, limits?: FeedLimits): Promise<void> {
   const { last_event_id: afterId, ...filter } = feedQuery(schemas, request.query, request.headers['last-event-id']);
-  reply.hijack();
-  const out = reply.raw;
-  out.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  const out = openSseResponse(reply);
   out.write('retry: 1000\n\n');
   const feed = new EventFeed(relay, sseSink(out), filter, limits);
   const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);

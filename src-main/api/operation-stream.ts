@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Operation } from '../../src-shared/operation-schemas';
 import type { OperationFollower } from '../operations/operation-feed';
+import { openSseResponse } from './sse-response';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -48,7 +49,7 @@ export async function streamOperation(
     unfollow();
     return unknown();
   }
-  const out = openStream(reply);
+  const out = openSseResponse(reply);
   const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
   const close = (): void => {
     clearInterval(heartbeat);
@@ -62,18 +63,6 @@ export async function streamOperation(
   onClosed = close;
   for (const operation of [initial, ...early]) sink(operation);
   return reply;
-}
-
-function openStream(reply: FastifyReply): ServerResponse {
-  reply.hijack();
-  const out = reply.raw;
-  out.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  return out;
 }
 
 /** Writes each state not behind the last one sent, and ends the stream after a terminal one. */

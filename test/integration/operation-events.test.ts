@@ -4,6 +4,7 @@ import type { Operation } from '../../src-shared/operation-schemas';
 import { namesFor } from '../../src-shared/topology';
 import { startConsole } from '../../src-main/console';
 import { startTestConsole, type TestConsole } from '../support/console';
+import { sseFrames } from '../support/event-clients';
 import { testDatabaseConfig } from '../support/namespace';
 
 const JOBS = 2000;
@@ -55,20 +56,10 @@ async function openStream(url: string): Promise<{ status: number; type: string |
   const response = await fetch(url, { signal: controller.signal });
   const streamed: Streamed = { names: [], states: [], ended: false };
   const read = async (): Promise<Streamed> => {
-    let buffer = '';
-    const decoder = new TextDecoder();
     try {
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const lines = buffer.slice(0, end).split('\n');
-          buffer = buffer.slice(end + 2);
-          const data = lines.find((l) => l.startsWith('data: '));
-          if (!data) continue;
-          streamed.names.push(lines.find((l) => l.startsWith('event: '))?.slice(7) ?? '');
-          streamed.states.push(JSON.parse(data.slice(6)) as Operation);
-        }
+      for await (const { name, data } of sseFrames(response.body!)) {
+        streamed.names.push(name ?? '');
+        streamed.states.push(JSON.parse(data) as Operation);
       }
       streamed.ended = true;
     } catch (error) {

@@ -7,6 +7,22 @@ export interface FeedSeen {
   resyncs: ResyncEvent[];
 }
 
+/** The `event:` name and `data:` of each Server-Sent Events frame of `body` that carries data, as they arrive. */
+export async function* sseFrames(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ name: string | undefined; data: string }> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const lines = buffer.slice(0, end).split('\n');
+      buffer = buffer.slice(end + 2);
+      const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+      if (data !== undefined) yield { name: lines.find((l) => l.startsWith('event: '))?.slice(7), data };
+    }
+  }
+}
+
 /** Reads Server-Sent Events until `until` says stop (or 20 s pass). */
 export async function readSse(url: string, until: (seen: FeedSeen) => boolean, headers: Record<string, string> = {}): Promise<FeedSeen> {
   const controller = new AbortController();
@@ -14,22 +30,11 @@ export async function readSse(url: string, until: (seen: FeedSeen) => boolean, h
   const seen: FeedSeen = { events: [], resyncs: [] };
   const response = await fetch(url, { headers, signal: controller.signal });
   if (response.status !== 200) throw new Error(`SSE answered ${response.status}: ${await response.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for await (const chunk of response.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        const name = lines.find((l) => l.startsWith('event: '))?.slice(7);
-        const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-        if (!data) continue;
-        if (name === 'resync') seen.resyncs.push(JSON.parse(data) as ResyncEvent);
-        else seen.events.push(JSON.parse(data) as StreamEvent);
-        if (until(seen)) return seen;
-      }
+    for await (const { name, data } of sseFrames(response.body!)) {
+      if (name === 'resync') seen.resyncs.push(JSON.parse(data) as ResyncEvent);
+      else seen.events.push(JSON.parse(data) as StreamEvent);
+      if (until(seen)) return seen;
     }
   } catch (error) {
     if (!controller.signal.aborted) throw error;
