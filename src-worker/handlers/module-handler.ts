@@ -38,16 +38,6 @@ async function loadFunction(path: string): Promise<ModuleFunction> {
   return loaded.default as ModuleFunction;
 }
 
-/** Why a handler module cannot run (missing, not loadable, no default function), or null. */
-export async function checkModuleHandler(path: string): Promise<string | null> {
-  try {
-    await loadFunction(path);
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /** The module was given up on (timeout, or no end within the grace after an abort). */
 class GivenUp extends Error {}
 

@@ -5,7 +5,6 @@ import type { JobHandler } from './handler';
 import { HttpHandler } from './http-handler';
 import { ModuleHandler } from './module-handler';
 
-export { checkModuleHandler } from './module-handler';
 
 /**
  * The handler of a user kind (an entry of the kinds file), by its spec: a module, a command or

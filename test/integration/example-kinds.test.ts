@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandHandlerSpec, HttpHandlerSpec, KindDefinition, ModuleHandlerSpec } from '../../src-shared/kind-definition';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
-import { checkModuleHandler, createHandler } from '../../src-worker/handlers/user-handlers';
+import { checkModuleExports, loadKindRegistry } from '../../src-shared/node/kinds-file';
+import { createHandler } from '../../src-worker/handlers/user-handlers';
 import { startTestConsole, type TestConsole } from '../support/console';
 import { recordedContext } from '../support/handler-context';
 
@@ -42,7 +43,7 @@ describe('examples/kinds', () => {
   it('slugify (module) makes a slug and refuses a title without letters for good', async () => {
     const definition = kind('slugify');
     const module = resolve(folder, (definition.handler as ModuleHandlerSpec).module);
-    expect(await checkModuleHandler(module)).toBeNull();
+    await expect(checkModuleExports(loadKindRegistry(KINDS_FILE), KINDS_FILE)).resolves.toBeUndefined();
     const handler = createHandler({ module }, definition);
     const recorded = recordedContext('slugify', { title: 'Crème Brûlée: a How-To!', separator: '_' });
     await expect(handler.run(recorded.context)).resolves.toEqual({ slug: 'creme_brulee_a_how_to', words: 5 });

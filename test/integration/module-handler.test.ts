@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { KindDefinition } from '../../src-shared/kind-definition';
 import { PermanentJobError } from '../../src-worker/handlers/handler';
-import { checkModuleHandler, createHandler } from '../../src-worker/handlers/user-handlers';
+import { createHandler } from '../../src-worker/handlers/user-handlers';
 import { recordedContext } from '../support/handler-context';
 
 // Real ES modules imported by the module handler, in this process.
@@ -90,16 +87,4 @@ describe('module handler', () => {
     await expect(run).rejects.toThrow('stopped: the worker is stopping or the job was cancelled; the module did not stop within 5000 ms');
   }, 10_000);
 
-  it('checks a module at start: missing, not loadable, or without a default function', async () => {
-    expect(await checkModuleHandler(MODULE)).toBeNull();
-    expect(await checkModuleHandler(fixture('missing.mjs'))).toBe(`${fixture('missing.mjs')} does not exist`);
-    expect(await checkModuleHandler(fixture('no-default.mjs'))).toBe(`${fixture('no-default.mjs')} does not export a default function`);
-    const folder = mkdtempSync(join(tmpdir(), 'jobdeck-module-'));
-    try {
-      writeFileSync(join(folder, 'broken.mjs'), 'export default function run( {\n');
-      expect(await checkModuleHandler(join(folder, 'broken.mjs'))).toMatch(/broken\.mjs cannot be loaded: ./);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
-  });
 });

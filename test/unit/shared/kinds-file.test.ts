@@ -152,6 +152,16 @@ describe('a good kinds file', () => {
     );
   });
 
+  it('refuses at start a module that cannot be loaded, and passes one that exports a function', async () => {
+    writeFileSync(join(folder, 'broken.mjs'), 'export default function run( {\n');
+    writeKinds({ kinds: [kind({ name: 'echo', handler: { module: './handler.mjs' } }), kind({ name: 'broken', handler: { module: './broken.mjs' } })] });
+    await expect(checkModuleExports(loadKindRegistry(file), file)).rejects.toThrow(
+      new RegExp(`^JOBDECK_KINDS=${file}: kind "broken": handler\\.module ${join(folder, 'broken.mjs')} cannot be imported \\(.+\\)$`),
+    );
+    writeKinds({ kinds: [kind({ name: 'echo', handler: { module: './handler.mjs' } })] });
+    await expect(checkModuleExports(loadKindRegistry(file), file)).resolves.toBeUndefined();
+  });
+
   it('gives each kind the workers JOBDECK_WORKERS names, else the kinds file\'s, else one', () => {
     writeKinds({ kinds: [kind({ workers: 0 }), kind({ name: 'thumbs', workers: 3 }), kind({ name: 'plain' })] });
     const registry = loadKindRegistry(file);
