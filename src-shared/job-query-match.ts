@@ -1,5 +1,5 @@
 import type { Job } from './job';
-import type { JobQuery, TimeBound, TimeField } from './job-query';
+import type { JobQuery, MatchField, TimeBound, TimeField } from './job-query';
 import { builtinKindRegistry } from './builtin-kinds';
 import { TERMINAL_STATUSES } from './statuses';
 
@@ -41,19 +41,27 @@ function containsFolded(texts: (string | null)[], needle: string): boolean {
   return texts.some((text) => text !== null && text.toLowerCase().includes(folded));
 }
 
-function matchesField(job: Job, field: 'kind' | 'status' | 'id' | 'batch' | 'error', value: string): boolean {
+function matchesField(job: Job, field: MatchField, value: string): boolean {
   switch (field) {
     case 'kind':
       return job.kind === (BUILTIN_KINDS.resolve(value) ?? value);
     case 'status':
       return job.status === value;
     case 'id':
-      return job.id.replaceAll('-', '').toLowerCase().startsWith(value.replaceAll('-', ''));
+      return idStartsWith(job.id, value);
+    case 'replay_of':
+      return job.replay_of !== null && idStartsWith(job.replay_of, value);
+    case 'schedule':
+      return job.schedule_id !== null && idStartsWith(job.schedule_id, value);
     case 'batch':
       return true;
     case 'error':
       return containsFolded([job.error], value);
   }
+}
+
+function idStartsWith(id: string, prefix: string): boolean {
+  return id.replaceAll('-', '').toLowerCase().startsWith(prefix.replaceAll('-', ''));
 }
 
 function valueAt(root: unknown, path: string[]): unknown {

@@ -9,7 +9,7 @@ import { JOB_STATUSES, type JobStatus } from './statuses';
  */
 
 /** A field compared with `=` on one of its values (any of them). */
-export type MatchField = 'kind' | 'status' | 'id' | 'batch' | 'error';
+export type MatchField = 'kind' | 'status' | 'id' | 'batch' | 'error' | 'replay_of' | 'schedule';
 export type TimeField = 'created' | 'updated' | 'finished';
 export type TimeOperator = '>' | '>=' | '<' | '<=';
 
@@ -33,9 +33,9 @@ export type JobQuery =
   /** Any of `ranges`; each range is its bounds AND-ed. */
   | { type: 'time'; field: TimeField; ranges: TimeBound[][] };
 
-export const QUERY_FIELDS = ['kind', 'status', 'id', 'batch', 'error', 'payload.<path>', 'created', 'updated', 'finished'] as const;
+export const QUERY_FIELDS = ['kind', 'status', 'id', 'batch', 'error', 'replay_of', 'schedule', 'payload.<path>', 'created', 'updated', 'finished'] as const;
 
-const MATCH_FIELDS: readonly string[] = ['kind', 'status', 'id', 'batch', 'error'];
+const MATCH_FIELDS: readonly string[] = ['kind', 'status', 'id', 'batch', 'error', 'replay_of', 'schedule'];
 const TIME_FIELDS: readonly string[] = ['created', 'updated', 'finished'];
 
 /** A query that does not parse: where (1-based column) and what was expected there. */
@@ -64,7 +64,7 @@ interface ValueItem {
 }
 
 const SPACE = /\s/;
-const FIELD_NAME = /^[a-z]+(\.[A-Za-z0-9_-]*)*$/;
+const FIELD_NAME = /^[a-z][a-z_]*(\.[A-Za-z0-9_-]*)*$/;
 
 class Parser {
   private at = 0;
@@ -211,6 +211,7 @@ class Parser {
   }
 }
 
+const ID_NOUN = { id: 'a job ID', batch: 'a batch ID', replay_of: 'a job ID', schedule: 'a schedule ID' } as const;
 const KIND_VALUE = /^[a-z0-9-]+$|^[A-Za-z]$/;
 const ID_PREFIX = /^[0-9a-fA-F-]{1,36}$/;
 
@@ -223,7 +224,9 @@ function matchValue(field: MatchField, item: ValueItem): string {
       return item.text;
     case 'id':
     case 'batch':
-      if (!ID_PREFIX.test(item.text)) throw new QuerySyntaxError(item.column, `expected the start of a ${field === 'id' ? 'job' : 'batch'} ID (hex digits and -)`);
+    case 'replay_of':
+    case 'schedule':
+      if (!ID_PREFIX.test(item.text)) throw new QuerySyntaxError(item.column, `expected the start of ${ID_NOUN[field]} (hex digits and -)`);
       return item.text.toLowerCase();
     case 'error':
       return item.text;

@@ -61,6 +61,12 @@ export const jobSchema = z.object({
   result: z.record(z.string(), z.unknown()).nullable(),
   /** Why the last attempt failed, once RETRYING or FAILED; null once DONE. */
   error: z.string().nullable(),
+  /** The job this one was submitted to run again with changes ("Run again with changes"); else null. */
+  replay_of: z.string().nullable(),
+  /** The recurring schedule whose run this job is; else null. */
+  schedule_id: z.string().nullable(),
+  /** RFC 3339 UTC time the job was submitted to start at (`run_at` or `delay_ms`); null for a job that ran when submitted. */
+  run_at: timeSchema.nullable(),
   /**
    * Counts the job's changes: of two snapshots of one job, from any source (an answer, a list
    * page, an event), the one with the higher version is the later. Not a clock: workers' clocks

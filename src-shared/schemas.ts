@@ -112,7 +112,7 @@ const searchSchema = z
   .optional()
   .describe(
     'Search (README "Search"): terms AND-ed by spaces, `OR` between two terms, `-` negates, `field:value` or a free word, ' +
-      '"double quotes" for spaces, a comma for any of. Fields: kind, status, id (prefix), batch, error (substring), ' +
+      '"double quotes" for spaces, a comma for any of. Fields: kind, status, id (prefix), batch, error (substring), replay_of, schedule (ID prefixes), ' +
       'payload.<path> (`*` wildcard), created/updated/finished with > < >= <= and an RFC 3339 time or a date. ' +
       'Example: kind:callback status:FAILED error:ECONNREFUSED created:>2026-12-04T02:00Z',
   );

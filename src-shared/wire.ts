@@ -34,6 +34,24 @@ export interface JobMessage {
    * Redis restarted empty) rebuilds it with its own limit and the attempts already made.
    */
   max_attempts?: number;
+  /** Where the job came from, so a job Redis lost is rebuilt with it (see the job's fields of these names). */
+  replay_of?: string;
+  schedule_id?: string;
+  run_at?: string;
+}
+
+const ORIGIN_FIELDS = ['replay_of', 'schedule_id', 'run_at'] as const;
+/** Where a job came from: a replay of another job, a schedule's run, a start time asked for. */
+export type JobOrigin = { [field in (typeof ORIGIN_FIELDS)[number]]?: string };
+
+/** The origin fields `source` holds (a job, a message), leaving out those it has not. */
+export function originOf(source: { [field in (typeof ORIGIN_FIELDS)[number]]?: string | null }): JobOrigin {
+  const origin: JobOrigin = {};
+  for (const field of ORIGIN_FIELDS) {
+    const value = source[field];
+    if (typeof value === 'string') origin[field] = value;
+  }
+  return origin;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -66,6 +84,9 @@ export function parseJobMessage(body: string, kinds: KindRegistry): JobMessage |
   }
   if (value.max_attempts !== undefined && !(Number.isInteger(value.max_attempts) && (value.max_attempts as number) >= 1)) {
     return { error: 'max_attempts must be a whole number from 1' };
+  }
+  for (const field of ORIGIN_FIELDS) {
+    if (value[field] !== undefined && typeof value[field] !== 'string') return { error: `${field} must be a string` };
   }
   return value as unknown as JobMessage;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Job } from '../src-shared/job';
 import type { AttemptRun, JobSeed } from '../src-shared/node/status-store';
 import { shownPayload } from '../src-shared/builtin-kinds';
-import type { JobMessage } from '../src-shared/wire';
+import { originOf, type JobMessage } from '../src-shared/wire';
 import type { Session } from './broker-session';
 import { persist, type DeliveryContext, type JobOutcome } from './delivery-context';
 import { failAttempt } from './failed-attempt';
@@ -117,5 +117,6 @@ function seedOf(job: JobMessage): JobSeed {
     created_at: job.created_at,
     ...(job.attempt !== undefined ? { attempts: job.attempt - 1 } : {}),
     ...(job.max_attempts !== undefined ? { max_attempts: job.max_attempts } : {}),
+    ...originOf(job),
   };
 }

@@ -34,6 +34,9 @@ interface JobRow {
   max_attempts: number | null;
   next_attempt_at: Date | null;
   attempt_errors: Job['attempt_errors'] | null;
+  replay_of: string | null;
+  schedule_id: string | null;
+  run_at: Date | null;
   /** bigint: node-postgres hands it over as a string. */
   version: string;
 }
@@ -55,6 +58,9 @@ function toJob(row: JobRow): Job {
     max_attempts: row.max_attempts ?? Math.max(1, row.attempts),
     next_attempt_at: row.next_attempt_at?.toISOString() ?? null,
     attempt_errors: row.attempt_errors ?? [],
+    replay_of: row.replay_of,
+    schedule_id: row.schedule_id,
+    run_at: row.run_at?.toISOString() ?? null,
     version: Number(row.version),
   };
 }
@@ -142,13 +148,17 @@ export class JobHistory {
     const latest = LATEST_WINS.map((column) => `${column} = CASE WHEN ${newer} THEN EXCLUDED.${column} ELSE j.${column} END`);
     await this.pool.query(
       `INSERT INTO ${this.table} AS j (id, kind, status, payload, progress, attempts, created_at, updated_at,
-         transitions, result, error, version, max_attempts, next_attempt_at, attempt_errors)
+         transitions, result, error, version, max_attempts, next_attempt_at, attempt_errors, replay_of, schedule_id, run_at)
        SELECT id, kind, status, payload, progress, attempts, created_at, updated_at, transitions, result, error, version,
-         max_attempts, next_attempt_at, COALESCE(attempt_errors, '[]')
+         max_attempts, next_attempt_at, COALESCE(attempt_errors, '[]'), replay_of, schedule_id, run_at
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, status text, payload jsonb, progress integer,
          attempts integer, created_at timestamptz, updated_at timestamptz, transitions jsonb, result jsonb,
-         error text, version bigint, max_attempts integer, next_attempt_at timestamptz, attempt_errors jsonb)
+         error text, version bigint, max_attempts integer, next_attempt_at timestamptz, attempt_errors jsonb,
+         replay_of uuid, schedule_id uuid, run_at timestamptz)
        ON CONFLICT (id) DO UPDATE SET ${latest.join(', ')},
+         replay_of = COALESCE(j.replay_of, EXCLUDED.replay_of),
+         schedule_id = COALESCE(j.schedule_id, EXCLUDED.schedule_id),
+         run_at = COALESCE(EXCLUDED.run_at, j.run_at),
          transitions = ${mergedTimeline('j.transitions', 'EXCLUDED.transitions')},
          attempt_errors = ${mergedTimeline('j.attempt_errors', 'EXCLUDED.attempt_errors')}
        WHERE ${newer} OR NOT (j.transitions @> EXCLUDED.transitions AND j.attempt_errors @> EXCLUDED.attempt_errors)`,

@@ -18,7 +18,7 @@ import type { JobLogs } from '../history/job-logs';
 import { cancelRunning, type CancelAnswer } from './running-cancel';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import { toRfc3339 } from '../../src-shared/time';
-import { JOB_MESSAGE_VERSION, type JobMessage } from '../../src-shared/wire';
+import { JOB_MESSAGE_VERSION, originOf, type JobMessage, type JobOrigin } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
 import type { JobHistory, JobListQuery } from '../history/job-history';
 import type { Admission } from './admission';
@@ -53,6 +53,8 @@ export interface SubmitOptions {
   id?: string;
   /** Admission already counted this job in (with its batch, see {@link JobService.admit}). */
   admitted?: boolean;
+  /** Where the job came from (a replay, a schedule's run, a start time), recorded on the job and its message. */
+  origin?: JobOrigin;
 }
 
 /** Refuses (throws) an operator's retry of a job for a reason beyond its status. */
@@ -120,7 +122,8 @@ export class JobService {
     const now = toRfc3339(Date.now());
     const payload = entry.resolve(checked, id, this.options.defaults);
     const { status, publisher } = this.options;
-    const seed = { id, kind, type: kindType(kind), payload: shownPayload(kind, payload), created_at: now, max_attempts: maxAttempts };
+    const origin = options.origin ?? {};
+    const seed = { id, kind, type: kindType(kind), payload: shownPayload(kind, payload), created_at: now, max_attempts: maxAttempts, ...origin };
     const created = await status.create(seed, secretOf(payload));
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
@@ -131,6 +134,7 @@ export class JobService {
       created_at: now,
       attempt: 1,
       max_attempts: maxAttempts,
+      ...origin,
     };
     try {
       await publisher.publish(message);
@@ -283,5 +287,6 @@ function toMessage(job: Job): JobMessage {
     kind: job.kind,
     created_at: job.created_at,
     max_attempts: job.max_attempts,
+    ...originOf(job),
   };
 }

@@ -73,6 +73,10 @@ class Compiler {
       }
       case 'error':
         return anyOf(values.map((text) => `error ILIKE ${this.param(`%${likeEscape(text)}%`)}`));
+      case 'replay_of':
+        return anyOf(values.map((prefix) => this.uuidPrefix('replay_of', prefix)));
+      case 'schedule':
+        return anyOf(values.map((prefix) => this.uuidPrefix('schedule_id', prefix)));
     }
   }
 

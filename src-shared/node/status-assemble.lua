@@ -3,9 +3,10 @@
 -- write's ARGV names in order) and WORKER_LOST_ERROR.
 
 -- The job's JSON, assembled from the hash (its fields already hold JSON text). A hash written
--- before the retry fields existed gets their defaults.
+-- before the retry and origin fields existed gets their defaults.
 local function assemble(key, default_max)
-  local defaults = { max_attempts = default_max, next_attempt_at = 'null', attempt_errors = '[]' }
+  local defaults = { max_attempts = default_max, next_attempt_at = 'null', attempt_errors = '[]',
+    replay_of = 'null', schedule_id = 'null', run_at = 'null' }
   local values = redis.call('HMGET', key, unpack(JOB_FIELDS))
   if not values[1] then return false end
   local parts = {}

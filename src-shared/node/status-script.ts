@@ -29,6 +29,9 @@ export const JOB_HASH_FIELDS = [
   'max_attempts',
   'next_attempt_at',
   'attempt_errors',
+  'replay_of',
+  'schedule_id',
+  'run_at',
 ] as const;
 
 /** How a write treats the job it finds. */
@@ -101,6 +104,7 @@ return assemble(KEYS[1], ARGV[1])
 
 /** The job's fixed fields, for when Redis does not hold it; optionally more of its state (rebuilt from the history). */
 export type JobSeed = Pick<Job, 'id' | 'kind' | 'type' | 'payload' | 'created_at'> &
+  Partial<Pick<Job, 'replay_of' | 'schedule_id' | 'run_at'>> &
   Partial<Pick<Job, 'max_attempts' | 'attempts' | 'attempt_errors' | 'transitions' | 'error' | 'result' | 'progress'>>;
 
 /** One change to write to a job's status, as the script takes it. */

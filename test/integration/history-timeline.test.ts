@@ -33,6 +33,9 @@ function jobAt(version: number, transitions: Transition[], over: Partial<Job> = 
     max_attempts: 5,
     next_attempt_at: null,
     attempt_errors: [],
+    replay_of: null,
+    schedule_id: null,
+    run_at: null,
     version,
     ...over,
   };

@@ -29,6 +29,18 @@ describe('parseJobQuery: terms', () => {
     });
   });
 
+  it('reads replay_of: and schedule: as ID prefixes, and refuses what is not one', () => {
+    expect(parseJobQuery('replay_of:6C1E9D2A schedule:0a1b-')).toEqual({
+      type: 'and',
+      terms: [
+        { type: 'match', field: 'replay_of', values: ['6c1e9d2a'] },
+        { type: 'match', field: 'schedule', values: ['0a1b-'] },
+      ],
+    });
+    expect(errorOf('schedule:nightly')).toBe('column 10: expected the start of a schedule ID (hex digits and -)');
+    expect(errorOf('replay_of:x')).toBe('column 11: expected the start of a job ID (hex digits and -)');
+  });
+
   it('binds OR tighter than the space and chains it', () => {
     expect(parseJobQuery('status:FAILED OR status:RETRYING OR id:ab kind:B')).toEqual({
       type: 'and',
@@ -139,7 +151,7 @@ describe('parseJobQuery: errors name the column and what was expected', () => {
     ['kind:Log_1', 'column 6: expected a kind name (a-z, 0-9, -) or a letter'],
     ['id:xyz', 'column 4: expected the start of a job ID (hex digits and -)'],
     ['batch:g', 'column 7: expected the start of a batch ID (hex digits and -)'],
-    ['colour:red', 'column 1: expected a field (kind, status, id, batch, error, payload.<path>, created, updated, finished) before ":", or a quoted word'],
+    ['colour:red', 'column 1: expected a field (kind, status, id, batch, error, replay_of, schedule, payload.<path>, created, updated, finished) before ":", or a quoted word'],
     ['payload.:x', 'column 9: expected a name after "payload."'],
     ['payload.a..b:x', 'column 11: expected a name after "payload.a."'],
     ['created:>yesterday', 'column 10: expected an RFC 3339 time (2026-12-04T02:00:00Z) or a date (2026-12-04) after ">"'],
