@@ -3,6 +3,7 @@ import { withHeartbeat } from '../src-shared/node/amqp-heartbeat';
 import { coalesceFrameWrites } from '../src-shared/node/amqp-write-coalescing';
 import type { JobKind } from '../src-shared/kinds';
 import { declareTopology, type Names } from '../src-shared/topology';
+import type { KindGate } from './kind-gate';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -11,7 +12,10 @@ export interface Session {
   connection: amqp.ChannelModel;
   channel: amqp.Channel;
   publishChannel: amqp.ConfirmChannel;
-  consumerTags: string[];
+  /** The consumer tag of each kind consumed now; a kind the gate holds has none. */
+  consumers: Map<JobKind, string>;
+  /** Set once the worker stops taking messages for good: the gate opens no consumer after it. */
+  draining: boolean;
   /** Aborted when the session is lost or the worker stops: the broker has given its jobs back. */
   abort: AbortController;
 }
@@ -25,6 +29,8 @@ export interface SessionSettings {
   prefetchByKind?: Partial<Record<JobKind, number>>;
   /** The retry ladder's rungs, whose queues the topology declares. */
   ladder: number[];
+  /** Which kinds to take messages of now; every kind when left out. */
+  gate?: KindGate;
 }
 
 /** Hands one delivery of the session to the worker. */
@@ -64,8 +70,8 @@ export async function openSession(settings: SessionSettings, onDelivery: OnDeliv
     const publishChannel = await connection.createConfirmChannel();
     publishChannel.on('error', () => undefined);
     publishChannel.on('close', lost('RabbitMQ publishing channel closed'));
-    const session: Session = { connection, channel, publishChannel, consumerTags: [], abort };
-    await consumeKinds(session, settings, onDelivery, lost);
+    const session: Session = { connection, channel, publishChannel, consumers: new Map(), draining: false, abort };
+    await followGate(session, settings, onDelivery, lost);
     return session;
   } catch (error) {
     lostOnce = true;
@@ -74,28 +80,63 @@ export async function openSession(settings: SessionSettings, onDelivery: OnDeliv
   }
 }
 
-async function consumeKinds(
+/**
+ * Consumes the kinds the gate lets through, and from then on follows it: a kind it holds stops
+ * (its consumer cancelled), a kind it releases consumes again, one change after the other.
+ */
+async function followGate(
   session: Session,
   settings: SessionSettings,
   onDelivery: OnDelivery,
   lost: (what: string) => () => void,
 ): Promise<void> {
-  const { channel } = session;
+  const { gate } = settings;
+  let changes = Promise.resolve();
+  const apply = (kind: JobKind, open: boolean): Promise<void> =>
+    open ? consumeKind(session, settings, kind, onDelivery, lost) : stopConsuming(session, kind);
+  const unsubscribe = gate?.subscribe((kind, open) => {
+    if (!settings.kinds.includes(kind) || session.abort.signal.aborted) return;
+    changes = changes.then(() => apply(kind, open)).catch(() => undefined);
+  });
+  if (unsubscribe) session.abort.signal.addEventListener('abort', unsubscribe, { once: true });
   for (const kind of settings.kinds) {
-    const queue = settings.names.queue(kind);
-    // Per consumer (RabbitMQ's basic.qos without global): it applies to the consume below.
-    await channel.prefetch(settings.prefetchByKind?.[kind] ?? settings.prefetch);
-    const { consumerTag } = await channel.consume(queue, (message) => {
-      if (message) onDelivery(session, message);
-      else lost(`RabbitMQ cancelled the consumer of ${queue}`)();
-    });
-    session.consumerTags.push(consumerTag);
+    if (gate && !gate.isOpen(kind)) continue;
+    await consumeKind(session, settings, kind, onDelivery, lost);
   }
+}
+
+async function consumeKind(
+  session: Session,
+  settings: SessionSettings,
+  kind: JobKind,
+  onDelivery: OnDelivery,
+  lost: (what: string) => () => void,
+): Promise<void> {
+  if (session.consumers.has(kind) || session.draining || session.abort.signal.aborted) return;
+  const { channel } = session;
+  const queue = settings.names.queue(kind);
+  // Per consumer (RabbitMQ's basic.qos without global): it applies to the consume below.
+  await channel.prefetch(settings.prefetchByKind?.[kind] ?? settings.prefetch);
+  const { consumerTag } = await channel.consume(queue, (message) => {
+    if (message) onDelivery(session, message);
+    else lost(`RabbitMQ cancelled the consumer of ${queue}`)();
+  });
+  session.consumers.set(kind, consumerTag);
+}
+
+/** Stops taking `kind`'s messages (a cancel of our own: the broker does not call the consumer with null). */
+async function stopConsuming(session: Session, kind: JobKind): Promise<void> {
+  const tag = session.consumers.get(kind);
+  if (tag === undefined) return;
+  session.consumers.delete(kind);
+  await session.channel.cancel(tag).catch(() => undefined);
 }
 
 /** Stops taking messages; the ones in hand stay unacked and run on. */
 export async function cancelConsumers(session: Session | null): Promise<void> {
-  for (const tag of session?.consumerTags ?? []) await session?.channel.cancel(tag).catch(() => undefined);
+  if (!session) return;
+  session.draining = true;
+  for (const kind of [...session.consumers.keys()]) await stopConsuming(session, kind);
 }
 
 /** Closes the session's channels, then its connection. */

@@ -20,6 +20,7 @@ import { builtinHandler, builtinPrefetch, type BuiltinHandlerDeps } from './hand
 import type { JobHandler } from './handlers/handler';
 import { createHandler } from './handlers/user-handlers';
 import { openRedis, watchRedis } from './worker-redis';
+import { KindGate } from './kind-gate';
 import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
 import { SUPERVISOR_ID_ENV, WORKER_SLOT_ENV, isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
 import { beatOf, startHeartbeat, type Heartbeat, type WorkerIdentity } from './heartbeat';
@@ -145,6 +146,8 @@ interface WorkerParts {
   subscriber: Redis;
   pool: pg.Pool | null;
   handlers: Partial<Record<JobKind, JobHandler>>;
+  /** Which kinds the worker takes messages of now: each reason to hold one (a pause, an outage) holds it here. */
+  gate: KindGate;
   worker?: WorkerProcess;
   heartbeat?: Heartbeat;
 }
@@ -202,6 +205,7 @@ function workerOptions(
     prefetch: env.JOBDECK_WORKER_PREFETCH,
     prefetchByKind: prefetchOf(setup),
     handlers,
+    gate: parts.gate,
     retry: retryPolicyFrom(env),
     report,
     // Run by hand, a worker reconnects by itself; spawned, it exits and its console restarts it
@@ -250,7 +254,7 @@ async function main(): Promise<void> {
   });
   const subscriber = redis.duplicate({ connectionName: names.connectionName(`${role}:cancels`), enableAutoPipelining: false });
   subscriber.on('error', () => undefined); // the main connection's watch says it
-  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {} };
+  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, gate: new KindGate() };
   parts.handlers = handlersFor(setup, {
     pool: () => (parts.pool ??= databasePool(env.DATABASE_URL, names.connectionName(role))),
     names,

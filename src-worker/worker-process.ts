@@ -12,6 +12,7 @@ import type { JobHandler } from './handlers/handler';
 import { cancelConsumers, closeSession, isIncurableAmqpError, openSession, type Session } from './broker-session';
 import type { DeliveryContext } from './delivery-context';
 import { handleDelivery } from './delivery';
+import type { KindGate } from './kind-gate';
 import { sleep, within } from './waits';
 
 export interface WorkerProcessOptions {
@@ -31,6 +32,8 @@ export interface WorkerProcessOptions {
   /** The attempts running here, which an operator's cancel reaches (see `listenForCancels`). */
   cancels: RunningAttempts;
   handlers: Partial<Record<JobKind, JobHandler>>;
+  /** Which kinds to take messages of now (see KindGate); every kind when left out. */
+  gate?: KindGate;
   /** Must match the console's: it names the retry queues both declare. */
   retry: RetryPolicy;
   /** Tells the supervising console what happens (a no-op when run by hand). */
