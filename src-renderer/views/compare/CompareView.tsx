@@ -171,7 +171,7 @@ function AttemptsComparison({ target }: { target: Extract<CompareTarget, { type:
       <p>
         Attempts of job <EntityLink entity={{ kind: 'job', id: job.id }} full /> <StatusBadge status={job.status} />
       </p>
-      <div className="compare-sides">
+      <div className="compare-sides compare-attempts">
         <AttemptPicker job={job} label="Left" value={target.left} onPick={(left) => pick({ left })} />
         <AttemptPicker job={job} label="Right" value={target.right} onPick={(right) => pick({ right })} />
       </div>
