@@ -10,6 +10,7 @@ import { selectors } from './store/selectors';
 import type { ViewName } from './store/nav-slice';
 import { ApiView } from './views/api/ApiView';
 import { BatchesView } from './views/batches/BatchesView';
+import { CompareView } from './views/compare/CompareView';
 import { JobsView } from './views/jobs/JobsView';
 import { MailView } from './views/mail/MailView';
 import { OverviewView } from './views/overview/OverviewView';
@@ -33,6 +34,7 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   subscriptions: () => <SubscriptionsView />,
   api: () => <ApiView />,
   settings: () => <SettingsView />,
+  compare: () => <CompareView />,
 };
 
 function Navigation({ view }: { view: ViewName }) {

@@ -111,3 +111,11 @@ export function formatDuration(ms: number): string {
   if (hours < 24) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
+
+/** A duration to the millisecond where it is short: `850 ms`, `1.25 s`, then as {@link formatDuration}. */
+export function formatMs(ms: number): string {
+  const size = Math.abs(ms);
+  if (size < 1000) return `${ms} ms`;
+  if (size < 60_000) return `${(ms / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
+  return `${ms < 0 ? '-' : ''}${formatDuration(size)}`;
+}

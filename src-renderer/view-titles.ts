@@ -13,4 +13,5 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   subscriptions: 'Subscriptions',
   api: 'API',
   settings: 'Settings',
+  compare: 'Compare',
 };

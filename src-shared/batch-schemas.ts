@@ -12,8 +12,8 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https U
 /** `POST /api/v1/batches` body: several jobs as one request (fan-out), all or nothing. */
 export function createBatchSchemaOf(kinds: KindNames) {
   return z.strictObject({
-    /** The children, each as `POST /api/v1/jobs` takes a job; any kinds, mixed. */
-    jobs: z.array(submitJobSchemaOf(kinds)).min(1).max(MAX_BATCH_JOBS),
+    /** The children, each as `POST /api/v1/jobs` takes a job (without `replay_of`); any kinds, mixed. */
+    jobs: z.array(submitJobSchemaOf(kinds).omit({ replay_of: true })).min(1).max(MAX_BATCH_JOBS),
     /** Where the aggregated results are POSTed (signed) once every child is terminal (fan-in). */
     on_complete: z
       .strictObject({

@@ -25,6 +25,8 @@ import type { Delivery, Subscription, SubscriptionFilter } from './subscription-
 export interface SubmitJobRequest {
   kind: JobKind;
   payload: Record<string, unknown>;
+  /** The job this one runs again with changes (`replay_of` of `POST /api/v1/jobs`). */
+  replay_of?: string;
 }
 
 /** A submission's answer: the job, or the problem that refused it. */

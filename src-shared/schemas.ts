@@ -93,6 +93,15 @@ export function kindSchemaOf(kinds: KindNames) {
   });
 }
 
+/** A job ID as `replay_of` takes it; whether the job exists (and is of the same kind) is checked on submit: 422 otherwise. */
+const replayOfSchema = z
+  .uuid({ error: 'must be a job ID (a UUID)' })
+  .transform((id) => id.toLowerCase())
+  .describe(
+    'Runs again (with changes) the job of this ID: the new job records it as `replay_of`, and `GET /api/v1/jobs?q=replay_of:<id>` lists the replays. ' +
+      'A job ID that is not a UUID is a 400; a job that does not exist or is of another kind is a 422 `replay-origin`, naming `replay_of`',
+  );
+
 /** `POST /api/v1/jobs` body (and `POST /api/v1/jobs/validate`'s). */
 export function submitJobSchemaOf(kinds: KindNames) {
   return z.strictObject({
@@ -100,6 +109,8 @@ export function submitJobSchemaOf(kinds: KindNames) {
     payload: z.record(z.string(), z.unknown()).default({}),
     /** Lowers the console's attempt limit for this job (at most `JOBDECK_MAX_ATTEMPTS`, checked on submit). */
     max_attempts: z.number().int().min(1).optional(),
+    /** The job this one runs again with changes: the ID of an existing job of the same kind (checked on submit). */
+    replay_of: replayOfSchema.optional(),
   });
 }
 

@@ -22,14 +22,19 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
 
     app.post('/api/v1/jobs/validate', async (request) => {
       const body = parseInput(submitJobSchema, request.body ?? undefined);
-      return jobs.dryRun(body.kind, body.payload, body.max_attempts);
+      const answer = jobs.dryRun(body.kind, body.payload, body.max_attempts);
+      await jobs.replayOrigin(body.kind, body.replay_of);
+      return answer;
     });
 
     app.post('/api/v1/jobs', async (request, reply) => {
       const body = parseInput(submitJobSchema, request.body ?? undefined);
-      return answerCreate(request, reply, { scope: '', location: (id) => `/api/v1/jobs/${id}`, idempotency }, () =>
-        jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts }),
-      );
+      return answerCreate(request, reply, { scope: '', location: (id) => `/api/v1/jobs/${id}`, idempotency }, async () => {
+        // The payload's own errors (400) come before a replay_of naming no job (422).
+        if (body.replay_of !== undefined) jobs.validate(body.kind, body.payload, 'payload', body.max_attempts);
+        const origin = await jobs.replayOrigin(body.kind, body.replay_of);
+        return jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts, origin });
+      });
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {

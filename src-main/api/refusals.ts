@@ -3,7 +3,7 @@ import { BatchCompletedError } from '../batches/batch-service';
 import { InvalidCursorError } from '../history/job-history';
 import { BackpressureError } from '../jobs/admission';
 import { IDEMPOTENCY_HEADER, IdempotencyInFlightError, IdempotencyMismatchError } from '../jobs/idempotency';
-import { JobStatusConflictError, RemovedKindError, UnknownJobError } from '../jobs/job-service';
+import { JobStatusConflictError, RemovedKindError, ReplayOriginError, UnknownJobError } from '../jobs/job-service';
 import { CancelRefusedError } from '../jobs/running-cancel';
 import { OperationDriftError } from '../operations/operation-store';
 import { OperationNotRunningError } from '../operations/operation-service';
@@ -26,6 +26,9 @@ export function refusalFor(error: unknown): Refusal | undefined {
   if (error instanceof ValidationError) return { problem: problem(400, 'the request is not valid', 'validation', error.errors) };
   if (error instanceof InvalidCursorError) {
     return { problem: problem(400, error.message, 'validation', [{ field: 'cursor', rule: 'format', message: error.message }]) };
+  }
+  if (error instanceof ReplayOriginError) {
+    return { problem: problem(422, error.message, 'replay-origin', [{ field: 'replay_of', rule: error.rule, message: error.message }]) };
   }
   if (error instanceof UnknownJobError) return { problem: problem(404, error.message, 'unknown-job') };
   if (error instanceof JobStatusConflictError) return { problem: problem(409, error.message, 'job-status-conflict') };

@@ -76,6 +76,18 @@ export class RemovedKindError extends Error {
   }
 }
 
+/** A `replay_of` that names no job, or a job of another kind than the replay's: answered 422 naming the field. */
+export class ReplayOriginError extends Error {
+  override name = 'ReplayOriginError';
+  constructor(
+    readonly replayOf: string,
+    readonly rule: 'exists' | 'kind',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** An operator's action that the job's status does not allow (e.g. cancelling a DONE job). */
 export class JobStatusConflictError extends Error {
   override name = 'JobStatusConflictError';
@@ -161,6 +173,20 @@ export class JobService {
     const verdict = entry.check(input ?? {}, fieldPrefix);
     if ('errors' in verdict) throw new ValidationError(verdict.errors);
     return { entry, payload: verdict.payload, maxAttempts: this.checkMaxAttempts(maxAttempts, entry) };
+  }
+
+  /**
+   * The origin of a job that runs `replayOf` again: the job must exist (in Redis or the history)
+   * and be of `kind`, else a ReplayOriginError. No origin when `replayOf` is left out.
+   */
+  async replayOrigin(kind: JobKind, replayOf: string | undefined): Promise<JobOrigin> {
+    if (replayOf === undefined) return {};
+    const original = await this.get(replayOf);
+    if (!original) throw new ReplayOriginError(replayOf, 'exists', `replay_of names no job: there is no job with id ${replayOf}`);
+    if (original.kind !== kind) {
+      throw new ReplayOriginError(replayOf, 'kind', `replay_of must name a job of kind ${kind}: job ${replayOf} is of kind ${original.kind}`);
+    }
+    return { replay_of: original.id };
   }
 
   /** `POST /api/v1/jobs/validate`: the payload as a job would get it (defaults resolved), or the 400. */

@@ -89,6 +89,11 @@ async function readProblem(response: Response): Promise<Problem> {
   };
 }
 
+/** A submit's body: only the fields `POST /api/v1/jobs` takes, `replay_of` when given. */
+function submitBody({ kind, payload, replay_of }: SubmitJobRequest): SubmitJobRequest {
+  return { kind, payload, ...(replay_of ? { replay_of } : {}) };
+}
+
 function listQuery(request: ListJobsRequest | PageRequest): string {
   const query = new URLSearchParams();
   if ('status' in request && request.status) query.set('status', request.status);
@@ -253,9 +258,9 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
-      act<Job, 'job'>('POST', '/api/v1/jobs', 'job', { kind: request.kind, payload: request.payload }),
+      act<Job, 'job'>('POST', '/api/v1/jobs', 'job', submitBody(request)),
     validateJob: (request: SubmitJobRequest): Promise<ValidateJobResult> =>
-      act<{ kind: string; payload: Record<string, unknown> }, 'valid'>('POST', '/api/v1/jobs/validate', 'valid', { kind: request.kind, payload: request.payload }),
+      act<{ kind: string; payload: Record<string, unknown> }, 'valid'>('POST', '/api/v1/jobs/validate', 'valid', submitBody(request)),
     getJob: (jobId: string): Promise<Job | null> => getOrNull<Job>(`/api/v1/jobs/${id(jobId)}`),
     listBatches: (request: PageRequest) => getJson<Page<BatchSummary>>(`/api/v1/batches${listQuery(request)}`),
     getBatch: (batchId: string) => getOrNull<Batch>(`/api/v1/batches/${id(batchId)}`),

@@ -19,6 +19,7 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   subscriptions: 'u',
   api: 'a',
   settings: 'e',
+  compare: 'c',
 };
 
 /** How long after `G` its second key may come. */

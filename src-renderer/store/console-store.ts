@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { scheduleWithTimer } from '../bridge/schedule';
 import { createApiDocSlice } from './api-doc-slice';
 import { createBatchesSlice } from './batches-slice';
+import { createCompareSlice } from './compare-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createJobLogsSlice } from './job-logs-slice';
 import { createKindsSlice } from './kinds-slice';
@@ -11,6 +12,7 @@ import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createRecordsSlice } from './records-slice';
+import { createReplaySlice } from './replay-slice';
 import { createSavedViewsSlice } from './saved-views-slice';
 import { createSortSlice } from './sort-slice';
 import { createWorkersSlice } from './workers-slice';
@@ -47,8 +49,10 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
+    ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),
     ...createBatchesSlice(deps)(...args),
+    ...createCompareSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
     ...createOperationsSlice(deps)(...args),

@@ -10,6 +10,7 @@ import type { ConsoleState } from './state';
 /** What the store shows, as a route: the view, its search (Jobs), and the job, batch, subscription or delivery open in it. */
 export function shownRoute(state: ConsoleState): Route {
   const { view } = state;
+  if (view === 'compare') return state.compare ? { view, compare: state.compare } : { view };
   const id = view === 'jobs' ? state.selectedJobId : view === 'batches' ? state.selectedBatchId : view === 'subscriptions' ? state.selectedSubscriptionId : null;
   const q = view === 'jobs' ? state.filter.search.trim() : '';
   if (q) return id ? { view, id, q } : { view, q };

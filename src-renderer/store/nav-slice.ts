@@ -1,5 +1,6 @@
 import type { Job } from '../../src-shared/job';
 import type { BatchesSlice } from './batches-slice';
+import type { CompareSlice, CompareTarget } from './compare-slice';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import type { JobsSlice } from './jobs-slice';
 import { load, NOT_LOADED, type Loaded, type Slot } from './loaded';
@@ -16,7 +17,8 @@ export type ViewName =
   | 'webhooks'
   | 'subscriptions'
   | 'api'
-  | 'settings';
+  | 'settings'
+  | 'compare';
 
 /** What a location names: a view, and the item in it to show (see route.ts for the hash). */
 export interface Route {
@@ -27,6 +29,8 @@ export interface Route {
   deliveryId?: string;
   /** In Jobs: the search (`#/jobs?q=…&job=<id>`). */
   q?: string;
+  /** In Compare: the two jobs or attempts (`#/compare/<a>/<b>`, `#/compare/<id>/attempts/<n>/<m>`). */
+  compare?: CompareTarget;
 }
 
 /** A job a link opened that the store did not hold, read from the API; data null: the API has no such job. */
@@ -43,7 +47,8 @@ export interface NavSlice {
 
 type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs' | 'filter' | 'setFilter'> &
   Pick<BatchesSlice, 'selectBatch'> &
-  Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'>;
+  Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'> &
+  Pick<CompareSlice, 'openCompare'>;
 
 export const VIEWS: readonly ViewName[] = [
   'overview',
@@ -57,6 +62,7 @@ export const VIEWS: readonly ViewName[] = [
   'subscriptions',
   'api',
   'settings',
+  'compare',
 ];
 
 /** The view a location hash names (`#/jobs`), or null when it names none. */
@@ -93,8 +99,9 @@ export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'no
       navigate(view) {
         if (view !== get().view) set({ view });
       },
-      openRoute({ view, id, deliveryId, q }) {
+      openRoute({ view, id, deliveryId, q, compare }) {
         get().navigate(view);
+        if (view === 'compare' && compare) get().openCompare(compare);
         // A link without a search keeps the one typed: only a link that names one sets it.
         if (view === 'jobs' && q !== undefined && q !== get().filter.search) get().setFilter({ search: q });
         if (!id) return;

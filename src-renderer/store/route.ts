@@ -1,8 +1,10 @@
 /**
  * Deep links: the location hash names a view and, in it, one job, batch, subscription or
- * delivery (`#/jobs/<id>`, `#/batches/<id>`, `#/subscriptions/<id>/deliveries/<id>`), so a link
- * opens in a new tab, survives a reload, and the back button walks it.
+ * delivery (`#/jobs/<id>`, `#/batches/<id>`, `#/subscriptions/<id>/deliveries/<id>`), or two jobs
+ * or attempts compared (`#/compare/<a>/<b>`, `#/compare/<id>/attempts/<n>/<m>`), so a link opens
+ * in a new tab, survives a reload, and the back button walks it.
  */
+import type { CompareTarget } from './compare-slice';
 import { viewOfHash, type Route, type ViewName } from './nav-slice';
 
 export type { Route } from './nav-slice';
@@ -22,6 +24,27 @@ function idOf(segment: string | undefined): string | undefined {
   }
 }
 
+const ATTEMPT_NUMBER = /^[1-9]\d{0,3}$/;
+
+/** What `#/compare/…` names after the view: two job IDs, or a job ID, `attempts` and two attempt numbers. */
+function compareTargetOf(segments: readonly string[]): CompareTarget | undefined {
+  const [first, second, left, right] = segments;
+  const id = idOf(first);
+  if (!id) return undefined;
+  if (second === 'attempts') {
+    if (!left || !right || !ATTEMPT_NUMBER.test(left) || !ATTEMPT_NUMBER.test(right)) return undefined;
+    return { type: 'attempts', id, left: Number(left), right: Number(right) };
+  }
+  const other = idOf(second);
+  return other && segments.length === 2 ? { type: 'jobs', left: id, right: other } : undefined;
+}
+
+/** The link that opens the Compare view on `target`. */
+export function compareHref(target: CompareTarget): string {
+  if (target.type === 'jobs') return `#/compare/${encodeURIComponent(target.left)}/${encodeURIComponent(target.right)}`;
+  return `#/compare/${encodeURIComponent(target.id)}/attempts/${target.left}/${target.right}`;
+}
+
 /**
  * The route a location hash names, or null when it names no view. An unreadable item ID opens
  * the view alone. Jobs also take a search: `#/jobs?q=<query>&job=<id>`.
@@ -31,6 +54,10 @@ export function routeOfHash(hash: string): Route | null {
   const [name = '', item, deliveries, delivery] = path.split('/');
   const view = viewOfHash(name);
   if (!view) return null;
+  if (view === 'compare') {
+    const compare = compareTargetOf(path.split('/').slice(1));
+    return compare ? { view, compare } : { view };
+  }
   const params = new URLSearchParams(search);
   const q = view === 'jobs' ? (params.get('q') ?? undefined) : undefined;
   const id = ITEM_VIEWS.has(view) ? idOf(item ?? (view === 'jobs' ? (params.get('job') ?? undefined) : undefined)) : undefined;
@@ -39,7 +66,8 @@ export function routeOfHash(hash: string): Route | null {
 }
 
 /** The hash of a route: `#/jobs/<id>`; with a search, `#/jobs?q=<query>&job=<id>`. */
-export function hashOfRoute({ view, id, deliveryId, q }: Route): string {
+export function hashOfRoute({ view, id, deliveryId, q, compare }: Route): string {
+  if (view === 'compare' && compare) return compareHref(compare);
   if (q) return `#/${view}?${new URLSearchParams({ q, ...(id ? { job: id } : {}) }).toString()}`;
   if (!id) return `#/${view}`;
   const item = `#/${view}/${encodeURIComponent(id)}`;

@@ -4,6 +4,7 @@
  */
 import type { ApiDocSlice } from './api-doc-slice';
 import type { BatchesSlice } from './batches-slice';
+import type { CompareSlice } from './compare-slice';
 import type { JobsSlice } from './jobs-slice';
 import type { JobLogsSlice } from './job-logs-slice';
 import type { KindsSlice } from './kinds-slice';
@@ -13,6 +14,7 @@ import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { RecordsSlice } from './records-slice';
+import type { ReplaySlice } from './replay-slice';
 import type { SavedViewsSlice } from './saved-views-slice';
 import type { SortSlice } from './sort-slice';
 import type { SubmitSlice } from './submit-slice';
@@ -27,8 +29,10 @@ export type ConsoleState = JobsSlice &
   WorkersSlice &
   OverviewSlice &
   RecordsSlice &
+  ReplaySlice &
   QueuesSlice &
   BatchesSlice &
+  CompareSlice &
   SubscriptionsSlice &
   ApiDocSlice &
   OperationsSlice &

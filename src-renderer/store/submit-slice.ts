@@ -4,6 +4,7 @@ import type { Problem } from '../../src-shared/problem';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { unreachable } from './failures';
 import type { JobsSlice } from './jobs-slice';
+import type { ReplaySlice } from './replay-slice';
 import { parseRawPayload, validatePayload } from './validate-payload';
 
 /**
@@ -26,7 +27,8 @@ export interface SubmitSlice {
   submit: Readonly<Record<JobKind, SubmitState>>;
   /**
    * Checks the payload with the shared schema, then submits it `copies` times (default 1) and
-   * opens the first job; true when every copy was accepted.
+   * opens the first job; true when every copy was accepted. While the kind's form replays a job
+   * (see ReplaySlice), each copy is a replay of it (`replay_of`).
    */
   submitJob(kind: JobKind, payload: Record<string, unknown>, copies?: number): Promise<boolean>;
   /** Like `submitJob`, from a payload typed as JSON text. */
@@ -70,8 +72,15 @@ function copiesProblem(copies: number): Problem | null {
   };
 }
 
-export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitSlice, Pick<JobsSlice, 'acceptJobs' | 'selectJob'>> {
+type SubmitReads = Pick<JobsSlice, 'acceptJobs' | 'selectJob'> & Pick<ReplaySlice, 'replay' | 'replayAccepted'>;
+
+export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitSlice, SubmitReads> {
   return (set, get) => {
+    /** The job a submit of `kind` runs again, while its form is in replay mode. */
+    const replayOf = (kind: JobKind): { replay_of: string } | Record<string, never> => {
+      const replay = get().replay;
+      return replay?.kind === kind ? { replay_of: replay.of } : {};
+    };
     const update = (kind: JobKind, change: Partial<SubmitState>): void =>
       set((state) => ({ submit: { ...state.submit, [kind]: { ...(state.submit[kind] ?? IDLE_SUBMIT), ...change } } }));
 
@@ -79,14 +88,14 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
      * Sends `copies` submissions, a few at a time; stops at the first refusal. Each accepted job
      * is folded in (and counted on the charts) as its answer comes, and the progress moves on.
      */
-    const sendCopies = async (kind: JobKind, payload: Record<string, unknown>, copies: number) => {
+    const sendCopies = async (kind: JobKind, payload: Record<string, unknown>, copies: number, origin: { replay_of?: string }) => {
       const accepted: Job[] = [];
       let refused: Problem | null = null;
       let next = 0;
       const lane = async (): Promise<void> => {
         while (next < copies && !refused) {
           next++;
-          const answer = await bridge.submitJob({ kind, payload });
+          const answer = await bridge.submitJob({ kind, payload, ...origin });
           if (answer.ok) {
             accepted.push(answer.job);
             get().acceptJobs([answer.job]);
@@ -113,7 +122,7 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
         updateCheck(kind, { checking: true, validJson: null });
         update(kind, { problem: null });
         try {
-          const answer = await bridge.validateJob({ kind, payload: parsed.payload });
+          const answer = await bridge.validateJob({ kind, payload: parsed.payload, ...replayOf(kind) });
           updateCheck(kind, { checking: false, validJson: answer.ok ? JSON.stringify(parsed.payload) : null });
           if (!answer.ok) update(kind, { ...NO_OUTCOME, problem: answer.problem });
           return answer.ok;
@@ -133,8 +142,10 @@ export function createSubmitSlice({ bridge }: ConsoleDeps): SliceCreator<SubmitS
         }
         update(kind, { ...NO_OUTCOME, submitting: true, progress: { done: 0, total: copies } });
         try {
-          const { accepted, refused } = await sendCopies(kind, payload, copies);
+          const origin = replayOf(kind);
+          const { accepted, refused } = await sendCopies(kind, payload, copies, origin);
           const first = accepted[0];
+          if (first && origin.replay_of) get().replayAccepted(accepted);
           update(kind, {
             submitting: false,
             progress: null,

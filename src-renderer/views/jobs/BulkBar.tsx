@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { OperationAction } from '../../../src-shared/bridge';
 import { useConsole } from '../../store/context';
 import { exportQueryOf } from '../../store/job-filter';
+import { CompareChecked } from './CompareChecked';
 
 /** The current filter as one query of the server's language: what "all that match" means. */
 export function useFilterQuery(): string {
@@ -59,6 +60,7 @@ export function BulkBar() {
             {label}
           </button>
         ))}
+        <CompareChecked />
         <button type="button" className="link" onClick={clearChecked}>
           Clear selection
         </button>

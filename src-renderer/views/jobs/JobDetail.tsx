@@ -8,6 +8,7 @@ import { kindLabel, shortId, statusSlug } from '../../format';
 import { isFreeKey, isTypingTarget } from '../../keyboard/key-targets';
 import { JobActions } from './JobActions';
 import { JobLogs } from './JobLogs';
+import { ReplayActions, ReplayFacts } from './JobReplays';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { DETAIL_HEADING_ID, isRowFocused, returnFocusTarget, rowButtonOf } from './row-focus';
@@ -99,6 +100,7 @@ function Facts({ job }: { job: Job }) {
         <EntityLink entity={{ kind: 'job', id: job.id }} full />
       </dd>
       <BatchOfJob id={job.id} />
+      <ReplayFacts job={job} />
       <dt>Kind</dt>
       <dd>{kindLabel(job.kind)}</dd>
       <dt>Status</dt>
@@ -139,6 +141,7 @@ function Details({ job }: { job: Job }) {
   return (
     <>
       <JobActions job={job} />
+      <ReplayActions job={job} />
       <Facts job={job} />
       <h3>Payload</h3>
       <CodeBlock label="Payload">{JSON.stringify(job.payload, null, 2)}</CodeBlock>

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { CALLBACK_DEFAULT_DURATION_MS } from '../../../src-shared/schemas';
 import { Field } from '../../components/Field';
-import { numberOrText, optionalText, payloadOf } from './form-input';
-import { JobForm } from './JobForm';
+import { inputText, numberOrText, optionalText, payloadOf } from './form-input';
+import { JobForm, type KindFormProps } from './JobForm';
 
 const FIELDS = ['callback_url', 'duration_ms'] as const;
 
 /** Kind B: run a long task, then POST its result to a callback URL. */
-export function CallbackJobForm() {
-  const [callbackUrl, setCallbackUrl] = useState('');
-  const [durationMs, setDurationMs] = useState(String(CALLBACK_DEFAULT_DURATION_MS));
+export function CallbackJobForm({ initial }: KindFormProps) {
+  // A replay's payload has no signing secret (it is never shown): the form has no input for one.
+  const [callbackUrl, setCallbackUrl] = useState(() => inputText(initial?.callback_url));
+  const [durationMs, setDurationMs] = useState(() => inputText(initial?.duration_ms, String(CALLBACK_DEFAULT_DURATION_MS)));
   return (
     <JobForm
       kind="callback"

@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import { Field } from '../../components/Field';
-import { optionalText, payloadOf } from './form-input';
-import { JobForm } from './JobForm';
+import { inputText, optionalText, payloadOf } from './form-input';
+import { JobForm, type KindFormProps } from './JobForm';
 
 const FIELDS = ['email_address', 'subject', 'body'] as const;
 
 /** Kind C: send an email over SMTP. */
-export function EmailJobForm() {
-  const [address, setAddress] = useState('');
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
+export function EmailJobForm({ initial }: KindFormProps) {
+  const [address, setAddress] = useState(() => inputText(initial?.email_address));
+  const [subject, setSubject] = useState(() => inputText(initial?.subject));
+  const [body, setBody] = useState(() => inputText(initial?.body));
   return (
     <JobForm
       kind="email"

@@ -10,6 +10,11 @@ import { Field } from '../../components/Field';
 import { IDLE_CHECK, MAX_COPIES, type SubmitState } from '../../store/submit-slice';
 import { placeErrors } from './problem-fields';
 
+/** What every kind's form takes: the payload to start from ("Run again with changes"), else its blank inputs. */
+export interface KindFormProps {
+  initial?: Record<string, unknown>;
+}
+
 export interface JobFormProps {
   kind: JobKind;
   /** What the job does, in one line. */
@@ -29,6 +34,8 @@ export interface JobFormProps {
   checkable?: boolean;
   /** Opens on the raw JSON editor (the payload's schema has no inputs of its own). */
   startRaw?: boolean;
+  /** With `startRaw`: the payload the editor starts with, when not the inputs' (a replay's, whatever its shape). */
+  initialRaw?: unknown;
 }
 
 /**
@@ -36,14 +43,14 @@ export interface JobFormProps {
  * it, and shows the accepted job's ID or the problem, field by field. While a submission is in
  * flight the button is marked disabled (still focusable) and the status line says why.
  */
-export function JobForm({ kind, description, fields, buildPayload, onAccepted, children, checkable, startRaw }: JobFormProps) {
+export function JobForm({ kind, description, fields, buildPayload, onAccepted, children, checkable, startRaw, initialRaw }: JobFormProps) {
   const headingId = useId();
   const statusId = `${headingId}-status`;
   const { submitting, problem } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
   const offline = useConsole(selectors.offline);
-  const [raw, setRaw] = useState<string | null>(() => (startRaw ? JSON.stringify(buildPayload(), null, 2) : null));
+  const [raw, setRaw] = useState<string | null>(() => (startRaw ? JSON.stringify(initialRaw ?? buildPayload(), null, 2) : null));
   const [copies, setCopies] = useState('1');
   // In the raw editor the payload's own errors sit under it ('' is the payload itself).
   const placed = placeErrors(problem, raw === null ? fields : ['']);

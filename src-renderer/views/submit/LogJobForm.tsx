@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import { Field } from '../../components/Field';
 import { nowUnixSeconds } from '../../format';
-import { clientTimeAtSubmit, payloadOf } from './form-input';
-import { JobForm } from './JobForm';
+import { clientTimeAtSubmit, inputText, payloadOf } from './form-input';
+import { JobForm, type KindFormProps } from './JobForm';
 
 const FIELDS = ['client_time'] as const;
 
 /** Kind A: write a log record stamped with the client's time. */
-export function LogJobForm() {
+export function LogJobForm({ initial }: KindFormProps) {
   // Empty means "now": the time is taken when the job is submitted, not when the page rendered.
-  const [clientTime, setClientTime] = useState('');
+  const [clientTime, setClientTime] = useState(() => inputText(initial?.client_time));
   return (
     <JobForm
       kind="log"

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { KindInfo } from '../../../src-shared/kind-records';
-import { JobForm } from './JobForm';
+import { JobForm, type KindFormProps } from './JobForm';
 import { SchemaForm, inputNames } from './SchemaForm';
 import { initialDraft, valueOf } from './schema-draft';
 import { formOf } from './schema-fields';
@@ -10,9 +10,9 @@ import { formOf } from './schema-fields';
  * "Check with the API" runs the API's dry run, and a submit is checked by the API as any is;
  * either way the API's messages show next to the inputs.
  */
-export function SchemaJobForm({ kind }: { kind: KindInfo }) {
+export function SchemaJobForm({ kind, initial }: { kind: KindInfo } & KindFormProps) {
   const form = useMemo(() => formOf(kind.payload_schema), [kind.payload_schema]);
-  const [draft, setDraft] = useState(() => initialDraft(form));
+  const [draft, setDraft] = useState(() => (initial ? initialDraft(form, initial) : initialDraft(form)));
   const payload = () => (valueOf(form, draft) ?? {}) as Record<string, unknown>;
   return (
     <JobForm
@@ -22,6 +22,7 @@ export function SchemaJobForm({ kind }: { kind: KindInfo }) {
       buildPayload={payload}
       checkable
       startRaw={form.type !== 'object'}
+      initialRaw={form.type === 'object' ? undefined : initial}
     >
       {(errorsOf) =>
         form.type === 'object' ? (

@@ -25,3 +25,8 @@ export function payloadOf(fields: Record<string, unknown>): Record<string, unkno
 export function clientTimeAtSubmit(typed: string, nowMs: number = Date.now()): number | string | undefined {
   return optionalText(typed) === undefined ? Math.floor(nowMs / 1000) : numberOrText(typed);
 }
+
+/** A payload value as an input's text: strings and numbers as they are, anything else as ''. */
+export function inputText(value: unknown, fallback = ''): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+}
