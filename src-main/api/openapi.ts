@@ -87,7 +87,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/kinds', tag: 'jobs', summary: 'Every job kind: the built-in ones, then the kinds file\'s, each with its payload_schema', ok: [200, '{"kinds": Kind[]}', 'KindsReport'] },
   { method: 'GET', path: '/api/v1/jobs', tag: 'jobs', summary: 'List jobs, newest first; `q` searches the whole history (a query that does not parse is a 400 naming `q`, the column and what was expected)', query: listJobsQuerySchemaOf(kinds), ok: [200, '{"items": Job[], "next_cursor"}', 'JobPage'] },
   { method: 'GET', path: '/api/v1/jobs/export', tag: 'jobs', summary: 'Every job a search matches, newest first, streamed as CSV (a header row; payload and result as JSON) or NDJSON (one job a line), as an attachment', query: exportJobsQuerySchema, ok: [200, 'the jobs, with Content-Disposition: attachment: CSV text, or JSON lines of one Job each'], downloads: { 'text/csv': 'text', 'application/x-ndjson': 'Job' } },
-  { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job', ok: [200, 'the job', 'Job'] },
+  { method: 'GET', path: '/api/v1/jobs/:id', tag: 'jobs', summary: 'Read one job, with `timing`: where its time went (queue wait, attempts and their effects, retry waits, deliveries)', ok: [200, 'the job and its timing', 'JobRead'] },
   { method: 'POST', path: '/api/v1/jobs/:id/retry', tag: 'jobs', summary: 'Retry a FAILED or CANCELLED job (409 in any other status, or when it is a child of a completed batch)', ok: [200, 'the job, QUEUED', 'Job'] },
   {
     method: 'POST',
