@@ -111,3 +111,10 @@ export function formatDuration(ms: number): string {
   if (hours < 24) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
+
+/** A short duration to the millisecond where that matters: `145 ms`, `1.52 s`, then as {@link formatDuration}. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return formatDuration(ms);
+}

@@ -6,6 +6,7 @@ import type { ApiDocSlice } from './api-doc-slice';
 import type { BatchesSlice } from './batches-slice';
 import type { JobsSlice } from './jobs-slice';
 import type { JobLogsSlice } from './job-logs-slice';
+import type { JobTimingSlice } from './job-timing-slice';
 import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
 import type { NavSlice } from './nav-slice';
@@ -21,6 +22,7 @@ import type { WorkersSlice } from './workers-slice';
 
 export type ConsoleState = JobsSlice &
   JobLogsSlice &
+  JobTimingSlice &
   KindsSlice &
   SubmitSlice &
   LiveSlice &
