@@ -48,6 +48,7 @@ export function timeBars(timing: JobTiming, describe: (ms: number | null) => str
     const attempts = `, ${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}, ${delivery.outcome}`;
     bars.push({ key: `delivery-${delivery.id}`, kind: 'delivery', label, from: at(from)!, to: at(delivery.ended_at), ms, description: `${label}: ${describe(ms)}${attempts}`, inner: [] });
   }
-  const span = Math.max(1, asOf, ...bars.map((bar) => bar.to ?? asOf));
+  // The axis ends with the last bar: at as_of only while something still goes on.
+  const span = Math.max(1, ...bars.map((bar) => bar.to ?? asOf));
   return { bars, span };
 }
