@@ -112,10 +112,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** A duration to the millisecond where it is short: `850 ms`, `1.25 s`, then as {@link formatDuration}. */
+/** A duration to the millisecond where it is short: `850 ms`, `1.25 s`, then as {@link formatDuration}; negative ones keep their sign. */
 export function formatMs(ms: number): string {
   const size = Math.abs(ms);
-  if (size < 1000) return `${ms} ms`;
+  if (size < 1000) return `${Math.round(ms)} ms`;
   if (size < 60_000) return `${(ms / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
   return `${ms < 0 ? '-' : ''}${formatDuration(size)}`;
 }

@@ -13,6 +13,7 @@ import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from './batch-sc
 import type { BatchEvent, JobEvent, ResyncEvent } from './events';
 import type { Job, Page } from './job';
 import type { JobLogLine } from './job-log';
+import type { JobRead } from './job-timing';
 import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
 import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
@@ -72,7 +73,8 @@ export interface JobdeckBridge {
   submitJob(request: SubmitJobRequest): Promise<SubmitJobResult>;
   /** Checks a job as a submit would, creating nothing (`POST /api/v1/jobs/validate`). */
   validateJob(request: SubmitJobRequest): Promise<ValidateJobResult>;
-  getJob(id: string): Promise<Job | null>;
+  /** The job, with its `timing` (only this read carries it: lists and events do not; a console from before timing gives none). */
+  getJob(id: string): Promise<(Job & Partial<Pick<JobRead, 'timing'>>) | null>;
   listJobs(request: ListJobsRequest): Promise<Page<Job>>;
   onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;
   /** Cancels a QUEUED or RETRYING job (CANCELLED at once), or a running one (its handler is aborted). */

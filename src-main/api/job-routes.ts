@@ -38,7 +38,7 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {
-      const job = await jobs.get(request.params.id);
+      const job = await jobs.read(request.params.id);
       if (!job) return sendProblem(reply, problem(404, `no job with id ${request.params.id}`, 'unknown-job'));
       return job;
     });

@@ -25,6 +25,7 @@ import {
 } from '../../src-shared/job';
 import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records';
 import { jobLogLineSchema } from '../../src-shared/job-log';
+import { jobReadSchema, jobTimingSchema } from '../../src-shared/job-timing';
 import { problemSchema } from '../../src-shared/problem';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
@@ -37,6 +38,8 @@ const ANSWERS = {
   BookJob: bookJobSchema,
   BookStatus: bookStatusSchema,
   Job: jobSchema,
+  JobRead: jobReadSchema,
+  JobTiming: jobTimingSchema,
   JobPage: pageSchema(jobSchema),
   CancelRequested: cancelRequestedSchema,
   JobLogLine: jobLogLineSchema,

@@ -12,6 +12,7 @@ import { HistoryRecorder } from '../history/history-recorder';
 import { Admission } from '../jobs/admission';
 import { IdempotencyStore } from '../jobs/idempotency';
 import { JobService } from '../jobs/job-service';
+import { CausedDeliveries } from '../webhooks/caused-deliveries';
 import { Closers } from '../lifecycle/closers';
 import { OperationFeed, operationPublisher } from '../operations/operation-feed';
 import { OperationRunner } from '../operations/operation-runner';
@@ -127,6 +128,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     publisher,
     history: stores.history,
     logs: stores.logs,
+    deliveries: new CausedDeliveries(stores.pool, names.schema),
     kinds: config.kinds,
     maxAttempts: config.retry.maxAttempts,
     admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),

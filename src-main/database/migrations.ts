@@ -107,6 +107,10 @@ CREATE TABLE IF NOT EXISTS ${s}.webhook_attempts (
   error text
 );
 CREATE INDEX IF NOT EXISTS webhook_attempts_of ON ${s}.webhook_attempts (delivery_id, id);
+-- A job's timing reads the deliveries of its events (the expression CausedDeliveries queries) and
+-- the batches it is a child of.
+CREATE INDEX IF NOT EXISTS webhook_deliveries_of_job ON ${s}.webhook_deliveries ((body::jsonb #>> '{data,job_id}')) WHERE batch_id IS NULL;
+CREATE INDEX IF NOT EXISTS batches_children ON ${s}.batches USING gin (job_ids);
 ALTER TABLE ${s}.inbox ADD COLUMN IF NOT EXISTS size integer;
 CREATE TABLE IF NOT EXISTS ${s}.job_logs (
   job_id uuid NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,

@@ -15,6 +15,8 @@ import {
 } from '../../src-shared/statuses';
 import type { JobLogLine } from '../../src-shared/job-log';
 import type { JobLogs } from '../history/job-logs';
+import type { JobRead } from '../../src-shared/job-timing';
+import { readJobTiming, type TimingSources } from './job-timing-read';
 import { cancelRunning, type CancelAnswer } from './running-cancel';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import { toRfc3339 } from '../../src-shared/time';
@@ -43,6 +45,8 @@ export interface JobServiceOptions {
   maxAttempts?: number;
   /** Backpressure: refuses a job whose kind's queue is full, before anything is written. */
   admission?: Admission;
+  /** The deliveries a job caused, for its timing (none are shown when left out). */
+  deliveries?: TimingSources['deliveries'];
 }
 
 /** Options of one submitted job. */
@@ -202,6 +206,17 @@ export class JobService {
   async get(id: string): Promise<Job | null> {
     const cached = await within(this.options.status.read(id).catch(() => null), STATUS_READ_TIMEOUT_MS, null);
     return cached ?? (await this.options.history.get(id));
+  }
+
+  /**
+   * `GET /api/v1/jobs/<id>`: the job and where its time went. The log and the deliveries are read
+   * within half a second each; one that does not answer is left out (the timing's notes say so).
+   */
+  async read(id: string): Promise<JobRead | null> {
+    const job = await this.get(id);
+    if (!job) return null;
+    const timing = await readJobTiming(job, { logs: this.options.logs, deliveries: this.options.deliveries });
+    return { ...job, timing };
   }
 
   list(query: JobListQuery): Promise<Page<Job>> {

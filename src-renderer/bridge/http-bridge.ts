@@ -39,6 +39,7 @@ import type {
 } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
 import { JOB_LOG_CONTENT_TYPE, type JobLogLine } from '../../src-shared/job-log';
+import type { JobRead } from '../../src-shared/job-timing';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from './console-bridge';
@@ -261,7 +262,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
       act<Job, 'job'>('POST', '/api/v1/jobs', 'job', submitBody(request)),
     validateJob: (request: SubmitJobRequest): Promise<ValidateJobResult> =>
       act<{ kind: string; payload: Record<string, unknown> }, 'valid'>('POST', '/api/v1/jobs/validate', 'valid', submitBody(request)),
-    getJob: (jobId: string): Promise<Job | null> => getOrNull<Job>(`/api/v1/jobs/${id(jobId)}`),
+    getJob: (jobId: string): Promise<JobRead | null> => getOrNull<JobRead>(`/api/v1/jobs/${id(jobId)}`),
     listBatches: (request: PageRequest) => getJson<Page<BatchSummary>>(`/api/v1/batches${listQuery(request)}`),
     getBatch: (batchId: string) => getOrNull<Batch>(`/api/v1/batches/${id(batchId)}`),
     createBatch: (request: CreateBatchRequest): Promise<CreateBatchResult> =>

@@ -5,6 +5,7 @@ import { createBatchesSlice } from './batches-slice';
 import { createCompareSlice } from './compare-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createJobLogsSlice } from './job-logs-slice';
+import { createJobTimingSlice } from './job-timing-slice';
 import { createKindsSlice } from './kinds-slice';
 import { createLiveSlice } from './live-slice';
 import { createNavSlice } from './nav-slice';
@@ -43,6 +44,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
   return createStore<ConsoleState>()((...args) => ({
     ...createJobsSlice(deps)(...args),
     ...createJobLogsSlice(deps)(...args),
+    ...createJobTimingSlice(deps)(...args),
     ...createKindsSlice(deps)(...args),
     ...createSubmitSlice(deps)(...args),
     ...createLiveSlice(deps)(...args),

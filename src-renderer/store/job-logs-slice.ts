@@ -1,9 +1,9 @@
 import type { JobLogLine } from '../../src-shared/job-log';
 import type { ConsoleDeps, SliceCreator } from './deps';
-import { load, NOT_LOADED, type Loaded, type Slot } from './loaded';
+import { loadForJob, NOT_LOADED_FOR_JOB, type JobScoped } from './job-scoped';
 
 /** One job's log as last read; `data` null: the API knows no such job. */
-export type JobLogRead = Loaded<JobLogLine[] | null> & { id: string | null };
+export type JobLogRead = JobScoped<JobLogLine[] | null>;
 
 export interface JobLogsSlice {
   /** The log of the job whose details are open (the last one asked for). */
@@ -14,16 +14,7 @@ export interface JobLogsSlice {
 
 export function createJobLogsSlice({ bridge, now }: ConsoleDeps): SliceCreator<JobLogsSlice> {
   return (set, get) => ({
-    jobLogs: { ...NOT_LOADED, id: null },
-    async loadJobLogs(id) {
-      if (get().jobLogs.id !== id) set({ jobLogs: { ...NOT_LOADED, id } });
-      const slot: Slot<JobLogRead> = {
-        read: () => get().jobLogs,
-        write: (next) => {
-          if (get().jobLogs.id === id) set({ jobLogs: next });
-        },
-      };
-      await load(slot, () => bridge.getJobLogs(id), now);
-    },
+    jobLogs: NOT_LOADED_FOR_JOB,
+    loadJobLogs: (id) => loadForJob<'jobLogs', JobLogRead>(get, set, 'jobLogs', id, () => bridge.getJobLogs(id), now),
   });
 }

@@ -7,6 +7,7 @@ import type { BatchesSlice } from './batches-slice';
 import type { CompareSlice } from './compare-slice';
 import type { JobsSlice } from './jobs-slice';
 import type { JobLogsSlice } from './job-logs-slice';
+import type { JobTimingSlice } from './job-timing-slice';
 import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
 import type { NavSlice } from './nav-slice';
@@ -23,6 +24,7 @@ import type { WorkersSlice } from './workers-slice';
 
 export type ConsoleState = JobsSlice &
   JobLogsSlice &
+  JobTimingSlice &
   KindsSlice &
   SubmitSlice &
   LiveSlice &

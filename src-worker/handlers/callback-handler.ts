@@ -3,6 +3,7 @@ import type { ResolvedPayloads } from '../../src-shared/schemas';
 import { sleep } from '../waits';
 import type { JobContext, JobHandler } from './handler';
 import { postJson } from './http-post';
+import { withEffectTag } from '../../src-shared/job-timing';
 
 /** Longest wait for the callback's answer. */
 export const CALLBACK_TIMEOUT_MS = 10_000;
@@ -37,7 +38,7 @@ export class CallbackHandler implements JobHandler {
     const body = { uuid: job.uuid, type: job.type, kind: job.kind, status: 'DONE', result };
     log(`POSTing the result to ${redactUrl(callback_url)}`);
     const delivery = await postJson({ label: 'callback', url: callback_url, body, deliveryId: job.uuid, signal, timeoutMs: this.timeoutMs, secret });
-    log(`POST answered ${delivery.status} in ${delivery.ms} ms`);
+    log(withEffectTag(`POST answered ${delivery.status} in ${delivery.ms} ms`, delivery.ms));
     if (delivery.status < 200 || delivery.status > 299) {
       throw new Error(`callback to ${redactUrl(callback_url)} answered HTTP ${delivery.status}`);
     }

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { parseRecipient } from '../../src-shared/email-address';
+import { withEffectTag } from '../../src-shared/job-timing';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import type { JobContext, JobHandler } from './handler';
 
@@ -55,6 +56,7 @@ export class EmailHandler implements JobHandler {
     (transport.transporter as SMTPTransport).getSocket = abortableSocket(signal);
     const to = recipientOf(email_address);
     log(`sending to ${typeof to === 'string' ? to : to.address} over SMTP`);
+    const started = Date.now();
     try {
       const info = await transport.sendMail({
         from: SENDER,
@@ -64,7 +66,7 @@ export class EmailHandler implements JobHandler {
         messageId,
         headers: { 'X-Jobdeck-Job': job.uuid },
       });
-      log(`SMTP ${info.response}`);
+      log(withEffectTag(`SMTP ${info.response}`, Date.now() - started));
       return {
         message_id: messageId,
         accepted: info.accepted.map(String),

@@ -1,3 +1,4 @@
+import { withEffectTag } from '../../src-shared/job-timing';
 import { redactUrl } from '../../src-shared/redact';
 import type { HttpHandlerSpec } from '../../src-shared/kind-definition';
 import { PermanentJobError, type JobContext, type JobHandler } from './handler';
@@ -64,7 +65,7 @@ export class HttpHandler implements JobHandler {
       timeoutMs: Math.min(this.spec.timeout_ms ?? HTTP_HANDLER_TIMEOUT_MS, this.attemptTimeoutMs),
       secret: this.secret(),
     });
-    context.log(`POST answered ${answer.status} in ${answer.ms} ms`);
+    context.log(withEffectTag(`POST answered ${answer.status} in ${answer.ms} ms`, answer.ms));
     if (answer.status >= 200 && answer.status <= 299) return resultOfAnswer(answer, shown);
     const message = `${shown} answered HTTP ${answer.status}${quote(answer.body)}`;
     const permanent = answer.status >= 400 && answer.status <= 499 && !RETRIED_CLIENT_ERRORS.has(answer.status);

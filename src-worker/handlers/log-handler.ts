@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
 import type { JobContext, JobHandler } from './handler';
 import { LogRecordBatcher } from './log-record-batcher';
+import { withEffectTag } from '../../src-shared/job-timing';
 
 /**
  * Kind A: writes the job's log record to PostgreSQL. The row is unique by job ID, so a
@@ -26,7 +27,7 @@ export class LogHandler implements JobHandler {
     // next delivery finds it instead of writing a second one.
     const record = await untilAborted(this.records.write(job.uuid, client_time), signal);
     const ms = Date.now() - started;
-    log(record.inserted ? `inserted row ${job.uuid} into ${table} in ${ms} ms` : `row ${job.uuid} was in ${table} already (an earlier attempt wrote it)`);
+    log(withEffectTag(record.inserted ? `inserted row ${job.uuid} into ${table} in ${ms} ms` : `row ${job.uuid} was in ${table} already (an earlier attempt wrote it)`, ms));
     return {
       table,
       job_id: job.uuid,

@@ -49,7 +49,7 @@ describe('http handler', () => {
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['webhook-id']).toBe(recorded.context.job.uuid);
     expect(JSON.parse(request.body)).toEqual({ id: recorded.context.job.uuid, kind: 'thumbnail', payload: { width: 64 }, attempt: 2 });
-    expect(recorded.logs[0]).toMatch(/^POST answered 200 in \d+ ms$/);
+    expect(recorded.logs[0]).toMatch(/^POST answered 200 in (\d+) ms \[effect_ms=\1\]$/);
   });
 
   it('wraps a JSON answer that is not an object as {value}, an empty one as {}, and fails on one that is not JSON', async () => {

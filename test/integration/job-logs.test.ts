@@ -39,13 +39,13 @@ describe('per-job logs', () => {
     const logLines = await logsOf(log.id);
     expect(logLines.map((entry) => entry.line)).toEqual([
       expect.stringMatching(/^connected to PostgreSQL; writing the record of client_time/),
-      expect.stringMatching(new RegExp(`^inserted row ${log.id} into ${fixture.app.namespace}\\.log_records in \\d+ ms$`)),
+      expect.stringMatching(new RegExp(`^inserted row ${log.id} into ${fixture.app.namespace}\\.log_records in (\\d+) ms \\[effect_ms=\\1\\]$`)),
     ]);
     for (const entry of logLines) {
       expect(entry.attempt).toBe(1);
       expect(entry.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
-    expect(await linesOf(mail.id)).toEqual([expect.stringMatching(/^sending to operator@jobdeck\.local over SMTP$/), expect.stringMatching(/^SMTP 250 /)]);
+    expect(await linesOf(mail.id)).toEqual([expect.stringMatching(/^sending to operator@jobdeck\.local over SMTP$/), expect.stringMatching(/^SMTP 250 .* \[effect_ms=\d+\]$/)]);
   });
 
   it('numbers the attempts and keeps their order across a retry, and keeps them after Redis expired the job', async () => {
@@ -61,10 +61,10 @@ describe('per-job logs', () => {
       'task progress: step 1 of 2 done',
       'task progress: step 2 of 2 done',
       `POSTing the result to ${fixture.receiver.url}/hook`,
-      expect.stringMatching(/^POST answered 500 in \d+ ms$/),
+      expect.stringMatching(/^POST answered 500 in (\d+) ms \[effect_ms=\1\]$/),
       `attempt 1 ended: callback to ${fixture.receiver.url}/hook answered HTTP 500`,
     ]);
-    expect(lines.at(-1)!.line).toMatch(/^POST answered 201 in \d+ ms$/);
+    expect(lines.at(-1)!.line).toMatch(/^POST answered 201 in (\d+) ms \[effect_ms=\1\]$/);
     const times = lines.map((entry) => Date.parse(entry.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
 

@@ -9,6 +9,7 @@ import { isFreeKey, isTypingTarget } from '../../keyboard/key-targets';
 import { JobActions } from './JobActions';
 import { JobLogs } from './JobLogs';
 import { ReplayActions, ReplayFacts } from './JobReplays';
+import { JobTimeBars } from './JobTimeBars';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { DETAIL_HEADING_ID, isRowFocused, returnFocusTarget, rowButtonOf } from './row-focus';
@@ -162,6 +163,7 @@ function Details({ job }: { job: Job }) {
       {retry.attempt_errors && <AttemptErrors errors={retry.attempt_errors} />}
       <h3 id="timeline-heading">Timeline</h3>
       <Timeline job={job} />
+      <JobTimeBars job={job} />
       <JobLogs job={job} />
     </>
   );

@@ -37,9 +37,9 @@ describe('answers in trouble match the OpenAPI document', () => {
 
   it('a dependency down on a read: 503 problem; a bug: 500 problem', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
-    const down = await apiWith({ jobs: { get: async () => Promise.reject(refused) } as never });
+    const down = await apiWith({ jobs: { read: async () => Promise.reject(refused) } as never });
     expect(await answer(down, 'GET', '/api/v1/jobs/x')).toMatchObject({ status: 503, body: { type: 'urn:jobdeck:problem:dependency-unavailable' } });
-    const bug = await apiWith({ jobs: { get: async () => Promise.reject(new Error('a bug')) } as never, onLog: () => undefined });
+    const bug = await apiWith({ jobs: { read: async () => Promise.reject(new Error('a bug')) } as never, onLog: () => undefined });
     expect(await answer(bug, 'GET', '/api/v1/jobs/x')).toMatchObject({ status: 500 });
   });
 
