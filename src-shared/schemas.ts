@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recipientSchema } from './email-address';
 import type { KindNames } from './kinds';
+import { checkStartFields, delayMsSchema, runAtSchema } from './job-start';
 import { JOB_STATUSES } from './statuses';
 
 /** Kind B's long task: the book's 10 s by default, at most 15 min (below RabbitMQ's consumer timeout). */
@@ -100,7 +101,11 @@ export function submitJobSchemaOf(kinds: KindNames) {
     payload: z.record(z.string(), z.unknown()).default({}),
     /** Lowers the console's attempt limit for this job (at most `JOBDECK_MAX_ATTEMPTS`, checked on submit). */
     max_attempts: z.number().int().min(1).optional(),
-  });
+    /** Start no earlier than this RFC 3339 time (SCHEDULED until then); one in the past runs at once. Not with `delay_ms`. */
+    run_at: runAtSchema.optional(),
+    /** Start this many milliseconds from now (SCHEDULED until then; 0 runs at once). Not with `run_at`. */
+    delay_ms: delayMsSchema.optional(),
+  }).superRefine((body, ctx) => checkStartFields(body, ctx));
 }
 
 /** Longest search a list or an export takes. */

@@ -12,6 +12,7 @@ import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import { answerCreate } from './idempotent-create';
 import { parseInput, problem, sendProblem } from './problems';
+import { startOriginOf } from '../jobs/start-origin';
 
 /** The v1 job resource: submit, read one, list or search newest first, export a search. */
 export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: IdempotencyStore, exportPageRows?: number) {
@@ -28,7 +29,7 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
     app.post('/api/v1/jobs', async (request, reply) => {
       const body = parseInput(submitJobSchema, request.body ?? undefined);
       return answerCreate(request, reply, { scope: '', location: (id) => `/api/v1/jobs/${id}`, idempotency }, () =>
-        jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts }),
+        jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts, origin: startOriginOf(body) }),
       );
     });
 
@@ -54,6 +55,10 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
 
     app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/retry', async (request, reply) =>
       operatorAction(reply, () => jobs.retry(request.params.id)),
+    );
+
+    app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/run-now', async (request, reply) =>
+      operatorAction(reply, () => jobs.runNow(request.params.id)),
     );
 
     // 200 with the job once CANCELLED; 202 while a running job's handler is still stopping.
