@@ -25,7 +25,9 @@ export function checkStartFields(body: StartFields, ctx: z.RefinementCtx, now = 
     ctx.addIssue({ code: 'custom', path: ['delay_ms'], message: 'cannot be given with run_at: give one of run_at or delay_ms', params: { rule: 'exclusive' } });
     return;
   }
-  if (body.run_at !== undefined && Date.parse(body.run_at) - now > SCHEDULE_HORIZON_MS) {
+  // The refinement runs on a body whose run_at broke its format too: that rule said it already.
+  const runAt = runAtSchema.safeParse(body.run_at);
+  if (runAt.success && Date.parse(runAt.data) - now > SCHEDULE_HORIZON_MS) {
     ctx.addIssue({ code: 'custom', path: ['run_at'], message: `must be at most ${HORIZON_TEXT} ahead (the scheduling horizon)`, params: { rule: 'max' } });
   }
 }
