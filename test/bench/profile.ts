@@ -51,7 +51,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakSampleSeconds: 1,
     delayedJobs: 50,
     delayedSpreadSeconds: 2,
-    delayedLoadPerSecond: 20,
+    delayedLoadPerSecond: 10,
     searchJobs: 2_000,
   },
   quick: {
@@ -69,9 +69,9 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 100,
     soakSeconds: 30,
     soakSampleSeconds: 5,
-    delayedJobs: 500,
+    delayedJobs: 300,
     delayedSpreadSeconds: 5,
-    delayedLoadPerSecond: 100,
+    delayedLoadPerSecond: 25,
     searchJobs: 100_000,
   },
   full: {
@@ -91,7 +91,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakSampleSeconds: 10,
     delayedJobs: 2_000,
     delayedSpreadSeconds: 10,
-    delayedLoadPerSecond: 200,
+    delayedLoadPerSecond: 100,
     searchJobs: 1_000_000,
   },
 };

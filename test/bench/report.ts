@@ -123,7 +123,7 @@ function headline(report: BenchReport): string[] {
     `| | | broker floor ${num('broker_floor', 'jobs_per_s')} | ${report.ratios.end_to_end_vs_broker_floor}× |`,
     `| steady 200/s: submit → DONE, p50 / p99 ms | ${steady?.submit_to_done?.p50_ms ?? '—'} / ${steady?.submit_to_done?.p99_ms ?? '—'} | | |`,
     `| steady 200/s: submit → SSE event, p50 / p99 ms | ${steady?.submit_to_sse?.p50_ms ?? '—'} / ${steady?.submit_to_sse?.p99_ms ?? '—'} | | |`,
-    `| delayed: ${num('jobdeck_delayed', 'jobs')} jobs due over ${num('jobdeck_delayed', 'spread_s')} s, ${num('jobdeck_delayed', 'load_jobs_per_s')} jobs/s besides: start lateness p50 / p99 / max, ms | ${num('jobdeck_delayed', 'lateness_p50_ms')} / ${num('jobdeck_delayed', 'lateness_p99_ms')} / ${num('jobdeck_delayed', 'lateness_max_ms')} | | |`,
+    `| delayed: ${num('jobdeck_delayed', 'jobs')} jobs due over ${num('jobdeck_delayed', 'spread_s')} s, ${num('jobdeck_delayed', 'load_jobs_per_s')} jobs/s besides: start lateness p50 / p99 / max (promoted p99), ms | ${num('jobdeck_delayed', 'lateness_p50_ms')} / ${num('jobdeck_delayed', 'lateness_p99_ms')} / ${num('jobdeck_delayed', 'lateness_max_ms')} (${num('jobdeck_delayed', 'promoted_p99_ms')}) | | |`,
     `| console: frame p95 / change visible p99, ms | ${num('jobdeck_console', 'frame_p95_ms')} / ${num('jobdeck_console', 'change_visible_p99_ms')} | | |`,
     `| memory: main / workers, MB (${memory?.jobs_known ?? '—'} jobs known) | ${memory?.main_mb ?? '—'} / ${memory?.workers_mb?.join(', ') ?? '—'} | | |`,
     ...soakHeadline(s.jobdeck_soak as Partial<SoakFigure> | undefined),
