@@ -93,8 +93,9 @@ export class DelayPromoter {
 
   private async listen(): Promise<void> {
     const { delayed, pool, onLog } = this.options;
+    let client: pg.PoolClient | null = null;
     try {
-      const client = await pool.connect();
+      client = await pool.connect();
       if (this.closed) return client.release();
       client.on('notification', (note) => this.arm(Number(note.payload), false));
       client.on('error', (error: Error) => {
@@ -105,6 +106,7 @@ export class DelayPromoter {
       this.listener = client;
     } catch (error) {
       onLog?.(`listening for new scheduled jobs failed (polling meanwhile): ${(error as Error).message}`);
+      if (client && this.listener !== client) client.release(true);
       this.dropListener(true);
     }
   }
@@ -115,6 +117,7 @@ export class DelayPromoter {
     if (client) client.release(true);
     if (retry && !this.closed) {
       this.arm(Date.now() + POLL_WITHOUT_LISTEN_MS, false);
+      if (this.relisten) clearTimeout(this.relisten);
       this.relisten = setTimeout(() => void this.listen(), RELISTEN_MS);
       this.relisten.unref();
     }
