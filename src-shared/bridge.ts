@@ -46,7 +46,7 @@ export interface ListJobsRequest {
 }
 
 /**
- * The answer of a job action (cancel, retry): the job after it, or the problem that refused it
+ * The answer of a job action (cancel, retry, run now): the job after it, or the problem that refused it
  * (404 no such job, 409 not in a state that allows it, or a running job that finished before its
  * handler stopped). `cancel: 'requested'`: a running job's handler is still stopping; the job is
  * as it was, and its events tell the end.
@@ -77,8 +77,10 @@ export interface JobdeckBridge {
   getJob(id: string): Promise<(Job & Partial<Pick<JobRead, 'timing'>>) | null>;
   listJobs(request: ListJobsRequest): Promise<Page<Job>>;
   onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;
-  /** Cancels a QUEUED or RETRYING job (CANCELLED at once), or a running one (its handler is aborted). */
+  /** Cancels a SCHEDULED, QUEUED or RETRYING job (CANCELLED at once), or a running one (its handler is aborted). */
   cancelJob(id: string): Promise<JobActionResult>;
+  /** Runs a SCHEDULED job now: QUEUED at once (`POST /api/v1/jobs/<id>/run-now`). */
+  runJobNow(id: string): Promise<JobActionResult>;
   /** A job's log lines, oldest first; null when there is no such job. */
   getJobLogs(id: string): Promise<JobLogLine[] | null>;
   /** Queues a FAILED (or CANCELLED) job again. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recipientSchema } from './email-address';
 import type { KindNames } from './kinds';
+import { checkStartFields, delayMsSchema, runAtSchema } from './job-start';
 import { JOB_STATUSES } from './statuses';
 
 /** Kind B's long task: the book's 10 s by default, at most 15 min (below RabbitMQ's consumer timeout). */
@@ -111,7 +112,11 @@ export function submitJobSchemaOf(kinds: KindNames) {
     max_attempts: z.number().int().min(1).optional(),
     /** The job this one runs again with changes: the ID of an existing job of the same kind (checked on submit). */
     replay_of: replayOfSchema.optional(),
-  });
+    /** Start no earlier than this RFC 3339 time (SCHEDULED until then); one in the past runs at once. Not with `delay_ms`. */
+    run_at: runAtSchema.optional(),
+    /** Start this many milliseconds from now (SCHEDULED until then; 0 runs at once). Not with `run_at`. */
+    delay_ms: delayMsSchema.optional(),
+  }).superRefine((body, ctx) => checkStartFields(body, ctx));
 }
 
 /** Longest search a list or an export takes. */

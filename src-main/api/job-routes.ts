@@ -12,6 +12,7 @@ import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import { answerCreate } from './idempotent-create';
 import { parseInput, problem, sendProblem } from './problems';
+import { startOriginOf } from '../jobs/start-origin';
 
 /** The v1 job resource: submit, read one, list or search newest first, export a search. */
 export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: IdempotencyStore, exportPageRows?: number) {
@@ -32,7 +33,7 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
       return answerCreate(request, reply, { scope: '', location: (id) => `/api/v1/jobs/${id}`, idempotency }, async () => {
         // The payload's own errors (400) come before a replay_of naming no job (422).
         if (body.replay_of !== undefined) jobs.validate(body.kind, body.payload, 'payload', body.max_attempts);
-        const origin = await jobs.replayOrigin(body.kind, body.replay_of);
+        const origin = { ...(await jobs.replayOrigin(body.kind, body.replay_of)), ...startOriginOf(body) };
         return jobs.submit(body.kind, body.payload, 'payload', { maxAttempts: body.max_attempts, origin });
       });
     });
@@ -59,6 +60,10 @@ export function jobRoutes(jobs: JobService, kinds: KindRegistry, idempotency?: I
 
     app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/retry', async (request, reply) =>
       operatorAction(reply, () => jobs.retry(request.params.id)),
+    );
+
+    app.post<{ Params: { id: string } }>('/api/v1/jobs/:id/run-now', async (request, reply) =>
+      operatorAction(reply, () => jobs.runNow(request.params.id)),
     );
 
     // 200 with the job once CANCELLED; 202 while a running job's handler is still stopping.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from '../../src-shared/batch-schemas';
 import type { Job, Page } from '../../src-shared/job';
 import { ValidationError } from '../../src-shared/problem';
+import { startOriginOf } from '../jobs/start-origin';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { JobService } from '../jobs/job-service';
 import { generateSecret, type WebhookStore } from '../webhooks/webhook-store';
@@ -66,7 +67,7 @@ export class BatchService {
       throw error;
     }
     const settled = await Promise.allSettled(
-      input.jobs.map((job, i) => jobs.submit(job.kind, job.payload, 'payload', { id: batch.job_ids[i], admitted: true })),
+      input.jobs.map((job, i) => jobs.submit(job.kind, job.payload, 'payload', { id: batch.job_ids[i], admitted: true, origin: startOriginOf(job) })),
     );
     const refused = settled.find((s) => s.status === 'rejected');
     if (refused) {

@@ -13,6 +13,9 @@ import { Admission } from '../jobs/admission';
 import { IdempotencyStore } from '../jobs/idempotency';
 import { JobService } from '../jobs/job-service';
 import { CausedDeliveries } from '../webhooks/caused-deliveries';
+import { DelayedJobs } from '../jobs/delayed-jobs';
+import { DelayPromoter } from '../jobs/delay-promoter';
+import { ScheduledJobs } from '../jobs/scheduled-jobs';
 import { Closers } from '../lifecycle/closers';
 import { OperationFeed, operationPublisher } from '../operations/operation-feed';
 import { OperationRunner } from '../operations/operation-runner';
@@ -132,6 +135,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     kinds: config.kinds,
     maxAttempts: config.retry.maxAttempts,
     admission: new Admission({ depths: publisher, maxQueued: config.maxQueuedPerKind }),
+    delayed: new DelayedJobs(stores.status, publisher, new ScheduledJobs(stores.pool, names.schema)),
     defaults: {
       callbackUrl: (id) => `${apiUrl(facts)}/api/v1/inbox/jobs/${id}`,
       recipient: config.defaultRecipient,
@@ -185,6 +189,9 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   await step(`The events exchange on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => outlets.start());
   // Resumes the operations still running (this console's before a restart, or a dead console's).
   services.operationRunner.start();
+  const promoter = new DelayPromoter({ delayed: services.jobs.delayed!, pool: stores.pool, onLog: log });
+  promoter.start();
+  closers.add('delayed job promoter', () => promoter.close());
   closers.add('bulk operation runner', () => services.operationRunner.close());
   closers.add('bulk operation feed', () => services.operationFeed.close());
 }

@@ -35,6 +35,12 @@ CREATE INDEX IF NOT EXISTS jobs_status_newest ON ${s}.jobs (status, created_at D
 CREATE INDEX IF NOT EXISTS jobs_kind_newest ON ${s}.jobs (kind, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_updated ON ${s}.jobs (updated_at);
 CREATE INDEX IF NOT EXISTS jobs_payload_paths ON ${s}.jobs USING gin (payload jsonb_path_ops);
+CREATE TABLE IF NOT EXISTS ${s}.scheduled_jobs (
+  job_id uuid PRIMARY KEY,
+  due_at timestamptz NOT NULL,
+  message jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scheduled_jobs_due ON ${s}.scheduled_jobs (due_at);
 CREATE TABLE IF NOT EXISTS ${s}.log_records (
   job_id uuid PRIMARY KEY,
   client_time timestamptz NOT NULL,

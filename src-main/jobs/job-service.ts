@@ -10,6 +10,7 @@ import {
   CANCELLABLE_STATUSES,
   RETRYABLE_STATUSES,
   RUNNING_STATUSES,
+  SCHEDULED_STATUSES,
   WAITING_STATUSES,
   type JobStatus,
 } from '../../src-shared/statuses';
@@ -24,6 +25,7 @@ import { JOB_MESSAGE_VERSION, originOf, type JobMessage, type JobOrigin } from '
 import type { JobPublisher } from '../broker/job-publisher';
 import type { JobHistory, JobListQuery } from '../history/job-history';
 import type { Admission } from './admission';
+import type { DelayedJobs } from './delayed-jobs';
 import { within } from '../lifecycle/within';
 
 /** Redis answers in well under a millisecond when up: past this, the history answers instead. */
@@ -47,6 +49,8 @@ export interface JobServiceOptions {
   admission?: Admission;
   /** The deliveries a job caused, for its timing (none are shown when left out). */
   deliveries?: TimingSources['deliveries'];
+  /** Where SCHEDULED jobs wait (README "Delayed jobs"); without it a submit with a start time in the future is refused. */
+  delayed?: DelayedJobs;
 }
 
 /** Options of one submitted job. */
@@ -91,16 +95,17 @@ export class ReplayOriginError extends Error {
     super(message);
   }
 }
+const ACTION_WORDS = { retry: 'retried', cancel: 'cancelled', 'run-now': 'run now' } as const;
 
 /** An operator's action that the job's status does not allow (e.g. cancelling a DONE job). */
 export class JobStatusConflictError extends Error {
   override name = 'JobStatusConflictError';
   constructor(
     readonly job: Job,
-    readonly action: 'retry' | 'cancel',
+    readonly action: 'retry' | 'cancel' | 'run-now',
     readonly allowed: readonly JobStatus[],
   ) {
-    super(`job ${job.id} is ${job.status}; only a job that is ${allowed.join(' or ')} can be ${action === 'retry' ? 'retried' : 'cancelled'}`);
+    super(`job ${job.id} is ${job.status}; only a job that is ${allowed.join(' or ')} can be ${ACTION_WORDS[action]}`);
   }
 }
 
@@ -113,6 +118,11 @@ export class JobService {
 
   constructor(private readonly options: JobServiceOptions) {
     this.kinds = options.kinds ?? builtinKindRegistry();
+  }
+
+  /** Where this console's SCHEDULED jobs wait, for its promoter. */
+  get delayed(): DelayedJobs | undefined {
+    return this.options.delayed;
   }
 
   /** Backpressure for several jobs at once: all admitted, or a BackpressureError and none. */
@@ -128,7 +138,8 @@ export class JobService {
   /**
    * Validates, records the job as QUEUED (with its event) and publishes it; resolves once the
    * broker confirmed. A job the broker did not confirm is ended CANCELLED, never left QUEUED:
-   * should the message still arrive, the worker finds it terminal and drops it.
+   * should the message still arrive, the worker finds it terminal and drops it. A job whose
+   * `origin.run_at` is ahead is recorded SCHEDULED with its wait instead (see {@link DelayedJobs}).
    * `fieldPrefix` names where the payload came from (`payload` in a body, nothing in a query).
    */
   async submit(kind: JobKind, input: unknown, fieldPrefix = 'payload', options: SubmitOptions = {}): Promise<Job> {
@@ -140,7 +151,6 @@ export class JobService {
     const { status, publisher } = this.options;
     const origin = options.origin ?? {};
     const seed = { id, kind, type: kindType(kind), payload: shownPayload(kind, payload), created_at: now, max_attempts: maxAttempts, ...origin };
-    const created = await status.create(seed, secretOf(payload));
     const message: JobMessage = {
       v: JOB_MESSAGE_VERSION,
       uuid: id,
@@ -152,6 +162,11 @@ export class JobService {
       max_attempts: maxAttempts,
       ...origin,
     };
+    if (origin.run_at !== undefined && Date.parse(origin.run_at) > Date.now()) {
+      if (!this.options.delayed) throw new Error('this console keeps no scheduled jobs');
+      return (await this.options.delayed.schedule({ ...message, run_at: origin.run_at }, seed, secretOf(payload))).job!;
+    }
+    const created = await status.create(seed, secretOf(payload));
     try {
       await publisher.publish(message);
     } catch (error) {
@@ -264,7 +279,23 @@ export class JobService {
       job = asked.stopped;
     }
     if (!CANCELLABLE_STATUSES.includes(job.status)) throw new JobStatusConflictError(job, 'cancel', CANCELLABLE_STATUSES);
-    return { outcome: 'cancelled', job: await this.transition(job, 'cancel', WAITING_STATUSES, 'CANCELLED') };
+    const cancelled = await this.transition(job, 'cancel', WAITING_STATUSES, 'CANCELLED');
+    if (job.status === 'SCHEDULED') await this.options.delayed?.forget(id).catch(() => undefined);
+    return { outcome: 'cancelled', job: cancelled };
+  }
+
+  /**
+   * An operator's run-now of a SCHEDULED job: QUEUED and published at once (its wait dropped);
+   * a JobStatusConflictError in any other status.
+   */
+  async runNow(id: string): Promise<Job> {
+    const job = await this.known(id);
+    if (job.status !== 'SCHEDULED' || !this.options.delayed) throw new JobStatusConflictError(job, 'run-now', SCHEDULED_STATUSES);
+    const moved = await this.options.delayed.runNow(id);
+    if (moved) return moved;
+    // Promoted (or cancelled) meanwhile: its wait was gone when the claim got it.
+    const now = await this.known(id);
+    throw new JobStatusConflictError(now, 'run-now', SCHEDULED_STATUSES);
   }
 
   /** A job's log lines, oldest first; null when there is no such job. */

@@ -236,6 +236,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     getJobLogs: (jobId: string): Promise<JobLogLine[] | null> =>
       send(`/api/v1/jobs/${id(jobId)}/logs`, { headers: { accept: JOB_LOG_CONTENT_TYPE } }, readJobLogs),
     retryJob: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/retry`, 'job'),
+    runJobNow: (jobId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/jobs/${id(jobId)}/run-now`, 'job'),
     listWorkers: () => getJson<WorkersReport>('/api/v1/workers'),
     scaleWorkers: (kind: JobKind, count: number): Promise<WorkersActionResult> =>
       act<WorkersReport, 'report'>('PUT', `/api/v1/workers/${id(kind)}`, 'report', { count }),

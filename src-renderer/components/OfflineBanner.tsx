@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import { formatTime } from '../format';
+import { useNow } from './use-now';
 import { useConsole } from '../store/context';
 import { selectors } from '../store/selectors';
 
@@ -11,16 +11,6 @@ export function agoText(elapsedMs: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
-}
-
-/** The current time, moved on every `everyMs`, so an "ago" stays true while it is shown. */
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
 }
 
 function LastFresh({ lostAt }: { lostAt: number }) {

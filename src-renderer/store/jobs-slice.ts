@@ -22,8 +22,8 @@ export interface JobsSlice extends JobsData, Charts {
   olderPage: PageRead;
   /** Cursor of the next older history page for the current status and kind; null when none is left. */
   olderCursor: string | null;
-  /** The last cancel or retry, for the detail panel to show. */
-  jobAction: Pending<Accepted<JobActionResult>, { id: string; verb: 'cancel' | 'retry' }> | null;
+  /** The last cancel, retry or run-now, for the detail panel to show. */
+  jobAction: Pending<Accepted<JobActionResult>, { id: string; verb: JobVerb }> | null;
   applyEvents(events: readonly JobEvent[]): void;
   /** Folds in snapshots (a list page, a submit answer); a higher version wins. */
   mergeJobs(jobs: readonly Job[]): void;
@@ -40,7 +40,12 @@ export interface JobsSlice extends JobsData, Charts {
   loadJob(id: string): Promise<Job | null>;
   cancelJob(id: string): Promise<boolean>;
   retryJob(id: string): Promise<boolean>;
+  /** Runs a SCHEDULED job now. */
+  runJobNow(id: string): Promise<boolean>;
 }
+
+/** An operator's action on one job from its details. */
+export type JobVerb = 'cancel' | 'retry' | 'run-now';
 
 type PageKey = 'firstPage' | 'olderPage';
 
@@ -83,7 +88,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
       return page.next_cursor;
     };
 
-    const jobAct = async (id: string, verb: 'cancel' | 'retry', call: () => Promise<JobActionResult>) => {
+    const jobAct = async (id: string, verb: JobVerb, call: () => Promise<JobActionResult>) => {
       const answer = await act(field(get, set, 'jobAction'), { id, verb }, call, schedule);
       if (answer.ok) get().mergeJobs([answer.job]);
       return answer.ok;
@@ -155,6 +160,7 @@ export function createJobsSlice({ bridge, maxJobs, pageSize, now, schedule }: Co
 
       cancelJob: (id) => jobAct(id, 'cancel', () => bridge.cancelJob(id)),
       retryJob: (id) => jobAct(id, 'retry', () => bridge.retryJob(id)),
+      runJobNow: (id) => jobAct(id, 'run-now', () => bridge.runJobNow(id)),
     };
   };
 }

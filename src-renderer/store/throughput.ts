@@ -89,9 +89,12 @@ export class JobSightings {
   }
 }
 
-/** The event that creates a job: QUEUED with no transition before (an operator's retry is QUEUED again, not a new job). */
+/**
+ * The event that creates a job: QUEUED (or SCHEDULED) with no transition before (an operator's
+ * retry is QUEUED again, and a scheduled job come due QUEUED after SCHEDULED: not new jobs).
+ */
 function isAcceptance(event: JobEvent): boolean {
-  return event.job.status === 'QUEUED' && event.job.transitions.length <= 1;
+  return (event.job.status === 'QUEUED' || event.job.status === 'SCHEDULED') && event.job.transitions.length <= 1;
 }
 
 /** Per kind, what one batch of events adds to the queue charts. */

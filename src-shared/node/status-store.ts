@@ -67,11 +67,11 @@ export class JobStatusClient {
   }
 
   /**
-   * A new job, QUEUED at its `created_at`; `exists` (with the job as it is) when one of its ID is
+   * A new job, QUEUED (or SCHEDULED, waiting for its `run_at`) at its `created_at`; `exists` (with the job as it is) when one of its ID is
    * there already.
    */
-  create(seed: JobSeed, callbackSecret: string | undefined): Promise<WriteReply> {
-    const change = { status: 'QUEUED', guard: 'create', seed, callbackSecret } as const;
+  create(seed: JobSeed, callbackSecret: string | undefined, status: 'QUEUED' | 'SCHEDULED' = 'QUEUED'): Promise<WriteReply> {
+    const change = { status, guard: 'create', seed, callbackSecret } as const;
     return this.script.write(seed.id, { ...change, at: seed.created_at, worker: 'api', emit: true });
   }
 
@@ -101,17 +101,27 @@ export class JobStatusClient {
     return this.byWorker(run, { status: 'CANCELLED', error });
   }
 
+  /**
+   * A SCHEDULED job come due (or run now by an operator): QUEUED. `conflict`, with the job, when
+   * it is no longer SCHEDULED (cancelled, or promoted already); `terminal` once it ended. Seeded
+   * from `seed` when Redis lost it (restarted empty): the promoter holds the job's message.
+   */
+  promote(seed: JobSeed): Promise<WriteReply> {
+    return this.byApi(seed.id, { status: 'QUEUED', guard: 'live', onlyFrom: ['SCHEDULED'], seed });
+  }
+
   /** Undoes an operator's retry the broker refused: back to `previous` while the job is still QUEUED. */
   undoRetry(id: string, previous: JobStatus): Promise<WriteReply> {
     return this.byApi(id, { status: previous, guard: 'any', onlyFrom: ['QUEUED'] });
   }
 
   /**
-   * CANCELLED with `error` while still QUEUED (its message was not accepted); `conflict`, with
-   * the job, once a worker took it — a message taken without a confirm may already run.
+   * CANCELLED with `error` while still QUEUED (its message was not accepted) or SCHEDULED (its
+   * wait was not recorded); `conflict`, with the job, once a worker took it — a message taken
+   * without a confirm may already run.
    */
   withdraw(id: string, error: string): Promise<WriteReply> {
-    return this.byApi(id, { status: 'CANCELLED', guard: 'any', onlyFrom: ['QUEUED'], error });
+    return this.byApi(id, { status: 'CANCELLED', guard: 'any', onlyFrom: ['QUEUED', 'SCHEDULED'], error });
   }
 
   /**

@@ -5,6 +5,8 @@
 -- job recreated after Redis lost it (expiry, restart) still outranks everything written before.
 -- `start_attempt` makes the write the start of that attempt: allowed when the job has made
 -- `start_attempt - 1` attempts, whether it reads QUEUED, RETRYING, or still STARTED or IN PROGRESS
+-- (never SCHEDULED: a job's message is published only once it is QUEUED, so a copy met while the
+-- job waits for its time is stale)
 -- (the message of attempt n+1 exists only once attempt n failed, and the failed run's RETRYING
 -- write may land after it); or when the worker holding this very message died in the middle of it
 -- or of a rerun of it (running, message redelivered, `message_attempt` = `start_attempt`): then the

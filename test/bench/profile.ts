@@ -25,6 +25,10 @@ export interface BenchProfile {
   soakRatePerSecond: number;
   soakSeconds: number;
   soakSampleSeconds: number;
+  /** Delayed jobs: scheduled kind A jobs, the seconds their due times spread over, and jobs/s submitted to run at once meanwhile. */
+  delayedJobs: number;
+  delayedSpreadSeconds: number;
+  delayedLoadPerSecond: number;
   /** Jobs in the history the search stage fills (the issue asks 1,000,000); `JOBDECK_BENCH_SEARCH_JOBS` overrides it. */
   searchJobs: number;
 }
@@ -45,6 +49,9 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 50,
     soakSeconds: 4,
     soakSampleSeconds: 1,
+    delayedJobs: 50,
+    delayedSpreadSeconds: 2,
+    delayedLoadPerSecond: 10,
     searchJobs: 2_000,
   },
   quick: {
@@ -62,6 +69,9 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 100,
     soakSeconds: 30,
     soakSampleSeconds: 5,
+    delayedJobs: 300,
+    delayedSpreadSeconds: 5,
+    delayedLoadPerSecond: 25,
     searchJobs: 100_000,
   },
   full: {
@@ -79,6 +89,9 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakRatePerSecond: 100,
     soakSeconds: 600,
     soakSampleSeconds: 10,
+    delayedJobs: 2_000,
+    delayedSpreadSeconds: 10,
+    delayedLoadPerSecond: 100,
     searchJobs: 1_000_000,
   },
 };

@@ -20,6 +20,7 @@ import { ratiosOf, targetsOf, writeReport, type BenchReport } from './report';
 import { bullmqBaseline } from './stages/bullmq';
 import { brokerFloor, minimalPipeline } from './stages/broker-pipeline';
 import { consoleFrames } from './stages/console-frames';
+import { jobdeckDelayed } from './stages/delayed';
 import { jobdeckAccept, jobdeckDrained, jobdeckEndToEnd, jobdeckMemory, jobdeckSteady } from './stages/jobdeck';
 import { minimalHttpHandler } from './stages/minimal-http';
 import { searchBench, searchJobs } from './stages/search';
@@ -136,6 +137,10 @@ async function main(): Promise<void> {
     await stage(stages, 'jobdeck_steady', async () => {
       await jobdeckDrained(app);
       return jobdeckSteady(app, profile.steadyRatePerSecond, profile.steadySeconds);
+    });
+    await stage(stages, 'jobdeck_delayed', async () => {
+      await jobdeckDrained(app);
+      return jobdeckDelayed(app, { jobs: profile.delayedJobs, spreadSeconds: profile.delayedSpreadSeconds, loadPerSecond: profile.delayedLoadPerSecond });
     });
     await stage(stages, 'jobdeck_console', () =>
       consoleFrames(app, profile.consoleJobs, profile.consoleEventsPerSecond, profile.consoleSeconds, async () =>

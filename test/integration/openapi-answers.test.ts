@@ -111,6 +111,12 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(call('POST', `/api/v1/jobs/${waiting.id as string}/retry`), 200);
     await expectStatus(call('POST', `/api/v1/jobs/${done.id as string}/retry`), 409);
     await expectStatus(call('POST', `/api/v1/jobs/${done.id as string}/cancel`), 409);
+    const later = await expectStatus(call('POST', '/api/v1/jobs', { kind: 'log', payload: { client_time: 1 }, delay_ms: 600_000 }), 202);
+    expect(later).toMatchObject({ status: 'SCHEDULED' });
+    await expectStatus(call('POST', '/api/v1/jobs', { kind: 'log', payload: { client_time: 1 }, delay_ms: -1 }), 400);
+    await expectStatus(call('POST', `/api/v1/jobs/${later.id as string}/run-now`), 200);
+    await expectStatus(call('POST', `/api/v1/jobs/${done.id as string}/run-now`), 409);
+    await expectStatus(call('POST', `/api/v1/jobs/${UNKNOWN_UUID}/run-now`), 404);
     await expectStatus(get('/api/v1/queues'), 200);
     expect(await expectStatus(call('POST', '/api/v1/queues/email/purge'), 200)).toMatchObject({ kind: 'email' });
     await expectStatus(call('POST', '/api/v1/queues/fax/purge'), 400);

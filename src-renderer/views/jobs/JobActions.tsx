@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Job } from '../../../src-shared/job';
 import type { JobActionResult } from '../../../src-shared/bridge';
-import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, RUNNING_STATUSES, type JobStatus } from '../../../src-shared/statuses';
+import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, RUNNING_STATUSES, SCHEDULED_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { curlFor } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
@@ -25,11 +25,20 @@ function cancelMessage(answer: JobActionResult | null): string {
 const cancelBlocked = (job: Job) => blockedUnless(CANCELLABLE_STATUSES, 'cancelled', job);
 const retryBlocked = (job: Job) => blockedUnless(RETRYABLE_STATUSES, 'retried', job);
 
+/** What each verb says while it runs, when refused, and once done. */
+const VERB_WORDS = {
+  cancel: { pending: 'Cancelling…', name: 'Cancel' },
+  retry: { pending: 'Retrying…', name: 'Retry' },
+  'run-now': { pending: 'Queueing…', name: 'Run now' },
+} as const;
+
 /** Cancel, retry, copy as curl; the answer of the last action is said in a status line. */
 export function JobActions({ job }: { job: Job }) {
   const action = useConsole((state) => (state.jobAction?.target.id === job.id ? state.jobAction : null));
   const cancelJob = useConsole((state) => state.cancelJob);
   const retryJob = useConsole((state) => state.retryJob);
+  const runJobNow = useConsole((state) => state.runJobNow);
+  const scheduled = SCHEDULED_STATUSES.includes(job.status);
   const [copied, setCopied] = useState<string | null>(null);
   const cancelWhy = cancelBlocked(job);
   const retryWhy = retryBlocked(job);
@@ -47,18 +56,31 @@ export function JobActions({ job }: { job: Job }) {
   };
 
   let message = copied;
-  if (action?.pending) message = action.target.verb === 'cancel' ? 'Cancelling…' : 'Retrying…';
-  else if (action?.problem) message = `${action.target.verb === 'cancel' ? 'Cancel' : 'Retry'} refused: ${action.problem.title}${action.problem.detail ? ` — ${action.problem.detail}` : ''}`;
-  else if (action) message = action.target.verb === 'cancel' ? cancelMessage(action.answer) : 'Queued again.';
+  const words = action ? VERB_WORDS[action.target.verb] : null;
+  if (action?.pending) message = words!.pending;
+  else if (action?.problem) message = `${words!.name} refused: ${action.problem.title}${action.problem.detail ? ` — ${action.problem.detail}` : ''}`;
+  else if (action) message = action.target.verb === 'cancel' ? cancelMessage(action.answer) : action.target.verb === 'retry' ? 'Queued again.' : 'Queued now.';
 
   return (
     <div className="job-actions">
       <div className="button-row">
+        {scheduled && (
+          <button
+            type="button"
+            aria-disabled={pending || undefined}
+            title="Queue it now instead of at its start time."
+            onClick={() => {
+              if (!pending) void runJobNow(job.id);
+            }}
+          >
+            Run now
+          </button>
+        )}
         <button
           type="button"
           className="danger"
           aria-disabled={cancelWhy !== null || pending || undefined}
-          title={cancelWhy ?? (RUNNING_STATUSES.includes(job.status) ? 'Abort its handler; it ends CANCELLED once the handler stopped.' : 'Remove it from the queue; it ends CANCELLED.')}
+          title={cancelWhy ?? (RUNNING_STATUSES.includes(job.status) ? 'Abort its handler; it ends CANCELLED once the handler stopped.' : scheduled ? 'Drop it before its start time; it ends CANCELLED.' : 'Remove it from the queue; it ends CANCELLED.')}
           onClick={() => {
             if (cancelWhy === null && !pending) void cancelJob(job.id);
           }}

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Job } from '../../../src-shared/job';
 import { EntityLink } from '../../components/EntityLink';
 import { ProgressBar } from '../../components/ProgressBar';
+import { Countdown } from '../../components/Countdown';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { kindLabel, shortId, statusSlug } from '../../format';
@@ -117,6 +118,22 @@ function Facts({ job }: { job: Job }) {
         {job.attempts}
         {retry.max_attempts !== undefined && <span className="muted"> of {retry.max_attempts}</span>}
       </dd>
+      {job.status === 'SCHEDULED' && job.run_at && (
+        <>
+          <dt>Starts</dt>
+          <dd>
+            <Countdown iso={job.run_at} />
+          </dd>
+        </>
+      )}
+      {job.status !== 'SCHEDULED' && job.run_at && (
+        <>
+          <dt>Scheduled for</dt>
+          <dd>
+            <Time iso={job.run_at} milliseconds />
+          </dd>
+        </>
+      )}
       {retry.next_attempt_at && (
         <>
           <dt>Next attempt</dt>

@@ -70,6 +70,9 @@ export function fakeBridge(firstPage: Job[] = []) {
     retryJob: vi.fn(async (_id: string): Promise<JobActionResult> => {
       throw notSetUp('retryJob');
     }),
+    runJobNow: vi.fn(async (_id: string): Promise<JobActionResult> => {
+      throw notSetUp('runJobNow');
+    }),
     getJobLogs: vi.fn(async (_id: string): Promise<JobLogLine[] | null> => []),
     listWorkers: vi.fn(
       async (): Promise<WorkersReport> => ({

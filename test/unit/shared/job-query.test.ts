@@ -147,7 +147,7 @@ describe('parseJobQuery: errors name the column and what was expected', () => {
     ['status:', 'column 8: expected a value after "status:"'],
     ['kind:log status: x', 'column 17: expected a value after "status:"'],
     ['status:FAILED,', 'column 15: expected a value after ","'],
-    ['status:DONNE', 'column 8: expected a status (QUEUED, STARTED, "IN PROGRESS", DONE, RETRYING, FAILED, CANCELLED)'],
+    ['status:DONNE', 'column 8: expected a status (SCHEDULED, QUEUED, STARTED, "IN PROGRESS", DONE, RETRYING, FAILED, CANCELLED)'],
     ['kind:Log_1', 'column 6: expected a kind name (a-z, 0-9, -) or a letter'],
     ['id:xyz', 'column 4: expected the start of a job ID (hex digits and -)'],
     ['batch:g', 'column 7: expected the start of a batch ID (hex digits and -)'],

@@ -71,7 +71,7 @@ describe('the named status writes', () => {
     expect(undo.args).toEqual({ ...api, at: undo.args.at, status: 'FAILED', guard: 'any', only_from: 'QUEUED' });
     expect(undo.seed).toEqual({});
     const withdrawn = await sentBy((s) => s.withdraw('j1', 'not accepted: nack'));
-    expect(withdrawn.args).toEqual({ ...api, at: withdrawn.args.at, status: 'CANCELLED', guard: 'any', only_from: 'QUEUED', error: '"not accepted: nack"' });
+    expect(withdrawn.args).toEqual({ ...api, at: withdrawn.args.at, status: 'CANCELLED', guard: 'any', only_from: 'QUEUED,SCHEDULED', error: '"not accepted: nack"' });
     const purged = await sentBy((s) => s.purged(SEED, false));
     const error = '"purged from the queue by an operator"';
     expect(purged.args).toEqual({ ...api, at: purged.args.at, status: 'CANCELLED', guard: 'live', only_from: 'QUEUED,RETRYING', error });
