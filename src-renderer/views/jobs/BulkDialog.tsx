@@ -7,7 +7,7 @@ import { useModalDialog } from '../../keyboard/use-modal-dialog';
 import { useConsole } from '../../store/context';
 import type { BulkFlow } from '../../store/operations-slice';
 
-const VERB: Record<OperationAction, string> = { retry: 'Retry', cancel: 'Cancel' };
+const VERB: Record<OperationAction, string> = { retry: 'Retry', cancel: 'Cancel', requeue: 'Requeue', discard: 'Discard' };
 const n = (count: number) => count.toLocaleString();
 
 function SkipCounts({ skips }: { skips: Record<string, number> }) {
