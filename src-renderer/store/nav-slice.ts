@@ -15,6 +15,7 @@ export type ViewName =
   | 'mail'
   | 'webhooks'
   | 'subscriptions'
+  | 'dead-letters'
   | 'api'
   | 'settings';
 
@@ -55,6 +56,7 @@ export const VIEWS: readonly ViewName[] = [
   'mail',
   'webhooks',
   'subscriptions',
+  'dead-letters',
   'api',
   'settings',
 ];
