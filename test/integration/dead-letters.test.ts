@@ -8,7 +8,7 @@ import type { Job, Page } from '../../src-shared/job';
 import type { Operation } from '../../src-shared/operation-schemas';
 import { namesFor } from '../../src-shared/topology';
 import { startConsole, type RunningConsole } from '../../src-main/console';
-import { SOURCE_WORKER_ENTRY, eventually, startTestConsole, type TestConsole } from '../support/console';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
 import { queuedOrUnacked, withChannel } from '../support/broker';
 import { TEST_SERVICES, dropNamespace, testDatabaseConfig } from '../support/namespace';
 import { TcpProxy } from '../support/tcp-proxy';
