@@ -55,14 +55,14 @@ function SearchBar() {
 }
 
 /** Over the table: what is ticked, and the actions over it or over all that match. */
-function ActionBar({ letters }: { letters: readonly DeadLetter[] }) {
+function ActionBar({ letters, more }: { letters: readonly DeadLetter[]; more: boolean }) {
   const checked = useConsole((state) => state.checkedDeadLetters);
   const query = useConsole((state) => state.deadLetterQuery);
   const preview = usePreview();
   const ids = [...checked];
   return (
     <div className="bulk-bar" role="region" aria-label="Dead letter actions">
-      <span>{ids.length > 0 ? `${ids.length.toLocaleString()} selected.` : `${letters.length.toLocaleString()} shown.`}</span>
+      <span>{ids.length > 0 ? `${ids.length.toLocaleString()} selected.` : `${letters.length.toLocaleString()} shown${more ? ' (more below)' : ''}.`}</span>
       <div className="button-row">
         {ACTIONS.map(([action, label]) => (
           <button key={action} type="button" className="secondary" disabled={ids.length === 0} onClick={() => preview(action, { ids })}>
@@ -175,7 +175,7 @@ export function DeadLettersView() {
       </ViewHeader>
       <SearchBar />
       <ReadFailed title="Could not read the dead letters." error={error} next="A search that names a field dead letters have not is refused; PostgreSQL down is a 503." />
-      <ActionBar letters={letters} />
+      <ActionBar letters={letters} more={Boolean(data?.next_cursor)} />
       <DeadLettersTable letters={letters} />
       {data?.next_cursor && (
         <button type="button" className="secondary" onClick={() => void loadMore()}>
