@@ -98,7 +98,7 @@ function DeadLetterRow({ letter }: { letter: DeadLetter }) {
         <Time iso={letter.dead_at} />
       </td>
       <td>
-        <div className="button-row">
+        <div className="button-row compact">
           {ACTIONS.map(([action, text]) => (
             <button key={action} type="button" className="secondary small" aria-label={`${text} ${label}`} onClick={() => preview(action, { ids: [letter.id] })}>
               {text}
