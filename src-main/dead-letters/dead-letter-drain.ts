@@ -31,7 +31,9 @@ export class DeadLetterDrain {
   private connection: amqp.ChannelModel | null = null;
   private closed = false;
   private pausing = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Channels this drain closed itself (a pause): their close is no loss. */
+  private readonly retired = new WeakSet<amqp.Channel>();
   /** Settles once the messages in hand are stored (or given back). */
   private inHand: Promise<void> = Promise.resolve();
 
@@ -46,7 +48,8 @@ export class DeadLetterDrain {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     await this.inHand;
     const connection = this.connection;
     this.connection = null;
@@ -64,8 +67,17 @@ export class DeadLetterDrain {
       this.connection = null;
       this.later(() => this.connect());
     });
+    await this.openChannel(connection);
+  }
+
+  /** A channel consuming every kind's dead-letter queue; one the broker closes is opened again after a pause. */
+  private async openChannel(connection: amqp.ChannelModel): Promise<void> {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
+    channel.on('close', () => {
+      if (this.closed || this.retired.has(channel) || this.connection !== connection) return;
+      this.later(() => this.openChannel(connection));
+    });
     await channel.prefetch(this.options.prefetch ?? PREFETCH);
     for (const kind of await this.options.kinds()) await this.consume(connection, channel, kind);
   }
@@ -98,33 +110,33 @@ export class DeadLetterDrain {
     }
   }
 
-  /** Stops the channel's consumers (by closing it) and consumes again after the pause. */
+  /** Stops the channel's consumers (by closing it) and consumes again, on a new channel, after the pause. */
   private pause(channel: amqp.Channel, reason: string): void {
     if (this.pausing) return;
     this.pausing = true;
     this.options.onLog(`dead letters: storing a message failed (${reason}); left in its queue, trying again in ${(this.options.pauseMs ?? PAUSE_MS) / 1000} s`);
+    // Closed at once: the broker takes back what it handed this channel and hands it no more.
+    this.retired.add(channel);
+    void channel.close().catch(() => undefined);
     const connection = this.connection;
     this.later(async () => {
       this.pausing = false;
-      if (!connection || this.connection !== connection) return;
-      await channel.close().catch(() => undefined);
-      const fresh = await connection.createChannel();
-      fresh.on('error', () => undefined);
-      await fresh.prefetch(this.options.prefetch ?? PREFETCH);
-      for (const kind of await this.options.kinds()) await this.consume(connection, fresh, kind);
+      if (connection && this.connection === connection) await this.openChannel(connection);
     });
   }
 
   /** Runs `step` after the pause; a failure of it waits another pause. */
   private later(step: () => Promise<void>): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
       step().catch((error: Error) => {
         this.options.onLog(`dead letters: ${error.message}; trying again shortly`);
         this.later(step);
       });
     }, this.options.pauseMs ?? PAUSE_MS);
-    this.timer.unref();
+    timer.unref();
+    this.timers.add(timer);
   }
 }
 

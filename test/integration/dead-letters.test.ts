@@ -10,8 +10,9 @@ import { namesFor } from '../../src-shared/topology';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
 import { queuedOrUnacked, withChannel } from '../support/broker';
-import { TEST_SERVICES, dropNamespace, testDatabaseConfig } from '../support/namespace';
+import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 import { TcpProxy } from '../support/tcp-proxy';
+import { DeadLetterDrain } from '../../src-main/dead-letters/dead-letter-drain';
 
 const SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
 
@@ -208,6 +209,41 @@ describe('the drain across a restart and an outage', () => {
       await again?.close();
       await dropNamespace(app.namespace);
     }
+  });
+
+  it('pauses between tries while its store refuses: no hot loop, the message stays in its queue', async () => {
+    const names = namesFor(uniqueNamespace());
+    const queue = names.deadQueue('email');
+    await withChannel(async (channel) => {
+      await channel.assertQueue(queue, { durable: true });
+      channel.sendToQueue(queue, Buffer.from('{}'), { headers: { 'x-jobdeck-error': 'refused store' } });
+      await channel.close();
+    });
+    let tries = 0;
+    const drain = new DeadLetterDrain({
+      url: TEST_SERVICES.amqpUrl,
+      names,
+      kinds: async () => ['email'],
+      store: {
+        insert: async () => {
+          tries++;
+          throw new Error('PostgreSQL is down');
+        },
+      },
+      onLog: () => undefined,
+      pauseMs: 500,
+    });
+    try {
+      await drain.start();
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      // One try, then one every pause (500 ms): about 6, never hundreds.
+      expect(tries).toBeGreaterThanOrEqual(3);
+      expect(tries).toBeLessThanOrEqual(8);
+    } finally {
+      await drain.close();
+    }
+    expect(await queuedOrUnacked(queue)).toBe(1);
+    await withChannel((channel) => channel.deleteQueue(queue));
   });
 
   it('leaves messages in the queue while PostgreSQL is down, without spinning, and drains them after', async () => {
