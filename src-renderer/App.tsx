@@ -15,6 +15,7 @@ import { JobsView } from './views/jobs/JobsView';
 import { MailView } from './views/mail/MailView';
 import { OverviewView } from './views/overview/OverviewView';
 import { QueuesView } from './views/queues/QueuesView';
+import { DeadLettersView } from './views/dead-letters/DeadLettersView';
 import { SettingsView } from './views/settings/SettingsView';
 import { SubmitView } from './views/submit/SubmitView';
 import { SubscriptionsView } from './views/subscriptions/SubscriptionsView';
@@ -32,6 +33,7 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   mail: () => <MailView />,
   webhooks: () => <WebhooksView />,
   subscriptions: () => <SubscriptionsView />,
+  'dead-letters': () => <DeadLettersView />,
   api: () => <ApiView />,
   settings: () => <SettingsView />,
   compare: () => <CompareView />,

@@ -17,6 +17,7 @@ import type { JobRead } from './job-timing';
 import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
 import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
+import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-letter-schemas';
 import type { Problem } from './problem';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { JobStatus } from './statuses';
@@ -143,6 +144,12 @@ export interface JobdeckBridge {
   followOperation(id: string, onState: (operation: Operation) => void, onError?: () => void): () => void;
   /** Asks a running operation to stop after its current batch. */
   cancelOperation(id: string): Promise<OperationResult>;
+  /** Dead letters, newest first (`GET /api/v1/dead-letters`): of one kind or all, matching `q`. */
+  listDeadLetters(request: DeadLettersRequest): Promise<Page<DeadLetter>>;
+  /** What requeue or discard would do to dead letters, changing nothing (the dry run). */
+  previewDeadLetters(action: DeadLetterAction, target: OperationTarget): Promise<PreviewDeadLettersResult>;
+  /** Starts requeue or discard as a bulk operation; refused (409) when the matches drifted since the preview. */
+  startDeadLetters(action: DeadLetterAction, target: OperationTarget & { expected: number }): Promise<OperationResult>;
   /** The saved views (named queries), by name. */
   listSavedViews(): Promise<Page<SavedView>>;
   /** Saves a query under a name (unique: 409 otherwise). */
@@ -159,6 +166,17 @@ export type OperationRequest = { action: OperationAction } & OperationTarget;
 export type StartOperationRequest = OperationRequest & { expected: number };
 
 export type { Operation, OperationAction, OperationPreview };
+export type { DeadLetter, DeadLetterAction, DeadLetterPreview };
+
+/** `GET /api/v1/dead-letters`'s query. */
+export interface DeadLettersRequest {
+  kind?: string;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export type PreviewDeadLettersResult = { ok: true; preview: DeadLetterPreview } | { ok: false; problem: Problem };
 
 export type PreviewOperationResult = { ok: true; preview: OperationPreview } | { ok: false; problem: Problem };
 export type OperationResult = { ok: true; operation: Operation } | { ok: false; problem: Problem };

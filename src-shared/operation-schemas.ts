@@ -7,8 +7,12 @@ export const MAX_OPERATION_IDS = 10_000;
 /** How many jobs a sample of a dry run shows at most. */
 export const OPERATION_SAMPLE_SIZE = 20;
 
-/** The actions an operation runs, each the single-job verb of the same name. */
-export const OPERATION_ACTIONS = ['retry', 'cancel'] as const;
+/** The actions an operation over jobs runs, each the single-job verb of the same name. */
+export const JOB_ACTIONS = ['retry', 'cancel'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
+
+/** Every action an operation runs: over jobs, or over dead letters (`requeue`, `discard`: POST /api/v1/dead-letters/<action>). */
+export const OPERATION_ACTIONS = [...JOB_ACTIONS, 'requeue', 'discard'] as const;
 export type OperationAction = (typeof OPERATION_ACTIONS)[number];
 
 /**
@@ -28,7 +32,7 @@ const jobIdSchema = z.uuid({ error: 'must be a job ID (a UUID)' });
  */
 export const createOperationSchema = z
   .strictObject({
-    action: z.enum(OPERATION_ACTIONS),
+    action: z.enum(JOB_ACTIONS),
     /** A search as `GET /api/v1/jobs?q=` takes it. */
     query: z.string().max(2000).optional(),
     /** Job IDs, at most {@link MAX_OPERATION_IDS}. */
@@ -59,7 +63,7 @@ export type OperationSample = z.infer<typeof operationSampleSchema>;
 
 /** A dry run's answer: nothing changed. */
 export const operationPreviewSchema = z.object({
-  action: z.enum(OPERATION_ACTIONS),
+  action: z.enum(JOB_ACTIONS),
   matched: z.number().int().min(0),
   would_change: z.number().int().min(0),
   /** Jobs the action would skip, counted by reason (e.g. `status DONE`). */

@@ -15,7 +15,7 @@ export interface Names {
    * dead-letters it back to the exchange, and so to the kind's queue.
    */
   retryQueue(kind: JobKind, delayMs: number): string;
-  /** Dead-letter queue of one kind: the messages of jobs that failed for good. Nothing consumes it. */
+  /** Dead-letter queue of one kind: the messages of jobs that failed for good; the console drains it into PostgreSQL (`dead_letters`). */
   deadQueue(kind: JobKind): string;
   /** Redis hash holding one job's status. */
   jobKey(id: string): string;

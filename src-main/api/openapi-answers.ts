@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { operationPreviewSchema, operationSchema } from '../../src-shared/operation-schemas';
+import { deadLetterPreviewSchema, deadLetterSchema } from '../../src-shared/dead-letter-schemas';
 import { batchAcceptedSchema, batchSchema, batchSummarySchema } from '../../src-shared/batch-schemas';
 import {
   connectionSettingsSchema,
@@ -56,6 +57,8 @@ const ANSWERS = {
   Operation: operationSchema,
   OperationPage: pageSchema(operationSchema),
   OperationPreview: operationPreviewSchema,
+  DeadLetterPage: pageSchema(deadLetterSchema),
+  DeadLetterPreview: deadLetterPreviewSchema,
   Batch: batchSchema,
   BatchPage: pageSchema(batchSummarySchema),
   WorkersReport: workersReportSchema,

@@ -15,6 +15,7 @@ import {
 import { createSavedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
+import { DEAD_LETTER_QUERY_FIELDS, deadLetterActionSchema, listDeadLettersQuerySchema } from '../../src-shared/dead-letter-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
@@ -56,6 +57,7 @@ const EXAMPLES = {
   scale: { count: 1 },
   savedView: { name: 'Failed callbacks', query: 'kind:callback status:FAILED' },
   operation: { action: 'retry', query: 'status:FAILED', dry_run: true },
+  deadLetters: { query: 'kind:callback', dry_run: true },
 } as const;
 
 interface HeaderParameter {
@@ -72,6 +74,12 @@ const LAST_EVENT_ID: HeaderParameter = {
   name: 'Last-Event-ID',
   description: 'Resume after this event ID; an ID the stream no longer holds gets a `resync` event first',
 };
+
+/** The dead letters' actions, each a route. */
+const DEAD_LETTER_ACTION_DOCS = [
+  ['requeue', "Requeue (an operator's retry of the job: a fresh attempt budget, a new message; the dead letter leaves the list) — a message that is not a job, or a job no longer FAILED, is skipped and stays —"],
+  ['discard', 'Discard (delete)'],
+] as const;
 
 /** Every route of the API, its schemas checking `kinds`. A test checks that each registered route is here. */
 export function operationsOf(kinds: KindRegistry): readonly Operation[] {
@@ -131,6 +139,17 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
     ok: [202, 'the operation, running', 'Operation'],
     also: [200, 'the dry run: {"matched","would_change","would_skip","sample","margin"}', 'OperationPreview'],
   },
+  { method: 'GET', path: '/api/v1/dead-letters', tag: 'dead letters', summary: `Dead letters (the messages of jobs that failed for good, and messages that are not jobs), drained from every kind's dead-letter queue, newest first; \`kind\` by name or letter; \`q\` in the jobs search's language over ${DEAD_LETTER_QUERY_FIELDS.join(', ')} and free words (another field is a 400 naming \`q\`). Kind B's signing secret is never kept`, query: listDeadLettersQuerySchema, ok: [200, '{"items": DeadLetter[], "next_cursor"}', 'DeadLetterPage'] },
+  ...DEAD_LETTER_ACTION_DOCS.map(([action, what]) => ({
+    method: 'POST' as const,
+    path: `/api/v1/dead-letters/${action}`,
+    tag: 'dead letters',
+    summary: `${what} the named dead letters (\`ids\`) or those a search matches (\`query\`, as \`GET /api/v1/dead-letters?q=\`; \`""\` for all), as a bulk operation. \`dry_run: true\` answers 200 with the counts and a sample, changing nothing; otherwise \`expected\` (the dry run's \`matched\`; required for a query) starts it: 202 with the operation (follow it at /api/v1/operations/<id>), or 409 \`operation-drift\``,
+    body: deadLetterActionSchema,
+    example: EXAMPLES.deadLetters,
+    ok: [202, 'the operation, running', 'Operation'] as [number, string, Answer],
+    also: [200, 'the dry run: {"matched","would_change","would_skip","sample","margin"}', 'DeadLetterPreview'] as [number, string, Answer],
+  })),
   { method: 'GET', path: '/api/v1/operations', tag: 'operations', summary: 'List bulk operations, newest first', query: listQuerySchema, ok: [200, '{"items": Operation[], "next_cursor"}', 'OperationPage'] },
   { method: 'GET', path: '/api/v1/operations/:id', tag: 'operations', summary: 'A bulk operation and its progress: matched, changed, skipped, pending, failed items (it changes at most once a batch; follow it live at /events)', ok: [200, 'the operation', 'Operation'] },
   { method: 'GET', path: '/api/v1/operations/:id/events', tag: 'operations', summary: "A bulk operation's progress as Server-Sent Events: its current state, then each new one (at most ~4 a second, every one the full state), ending after a terminal one (done, cancelled, failed); a comment line every 15 s", ok: [200, 'text/event-stream of `operation` events'], sseEvents: { operation: 'Operation' } },

@@ -28,6 +28,8 @@ import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import { workerRoutes } from './worker-routes';
 import { operationRoutes } from './operation-routes';
+import { deadLetterRoutes } from './dead-letter-routes';
+import type { DeadLetterService } from '../dead-letters/dead-letter-service';
 import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
 import { queueRoutes } from './queue-routes';
@@ -69,6 +71,8 @@ export interface ApiOptions {
   batches?: BatchService;
   /** Bulk operations (retry or cancel what a search matches). */
   operations?: OperationService;
+  /** Dead letters (listed, requeued, discarded); the routes are absent without it. */
+  deadLetters?: DeadLetterService;
   /** The states the runners publish, for `GET /api/v1/operations/:id/events` (without it the route is absent). */
   operationFeed?: OperationFollower;
   /** Rows per query of `GET /api/v1/jobs/export` (a test makes it small to see the stream). */
@@ -180,6 +184,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (options.savedViews) await app.register(savedViewRoutes(options.savedViews));
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
   if (options.operations) await app.register(operationRoutes(options.operations, options.operationFeed));
+  if (options.deadLetters) await app.register(deadLetterRoutes(options.deadLetters));
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));

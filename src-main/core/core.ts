@@ -21,6 +21,9 @@ import { OperationFeed, operationPublisher } from '../operations/operation-feed'
 import { OperationRunner } from '../operations/operation-runner';
 import { OperationService } from '../operations/operation-service';
 import { OperationStore } from '../operations/operation-store';
+import { DeadLetterDrain } from '../dead-letters/dead-letter-drain';
+import { DeadLetterService } from '../dead-letters/dead-letter-service';
+import { DeadLetterStore } from '../dead-letters/dead-letter-store';
 import { startRetentionLoop } from '../lifecycle/retention-loop';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
 import type { WorkerEntry } from '../supervisor/worker-supervisor';
@@ -55,6 +58,10 @@ export interface CoreServices {
   operationRunner: OperationRunner;
   /** This console's one subscriber to the operations' states, fanning them out to the SSE streams. */
   operationFeed: OperationFeed;
+  /** The dead letters in PostgreSQL; requeue and discard run as bulk operations. */
+  deadLetters: DeadLetterService;
+  /** Moves every kind's dead-letter queue into PostgreSQL; it starts with the outlets. */
+  deadLetterDrain: DeadLetterDrain;
   relay: EventRelay;
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
@@ -158,16 +165,33 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   const workerBeats = new WorkerHeartbeats(stores.redis, names);
   const operationStore = new OperationStore(stores.pool, names.schema);
-  const operationRunner = new OperationRunner({
+  const deadLetterStore = new DeadLetterStore(stores.pool, names.schema);
+  const operationRunner: OperationRunner = new OperationRunner({
     store: operationStore,
-    verbs: { retry: (id) => jobs.retry(id), cancel: (id) => jobs.cancel(id) },
+    verbs: {
+      retry: (id) => jobs.retry(id),
+      cancel: (id) => jobs.cancel(id),
+      requeue: (id) => deadLetters.requeue(id),
+      discard: (id) => deadLetters.discard(id),
+    },
     onLog: log,
     publish: operationPublisher(stores.redis, names.operationsChannel, log),
+  });
+  const deadLetters = new DeadLetterService({ store: deadLetterStore, jobs, kinds: config.kinds, operations: operationStore, runner: operationRunner });
+  const deadLetterDrain = new DeadLetterDrain({
+    url: config.amqpUrl,
+    names,
+    kinds: async () => [...config.kinds.names, ...(await known.removed().catch(() => []))],
+    store: deadLetterStore,
+    onLog: log,
   });
   const operations = new OperationService(operationStore, operationRunner);
   const subscriber = stores.connections.duplicate(stores.redis, 'operations');
   const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
-  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed, relay: env.relay, relaySource };
+  return {
+    ...{ stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
+    ...{ deadLetters, deadLetterDrain, relay: env.relay, relaySource },
+  };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */
@@ -194,6 +218,8 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   closers.add('delayed job promoter', () => promoter.close());
   closers.add('bulk operation runner', () => services.operationRunner.close());
   closers.add('bulk operation feed', () => services.operationFeed.close());
+  closers.add('dead-letter drain', () => services.deadLetterDrain.close());
+  await step(`The dead-letter drain on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => services.deadLetterDrain.start());
 }
 
 /** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */

@@ -8,6 +8,7 @@ import type { MailboxStore } from '../mailbox/mailbox-store';
 import type { SavedViewStore } from '../saved-views/saved-view-store';
 import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
+import type { DeadLetterService } from '../dead-letters/dead-letter-service';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -31,6 +32,7 @@ export interface LiveParts {
   batches: BatchService;
   operations: OperationService;
   operationFeed: OperationFollower;
+  deadLetters: DeadLetterService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
 }
 
@@ -53,6 +55,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     batches: live(() => core().outlets.batches),
     operations: live(() => core().operations),
     operationFeed: live(() => core().operationFeed),
+    deadLetters: live(() => core().deadLetters),
     webhooks: {
       store: live(() => core().outlets.webhooks.store),
       dispatcher: live(() => core().outlets.webhooks.dispatcher),

@@ -157,6 +157,24 @@ CREATE TABLE IF NOT EXISTS ${s}.operation_items (
   PRIMARY KEY (operation_id, seq)
 );
 CREATE INDEX IF NOT EXISTS operation_items_pending ON ${s}.operation_items (operation_id, seq) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
+  id uuid PRIMARY KEY,
+  dedup_key text NOT NULL UNIQUE,
+  job_id uuid,
+  kind text NOT NULL,
+  body bytea NOT NULL,
+  payload jsonb,
+  headers jsonb NOT NULL,
+  properties jsonb NOT NULL,
+  error text,
+  attempts integer,
+  created_at timestamptz,
+  dead_at timestamptz NOT NULL,
+  drained_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS dead_letters_newest ON ${s}.dead_letters (dead_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS dead_letters_kind_newest ON ${s}.dead_letters (kind, dead_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS dead_letters_job ON ${s}.dead_letters (job_id) WHERE job_id IS NOT NULL;
 `;
 }
 

@@ -241,8 +241,8 @@ export class JobService {
   /**
    * An operator's retry of a FAILED or CANCELLED job: QUEUED again with its budget of attempts
    * renewed, and a fresh message published (confirmed) for its next attempt. The job's old
-   * message stays in the dead-letter queue, which nothing consumes; were it shovelled back, the
-   * worker would find it stale and ack it unrun. Should the broker refuse, the job is set back to
+   * message is not republished (its dead letter, if it had one, is requeued through here); were
+   * it shovelled back, the worker would find it stale and ack it unrun. Should the broker refuse, the job is set back to
    * the status it had.
    */
   async retry(id: string): Promise<Job> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Operation, OperationAction } from '../../src-shared/operation-schemas';
+import type { JobAction, Operation, OperationAction } from '../../src-shared/operation-schemas';
 import { isOutage } from '../api/problems';
 import { BackpressureError } from '../jobs/admission';
 import { BatchCompletedError } from '../batches/batch-service';
@@ -7,12 +7,18 @@ import { JobStatusConflictError, UnknownJobError } from '../jobs/job-service';
 import { CancelRefusedError } from '../jobs/running-cancel';
 import type { ItemOutcome, OperationStore } from './operation-store';
 
+/** A verb's refusal of an item that is no failure of it: the item is skipped, with the message as why. */
+export class ItemSkippedError extends Error {
+  override name = 'ItemSkippedError';
+}
+
 /** One job's verb, the very one the single-job route calls (`JobService.retry` / `cancel`). */
 export type OperationVerb = (jobId: string) => Promise<unknown>;
 
 export interface OperationRunnerOptions {
   store: OperationStore;
-  verbs: Readonly<Record<OperationAction, OperationVerb>>;
+  /** The jobs' verbs, and the dead letters' (`requeue`, `discard`) where the console has them. */
+  verbs: Readonly<Record<JobAction, OperationVerb> & Partial<Record<OperationAction, OperationVerb>>>;
   onLog: (line: string) => void;
   /** Tells every console the operation's full state: at start, after batches (throttled), on pause and resume, at its end. */
   publish?: (operation: Operation) => void;
@@ -97,7 +103,9 @@ export class OperationRunner {
         if (lease.cancelRequested) return await this.ending(id, store.finish(id, this.owner, 'cancelled'));
         const items = await store.pendingItems(id, this.options.batchSize ?? BATCH_SIZE);
         if (items.length === 0) return await this.ending(id, store.finish(id, this.owner, 'settled'));
-        const results = await this.holdingLease(id, (held) => this.actOn(items, this.options.verbs[action], held));
+        const verb = this.options.verbs[action];
+        if (!verb) throw new Error(`this console cannot run ${action} operations`);
+        const results = await this.holdingLease(id, (held) => this.actOn(items, verb, held));
         await store.settle(id, results.filter((r): r is ItemOutcome => 'state' in r));
         const paused = results.find((r): r is { seq: number; paused: string } => 'paused' in r);
         if (paused) return await this.ending(id, store.pause(id, this.owner, paused.paused, this.options.pauseMs ?? PAUSE_MS));
@@ -190,6 +198,7 @@ async function actOnOne(item: { seq: number; job_id: string }, verb: OperationVe
  * anything else (an unknown job's 404 included) fails it, with why.
  */
 export function refusedItem(seq: number, error: Error): ItemResult {
+  if (error instanceof ItemSkippedError) return { seq, state: 'skipped', reason: error.message };
   if (error instanceof BackpressureError || isOutage(error)) return { seq, paused: error.message };
   if (error instanceof JobStatusConflictError || error instanceof CancelRefusedError) return { seq, state: 'skipped', reason: `status ${error.job.status}` };
   if (error instanceof BatchCompletedError) return { seq, state: 'skipped', reason: 'child of a completed batch' };

@@ -5,7 +5,7 @@ import {
   driftMargin,
   type CreateOperation,
   type Operation,
-  type OperationAction,
+  type JobAction,
   type OperationPreview,
 } from '../../src-shared/operation-schemas';
 import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, type JobStatus } from '../../src-shared/statuses';
@@ -14,7 +14,7 @@ import type { OperationRunner } from './operation-runner';
 import type { OperationStore, OperationTarget } from './operation-store';
 
 /** The statuses each action's single-job verb accepts (JobService.retry / cancel check the same lists). */
-const ALLOWED: Readonly<Record<OperationAction, readonly JobStatus[]>> = {
+const ALLOWED: Readonly<Record<JobAction, readonly JobStatus[]>> = {
   retry: RETRYABLE_STATUSES,
   cancel: CANCELLABLE_STATUSES,
 };

@@ -95,10 +95,24 @@ export class OperationStore {
    * {@link OperationDriftError} (creating nothing) when the count is more than `margin` from `expected`.
    */
   async create(id: string, action: OperationAction, target: OperationTarget, check?: { expected: number; margin: number }): Promise<void> {
+    const query = 'text' in target ? target.text : null;
+    await this.createWith(id, action, query, (client) => this.snapshot(client, id, target), check);
+  }
+
+  /**
+   * {@link create} over items `snapshot` inserts (answering how many) in the same transaction:
+   * an operation over other things than jobs (dead letters) keeps their IDs as its items.
+   */
+  async createWith(
+    id: string,
+    action: OperationAction,
+    query: string | null,
+    snapshot: (client: pg.PoolClient) => Promise<number>,
+    check?: { expected: number; margin: number },
+  ): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      const query = 'text' in target ? target.text : null;
       await client.query(`INSERT INTO ${this.s}.operations (id, action, query, status, matched) VALUES ($1, $2, $3, 'running', 0)`, [id, action, query]);
-      const matched = await this.snapshot(client, id, target);
+      const matched = await snapshot(client);
       if (check && Math.abs(matched - check.expected) > check.margin) throw new OperationDriftError(matched, check.expected, check.margin);
       await client.query(`UPDATE ${this.s}.operations SET matched = $2 WHERE id = $1`, [id, matched]);
     });

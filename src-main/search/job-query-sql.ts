@@ -15,24 +15,40 @@ export interface QuerySqlContext {
   schema: string;
   /** Placeholders so far; the compiler appends to it. */
   params: unknown[];
+  /** The table's columns, when not the history's jobs (the dead letters' table reuses the language). */
+  columns?: QueryColumns;
 }
+
+/** Where a query's fields live in the table it is compiled for. */
+export interface QueryColumns {
+  /** The column `id:` prefixes match. */
+  id: string;
+  /** Texts a free word is looked for in (case-insensitive substrings). */
+  words: readonly string[];
+  time: Readonly<Record<TimeField, string>>;
+  /** Whether `finished:` also asks for a terminal status (a table with a status column). */
+  finishedIsTerminal: boolean;
+}
+
+/** The history's jobs table. */
+const JOB_COLUMNS: QueryColumns = {
+  id: 'id',
+  words: ['payload::text', 'result::text', 'error'],
+  // A terminal job is not touched again until an operator retries it: its last update is its end.
+  time: { created: 'created_at', updated: 'updated_at', finished: 'updated_at' },
+  finishedIsTerminal: true,
+};
 
 export function jobQuerySql(query: JobQuery, context: QuerySqlContext): string {
   const param = (value: unknown): string => `$${context.params.push(value)}`;
-  return new Compiler(context.schema, param).node(query);
+  return new Compiler(context.schema, param, context.columns ?? JOB_COLUMNS).node(query);
 }
-
-const TIME_COLUMNS: Readonly<Record<TimeField, string>> = {
-  created: 'created_at',
-  updated: 'updated_at',
-  // A terminal job is not touched again until an operator retries it: its last update is its end.
-  finished: 'updated_at',
-};
 
 class Compiler {
   constructor(
     private readonly schema: string,
     private readonly param: (value: unknown) => string,
+    private readonly columns: QueryColumns,
   ) {}
 
   node(query: JobQuery): string {
@@ -48,7 +64,7 @@ class Compiler {
         return `((${this.node(query.term)}) IS NOT TRUE)`;
       case 'word': {
         const pattern = this.param(`%${likeEscape(query.text)}%`);
-        return `(payload::text ILIKE ${pattern} OR result::text ILIKE ${pattern} OR error ILIKE ${pattern})`;
+        return `(${this.columns.words.map((column) => `${column} ILIKE ${pattern}`).join(' OR ')})`;
       }
       case 'match':
         return this.match(query.field, query.values);
@@ -66,7 +82,7 @@ class Compiler {
       case 'status':
         return `status = ANY (${this.param(values)}::text[])`;
       case 'id':
-        return anyOf(values.map((prefix) => this.uuidPrefix('id', prefix)));
+        return anyOf(values.map((prefix) => this.uuidPrefix(this.columns.id, prefix)));
       case 'batch': {
         const batches = anyOf(values.map((prefix) => this.uuidPrefix('b.id', prefix)));
         return `id IN (SELECT unnest(b.job_ids) FROM "${this.schema}".batches b WHERE ${batches})`;
@@ -105,9 +121,9 @@ class Compiler {
   }
 
   private time(field: TimeField, ranges: TimeBound[][]): string {
-    const column = TIME_COLUMNS[field];
+    const column = this.columns.time[field];
     const condition = anyOf(ranges.map((bounds) => bounds.map((b) => `${column} ${b.op} ${this.param(b.at)}::timestamptz`).join(' AND ')));
-    return field === 'finished' ? `(status = ANY (${this.param([...TERMINAL_STATUSES])}::text[]) AND ${condition})` : condition;
+    return field === 'finished' && this.columns.finishedIsTerminal ? `(status = ANY (${this.param([...TERMINAL_STATUSES])}::text[]) AND ${condition})` : condition;
   }
 }
 

@@ -4,6 +4,10 @@ import type {
   CreateBatchRequest,
   CreateBatchResult,
   CreateSubscriptionRequest,
+  DeadLetter,
+  DeadLetterAction,
+  DeadLetterPreview,
+  DeadLettersRequest,
   DeleteSubscriptionResult,
   JobActionResult,
   ListJobsRequest,
@@ -11,6 +15,8 @@ import type {
   OperationPreview,
   OperationRequest,
   OperationResult,
+  OperationTarget,
+  PreviewDeadLettersResult,
   PreviewOperationResult,
   SavedViewResult,
   StartOperationRequest,
@@ -95,7 +101,7 @@ function submitBody({ kind, payload, replay_of }: SubmitJobRequest): SubmitJobRe
   return { kind, payload, ...(replay_of ? { replay_of } : {}) };
 }
 
-function listQuery(request: ListJobsRequest | PageRequest): string {
+function listQuery(request: ListJobsRequest | PageRequest | DeadLettersRequest): string {
   const query = new URLSearchParams();
   if ('status' in request && request.status) query.set('status', request.status);
   if ('kind' in request && request.kind) query.set('kind', request.kind);
@@ -173,6 +179,7 @@ function httpTransport(options: HttpBridgeOptions) {
 }
 
 const id = (value: string) => encodeURIComponent(value);
+
 
 /** A cancel's answer: 200 the job, 202 `{"job", "cancel": "requested"}` while a running job stops, or a problem. */
 async function readCancelAnswer(response: Response): Promise<JobActionResult> {
@@ -286,6 +293,11 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
       followOperation(openEventSource(`${baseUrl}/api/v1/operations/${id(operationId)}/events`), onState, onError),
     cancelOperation: (operationId: string): Promise<OperationResult> =>
       act<Operation, 'operation'>('POST', `/api/v1/operations/${id(operationId)}/cancel`, 'operation'),
+    listDeadLetters: (request: DeadLettersRequest) => getJson<Page<DeadLetter>>(`/api/v1/dead-letters${listQuery(request)}`),
+    previewDeadLetters: (action: DeadLetterAction, target: OperationTarget): Promise<PreviewDeadLettersResult> =>
+      act<DeadLetterPreview, 'preview'>('POST', `/api/v1/dead-letters/${id(action)}`, 'preview', { ...target, dry_run: true }),
+    startDeadLetters: (action: DeadLetterAction, target: OperationTarget & { expected: number }): Promise<OperationResult> =>
+      act<Operation, 'operation'>('POST', `/api/v1/dead-letters/${id(action)}`, 'operation', target),
     listSavedViews: () => getJson<Page<SavedView>>('/api/v1/saved-views'),
     createSavedView: (request: CreateSavedView): Promise<SavedViewResult> => act<SavedView, 'view'>('POST', '/api/v1/saved-views', 'view', request),
     deleteSavedView: (viewId: string) => remove(`/api/v1/saved-views/${id(viewId)}`),

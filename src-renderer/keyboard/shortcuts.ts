@@ -17,6 +17,7 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   mail: 'm',
   webhooks: 'h',
   subscriptions: 'u',
+  'dead-letters': 'd',
   api: 'a',
   settings: 'e',
   compare: 'c',

@@ -12,6 +12,7 @@ import { createNavSlice } from './nav-slice';
 import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
+import { createDeadLettersSlice } from './dead-letters-slice';
 import { createRecordsSlice } from './records-slice';
 import { createReplaySlice } from './replay-slice';
 import { createSavedViewsSlice } from './saved-views-slice';
@@ -53,6 +54,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createRecordsSlice(deps)(...args),
     ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),
+    ...createDeadLettersSlice(deps)(...args),
     ...createBatchesSlice(deps)(...args),
     ...createCompareSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),

@@ -16,6 +16,7 @@ export type ViewName =
   | 'mail'
   | 'webhooks'
   | 'subscriptions'
+  | 'dead-letters'
   | 'api'
   | 'settings'
   | 'compare';
@@ -60,6 +61,7 @@ export const VIEWS: readonly ViewName[] = [
   'mail',
   'webhooks',
   'subscriptions',
+  'dead-letters',
   'api',
   'settings',
   'compare',

@@ -4,7 +4,16 @@
  * run), a start with the preview's count, and the operation's progress until it ends (its event
  * stream, or reading it once a second when the stream fails).
  */
-import type { Operation, OperationAction, OperationPreview, OperationTarget } from '../../src-shared/bridge';
+import type {
+  DeadLetterAction,
+  DeadLetterPreview,
+  Operation,
+  OperationAction,
+  OperationPreview,
+  OperationTarget,
+  PreviewDeadLettersResult,
+  PreviewOperationResult,
+} from '../../src-shared/bridge';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import { attempt } from './pending';
@@ -14,11 +23,13 @@ export const OPERATION_POLL_MS = 1_000;
 
 /** The bulk dialog, one action from its preview to its end. */
 export interface BulkFlow {
+  /** What the action is over: jobs (POST /api/v1/operations), or dead letters (POST /api/v1/dead-letters/<action>). */
+  scope: 'jobs' | 'dead-letters';
   action: OperationAction;
   target: OperationTarget;
   /** A request is in flight (the preview, the start, a cancel). */
   busy: boolean;
-  preview: OperationPreview | null;
+  preview: OperationPreview | DeadLetterPreview | null;
   operation: Operation | null;
   /** The start was refused because the matches moved since the preview: how many match now. */
   drifted: number | null;
@@ -41,6 +52,10 @@ export interface OperationsSlice {
   clearChecked(): void;
   /** Opens the bulk dialog with the preview of `action` over what is checked. */
   previewBulk(action: OperationAction): Promise<void>;
+  /** Opens the bulk dialog with the preview of a dead letters' action over `target`. */
+  previewDeadLetterBulk(action: DeadLetterAction, target: OperationTarget): Promise<void>;
+  /** Runs the open dialog's preview again (the matches drifted). */
+  previewAgain(): Promise<void>;
   /** Starts the previewed action, stating the preview's count. */
   confirmBulk(): Promise<void>;
   cancelBulkOperation(): Promise<void>;
@@ -101,6 +116,16 @@ export function createOperationsSlice({ bridge, schedule }: ConsoleDeps): SliceC
       stopFollowing ??= unfollow;
     };
 
+    /** Opens the dialog on the dry run of `action` over `target`. */
+    const previewFlow = async (scope: BulkFlow['scope'], action: OperationAction, target: OperationTarget): Promise<void> => {
+      set({ bulk: { scope, action, target, busy: true, preview: null, operation: null, drifted: null, problem: null } });
+      const answer = await attempt<PreviewOperationResult | PreviewDeadLettersResult>(() =>
+        scope === 'dead-letters' ? bridge.previewDeadLetters(action as DeadLetterAction, target) : bridge.previewOperation({ action, ...target }),
+      );
+      if (get().bulk?.target !== target) return;
+      patchBulk(answer.ok ? { busy: false, preview: answer.preview } : { busy: false, problem: answer.problem });
+    };
+
     return {
       checkedJobIds: EMPTY,
       checkedQuery: null,
@@ -132,18 +157,24 @@ export function createOperationsSlice({ bridge, schedule }: ConsoleDeps): SliceC
 
       async previewBulk(action) {
         const { checkedQuery, checkedJobIds } = get();
-        const target = targetOf(checkedQuery, checkedJobIds);
-        set({ bulk: { action, target, busy: true, preview: null, operation: null, drifted: null, problem: null } });
-        const answer = await attempt(() => bridge.previewOperation({ action, ...target }));
-        if (get().bulk?.target !== target) return;
-        patchBulk(answer.ok ? { busy: false, preview: answer.preview } : { busy: false, problem: answer.problem });
+        await previewFlow('jobs', action, targetOf(checkedQuery, checkedJobIds));
+      },
+
+      previewDeadLetterBulk: (action, target) => previewFlow('dead-letters', action, target),
+
+      async previewAgain() {
+        const bulk = get().bulk;
+        if (bulk) await previewFlow(bulk.scope, bulk.action, bulk.target);
       },
 
       async confirmBulk() {
         const bulk = get().bulk;
         if (!bulk?.preview || bulk.busy) return;
         patchBulk({ busy: true, problem: null });
-        const answer = await attempt(() => bridge.startOperation({ action: bulk.action, ...bulk.target, expected: bulk.preview!.matched }));
+        const target = { ...bulk.target, expected: bulk.preview.matched };
+        const answer = await attempt(() =>
+          bulk.scope === 'dead-letters' ? bridge.startDeadLetters(bulk.action as DeadLetterAction, target) : bridge.startOperation({ action: bulk.action, ...target }),
+        );
         if (answer.ok) {
           patchBulk({ busy: false, operation: answer.operation });
           follow(answer.operation);

@@ -14,6 +14,7 @@ import type { NavSlice } from './nav-slice';
 import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
+import type { DeadLettersSlice } from './dead-letters-slice';
 import type { RecordsSlice } from './records-slice';
 import type { ReplaySlice } from './replay-slice';
 import type { SavedViewsSlice } from './saved-views-slice';
@@ -33,6 +34,7 @@ export type ConsoleState = JobsSlice &
   RecordsSlice &
   ReplaySlice &
   QueuesSlice &
+  DeadLettersSlice &
   BatchesSlice &
   CompareSlice &
   SubscriptionsSlice &

@@ -7,7 +7,7 @@ test.skip(Boolean(skipReason), skipReason);
 
 const WIDTHS = [1024, 1440, 1920] as const;
 const HEIGHT = 800;
-const VIEWS = ['overview', 'submit', 'jobs', 'queues', 'workers', 'batches', 'mail', 'webhooks', 'subscriptions', 'api', 'settings'] as const;
+const VIEWS = ['overview', 'submit', 'jobs', 'queues', 'workers', 'batches', 'mail', 'webhooks', 'subscriptions', 'dead-letters', 'api', 'settings'] as const;
 /** Five attempts with 1 s, 2 s, 4 s and 8 s between them (the console's defaults). */
 const FAILED_TIMEOUT_MS = 60_000;
 /** A payload or error box shorter than this is squeezed (the bug drew them 18 px tall). */
@@ -99,7 +99,12 @@ test.describe('layout', () => {
     await submit({ duration_ms: 120_000 });
     // A failing callback waits 1 s, then 2 s, before its next attempts: cancelled while it waits.
     const failing = await submit({ callback_url: await refusedUrl(), duration_ms: 10 });
+    // One attempt only: it fails for good, so Dead letters has a row to measure.
+    const response = await request.post('/api/v1/jobs', { data: { kind: 'callback', payload: { callback_url: await refusedUrl(), duration_ms: 10 }, max_attempts: 1 } });
+    expect(response.status()).toBe(202);
     await expect.poll(() => status(failing), { timeout: 30_000, intervals: [100] }).toBe('RETRYING');
+    const deadLetters = async () => ((await (await request.get('/api/v1/dead-letters?limit=1')).json()) as { items: unknown[] }).items.length;
+    await expect.poll(deadLetters, { timeout: 30_000 }).toBeGreaterThan(0);
     expect((await request.post(`/api/v1/jobs/${failing}/cancel`)).status()).toBe(200);
     await expect.poll(() => status(done), { timeout: 30_000 }).toBe('DONE');
   });
@@ -114,6 +119,7 @@ test.describe('layout', () => {
         for (const view of VIEWS) {
           await openView(page, view);
           if (view === 'jobs') await expect(page.locator('.job-row').first()).toBeVisible();
+          if (view === 'dead-letters') await expect(page.locator('tr[data-dead-letter]').first()).toBeVisible();
           for (const problem of await clipped(page)) problems.push(`${width} px ${view}: ${problem}`);
           if (width !== 1920) await page.screenshot({ path: `test-results/layout/${view}-${width}-${colorScheme}.png` });
         }

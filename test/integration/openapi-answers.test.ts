@@ -223,6 +223,16 @@ describe('every answer matches the OpenAPI document', () => {
     }
   });
 
+  it('of the dead letters', async () => {
+    await expectStatus(get('/api/v1/dead-letters?kind=B&q=error:timeout'), 200);
+    await expectStatus(get('/api/v1/dead-letters?q=status:FAILED'), 400);
+    for (const action of ['requeue', 'discard']) {
+      await expectStatus(call('POST', `/api/v1/dead-letters/${action}`, { query: '', dry_run: true }), 200);
+      await expectStatus(call('POST', `/api/v1/dead-letters/${action}`, { ids: [UNKNOWN_UUID] }), 202);
+      await expectStatus(call('POST', `/api/v1/dead-letters/${action}`, { query: 'kind:A' }), 400);
+    }
+  });
+
   it('of the console itself', async () => {
     await expectStatus(get('/api/v1/settings'), 200);
     const health = await get('/api/v1/health');

@@ -21,6 +21,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     savedViews: UNUSED,
     operations: UNUSED,
     operationFeed: UNUSED,
+    deadLetters: UNUSED,
     queues: UNUSED,
     settings: UNUSED,
     ...services,

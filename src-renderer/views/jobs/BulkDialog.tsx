@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import type { Operation, OperationAction, OperationPreview } from '../../../src-shared/bridge';
+import type { DeadLetterPreview, Operation, OperationAction, OperationPreview } from '../../../src-shared/bridge';
 import { EntityLink } from '../../components/EntityLink';
 import { StatusBadge } from '../../components/StatusBadge';
 import { kindLabel } from '../../format';
@@ -7,7 +7,7 @@ import { useModalDialog } from '../../keyboard/use-modal-dialog';
 import { useConsole } from '../../store/context';
 import type { BulkFlow } from '../../store/operations-slice';
 
-const VERB: Record<OperationAction, string> = { retry: 'Retry', cancel: 'Cancel' };
+const VERB: Record<OperationAction, string> = { retry: 'Retry', cancel: 'Cancel', requeue: 'Requeue', discard: 'Discard' };
 const n = (count: number) => count.toLocaleString();
 
 function SkipCounts({ skips }: { skips: Record<string, number> }) {
@@ -20,8 +20,8 @@ function SkipCounts({ skips }: { skips: Record<string, number> }) {
   ));
 }
 
-/** The dry run: what the action would change and skip, and a few of the jobs it matched. */
-function PreviewCounts({ preview }: { preview: OperationPreview }) {
+/** The dry run: what the action would change and skip, and a few of the jobs (or dead letters) it matched. */
+function PreviewCounts({ preview }: { preview: OperationPreview | DeadLetterPreview }) {
   return (
     <>
       <dl className="facts" aria-label="Preview">
@@ -44,18 +44,17 @@ function PreviewCounts({ preview }: { preview: OperationPreview }) {
               </tr>
             </thead>
             <tbody>
-              {preview.sample.map((job) => (
-                <tr key={job.id}>
-                  <td>
-                    <EntityLink entity={{ kind: 'job', id: job.id }} />
-                  </td>
-                  <td>{kindLabel(job.kind)}</td>
-                  <td>
-                    <StatusBadge status={job.status} />
-                  </td>
-                  <td>{job.skip === null ? 'change' : `skip: ${job.skip}`}</td>
-                </tr>
-              ))}
+              {preview.sample.map((item) => {
+                const jobId = 'job_id' in item ? item.job_id : item.id;
+                return (
+                  <tr key={item.id}>
+                    <td>{jobId ? <EntityLink entity={{ kind: 'job', id: jobId }} /> : <span className="muted">not a job</span>}</td>
+                    <td>{kindLabel(item.kind)}</td>
+                    <td>{'status' in item ? <StatusBadge status={item.status} /> : <span className="muted">dead letter</span>}</td>
+                    <td>{item.skip === null ? 'change' : `skip: ${item.skip}`}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -81,7 +80,7 @@ function OperationProgress({ operation }: { operation: Operation }) {
 }
 
 /** The operation's counts, and links to the jobs it failed on. */
-function OperationResult({ operation }: { operation: Operation }) {
+function OperationResult({ operation, scope }: { operation: Operation; scope: BulkFlow['scope'] }) {
   return (
     <>
       <p role="status" aria-label="Operation status">
@@ -93,7 +92,7 @@ function OperationResult({ operation }: { operation: Operation }) {
         <ul className="bulk-failed" aria-label="Failed jobs">
           {operation.failed_items.map((item) => (
             <li key={item.id}>
-              <EntityLink entity={{ kind: 'job', id: item.id }} /> {item.reason}
+              {scope === 'jobs' ? <EntityLink entity={{ kind: 'job', id: item.id }} /> : <code>{item.id}</code>} {item.reason}
             </li>
           ))}
         </ul>
@@ -104,7 +103,7 @@ function OperationResult({ operation }: { operation: Operation }) {
 
 function DialogButtons({ bulk, close }: { bulk: BulkFlow; close: () => void }) {
   const confirmBulk = useConsole((state) => state.confirmBulk);
-  const previewBulk = useConsole((state) => state.previewBulk);
+  const previewAgain = useConsole((state) => state.previewAgain);
   const cancelBulkOperation = useConsole((state) => state.cancelBulkOperation);
   const { operation, preview, busy, drifted } = bulk;
   return (
@@ -115,7 +114,7 @@ function DialogButtons({ bulk, close }: { bulk: BulkFlow; close: () => void }) {
         </button>
       )}
       {drifted !== null && (
-        <button type="button" className="primary" disabled={busy} onClick={() => void previewBulk(bulk.action)}>
+        <button type="button" className="primary" disabled={busy} onClick={() => void previewAgain()}>
           Preview again
         </button>
       )}
@@ -135,7 +134,7 @@ function BulkBody({ bulk }: { bulk: BulkFlow }) {
   const { preview, operation, problem, drifted, busy } = bulk;
   return (
     <>
-      {busy && !preview && !operation && <p className="muted">Counting the jobs…</p>}
+      {busy && !preview && !operation && <p className="muted">Counting the {bulk.scope === 'jobs' ? 'jobs' : 'dead letters'}…</p>}
       {preview && !operation && <PreviewCounts preview={preview} />}
       {drifted !== null && (
         <p className="inline-error" role="alert">
@@ -148,7 +147,7 @@ function BulkBody({ bulk }: { bulk: BulkFlow }) {
         </p>
       )}
       {operation && <OperationProgress operation={operation} />}
-      {operation && <OperationResult operation={operation} />}
+      {operation && <OperationResult operation={operation} scope={bulk.scope} />}
     </>
   );
 }
@@ -167,7 +166,8 @@ function BulkDialogOpen({ bulk, onClosed }: { bulk: BulkFlow; onClosed: () => vo
   const closeOnLink = (event: MouseEvent) => {
     if ((event.target as HTMLElement).closest('a[href^="#/"]')) close();
   };
-  const subject = 'query' in bulk.target ? `every job that matches ${bulk.target.query || '(everything)'}` : `${n(bulk.target.ids.length)} selected jobs`;
+  const noun = bulk.scope === 'jobs' ? 'job' : 'dead letter';
+  const subject = 'query' in bulk.target ? `every ${noun} that matches ${bulk.target.query || '(everything)'}` : `${n(bulk.target.ids.length)} selected ${noun}${bulk.target.ids.length === 1 ? '' : 's'}`;
   return (
     <dialog ref={ref} className="bulk-dialog" aria-labelledby="bulk-title" onCancel={onCancel} onClick={closeOnLink}>
       <header className="panel-header">

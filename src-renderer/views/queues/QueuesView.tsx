@@ -105,7 +105,7 @@ const QUEUE_COLUMNS: readonly { key: QueueColumn; label: string; numeric?: true 
   { key: 'unacked', label: 'Unacked (in progress)', numeric: true },
   { key: 'consumers', label: 'Consumers', numeric: true },
   { key: 'retrying', label: 'Waiting to retry', numeric: true },
-  { key: 'dead', label: 'Dead letters', numeric: true },
+  { key: 'dead', label: 'Dead letters (in queue)', numeric: true },
 ];
 
 /** A queue's row as the table shows it: the broker's figures and the in-progress count from events. */
@@ -150,7 +150,11 @@ function QueueRow({ queue, inProgress, onPurge }: { queue: QueueInfo; inProgress
       <td className="numeric">{inProgress.toLocaleString()}</td>
       <td className="numeric">{queue.consumers}</td>
       <td className="numeric">{queue.retrying.toLocaleString()}</td>
-      <td className="numeric">{queue.dead.toLocaleString()}</td>
+      <td className="numeric">
+        <a href="#/dead-letters" title="Not drained yet; the drained ones are in Dead letters">
+          {queue.dead.toLocaleString()}
+        </a>
+      </td>
       <td>
         <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} disabled={offline} onClick={onPurge}>
           Purge…

@@ -5,6 +5,9 @@ import type {
   CreateBatchRequest,
   CreateBatchResult,
   CreateSubscriptionRequest,
+  DeadLetter,
+  DeadLetterAction,
+  DeadLettersRequest,
   DeleteSubscriptionResult,
   RedeliverResult,
   SubscriptionResult,
@@ -13,6 +16,8 @@ import type {
   Operation,
   OperationRequest,
   OperationResult,
+  OperationTarget,
+  PreviewDeadLettersResult,
   PreviewOperationResult,
   SavedViewResult,
   StartOperationRequest,
@@ -145,6 +150,13 @@ export function fakeBridge(firstPage: Job[] = []) {
       throw notSetUp('startOperation');
     }),
     getOperation: vi.fn(async (_id: string): Promise<Operation | null> => null),
+    listDeadLetters: vi.fn(async (_request: DeadLettersRequest): Promise<Page<DeadLetter>> => ({ items: [], next_cursor: null })),
+    previewDeadLetters: vi.fn(async (_action: DeadLetterAction, _target: OperationTarget): Promise<PreviewDeadLettersResult> => {
+      throw notSetUp('previewDeadLetters');
+    }),
+    startDeadLetters: vi.fn(async (_action: DeadLetterAction, _target: OperationTarget & { expected: number }): Promise<OperationResult> => {
+      throw notSetUp('startDeadLetters');
+    }),
     // No stream by default: it fails at once, so the slice reads the operation (getOperation) instead.
     followOperation: vi.fn((_id: string, _onState: (operation: Operation) => void, onError?: () => void): (() => void) => {
       onError?.();
