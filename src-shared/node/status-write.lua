@@ -108,7 +108,7 @@ if current ~= a.status or not exists then
 end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
 if a.add_attempt == '1' or a.start_attempt ~= '' then attempts = redis.call('HINCRBY', key, 'attempts', 1) end
-if a.give_back == '1' and attempts > 0 then attempts = redis.call('HINCRBY', key, 'attempts', -1) end
+if a.give_back == '1' and exists and attempts > 0 then attempts = redis.call('HINCRBY', key, 'attempts', -1) end
 if a.start_token ~= '' then redis.call('HSET', key, 'start_token', a.start_token) end
 if a.callback_secret ~= '' then redis.call('HSET', key, 'callback_secret', a.callback_secret) end
 if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end
