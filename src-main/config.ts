@@ -54,6 +54,8 @@ export interface ConsoleConfig {
   eventStreamMaxLength: number;
   /** Attempts per job and the delays between them; the workers get the same. */
   retry: RetryPolicy;
+  /** Seconds a job may wait out outages of its kind's own dependency before they count as attempts; the workers get it. */
+  unavailableMaxWaitS: number;
   /** Most jobs of one kind that may wait in its queue; past it new jobs are refused with 429. */
   maxQueuedPerKind: number;
   /** How long a client may take to send a request, and how many connections the API holds. */
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     statusTtlSeconds: e.JOBDECK_STATUS_TTL_S,
     eventStreamMaxLength: e.JOBDECK_EVENT_STREAM_MAX,
     retry: retryPolicyFrom(e),
+    unavailableMaxWaitS: e.JOBDECK_UNAVAILABLE_MAX_WAIT_S,
     maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
     http: { requestTimeoutSeconds: e.JOBDECK_HTTP_REQUEST_TIMEOUT_S, maxConnections: e.JOBDECK_HTTP_MAX_CONNECTIONS },
   };

@@ -44,6 +44,8 @@ export const sharedEnvShape = {
   JOBDECK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   JOBDECK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(1_000),
   JOBDECK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  /** How long a job may wait out outages of its kind's own dependency before they count as failed attempts. */
+  JOBDECK_UNAVAILABLE_MAX_WAIT_S: z.coerce.number().int().min(0).max(604_800).default(3_600),
 };
 
 /** The retry policy the settings name (the console and its workers must agree on it). */

@@ -6,6 +6,8 @@ import { originOf, type JobMessage } from '../src-shared/wire';
 import type { Session } from './broker-session';
 import { persist, type DeliveryContext, type JobOutcome } from './delivery-context';
 import { failAttempt } from './failed-attempt';
+import { giveBack } from './given-back';
+import { UnavailableError } from './handlers/handler';
 import { AttemptLog } from './attempt-log';
 import { redactText } from '../src-shared/redact';
 import { CANCELLED_REASON, type CancelHandle } from './running-attempts';
@@ -56,7 +58,8 @@ interface Attempt {
 }
 
 /**
- * The handler's effect, then DONE; or the failed attempt; or CANCELLED once the handler stopped
+ * The handler's effect, then DONE; or the failed attempt; or the attempt given back, not counted,
+ * when the kind's own dependency was unreachable; or CANCELLED once the handler stopped
  * on an operator's cancel. A handler that finishes regardless ends DONE (its effect happened),
  * the refused cancel noted in its transition. The log's last lines are sent before the status.
  */
@@ -76,6 +79,7 @@ async function runEffect(context: DeliveryContext, session: Session, attempt: At
     const logged = log.close();
     if (session.abort.signal.aborted) throw error;
     if (stop.cancelled) return logged.then(() => endCancelled(context, session, attempt));
+    if (error instanceof UnavailableError) return giveBack(context, session, job, held, error, run, logged);
     return failAttempt(context, session, job, held, error as Error, run, logged);
   }
   await log.close();

@@ -3,6 +3,7 @@ import type { JobKind } from '../src-shared/kinds';
 import type { JobStatusClient, WriteReply } from '../src-shared/node/status-store';
 import type { JobLogStore } from '../src-shared/node/job-log-store';
 import type { RunningAttempts } from './running-attempts';
+import type { OutageWatch } from './outage-watch';
 import type { RetryPolicy } from '../src-shared/retry-policy';
 import type { Names } from '../src-shared/topology';
 import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
@@ -22,6 +23,10 @@ export interface DeliveryContext {
   cancels: RunningAttempts;
   handlers: Partial<Record<JobKind, JobHandler>>;
   retry: RetryPolicy;
+  /** The kinds held while their own dependency is down. */
+  outages: OutageWatch;
+  /** Seconds a job may wait out outages of its kind's dependency before they count as failed attempts. */
+  unavailableMaxWaitS: number;
   /** The retry ladder's rungs, from `retry`. */
   ladder: number[];
   /** Names this worker in the statuses it writes. */
@@ -31,7 +36,7 @@ export interface DeliveryContext {
 }
 
 /** How one delivery ended, for its ack and the console. */
-export type JobOutcome = 'done' | 'failed' | 'retrying' | 'cancelled' | 'skipped' | 'stale' | 'superseded';
+export type JobOutcome = 'done' | 'failed' | 'retrying' | 'cancelled' | 'skipped' | 'stale' | 'superseded' | 'given-back';
 
 /** The pause before a job goes back to the queue, and between two tries of a final status. */
 export const REQUEUE_DELAY_MS = 1_000;

@@ -10,7 +10,7 @@ import { sleep } from './waits';
 /**
  * One delivery from the broker: a message that is not a runnable job is dead-lettered; a job is
  * run, then acked (its final status is written by then), or given back to the queue when its run
- * could not go on.
+ * could not go on or met an outage of its kind's own dependency (then not counted as an attempt).
  */
 export async function handleDelivery(context: DeliveryContext, session: Session, message: amqp.ConsumeMessage): Promise<void> {
   const { channel } = session;
@@ -22,6 +22,11 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
   const missing = context.registry.entry(parsed.kind).messageError(parsed.extra_data);
   if (missing) {
     await deadLetterMalformed(context, session, message, missing, parsed.uuid);
+    return;
+  }
+  if (context.outages.isDown(parsed.kind)) {
+    // Taken before its kind stopped here: back to the queue unrun, for a worker that can run it.
+    settle(() => channel.nack(message, false, true));
     return;
   }
   let outcome: JobOutcome;
@@ -37,6 +42,11 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
     context.report({ type: 'job-returned', jobId: parsed.uuid });
     return;
   }
+  if (outcome === 'given-back') {
+    settle(() => channel.nack(message, false, true));
+    context.report({ type: 'job-returned', jobId: parsed.uuid });
+    return;
+  }
   settle(() => channel.ack(message));
   reportOutcome(context, parsed, outcome);
 }
@@ -48,6 +58,7 @@ function reportOutcome(context: DeliveryContext, job: JobMessage, outcome: JobOu
     context.log(`job ${job.uuid}: another worker took it over; this run's final status not written`);
     context.report({ type: 'job-returned', jobId: job.uuid });
   }
+  if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying') context.outages.recovered(job.kind);
   if (outcome === 'done' || outcome === 'failed' || outcome === 'retrying' || outcome === 'cancelled') {
     context.report({ type: 'job-finished', jobId: job.uuid, outcome });
   }

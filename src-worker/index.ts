@@ -206,6 +206,7 @@ function workerOptions(
     prefetchByKind: prefetchOf(setup),
     handlers,
     gate: parts.gate,
+    unavailableMaxWaitS: env.JOBDECK_UNAVAILABLE_MAX_WAIT_S,
     retry: retryPolicyFrom(env),
     report,
     // Run by hand, a worker reconnects by itself; spawned, it exits and its console restarts it

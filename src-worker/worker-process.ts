@@ -12,7 +12,8 @@ import type { JobHandler } from './handlers/handler';
 import { cancelConsumers, closeSession, isIncurableAmqpError, openSession, type Session } from './broker-session';
 import type { DeliveryContext } from './delivery-context';
 import { handleDelivery } from './delivery';
-import type { KindGate } from './kind-gate';
+import { KindGate } from './kind-gate';
+import { OutageWatch } from './outage-watch';
 import { sleep, within } from './waits';
 
 export interface WorkerProcessOptions {
@@ -34,6 +35,8 @@ export interface WorkerProcessOptions {
   handlers: Partial<Record<JobKind, JobHandler>>;
   /** Which kinds to take messages of now (see KindGate); every kind when left out. */
   gate?: KindGate;
+  /** Seconds a job may wait out outages of its kind's own dependency (`JOBDECK_UNAVAILABLE_MAX_WAIT_S`). */
+  unavailableMaxWaitS: number;
   /** Must match the console's: it names the retry queues both declare. */
   retry: RetryPolicy;
   /** Tells the supervising console what happens (a no-op when run by hand). */
@@ -70,9 +73,12 @@ export class WorkerProcess {
   private readonly abort = new AbortController();
   private stopping = false;
   private connectedOnce = false;
+  private readonly gate: KindGate;
 
   constructor(private readonly options: WorkerProcessOptions) {
-    this.context = { ...options, ladder: retryLadder(options.retry), workerId: options.name };
+    this.gate = options.gate ?? new KindGate();
+    const outages = new OutageWatch(this.gate, options.handlers, options.log, this.abort.signal);
+    this.context = { ...options, outages, ladder: retryLadder(options.retry), workerId: options.name };
   }
 
   /** Where the consume loop is, for the heartbeat. */
@@ -100,7 +106,7 @@ export class WorkerProcess {
 
   private async connect(): Promise<Session> {
     const session = await openSession(
-      { ...this.options, ladder: this.context.ladder },
+      { ...this.options, gate: this.gate, ladder: this.context.ladder },
       (session, message) => this.track(handleDelivery(this.context, session, message)),
       (reason) => {
         if (!this.stopping) this.onSessionLost(reason);

@@ -1,6 +1,6 @@
 // Jobdeck module kind `slugify`: turns payload.title into a URL slug, inside the worker process.
 // The default export gets the job ({id, kind, payload, attempt}) and ctx (progress, log, signal,
-// attempt, permanent); what it returns is the job's result.
+// attempt, permanent, unavailable); what it returns is the job's result.
 export default async function slugify(job, ctx) {
   const { title, separator = '-', max_length = 60 } = job.payload;
   ctx.log(`slugifying ${title.length} characters (attempt ${ctx.attempt})`);

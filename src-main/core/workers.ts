@@ -31,6 +31,7 @@ export function startWorkers(
       JOBDECK_MAX_ATTEMPTS: String(config.retry.maxAttempts),
       JOBDECK_RETRY_BASE_MS: String(config.retry.baseDelayMs),
       JOBDECK_RETRY_MAX_MS: String(config.retry.maxDelayMs),
+      JOBDECK_UNAVAILABLE_MAX_WAIT_S: String(config.unavailableMaxWaitS),
     },
   });
   supervisor.start();

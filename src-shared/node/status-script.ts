@@ -48,9 +48,10 @@ export type WriteGuard =
  * it is), `terminal` (guard live),
  * `missing` (no job and no seed), `conflict` (status not in `onlyFrom`), `stale` (a start of an
  * attempt the job is not waiting for: a leftover copy of its message), `superseded` (a write of a
- * run that no longer holds the job: a later start took it over).
+ * run that no longer holds the job: a later start took it over), `expired` (a give-back past the
+ * longest wait: the job has waited out outages for longer than `giveBack.maxWaitS`).
  */
-export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing' | 'conflict' | 'stale' | 'superseded';
+export type WriteOutcome = 'ok' | 'exists' | 'terminal' | 'missing' | 'conflict' | 'stale' | 'superseded' | 'expired';
 
 /** The script's arguments by name, in ARGV order; seed field/value pairs follow them. */
 export const WRITE_ARGS = [
@@ -79,6 +80,9 @@ export const WRITE_ARGS = [
   'holder_attempt',
   'request_cancel',
   'cancel_channel',
+  'give_back',
+  'max_wait_s',
+  'note',
 ] as const;
 
 /** What a restarted attempt records for the attempt its dead worker left unfinished. */
@@ -148,6 +152,11 @@ export interface JobWrite {
    * the status is left as it is. The worker ends it CANCELLED once its handler stopped.
    */
   requestCancel?: boolean;
+  /**
+   * Undoes the holder's start: its kind's dependency was unreachable, so the attempt does not
+   * count (see status-write.lua); `expired` once the job's outages have lasted past `maxWaitS`.
+   */
+  giveBack?: { maxWaitS: number; note: string };
   /** Refuse (`conflict`) unless the job is in one of these statuses. */
   onlyFrom?: readonly JobStatus[];
   /** When the next attempt is due (RETRYING); other statuses clear it. */
@@ -217,6 +226,9 @@ export function writeJobArgs(write: JobWrite, limits: StatusLimits, cancelChanne
     holder_attempt: write.holderAttempt === undefined ? '' : String(write.holderAttempt),
     request_cancel: write.requestCancel ? '1' : '0',
     cancel_channel: cancelChannel,
+    give_back: write.giveBack ? '1' : '0',
+    max_wait_s: write.giveBack ? String(write.giveBack.maxWaitS) : '',
+    note: write.giveBack?.note ?? '',
   };
   const args = WRITE_ARGS.map((name) => named[name]);
   for (const [field, value] of Object.entries(write.seed ?? {})) args.push(field, JSON.stringify(value));

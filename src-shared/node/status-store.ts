@@ -155,6 +155,17 @@ export class JobStatusClient {
     return this.byWorker(run, { status: 'FAILED', error: end.failure, attemptError: end.failure });
   }
 
+  /**
+   * QUEUED again, the run's attempt not counted, because its kind's own dependency was
+   * unreachable (`why`); CANCELLED instead when an operator asked meanwhile. `expired` (nothing
+   * written) once the job's first such outage is more than `maxWaitS` ago: the attempt then fails
+   * as any other.
+   */
+  giveBack(run: AttemptRun, why: string, maxWaitS: number): Promise<WriteReply> {
+    const note = `attempt ${run.holder?.attempt ?? '?'} given back, not counted: ${why}`;
+    return this.byWorker(run, { status: 'QUEUED', progress: 0, giveBack: { maxWaitS, note } });
+  }
+
   /** RETRYING after a failed attempt, its next one due at `nextAttemptAt`. */
   retryLater(run: AttemptRun, failure: string, nextAttemptAt: string): Promise<WriteReply> {
     return this.byWorker(run, { status: 'RETRYING', error: failure, attemptError: failure, nextAttemptAt });

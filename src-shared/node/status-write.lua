@@ -22,6 +22,12 @@
 -- write. While marked, a RETRYING write ends the job CANCELLED instead, and a DONE write notes the
 -- refused cancel in its transition. A terminal or QUEUED write clears the mark. The job's log keys
 -- (KEYS 3 and 4) expire with the status: with its TTL once it ended, never while it lives.
+-- `give_back` undoes a run's start because the kind's own dependency was unreachable: the job is
+-- QUEUED again (CANCELLED if marked for cancel) with its attempt count back to what it was, the
+-- `note` on its transition and no attempt error; later writes of that run are `superseded`. The
+-- first give-back's server time is kept (`unavailable_since`, not shown; an operator's retry clears
+-- it); once `max_wait_s` have passed since, the give-back is refused (`expired`) and the run fails
+-- its attempt as any other failure.
 local key, stream = KEYS[1], KEYS[2]
 local names = WRITE_ARGS
 local a = {}
@@ -63,7 +69,17 @@ if a.request_cancel == '1' then
 end
 local cancel_requested = redis.call('HGET', key, 'cancel_requested')
 local note = ''
-if cancel_requested and a.status == 'RETRYING' then
+if a.give_back == '1' then
+  local now = tonumber(redis.call('TIME')[1])
+  local since = tonumber(redis.call('HGET', key, 'unavailable_since') or '')
+  if since and now - since > tonumber(a.max_wait_s) then
+    return { 'expired', assemble(key, a.default_max_attempts), 0, '' }
+  end
+  if not since then redis.call('HSET', key, 'unavailable_since', now) end
+  note = ',"note":' .. cjson.encode(a.note)
+  redis.call('HSET', key, 'start_token', 'given-back:' .. a.holder_token)
+end
+if cancel_requested and (a.status == 'RETRYING' or a.give_back == '1') then
   a.status, a.next_attempt_at = 'CANCELLED', ''
 elseif cancel_requested and a.status == 'DONE' then
   note = ',"note":' .. cjson.encode('cancel requested at ' .. cancel_requested .. ' refused: the handler finished, its effect happened')
@@ -94,6 +110,7 @@ if current ~= a.status or not exists then
 end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
 if a.add_attempt == '1' or a.start_attempt ~= '' then attempts = redis.call('HINCRBY', key, 'attempts', 1) end
+if a.give_back == '1' and exists and attempts > 0 then attempts = redis.call('HINCRBY', key, 'attempts', -1) end
 if a.start_token ~= '' then redis.call('HSET', key, 'start_token', a.start_token) end
 if a.callback_secret ~= '' then redis.call('HSET', key, 'callback_secret', a.callback_secret) end
 if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end
@@ -106,6 +123,7 @@ elseif a.status ~= 'RETRYING' then redis.call('HSET', key, 'next_attempt_at', 'n
 if a.reset_budget == '1' then
   local budget = redis.call('HGET', key, 'budget') or redis.call('HGET', key, 'max_attempts') or a.default_max_attempts
   redis.call('HSET', key, 'max_attempts', attempts + tonumber(budget))
+  redis.call('HDEL', key, 'unavailable_since')
 end
 local version = redis.call('HINCRBY', key, 'version', 1)
 local ttl = tonumber(a.terminal_ttl_s)

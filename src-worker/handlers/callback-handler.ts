@@ -19,6 +19,8 @@ function stopReason(signal: AbortSignal): string {
  * Kind B: runs the long task, reporting progress, then POSTs the result as JSON to the
  * callback URL. The `webhook-id` header is the job ID, the same on every attempt, so the
  * receiver can drop a repeat. A non-2xx answer or a timeout fails the attempt with that reason.
+ * The callback URL is the job's own input, not the worker's dependency: an unreachable one is a
+ * failed attempt, never an outage that spares the job's attempts.
  */
 export class CallbackHandler implements JobHandler {
   constructor(private readonly timeoutMs = CALLBACK_TIMEOUT_MS) {}

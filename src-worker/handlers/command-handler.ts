@@ -3,11 +3,13 @@ import type { CommandHandlerSpec } from '../../src-shared/kind-definition';
 import { AttemptBounds, STOP_GRACE_MS } from './attempt-bounds';
 import { LineSplitter, readStdoutLine, StderrTail, type CommandReport } from './command-output';
 import { startCommand, type CommandExit } from './command-process';
-import { PermanentJobError, type JobContext, type JobHandler } from './handler';
+import { PermanentJobError, UnavailableError, type JobContext, type JobHandler } from './handler';
 import { ProgressReporter, userJob, type UserJob } from './user-job';
 
 /** EX_TEMPFAIL: the command says "try again later". */
 export const EXIT_RETRY = 75;
+/** EX_UNAVAILABLE: the command says "what I need is down": an outage, not a failed attempt. */
+export const EXIT_UNAVAILABLE = 69;
 
 /**
  * Variables of the worker's own channel and runtime, and Jobdeck's own services (their URLs carry
@@ -28,16 +30,20 @@ function commandEnv(spec: CommandHandlerSpec, job: UserJob): Record<string, stri
 
 /**
  * The attempt's outcome from how the command ended: exit 0 is DONE with its last result (even
- * after a timeout or a cancel: its effect happened); 75 a failure to retry; a signal or another
+ * after a timeout or a cancel: its effect happened); 69 an outage (its dependency is down: the
+ * attempt does not count); 75 a failure to retry; a signal or another
  * code a failure, permanent when it printed `{"permanent": true}`. stderr's tail is the error.
  */
-function outcomeOf(exit: CommandExit, report: CommandReport, stderr: string, bounds: AttemptBounds): Record<string, unknown> {
+function outcomeOf(exit: CommandExit, report: CommandReport & { kind: string }, stderr: string, bounds: AttemptBounds): Record<string, unknown> {
   if (exit.code === 0) return report.result ?? {};
   const tail = stderr ? `: ${stderr}` : ' (nothing on stderr)';
   if (bounds.timedOut) throw new Error(`command ${bounds.reason}, then ended by ${exit.signal ?? `exit code ${exit.code}`}${tail}`);
   if (exit.signal) {
     const why = bounds.signal.aborted ? ` (${bounds.reason})` : '';
     throw new Error(`command was killed by ${exit.signal}${why}${tail}`);
+  }
+  if (exit.code === EXIT_UNAVAILABLE) {
+    throw new UnavailableError(`command exited with code ${EXIT_UNAVAILABLE} (unavailable)${tail}`, `kind ${report.kind}'s dependency`);
   }
   if (exit.code === EXIT_RETRY) throw new Error(`command exited with code ${EXIT_RETRY} (try again later)${tail}`);
   const message = `command exited with code ${exit.code}${tail}`;
@@ -87,7 +93,7 @@ export class CommandHandler implements JobHandler {
       stderr.end();
       context.log(`ended by ${exit.signal ?? `exit code ${exit.code}`} after ${Date.now() - startedAt} ms`);
       await progress.settled();
-      return outcomeOf(exit, report, tail.text(), bounds);
+      return outcomeOf(exit, { ...report, kind: job.kind }, tail.text(), bounds);
     } finally {
       bounds.signal.removeEventListener('abort', terminate);
       bounds.close();

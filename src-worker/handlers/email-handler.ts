@@ -4,7 +4,8 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { parseRecipient } from '../../src-shared/email-address';
 import { withEffectTag } from '../../src-shared/job-timing';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
-import type { JobContext, JobHandler } from './handler';
+import { UnavailableError, type JobContext, type JobHandler } from './handler';
+import { isSmtpUnreachable } from './unreachable';
 
 const SENDER = 'Jobdeck <jobdeck@jobdeck.local>';
 
@@ -43,6 +44,8 @@ function abortableSocket(signal: AbortSignal) {
  * Kind C: sends a real message over SMTP. Its Message-ID is derived from the job ID, so a
  * receiver can tell a repeat (possible only if the worker dies, or loses its job, between the
  * server's acceptance and the ack). A send is cut when the worker loses its job (the stop signal).
+ * A server that cannot be reached (refused, silent, no greeting, the connection cut) is an outage
+ * ({@link UnavailableError}); whatever it answers (4xx retried, 5xx for good) is the job's.
  */
 export class EmailHandler implements JobHandler {
   constructor(private readonly smtpUrl: string) {}
@@ -73,6 +76,19 @@ export class EmailHandler implements JobHandler {
         rejected: info.rejected.map(String),
         response: info.response,
       };
+    } catch (error) {
+      if (signal.aborted || !isSmtpUnreachable(error)) throw error;
+      throw new UnavailableError(`the SMTP server is unreachable: ${(error as Error).message}`, 'the SMTP server');
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** The server's greeting and its answer to EHLO, over a connection of its own. */
+  async probe(): Promise<void> {
+    const transport = nodemailer.createTransport(this.smtpUrl, TIMEOUTS);
+    try {
+      await transport.verify();
     } finally {
       transport.close();
     }

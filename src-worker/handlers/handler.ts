@@ -16,6 +16,12 @@ export interface JobContext {
 /** Does one kind's effect for real and says what it produced; throws to fail the attempt. */
 export interface JobHandler {
   run(context: JobContext): Promise<Record<string, unknown>>;
+  /**
+   * Resolves once the kind's own dependency answers again (PostgreSQL's `SELECT 1`, the SMTP
+   * server's greeting and EHLO); rejects while it does not. Left out where no check is possible
+   * (a user kind): the worker then waits a backoff interval and tries a job again.
+   */
+  probe?(): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -25,4 +31,22 @@ export interface JobHandler {
  */
 export class PermanentJobError extends Error {
   override name = 'PermanentJobError';
+}
+
+/**
+ * The kind's own dependency could not be reached (PostgreSQL for kind A, the SMTP server for kind
+ * C, or what a user handler says is down): the attempt does not count. The job goes back to the
+ * queue, and the worker stops taking the kind's jobs until the dependency answers again — up to
+ * the longest wait (`JOBDECK_UNAVAILABLE_MAX_WAIT_S`), after which it is a failed attempt.
+ */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+
+  constructor(
+    message: string,
+    /** What is down, as a log line names it: `PostgreSQL`, `the SMTP server`, `kind resize's dependency`. */
+    readonly dependency: string,
+  ) {
+    super(message);
+  }
 }

@@ -1,7 +1,8 @@
 import { withEffectTag } from '../../src-shared/job-timing';
 import { redactUrl } from '../../src-shared/redact';
 import type { HttpHandlerSpec } from '../../src-shared/kind-definition';
-import { PermanentJobError, type JobContext, type JobHandler } from './handler';
+import { PermanentJobError, UnavailableError, type JobContext, type JobHandler } from './handler';
+import { isConnectFailure } from './unreachable';
 import { postJson, type PostAnswer } from './http-post';
 import { resultOf, userJob } from './user-job';
 
@@ -35,8 +36,10 @@ function resultOfAnswer(answer: PostAnswer, shown: string): Record<string, unkno
 /**
  * POSTs the job (`{id, kind, payload, attempt}`, signed per Standard Webhooks when the spec
  * has a secret; `webhook-id` is the job's ID on every attempt) and takes a 2xx JSON answer as
- * the result. 4xx other than 408 and 429 fails the job for good; any other answer, a timeout or
- * a refused connection fails the attempt, to be retried.
+ * the result. 4xx other than 408 and 429 fails the job for good; a 503 or a connection that
+ * cannot be made (refused, reset, no such host) is an outage of the kind's endpoint
+ * ({@link UnavailableError}); any other answer or a timeout (the endpoint may have acted) fails
+ * the attempt, to be retried.
  */
 export class HttpHandler implements JobHandler {
   constructor(
@@ -64,10 +67,14 @@ export class HttpHandler implements JobHandler {
       signal: context.signal,
       timeoutMs: Math.min(this.spec.timeout_ms ?? HTTP_HANDLER_TIMEOUT_MS, this.attemptTimeoutMs),
       secret: this.secret(),
+    }).catch((error: Error) => {
+      if (context.signal.aborted || !isConnectFailure(error.cause)) throw error;
+      throw new UnavailableError(error.message, `kind ${job.kind}'s endpoint`);
     });
     context.log(withEffectTag(`POST answered ${answer.status} in ${answer.ms} ms`, answer.ms));
     if (answer.status >= 200 && answer.status <= 299) return resultOfAnswer(answer, shown);
     const message = `${shown} answered HTTP ${answer.status}${quote(answer.body)}`;
+    if (answer.status === 503) throw new UnavailableError(message, `kind ${job.kind}'s endpoint`);
     const permanent = answer.status >= 400 && answer.status <= 499 && !RETRIED_CLIENT_ERRORS.has(answer.status);
     throw permanent ? new PermanentJobError(message) : new Error(message);
   }

@@ -92,7 +92,7 @@ export async function postJson(post: JsonPost): Promise<PostAnswer> {
     const cause = timedOut ? `no answer within ${timeoutMs} ms` : redactUrl(failure.cause?.message ?? failure.message);
     const message = `${label} to ${shown} failed: ${cause}`;
     if (!timedOut && !signal.aborted && INCURABLE_CAUSES.has(failure.cause?.message ?? '')) throw new PermanentJobError(message);
-    throw new Error(message);
+    throw new Error(message, { cause: failure.cause });
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', stop);

@@ -1,21 +1,30 @@
 import type pg from 'pg';
 import type { ResolvedPayloads } from '../../src-shared/schemas';
-import type { JobContext, JobHandler } from './handler';
+import { UnavailableError, type JobContext, type JobHandler } from './handler';
+import { isPostgresUnreachable } from './unreachable';
 import { LogRecordBatcher } from './log-record-batcher';
 import { withEffectTag } from '../../src-shared/job-timing';
 
 /**
  * Kind A: writes the job's log record to PostgreSQL. The row is unique by job ID, so a
  * redelivered job finds its record instead of writing a second one. Records of jobs that run
- * together are committed together (see {@link LogRecordBatcher}).
+ * together are committed together (see {@link LogRecordBatcher}). PostgreSQL unreachable is an
+ * outage ({@link UnavailableError}), not the job's failure; its data refused is the job's.
  */
 export class LogHandler implements JobHandler {
   private readonly table: string;
   private readonly records: LogRecordBatcher;
 
-  constructor(pool: pg.Pool, schema: string) {
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+  ) {
     this.table = `"${schema}".log_records`;
     this.records = new LogRecordBatcher(pool, this.table);
+  }
+
+  async probe(): Promise<void> {
+    await this.pool.query('SELECT 1');
   }
 
   async run({ job, signal, log }: JobContext): Promise<Record<string, unknown>> {
@@ -25,7 +34,10 @@ export class LogHandler implements JobHandler {
     const started = Date.now();
     // A worker that lost the job stops waiting; a record already on its way is harmless, as the
     // next delivery finds it instead of writing a second one.
-    const record = await untilAborted(this.records.write(job.uuid, client_time), signal);
+    const record = await untilAborted(this.records.write(job.uuid, client_time), signal).catch((error: Error) => {
+      if (signal.aborted || !isPostgresUnreachable(error)) throw error;
+      throw new UnavailableError(`PostgreSQL unreachable: ${error.message}`, 'PostgreSQL');
+    });
     const ms = Date.now() - started;
     log(withEffectTag(record.inserted ? `inserted row ${job.uuid} into ${table} in ${ms} ms` : `row ${job.uuid} was in ${table} already (an earlier attempt wrote it)`, ms));
     return {

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { AttemptBounds, STOP_GRACE_MS } from './attempt-bounds';
-import { PermanentJobError, type JobContext, type JobHandler } from './handler';
+import { PermanentJobError, UnavailableError, type JobContext, type JobHandler } from './handler';
 import { ProgressReporter, resultOf, userJob, type UserJob } from './user-job';
 
 /**
  * The second argument of a module's default export. `permanent(message)` makes the error to
  * throw for a failure no retry can cure; any thrown error with `permanent: true` counts the same.
+ * `unavailable(message)` makes the error of an outage; any with `unavailable: true` counts the same.
  */
 export interface ModuleJobContext {
   /** Which attempt this run is: 1 for the first. */
@@ -18,6 +19,11 @@ export interface ModuleJobContext {
   /** Keeps one line in the job's log. */
   log(line: string): void;
   permanent(message: string): Error;
+  /**
+   * The error to throw when what the module needs is down (a database, an API): the attempt does
+   * not count, and the kind waits a while before its next job here, up to the longest wait.
+   */
+  unavailable(message: string): Error;
 }
 
 type ModuleFunction = (job: UserJob, context: ModuleJobContext) => unknown;
@@ -41,13 +47,17 @@ async function loadFunction(path: string): Promise<ModuleFunction> {
 /** The module was given up on (timeout, or no end within the grace after an abort). */
 class GivenUp extends Error {}
 
-/** A thrown value as the attempt's failure, permanent when the module said so. */
-function failureOf(thrown: unknown): Error {
-  if (thrown instanceof PermanentJobError || thrown instanceof GivenUp) return thrown;
+/** A thrown value as the attempt's failure, permanent or an outage when the module said so. */
+function failureOf(thrown: unknown, kind: string): Error {
+  if (thrown instanceof PermanentJobError || thrown instanceof UnavailableError || thrown instanceof GivenUp) return thrown;
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const message = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  if ((error as { unavailable?: unknown }).unavailable === true) return new UnavailableError(message, dependencyOf(kind));
   return (error as { permanent?: unknown }).permanent === true ? new PermanentJobError(message) : new Error(message);
 }
+
+/** What a user kind's outage names as down. */
+const dependencyOf = (kind: string): string => `kind ${kind}'s dependency`;
 
 /**
  * The module's promise, given up on when the attempt's time is up, or STOP_GRACE_MS after the
@@ -96,6 +106,7 @@ export class ModuleHandler implements JobHandler {
       progress: (percent) => progress.report(percent),
       log: (line) => context.log(String(line)),
       permanent: (message) => new PermanentJobError(message),
+      unavailable: (message) => new UnavailableError(String(message), dependencyOf(context.job.kind)),
     };
     try {
       const answer = await bounded(Promise.resolve().then(() => run(userJob(context), moduleContext)), bounds);
@@ -104,7 +115,7 @@ export class ModuleHandler implements JobHandler {
     } catch (thrown) {
       // Where the module failed, for its log (a give-up has no stack worth showing).
       if (thrown instanceof Error && !(thrown instanceof GivenUp) && thrown.stack) context.log(thrown.stack);
-      throw failureOf(thrown);
+      throw failureOf(thrown, context.job.kind);
     } finally {
       bounds.close();
     }

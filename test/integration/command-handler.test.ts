@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CommandHandlerSpec, KindDefinition } from '../../src-shared/kind-definition';
 import { STOP_GRACE_MS } from '../../src-worker/handlers/attempt-bounds';
-import { PermanentJobError } from '../../src-worker/handlers/handler';
+import { PermanentJobError, UnavailableError } from '../../src-worker/handlers/handler';
 import { createHandler } from '../../src-worker/handlers/user-handlers';
 import { PROGRESS_SETTLE_MS } from '../../src-worker/handlers/user-job';
 import { eventually } from '../support/console';
@@ -209,5 +209,16 @@ describe('command handler', () => {
     } finally {
       worker.kill('SIGKILL');
     }
+  });
+
+  it('takes exit 69 (EX_UNAVAILABLE) as an outage of its dependency, not a failed attempt', async () => {
+    const outage = join(folder, 'down');
+    writeFileSync(outage, '');
+    const spec: CommandHandlerSpec = { command: [process.execPath, fixture('unavailable.mjs')] };
+    const down = await failureOf(handlerOf(spec).run(recordedContext('word-count', { outage_file: outage }).context));
+    expect(down).toBeInstanceOf(UnavailableError);
+    expect(down.message).toBe('command exited with code 69 (unavailable): the service this command needs is down');
+    rmSync(outage);
+    await expect(handlerOf(spec).run(recordedContext('word-count', { outage_file: outage }).context)).resolves.toEqual({ ran_on_attempt: 1 });
   });
 });

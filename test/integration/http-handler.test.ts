@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpHandlerSpec } from '../../src-shared/kind-definition';
-import { PermanentJobError } from '../../src-worker/handlers/handler';
+import { PermanentJobError, UnavailableError } from '../../src-worker/handlers/handler';
 import { createHandler } from '../../src-worker/handlers/user-handlers';
 import { SOURCE_WORKER_ENTRY } from '../support/console';
 import { freePort } from '../support/free-port';
@@ -87,10 +87,11 @@ describe('http handler', () => {
     expect(failure.message).toBe(`http handler ${base}/422/problem answered HTTP 422: {"title": "payload.width must be positive"}`);
   });
 
-  it('fails the attempt, to be retried, on 408, 429, 5xx and a refused connection', async () => {
+  it('fails the attempt, to be retried, on 408, 429 and 5xx; a 503 and a refused connection are an outage of the endpoint', async () => {
     for (const path of ['/408/none', '/429/none', '/500/none', '/503/problem']) {
       const failure = await failureAt(path);
       expect(failure, path).not.toBeInstanceOf(PermanentJobError);
+      expect(failure instanceof UnavailableError, path).toBe(path === '/503/problem');
       expect(failure.message, path).toContain(`answered HTTP ${path.split('/')[1]}`);
     }
     const nobody = `http://127.0.0.1:${await freePort()}/`;
@@ -98,7 +99,8 @@ describe('http handler', () => {
     const refused = await createHandler(spec, { name: 'thumbnail', description: '', payload_schema: {}, handler: spec })
       .run(recordedContext('thumbnail', {}).context)
       .catch((error: Error) => error);
-    expect(refused).not.toBeInstanceOf(PermanentJobError);
+    expect(refused).toBeInstanceOf(UnavailableError);
+    expect(refused).toMatchObject({ dependency: "kind thumbnail's endpoint" });
     expect((refused as Error).message).toBe(`http handler to ${nobody} failed: connect ECONNREFUSED ${nobody.slice(7, -1)}`);
   });
 

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { KindDefinition } from '../../src-shared/kind-definition';
-import { PermanentJobError } from '../../src-worker/handlers/handler';
+import { PermanentJobError, UnavailableError } from '../../src-worker/handlers/handler';
 import { createHandler } from '../../src-worker/handlers/user-handlers';
 import { recordedContext } from '../support/handler-context';
 
@@ -57,6 +57,16 @@ describe('module handler', () => {
     const flagged = await handler.run(recordedContext('word-count', { mode: 'flagged' }).context).catch((error: Error) => error);
     expect(flagged).toBeInstanceOf(PermanentJobError);
     expect((flagged as Error).message).toBe('refused for good');
+  });
+
+  it('says its dependency is down on ctx.unavailable(…) or an error marked unavailable: an outage, not a failed attempt', async () => {
+    const handler = handlerOf();
+    const viaContext = await handler.run(recordedContext('word-count', { mode: 'unavailable' }).context).catch((error: Error) => error);
+    expect(viaContext).toBeInstanceOf(UnavailableError);
+    expect(viaContext).toMatchObject({ message: 'the lookup service is down', dependency: "kind word-count's dependency" });
+    const flagged = await handler.run(recordedContext('word-count', { mode: 'unavailable-flagged' }).context).catch((error: Error) => error);
+    expect(flagged).toBeInstanceOf(UnavailableError);
+    expect((flagged as Error).message).toBe('no route to the lookup service');
   });
 
   it("bounds a hang by the kind's timeout_ms and aborts the module's signal", async () => {

@@ -20,6 +20,8 @@ export default async function run(job, ctx) {
   if (mode === 'type-error') return null.words;
   if (mode === 'permanent') throw ctx.permanent('text must not be empty');
   if (mode === 'flagged') throw Object.assign(new Error('refused for good'), { permanent: true });
+  if (mode === 'unavailable') throw ctx.unavailable('the lookup service is down');
+  if (mode === 'unavailable-flagged') throw Object.assign(new Error('no route to the lookup service'), { unavailable: true });
   if (mode === 'string') throw 'plain words';
   if (mode === 'hang') return new Promise(() => undefined);
   if (mode === 'hang-until-abort') {
