@@ -27,6 +27,7 @@ import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records
 import { jobLogLineSchema } from '../../src-shared/job-log';
 import { problemSchema } from '../../src-shared/problem';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
+import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
 /**
@@ -49,6 +50,9 @@ const ANSWERS = {
   DeliveryPage: pageSchema(deliverySchema),
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
+  Schedule: scheduleSchema,
+  SchedulePage: pageSchema(scheduleSchema),
+  ScheduleDetail: scheduleDetailSchema,
   BatchAccepted: batchAcceptedSchema,
   Operation: operationSchema,
   OperationPage: pageSchema(operationSchema),
