@@ -18,6 +18,8 @@ export interface FiringPlan {
   fire: Date[];
   /** The new `fired_through` (unchanged when nothing is due). */
   through: Date;
+  /** The first and last due times that passed while nothing ran, when some did. */
+  missed: { first: Date; last: Date } | null;
 }
 
 /**
@@ -30,11 +32,13 @@ export function planFiring(schedule: FiringInput, startedAt: Date, now: Date): F
   const { cron, time_zone: zone, fired_through: through } = schedule;
   const fire: Date[] = [];
   let handled = through;
+  let missed: FiringPlan['missed'] = null;
   if (through < startedAt) {
-    const missed = dueTimeBefore(cron, zone, startedAt);
-    if (missed && missed > through) {
-      if (schedule.missed === 'run_once') fire.push(missed);
-      handled = missed;
+    const last = dueTimeBefore(cron, zone, startedAt);
+    if (last && last > through) {
+      missed = { first: dueTimesAfter(cron, zone, through, 1)[0] ?? last, last };
+      if (schedule.missed === 'run_once') fire.push(last);
+      handled = last;
     }
   }
   const onTimeFrom = new Date(Math.max(handled.getTime(), startedAt.getTime() - 1));
@@ -43,7 +47,7 @@ export function planFiring(schedule: FiringInput, startedAt: Date, now: Date): F
     fire.push(due);
     handled = due;
   }
-  return { fire, through: handled };
+  return { fire, through: handled, missed };
 }
 
 /** When the schedule is next due after everything handled and `now`; null when never again. */

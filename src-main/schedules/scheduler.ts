@@ -116,6 +116,11 @@ export class Scheduler {
   private async fireDue(schedule: ScheduleRow): Promise<Date> {
     const { store } = this.options;
     const plan = planFiring(schedule, this.startedAt, this.now());
+    if (plan.missed) {
+      const { first, last } = plan.missed;
+      const policy = schedule.missed === 'run_once' ? `one run for them, due ${last.toISOString()}` : 'skipped';
+      this.options.log(`schedules: schedule ${schedule.id} missed its due times from ${first.toISOString()} to ${last.toISOString()} while no console ran it: ${policy}`);
+    }
     for (const dueAt of plan.fire) {
       const jobId = randomUUID();
       const mine = await store.claim(schedule.id, dueAt, jobId);
