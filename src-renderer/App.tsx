@@ -14,6 +14,7 @@ import { JobsView } from './views/jobs/JobsView';
 import { MailView } from './views/mail/MailView';
 import { OverviewView } from './views/overview/OverviewView';
 import { QueuesView } from './views/queues/QueuesView';
+import { SchedulesView } from './views/schedules/SchedulesView';
 import { SettingsView } from './views/settings/SettingsView';
 import { SubmitView } from './views/submit/SubmitView';
 import { SubscriptionsView } from './views/subscriptions/SubscriptionsView';
@@ -28,6 +29,7 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   queues: () => <QueuesView />,
   workers: () => <WorkersView />,
   batches: () => <BatchesView />,
+  schedules: () => <SchedulesView />,
   mail: () => <MailView />,
   webhooks: () => <WebhooksView />,
   subscriptions: () => <SubscriptionsView />,

@@ -14,6 +14,7 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   queues: 'q',
   workers: 'w',
   batches: 'b',
+  schedules: 'c',
   mail: 'm',
   webhooks: 'h',
   subscriptions: 'u',

@@ -12,6 +12,7 @@ import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createRecordsSlice } from './records-slice';
 import { createSavedViewsSlice } from './saved-views-slice';
+import { createSchedulesSlice } from './schedules-slice';
 import { createSortSlice } from './sort-slice';
 import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps } from './deps';
@@ -53,6 +54,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createApiDocSlice(deps)(...args),
     ...createOperationsSlice(deps)(...args),
     ...createSavedViewsSlice(deps)(...args),
+    ...createSchedulesSlice(deps)(...args),
     ...createNavSlice(deps)(...args),
     ...createSortSlice()(...args),
   }));

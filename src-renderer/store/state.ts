@@ -14,6 +14,7 @@ import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { RecordsSlice } from './records-slice';
 import type { SavedViewsSlice } from './saved-views-slice';
+import type { SchedulesSlice } from './schedules-slice';
 import type { SortSlice } from './sort-slice';
 import type { SubmitSlice } from './submit-slice';
 import type { SubscriptionsSlice } from './subscriptions-slice';
@@ -33,5 +34,6 @@ export type ConsoleState = JobsSlice &
   ApiDocSlice &
   OperationsSlice &
   SavedViewsSlice &
+  SchedulesSlice &
   NavSlice &
   SortSlice;
