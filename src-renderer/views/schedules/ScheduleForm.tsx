@@ -121,9 +121,10 @@ export function ScheduleForm() {
           <span className="field-name">Missed runs</span>
         </label>
         <select id={`${ids}-missed`} value={missed} onChange={(e) => setMissed(e.target.value as MissedPolicy)}>
-          <option value="skip">skip: due times passed while no console ran fire nothing</option>
-          <option value="run_once">run_once: one run for them all (the latest)</option>
+          <option value="skip">skip</option>
+          <option value="run_once">run once</option>
         </select>
+        <p className="field-hint">Due times that passed while no console ran: skip fires none of them; run once fires one run for them all.</p>
       </div>
       {problem && !problem.errors?.length && (
         <p className="inline-error" role="alert">
