@@ -20,6 +20,7 @@ import { OperationStore } from '../operations/operation-store';
 import { startRetentionLoop } from '../lifecycle/retention-loop';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
 import type { WorkerEntry } from '../supervisor/worker-supervisor';
+import { databaseClient } from '../database/database';
 import { ScheduleService } from '../schedules/schedule-service';
 import { ScheduleStore } from '../schedules/schedule-store';
 import { Scheduler } from '../schedules/scheduler';
@@ -180,7 +181,7 @@ function buildSchedules(config: ConsoleConfig, names: Names, stores: Stores, job
     store,
     submit: (kind, payload, { id, scheduleId }) => jobs.submit(kind, payload, 'payload', { id, origin: { schedule_id: scheduleId } }),
     jobExists: async (id) => (await jobs.get(id)) !== null,
-    databaseUrl: config.databaseUrl,
+    listener: () => databaseClient({ url: config.databaseUrl, applicationName: names.connectionName('schedules') }),
     log,
   });
   return { schedules: new ScheduleService(store, jobs, () => scheduler.wake()), scheduler };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { ValidationError } from '../../src-shared/problem';
 import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
@@ -22,8 +22,8 @@ export interface SchedulerOptions {
   submit: SubmitRun;
   /** Whether a job of that ID exists already (a claim taken over: its job may have been submitted before the console died). */
   jobExists: (id: string) => Promise<boolean>;
-  /** Where LISTEN connects (the namespace's database); without it, changes made by other consoles are seen within 30 s. */
-  databaseUrl?: string;
+  /** A new connection for LISTEN (the namespace's database); without it, changes made by other consoles are seen within 30 s. */
+  listener?: () => pg.Client;
   log: (line: string) => void;
   now?: () => Date;
 }
@@ -161,9 +161,9 @@ export class Scheduler {
 
   /** LISTEN for changes from every console of the namespace; on a lost connection, again a little later. */
   private async listen(): Promise<void> {
-    const { databaseUrl, store, log } = this.options;
-    if (!databaseUrl || this.closed) return;
-    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'jobdeck-schedules' });
+    const { listener, store, log } = this.options;
+    if (!listener || this.closed) return;
+    const client = listener();
     const retry = (error: Error): void => {
       if (this.closed || this.listener !== client) return;
       log(`schedules: listening for changes failed (${error.message}); again in ${RELISTEN_AFTER_MS / 1000} s`);
