@@ -48,8 +48,8 @@ async function createDatabase(options: DatabaseOptions, name: string): Promise<v
 
 /** One connection of its own on the configured database (not opened yet): for LISTEN, which holds it. */
 export function databaseClient(options: DatabaseOptions): pg.Client {
-  const { max: _max, idleTimeoutMillis: _idle, query_timeout: _timeout, ...config } = poolConfig(options);
-  return new pg.Client(config);
+  const { user, password, host, port, database, ssl, application_name, connectionTimeoutMillis } = poolConfig(options);
+  return new pg.Client({ user, password, host, port, database, ssl, application_name, connectionTimeoutMillis });
 }
 
 /** Opens a pool on the configured database, creating the database when it is missing. */
