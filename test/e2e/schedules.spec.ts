@@ -56,6 +56,13 @@ test('the Schedules view: the cron field explains itself, a schedule is created,
   const jobs = (await (await request.get(`/api/v1/jobs?q=${encodeURIComponent(`schedule:${id}`)}`)).json()) as { items: { schedule_id: string }[] };
   expect(jobs.items.every((job) => job.schedule_id === id)).toBe(true);
 
+  // The run's job link opens it in Jobs, whose details link back to the schedule (#/schedules/<id>).
+  await runs.first().getByRole('link', { name: /^Job / }).click();
+  await expect(page).toHaveURL(/#\/jobs\//);
+  await page.getByRole('link', { name: `Schedule ${id.slice(0, 8)}` }).first().click();
+  await expect(page).toHaveURL(new RegExp(`#/schedules/${id}$`));
+  await expect(detail.locator('dd.cron-words')).toHaveText('Every 2 seconds');
+
   await detail.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Delete schedule' }).click();
   await expect(page.locator('article.schedule-detail')).toHaveCount(0);
