@@ -16,6 +16,7 @@ import { MailView } from './views/mail/MailView';
 import { OverviewView } from './views/overview/OverviewView';
 import { QueuesView } from './views/queues/QueuesView';
 import { DeadLettersView } from './views/dead-letters/DeadLettersView';
+import { SchedulesView } from './views/schedules/SchedulesView';
 import { SettingsView } from './views/settings/SettingsView';
 import { SubmitView } from './views/submit/SubmitView';
 import { SubscriptionsView } from './views/subscriptions/SubscriptionsView';
@@ -30,6 +31,7 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   queues: () => <QueuesView />,
   workers: () => <WorkersView />,
   batches: () => <BatchesView />,
+  schedules: () => <SchedulesView />,
   mail: () => <MailView />,
   webhooks: () => <WebhooksView />,
   subscriptions: () => <SubscriptionsView />,

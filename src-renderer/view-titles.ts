@@ -8,6 +8,7 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   queues: 'Queues',
   workers: 'Workers',
   batches: 'Batches',
+  schedules: 'Schedules',
   mail: 'Mail',
   webhooks: 'Webhooks',
   subscriptions: 'Subscriptions',

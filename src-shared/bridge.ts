@@ -20,6 +20,7 @@ import type { Operation, OperationAction, OperationPreview } from './operation-s
 import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-letter-schemas';
 import type { Problem } from './problem';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
+import type { MissedPolicy, Schedule, ScheduleDetail } from './schedule-schemas';
 import type { JobStatus } from './statuses';
 import type { Delivery, Subscription, SubscriptionFilter } from './subscription-schemas';
 
@@ -155,7 +156,29 @@ export interface JobdeckBridge {
   /** Saves a query under a name (unique: 409 otherwise). */
   createSavedView(request: CreateSavedView): Promise<SavedViewResult>;
   deleteSavedView(id: string): Promise<DeleteSubscriptionResult>;
+  /** Recurring schedules, newest first. */
+  listSchedules(request: PageRequest): Promise<Page<Schedule>>;
+  /** One schedule with its next five due times and its latest runs; null when there is none. */
+  getSchedule(id: string): Promise<ScheduleDetail | null>;
+  /** Creates a schedule (the payload checked by its kind's schema). */
+  createSchedule(request: CreateScheduleRequest): Promise<ScheduleResult>;
+  pauseSchedule(id: string): Promise<ScheduleResult>;
+  resumeSchedule(id: string): Promise<ScheduleResult>;
+  /** Submits a run now; the answer is its job. */
+  triggerSchedule(id: string): Promise<JobActionResult>;
+  deleteSchedule(id: string): Promise<DeleteSubscriptionResult>;
 }
+
+/** `POST /api/v1/schedules` body, as the console sends it (validated by `createScheduleSchemaOf`). */
+export interface CreateScheduleRequest {
+  kind: JobKind;
+  payload: Record<string, unknown>;
+  cron: string;
+  time_zone: string;
+  missed: MissedPolicy;
+}
+
+export type ScheduleResult = { ok: true; schedule: Schedule } | { ok: false; problem: Problem };
 
 /** Which jobs a bulk action is over: those a query matches in the whole history, or named ones. */
 export type OperationTarget = { query: string } | { ids: string[] };

@@ -29,6 +29,7 @@ import { jobLogLineSchema } from '../../src-shared/job-log';
 import { jobReadSchema, jobTimingSchema } from '../../src-shared/job-timing';
 import { problemSchema } from '../../src-shared/problem';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
+import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
 /**
@@ -53,6 +54,9 @@ const ANSWERS = {
   DeliveryPage: pageSchema(deliverySchema),
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
+  Schedule: scheduleSchema,
+  SchedulePage: pageSchema(scheduleSchema),
+  ScheduleDetail: scheduleDetailSchema,
   BatchAccepted: batchAcceptedSchema,
   Operation: operationSchema,
   OperationPage: pageSchema(operationSchema),

@@ -13,6 +13,7 @@ import {
   submitJobSchemaOf,
 } from '../../src-shared/schemas';
 import { createSavedViewSchema } from '../../src-shared/saved-view-schemas';
+import { createScheduleSchemaOf, patchScheduleSchemaOf } from '../../src-shared/schedule-schemas';
 import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
 import { DEAD_LETTER_QUERY_FIELDS, deadLetterActionSchema, listDeadLettersQuerySchema } from '../../src-shared/dead-letter-schemas';
@@ -24,7 +25,7 @@ import { pageQuerySchema } from './record-routes';
 
 /** One documented operation; its request schemas are the very ones the route validates with. */
 interface Operation {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify's form: `/api/v1/jobs/:id`. */
   path: string;
   summary: string;
@@ -58,6 +59,8 @@ const EXAMPLES = {
   savedView: { name: 'Failed callbacks', query: 'kind:callback status:FAILED' },
   operation: { action: 'retry', query: 'status:FAILED', dry_run: true },
   deadLetters: { query: 'kind:callback', dry_run: true },
+  schedulePatch: { cron: '0 0 8 * * 1-5', missed: 'run_once' },
+  schedule: { kind: 'email', payload: { subject: 'Every morning' }, cron: '0 30 7 * * 1-5', time_zone: 'Europe/Berlin', missed: 'skip' },
 } as const;
 
 interface HeaderParameter {
@@ -126,6 +129,14 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/saved-views', tag: 'saved views', summary: 'List the saved views (named job queries), by name', ok: [200, '{"items": SavedView[], "next_cursor": null}', 'SavedViewPage'] },
   { method: 'POST', path: '/api/v1/saved-views', tag: 'saved views', summary: 'Save a job query under a name (1–80 characters, unique: 409 otherwise)', body: createSavedViewSchema, example: EXAMPLES.savedView, ok: [201, 'the saved view', 'SavedView'] },
   { method: 'DELETE', path: '/api/v1/saved-views/:id', tag: 'saved views', summary: 'Delete a saved view', ok: [204, 'deleted'] },
+  { method: 'POST', path: '/api/v1/schedules', tag: 'schedules', summary: 'Create a recurring schedule: `cron` (5 fields, or 6 with seconds first), `time_zone` (IANA, default UTC), `missed` (`skip` or `run_once`, default skip); the payload is checked by the kind\'s schema. Each run is an ordinary job with `schedule_id`', body: createScheduleSchemaOf(kinds), example: EXAMPLES.schedule, ok: [201, 'the schedule (Location: its URL)', 'Schedule'] },
+  { method: 'GET', path: '/api/v1/schedules', tag: 'schedules', summary: 'List schedules, newest first', query: listQuerySchema, ok: [200, '{"items": Schedule[], "next_cursor"}', 'SchedulePage'] },
+  { method: 'GET', path: '/api/v1/schedules/:id', tag: 'schedules', summary: 'A schedule with `next_runs` (its next five due times; none while paused) and `last_runs` (its latest runs, newest first, each with its job ID and the job\'s status)', ok: [200, 'the schedule', 'ScheduleDetail'] },
+  { method: 'PATCH', path: '/api/v1/schedules/:id', tag: 'schedules', summary: 'Change any of kind, payload, cron, time_zone, missed (checked as on create); a new cron or zone counts its due times from now', body: patchScheduleSchemaOf(kinds), example: EXAMPLES.schedulePatch, ok: [200, 'the schedule', 'Schedule'] },
+  { method: 'DELETE', path: '/api/v1/schedules/:id', tag: 'schedules', summary: 'Delete a schedule (its jobs stay, with their schedule_id)', ok: [204, 'deleted'] },
+  { method: 'POST', path: '/api/v1/schedules/:id/pause', tag: 'schedules', summary: 'Pause a schedule: no run fires until it is resumed', ok: [200, 'the schedule, paused', 'Schedule'] },
+  { method: 'POST', path: '/api/v1/schedules/:id/resume', tag: 'schedules', summary: 'Resume a schedule; its due times count from now (those of the pause are not missed runs)', ok: [200, 'the schedule', 'Schedule'] },
+  { method: 'POST', path: '/api/v1/schedules/:id/trigger', tag: 'schedules', summary: 'Submit a run now (paused or not), besides its due times', ok: [202, 'the job, QUEUED', 'Job'] },
   { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchemaOf(kinds), example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },
@@ -252,7 +263,7 @@ function withKindPayloads(body: Record<string, unknown>, kinds: KindRegistry): R
 function requestBody(op: Operation, kinds: KindRegistry) {
   if (!op.body) return {};
   const schema = toJson(op.body) as Record<string, unknown>;
-  const withPayloads = op.path.startsWith('/api/v1/jobs') ? withKindPayloads(schema, kinds) : schema;
+  const withPayloads = op.path.startsWith('/api/v1/jobs') || op.path.startsWith('/api/v1/schedules') ? withKindPayloads(schema, kinds) : schema;
   return { requestBody: { required: true, content: { 'application/json': { schema: withPayloads, ...(op.example ? { example: op.example } : {}) } } } };
 }
 

@@ -3,6 +3,7 @@ import { BatchCompletedError } from '../batches/batch-service';
 import { InvalidCursorError } from '../history/job-history';
 import { BackpressureError } from '../jobs/admission';
 import { IDEMPOTENCY_HEADER, IdempotencyInFlightError, IdempotencyMismatchError } from '../jobs/idempotency';
+import { UnknownScheduleError } from '../schedules/schedule-service';
 import { JobStatusConflictError, RemovedKindError, ReplayOriginError, UnknownJobError } from '../jobs/job-service';
 import { CancelRefusedError } from '../jobs/running-cancel';
 import { OperationDriftError } from '../operations/operation-store';
@@ -30,6 +31,7 @@ export function refusalFor(error: unknown): Refusal | undefined {
   if (error instanceof ReplayOriginError) {
     return { problem: problem(422, error.message, 'replay-origin', [{ field: 'replay_of', rule: error.rule, message: error.message }]) };
   }
+  if (error instanceof UnknownScheduleError) return { problem: problem(404, error.message, 'unknown-schedule') };
   if (error instanceof UnknownJobError) return { problem: problem(404, error.message, 'unknown-job') };
   if (error instanceof JobStatusConflictError) return { problem: problem(409, error.message, 'job-status-conflict') };
   if (error instanceof RemovedKindError) return { problem: problem(409, error.message, 'kind-removed') };

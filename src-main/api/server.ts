@@ -27,6 +27,8 @@ import type { BatchService } from '../batches/batch-service';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
 import { workerRoutes } from './worker-routes';
+import { scheduleRoutes } from './schedule-routes';
+import type { ScheduleService } from '../schedules/schedule-service';
 import { operationRoutes } from './operation-routes';
 import { deadLetterRoutes } from './dead-letter-routes';
 import type { DeadLetterService } from '../dead-letters/dead-letter-service';
@@ -67,6 +69,8 @@ export interface ApiOptions {
   webhooks?: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   /** Saved views (named queries) of the Jobs view; the routes are absent without it. */
   savedViews?: SavedViewStore;
+  /** Recurring schedules; the routes are absent without it. */
+  schedules?: ScheduleService;
   /** Batches (fan-out and fan-in). */
   batches?: BatchService;
   /** Bulk operations (retry or cancel what a search matches). */
@@ -182,6 +186,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
   if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds));
   if (options.savedViews) await app.register(savedViewRoutes(options.savedViews));
+  if (options.schedules) await app.register(scheduleRoutes(options.schedules, kinds));
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
   if (options.operations) await app.register(operationRoutes(options.operations, options.operationFeed));
   if (options.deadLetters) await app.register(deadLetterRoutes(options.deadLetters));

@@ -27,6 +27,10 @@ import { DeadLetterStore } from '../dead-letters/dead-letter-store';
 import { startRetentionLoop } from '../lifecycle/retention-loop';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
 import type { WorkerEntry } from '../supervisor/worker-supervisor';
+import { databaseClient } from '../database/database';
+import { ScheduleService } from '../schedules/schedule-service';
+import { ScheduleStore } from '../schedules/schedule-store';
+import { Scheduler } from '../schedules/scheduler';
 import { startMail } from './mail';
 import { apiUrl, type RuntimeFacts } from './runtime-facts';
 import { step } from './startup-error';
@@ -63,6 +67,9 @@ export interface CoreServices {
   /** Moves every kind's dead-letter queue into PostgreSQL; it starts with the outlets. */
   deadLetterDrain: DeadLetterDrain;
   relay: EventRelay;
+  /** Recurring schedules, and the scheduler that fires them (started with the outlets). */
+  schedules: ScheduleService;
+  scheduler: Scheduler;
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
 }
@@ -102,6 +109,8 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     await startOutlets(config, names, services, work, log);
     facts.mail = await startMail(config, stores.mailbox, work, log);
     work.add('retention loop', startRetention(config, services, log));
+    await services.scheduler.start();
+    work.add('scheduler', () => services.scheduler.close());
     if (env.workerEntry) {
       // An operator's scale holds until the console restarts: a core reopened in place keeps it.
       const scaled = facts.supervisor?.report().counts;
@@ -188,10 +197,24 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const operations = new OperationService(operationStore, operationRunner);
   const subscriber = stores.connections.duplicate(stores.redis, 'operations');
   const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
+  const { schedules, scheduler } = buildSchedules(config, names, stores, jobs, log);
   return {
     ...{ stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
-    ...{ deadLetters, deadLetterDrain, relay: env.relay, relaySource },
+    ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource },
   };
+}
+
+/** The schedules' service and this console's scheduler, which the service wakes on every change. */
+function buildSchedules(config: ConsoleConfig, names: Names, stores: Stores, jobs: JobService, log: (line: string) => void) {
+  const store = new ScheduleStore(stores.pool, names.schema);
+  const scheduler = new Scheduler({
+    store,
+    submit: (kind, payload, { id, scheduleId }) => jobs.submit(kind, payload, 'payload', { id, origin: { schedule_id: scheduleId } }),
+    jobExists: async (id) => (await jobs.get(id)) !== null,
+    listener: () => databaseClient({ url: config.databaseUrl, applicationName: names.connectionName('schedules') }),
+    log,
+  });
+  return { schedules: new ScheduleService(store, jobs, () => scheduler.wake()), scheduler };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */
@@ -231,6 +254,7 @@ function startRetention(config: ConsoleConfig, services: CoreServices, log: (lin
       { what: 'bulk operations', run: () => services.operations.prune(config.historyRetentionDays) },
       { what: 'mailbox messages', run: () => mailbox.prune(config.mailboxRetentionDays) },
       { what: 'inbox requests', run: () => inbox.prune(config.inboxRetentionDays) },
+      { what: 'schedule runs', run: () => services.schedules.pruneRuns(config.historyRetentionDays) },
       { what: 'webhook deliveries', run: () => services.outlets.webhooks.store.prune(config.inboxRetentionDays) },
     ],
     log,

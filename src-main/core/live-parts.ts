@@ -5,6 +5,7 @@ import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { JobService } from '../jobs/job-service';
 import type { MailboxStore } from '../mailbox/mailbox-store';
+import type { ScheduleService } from '../schedules/schedule-service';
 import type { SavedViewStore } from '../saved-views/saved-view-store';
 import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
@@ -30,6 +31,7 @@ export interface LiveParts {
   inbox: WebhookInbox;
   savedViews: SavedViewStore;
   batches: BatchService;
+  schedules: ScheduleService;
   operations: OperationService;
   operationFeed: OperationFollower;
   deadLetters: DeadLetterService;
@@ -53,6 +55,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     inbox: live(() => core().stores.inbox),
     savedViews: live(() => core().stores.savedViews),
     batches: live(() => core().outlets.batches),
+    schedules: live(() => core().schedules),
     operations: live(() => core().operations),
     operationFeed: live(() => core().operationFeed),
     deadLetters: live(() => core().deadLetters),

@@ -46,6 +46,12 @@ async function createDatabase(options: DatabaseOptions, name: string): Promise<v
   }
 }
 
+/** One connection of its own on the configured database (not opened yet): for LISTEN, which holds it. */
+export function databaseClient(options: DatabaseOptions): pg.Client {
+  const { user, password, host, port, database, ssl, application_name, connectionTimeoutMillis } = poolConfig(options);
+  return new pg.Client({ user, password, host, port, database, ssl, application_name, connectionTimeoutMillis });
+}
+
 /** Opens a pool on the configured database, creating the database when it is missing. */
 export async function openDatabase(options: DatabaseOptions): Promise<pg.Pool> {
   const config = poolConfig(options);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from './database';
 
-/** The schema of one namespace: job history and logs, kind A's records, the mailbox, the inbox and bulk operations. */
+/** The schema of one namespace: job history and logs, kind A's records, the mailbox, the inbox, bulk operations and schedules. */
 // Long only as SQL text: one idempotent script read top to bottom, not logic to split.
 function schemaSql(schema: string): string {
   const s = `"${schema}"`;
@@ -132,6 +132,32 @@ CREATE TABLE IF NOT EXISTS ${s}.saved_views (
   query text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS ${s}.schedules (
+  id uuid PRIMARY KEY,
+  kind text NOT NULL,
+  payload jsonb NOT NULL,
+  cron text NOT NULL,
+  time_zone text NOT NULL,
+  missed text NOT NULL,
+  paused boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  fired_through timestamptz NOT NULL,
+  last_run_at timestamptz,
+  last_job_id uuid
+);
+CREATE INDEX IF NOT EXISTS schedules_newest ON ${s}.schedules (created_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS ${s}.schedule_runs (
+  schedule_id uuid NOT NULL REFERENCES ${s}.schedules (id) ON DELETE CASCADE,
+  due_at timestamptz NOT NULL,
+  job_id uuid NOT NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now(),
+  submitted_at timestamptz,
+  triggered boolean NOT NULL DEFAULT false,
+  error text,
+  PRIMARY KEY (schedule_id, due_at)
+);
+CREATE INDEX IF NOT EXISTS schedule_runs_unsubmitted ON ${s}.schedule_runs (claimed_at) WHERE submitted_at IS NULL;
 CREATE TABLE IF NOT EXISTS ${s}.operations (
   id uuid PRIMARY KEY,
   action text NOT NULL,

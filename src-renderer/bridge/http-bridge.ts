@@ -19,6 +19,8 @@ import type {
   PreviewDeadLettersResult,
   PreviewOperationResult,
   SavedViewResult,
+  CreateScheduleRequest,
+  ScheduleResult,
   StartOperationRequest,
   PageRequest,
   PurgeQueueResult,
@@ -31,6 +33,7 @@ import type {
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
 import type { CreateSavedView, SavedView } from '../../src-shared/saved-view-schemas';
+import type { Schedule as RecurringSchedule, ScheduleDetail } from '../../src-shared/schedule-schemas';
 import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
 import type {
   ConnectionSettings,
@@ -301,6 +304,13 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     listSavedViews: () => getJson<Page<SavedView>>('/api/v1/saved-views'),
     createSavedView: (request: CreateSavedView): Promise<SavedViewResult> => act<SavedView, 'view'>('POST', '/api/v1/saved-views', 'view', request),
     deleteSavedView: (viewId: string) => remove(`/api/v1/saved-views/${id(viewId)}`),
+    listSchedules: (request: PageRequest) => getJson<Page<RecurringSchedule>>(`/api/v1/schedules${listQuery(request)}`),
+    getSchedule: (scheduleId: string) => getOrNull<ScheduleDetail>(`/api/v1/schedules/${id(scheduleId)}`),
+    createSchedule: (request: CreateScheduleRequest): Promise<ScheduleResult> => act<RecurringSchedule, 'schedule'>('POST', '/api/v1/schedules', 'schedule', request),
+    pauseSchedule: (scheduleId: string): Promise<ScheduleResult> => act<RecurringSchedule, 'schedule'>('POST', `/api/v1/schedules/${id(scheduleId)}/pause`, 'schedule'),
+    resumeSchedule: (scheduleId: string): Promise<ScheduleResult> => act<RecurringSchedule, 'schedule'>('POST', `/api/v1/schedules/${id(scheduleId)}/resume`, 'schedule'),
+    triggerSchedule: (scheduleId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/schedules/${id(scheduleId)}/trigger`, 'job'),
+    deleteSchedule: (scheduleId: string) => remove(`/api/v1/schedules/${id(scheduleId)}`),
     listJobs: (request: ListJobsRequest) => getJson<Page<Job>>(`/api/v1/jobs${listQuery(request)}`),
     onJobEvent: (listener) => feed.onJobEvent(listener),
     onBatchEvent: (listener) => feed.onBatchEvent(listener),

@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { shortId } from '../format';
 import { hashOfRoute, routeOfEntity, type Entity } from '../store/route';
 
-const NOUN: Record<Entity['kind'], string> = { job: 'Job', batch: 'Batch', subscription: 'Subscription', delivery: 'Delivery' };
+const NOUN: Record<Entity['kind'], string> = { job: 'Job', batch: 'Batch', schedule: 'Schedule', subscription: 'Subscription', delivery: 'Delivery' };
 
 /**
  * An ID that names a job, batch, subscription or delivery, as a link to it in the console: a real

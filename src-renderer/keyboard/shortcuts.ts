@@ -14,13 +14,14 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   queues: 'q',
   workers: 'w',
   batches: 'b',
+  schedules: 'c',
   mail: 'm',
   webhooks: 'h',
   subscriptions: 'u',
   'dead-letters': 'd',
   api: 'a',
   settings: 'e',
-  compare: 'c',
+  compare: 'v',
 };
 
 /** How long after `G` its second key may come. */

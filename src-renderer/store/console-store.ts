@@ -16,6 +16,7 @@ import { createDeadLettersSlice } from './dead-letters-slice';
 import { createRecordsSlice } from './records-slice';
 import { createReplaySlice } from './replay-slice';
 import { createSavedViewsSlice } from './saved-views-slice';
+import { createSchedulesSlice } from './schedules-slice';
 import { createSortSlice } from './sort-slice';
 import { createWorkersSlice } from './workers-slice';
 import type { ConsoleDeps } from './deps';
@@ -61,6 +62,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createApiDocSlice(deps)(...args),
     ...createOperationsSlice(deps)(...args),
     ...createSavedViewsSlice(deps)(...args),
+    ...createSchedulesSlice(deps)(...args),
     ...createNavSlice(deps)(...args),
     ...createSortSlice()(...args),
   }));

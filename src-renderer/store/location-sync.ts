@@ -7,11 +7,19 @@ import type { ConsoleStore } from './console-store';
 import { hashOfRoute, routeOfHash, type Route } from './route';
 import type { ConsoleState } from './state';
 
-/** What the store shows, as a route: the view, its search (Jobs), and the job, batch, subscription or delivery open in it. */
+/** The item each view with items has open. */
+const SHOWN_ITEM: Partial<Record<ConsoleState['view'], (state: ConsoleState) => string | null>> = {
+  jobs: (state) => state.selectedJobId,
+  batches: (state) => state.selectedBatchId,
+  schedules: (state) => state.selectedScheduleId,
+  subscriptions: (state) => state.selectedSubscriptionId,
+};
+
+/** What the store shows, as a route: the view, its search (Jobs), and the job, batch, schedule, subscription or delivery open in it. */
 export function shownRoute(state: ConsoleState): Route {
   const { view } = state;
   if (view === 'compare') return state.compare ? { view, compare: state.compare } : { view };
-  const id = view === 'jobs' ? state.selectedJobId : view === 'batches' ? state.selectedBatchId : view === 'subscriptions' ? state.selectedSubscriptionId : null;
+  const id = SHOWN_ITEM[view]?.(state) ?? null;
   const q = view === 'jobs' ? state.filter.search.trim() : '';
   if (q) return id ? { view, id, q } : { view, q };
   if (!id) return { view };

@@ -4,6 +4,7 @@ import type { CompareSlice, CompareTarget } from './compare-slice';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import type { JobsSlice } from './jobs-slice';
 import { load, NOT_LOADED, type Loaded, type Slot } from './loaded';
+import type { SchedulesSlice } from './schedules-slice';
 import type { SubscriptionsSlice } from './subscriptions-slice';
 
 export type ViewName =
@@ -13,6 +14,7 @@ export type ViewName =
   | 'queues'
   | 'workers'
   | 'batches'
+  | 'schedules'
   | 'mail'
   | 'webhooks'
   | 'subscriptions'
@@ -24,7 +26,7 @@ export type ViewName =
 /** What a location names: a view, and the item in it to show (see route.ts for the hash). */
 export interface Route {
   view: ViewName;
-  /** The job, batch or subscription shown in the view. */
+  /** The job, batch, schedule or subscription shown in the view. */
   id?: string;
   /** In Subscriptions: the delivery of `id` to show. */
   deliveryId?: string;
@@ -49,7 +51,8 @@ export interface NavSlice {
 type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs' | 'filter' | 'setFilter'> &
   Pick<BatchesSlice, 'selectBatch'> &
   Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'> &
-  Pick<CompareSlice, 'openCompare'>;
+  Pick<CompareSlice, 'openCompare'> &
+  Pick<SchedulesSlice, 'selectSchedule'>;
 
 export const VIEWS: readonly ViewName[] = [
   'overview',
@@ -58,6 +61,7 @@ export const VIEWS: readonly ViewName[] = [
   'queues',
   'workers',
   'batches',
+  'schedules',
   'mail',
   'webhooks',
   'subscriptions',
@@ -109,6 +113,7 @@ export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'no
         if (!id) return;
         if (view === 'jobs') void openJob(id);
         if (view === 'batches') get().selectBatch(id);
+        if (view === 'schedules') get().selectSchedule(id);
         if (view === 'subscriptions') {
           get().selectSubscription(id);
           get().selectDelivery(deliveryId ?? null);

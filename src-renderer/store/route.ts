@@ -1,8 +1,8 @@
 /**
- * Deep links: the location hash names a view and, in it, one job, batch, subscription or
- * delivery (`#/jobs/<id>`, `#/batches/<id>`, `#/subscriptions/<id>/deliveries/<id>`), or two jobs
- * or attempts compared (`#/compare/<a>/<b>`, `#/compare/<id>/attempts/<n>/<m>`), so a link opens
- * in a new tab, survives a reload, and the back button walks it.
+ * Deep links: the location hash names a view and, in it, one job, batch, schedule, subscription or
+ * delivery (`#/jobs/<id>`, `#/batches/<id>`, `#/schedules/<id>`, `#/subscriptions/<id>/deliveries/<id>`),
+ * or two jobs or attempts compared (`#/compare/<a>/<b>`, `#/compare/<id>/attempts/<n>/<m>`), so a
+ * link opens in a new tab, survives a reload, and the back button walks it.
  */
 import type { CompareTarget } from './compare-slice';
 import { viewOfHash, type Route, type ViewName } from './nav-slice';
@@ -12,7 +12,7 @@ export type { Route } from './nav-slice';
 /** An ID as a link may carry it: what the API issues (UUIDs), nothing that could change the path. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 /** The views whose items have a link of their own. */
-const ITEM_VIEWS: ReadonlySet<ViewName> = new Set(['jobs', 'batches', 'subscriptions']);
+const ITEM_VIEWS: ReadonlySet<ViewName> = new Set(['jobs', 'batches', 'schedules', 'subscriptions']);
 
 function idOf(segment: string | undefined): string | undefined {
   if (segment === undefined) return undefined;
@@ -78,6 +78,7 @@ export function hashOfRoute({ view, id, deliveryId, q, compare }: Route): string
 export type Entity =
   | { kind: 'job'; id: string }
   | { kind: 'batch'; id: string }
+  | { kind: 'schedule'; id: string }
   | { kind: 'subscription'; id: string }
   | { kind: 'delivery'; id: string; subscriptionId: string };
 
@@ -87,6 +88,8 @@ export function routeOfEntity(entity: Entity): Route {
       return { view: 'jobs', id: entity.id };
     case 'batch':
       return { view: 'batches', id: entity.id };
+    case 'schedule':
+      return { view: 'schedules', id: entity.id };
     case 'subscription':
       return { view: 'subscriptions', id: entity.id };
     case 'delivery':

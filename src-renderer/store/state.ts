@@ -18,6 +18,7 @@ import type { DeadLettersSlice } from './dead-letters-slice';
 import type { RecordsSlice } from './records-slice';
 import type { ReplaySlice } from './replay-slice';
 import type { SavedViewsSlice } from './saved-views-slice';
+import type { SchedulesSlice } from './schedules-slice';
 import type { SortSlice } from './sort-slice';
 import type { SubmitSlice } from './submit-slice';
 import type { SubscriptionsSlice } from './subscriptions-slice';
@@ -41,5 +42,6 @@ export type ConsoleState = JobsSlice &
   ApiDocSlice &
   OperationsSlice &
   SavedViewsSlice &
+  SchedulesSlice &
   NavSlice &
   SortSlice;

@@ -120,7 +120,7 @@ test('/ focuses the search box unless typing; G then a letter and Alt+digit swit
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
-  await expect(help.getByRole('row').filter({ hasText: 'Go to Webhooks' })).toContainText('G H or Alt+8');
+  await expect(help.getByRole('row').filter({ hasText: 'Go to Webhooks' })).toContainText('G H or Alt+9');
   await page.screenshot({ path: 'test-results/screens/keyboard-help.png' });
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);

@@ -68,6 +68,25 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(call('DELETE', `/api/v1/saved-views/${UNKNOWN_UUID}`), 404);
   });
 
+  it('of schedules', async () => {
+    const created = await expectStatus(call('POST', '/api/v1/schedules', { kind: 'email', payload: { subject: 'contract' }, cron: '0 0 3 * * *', time_zone: 'Europe/Berlin' }), 201);
+    const url = `/api/v1/schedules/${created.id as string}`;
+    await expectStatus(call('POST', '/api/v1/schedules', { kind: 'email', cron: '61 * * * *' }), 400);
+    await expectStatus(get('/api/v1/schedules?limit=1'), 200);
+    await expectStatus(get('/api/v1/schedules?cursor=none'), 400);
+    await expectStatus(call('PATCH', url, { missed: 'run_once' }), 200);
+    await expectStatus(call('PATCH', url, { time_zone: 'Mars/Base' }), 400);
+    await expectStatus(call('POST', `${url}/pause`), 200);
+    await expectStatus(call('POST', `${url}/resume`), 200);
+    await expectStatus(call('POST', `${url}/trigger`), 202);
+    const detail = await expectStatus(get(url), 200);
+    expect((detail.last_runs as unknown[]).length).toBe(1);
+    await expectStatus(get(`/api/v1/schedules/${UNKNOWN_UUID}`), 404);
+    await expectStatus(call('POST', `/api/v1/schedules/${UNKNOWN_UUID}/trigger`), 404);
+    await expectStatus(call('DELETE', url), 204);
+    await expectStatus(call('DELETE', url), 404);
+  });
+
   it('of webhook subscriptions and their deliveries', async () => {
     const subscription = await expectStatus(call('POST', '/api/v1/subscriptions', { url: `${app.url}/api/v1/inbox/contract`, events: { kinds: ['A'], statuses: ['DONE'] } }), 201);
     await expectStatus(call('POST', '/api/v1/subscriptions', { url: 'ftp://example.com/hook' }), 400);

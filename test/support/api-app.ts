@@ -19,6 +19,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     webhooks: { store: UNUSED, dispatcher: UNUSED },
     batches: UNUSED,
     savedViews: UNUSED,
+    schedules: UNUSED,
     operations: UNUSED,
     operationFeed: UNUSED,
     deadLetters: UNUSED,
@@ -51,7 +52,7 @@ export interface ProblemBody {
 }
 
 /** A request to `app` as the console's own page would make it; an object body goes as JSON. */
-export function call(app: App, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Injected> {
+export function call(app: App, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Injected> {
   const json = body !== undefined && typeof body !== 'string';
   return app.inject({
     method,

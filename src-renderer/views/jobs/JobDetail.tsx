@@ -150,6 +150,14 @@ function Facts({ job }: { job: Job }) {
       <dd>
         <Time iso={job.updated_at} milliseconds />
       </dd>
+      {job.schedule_id && (
+        <>
+          <dt>Schedule</dt>
+          <dd>
+            <EntityLink entity={{ kind: 'schedule', id: job.schedule_id }} />
+          </dd>
+        </>
+      )}
     </dl>
   );
 }

@@ -20,6 +20,7 @@ import type {
   PreviewDeadLettersResult,
   PreviewOperationResult,
   SavedViewResult,
+  ScheduleResult,
   StartOperationRequest,
   PageRequest,
   PurgeQueueResult,
@@ -45,6 +46,7 @@ import type { JobKind } from '../../../src-shared/kinds';
 import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
 import type { CreateSavedView, SavedView } from '../../../src-shared/saved-view-schemas';
+import type { Schedule, ScheduleDetail } from '../../../src-shared/schedule-schemas';
 import type { Delivery, Subscription } from '../../../src-shared/subscription-schemas';
 import type { Job, Page } from '../../../src-shared/job';
 import type { ConsoleBridge } from '../../../src-renderer/bridge/console-bridge';
@@ -168,6 +170,23 @@ export function fakeBridge(firstPage: Job[] = []) {
     listSavedViews: vi.fn(async (): Promise<Page<SavedView>> => ({ items: [], next_cursor: null })),
     createSavedView: vi.fn(async (_request: CreateSavedView): Promise<SavedViewResult> => {
       throw notSetUp('createSavedView');
+    }),
+    listSchedules: vi.fn(async (): Promise<Page<Schedule>> => ({ items: [], next_cursor: null })),
+    getSchedule: vi.fn(async (_id: string): Promise<ScheduleDetail | null> => null),
+    createSchedule: vi.fn(async (): Promise<ScheduleResult> => {
+      throw notSetUp('createSchedule');
+    }),
+    pauseSchedule: vi.fn(async (_id: string): Promise<ScheduleResult> => {
+      throw notSetUp('pauseSchedule');
+    }),
+    resumeSchedule: vi.fn(async (_id: string): Promise<ScheduleResult> => {
+      throw notSetUp('resumeSchedule');
+    }),
+    triggerSchedule: vi.fn(async (_id: string): Promise<JobActionResult> => {
+      throw notSetUp('triggerSchedule');
+    }),
+    deleteSchedule: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
+      throw notSetUp('deleteSchedule');
     }),
     deleteSavedView: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
       throw notSetUp('deleteSavedView');
