@@ -13,6 +13,7 @@ import { cancelConsumers, closeSession, isIncurableAmqpError, openSession, type 
 import type { DeliveryContext } from './delivery-context';
 import { handleDelivery } from './delivery';
 import type { KindGate } from './kind-gate';
+import type { FlowControl } from './flow-control';
 import { sleep, within } from './waits';
 
 export interface WorkerProcessOptions {
@@ -34,6 +35,8 @@ export interface WorkerProcessOptions {
   handlers: Partial<Record<JobKind, JobHandler>>;
   /** Which kinds to take messages of now (see KindGate); every kind when left out. */
   gate?: KindGate;
+  /** The kinds' pause and limits, asked before each start (see FlowControl); every start goes at once without it. */
+  flow?: Pick<FlowControl, 'admit'>;
   /** Must match the console's: it names the retry queues both declare. */
   retry: RetryPolicy;
   /** Tells the supervising console what happens (a no-op when run by hand). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kindFlowSchema } from '../../src-shared/flow';
 import { operationPreviewSchema, operationSchema } from '../../src-shared/operation-schemas';
 import { batchAcceptedSchema, batchSchema, batchSummarySchema } from '../../src-shared/batch-schemas';
 import {
@@ -58,6 +59,7 @@ const ANSWERS = {
   WorkersReport: workersReportSchema,
   QueuesReport: queuesReportSchema,
   PurgeResult: purgeResultSchema,
+  KindFlow: kindFlowSchema,
   ConnectionSettings: connectionSettingsSchema,
   Health: healthSummarySchema,
   MailPage: pageSchema(mailSummarySchema),

@@ -5,6 +5,8 @@ import { namesFor, type Names } from '../../src-shared/topology';
 import { JobPublisher } from '../broker/job-publisher';
 import { KnownKinds } from '../broker/known-kinds';
 import { QueueInspector } from '../broker/queue-inspector';
+import { FlowStore } from '../flow/flow-store';
+import { flowKeysOf } from '../../src-shared/flow';
 import type { ConsoleConfig } from '../config';
 import { EventOutlets } from '../event-outlets';
 import { checkHealth, type HealthReport } from '../health';
@@ -42,6 +44,8 @@ export interface CoreServices {
   publisher: JobPublisher;
   jobs: JobService;
   queues: QueueInspector;
+  /** Each kind's pause and limits, which every worker of the namespace follows. */
+  flow: FlowStore;
   idempotency: IdempotencyStore;
   /** The heartbeats every worker of the namespace writes. */
   workerBeats: WorkerHeartbeats;
@@ -148,7 +152,8 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     streamMaxLength: config.eventStreamMaxLength,
     log,
   });
-  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry), known });
+  const flow = new FlowStore(stores.redis, flowKeysOf(names.namespace));
+  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry), known, flow });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   const workerBeats = new WorkerHeartbeats(stores.redis, names);
   const operationStore = new OperationStore(stores.pool, names.schema);
@@ -161,7 +166,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const operations = new OperationService(operationStore, operationRunner);
   const subscriber = stores.connections.duplicate(stores.redis, 'operations');
   const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
-  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed, relay: env.relay, relaySource };
+  return { stores, publisher, jobs, queues, flow, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed, relay: env.relay, relaySource };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */

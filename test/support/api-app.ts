@@ -22,6 +22,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     operations: UNUSED,
     operationFeed: UNUSED,
     queues: UNUSED,
+    flow: UNUSED,
     settings: UNUSED,
     ...services,
   });
