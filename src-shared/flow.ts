@@ -44,6 +44,10 @@ export const kindFlowSchema = z.object({
 });
 export type KindFlow = z.infer<typeof kindFlowSchema>;
 
+/** `GET /api/v1/flow`: every kind's flow, read from Redis only (cheap to poll). */
+export const flowReportSchema = z.object({ kinds: z.array(kindFlowSchema) });
+export type FlowReport = z.infer<typeof flowReportSchema>;
+
 /**
  * Where a namespace keeps the flow in Redis: one hash per kind (fields `paused_at`,
  * `rate_per_s`, `concurrency`; absent = not paused / no limit), the channel a change is told on

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { kindLimitsSchema, type KindFlow } from '../../src-shared/flow';
-import type { KindNames } from '../../src-shared/kinds';
+import { kindLimitsSchema, type FlowReport, type KindFlow } from '../../src-shared/flow';
+import type { JobKind, KindNames } from '../../src-shared/kinds';
 import { workerKindParamsSchemaOf } from '../../src-shared/worker-schemas';
 import type { FlowStore } from '../flow/flow-store';
 import { parseInput } from './problems';
@@ -10,9 +10,11 @@ import { parseInput } from './problems';
  * are still accepted and wait in the queue), and its rate and concurrency limits. Each answers
  * the kind's flow as it stands.
  */
-export function flowRoutes(flow: FlowStore, kinds: KindNames) {
+export function flowRoutes(flow: FlowStore, kinds: KindNames & { names: readonly JobKind[] }) {
   const kindParams = workerKindParamsSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/v1/flow', async (): Promise<FlowReport> => ({ kinds: [...(await flow.all(kinds.names)).values()] }));
+
     app.post('/api/v1/kinds/:kind/pause', async (request): Promise<KindFlow> => flow.pause(parseInput(kindParams, request.params).kind));
 
     app.post('/api/v1/kinds/:kind/resume', async (request): Promise<KindFlow> => flow.resume(parseInput(kindParams, request.params).kind));

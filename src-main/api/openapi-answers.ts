@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kindFlowSchema } from '../../src-shared/flow';
+import { flowReportSchema, kindFlowSchema } from '../../src-shared/flow';
 import { operationPreviewSchema, operationSchema } from '../../src-shared/operation-schemas';
 import { batchAcceptedSchema, batchSchema, batchSummarySchema } from '../../src-shared/batch-schemas';
 import {
@@ -60,6 +60,7 @@ const ANSWERS = {
   QueuesReport: queuesReportSchema,
   PurgeResult: purgeResultSchema,
   KindFlow: kindFlowSchema,
+  FlowReport: flowReportSchema,
   ConnectionSettings: connectionSettingsSchema,
   Health: healthSummarySchema,
   MailPage: pageSchema(mailSummarySchema),

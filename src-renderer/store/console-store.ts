@@ -10,6 +10,7 @@ import { createNavSlice } from './nav-slice';
 import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
+import { createFlowSlice } from './flow-slice';
 import { createRecordsSlice } from './records-slice';
 import { createSavedViewsSlice } from './saved-views-slice';
 import { createSortSlice } from './sort-slice';
@@ -48,6 +49,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createOverviewSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),
+    ...createFlowSlice(deps)(...args),
     ...createBatchesSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),

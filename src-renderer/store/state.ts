@@ -12,6 +12,7 @@ import type { NavSlice } from './nav-slice';
 import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
+import type { FlowSlice } from './flow-slice';
 import type { RecordsSlice } from './records-slice';
 import type { SavedViewsSlice } from './saved-views-slice';
 import type { SortSlice } from './sort-slice';
@@ -28,6 +29,7 @@ export type ConsoleState = JobsSlice &
   OverviewSlice &
   RecordsSlice &
   QueuesSlice &
+  FlowSlice &
   BatchesSlice &
   SubscriptionsSlice &
   ApiDocSlice &

@@ -119,6 +119,7 @@ describe('every answer matches the OpenAPI document', () => {
     expect(await expectStatus(call('PUT', '/api/v1/kinds/email/limits', { rate_per_s: 50, concurrency: 4 }), 200)).toMatchObject({ rate_per_s: 50, concurrency: 4 });
     await expectStatus(call('PUT', '/api/v1/kinds/email/limits', { rate_per_s: 0 }), 400);
     expect(await expectStatus(get('/api/v1/kinds/email/limits'), 200)).toMatchObject({ rate_per_s: 50 });
+    expect((await expectStatus(get('/api/v1/flow'), 200)).kinds).toContainEqual(expect.objectContaining({ kind: 'email', concurrency: 4 }));
     await expectStatus(call('PUT', '/api/v1/kinds/email/limits', {}), 200);
     await expectStatus(call('POST', '/api/v1/kinds/fax/pause'), 400);
 
