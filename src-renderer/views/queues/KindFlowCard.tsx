@@ -44,7 +44,7 @@ function KindFlowRow({ flow }: { flow: KindFlow }) {
         </button>
       </td>
       <td>
-        <form className="limits-form" aria-label={`Limits of ${flow.kind}`} onSubmit={submit}>
+        <form className="limits-form" aria-label={`Limits of ${flow.kind}`} onSubmit={submit} noValidate>
           <label>
             Rate <input type="number" min="0" step="any" inputMode="decimal" placeholder="none" value={rate} onChange={(e) => setRate(e.target.value)} aria-label={`${flow.kind} jobs started per second`} /> /s
           </label>
