@@ -27,6 +27,8 @@ export interface BenchProfile {
   soakSampleSeconds: number;
   /** Jobs in the history the search stage fills (the issue asks 1,000,000); `JOBDECK_BENCH_SEARCH_JOBS` overrides it. */
   searchJobs: number;
+  /** The rate limit stage's window (the issue asks a minute); `JOBDECK_BENCH_RATE_SECONDS` overrides it. */
+  rateLimitSeconds: number;
 }
 
 export const PROFILES: Record<ProfileName, BenchProfile> = {
@@ -46,6 +48,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakSeconds: 4,
     soakSampleSeconds: 1,
     searchJobs: 2_000,
+    rateLimitSeconds: 4,
   },
   quick: {
     name: 'quick',
@@ -63,6 +66,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakSeconds: 30,
     soakSampleSeconds: 5,
     searchJobs: 100_000,
+    rateLimitSeconds: 15,
   },
   full: {
     name: 'full',
@@ -80,5 +84,6 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     soakSeconds: 600,
     soakSampleSeconds: 10,
     searchJobs: 1_000_000,
+    rateLimitSeconds: 60,
   },
 };
