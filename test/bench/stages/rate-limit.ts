@@ -77,7 +77,7 @@ export function figureOf(starts: readonly number[], seconds: number): RateLimitF
     mean_per_s: round(mean),
     min_in_a_second: Math.min(...perSecond),
     max_in_a_second: Math.max(...perSecond),
-    deviation: round(deviation),
+    deviation: Math.round(deviation * 1000) / 1000,
     within_tolerance: deviation <= TOLERANCE,
     per_second: perSecond,
   };
