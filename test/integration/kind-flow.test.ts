@@ -125,6 +125,26 @@ describe('pause and resume', () => {
   }, 60_000);
 });
 
+describe('a pause while messages wait in hand', () => {
+  it('gives the unstarted ones back to the queue (QUEUED, never STARTED) and lets the running one finish; resume runs them all', async () => {
+    await flowOf('PUT', '/api/v1/kinds/callback/limits', { concurrency: 1 });
+    const ids = await submit(6, 800);
+    // One runs; the others wait in the workers' hands for the one slot.
+    await eventually(() => Promise.all(ids.map(jobOf)), (jobs) => jobs.some((job) => job.status === 'IN PROGRESS'), 10_000, 'one job running');
+    await flowOf('POST', '/api/v1/kinds/callback/pause');
+    await eventually(callbackQueue, (queue) => queue.consumers === 0 && queue.ready >= 4, 10_000, 'the waiting messages back in the queue');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const held = await Promise.all(ids.map(jobOf));
+    expect(held.filter((job) => job.status === 'DONE').length).toBeLessThanOrEqual(2);
+    const waiting = held.filter((job) => job.status === 'QUEUED');
+    expect(waiting.length).toBeGreaterThanOrEqual(4);
+    for (const job of waiting) expect(job.transitions.map((t) => t.status)).toEqual(['QUEUED']);
+    await flowOf('POST', '/api/v1/kinds/callback/resume');
+    await flowOf('PUT', '/api/v1/kinds/callback/limits', {});
+    await allDone(ids);
+  }, 60_000);
+});
+
 /** Each job's run, from its last STARTED to DONE, in ms since the epoch. */
 function runsOf(jobs: Job[]): { start: number; end: number }[] {
   return jobs.map((job) => {
