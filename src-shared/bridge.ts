@@ -16,6 +16,7 @@ import type { JobLogLine } from './job-log';
 import type { JobRead } from './job-timing';
 import type { KindsReport } from './kind-records';
 import type { JobKind } from './kinds';
+import type { FlowReport, KindFlow, KindLimits } from './flow';
 import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
 import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-letter-schemas';
 import type { Problem } from './problem';
@@ -109,6 +110,12 @@ export interface JobdeckBridge {
   getSettings(): Promise<ConnectionSettings>;
   /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. */
   purgeQueue(kind: JobKind): Promise<PurgeQueueResult>;
+  /** Every kind's pause and limits. */
+  listFlows(): Promise<FlowReport>;
+  /** Pauses a kind everywhere (its workers take no messages; submits wait) or resumes it. */
+  pauseKind(kind: JobKind, paused: boolean): Promise<KindFlowResult>;
+  /** Replaces a kind's limits (null: none). */
+  setKindLimits(kind: JobKind, limits: KindLimits): Promise<KindFlowResult>;
   /** A batch's fan-in: called once per batch, when its last child reached a terminal status. */
   onBatchEvent(listener: (event: BatchEvent) => void): Unsubscribe;
   /**
@@ -240,6 +247,9 @@ export interface ApiDocument {
   /** Path (`/api/v1/jobs/{id}`) → lower-case method → operation. */
   paths: Record<string, Record<string, ApiOperation>>;
 }
+
+/** The answer of a pause, resume or limits change: the kind's flow, or the problem that refused it. */
+export type KindFlowResult = { ok: true; flow: KindFlow } | { ok: false; problem: Problem };
 
 /** The answer of a purge: how many were purged, or the problem that refused it. */
 export type PurgeQueueResult = { ok: true; result: PurgeResult } | { ok: false; problem: Problem };

@@ -175,6 +175,14 @@ export const queueInfoSchema = z.object({
   retrying: count,
   /** Messages in the kind's dead-letter queue (`<ns>.jobs.<kind>.dead`): jobs that failed for good. */
   dead: count,
+  /** Paused by an operator (`POST /api/v1/kinds/:kind/pause`): its workers take no messages. */
+  paused: z.boolean(),
+  /** RFC 3339 UTC time it was paused; null when it is not. */
+  paused_at: z.string().nullable(),
+  /** Jobs started per second across its workers; null: no limit. */
+  rate_per_s: z.number().nullable(),
+  /** Jobs in flight across its workers; null: no limit. */
+  concurrency: z.number().int().nullable(),
 });
 export type QueueInfo = z.infer<typeof queueInfoSchema>;
 

@@ -10,6 +10,7 @@ import type { WorkerToMainMessage } from '../src-shared/worker-protocol';
 import type { JobHandler } from './handlers/handler';
 import type { Session } from './broker-session';
 import { sleep } from './waits';
+import type { FlowControl } from './flow-control';
 
 /** What handling one delivery needs of the worker that took it. */
 export interface DeliveryContext {
@@ -33,6 +34,8 @@ export interface DeliveryContext {
   workerId: string;
   report: (message: WorkerToMainMessage) => void;
   log: (line: string) => void;
+  /** The kinds' pause and limits, asked before each start; every start goes at once without it. */
+  flow?: Pick<FlowControl, 'admit'>;
 }
 
 /** How one delivery ended, for its ack and the console. */

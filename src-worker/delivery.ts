@@ -31,7 +31,17 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
   }
   let outcome: JobOutcome;
   try {
-    outcome = await runJob(context, session, parsed, message.fields.redelivered);
+    const admission = await context.flow?.admit(parsed.kind, parsed.uuid, session.abort.signal);
+    if (admission === 'paused') {
+      // Taken before the pause reached this worker: back to the queue, unstarted, for after the resume.
+      settle(() => channel.nack(message, false, true));
+      return;
+    }
+    try {
+      outcome = await runJob(context, session, parsed, message.fields.redelivered);
+    } finally {
+      await admission?.release().catch((error: Error) => context.log(`job ${parsed.uuid}: concurrency slot not given back (${redactText(error.message)}); it expires`));
+    }
   } catch (error) {
     // The status could not be written (Redis unreachable), the connection was lost or the worker
     // is stopping: the job goes back to the queue, after a pause so an outage does not become a

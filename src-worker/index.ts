@@ -21,6 +21,8 @@ import type { JobHandler } from './handlers/handler';
 import { createHandler } from './handlers/user-handlers';
 import { openRedis, watchRedis } from './worker-redis';
 import { KindGate } from './kind-gate';
+import { FlowControl } from './flow-control';
+import { flowKeysOf } from '../src-shared/flow';
 import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
 import { SUPERVISOR_ID_ENV, WORKER_SLOT_ENV, isMainToWorkerMessage, type WorkerToMainMessage } from '../src-shared/worker-protocol';
 import { beatOf, startHeartbeat, type Heartbeat, type WorkerIdentity } from './heartbeat';
@@ -148,6 +150,8 @@ interface WorkerParts {
   handlers: Partial<Record<JobKind, JobHandler>>;
   /** Which kinds the worker takes messages of now: each reason to hold one (a pause, an outage) holds it here. */
   gate: KindGate;
+  /** The kinds' pause and limits as Redis holds them: pauses hold kinds on `gate`. */
+  flow: FlowControl;
   worker?: WorkerProcess;
   heartbeat?: Heartbeat;
 }
@@ -171,6 +175,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       if (inHand > 0) log(`stopping: finishing ${inHand} job${inHand === 1 ? '' : 's'} in hand (up to ${SHUTDOWN_GRACE_MS / 1000} s)`);
       await parts.worker?.close(SHUTDOWN_GRACE_MS);
       await parts.heartbeat?.stop();
+      parts.flow.close();
       await Promise.all(Object.values(parts.handlers).map((h) => h?.close?.()));
       await parts.pool?.end().catch(() => undefined);
       parts.subscriber.disconnect();
@@ -207,6 +212,7 @@ function workerOptions(
     handlers,
     gate: parts.gate,
     unavailableMaxWaitS: env.JOBDECK_UNAVAILABLE_MAX_WAIT_S,
+    flow: parts.flow,
     retry: retryPolicyFrom(env),
     report,
     // Run by hand, a worker reconnects by itself; spawned, it exits and its console restarts it
@@ -255,7 +261,9 @@ async function main(): Promise<void> {
   });
   const subscriber = redis.duplicate({ connectionName: names.connectionName(`${role}:cancels`), enableAutoPipelining: false });
   subscriber.on('error', () => undefined); // the main connection's watch says it
-  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, gate: new KindGate() };
+  const gate = new KindGate();
+  const flow = new FlowControl({ redis, subscriber, keys: flowKeysOf(names.namespace), kinds, gate, workerName: identity.name, log });
+  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, gate, flow };
   parts.handlers = handlersFor(setup, {
     pool: () => (parts.pool ??= databasePool(env.DATABASE_URL, names.connectionName(role))),
     names,
@@ -277,6 +285,8 @@ async function main(): Promise<void> {
   const heartbeats = new WorkerHeartbeats(redis, names);
   parts.heartbeat = startHeartbeat({ heartbeats, beat: () => beatOf(identity, tally, worker.state), log });
   await listenForCancels(subscriber, names.cancelChannel, cancels);
+  // Before consuming: a paused kind's consumer is never opened.
+  await flow.start();
   await worker.start().catch((error: Error) => {
     throw new Error(`RabbitMQ at ${redactUrl(env.AMQP_URL)} failed (${error.message}); check AMQP_URL`);
   });

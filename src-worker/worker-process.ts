@@ -14,6 +14,7 @@ import type { DeliveryContext } from './delivery-context';
 import { handleDelivery } from './delivery';
 import { KindGate } from './kind-gate';
 import { OutageWatch } from './outage-watch';
+import type { FlowControl } from './flow-control';
 import { sleep, within } from './waits';
 
 export interface WorkerProcessOptions {
@@ -37,6 +38,8 @@ export interface WorkerProcessOptions {
   gate?: KindGate;
   /** Seconds a job may wait out outages of its kind's own dependency (`JOBDECK_UNAVAILABLE_MAX_WAIT_S`). */
   unavailableMaxWaitS: number;
+  /** The kinds' pause and limits, asked before each start (see FlowControl); every start goes at once without it. */
+  flow?: Pick<FlowControl, 'admit'>;
   /** Must match the console's: it names the retry queues both declare. */
   retry: RetryPolicy;
   /** Tells the supervising console what happens (a no-op when run by hand). */

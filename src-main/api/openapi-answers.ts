@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flowReportSchema, kindFlowSchema } from '../../src-shared/flow';
 import { operationPreviewSchema, operationSchema } from '../../src-shared/operation-schemas';
 import { deadLetterPreviewSchema, deadLetterSchema } from '../../src-shared/dead-letter-schemas';
 import { batchAcceptedSchema, batchSchema, batchSummarySchema } from '../../src-shared/batch-schemas';
@@ -68,6 +69,8 @@ const ANSWERS = {
   WorkersReport: workersReportSchema,
   QueuesReport: queuesReportSchema,
   PurgeResult: purgeResultSchema,
+  KindFlow: kindFlowSchema,
+  FlowReport: flowReportSchema,
   ConnectionSettings: connectionSettingsSchema,
   Health: healthSummarySchema,
   MailPage: pageSchema(mailSummarySchema),

@@ -18,6 +18,7 @@ import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/su
 import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
 import { DEAD_LETTER_QUERY_FIELDS, deadLetterActionSchema, listDeadLettersQuerySchema } from '../../src-shared/dead-letter-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
+import { kindLimitsSchema } from '../../src-shared/flow';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
 import { answerRef, answerSchemas, type Answer } from './openapi-answers';
@@ -56,6 +57,7 @@ const EXAMPLES = {
   subscription: { url: 'http://127.0.0.1:8000/api/v1/inbox/subscriptions', events: { kinds: ['email'], statuses: ['DONE'] } },
   batch: { jobs: [{ kind: 'log', payload: { client_time: 1767225600 } }, { kind: 'email', payload: { subject: 'A batch child' } }] },
   scale: { count: 1 },
+  limits: { rate_per_s: 20, concurrency: null },
   savedView: { name: 'Failed callbacks', query: 'kind:callback status:FAILED' },
   operation: { action: 'retry', query: 'status:FAILED', dry_run: true },
   deadLetters: { query: 'kind:callback', dry_run: true },
@@ -171,6 +173,11 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: "Stop the process in one of this console's slots; the slot stays stopped, with no pid or memory, until restarted", ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready and consumers, and messages waiting to retry and dead-lettered', ok: [200, '{"queues": Queue[]}', 'QueuesReport'] },
   { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}', 'PurgeResult'] },
+  { method: 'GET', path: '/api/v1/flow', tag: 'console', summary: "Every kind's flow: paused, and its rate and concurrency limits (read from Redis only: cheap to poll)", ok: [200, '{"kinds": KindFlow[]}', 'FlowReport'] },
+  { method: 'POST', path: '/api/v1/kinds/:kind/pause', tag: 'console', summary: "Pause a kind (by name or letter): every worker of it, on any machine, stops taking its messages within seconds (a message already taken and not yet started goes back to the queue; attempts running finish); submits are still accepted and wait in order. Kept in Redis: survives console and worker restarts", ok: [200, 'the kind\'s flow', 'KindFlow'] },
+  { method: 'POST', path: '/api/v1/kinds/:kind/resume', tag: 'console', summary: "Resume a paused kind: its workers consume again, the waiting jobs in queue order", ok: [200, 'the kind\'s flow', 'KindFlow'] },
+  { method: 'GET', path: '/api/v1/kinds/:kind/limits', tag: 'console', summary: "A kind's flow: paused, and its limits (`rate_per_s`, `concurrency`; null: none)", ok: [200, 'the kind\'s flow', 'KindFlow'] },
+  { method: 'PUT', path: '/api/v1/kinds/:kind/limits', tag: 'console', summary: "Set a kind's limits across all its workers: `rate_per_s` jobs started per second, `concurrency` jobs in flight; null or left out: no limit (PUT replaces both). A worker waits for a slot after taking a message and before its STARTED write", body: kindLimitsSchema, example: EXAMPLES.limits, ok: [200, 'the kind\'s flow', 'KindFlow'] },
   { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings', 'ConnectionSettings'] },
   { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down, and with status "starting" until the console\'s own workers are ready)', ok: [200, 'the health report', 'Health'], also: [503, 'the health report: a dependency is down, or the workers are starting', 'Health'] },
   { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of messages (no headers or bodies; `preview`, `size`)', 'MailPage'] },

@@ -35,6 +35,8 @@ import type { DeadLetterService } from '../dead-letters/dead-letter-service';
 import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
 import { queueRoutes } from './queue-routes';
+import { flowRoutes } from './flow-routes';
+import type { FlowStore } from '../flow/flow-store';
 import type { QueueInspector } from '../broker/queue-inspector';
 import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
@@ -62,6 +64,8 @@ export interface ApiOptions {
   settings?: () => ConnectionSettings;
   /** The work queues' counts and purge; the routes are absent without it. */
   queues?: QueueInspector;
+  /** Each kind's pause and limits; the routes are absent without it. */
+  flow?: FlowStore;
   /** The built console page, served at `/` (headless mode). */
   rendererDir?: string;
   onLog?: (line: string) => void;
@@ -193,6 +197,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));
+  if (options.flow) await app.register(flowRoutes(options.flow, kinds));
   const settings = options.settings;
   if (settings) app.get('/api/v1/settings', async () => settings());
   app.get('/api/v1/health', async (_request, reply) => {

@@ -8,6 +8,7 @@ import type { JobStatusClient } from '../../src-shared/node/status-store';
 import type { Names } from '../../src-shared/topology';
 import { parseJobMessage } from '../../src-shared/wire';
 import type { KnownKinds } from './known-kinds';
+import type { FlowStore } from '../flow/flow-store';
 
 export interface QueueInspectorOptions {
   url: string;
@@ -19,6 +20,8 @@ export interface QueueInspectorOptions {
   retryLadderMs: readonly number[];
   /** The kinds the namespace ran before: those the registry no longer names are reported apart. */
   known?: KnownKinds;
+  /** Each kind's pause and limits, shown beside its queue (none without it). */
+  flow?: FlowStore;
 }
 
 /** Most messages one purge takes off, so a purge of a runaway queue still answers. */
@@ -43,6 +46,7 @@ export class QueueInspector {
   }
 
   async list(): Promise<QueueInfo[]> {
+    const flows = await this.options.flow?.all(this.options.kinds.names);
     return this.withChannel(async (channel) => {
       const queues: QueueInfo[] = [];
       for (const kind of this.options.kinds.names) {
@@ -53,7 +57,8 @@ export class QueueInspector {
           retrying += (await channel.checkQueue(this.options.names.retryQueue(kind, delayMs))).messageCount;
         }
         const dead = (await channel.checkQueue(this.options.names.deadQueue(kind))).messageCount;
-        queues.push({ kind, name, ready: messageCount, consumers: consumerCount, retrying, dead });
+        const { paused = false, paused_at = null, rate_per_s = null, concurrency = null } = flows?.get(kind) ?? {};
+        queues.push({ kind, name, ready: messageCount, consumers: consumerCount, retrying, dead, paused, paused_at, rate_per_s, concurrency });
       }
       return queues;
     });

@@ -5,6 +5,8 @@ import { namesFor, type Names } from '../../src-shared/topology';
 import { JobPublisher } from '../broker/job-publisher';
 import { KnownKinds } from '../broker/known-kinds';
 import { QueueInspector } from '../broker/queue-inspector';
+import { FlowStore } from '../flow/flow-store';
+import { flowKeysOf } from '../../src-shared/flow';
 import type { ConsoleConfig } from '../config';
 import { EventOutlets } from '../event-outlets';
 import { checkHealth, type HealthReport } from '../health';
@@ -53,6 +55,8 @@ export interface CoreServices {
   publisher: JobPublisher;
   jobs: JobService;
   queues: QueueInspector;
+  /** Each kind's pause and limits, which every worker of the namespace follows. */
+  flow: FlowStore;
   idempotency: IdempotencyStore;
   /** The heartbeats every worker of the namespace writes. */
   workerBeats: WorkerHeartbeats;
@@ -170,7 +174,8 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     streamMaxLength: config.eventStreamMaxLength,
     log,
   });
-  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry), known });
+  const flow = new FlowStore(stores.redis, flowKeysOf(names.namespace));
+  const queues = new QueueInspector({ url: config.amqpUrl, names, status: stores.status, kinds: config.kinds, retryLadderMs: retryLadder(config.retry), known, flow });
   const idempotency = new IdempotencyStore(stores.redis, names.idempotencyKey);
   const workerBeats = new WorkerHeartbeats(stores.redis, names);
   const operationStore = new OperationStore(stores.pool, names.schema);
@@ -199,7 +204,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
   const { schedules, scheduler } = buildSchedules(config, names, stores, jobs, log);
   return {
-    ...{ stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
+    ...{ stores, publisher, jobs, queues, flow, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
     ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource },
   };
 }

@@ -1,5 +1,6 @@
 import { BrokerUnavailableError } from '../broker/job-publisher';
 import type { QueueInspector } from '../broker/queue-inspector';
+import type { FlowStore } from '../flow/flow-store';
 import type { BatchService } from '../batches/batch-service';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { IdempotencyStore } from '../jobs/idempotency';
@@ -25,6 +26,7 @@ export class CoreUnavailableError extends BrokerUnavailableError {
 export interface LiveParts {
   jobs: JobService;
   queues: QueueInspector;
+  flow: FlowStore;
   idempotency: IdempotencyStore;
   workerBeats: HeartbeatSource;
   mailbox: MailboxStore;
@@ -49,6 +51,7 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
   return {
     jobs: live(() => core().jobs),
     queues: live(() => core().queues),
+    flow: live(() => core().flow),
     idempotency: live(() => core().idempotency),
     workerBeats: live(() => core().workerBeats),
     mailbox: live(() => core().stores.mailbox),

@@ -47,6 +47,8 @@ import type {
   WorkersReport,
 } from '../../src-shared/console-records';
 import type { JobKind } from '../../src-shared/kinds';
+import type { FlowReport, KindFlow, KindLimits } from '../../src-shared/flow';
+import type { KindFlowResult } from '../../src-shared/bridge';
 import { JOB_LOG_CONTENT_TYPE, type JobLogLine } from '../../src-shared/job-log';
 import type { JobRead } from '../../src-shared/job-timing';
 import type { Job, Page } from '../../src-shared/job';
@@ -269,6 +271,11 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     listKinds: () => getJson<KindsReport>('/api/v1/kinds'),
     purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
       act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
+    listFlows: () => getJson<FlowReport>('/api/v1/flow'),
+    pauseKind: (kind: JobKind, paused: boolean): Promise<KindFlowResult> =>
+      act<KindFlow, 'flow'>('POST', `/api/v1/kinds/${id(kind)}/${paused ? 'pause' : 'resume'}`, 'flow'),
+    setKindLimits: (kind: JobKind, limits: KindLimits): Promise<KindFlowResult> =>
+      act<KindFlow, 'flow'>('PUT', `/api/v1/kinds/${id(kind)}/limits`, 'flow', limits),
     submitJob: (request: SubmitJobRequest): Promise<SubmitJobResult> =>
       act<Job, 'job'>('POST', '/api/v1/jobs', 'job', submitBody(request)),
     validateJob: (request: SubmitJobRequest): Promise<ValidateJobResult> =>

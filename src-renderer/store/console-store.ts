@@ -13,6 +13,7 @@ import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createDeadLettersSlice } from './dead-letters-slice';
+import { createFlowSlice } from './flow-slice';
 import { createRecordsSlice } from './records-slice';
 import { createReplaySlice } from './replay-slice';
 import { createSavedViewsSlice } from './saved-views-slice';
@@ -56,6 +57,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),
     ...createDeadLettersSlice(deps)(...args),
+    ...createFlowSlice(deps)(...args),
     ...createBatchesSlice(deps)(...args),
     ...createCompareSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),

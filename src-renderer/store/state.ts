@@ -15,6 +15,7 @@ import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { DeadLettersSlice } from './dead-letters-slice';
+import type { FlowSlice } from './flow-slice';
 import type { RecordsSlice } from './records-slice';
 import type { ReplaySlice } from './replay-slice';
 import type { SavedViewsSlice } from './saved-views-slice';
@@ -36,6 +37,7 @@ export type ConsoleState = JobsSlice &
   ReplaySlice &
   QueuesSlice &
   DeadLettersSlice &
+  FlowSlice &
   BatchesSlice &
   CompareSlice &
   SubscriptionsSlice &

@@ -31,6 +31,8 @@ export interface BenchProfile {
   delayedLoadPerSecond: number;
   /** Jobs in the history the search stage fills (the issue asks 1,000,000); `JOBDECK_BENCH_SEARCH_JOBS` overrides it. */
   searchJobs: number;
+  /** The rate limit stage's window (the issue asks a minute); `JOBDECK_BENCH_RATE_SECONDS` overrides it. */
+  rateLimitSeconds: number;
 }
 
 export const PROFILES: Record<ProfileName, BenchProfile> = {
@@ -53,6 +55,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     delayedSpreadSeconds: 2,
     delayedLoadPerSecond: 10,
     searchJobs: 2_000,
+    rateLimitSeconds: 4,
   },
   quick: {
     name: 'quick',
@@ -73,6 +76,7 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     delayedSpreadSeconds: 5,
     delayedLoadPerSecond: 25,
     searchJobs: 100_000,
+    rateLimitSeconds: 15,
   },
   full: {
     name: 'full',
@@ -93,5 +97,6 @@ export const PROFILES: Record<ProfileName, BenchProfile> = {
     delayedSpreadSeconds: 10,
     delayedLoadPerSecond: 100,
     searchJobs: 1_000_000,
+    rateLimitSeconds: 60,
   },
 };

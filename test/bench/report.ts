@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BenchProfile } from './profile';
 import { FLAT_GROWTH, FLAT_SLOPE_MB_PER_MIN, type SoakFigure } from './stages/soak';
 import { round } from './stats';
+import { LIMIT_PER_S, TOLERANCE, type RateLimitFigure } from './stages/rate-limit';
 
 export interface TargetCheck {
   what: string;
@@ -40,6 +41,7 @@ export const REPORT_SECTIONS = [
   'jobdeck_console',
   'jobdeck_soak',
   'jobdeck_search',
+  'jobdeck_rate_limit',
 ] as const;
 
 type Num = number | undefined;
@@ -87,6 +89,7 @@ export function targetsOf(stages: Record<string, unknown>, ratios: Record<string
     atMost('main process RSS', memory?.main_mb, 250, 'MB'),
     atMost('largest worker RSS', memory?.workers_mb?.length ? Math.max(...memory.workers_mb) : undefined, 120, 'MB'),
     ...soakTargets(stages.jobdeck_soak as Partial<SoakFigure> | undefined, atMost),
+    atMost(`rate limit ${LIMIT_PER_S}/s over ${get(stages, 'jobdeck_rate_limit', 'seconds') ?? '—'} s, ${get(stages, 'jobdeck_rate_limit', 'workers') ?? '—'} workers: |mean − limit| / limit`, get(stages, 'jobdeck_rate_limit', 'deviation'), TOLERANCE, ''),
     atMost(`search: selective query p95 (${searched} jobs)`, get(stages, 'jobdeck_search', 'selective_p95_ms'), 200, 'ms'),
     atMost(`search: broad query's first page p95 (${searched} jobs)`, get(stages, 'jobdeck_search', 'broad_page_p95_ms'), 100, 'ms'),
   ];
@@ -127,8 +130,15 @@ function headline(report: BenchReport): string[] {
     `| console: frame p95 / change visible p99, ms | ${num('jobdeck_console', 'frame_p95_ms')} / ${num('jobdeck_console', 'change_visible_p99_ms')} | | |`,
     `| memory: main / workers, MB (${memory?.jobs_known ?? '—'} jobs known) | ${memory?.main_mb ?? '—'} / ${memory?.workers_mb?.join(', ') ?? '—'} | | |`,
     ...soakHeadline(s.jobdeck_soak as Partial<SoakFigure> | undefined),
+    rateLimitHeadline(s.jobdeck_rate_limit as Partial<RateLimitFigure> | undefined),
     `| search over ${num('jobdeck_search', 'jobs')} jobs: selective p95 / broad page p95, ms | ${num('jobdeck_search', 'selective_p95_ms')} / ${num('jobdeck_search', 'broad_page_p95_ms')} | | |`,
   ];
+}
+
+/** The rate limit's row: the mean and the fewest and most started in one second. */
+function rateLimitHeadline(figure: Partial<RateLimitFigure> | undefined): string {
+  if (figure?.mean_per_s === undefined) return `| rate limit ${LIMIT_PER_S}/s: started per second, mean (min–max) | — | | |`;
+  return `| rate limit ${LIMIT_PER_S}/s, ${figure.workers} workers, ${figure.seconds} s: started per second, mean (min–max) | ${figure.mean_per_s} (${figure.min_in_a_second}–${figure.max_in_a_second}) | | |`;
 }
 
 /** The soak's rows: per process first / end of warm-up / last / max MB and the slope. */

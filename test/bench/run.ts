@@ -25,6 +25,7 @@ import { jobdeckAccept, jobdeckDrained, jobdeckEndToEnd, jobdeckMemory, jobdeckS
 import { minimalHttpHandler } from './stages/minimal-http';
 import { searchBench, searchJobs } from './stages/search';
 import { jobdeckSoak } from './stages/soak';
+import { jobdeckRateLimit, windowSeconds } from './stages/rate-limit';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PACKAGES = ['amqplib', 'ioredis', 'pg', 'fastify', 'bullmq', 'autocannon', 'playwright-core', 'zod'];
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
       await jobdeckDrained(app);
       return jobdeckDelayed(app, { jobs: profile.delayedJobs, spreadSeconds: profile.delayedSpreadSeconds, loadPerSecond: profile.delayedLoadPerSecond });
     });
+    await stage(stages, 'jobdeck_rate_limit', () => jobdeckRateLimit(app, windowSeconds(profile.rateLimitSeconds)));
     await stage(stages, 'jobdeck_console', () =>
       consoleFrames(app, profile.consoleJobs, profile.consoleEventsPerSecond, profile.consoleSeconds, async () =>
         (await jobdeckMemory(app)).jobs_known,

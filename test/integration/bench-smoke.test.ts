@@ -30,7 +30,7 @@ describe('npm run bench', () => {
     expect(soak.not_done).toBe(0);
     expect(soak.series.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(soak.workers).map((label) => label.split(' ')[1])).toEqual(expect.arrayContaining(['log', 'callback', 'email']));
-    expect(report.targets.map((t) => t.what)).toHaveLength(19);
+    expect(report.targets.map((t) => t.what)).toHaveLength(20);
     for (const target of report.targets) expect(markdown).toContain(`| ${target.what} |`);
     expect(Object.keys(report.ratios)).toContain('end_to_end_vs_bullmq');
   });

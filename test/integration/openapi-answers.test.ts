@@ -139,6 +139,14 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get('/api/v1/queues'), 200);
     expect(await expectStatus(call('POST', '/api/v1/queues/email/purge'), 200)).toMatchObject({ kind: 'email' });
     await expectStatus(call('POST', '/api/v1/queues/fax/purge'), 400);
+    expect(await expectStatus(call('POST', '/api/v1/kinds/C/pause'), 200)).toMatchObject({ kind: 'email', paused: true });
+    expect(await expectStatus(call('POST', '/api/v1/kinds/email/resume'), 200)).toMatchObject({ paused: false });
+    expect(await expectStatus(call('PUT', '/api/v1/kinds/email/limits', { rate_per_s: 50, concurrency: 4 }), 200)).toMatchObject({ rate_per_s: 50, concurrency: 4 });
+    await expectStatus(call('PUT', '/api/v1/kinds/email/limits', { rate_per_s: 0 }), 400);
+    expect(await expectStatus(get('/api/v1/kinds/email/limits'), 200)).toMatchObject({ rate_per_s: 50 });
+    expect((await expectStatus(get('/api/v1/flow'), 200)).kinds).toContainEqual(expect.objectContaining({ kind: 'email', concurrency: 4 }));
+    await expectStatus(call('PUT', '/api/v1/kinds/email/limits', {}), 200);
+    await expectStatus(call('POST', '/api/v1/kinds/fax/pause'), 400);
 
     await expectStatus(get('/api/v1/workers'), 200);
     await expectStatus(call('PUT', '/api/v1/workers/email', { count: 1 }), 202);

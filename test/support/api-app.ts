@@ -24,6 +24,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     operationFeed: UNUSED,
     deadLetters: UNUSED,
     queues: UNUSED,
+    flow: UNUSED,
     settings: UNUSED,
     ...services,
   });

@@ -129,6 +129,38 @@ function Health() {
   );
 }
 
+const FLOW_REFRESH_MS = 5_000;
+
+/** Kinds an operator paused or limited: their workers hold back, whatever the queues hold. */
+function FlowSummary() {
+  const flows = useConsole((state) => state.flows.data);
+  const loadFlows = useConsole((state) => state.loadFlows);
+  const navigate = useConsole((state) => state.navigate);
+  usePolling(loadFlows, FLOW_REFRESH_MS);
+  const held = (flows?.kinds ?? []).filter((flow) => flow.paused || flow.rate_per_s !== null || flow.concurrency !== null);
+  return (
+    <section className="card" aria-labelledby="flow-summary-heading">
+      <h3 id="flow-summary-heading">Pause and limits</h3>
+      {held.length === 0 ? (
+        <p className="muted">Every kind runs, without limits.</p>
+      ) : (
+        <ul className="flow-summary">
+          {held.map((flow) => (
+            <li key={flow.kind}>
+              <strong>{kindLabel(flow.kind)}</strong> {flow.paused && <span className="state-badge flow-paused">Paused</span>}
+              {flow.rate_per_s !== null && <span className="muted"> · {flow.rate_per_s}/s</span>}
+              {flow.concurrency !== null && <span className="muted"> · {flow.concurrency} in flight</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" onClick={() => navigate('queues')}>
+        Change in Queues
+      </button>
+    </section>
+  );
+}
+
 /** What is happening now: counts, throughput, and whether every dependency is up. */
 export function OverviewView() {
   return (
@@ -137,6 +169,7 @@ export function OverviewView() {
       <div className="overview-grid">
         <StatusCounts />
         <Health />
+        <FlowSummary />
         <Throughput />
       </div>
     </section>

@@ -11,8 +11,11 @@ import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import type { KindFlow } from '../../../src-shared/flow';
+import { KindFlowCard, PausedBadge } from './KindFlowCard';
 
 const REFRESH_MS = 2_000;
+const NO_FLOWS: readonly KindFlow[] = [];
 
 /** Asks before a purge, saying how many messages it takes off and what becomes of their jobs. */
 function PurgeConfirm({ queue, onDone }: { queue: QueueInfo; onDone: () => void }) {
@@ -138,14 +141,16 @@ function QueuesHead({ sort, onSort }: { sort: QueueSort; onSort: (key: QueueColu
 }
 
 /** One queue's figures; `inProgress` is what Jobdeck's own events say is being worked on. */
-function QueueRow({ queue, inProgress, onPurge }: { queue: QueueInfo; inProgress: number; onPurge: () => void }) {
+function QueueRow({ queue, inProgress, flow, onPurge }: { queue: QueueInfo; inProgress: number; flow: KindFlow | undefined; onPurge: () => void }) {
   const offline = useConsole(selectors.offline);
   return (
     <tr>
       <th scope="row">
         <code>{queue.name}</code>
       </th>
-      <td>{kindLabel(queue.kind)}</td>
+      <td>
+        {kindLabel(queue.kind)} <PausedBadge flow={flow ?? queue} />
+      </td>
       <td className="numeric">{queue.ready.toLocaleString()}</td>
       <td className="numeric">{inProgress.toLocaleString()}</td>
       <td className="numeric">{queue.consumers}</td>
@@ -191,7 +196,10 @@ export function QueuesView() {
   const { byKindStatus } = useConsole(selectors.counts);
   const [confirming, setConfirming] = useState<JobKind | null>(null);
   const [sort, setSort] = useState<QueueSort>(null);
+  const flows = useConsole((state) => state.flows.data?.kinds ?? NO_FLOWS);
+  const loadFlows = useConsole((state) => state.loadFlows);
   usePolling(loadQueues, REFRESH_MS);
+  usePolling(loadFlows, REFRESH_MS);
   const lines = (report?.queues ?? []).map((queue) => ({
     queue,
     inProgress: (byKindStatus[queue.kind]?.STARTED ?? 0) + (byKindStatus[queue.kind]?.['IN PROGRESS'] ?? 0),
@@ -208,7 +216,7 @@ export function QueuesView() {
           <QueuesHead sort={sort} onSort={(key) => setSort(nextSort(sort, key))} />
           <tbody>
             {sortRows(lines, sort, queueValue).map(({ queue, inProgress }) => (
-              <QueueRow key={queue.kind} queue={queue} inProgress={inProgress} onPurge={() => setConfirming(queue.kind)} />
+              <QueueRow key={queue.kind} queue={queue} inProgress={inProgress} flow={flows.find((flow) => flow.kind === queue.kind)} onPurge={() => setConfirming(queue.kind)} />
             ))}
             {!report && (
               <tr>
@@ -223,6 +231,7 @@ export function QueuesView() {
       {confirming && report?.queues.find((queue) => queue.kind === confirming) && (
         <PurgeConfirm queue={report.queues.find((queue) => queue.kind === confirming)!} onDone={() => setConfirming(null)} />
       )}
+      <KindFlowCard flows={flows} />
       <QueueRates />
       <p className="muted small">
         Ready and consumers come from the broker (a passive declare; the management plugin is not used). Unacked, and the

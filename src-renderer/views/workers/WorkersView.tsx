@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { WorkerPlace, WorkerProcessInfo, WorkersReport } from '../../../src-shared/console-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import { EntityLink } from '../../components/EntityLink';
@@ -8,6 +8,7 @@ import { usePolling } from '../../components/use-polling';
 import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes, formatDuration, kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
+import { pausedKindsOf } from '../../store/flow-slice';
 import { selectors } from '../../store/selectors';
 
 const REFRESH_MS = 2_000;
@@ -113,14 +114,21 @@ function SlotActions({ worker }: { worker: WorkerProcessInfo }) {
   );
 }
 
-function WorkerRow({ worker }: { worker: WorkerProcessInfo }) {
+function WorkerRow({ worker, paused }: { worker: WorkerProcessInfo; paused: ReadonlySet<string> }) {
   const running = worker.pid !== null;
+  const pausedHere = worker.kinds.filter((kind) => paused.has(kind));
   return (
     <tr data-worker={worker.name ?? worker.slot ?? undefined}>
       <th scope="row" className="worker-name">
         {worker.name ? <code>{worker.name}</code> : <span className="muted">no process</span>}
         <br />
         <span className="muted">{worker.kinds.map(kindLabel).join(', ')}</span>
+        {pausedHere.length > 0 && (
+          <>
+            <br />
+            <span className="state-badge flow-paused">Paused: {pausedHere.map(kindLabel).join(', ')}</span>
+          </>
+        )}
       </th>
       <PlaceCell worker={worker} />
       <td>
@@ -159,8 +167,14 @@ const COLUMNS: { header: string; counts?: string; value?: WorkerValue }[] = [
 
 const valueOf = (worker: WorkerProcessInfo, header: string): string | number => COLUMNS.find((column) => column.header === header)!.value!(worker);
 
+const FLOW_REFRESH_MS = 5_000;
+
 function WorkersTable({ workers }: { workers: WorkerProcessInfo[] }) {
   const [sort, setSort] = useState<ColumnSort<string> | null>(null);
+  const flows = useConsole((state) => state.flows.data);
+  const loadFlows = useConsole((state) => state.loadFlows);
+  usePolling(loadFlows, FLOW_REFRESH_MS);
+  const paused = useMemo(() => pausedKindsOf(flows), [flows]);
   return (
     <div className="card table-card">
       <table className="data-table workers-table" aria-label="Worker processes">
@@ -185,7 +199,7 @@ function WorkersTable({ workers }: { workers: WorkerProcessInfo[] }) {
         </thead>
         <tbody>
           {sortRows(workers, sort, valueOf).map((worker) => (
-            <WorkerRow key={worker.name ?? worker.slot} worker={worker} />
+            <WorkerRow key={worker.name ?? worker.slot} worker={worker} paused={paused} />
           ))}
           {workers.length === 0 && (
             <tr>

@@ -43,6 +43,8 @@ import {
 import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
 import { kindInfo, type KindsReport } from '../../../src-shared/kind-records';
 import type { JobKind } from '../../../src-shared/kinds';
+import type { FlowReport, KindLimits } from '../../../src-shared/flow';
+import type { KindFlowResult } from '../../../src-shared/bridge';
 import type { BatchEvent, JobEvent, ResyncEvent } from '../../../src-shared/events';
 import type { Batch, BatchSummary } from '../../../src-shared/batch-schemas';
 import type { CreateSavedView, SavedView } from '../../../src-shared/saved-view-schemas';
@@ -111,6 +113,13 @@ export function fakeBridge(firstPage: Job[] = []) {
     listKinds: vi.fn(async (): Promise<KindsReport> => ({ kinds: builtinKindRegistry().entries.map(({ definition }) => kindInfo(definition)) })),
     getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
       throw notSetUp('getSettings');
+    }),
+    listFlows: vi.fn(async (): Promise<FlowReport> => ({ kinds: [] })),
+    pauseKind: vi.fn(async (_kind: JobKind, _paused: boolean): Promise<KindFlowResult> => {
+      throw notSetUp('pauseKind');
+    }),
+    setKindLimits: vi.fn(async (_kind: JobKind, _limits: KindLimits): Promise<KindFlowResult> => {
+      throw notSetUp('setKindLimits');
     }),
     purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
       throw notSetUp('purgeQueue');

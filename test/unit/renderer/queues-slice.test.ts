@@ -3,7 +3,7 @@ import type { QueuesReport } from '../../../src-shared/console-records';
 import { problem, setupStore } from './store-fixture';
 
 const report = (ready: number): QueuesReport => ({
-  queues: [{ kind: 'email', name: 'jobs.email', ready, consumers: 1, retrying: 0, dead: 0 }],
+  queues: [{ kind: 'email', name: 'jobs.email', ready, consumers: 1, retrying: 0, dead: 0, paused: false, paused_at: null, rate_per_s: null, concurrency: null }],
   removed_kinds: [],
 });
 
