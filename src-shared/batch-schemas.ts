@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jobKindSchema, jobSchema, jobStatusSchema, timeSchema } from './job';
 import type { KindNames } from './kinds';
-import { submitJobSchemaOf } from './schemas';
+import { batchChildJobSchemaOf } from './schemas';
 import { WEBHOOK_SECRET_PATTERN, deliverySchema } from './subscription-schemas';
 
 /** Most jobs one batch may hold. */
@@ -13,7 +13,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https U
 export function createBatchSchemaOf(kinds: KindNames) {
   return z.strictObject({
     /** The children, each as `POST /api/v1/jobs` takes a job (without `replay_of`); any kinds, mixed. */
-    jobs: z.array(submitJobSchemaOf(kinds).omit({ replay_of: true })).min(1).max(MAX_BATCH_JOBS),
+    jobs: z.array(batchChildJobSchemaOf(kinds)).min(1).max(MAX_BATCH_JOBS),
     /** Where the aggregated results are POSTed (signed) once every child is terminal (fan-in). */
     on_complete: z
       .strictObject({

@@ -103,8 +103,8 @@ const replayOfSchema = z
       'A job ID that is not a UUID is a 400; a job that does not exist or is of another kind is a 422 `replay-origin`, naming `replay_of`',
   );
 
-/** `POST /api/v1/jobs` body (and `POST /api/v1/jobs/validate`'s). */
-export function submitJobSchemaOf(kinds: KindNames) {
+/** The fields of a submitted job, before the check across them (zod cannot `omit` from a refined object). */
+function submitJobFieldsOf(kinds: KindNames) {
   return z.strictObject({
     kind: kindSchemaOf(kinds),
     payload: z.record(z.string(), z.unknown()).default({}),
@@ -116,7 +116,19 @@ export function submitJobSchemaOf(kinds: KindNames) {
     run_at: runAtSchema.optional(),
     /** Start this many milliseconds from now (SCHEDULED until then; 0 runs at once). Not with `run_at`. */
     delay_ms: delayMsSchema.optional(),
-  }).superRefine((body, ctx) => checkStartFields(body, ctx));
+  });
+}
+
+/** `POST /api/v1/jobs` body (and `POST /api/v1/jobs/validate`'s). */
+export function submitJobSchemaOf(kinds: KindNames) {
+  return submitJobFieldsOf(kinds).superRefine((body, ctx) => checkStartFields(body, ctx));
+}
+
+/** A batch's child: a submitted job without `replay_of`. */
+export function batchChildJobSchemaOf(kinds: KindNames) {
+  return submitJobFieldsOf(kinds)
+    .omit({ replay_of: true })
+    .superRefine((body, ctx) => checkStartFields(body, ctx));
 }
 
 /** Longest search a list or an export takes. */

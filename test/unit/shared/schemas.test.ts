@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
 import { toFieldErrors } from '../../../src-shared/problem';
 import { callbackPayloadSchema, emailPayloadSchema, logPayloadSchema, submitJobSchemaOf } from '../../../src-shared/schemas';
+import { createBatchSchemaOf } from '../../../src-shared/batch-schemas';
 
 const PAYLOAD_SCHEMAS = { log: logPayloadSchema, callback: callbackPayloadSchema, email: emailPayloadSchema };
 const kinds = builtinKindRegistry();
@@ -101,5 +102,19 @@ describe('submit body', () => {
   it('says the body itself must be an object', () => {
     const parsed = submitJobSchema.safeParse([1]);
     expect(toFieldErrors(parsed.error!, [1])[0]).toMatchObject({ field: '(body)', rule: 'type' });
+  });
+});
+
+describe('a batch child', () => {
+  // zod refuses `.omit()` of a refined object: a batch schema built that way threw at every console start.
+  const batchSchema = createBatchSchemaOf(kinds);
+
+  it('builds, takes the start fields with their rule across them, and refuses replay_of', () => {
+    expect(batchSchema.safeParse({ jobs: [{ kind: 'A', payload: { client_time: 1 }, delay_ms: 1000 }] }).success).toBe(true);
+    const both = batchSchema.safeParse({ jobs: [{ kind: 'A', delay_ms: 1000, run_at: '2030-01-01T00:00:00Z' }] });
+    expect(both.success).toBe(false);
+    expect(toFieldErrors(both.error!, {}, '').map((error) => error.field)).toContain('jobs.0.delay_ms');
+    const replay = batchSchema.safeParse({ jobs: [{ kind: 'A', replay_of: '6c1e9d2a-0000-4000-8000-000000000016' }] });
+    expect(replay.success).toBe(false);
   });
 });
