@@ -27,6 +27,7 @@ import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records
 import { jobLogLineSchema } from '../../src-shared/job-log';
 import { problemSchema } from '../../src-shared/problem';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
+import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
 /**
@@ -49,6 +50,11 @@ const ANSWERS = {
   DeliveryPage: pageSchema(deliverySchema),
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
+  AlertRule: alertRuleSchema,
+  CreatedAlertRule: createdAlertRuleSchema,
+  AlertRulePage: pageSchema(alertRuleSchema),
+  AlertEventPage: pageSchema(alertEventSchema),
+  AlertNotice: alertNoticeSchema,
   BatchAccepted: batchAcceptedSchema,
   Operation: operationSchema,
   OperationPage: pageSchema(operationSchema),

@@ -13,6 +13,7 @@ import {
   submitJobSchemaOf,
 } from '../../src-shared/schemas';
 import { createSavedViewSchema } from '../../src-shared/saved-view-schemas';
+import { ALERT_TYPES, createAlertSchemaOf, updateAlertSchemaOf } from '../../src-shared/alert-schemas';
 import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
@@ -23,7 +24,7 @@ import { pageQuerySchema } from './record-routes';
 
 /** One documented operation; its request schemas are the very ones the route validates with. */
 interface Operation {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify's form: `/api/v1/jobs/:id`. */
   path: string;
   summary: string;
@@ -56,6 +57,8 @@ const EXAMPLES = {
   scale: { count: 1 },
   savedView: { name: 'Failed callbacks', query: 'kind:callback status:FAILED' },
   operation: { action: 'retry', query: 'status:FAILED', dry_run: true },
+  alert: { name: 'Callbacks failing', type: 'failure_rate', kind: 'callback', threshold: 0.5, window_s: 300 },
+  alertChange: { enabled: false },
 } as const;
 
 interface HeaderParameter {
@@ -117,6 +120,13 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/saved-views', tag: 'saved views', summary: 'List the saved views (named job queries), by name', ok: [200, '{"items": SavedView[], "next_cursor": null}', 'SavedViewPage'] },
   { method: 'POST', path: '/api/v1/saved-views', tag: 'saved views', summary: 'Save a job query under a name (1–80 characters, unique: 409 otherwise)', body: createSavedViewSchema, example: EXAMPLES.savedView, ok: [201, 'the saved view', 'SavedView'] },
   { method: 'DELETE', path: '/api/v1/saved-views/:id', tag: 'saved views', summary: 'Delete a saved view', ok: [204, 'deleted'] },
+  { method: 'POST', path: '/api/v1/alerts', tag: 'alerts', summary: `Create an alert rule (type one of ${ALERT_TYPES.join(', ')}; threshold: it fires above it, a fraction 0–1 for failure_rate; kind required for failure_rate, refused for crash_loop, webhook_failing and dependency_down; window_s defaults to 300). The secret its webhook POSTs are signed with is returned once`, body: createAlertSchemaOf(kinds), example: EXAMPLES.alert, ok: [201, 'the rule with its webhook_secret', 'CreatedAlertRule'] },
+  { method: 'GET', path: '/api/v1/alerts', tag: 'alerts', summary: 'List the alert rules, each with its state (ok or firing, since when) and the value at its last evaluation', ok: [200, '{"items": AlertRule[], "next_cursor": null}', 'AlertRulePage'] },
+  { method: 'GET', path: '/api/v1/alerts/stream', tag: 'alerts', summary: "Every rule's fires and resolves from now on as Server-Sent Events (`alert`); a comment line every 15 s", ok: [200, 'text/event-stream of `alert` events'], sseEvents: { alert: 'AlertNotice' } },
+  { method: 'GET', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'Read an alert rule and its state', ok: [200, 'the rule', 'AlertRule'] },
+  { method: 'PATCH', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'Change any fields of a rule (checked with its others); disabling a firing rule resolves it', body: updateAlertSchemaOf(kinds), example: EXAMPLES.alertChange, ok: [200, 'the rule', 'AlertRule'] },
+  { method: 'DELETE', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'Delete a rule and its history', ok: [204, 'deleted'] },
+  { method: 'GET', path: '/api/v1/alerts/:id/events', tag: 'alerts', summary: "A rule's episodes, newest first: fired_at, resolved_at (null while firing), the value that crossed, a message", query: listQuerySchema, ok: [200, '{"items": AlertEvent[], "next_cursor"}', 'AlertEventPage'] },
   { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchemaOf(kinds), example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },

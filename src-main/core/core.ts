@@ -18,6 +18,13 @@ import { OperationRunner } from '../operations/operation-runner';
 import { OperationService } from '../operations/operation-service';
 import { OperationStore } from '../operations/operation-store';
 import { startRetentionLoop } from '../lifecycle/retention-loop';
+import { AlertEvaluator } from '../alerts/alert-evaluator';
+import { AlertFeed } from '../alerts/alert-feed';
+import { RedisLease } from '../alerts/alert-lease';
+import { sharedAlertSources, workerExitRecorder } from '../alerts/alert-sources';
+import { AlertStore } from '../alerts/alert-store';
+import { webhookBody } from '../webhooks/delivery-dispatcher';
+import { randomUUID } from 'node:crypto';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
 import type { WorkerEntry } from '../supervisor/worker-supervisor';
 import { startMail } from './mail';
@@ -52,6 +59,8 @@ export interface CoreServices {
   /** This console's one subscriber to the operations' states, fanning them out to the SSE streams. */
   operationFeed: OperationFeed;
   relay: EventRelay;
+  /** Alert rules, the console's subscriber to their fires and resolves, and the evaluator (it starts with the outlets). */
+  alerts: { store: AlertStore; feed: AlertFeed; evaluator: AlertEvaluator };
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
 }
@@ -94,7 +103,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     if (env.workerEntry) {
       // An operator's scale holds until the console restarts: a core reopened in place keeps it.
       const scaled = facts.supervisor?.report().counts;
-      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled);
+      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled, workerExitRecorder(services.stores.redis, names, log));
       work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
     }
@@ -161,7 +170,37 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const operations = new OperationService(operationStore, operationRunner);
   const subscriber = stores.connections.duplicate(stores.redis, 'operations');
   const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
-  return { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed, relay: env.relay, relaySource };
+  const base = { stores, publisher, jobs, queues, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed, relay: env.relay, relaySource };
+  return { ...base, alerts: buildAlerts(config, names, base, env) };
+}
+
+/** The alert rules' store, this console's feed of their notices, and the evaluator that runs while it holds the lease. */
+function buildAlerts(config: ConsoleConfig, names: Names, services: Omit<CoreServices, 'alerts'>, env: CoreEnv): CoreServices['alerts'] {
+  const { stores, outlets } = services;
+  const store = new AlertStore(stores.pool, names.schema);
+  const feed = new AlertFeed(stores.connections.duplicate(stores.redis, 'alerts'), names.alertsChannel);
+  const evaluator = new AlertEvaluator({
+    store,
+    sources: sharedAlertSources({
+      pool: stores.pool,
+      redis: stores.redis,
+      names,
+      queues: () => services.queues.list(),
+      dependencies: async () => (await coreHealth(services, env.facts)).dependencies,
+    }),
+    lease: new RedisLease(stores.redis, names.alertsLease, randomUUID(), Math.max(3 * config.alertEvalMs, 1_000)),
+    everyMs: config.alertEvalMs,
+    publish: async (notice) => void (await stores.redis.publish(names.alertsChannel, JSON.stringify(notice))),
+    deliver: async (rule, notice) => {
+      const { store: webhooks, dispatcher } = outlets.webhooks;
+      const event_id = `alert:${notice.event.id}:${notice.type}`;
+      const body = webhookBody(notice.type, notice);
+      await webhooks.addDeliveries([{ subscription_id: null, batch_id: null, event_id, event_type: notice.type, url: rule.webhook_url!, secret: rule.webhook_secret, body }]);
+      dispatcher.notify();
+    },
+    onLog: env.log,
+  });
+  return { store, feed, evaluator };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */
@@ -185,6 +224,9 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   services.operationRunner.start();
   closers.add('bulk operation runner', () => services.operationRunner.close());
   closers.add('bulk operation feed', () => services.operationFeed.close());
+  services.alerts.evaluator.start();
+  closers.add('alert evaluator', () => services.alerts.evaluator.close());
+  closers.add('alert feed', () => services.alerts.feed.close());
 }
 
 /** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
@@ -203,7 +245,7 @@ function startRetention(config: ConsoleConfig, services: CoreServices, log: (lin
 }
 
 /** The health report of a core: its dependencies, its workers, and whether it has started. */
-export function coreHealth(core: CoreServices, facts: RuntimeFacts): Promise<HealthReport> {
+export function coreHealth(core: Pick<CoreServices, 'publisher' | 'stores' | 'jobs'>, facts: RuntimeFacts): Promise<HealthReport> {
   return checkHealth({
     publisher: core.publisher,
     redis: core.stores.redis,

@@ -147,6 +147,32 @@ CREATE TABLE IF NOT EXISTS ${s}.operation_items (
   PRIMARY KEY (operation_id, seq)
 );
 CREATE INDEX IF NOT EXISTS operation_items_pending ON ${s}.operation_items (operation_id, seq) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS ${s}.alert_rules (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  type text NOT NULL,
+  kind text,
+  threshold double precision NOT NULL,
+  window_s integer NOT NULL,
+  webhook_url text,
+  webhook_secret text NOT NULL,
+  enabled boolean NOT NULL DEFAULT true,
+  value double precision,
+  evaluated_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ${s}.alert_events (
+  id uuid PRIMARY KEY,
+  rule_id uuid NOT NULL REFERENCES ${s}.alert_rules (id) ON DELETE CASCADE,
+  fired_at timestamptz NOT NULL DEFAULT now(),
+  resolved_at timestamptz,
+  value double precision,
+  message text NOT NULL,
+  resolved_message text
+);
+CREATE UNIQUE INDEX IF NOT EXISTS alert_events_one_open ON ${s}.alert_events (rule_id) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS alert_events_newest ON ${s}.alert_events (rule_id, fired_at DESC, id DESC);
 `;
 }
 

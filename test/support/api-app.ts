@@ -21,6 +21,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     savedViews: UNUSED,
     operations: UNUSED,
     operationFeed: UNUSED,
+    alerts: { store: UNUSED, feed: UNUSED },
     queues: UNUSED,
     settings: UNUSED,
     ...services,
