@@ -11,6 +11,7 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   mail: 'Mail',
   webhooks: 'Webhooks',
   subscriptions: 'Subscriptions',
+  alerts: 'Alerts',
   api: 'API',
   settings: 'Settings',
 };

@@ -24,6 +24,8 @@ import type {
   WorkersActionResult,
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
+import { alertNoticeSchema, type AlertEvent, type AlertNotice, type AlertRule } from '../../src-shared/alert-schemas';
+import type { AlertResult, CreateAlertRequest, UpdateAlertRequest } from '../../src-shared/bridge';
 import type { CreateSavedView, SavedView } from '../../src-shared/saved-view-schemas';
 import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
 import type {
@@ -137,7 +139,7 @@ function httpTransport(options: HttpBridgeOptions) {
     });
 
   /** A POST or PUT whose refusal is an answer (a problem), not an exception. */
-  const act = <T, K extends string>(method: 'POST' | 'PUT', path: string, key: K, body?: unknown) =>
+  const act = <T, K extends string>(method: 'POST' | 'PUT' | 'PATCH', path: string, key: K, body?: unknown) =>
     send(
       path,
       {
@@ -214,6 +216,19 @@ function followOperation(source: EventSourceLike, onState: (operation: Operation
   return end;
 }
 
+/** Hands on each well-formed `alert` event; the EventSource reconnects by itself after an error. */
+function followAlerts(source: EventSourceLike, listener: (notice: AlertNotice) => void): () => void {
+  source.addEventListener('alert', (event) => {
+    try {
+      const parsed = alertNoticeSchema.safeParse(JSON.parse(event.data));
+      if (parsed.success) listener(parsed.data);
+    } catch {
+      // Not JSON: not an alert this console reads.
+    }
+  });
+  return () => source.close();
+}
+
 /** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
 export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
   const { baseUrl, send, getJson, act, getOrNull, remove } = httpTransport(options);
@@ -282,6 +297,12 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     listSavedViews: () => getJson<Page<SavedView>>('/api/v1/saved-views'),
     createSavedView: (request: CreateSavedView): Promise<SavedViewResult> => act<SavedView, 'view'>('POST', '/api/v1/saved-views', 'view', request),
     deleteSavedView: (viewId: string) => remove(`/api/v1/saved-views/${id(viewId)}`),
+    listAlerts: () => getJson<Page<AlertRule>>('/api/v1/alerts'),
+    createAlert: (request: CreateAlertRequest): Promise<AlertResult> => act<AlertRule, 'rule'>('POST', '/api/v1/alerts', 'rule', request),
+    updateAlert: (ruleId: string, changes: UpdateAlertRequest): Promise<AlertResult> => act<AlertRule, 'rule'>('PATCH', `/api/v1/alerts/${id(ruleId)}`, 'rule', changes),
+    deleteAlert: (ruleId: string) => remove(`/api/v1/alerts/${id(ruleId)}`),
+    listAlertEvents: (ruleId: string, request: PageRequest) => getJson<Page<AlertEvent>>(`/api/v1/alerts/${id(ruleId)}/events${listQuery(request)}`),
+    onAlert: (listener) => followAlerts(openEventSource(`${baseUrl}/api/v1/alerts/stream`), listener),
     listJobs: (request: ListJobsRequest) => getJson<Page<Job>>(`/api/v1/jobs${listQuery(request)}`),
     onJobEvent: (listener) => feed.onJobEvent(listener),
     onBatchEvent: (listener) => feed.onBatchEvent(listener),

@@ -17,6 +17,7 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   mail: 'm',
   webhooks: 'h',
   subscriptions: 'u',
+  alerts: 'l',
   api: 'a',
   settings: 'e',
 };

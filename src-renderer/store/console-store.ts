@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { scheduleWithTimer } from '../bridge/schedule';
+import { createAlertsSlice } from './alerts-slice';
 import { createApiDocSlice } from './api-doc-slice';
 import { createBatchesSlice } from './batches-slice';
 import { createJobsSlice } from './jobs-slice';
@@ -50,6 +51,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createQueuesSlice(deps)(...args),
     ...createBatchesSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
+    ...createAlertsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
     ...createOperationsSlice(deps)(...args),
     ...createSavedViewsSlice(deps)(...args),

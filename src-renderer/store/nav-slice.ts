@@ -1,4 +1,5 @@
 import type { Job } from '../../src-shared/job';
+import type { AlertsSlice } from './alerts-slice';
 import type { BatchesSlice } from './batches-slice';
 import type { ConsoleDeps, SliceCreator } from './deps';
 import type { JobsSlice } from './jobs-slice';
@@ -15,13 +16,14 @@ export type ViewName =
   | 'mail'
   | 'webhooks'
   | 'subscriptions'
+  | 'alerts'
   | 'api'
   | 'settings';
 
 /** What a location names: a view, and the item in it to show (see route.ts for the hash). */
 export interface Route {
   view: ViewName;
-  /** The job, batch or subscription shown in the view. */
+  /** The job, batch, subscription or alert rule shown in the view. */
   id?: string;
   /** In Subscriptions: the delivery of `id` to show. */
   deliveryId?: string;
@@ -43,7 +45,8 @@ export interface NavSlice {
 
 type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs' | 'filter' | 'setFilter'> &
   Pick<BatchesSlice, 'selectBatch'> &
-  Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'>;
+  Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'> &
+  Pick<AlertsSlice, 'selectAlert'>;
 
 export const VIEWS: readonly ViewName[] = [
   'overview',
@@ -55,6 +58,7 @@ export const VIEWS: readonly ViewName[] = [
   'mail',
   'webhooks',
   'subscriptions',
+  'alerts',
   'api',
   'settings',
 ];
@@ -100,6 +104,7 @@ export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'no
         if (!id) return;
         if (view === 'jobs') void openJob(id);
         if (view === 'batches') get().selectBatch(id);
+        if (view === 'alerts') get().selectAlert(id);
         if (view === 'subscriptions') {
           get().selectSubscription(id);
           get().selectDelivery(deliveryId ?? null);

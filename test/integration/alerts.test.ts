@@ -1,11 +1,14 @@
+import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent, AlertNotice, AlertRule } from '../../src-shared/alert-schemas';
+import { RedisLease } from '../../src-main/alerts/alert-lease';
 import { loadConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import { eventually, startTestConsole, testConsoleEnv, type TestConsole } from '../support/console';
 import { sseFrames } from '../support/event-clients';
 import { freePort } from '../support/free-port';
+import { TEST_SERVICES } from '../support/namespace';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 const EVAL = { JOBDECK_ALERT_EVAL_MS: '200' };
@@ -144,5 +147,27 @@ describe('bad input', () => {
     expect(((await response.json()) as { errors: { field: string; rule: string }[] }).errors).toContainEqual(expect.objectContaining({ field: 'kind', rule: 'required' }));
     expect(await ruleOf(rule.id)).toMatchObject({ type: 'backlog', threshold: 100 });
     expect((await send(`${first.url}/api/v1/alerts/not-a-rule`, 'PATCH', { enabled: false })).status).toBe(404);
+  });
+});
+
+describe('the evaluation lease', () => {
+  it('has one holder; another takes it once the holder stops renewing, or at once when it releases', async () => {
+    const redis = new Redis(TEST_SERVICES.redisUrl);
+    const key = `${first.namespace}:test-lease`;
+    try {
+      const one = new RedisLease(redis, key, 'one', 300);
+      const two = new RedisLease(redis, key, 'two', 300);
+      expect(await one.hold()).toBe(true);
+      expect(await two.hold()).toBe(false);
+      expect(await one.hold()).toBe(true);
+      // `one` dies: it renews no more, and the key expires.
+      expect(await eventually(() => two.hold(), (held) => held, 5_000, 'the takeover')).toBe(true);
+      expect(await one.hold()).toBe(false);
+      await two.release();
+      expect(await one.hold()).toBe(true);
+    } finally {
+      await redis.del(key);
+      redis.disconnect();
+    }
   });
 });

@@ -157,6 +157,18 @@ export function fakeBridge(firstPage: Job[] = []) {
     deleteSavedView: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
       throw notSetUp('deleteSavedView');
     }),
+    listAlerts: vi.fn(async () => ({ items: [], next_cursor: null })),
+    createAlert: vi.fn(async () => {
+      throw notSetUp('createAlert');
+    }),
+    updateAlert: vi.fn(async () => {
+      throw notSetUp('updateAlert');
+    }),
+    deleteAlert: vi.fn(async () => {
+      throw notSetUp('deleteAlert');
+    }),
+    listAlertEvents: vi.fn(async () => ({ items: [], next_cursor: null })),
+    onAlert: vi.fn(() => () => undefined),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);
       listener(connection);
