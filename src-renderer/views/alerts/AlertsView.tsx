@@ -85,7 +85,7 @@ function RuleDetail({ rule }: { rule: AlertRule }) {
         <h3 id="alert-title">
           {rule.name} <StateBadge rule={rule} />
         </h3>
-        <div className="form-actions">
+        <div className="alert-actions">
           <button type="button" className="secondary" disabled={offline} onClick={() => setEditing(!editing)}>
             Edit
           </button>
