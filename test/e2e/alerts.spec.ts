@@ -16,38 +16,33 @@ function closedPort(): Promise<number> {
   });
 }
 
-declare global {
-  interface Window {
-    /** What the page's Notification spy saw: each notification's title and body. */
-    shownNotifications: { title: string; body?: string }[];
+/**
+ * Runs in the page before its scripts: `Notification.permission` says `default` until the page
+ * asks (the Allow button), and every notification the page makes is recorded in `shownNotifications`.
+ */
+const NOTIFICATION_SPY = `
+  const Real = window.Notification;
+  let asked = false;
+  window.shownNotifications = [];
+  class Spy extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.shownNotifications.push({ title, body: options && options.body });
+    }
+    static get permission() { return asked ? Real.permission : 'default'; }
+    static requestPermission() { asked = true; return Real.requestPermission(); }
   }
-}
+  window.Notification = Spy;
+`;
+
+type Shown = { title: string; body?: string }[];
 
 test('a rule created in the Alerts view fires: the badge, its history and a desktop notification', async ({ page, context }) => {
   test.setTimeout(90_000);
   const own = await ownConsole({ JOBDECK_ALERT_EVAL_MS: '300' });
   try {
     await context.grantPermissions(['notifications'], { origin: own.url });
-    // The page asks until the button is pressed, and every notification made is recorded.
-    await page.addInitScript(() => {
-      const Real = window.Notification;
-      let asked = false;
-      window.shownNotifications = [];
-      class Spy extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          window.shownNotifications.push({ title, body: options?.body });
-        }
-        static override get permission(): NotificationPermission {
-          return asked ? Real.permission : 'default';
-        }
-        static override requestPermission(): Promise<NotificationPermission> {
-          asked = true;
-          return Real.requestPermission();
-        }
-      }
-      window.Notification = Spy as unknown as typeof Notification;
-    });
+    await page.addInitScript({ content: NOTIFICATION_SPY });
     await page.goto(`${own.url}/#/alerts`);
     await expect(page.getByRole('heading', { name: 'Alerts', level: 2 })).toBeVisible();
     await page.getByRole('button', { name: 'Allow notifications' }).click();
@@ -76,7 +71,7 @@ test('a rule created in the Alerts view fires: the badge, its history and a desk
     const history = page.getByRole('table', { name: 'Firing history' });
     await expect(history.getByRole('row')).toHaveCount(2);
     await expect(history).toContainText('1 of 1 callback jobs finished FAILED in the last 60 s');
-    await expect.poll(() => page.evaluate(() => window.shownNotifications)).toEqual([
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { shownNotifications: Shown }).shownNotifications)).toEqual([
       { title: 'Alert: Callbacks failing', body: expect.stringContaining('callback jobs finished FAILED') },
     ]);
     await page.screenshot({ path: 'test-results/alerts-view.png', fullPage: true });

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { AlertRule } from '../../../src-shared/alert-schemas';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { SecretNotice } from '../../components/SecretNotice';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
@@ -23,19 +24,7 @@ function CreatedAlertSecret() {
   const created = useConsole((state) => state.createdAlertSecret);
   const dismiss = useConsole((state) => state.dismissAlertSecret);
   if (!created) return null;
-  return (
-    <div className="notice notice-info secret-notice" role="note">
-      <p className="notice-title">Webhook signing secret: copy it now, it is not shown again.</p>
-      <div className="secret-row">
-        <code className="secret" aria-label="Webhook signing secret">
-          {created.secret}
-        </code>
-        <button type="button" className="secondary" onClick={dismiss}>
-          Hide secret
-        </button>
-      </div>
-    </div>
-  );
+  return <SecretNotice title="Webhook signing secret: copy it now, it is not shown again." label="Webhook signing secret" secret={created.secret} onHide={dismiss} />;
 }
 
 function History({ ruleId }: { ruleId: string }) {
