@@ -55,7 +55,7 @@ test('a rule created in the Alerts view fires: the badge, its history and a desk
     await form.getByLabel('Threshold').fill('0.5');
     await form.getByLabel('Window (s)').fill('60');
     await form.getByRole('button', { name: 'Create rule' }).click();
-    const rules = page.getByRole('navigation', { name: 'Alert rules' });
+    const rules = page.getByRole('list', { name: 'Alert rules' });
     await expect(rules.getByRole('button', { name: /Callbacks failing ok/ })).toBeVisible();
     await expect(page.getByText('Webhook signing secret: copy it now')).toBeVisible();
 

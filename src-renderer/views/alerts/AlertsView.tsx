@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { AlertRule } from '../../../src-shared/alert-schemas';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { RecordList } from '../../components/RecordList';
 import { SecretNotice } from '../../components/SecretNotice';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
@@ -137,24 +138,24 @@ export function AlertsView() {
       <div className="batches-layout">
         <div className="subscriptions-side">
           <AlertForm rule={null} />
-          <nav className="card" aria-label="Alert rules">
-            {status === 'loaded' && rules.length === 0 && <p className="empty">No rules yet.</p>}
-            <ul className="record-list">
-              {rules.map((rule) => (
-                <li key={rule.id}>
-                  <button type="button" className="record-item" aria-current={rule.id === selected?.id ? 'true' : undefined} onClick={() => select(rule.id)}>
-                    <span className="record-title">
-                      {rule.name} <StateBadge rule={rule} />
-                    </span>
-                    <span className="record-meta">
-                      {rule.type}
-                      {rule.kind ? ` · ${rule.kind}` : ''} · above {rule.threshold} · now {shownValue(rule)}
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <RecordList
+            label="Alert rules"
+            items={rules}
+            selectedId={selected?.id ?? null}
+            onSelect={select}
+            empty={<p className="empty">{status === 'loaded' ? 'No rules yet.' : 'Reading the rules…'}</p>}
+            render={(rule) => (
+              <>
+                <span className="record-title">
+                  {rule.name} <StateBadge rule={rule} />
+                </span>
+                <span className="record-meta">
+                  {rule.type}
+                  {rule.kind ? ` · ${rule.kind}` : ''} · above {rule.threshold} · now {shownValue(rule)}
+                </span>
+              </>
+            )}
+          />
         </div>
         {selected ? <RuleDetail key={selected.id} rule={selected} /> : <p className="empty card">Create a rule to see its state and history here.</p>}
       </div>
