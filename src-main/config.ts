@@ -60,6 +60,8 @@ export interface ConsoleConfig {
   maxQueuedPerKind: number;
   /** How long a client may take to send a request, and how many connections the API holds. */
   http: HttpLimits;
+  /** How often the alert rules are evaluated (by one console of the namespace at a time). */
+  alertEvalMs: number;
 }
 
 /**
@@ -100,6 +102,7 @@ const envShape = {
   JOBDECK_MAX_QUEUED: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
   JOBDECK_HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HTTP_LIMITS.requestTimeoutSeconds),
   JOBDECK_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
+  JOBDECK_ALERT_EVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
 };
 
 /**
@@ -159,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     unavailableMaxWaitS: e.JOBDECK_UNAVAILABLE_MAX_WAIT_S,
     maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
     http: { requestTimeoutSeconds: e.JOBDECK_HTTP_REQUEST_TIMEOUT_S, maxConnections: e.JOBDECK_HTTP_MAX_CONNECTIONS },
+    alertEvalMs: e.JOBDECK_ALERT_EVAL_MS,
   };
 }

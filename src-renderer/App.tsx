@@ -8,6 +8,9 @@ import { viewTooltip } from './keyboard/shortcuts';
 import { VIEWS } from './store/nav-slice';
 import { selectors } from './store/selectors';
 import type { ViewName } from './store/nav-slice';
+import { firingCount } from './store/alerts-slice';
+import { AlertsView } from './views/alerts/AlertsView';
+import { useAlertWatch } from './views/alerts/alert-watch';
 import { ApiView } from './views/api/ApiView';
 import { BatchesView } from './views/batches/BatchesView';
 import { CompareView } from './views/compare/CompareView';
@@ -36,12 +39,14 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   webhooks: () => <WebhooksView />,
   subscriptions: () => <SubscriptionsView />,
   'dead-letters': () => <DeadLettersView />,
+  alerts: () => <AlertsView />,
   api: () => <ApiView />,
   settings: () => <SettingsView />,
   compare: () => <CompareView />,
 };
 
 function Navigation({ view }: { view: ViewName }) {
+  const firing = useConsole((state) => firingCount(state.alertRules.data));
   return (
     <nav className="nav" aria-label="Views">
       <ul>
@@ -56,6 +61,11 @@ function Navigation({ view }: { view: ViewName }) {
             >
               <span className="nav-icon" aria-hidden="true" />
               {VIEW_TITLES[name]}
+              {name === 'alerts' && firing > 0 && (
+                <span className="nav-badge alert-badge" aria-label={`${firing} firing`} title={`${firing} alert rules firing`}>
+                  {firing}
+                </span>
+              )}
             </a>
           </li>
         ))}
@@ -68,6 +78,7 @@ export function App() {
   const connection = useConsole(selectors.connection);
   const view = useConsole((state) => state.view);
   const navigate = useConsole((state) => state.navigate);
+  useAlertWatch();
   useEffect(() => {
     document.title = `${VIEW_TITLES[view]} · Jobdeck`;
   }, [view]);

@@ -13,6 +13,7 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   webhooks: 'Webhooks',
   subscriptions: 'Subscriptions',
   'dead-letters': 'Dead letters',
+  alerts: 'Alerts',
   api: 'API',
   settings: 'Settings',
   compare: 'Compare',

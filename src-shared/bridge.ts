@@ -9,6 +9,7 @@ import type {
   WebhookSummary,
   WorkersReport,
 } from './console-records';
+import type { AlertEvent, AlertNotice, AlertRule, CreateAlert, UpdateAlert } from './alert-schemas';
 import type { Batch, BatchAccepted, BatchSummary, CreateBatch } from './batch-schemas';
 import type { BatchEvent, JobEvent, ResyncEvent } from './events';
 import type { Job, Page } from './job';
@@ -174,6 +175,17 @@ export interface JobdeckBridge {
   /** Submits a run now; the answer is its job. */
   triggerSchedule(id: string): Promise<JobActionResult>;
   deleteSchedule(id: string): Promise<DeleteSubscriptionResult>;
+  /** The alert rules, each with its state. */
+  listAlerts(): Promise<Page<AlertRule>>;
+  /** Creates a rule; the answer carries its webhook secret, shown this once. */
+  createAlert(request: CreateAlertRequest): Promise<AlertResult>;
+  /** Changes some fields of a rule. */
+  updateAlert(id: string, changes: UpdateAlertRequest): Promise<AlertResult>;
+  deleteAlert(id: string): Promise<DeleteSubscriptionResult>;
+  /** A rule's episodes, newest first. */
+  listAlertEvents(id: string, request: PageRequest): Promise<Page<AlertEvent>>;
+  /** Each fire and resolve of any rule from now on (`GET /api/v1/alerts/stream`); returns the unfollow. */
+  onAlert(listener: (notice: AlertNotice) => void): Unsubscribe;
 }
 
 /** `POST /api/v1/schedules` body, as the console sends it (validated by `createScheduleSchemaOf`). */
@@ -186,6 +198,13 @@ export interface CreateScheduleRequest {
 }
 
 export type ScheduleResult = { ok: true; schedule: Schedule } | { ok: false; problem: Problem };
+
+/** `POST /api/v1/alerts` body, as the console sends it (validated by `createAlertSchemaOf`). */
+export type CreateAlertRequest = Partial<CreateAlert> & Pick<CreateAlert, 'name' | 'type' | 'threshold'>;
+/** `PATCH /api/v1/alerts/:id` body. */
+export type UpdateAlertRequest = UpdateAlert;
+/** A rule's answer: the rule (with `webhook_secret` on create), or the problem that refused it. */
+export type AlertResult = { ok: true; rule: AlertRule & { webhook_secret?: string } } | { ok: false; problem: Problem };
 
 /** Which jobs a bulk action is over: those a query matches in the whole history, or named ones. */
 export type OperationTarget = { query: string } | { ids: string[] };

@@ -28,6 +28,12 @@ export interface Names {
   cancelChannel: string;
   /** Redis pub/sub channel on which a console's runner publishes a bulk operation's full state whenever it changes. */
   operationsChannel: string;
+  /** Redis pub/sub channel on which the console evaluating the alert rules publishes each fire and resolve (an `AlertNotice`). */
+  alertsChannel: string;
+  /** Redis key of the lease one console holds while it evaluates the alert rules (its owner's ID, with a TTL it renews). */
+  alertsLease: string;
+  /** Redis sorted set of supervised workers' unexpected exits (score: when, member: `<supervisor>/<slot>/<when>/<random>`), for crash-loop rules. */
+  workerExits: string;
   /**
    * Topic exchange every event is published to (durable, JSON body = the event, message ID =
    * the stream ID), routing key `<kind>.<status>` with spaces as `_`: see `routingKeyOf`.
@@ -64,6 +70,9 @@ export function namesFor(namespace: string): Names {
     jobLogKey: (id, part) => (part === 'lines' ? `${namespace}:log:${id}` : `${namespace}:log:${id}:bytes`),
     cancelChannel: `${namespace}:cancel`,
     operationsChannel: `${namespace}:operations`,
+    alertsChannel: `${namespace}:alerts`,
+    alertsLease: `${namespace}:alerts:lease`,
+    workerExits: `${namespace}:worker-exits`,
     eventsExchange: `${namespace}.events`,
     batchKey: (id, part) => `${namespace}:batch:${id}:${part}`,
     idempotencyKey: (key) => `${namespace}:idem:${key}`,

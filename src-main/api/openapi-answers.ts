@@ -31,6 +31,7 @@ import { jobReadSchema, jobTimingSchema } from '../../src-shared/job-timing';
 import { problemSchema } from '../../src-shared/problem';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
+import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
 /**
@@ -58,6 +59,11 @@ const ANSWERS = {
   Schedule: scheduleSchema,
   SchedulePage: pageSchema(scheduleSchema),
   ScheduleDetail: scheduleDetailSchema,
+  AlertRule: alertRuleSchema,
+  CreatedAlertRule: createdAlertRuleSchema,
+  AlertRulePage: pageSchema(alertRuleSchema),
+  AlertEventPage: pageSchema(alertEventSchema),
+  AlertNotice: alertNoticeSchema,
   BatchAccepted: batchAcceptedSchema,
   Operation: operationSchema,
   OperationPage: pageSchema(operationSchema),

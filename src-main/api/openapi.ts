@@ -14,6 +14,7 @@ import {
 } from '../../src-shared/schemas';
 import { createSavedViewSchema } from '../../src-shared/saved-view-schemas';
 import { createScheduleSchemaOf, patchScheduleSchemaOf } from '../../src-shared/schedule-schemas';
+import { ALERT_TYPES, createAlertSchemaOf, updateAlertSchemaOf } from '../../src-shared/alert-schemas';
 import { createSubscriptionSchemaOf, listQuerySchema } from '../../src-shared/subscription-schemas';
 import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/operation-schemas';
 import { DEAD_LETTER_QUERY_FIELDS, deadLetterActionSchema, listDeadLettersQuerySchema } from '../../src-shared/dead-letter-schemas';
@@ -63,6 +64,8 @@ const EXAMPLES = {
   deadLetters: { query: 'kind:callback', dry_run: true },
   schedulePatch: { cron: '0 0 8 * * 1-5', missed: 'run_once' },
   schedule: { kind: 'email', payload: { subject: 'Every morning' }, cron: '0 30 7 * * 1-5', time_zone: 'Europe/Berlin', missed: 'skip' },
+  alert: { name: 'Callbacks failing', type: 'failure_rate', kind: 'callback', threshold: 0.5, window_s: 300 },
+  alertChange: { enabled: false },
 } as const;
 
 interface HeaderParameter {
@@ -139,6 +142,13 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/schedules/:id/pause', tag: 'schedules', summary: 'Pause a schedule: no run fires until it is resumed', ok: [200, 'the schedule, paused', 'Schedule'] },
   { method: 'POST', path: '/api/v1/schedules/:id/resume', tag: 'schedules', summary: 'Resume a schedule; its due times count from now (those of the pause are not missed runs)', ok: [200, 'the schedule', 'Schedule'] },
   { method: 'POST', path: '/api/v1/schedules/:id/trigger', tag: 'schedules', summary: 'Submit a run now (paused or not), besides its due times', ok: [202, 'the job, QUEUED', 'Job'] },
+  { method: 'POST', path: '/api/v1/alerts', tag: 'alerts', summary: `Create an alert rule (type one of ${ALERT_TYPES.join(', ')}; threshold: it fires above it, a fraction 0–1 for failure_rate; kind required for failure_rate, refused for crash_loop, webhook_failing and dependency_down; window_s defaults to 300). The secret its webhook POSTs are signed with is returned once`, body: createAlertSchemaOf(kinds), example: EXAMPLES.alert, ok: [201, 'the rule with its webhook_secret', 'CreatedAlertRule'] },
+  { method: 'GET', path: '/api/v1/alerts', tag: 'alerts', summary: 'List the alert rules, each with its state (ok or firing, since when) and the value at its last evaluation', ok: [200, '{"items": AlertRule[], "next_cursor": null}', 'AlertRulePage'] },
+  { method: 'GET', path: '/api/v1/alerts/stream', tag: 'alerts', summary: "Every rule's fires and resolves from now on as Server-Sent Events (`alert`); a comment line every 15 s", ok: [200, 'text/event-stream of `alert` events'], sseEvents: { alert: 'AlertNotice' } },
+  { method: 'GET', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'Read an alert rule and its state', ok: [200, 'the rule', 'AlertRule'] },
+  { method: 'PATCH', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'Change any fields of a rule (checked with its others); disabling a firing rule resolves it', body: updateAlertSchemaOf(kinds), example: EXAMPLES.alertChange, ok: [200, 'the rule', 'AlertRule'] },
+  { method: 'DELETE', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'Delete a rule and its history', ok: [204, 'deleted'] },
+  { method: 'GET', path: '/api/v1/alerts/:id/events', tag: 'alerts', summary: "A rule's episodes, newest first: fired_at, resolved_at (null while firing), the value that crossed, a message", query: listQuerySchema, ok: [200, '{"items": AlertEvent[], "next_cursor"}', 'AlertEventPage'] },
   { method: 'POST', path: '/api/v1/batches', tag: 'batches', summary: 'Submit several jobs as one batch, all or nothing (fan-out)', body: createBatchSchemaOf(kinds), example: EXAMPLES.batch, ok: [202, '{"id","job_ids","status","created_at","on_complete","secret"?}', 'BatchAccepted'], headers: [IDEMPOTENCY_KEY] },
   { method: 'GET', path: '/api/v1/batches', tag: 'batches', summary: 'List batches, newest first', query: listQuerySchema, ok: [200, '{"items": BatchSummary[], "next_cursor"}', 'BatchPage'] },
   { method: 'GET', path: '/api/v1/batches/:id', tag: 'batches', summary: 'A batch aggregated: counts, progress, each child, the fan-in callback', ok: [200, 'the batch', 'Batch'] },

@@ -37,6 +37,9 @@ import type { OperationService } from '../operations/operation-service';
 import { queueRoutes } from './queue-routes';
 import { flowRoutes } from './flow-routes';
 import type { FlowStore } from '../flow/flow-store';
+import { alertRoutes } from './alert-routes';
+import type { AlertFollower } from '../alerts/alert-feed';
+import type { AlertStore } from '../alerts/alert-store';
 import type { QueueInspector } from '../broker/queue-inspector';
 import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
@@ -83,6 +86,8 @@ export interface ApiOptions {
   deadLetters?: DeadLetterService;
   /** The states the runners publish, for `GET /api/v1/operations/:id/events` (without it the route is absent). */
   operationFeed?: OperationFollower;
+  /** Alert rules and their episodes, and the fires and resolves to stream (the stream route is absent without a feed). */
+  alerts?: { store: AlertStore; feed?: AlertFollower };
   /** Rows per query of `GET /api/v1/jobs/export` (a test makes it small to see the stream). */
   exportPageRows?: number;
   /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
@@ -194,6 +199,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
   if (options.operations) await app.register(operationRoutes(options.operations, options.operationFeed));
   if (options.deadLetters) await app.register(deadLetterRoutes(options.deadLetters));
+  if (options.alerts) await app.register(alertRoutes(options.alerts.store, options.alerts.feed, kinds));
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));

@@ -27,6 +27,13 @@ import { DeadLetterDrain } from '../dead-letters/dead-letter-drain';
 import { DeadLetterService } from '../dead-letters/dead-letter-service';
 import { DeadLetterStore } from '../dead-letters/dead-letter-store';
 import { startRetentionLoop } from '../lifecycle/retention-loop';
+import { AlertEvaluator } from '../alerts/alert-evaluator';
+import { AlertFeed } from '../alerts/alert-feed';
+import { RedisLease } from '../alerts/alert-lease';
+import { sharedAlertSources, workerExitRecorder } from '../alerts/alert-sources';
+import { AlertStore } from '../alerts/alert-store';
+import { webhookBody } from '../webhooks/delivery-dispatcher';
+import { randomUUID } from 'node:crypto';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
 import type { WorkerEntry } from '../supervisor/worker-supervisor';
 import { databaseClient } from '../database/database';
@@ -74,6 +81,8 @@ export interface CoreServices {
   /** Recurring schedules, and the scheduler that fires them (started with the outlets). */
   schedules: ScheduleService;
   scheduler: Scheduler;
+  /** Alert rules, the console's subscriber to their fires and resolves, and the evaluator (it starts with the outlets). */
+  alerts: { store: AlertStore; feed: AlertFeed; evaluator: AlertEvaluator };
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
 }
@@ -118,7 +127,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     if (env.workerEntry) {
       // An operator's scale holds until the console restarts: a core reopened in place keeps it.
       const scaled = facts.supervisor?.report().counts;
-      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled);
+      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled, workerExitRecorder(services.stores.redis, names, log));
       work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
     }
@@ -203,10 +212,11 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const subscriber = stores.connections.duplicate(stores.redis, 'operations');
   const operationFeed = new OperationFeed(subscriber, names.operationsChannel, (id) => operationStore.get(id));
   const { schedules, scheduler } = buildSchedules(config, names, stores, jobs, log);
-  return {
+  const base = {
     ...{ stores, publisher, jobs, queues, flow, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
     ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource },
   };
+  return { ...base, alerts: buildAlerts(config, names, base, env) };
 }
 
 /** The schedules' service and this console's scheduler, which the service wakes on every change. */
@@ -220,6 +230,35 @@ function buildSchedules(config: ConsoleConfig, names: Names, stores: Stores, job
     log,
   });
   return { schedules: new ScheduleService(store, jobs, () => scheduler.wake()), scheduler };
+}
+
+/** The alert rules' store, this console's feed of their notices, and the evaluator that runs while it holds the lease. */
+function buildAlerts(config: ConsoleConfig, names: Names, services: Omit<CoreServices, 'alerts'>, env: CoreEnv): CoreServices['alerts'] {
+  const { stores, outlets } = services;
+  const store = new AlertStore(stores.pool, names.schema);
+  const feed = new AlertFeed(stores.connections.duplicate(stores.redis, 'alerts'), names.alertsChannel);
+  const evaluator = new AlertEvaluator({
+    store,
+    sources: sharedAlertSources({
+      pool: stores.pool,
+      redis: stores.redis,
+      names,
+      queues: () => services.queues.list(),
+      dependencies: async () => (await coreHealth(services, env.facts)).dependencies,
+    }),
+    lease: new RedisLease(stores.redis, names.alertsLease, randomUUID(), Math.max(3 * config.alertEvalMs, 1_000)),
+    everyMs: config.alertEvalMs,
+    publish: async (notice) => void (await stores.redis.publish(names.alertsChannel, JSON.stringify(notice))),
+    deliver: async (rule, notice) => {
+      const { store: webhooks, dispatcher } = outlets.webhooks;
+      const event_id = `alert:${notice.event.id}:${notice.type}`;
+      const body = webhookBody(notice.type, notice);
+      await webhooks.addDeliveries([{ subscription_id: null, batch_id: null, event_id, event_type: notice.type, url: rule.webhook_url!, secret: rule.webhook_secret, body }]);
+      dispatcher.notify();
+    },
+    onLog: env.log,
+  });
+  return { store, feed, evaluator };
 }
 
 /** The history recorder, the relay and the event outlets: each reads the event stream. */
@@ -248,6 +287,9 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   closers.add('bulk operation feed', () => services.operationFeed.close());
   closers.add('dead-letter drain', () => services.deadLetterDrain.close());
   await step(`The dead-letter drain on RabbitMQ at ${redactUrl(config.amqpUrl)}`, 'AMQP_URL', () => services.deadLetterDrain.start());
+  services.alerts.evaluator.start();
+  closers.add('alert evaluator', () => services.alerts.evaluator.close());
+  closers.add('alert feed', () => services.alerts.feed.close());
 }
 
 /** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
@@ -267,7 +309,7 @@ function startRetention(config: ConsoleConfig, services: CoreServices, log: (lin
 }
 
 /** The health report of a core: its dependencies, its workers, and whether it has started. */
-export function coreHealth(core: CoreServices, facts: RuntimeFacts): Promise<HealthReport> {
+export function coreHealth(core: Pick<CoreServices, 'publisher' | 'stores' | 'jobs'>, facts: RuntimeFacts): Promise<HealthReport> {
   return checkHealth({
     publisher: core.publisher,
     redis: core.stores.redis,

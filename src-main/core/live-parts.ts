@@ -11,6 +11,8 @@ import type { SavedViewStore } from '../saved-views/saved-view-store';
 import type { OperationFollower } from '../operations/operation-feed';
 import type { OperationService } from '../operations/operation-service';
 import type { DeadLetterService } from '../dead-letters/dead-letter-service';
+import type { AlertFollower } from '../alerts/alert-feed';
+import type { AlertStore } from '../alerts/alert-store';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -38,6 +40,7 @@ export interface LiveParts {
   operationFeed: OperationFollower;
   deadLetters: DeadLetterService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
+  alerts: { store: AlertStore; feed: AlertFollower };
 }
 
 /** The core serving now; none while a restart swaps it. */
@@ -65,6 +68,10 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
     webhooks: {
       store: live(() => core().outlets.webhooks.store),
       dispatcher: live(() => core().outlets.webhooks.dispatcher),
+    },
+    alerts: {
+      store: live(() => core().alerts.store),
+      feed: live(() => core().alerts.feed),
     },
   };
 }

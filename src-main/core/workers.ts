@@ -13,9 +13,11 @@ export function startWorkers(
   smtpUrl: string,
   log: (line: string) => void,
   counts: Record<JobKind, number> = {},
+  onCrash?: (supervisorId: string, slotId: string) => void,
 ): WorkerSupervisor {
   const supervisor = new WorkerSupervisor({
     entry,
+    onCrash,
     counts: { ...config.workers, ...counts },
     onLog: log,
     env: {

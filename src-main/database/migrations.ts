@@ -201,6 +201,32 @@ CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
 CREATE INDEX IF NOT EXISTS dead_letters_newest ON ${s}.dead_letters (dead_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS dead_letters_kind_newest ON ${s}.dead_letters (kind, dead_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS dead_letters_job ON ${s}.dead_letters (job_id) WHERE job_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${s}.alert_rules (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  type text NOT NULL,
+  kind text,
+  threshold double precision NOT NULL,
+  window_s integer NOT NULL,
+  webhook_url text,
+  webhook_secret text NOT NULL,
+  enabled boolean NOT NULL DEFAULT true,
+  value double precision,
+  evaluated_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ${s}.alert_events (
+  id uuid PRIMARY KEY,
+  rule_id uuid NOT NULL REFERENCES ${s}.alert_rules (id) ON DELETE CASCADE,
+  fired_at timestamptz NOT NULL DEFAULT now(),
+  resolved_at timestamptz,
+  value double precision,
+  message text NOT NULL,
+  resolved_message text
+);
+CREATE UNIQUE INDEX IF NOT EXISTS alert_events_one_open ON ${s}.alert_events (rule_id) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS alert_events_newest ON ${s}.alert_events (rule_id, fired_at DESC, id DESC);
 `;
 }
 

@@ -17,6 +17,8 @@ export interface WorkerSupervisorOptions {
   /** Processes per kind, for every kind the registry holds (see `parseWorkerCounts`). */
   counts: Record<JobKind, number>;
   onLog?: (line: string) => void;
+  /** Told of each unexpected exit (the slot restarts): crash-loop alerts count them. */
+  onCrash?: (supervisorId: string, slotId: string) => void;
   /** Starts one worker process for the slot; forks `entry` unless a test stands in for the processes. */
   fork?: (kind: JobKind, slotId: string) => ChildProcess;
 }
@@ -216,6 +218,7 @@ export class WorkerSupervisor {
     }
     const lived = Date.now() - slot.run.startedAt;
     slot.restarts = lived > STABLE_AFTER_MS ? 0 : slot.restarts + 1;
+    this.options.onCrash?.(this.id, slot.id);
     const delay = slot.restarts === 0 ? 0 : Math.min(RESTART_MIN_MS * 2 ** (slot.restarts - 1), RESTART_MAX_MS);
     this.options.onLog?.(`worker ${slot.run.name ?? `pid ${child.pid}`} (slot ${slot.id}) exited (${how}); restarting in ${delay} ms`);
     slot.run.tally.inHand = [];

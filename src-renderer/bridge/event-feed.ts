@@ -16,7 +16,7 @@ export interface EventSourceLike {
 /** The SSE `event:` names the feed reads; any other is ignored. */
 export type FeedEventType = 'job' | 'batch' | 'resync';
 /** Every SSE `event:` name the console reads: the feed's, and a bulk operation's stream's. */
-export type SseEventType = FeedEventType | 'operation';
+export type SseEventType = FeedEventType | 'operation' | 'alert';
 
 const EVENT_SOURCE_CLOSED = 2;
 const REOPEN_MIN_DELAY_MS = 1_000;

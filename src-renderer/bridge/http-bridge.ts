@@ -32,6 +32,8 @@ import type {
   WorkersActionResult,
 } from '../../src-shared/bridge';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
+import { alertNoticeSchema, type AlertEvent, type AlertNotice, type AlertRule } from '../../src-shared/alert-schemas';
+import type { AlertResult, CreateAlertRequest, UpdateAlertRequest } from '../../src-shared/bridge';
 import type { CreateSavedView, SavedView } from '../../src-shared/saved-view-schemas';
 import type { Schedule as RecurringSchedule, ScheduleDetail } from '../../src-shared/schedule-schemas';
 import type { Delivery, Subscription } from '../../src-shared/subscription-schemas';
@@ -154,7 +156,7 @@ function httpTransport(options: HttpBridgeOptions) {
     });
 
   /** A POST or PUT whose refusal is an answer (a problem), not an exception. */
-  const act = <T, K extends string>(method: 'POST' | 'PUT', path: string, key: K, body?: unknown) =>
+  const act = <T, K extends string>(method: 'POST' | 'PUT' | 'PATCH', path: string, key: K, body?: unknown) =>
     send(
       path,
       {
@@ -230,6 +232,19 @@ function followOperation(source: EventSourceLike, onState: (operation: Operation
     onError?.();
   };
   return end;
+}
+
+/** Hands on each well-formed `alert` event; the EventSource reconnects by itself after an error. */
+function followAlerts(source: EventSourceLike, listener: (notice: AlertNotice) => void): () => void {
+  source.addEventListener('alert', (event) => {
+    try {
+      const parsed = alertNoticeSchema.safeParse(JSON.parse(event.data));
+      if (parsed.success) listener(parsed.data);
+    } catch {
+      // Not JSON: not an alert this console reads.
+    }
+  });
+  return () => source.close();
 }
 
 /** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
@@ -318,6 +333,12 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     resumeSchedule: (scheduleId: string): Promise<ScheduleResult> => act<RecurringSchedule, 'schedule'>('POST', `/api/v1/schedules/${id(scheduleId)}/resume`, 'schedule'),
     triggerSchedule: (scheduleId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/schedules/${id(scheduleId)}/trigger`, 'job'),
     deleteSchedule: (scheduleId: string) => remove(`/api/v1/schedules/${id(scheduleId)}`),
+    listAlerts: () => getJson<Page<AlertRule>>('/api/v1/alerts'),
+    createAlert: (request: CreateAlertRequest): Promise<AlertResult> => act<AlertRule, 'rule'>('POST', '/api/v1/alerts', 'rule', request),
+    updateAlert: (ruleId: string, changes: UpdateAlertRequest): Promise<AlertResult> => act<AlertRule, 'rule'>('PATCH', `/api/v1/alerts/${id(ruleId)}`, 'rule', changes),
+    deleteAlert: (ruleId: string) => remove(`/api/v1/alerts/${id(ruleId)}`),
+    listAlertEvents: (ruleId: string, request: PageRequest) => getJson<Page<AlertEvent>>(`/api/v1/alerts/${id(ruleId)}/events${listQuery(request)}`),
+    onAlert: (listener) => followAlerts(openEventSource(`${baseUrl}/api/v1/alerts/stream`), listener),
     listJobs: (request: ListJobsRequest) => getJson<Page<Job>>(`/api/v1/jobs${listQuery(request)}`),
     onJobEvent: (listener) => feed.onJobEvent(listener),
     onBatchEvent: (listener) => feed.onBatchEvent(listener),

@@ -19,6 +19,7 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   webhooks: 'h',
   subscriptions: 'u',
   'dead-letters': 'd',
+  alerts: 'l',
   api: 'a',
   settings: 'e',
   compare: 'v',

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { scheduleWithTimer } from '../bridge/schedule';
+import { createAlertsSlice } from './alerts-slice';
 import { createApiDocSlice } from './api-doc-slice';
 import { createBatchesSlice } from './batches-slice';
 import { createCompareSlice } from './compare-slice';
@@ -61,6 +62,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createBatchesSlice(deps)(...args),
     ...createCompareSlice(deps)(...args),
     ...createSubscriptionsSlice(deps)(...args),
+    ...createAlertsSlice(deps)(...args),
     ...createApiDocSlice(deps)(...args),
     ...createOperationsSlice(deps)(...args),
     ...createSavedViewsSlice(deps)(...args),

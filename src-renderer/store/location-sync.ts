@@ -13,6 +13,7 @@ const SHOWN_ITEM: Partial<Record<ConsoleState['view'], (state: ConsoleState) => 
   batches: (state) => state.selectedBatchId,
   schedules: (state) => state.selectedScheduleId,
   subscriptions: (state) => state.selectedSubscriptionId,
+  alerts: (state) => state.selectedAlertId,
 };
 
 /** What the store shows, as a route: the view, its search (Jobs), and the job, batch, schedule, subscription or delivery open in it. */

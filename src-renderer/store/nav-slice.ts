@@ -1,4 +1,5 @@
 import type { Job } from '../../src-shared/job';
+import type { AlertsSlice } from './alerts-slice';
 import type { BatchesSlice } from './batches-slice';
 import type { CompareSlice, CompareTarget } from './compare-slice';
 import type { ConsoleDeps, SliceCreator } from './deps';
@@ -19,6 +20,7 @@ export type ViewName =
   | 'webhooks'
   | 'subscriptions'
   | 'dead-letters'
+  | 'alerts'
   | 'api'
   | 'settings'
   | 'compare';
@@ -26,7 +28,7 @@ export type ViewName =
 /** What a location names: a view, and the item in it to show (see route.ts for the hash). */
 export interface Route {
   view: ViewName;
-  /** The job, batch, schedule or subscription shown in the view. */
+  /** The job, batch, schedule, subscription or alert rule shown in the view. */
   id?: string;
   /** In Subscriptions: the delivery of `id` to show. */
   deliveryId?: string;
@@ -52,7 +54,8 @@ type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs' | 'filter
   Pick<BatchesSlice, 'selectBatch'> &
   Pick<SubscriptionsSlice, 'selectSubscription' | 'selectDelivery'> &
   Pick<CompareSlice, 'openCompare'> &
-  Pick<SchedulesSlice, 'selectSchedule'>;
+  Pick<SchedulesSlice, 'selectSchedule'> &
+  Pick<AlertsSlice, 'selectAlert'>;
 
 export const VIEWS: readonly ViewName[] = [
   'overview',
@@ -66,6 +69,7 @@ export const VIEWS: readonly ViewName[] = [
   'webhooks',
   'subscriptions',
   'dead-letters',
+  'alerts',
   'api',
   'settings',
   'compare',
@@ -114,6 +118,7 @@ export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'no
         if (view === 'jobs') void openJob(id);
         if (view === 'batches') get().selectBatch(id);
         if (view === 'schedules') get().selectSchedule(id);
+        if (view === 'alerts') get().selectAlert(id);
         if (view === 'subscriptions') {
           get().selectSubscription(id);
           get().selectDelivery(deliveryId ?? null);

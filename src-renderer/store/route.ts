@@ -12,7 +12,7 @@ export type { Route } from './nav-slice';
 /** An ID as a link may carry it: what the API issues (UUIDs), nothing that could change the path. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 /** The views whose items have a link of their own. */
-const ITEM_VIEWS: ReadonlySet<ViewName> = new Set(['jobs', 'batches', 'schedules', 'subscriptions']);
+const ITEM_VIEWS: ReadonlySet<ViewName> = new Set(['jobs', 'batches', 'schedules', 'subscriptions', 'alerts']);
 
 function idOf(segment: string | undefined): string | undefined {
   if (segment === undefined) return undefined;

@@ -2,6 +2,7 @@
  * The console store's whole state: one store made of typed slices, each declared beside its
  * creator. A slice reads another only through the part it names (see `SliceCreator`).
  */
+import type { AlertsSlice } from './alerts-slice';
 import type { ApiDocSlice } from './api-doc-slice';
 import type { BatchesSlice } from './batches-slice';
 import type { CompareSlice } from './compare-slice';
@@ -41,6 +42,7 @@ export type ConsoleState = JobsSlice &
   BatchesSlice &
   CompareSlice &
   SubscriptionsSlice &
+  AlertsSlice &
   ApiDocSlice &
   OperationsSlice &
   SavedViewsSlice &

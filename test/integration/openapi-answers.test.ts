@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiContract, KEYWORDS_AFTER_DRAFT_07, type CheckedAnswer, type OpenApiDocument } from '../support/api-contract';
 import { eventually, startTestConsole, type TestConsole } from '../support/console';
-import { readSse, WsClient, type FeedSeen } from '../support/event-clients';
+import { readSse, sseFrames, WsClient, type FeedSeen } from '../support/event-clients';
 
 /**
  * Every operation of `GET /api/v1/openapi.json`, called on a real console: each answer (success,
@@ -14,7 +14,7 @@ let contract: ApiContract;
 
 beforeAll(async () => {
   // No email worker at first: an email job stays QUEUED, for cancel, retry and purge.
-  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=0' });
+  app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=1,C=0', JOBDECK_ALERT_EVAL_MS: '200' });
   expect(await app.supervisor!.whenReady(30_000)).toBe(true);
   const document = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as OpenApiDocument;
   contract = new ApiContract(document);
@@ -258,6 +258,30 @@ describe('every answer matches the OpenAPI document', () => {
       await expectStatus(call('POST', `/api/v1/dead-letters/${action}`, { ids: [UNKNOWN_UUID] }), 202);
       await expectStatus(call('POST', `/api/v1/dead-letters/${action}`, { query: 'kind:A' }), 400);
     }
+  });
+
+  it('of alert rules, their history and their stream', async () => {
+    const stream = await fetch(`${app.url}/api/v1/alerts/stream`);
+    contract.check('GET', '/api/v1/alerts/stream', stream.status, stream.headers.get('content-type') ?? '', undefined);
+    const rule = await expectStatus(call('POST', '/api/v1/alerts', { name: 'contract', type: 'no_consumers', kind: 'callback', threshold: 0 }), 201);
+    await expectStatus(call('POST', '/api/v1/alerts', { name: 'contract', type: 'failure_rate', threshold: 0.5 }), 400);
+    const id = rule.id as string;
+    await expectStatus(get('/api/v1/alerts'), 200);
+    await expectStatus(get(`/api/v1/alerts/${UNKNOWN_UUID}`), 404);
+    // The earlier tests stopped the callback worker: a callback job waits with no consumer.
+    await expectStatus(get('/job/callback?duration_ms=0'), 200);
+    await eventually(() => expectStatus(get(`/api/v1/alerts/${id}`), 200), (shown) => shown.state === 'firing', 20_000, 'the rule firing');
+    const history = await expectStatus(get(`/api/v1/alerts/${id}/events`), 200);
+    expect(history.items).toHaveLength(1);
+    for await (const frame of sseFrames(stream.body!)) {
+      contract.checkMessage('GET', '/api/v1/alerts/stream', JSON.parse(frame.data), frame.name);
+      break;
+    }
+    await stream.body?.cancel().catch(() => undefined);
+    await expectStatus(call('PATCH', `/api/v1/alerts/${id}`, { enabled: false }), 200);
+    await expectStatus(call('PATCH', `/api/v1/alerts/${id}`, { threshold: -1 }), 400);
+    await expectStatus(call('DELETE', `/api/v1/alerts/${id}`), 204);
+    await expectStatus(call('DELETE', `/api/v1/alerts/${id}`), 404);
   });
 
   it('of the console itself', async () => {

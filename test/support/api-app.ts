@@ -23,6 +23,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     operations: UNUSED,
     operationFeed: UNUSED,
     deadLetters: UNUSED,
+    alerts: { store: UNUSED, feed: UNUSED },
     queues: UNUSED,
     flow: UNUSED,
     settings: UNUSED,

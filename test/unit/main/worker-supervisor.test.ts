@@ -51,6 +51,7 @@ class FakeChild extends EventEmitter {
 
 let children: FakeChild[];
 let lines: string[];
+let crashes: string[];
 
 function supervise(counts: Partial<Record<JobKind, number>> = { log: 1 }): WorkerSupervisor {
   const supervisor = new WorkerSupervisor({
@@ -58,6 +59,7 @@ function supervise(counts: Partial<Record<JobKind, number>> = { log: 1 }): Worke
     env: {},
     counts: { log: 0, callback: 0, email: 0, ...counts },
     onLog: (line) => lines.push(line),
+    onCrash: (supervisorId, slotId) => crashes.push(`${supervisorId}/${slotId}`),
     fork: (kind) => {
       const child = new FakeChild(kind);
       children.push(child);
@@ -76,6 +78,7 @@ const settled = async <T>(promise: Promise<T>): Promise<{ value: T } | 'pending'
 beforeEach(() => {
   children = [];
   lines = [];
+  crashes = [];
 });
 
 afterEach(() => {
@@ -159,6 +162,11 @@ describe('WorkerSupervisor restarts', () => {
     expect(lines[0]).toMatch(/^worker .+\/\d+ \(slot log-1\) exited \(code 3\); restarting in 500 ms$/);
     newest().ready();
     expect(supervisor.snapshot()[0]).toMatchObject({ state: 'crash-loop', restarts: 4 });
+    // Each unexpected exit is told (crash-loop alerts count them); a stop an operator asked for is not.
+    expect(crashes).toEqual(Array.from({ length: 4 }, () => `${supervisor.id}/log-1`));
+    void supervisor.stopWorker('log-1');
+    newest().exit(0);
+    expect(crashes).toHaveLength(4);
   });
 
   it('trusts a crash-looping slot again once a run outlives the stable time', () => {

@@ -1,4 +1,6 @@
 import { vi } from 'vitest';
+import type { AlertEvent, AlertNotice, AlertRule } from '../../../src-shared/alert-schemas';
+import type { AlertResult, CreateAlertRequest, UpdateAlertRequest } from '../../../src-shared/bridge';
 import type { JobLogLine } from '../../../src-shared/job-log';
 import type {
   ApiDocument,
@@ -200,6 +202,18 @@ export function fakeBridge(firstPage: Job[] = []) {
     deleteSavedView: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
       throw notSetUp('deleteSavedView');
     }),
+    listAlerts: vi.fn(async (): Promise<Page<AlertRule>> => ({ items: [], next_cursor: null })),
+    createAlert: vi.fn(async (_request: CreateAlertRequest): Promise<AlertResult> => {
+      throw notSetUp('createAlert');
+    }),
+    updateAlert: vi.fn(async (_id: string, _changes: UpdateAlertRequest): Promise<AlertResult> => {
+      throw notSetUp('updateAlert');
+    }),
+    deleteAlert: vi.fn(async (_id: string): Promise<DeleteSubscriptionResult> => {
+      throw notSetUp('deleteAlert');
+    }),
+    listAlertEvents: vi.fn(async (_id: string, _request: PageRequest): Promise<Page<AlertEvent>> => ({ items: [], next_cursor: null })),
+    onAlert: vi.fn((_listener: (notice: AlertNotice) => void): (() => void) => () => undefined),
     onConnectionChange: vi.fn((listener: (state: ConnectionState) => void) => {
       connectionListeners.add(listener);
       listener(connection);
