@@ -8,14 +8,21 @@ export function countdownText(iso: string, now: number): string {
   return left > 0 ? `in ${formatDuration(left + 999)}` : 'due now';
 }
 
-/** A live countdown to `iso` (ticking every second), with the time itself beside it. */
-export function Countdown({ iso }: { iso: string }) {
+/** Only the time left until `iso`, ticking every second (a scheduled job's row shows this). */
+export function CountdownLeft({ iso }: { iso: string }) {
   const now = useNow(1_000);
   return (
+    <span className="countdown-left" role="timer" aria-live="off">
+      {countdownText(iso, now)}
+    </span>
+  );
+}
+
+/** A live countdown to `iso` (ticking every second), with the time itself beside it. */
+export function Countdown({ iso }: { iso: string }) {
+  return (
     <span className="countdown">
-      <span className="countdown-left" role="timer" aria-live="off">
-        {countdownText(iso, now)}
-      </span>{' '}
+      <CountdownLeft iso={iso} />{' '}
       <span className="muted">
         (<Time iso={iso} milliseconds />)
       </span>

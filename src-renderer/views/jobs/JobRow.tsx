@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { CountdownLeft } from '../../components/Countdown';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
@@ -56,7 +57,11 @@ export const JobRow = memo(function JobRow({ id, rowIndex }: { id: string; rowIn
         <StatusBadge status={job.status} />
       </td>
       <td>
-        <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${short}`} />
+        {job.status === 'SCHEDULED' && job.run_at ? (
+          <CountdownLeft iso={job.run_at} />
+        ) : (
+          <ProgressBar progress={job.progress} status={job.status} label={`Progress of job ${short}`} />
+        )}
       </td>
       <td className="numeric">{job.attempts}</td>
       <td className="time-cell">
