@@ -35,6 +35,7 @@ const UNSET = {
   progress: '', add_attempt: '0', result: '', error: '', only_from: '', start_attempt: '', redelivered: '0',
   next_attempt_at: '', attempt_error: '', reset_budget: '0', start_token: '', callback_secret: '',
   then_in_progress: '0', holder_token: '', holder_attempt: '', request_cancel: '0', cancel_channel: 'unit:cancel',
+  give_back: '0', max_wait_s: '', note: '',
 };
 const LIMITS = { terminal_ttl_s: '60', stream_max: '100', default_max_attempts: '5', emit: '1' };
 
