@@ -99,9 +99,7 @@ export class DelayedJobs {
 
 /** A message as its row keeps it: without a kind B job's signing secret. */
 function withoutSecret(message: JobMessage): JobMessage {
-  if (!('secret' in message.extra_data)) return message;
-  const { secret: _secret, ...rest } = message.extra_data as Record<string, unknown>;
-  return { ...message, extra_data: rest as JobMessage['extra_data'] };
+  return { ...message, extra_data: shownPayload(message.kind, message.extra_data) };
 }
 
 /** The job as its message knows it, for a Redis that lost it: SCHEDULED since its submit. */
