@@ -8,6 +8,11 @@ const POLL_WITHOUT_LISTEN_MS = 250;
 /** Wait after a failed claim (PostgreSQL, Redis or the broker down) before the next. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
 const RELISTEN_MS = 1_000;
+/**
+ * Wait when rows are due but the claim got none: another console holds them (promoting up to a
+ * claim's worth), so waking at their past due time again would loop without pause.
+ */
+export const HELD_ELSEWHERE_MS = 100;
 
 export interface DelayPromoterOptions {
   delayed: DelayedJobs;
@@ -69,7 +74,8 @@ export class DelayPromoter {
     try {
       // A full claim may leave more due rows: claim until one comes back short.
       while (!this.closed && (await delayed.promoteDue()) > 0);
-      this.arm(await delayed.store.nextDue());
+      const due = await delayed.store.nextDue();
+      this.arm(due !== null && due <= Date.now() ? Date.now() + HELD_ELSEWHERE_MS : due);
     } catch (error) {
       onLog?.(`promoting due scheduled jobs failed (retrying in ${RETRY_AFTER_FAILURE_MS} ms): ${(error as Error).message}`);
       this.arm(Date.now() + RETRY_AFTER_FAILURE_MS);

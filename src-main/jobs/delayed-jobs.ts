@@ -1,6 +1,7 @@
 import type { Job } from '../../src-shared/job';
 import type { JobSeed, JobStatusClient, WriteReply } from '../../src-shared/node/status-store';
 import { shownPayload } from '../../src-shared/builtin-kinds';
+import { TERMINAL_STATUSES } from '../../src-shared/statuses';
 import type { JobMessage } from '../../src-shared/wire';
 import type { JobPublisher } from '../broker/job-publisher';
 import type { ScheduledJobs, ScheduledRow } from './scheduled-jobs';
@@ -11,6 +12,8 @@ import type { ScheduledJobs, ScheduledRow } from './scheduled-jobs';
  * published confirmed, then their row deleted — in that order, so a failure at any step leaves the
  * row for the next claim. A job found QUEUED already (a promoter died after its Redis write, or
  * its publish failed) is published again: the worker's attempt check makes a second copy stale.
+ * A row keeps no signing secret: it is taken from the Redis job at promotion (unsigned if Redis
+ * lost it). A row whose job Redis lacks is dropped unpromoted when the history has the job ended.
  */
 export class DelayedJobs {
   constructor(
@@ -21,12 +24,12 @@ export class DelayedJobs {
 
   /** Records a new job SCHEDULED until `message.run_at`: its Redis status and its row, both or neither. */
   async schedule(message: JobMessage & { run_at: string }, seed: JobSeed, secret: string | undefined): Promise<WriteReply> {
-    let created: WriteReply | null = null;
     try {
-      return await this.store.add(message, message.run_at, async () => (created = await this.status.create(seed, secret, 'SCHEDULED')));
+      return await this.store.add(withoutSecret(message), message.run_at, () => this.status.create(seed, secret, 'SCHEDULED'));
     } catch (error) {
-      // The commit failed after the status was written: end it CANCELLED, as an unconfirmed job is.
-      if (created) await this.status.withdraw(seed.id, `not accepted: ${(error as Error).message}`).catch(() => undefined);
+      // The commit failed after the status was written, or the write timed out and may land
+      // still: end it CANCELLED, as an unconfirmed job is (a job Redis never got stays missing).
+      await this.status.withdraw(seed.id, `not accepted: ${(error as Error).message}`).catch(() => undefined);
       throw error;
     }
   }
@@ -44,7 +47,7 @@ export class DelayedJobs {
       const reply = await this.status.promote(seedOf(row));
       if (reply.outcome !== 'ok') return reply.outcome === 'conflict' && reply.job?.status !== 'QUEUED' ? [row.job_id] : [];
       // Refused by the broker: SCHEDULED again (its row stays), so the answer's error is the whole story.
-      await this.publisher.publish(row.message).catch(async (error: unknown) => {
+      await this.publisher.publish(await this.messageOf(row)).catch(async (error: unknown) => {
         await this.status.undoRetry(id, 'SCHEDULED').catch(() => undefined);
         throw error;
       });
@@ -54,9 +57,19 @@ export class DelayedJobs {
     return moved;
   }
 
-  /** Drops the wait of a job an operator cancelled (the promoter would skip it anyway). */
-  forget(id: string): Promise<void> {
-    return this.store.remove(id);
+  /**
+   * An operator's cancel of a SCHEDULED job: its row is claimed (waiting for a promoter that
+   * holds it), `cancel` runs (the Redis write), then the row is deleted and committed. Should
+   * PostgreSQL or `cancel` fail, the job keeps its status and its wait, and the error is thrown.
+   */
+  async cancel(id: string, cancel: () => Promise<Job>): Promise<Job> {
+    let cancelled: Job | null = null;
+    await this.store.claimOne(id, async (rows) => {
+      cancelled = await cancel();
+      return rows.map((row) => row.job_id);
+    });
+    // No row (promoted meanwhile, or never had one): the job is cancelled where it is.
+    return cancelled ?? (await cancel());
   }
 
   /** Promotes claimed rows in parallel; answers the IDs done (promoted, or no longer waiting). */
@@ -70,10 +83,23 @@ export class DelayedJobs {
   }
 
   private async promoteRow(row: ScheduledRow): Promise<void> {
+    // Redis lost the job (TTL after a cancel whose row survived, a restart): the history says whether it ended.
+    if (!(await this.status.read(row.job_id)) && TERMINAL_STATUSES.has((await this.store.historyStatus(row.job_id)) ?? 'SCHEDULED')) return;
     const reply = await this.status.promote(seedOf(row));
     const requeue = reply.outcome === 'ok' || (reply.outcome === 'conflict' && reply.job?.status === 'QUEUED');
-    if (requeue) await this.publisher.publish(row.message);
+    if (requeue) await this.publisher.publish(await this.messageOf(row));
   }
+
+  /** The row's message with the job's signing secret, which Redis keeps aside while it holds the job. */
+  private async messageOf(row: ScheduledRow): Promise<JobMessage> {
+    const secret = await this.status.callbackSecret(row.job_id);
+    return secret ? { ...row.message, extra_data: { ...row.message.extra_data, secret } as JobMessage['extra_data'] } : row.message;
+  }
+}
+
+/** A message as its row keeps it: without a kind B job's signing secret. */
+function withoutSecret(message: JobMessage): JobMessage {
+  return { ...message, extra_data: shownPayload(message.kind, message.extra_data) };
 }
 
 /** The job as its message knows it, for a Redis that lost it: SCHEDULED since its submit. */

@@ -279,8 +279,10 @@ export class JobService {
       job = asked.stopped;
     }
     if (!CANCELLABLE_STATUSES.includes(job.status)) throw new JobStatusConflictError(job, 'cancel', CANCELLABLE_STATUSES);
-    const cancelled = await this.transition(job, 'cancel', WAITING_STATUSES, 'CANCELLED');
-    if (job.status === 'SCHEDULED') await this.options.delayed?.forget(id).catch(() => undefined);
+    const move = () => this.transition(job, 'cancel', WAITING_STATUSES, 'CANCELLED');
+    // A SCHEDULED job's wait goes with its cancel, or neither (PostgreSQL down: 503, still SCHEDULED).
+    const { delayed } = this.options;
+    const cancelled = job.status === 'SCHEDULED' && delayed ? await delayed.cancel(id, move) : await move();
     return { outcome: 'cancelled', job: cancelled };
   }
 

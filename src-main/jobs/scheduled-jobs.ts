@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { JobStatus } from '../../src-shared/statuses';
 import type { JobMessage } from '../../src-shared/wire';
 
 /** One scheduled job's wait: its ID, when it is due, and the message to publish then. */
@@ -13,12 +14,13 @@ const CLAIM_LIMIT = 200;
 
 /**
  * `<ns>.scheduled_jobs`: where a SCHEDULED job waits for its time (README "Delayed jobs"). A row
- * holds the job's whole message (a kind B job's signing secret with it, as its message does), so
+ * holds the job's whole message but a kind B job's signing secret (see {@link DelayedJobs}), so
  * the promoter can publish it when Redis lost the job. A new row notifies `channel`, so a promoter
  * sleeping until a later due time wakes for an earlier one.
  */
 export class ScheduledJobs {
   private readonly table: string;
+  private readonly historyTable: string;
   /** The LISTEN/NOTIFY channel of new rows; its payload is the row's due time in epoch milliseconds. */
   readonly channel: string;
 
@@ -27,6 +29,7 @@ export class ScheduledJobs {
     schema: string,
   ) {
     this.table = `"${schema}".scheduled_jobs`;
+    this.historyTable = `"${schema}".jobs`;
     this.channel = `${schema}.scheduled`;
   }
 
@@ -56,9 +59,10 @@ export class ScheduledJobs {
     }
   }
 
-  /** Drops a job's wait (cancelled); a row the promoter holds now is left to it. */
-  async remove(jobId: string): Promise<void> {
-    await this.pool.query(`DELETE FROM ${this.table} WHERE job_id = $1 AND job_id IN (SELECT job_id FROM ${this.table} WHERE job_id = $1 FOR UPDATE SKIP LOCKED)`, [jobId]);
+  /** A job's status in the history (`<ns>.jobs`, same database), for a row whose job Redis lost; null when it has none. */
+  async historyStatus(jobId: string): Promise<JobStatus | null> {
+    const { rows } = await this.pool.query<{ status: JobStatus }>(`SELECT status FROM ${this.historyTable} WHERE id = $1`, [jobId]);
+    return rows[0]?.status ?? null;
   }
 
   /**
@@ -70,7 +74,7 @@ export class ScheduledJobs {
     return this.claim(`due_at <= now() ORDER BY due_at LIMIT ${CLAIM_LIMIT}`, [], promote);
   }
 
-  /** Claims one job's row, waiting for a promoter that holds it; `promote` gets none when there is none (promoted, cancelled). */
+  /** Claims one job's row, waiting for a promoter that holds it; `promote` is not called when there is none (promoted, cancelled). */
   async claimOne(jobId: string, promote: (rows: ScheduledRow[]) => Promise<string[]>): Promise<number> {
     return this.claim('job_id = $1', [jobId], promote, '');
   }

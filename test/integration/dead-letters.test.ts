@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { eventually, startTestConsole, type TestConsole } from '../support/conso
 import { queuedOrUnacked, withChannel } from '../support/broker';
 import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 import { TcpProxy } from '../support/tcp-proxy';
+import { Receiver } from '../support/receiver';
 import { DeadLetterDrain } from '../../src-main/dead-letters/dead-letter-drain';
 
 const SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
@@ -59,36 +58,6 @@ function jobMessage(kind: string, type: string, attempts: number, error: string)
   const id = crypto.randomUUID();
   const body = { v: 1, uuid: id, type, kind, extra_data: { subject: error }, created_at: new Date().toISOString(), attempt: attempts };
   return [JSON.stringify(body), { 'x-jobdeck-error': error, 'x-jobdeck-attempts': attempts }];
-}
-
-/** An HTTP receiver on a port of its own, closed until {@link open}: a callback to it fails meanwhile. */
-class Receiver {
-  readonly requests: { headers: IncomingHttpHeaders; body: string }[] = [];
-  private server: Server | null = null;
-  port = 0;
-
-  async reserve(): Promise<void> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    this.port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-  }
-
-  async open(): Promise<void> {
-    this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        this.requests.push({ headers: request.headers, body });
-        response.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-
-  async close(): Promise<void> {
-    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
-  }
 }
 
 describe('dead letters over the real services', () => {

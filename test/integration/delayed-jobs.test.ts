@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
@@ -9,6 +10,7 @@ import { withChannel } from '../support/broker';
 import { SOURCE_WORKER_ENTRY, eventually, startTestConsole, testConsoleEnv, type TestConsole } from '../support/console';
 import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
 import { StandaloneWorker } from '../support/standalone-worker';
+import { Receiver } from '../support/receiver';
 import { TcpProxy } from '../support/tcp-proxy';
 import { endpoint } from '../support/worker-scenario';
 
@@ -55,6 +57,24 @@ async function waitingRows(namespace: string): Promise<number> {
   }
 }
 
+/** Runs `sql` on a connection of its own (a test's view of the namespace's tables). */
+async function query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client(testDatabaseConfig());
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const rowsOf = (namespace: string, id: string) =>
+  query<{ job_id: string; due_at: Date; message: unknown; text: string }>(`SELECT job_id, due_at, message, s::text AS text FROM "${namesFor(namespace).schema}".scheduled_jobs s WHERE job_id = $1`, [id]);
+
+/** The job's status in the history (what a search answers), once it is `status`. */
+const historyReads = (base: string, id: string, status: string) =>
+  eventually(async () => ((await (await fetch(`${base}/api/v1/jobs?q=id:${id}`)).json()) as Page<Job>).items[0]?.status, (s) => s === status, 10_000, `the history's ${status}`);
+
 describe('on one console', () => {
   let app: TestConsole;
   beforeAll(async () => {
@@ -100,6 +120,42 @@ describe('on one console', () => {
     expect(((await response.json()) as Job).status).toBe('CANCELLED');
     expect(await waitingRows(app.namespace)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await jobAt(app.url, job.id)).toMatchObject({ status: 'CANCELLED', attempts: 0 });
+  });
+
+  it('cancels a SCHEDULED job whose row a promoter holds: the cancel waits for it, and drops the wait', async () => {
+    const job = await scheduled(app.url, { delay_ms: 3_600_000 });
+    const holder = new pg.Client(testDatabaseConfig());
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT job_id FROM "${namesFor(app.namespace).schema}".scheduled_jobs WHERE job_id = $1 FOR UPDATE`, [job.id]);
+      const answer = post(app.url, `/api/v1/jobs/${job.id}/cancel`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('COMMIT');
+      expect((await answer).status).toBe(200);
+    } finally {
+      await holder.end();
+    }
+    expect(await rowsOf(app.namespace, job.id)).toEqual([]);
+    expect((await jobAt(app.url, job.id)).status).toBe('CANCELLED');
+  });
+
+  it('never runs a cancelled job whose row survived once Redis lost it: the history says CANCELLED, the row is dropped', async () => {
+    const job = await scheduled(app.url, { delay_ms: 1_000 });
+    const [row] = await rowsOf(app.namespace, job.id);
+    expect((await post(app.url, `/api/v1/jobs/${job.id}/cancel`)).status).toBe(200);
+    await historyReads(app.url, job.id, 'CANCELLED');
+    // The row back, as a cancel whose delete failed left it; then Redis loses the job (TTL, restart).
+    const names = namesFor(app.namespace);
+    await query(`INSERT INTO "${names.schema}".scheduled_jobs (job_id, due_at, message) VALUES ($1, $2, $3)`, [job.id, row!.due_at, row!.message]);
+    const redis = new Redis(TEST_SERVICES.redisUrl);
+    await redis.del(names.jobKey(job.id));
+    await query(`SELECT pg_notify($1, '0')`, [`${names.schema}.scheduled`]);
+    await eventually(() => rowsOf(app.namespace, job.id), (rows) => rows.length === 0, 10_000, 'the row dropped');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await redis.exists(names.jobKey(job.id))).toBe(0);
+    await redis.quit();
     expect(await jobAt(app.url, job.id)).toMatchObject({ status: 'CANCELLED', attempts: 0 });
   });
 
@@ -178,6 +234,32 @@ describe('on one console', () => {
     const finished = await done(app.url, job.id);
     expect(finished.attempts).toBe(1);
     expect(startedAt(finished)).toBeGreaterThanOrEqual(Date.parse(job.run_at!));
+  });
+});
+
+describe('a kind B job with a secret', () => {
+  const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+  const receiver = new Receiver();
+  let app: TestConsole;
+  beforeAll(async () => {
+    await receiver.reserve();
+    await receiver.open();
+    app = await startTestConsole({ JOBDECK_WORKERS: 'A=0,B=1,C=0' });
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await app?.dispose();
+  });
+
+  it('keeps the secret out of its row, and signs the promoted callback with the secret Redis keeps', async () => {
+    const payload = { callback_url: `http://127.0.0.1:${receiver.port}/hook`, duration_ms: 0, secret: SECRET };
+    const job = await scheduled(app.url, { kind: 'callback', payload, delay_ms: 1_500 });
+    const [row] = await rowsOf(app.namespace, job.id);
+    expect(row!.text).toContain(job.id);
+    expect(row!.text).not.toContain(SECRET.slice(6, 30));
+    await done(app.url, job.id, 30_000);
+    const delivery = receiver.requests.at(-1)!;
+    expect(() => new Webhook(SECRET).verify(delivery.body, delivery.headers as Record<string, string>)).not.toThrow();
   });
 });
 
@@ -273,6 +355,7 @@ describe('through outages', () => {
   const proxies = {
     rabbitmq: new TcpProxy(endpoint(TEST_SERVICES.amqpUrl, 5672)),
     redis: new TcpProxy(endpoint(TEST_SERVICES.redisUrl, 6379)),
+    postgres: new TcpProxy(endpoint(TEST_SERVICES.databaseUrl, 5432)),
   };
   let app: TestConsole;
   beforeAll(async () => {
@@ -281,6 +364,7 @@ describe('through outages', () => {
       JOBDECK_WORKERS: 'A=1,B=0,C=0',
       AMQP_URL: proxies.rabbitmq.urlFor(TEST_SERVICES.amqpUrl),
       REDIS_URL: proxies.redis.urlFor(TEST_SERVICES.redisUrl),
+      DATABASE_URL: proxies.postgres.urlFor(TEST_SERVICES.databaseUrl),
     });
   });
   afterAll(async () => {
@@ -303,4 +387,20 @@ describe('through outages', () => {
       expect(startedAt(finished)).toBeGreaterThanOrEqual(Date.parse(job.run_at!));
     }, 60_000);
   }
+
+  it('refuses a cancel it cannot drop the wait of (PostgreSQL cut away): 503, the job still SCHEDULED with its wait', async () => {
+    const job = await scheduled(app.url, { delay_ms: 3_600_000 });
+    proxies.postgres.cut();
+    try {
+      const response = await post(app.url, `/api/v1/jobs/${job.id}/cancel`);
+      expect(response.status).toBe(503);
+      expect((await jobAt(app.url, job.id)).status).toBe('SCHEDULED');
+    } finally {
+      proxies.postgres.heal();
+    }
+    expect(await rowsOf(app.namespace, job.id)).toHaveLength(1);
+    const again = await eventually(() => post(app.url, `/api/v1/jobs/${job.id}/cancel`), (r) => r.status === 200, 15_000, 'the cancel once PostgreSQL is back');
+    expect(((await again.json()) as Job).status).toBe('CANCELLED');
+    expect(await rowsOf(app.namespace, job.id)).toEqual([]);
+  }, 30_000);
 });
