@@ -144,11 +144,13 @@ export class Scheduler {
    * accepted) is re-keyed under a fresh job ID and retried with backoff by whichever console's
    * pass finds it due, so the retry submits a new job rather than finding the withdrawn one.
    */
-  private async submit(schedule: Pick<ScheduleRow, 'id' | 'kind' | 'payload'>, run: RunKey, jobId: string): Promise<void> {
+  private async submit(schedule: Pick<ScheduleRow, 'id' | 'kind' | 'payload'>, run: RunKey, jobId: string, takenOver = false): Promise<void> {
     const { store, log } = this.options;
     try {
       await this.options.submit(schedule.kind, schedule.payload, { id: jobId, scheduleId: schedule.id });
       await store.settle(run);
+      // A retry's job ID is not the one its claim noted as the schedule's last job.
+      if (takenOver) await store.advance(schedule.id, run.dueAt, { dueAt: run.dueAt, jobId });
     } catch (error) {
       const message = (error as Error).message;
       log(`schedules: the run of schedule ${schedule.id} due ${run.dueAt.toISOString()} (job ${jobId}) was not submitted: ${message}`);
@@ -176,7 +178,7 @@ export class Scheduler {
         continue;
       }
       this.options.log(`schedules: submitting the run of schedule ${row.schedule_id} due ${row.due_at.toISOString()} (job ${row.job_id}) left unsubmitted`);
-      await this.submit({ id: row.schedule_id, kind: row.kind, payload: row.payload }, run, row.job_id);
+      await this.submit({ id: row.schedule_id, kind: row.kind, payload: row.payload }, run, row.job_id, true);
     }
   }
 
