@@ -42,6 +42,8 @@ export interface ConsoleConfig {
   /** Extra `Host` names the API accepts besides loopback and `host`. */
   allowedHosts: string[];
   historyRetentionDays: number;
+  /** How long before a console started a schedule's due time still counts as on time (not missed). */
+  scheduleStartGraceMs: number;
   mailboxRetentionDays: number;
   inboxRetentionDays: number;
   /** What the webhook inbox keeps and takes: see {@link RecordQuota}. */
@@ -90,6 +92,7 @@ const envShape = {
   JOBDECK_DEFAULT_RECIPIENT: recipientSchema.default('operator@jobdeck.local'),
   JOBDECK_ALLOWED_HOSTS: z.string().default(''),
   JOBDECK_HISTORY_RETENTION_DAYS: days.default(30),
+  JOBDECK_SCHEDULE_START_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   JOBDECK_MAILBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_RETENTION_DAYS: days.default(7),
   JOBDECK_INBOX_MAX_ITEMS: count.default(10_000),
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     defaultRecipient: e.JOBDECK_DEFAULT_RECIPIENT,
     allowedHosts: e.JOBDECK_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     historyRetentionDays: e.JOBDECK_HISTORY_RETENTION_DAYS,
+    scheduleStartGraceMs: e.JOBDECK_SCHEDULE_START_GRACE_MS,
     mailboxRetentionDays: e.JOBDECK_MAILBOX_RETENTION_DAYS,
     inboxRetentionDays: e.JOBDECK_INBOX_RETENTION_DAYS,
     inboxQuota: { maxItems: e.JOBDECK_INBOX_MAX_ITEMS, maxBytes: e.JOBDECK_INBOX_MAX_BYTES, bytesPerSecond: e.JOBDECK_INBOX_BYTES_PER_S },

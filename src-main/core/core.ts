@@ -13,7 +13,7 @@ import { checkHealth, type HealthReport } from '../health';
 import { HistoryRecorder } from '../history/history-recorder';
 import { Admission } from '../jobs/admission';
 import { IdempotencyStore } from '../jobs/idempotency';
-import { JobService } from '../jobs/job-service';
+import { JobService, wasNotAccepted } from '../jobs/job-service';
 import { CausedDeliveries } from '../webhooks/caused-deliveries';
 import { DelayedJobs } from '../jobs/delayed-jobs';
 import { DelayPromoter } from '../jobs/delay-promoter';
@@ -225,7 +225,11 @@ function buildSchedules(config: ConsoleConfig, names: Names, stores: Stores, job
   const scheduler = new Scheduler({
     store,
     submit: (kind, payload, { id, scheduleId }) => jobs.submit(kind, payload, 'payload', { id, origin: { schedule_id: scheduleId } }),
-    jobExists: async (id) => (await jobs.get(id)) !== null,
+    jobOutcome: async (id) => {
+      const job = await jobs.get(id);
+      return job === null ? 'missing' : wasNotAccepted(job) ? 'not_accepted' : 'submitted';
+    },
+    startGraceMs: config.scheduleStartGraceMs,
     listener: () => databaseClient({ url: config.databaseUrl, applicationName: names.connectionName('schedules') }),
     log,
   });

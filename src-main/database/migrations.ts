@@ -155,8 +155,20 @@ CREATE TABLE IF NOT EXISTS ${s}.schedule_runs (
   submitted_at timestamptz,
   triggered boolean NOT NULL DEFAULT false,
   error text,
-  PRIMARY KEY (schedule_id, due_at)
+  PRIMARY KEY (schedule_id, due_at, triggered)
 );
+ALTER TABLE ${s}.schedule_runs ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE ${s}.schedule_runs ADD COLUMN IF NOT EXISTS retry_at timestamptz;
+DO $$
+DECLARE pk text;
+BEGIN
+  -- A trigger's claim has its own key space: an older namespace's key (schedule_id, due_at) gains triggered.
+  SELECT c.conname INTO pk FROM pg_constraint c WHERE c.conrelid = '${s}.schedule_runs'::regclass AND c.contype = 'p'
+    AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) AND a.attname = 'triggered');
+  IF pk IS NOT NULL THEN
+    EXECUTE format('ALTER TABLE %s.schedule_runs DROP CONSTRAINT %I, ADD PRIMARY KEY (schedule_id, due_at, triggered)', '${s}', pk);
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS schedule_runs_unsubmitted ON ${s}.schedule_runs (claimed_at) WHERE submitted_at IS NULL;
 CREATE TABLE IF NOT EXISTS ${s}.operations (
   id uuid PRIMARY KEY,

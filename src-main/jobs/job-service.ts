@@ -342,9 +342,17 @@ export class JobService {
    * worker has already taken its message (the broker had it, the confirm was what got lost).
    */
   private async withdraw(id: string, reason: Error): Promise<Job | null> {
-    const reply = await this.options.status.withdraw(id, `not accepted: ${reason.message}`).catch(() => null);
+    const reply = await this.options.status.withdraw(id, `${NOT_ACCEPTED}${reason.message}`).catch(() => null);
     return reply?.outcome === 'conflict' && reply.job && reply.job.status !== 'CANCELLED' ? reply.job : null;
   }
+}
+
+/** How the error of a job withdrawn unconfirmed (its submit failed) begins. */
+export const NOT_ACCEPTED = 'not accepted: ';
+
+/** Whether a job is one its submit withdrew (the broker never confirmed it): it never ran, nor will. */
+export function wasNotAccepted(job: Pick<Job, 'status' | 'error'>): boolean {
+  return job.status === 'CANCELLED' && (job.error ?? '').startsWith(NOT_ACCEPTED);
 }
 
 /** A kind B payload's signing secret, if it gives one. */

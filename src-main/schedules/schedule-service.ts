@@ -77,20 +77,24 @@ export class ScheduleService {
     return this.changedRow(id, await this.store.update(id, { paused }, paused ? null : now, now));
   }
 
-  /** Submits a run now (paused or not), claimed at the trigger time like a due time. */
+  /**
+   * Submits a run now (paused or not), claimed at the trigger time in the triggers' own key space:
+   * a trigger on a due instant never takes that due time's claim from the scheduler.
+   */
   async trigger(id: string): Promise<Job> {
     const schedule = await this.row(id);
     const jobId = randomUUID();
     let at = new Date();
     while (!(await this.store.claim(id, at, jobId, true))) at = new Date(at.getTime() + 1);
+    const run = { scheduleId: id, dueAt: at, triggered: true };
     try {
       const job = await this.jobs.submit(schedule.kind, schedule.payload, 'payload', { id: jobId, origin: { schedule_id: id } });
-      await this.store.settle(id, at);
+      await this.store.settle(run);
       await this.store.advance(id, schedule.fired_through, { dueAt: at, jobId });
       return job;
     } catch (error) {
       // Not submitted: the trigger answers the error, and its claim goes (no stale claim left to finish).
-      await this.store.settle(id, at, (error as Error).message);
+      await this.store.settle(run, (error as Error).message);
       throw error;
     }
   }

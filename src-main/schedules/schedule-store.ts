@@ -28,14 +28,28 @@ export interface RunRow {
   submitted_at: Date | null;
   triggered: boolean;
   error: string | null;
+  /** How often its submit met an outage (each time under a fresh job ID). */
+  attempts: number;
+  /** When the next submit is due, after one met an outage. */
+  retry_at: Date | null;
 }
+
+/** Identifies one claim: a trigger's claims have their own key space (a trigger never takes a due time's). */
+export interface RunKey {
+  scheduleId: string;
+  dueAt: Date;
+  triggered: boolean;
+}
+
+/** Longest wait between two retries of a run whose submit met an outage. */
+const RETRY_MAX_S = 30;
 
 /** The fields a PATCH changes, validated; `refire` starts the due times afresh from now (a new cron or zone). */
 export type ScheduleChange = Partial<Pick<ScheduleRow, 'kind' | 'payload' | 'cron' | 'time_zone' | 'missed'>>;
 
 /**
  * `<ns>.schedules` and `<ns>.schedule_runs`. A run's row is its claim: its primary key
- * (schedule_id, due_at) lets exactly one console insert it, whichever fires first.
+ * (schedule_id, due_at, triggered) lets exactly one console insert it, whichever fires first.
  */
 export class ScheduleStore {
   private readonly s: string;
@@ -131,23 +145,47 @@ export class ScheduleStore {
   }
 
   /** The claimed run's job was submitted, or could not be (`error`): it is done either way. */
-  async settle(scheduleId: string, dueAt: Date, error: string | null = null): Promise<void> {
-    await this.pool.query(`UPDATE ${this.s}.schedule_runs SET submitted_at = now(), error = $3 WHERE schedule_id = $1 AND due_at = $2`, [
-      scheduleId,
-      dueAt,
-      error,
-    ]);
+  async settle(run: RunKey, error: string | null = null): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.s}.schedule_runs SET submitted_at = now(), error = $4, retry_at = NULL WHERE schedule_id = $1 AND due_at = $2 AND triggered = $3`,
+      [run.scheduleId, run.dueAt, run.triggered, error],
+    );
   }
 
   /**
-   * Claims older than `staleMs` whose job was never submitted (their console died between claim
-   * and submit): taken over by this caller alone (their claim time renewed), to submit with the same job ID.
+   * The claimed run's job `jobId` was not accepted (an outage): the claim is opened again under a
+   * fresh job ID, to be retried from `retry_at` (1 s, doubling to 30 s). Only while the claim
+   * still names `jobId` (another console may have re-keyed it already); true when it did.
+   */
+  async rekey(run: RunKey, jobId: string, freshJobId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.s}.schedule_runs SET job_id = $5, submitted_at = NULL, error = NULL, claimed_at = now(),
+         retry_at = now() + make_interval(secs => LEAST(${RETRY_MAX_S}, power(2, attempts))), attempts = attempts + 1
+       WHERE schedule_id = $1 AND due_at = $2 AND triggered = $3 AND job_id = $4`,
+      [run.scheduleId, run.dueAt, run.triggered, jobId, freshJobId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Milliseconds until the earliest retry of a claim comes due (0 when one is due); null when none waits. */
+  async nextRetryInMs(): Promise<number | null> {
+    const { rows } = await this.pool.query<{ ms: number | null }>(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM min(retry_at) - now()) * 1000)::float8 AS ms FROM ${this.s}.schedule_runs WHERE submitted_at IS NULL AND retry_at IS NOT NULL`,
+    );
+    return rows[0]?.ms ?? null;
+  }
+
+  /**
+   * Claims to submit now: those older than `staleMs` whose job was never submitted (their console
+   * died between claim and submit), and those whose retry came due (their submit met an outage).
+   * Taken over by this caller alone (their claim time renewed), to submit with the claim's job ID.
    */
   async takeStale(staleMs: number): Promise<(RunRow & Pick<ScheduleRow, 'kind' | 'payload'>)[]> {
     const { rows } = await this.pool.query<RunRow & Pick<ScheduleRow, 'kind' | 'payload'>>(
-      `UPDATE ${this.s}.schedule_runs r SET claimed_at = now()
+      `UPDATE ${this.s}.schedule_runs r SET claimed_at = now(), retry_at = NULL
        FROM ${this.s}.schedules s
-       WHERE s.id = r.schedule_id AND r.submitted_at IS NULL AND r.claimed_at < now() - make_interval(secs => $1)
+       WHERE s.id = r.schedule_id AND r.submitted_at IS NULL
+         AND (r.claimed_at < now() - make_interval(secs => $1) OR r.retry_at <= now())
        RETURNING r.*, s.kind, s.payload`,
       [staleMs / 1000],
     );

@@ -5,7 +5,7 @@ import type { Job } from '../../src-shared/job';
 import type { JobKind } from '../../src-shared/kinds';
 import { RemovedKindError } from '../jobs/job-service';
 import { nextDue, planFiring } from './firing-plan';
-import type { ScheduleRow, ScheduleStore } from './schedule-store';
+import type { RunKey, ScheduleRow, ScheduleStore } from './schedule-store';
 
 /** Longest sleep between two passes: a NOTIFY lost (its connection down) is made up within it. */
 const REREAD_EVERY_MS = 30_000;
@@ -20,12 +20,17 @@ export type SubmitRun = (kind: JobKind, payload: Record<string, unknown>, option
 export interface SchedulerOptions {
   store: ScheduleStore;
   submit: SubmitRun;
-  /** Whether a job of that ID exists already (a claim taken over: its job may have been submitted before the console died). */
-  jobExists: (id: string) => Promise<boolean>;
+  /**
+   * What became of a claim's job ID (a claim taken over: its job may have been submitted before
+   * the console died): none yet, submitted, or withdrawn by its submit as not accepted (an outage).
+   */
+  jobOutcome: (id: string) => Promise<'missing' | 'submitted' | 'not_accepted'>;
   /** A new connection for LISTEN (the namespace's database); without it, changes made by other consoles are seen within 30 s. */
   listener?: () => pg.Client;
   log: (line: string) => void;
   now?: () => Date;
+  /** How long before the start a due time still counts as on time (30 s unless given). */
+  startGraceMs?: number;
 }
 
 /** Whether a run can never be submitted as it is (retrying would not help): recorded on its claim. */
@@ -109,13 +114,15 @@ export class Scheduler {
       const next = nextDue({ ...schedule, fired_through: through }, this.now());
       if (next) earliest = Math.min(earliest, next.getTime());
     }
-    return Math.max(0, earliest - this.now().getTime());
+    const retryIn = await this.options.store.nextRetryInMs();
+    const sleepMs = Math.max(0, earliest - this.now().getTime());
+    return retryIn === null ? sleepMs : Math.min(sleepMs, retryIn);
   }
 
   /** Fires one schedule's due times; answers how far it is handled. */
   private async fireDue(schedule: ScheduleRow): Promise<Date> {
     const { store } = this.options;
-    const plan = planFiring(schedule, this.startedAt, this.now());
+    const plan = planFiring(schedule, this.startedAt, this.now(), this.options.startGraceMs);
     if (plan.missed) {
       const { first, last } = plan.missed;
       const policy = schedule.missed === 'run_once' ? `one run for them, due ${last.toISOString()}` : 'skipped';
@@ -125,7 +132,7 @@ export class Scheduler {
       const jobId = randomUUID();
       const mine = await store.claim(schedule.id, dueAt, jobId);
       await store.advance(schedule.id, dueAt, mine ? { dueAt, jobId } : undefined);
-      if (mine) await this.submit(schedule, dueAt, jobId);
+      if (mine) await this.submit(schedule, { scheduleId: schedule.id, dueAt, triggered: false }, jobId);
     }
     if (plan.through > schedule.fired_through) await store.advance(schedule.id, plan.through);
     return plan.through;
@@ -133,29 +140,45 @@ export class Scheduler {
 
   /**
    * Submits a claimed run. A run that can never be submitted (payload no longer valid, kind
-   * removed) is settled with its error; an outage leaves the claim open, finished later by whichever
-   * console finds it stale.
+   * removed) is settled with its error. One that met an outage (its job withdrawn as not
+   * accepted) is re-keyed under a fresh job ID and retried with backoff by whichever console's
+   * pass finds it due, so the retry submits a new job rather than finding the withdrawn one.
    */
-  private async submit(schedule: Pick<ScheduleRow, 'id' | 'kind' | 'payload'>, dueAt: Date, jobId: string): Promise<void> {
+  private async submit(schedule: Pick<ScheduleRow, 'id' | 'kind' | 'payload'>, run: RunKey, jobId: string, takenOver = false): Promise<void> {
+    const { store, log } = this.options;
     try {
       await this.options.submit(schedule.kind, schedule.payload, { id: jobId, scheduleId: schedule.id });
-      await this.options.store.settle(schedule.id, dueAt);
+      await store.settle(run);
+      // A retry's job ID is not the one its claim noted as the schedule's last job.
+      if (takenOver) await store.advance(schedule.id, run.dueAt, { dueAt: run.dueAt, jobId });
     } catch (error) {
       const message = (error as Error).message;
-      this.options.log(`schedules: the run of schedule ${schedule.id} due ${dueAt.toISOString()} (job ${jobId}) was not submitted: ${message}`);
-      if (hopeless(error)) await this.options.store.settle(schedule.id, dueAt, message);
+      log(`schedules: the run of schedule ${schedule.id} due ${run.dueAt.toISOString()} (job ${jobId}) was not submitted: ${message}`);
+      if (hopeless(error)) await store.settle(run, message);
+      else if (await store.rekey(run, jobId, randomUUID())) log(`schedules: the run of schedule ${schedule.id} due ${run.dueAt.toISOString()} is retried under a new job ID`);
     }
   }
 
-  /** Claims whose console died before their job was submitted: submitted now, with the claim's job ID (a second create of it is refused). */
+  /**
+   * Claims whose console died before their job was submitted, and runs whose retry is due:
+   * submitted now with the claim's job ID. A job of that ID that exists and was accepted only
+   * settles the claim; one withdrawn as not accepted has the claim re-keyed for a retry.
+   */
   private async finishStaleClaims(): Promise<void> {
-    for (const run of await this.options.store.takeStale(STALE_CLAIM_MS)) {
-      if (await this.options.jobExists(run.job_id)) {
-        await this.options.store.settle(run.schedule_id, run.due_at);
+    for (const row of await this.options.store.takeStale(STALE_CLAIM_MS)) {
+      const run = { scheduleId: row.schedule_id, dueAt: row.due_at, triggered: row.triggered };
+      const outcome = await this.options.jobOutcome(row.job_id);
+      if (outcome === 'submitted') {
+        await this.options.store.settle(run);
         continue;
       }
-      this.options.log(`schedules: finishing the run of schedule ${run.schedule_id} due ${run.due_at.toISOString()} (job ${run.job_id}) left unsubmitted`);
-      await this.submit({ id: run.schedule_id, kind: run.kind, payload: run.payload }, run.due_at, run.job_id);
+      if (outcome === 'not_accepted') {
+        // Its submit met an outage and its console did not re-key it (it died, or it is re-keying now): a new job ID, retried soon.
+        await this.options.store.rekey(run, row.job_id, randomUUID());
+        continue;
+      }
+      this.options.log(`schedules: submitting the run of schedule ${row.schedule_id} due ${row.due_at.toISOString()} (job ${row.job_id}) left unsubmitted`);
+      await this.submit({ id: row.schedule_id, kind: row.kind, payload: row.payload }, run, row.job_id, true);
     }
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,10 @@ import { loadConfig } from '../../src-main/config';
 import { startConsole, type RunningConsole } from '../../src-main/console';
 import type { Job } from '../../src-shared/job';
 import type { Schedule, ScheduleDetail } from '../../src-shared/schedule-schemas';
-import { eventually, testConsoleEnv } from '../support/console';
-import { dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
+import { eventually, startTestConsole, testConsoleEnv, type TestConsole } from '../support/console';
+import { TEST_SERVICES, dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/namespace';
+import { TcpProxy } from '../support/tcp-proxy';
+import { endpoint } from '../support/worker-scenario';
 
 /**
  * Schedules against the real services: each due time fires one run (one claim row, one job)
@@ -15,7 +18,8 @@ import { dropNamespace, testDatabaseConfig, uniqueNamespace } from '../support/n
  */
 
 const namespace = uniqueNamespace();
-const config = loadConfig({ ...testConsoleEnv(namespace), JOBDECK_WORKERS: 'A=0,B=0,C=0' });
+// No start grace: a restart after a few seconds' gap shows the missed policies (the grace itself: firing-plan.test.ts).
+const config = loadConfig({ ...testConsoleEnv(namespace), JOBDECK_WORKERS: 'A=0,B=0,C=0', JOBDECK_SCHEDULE_START_GRACE_MS: '0' });
 const opened: RunningConsole[] = [];
 const logged: string[] = [];
 let db: pg.Client;
@@ -94,7 +98,8 @@ describe('a schedule across a console restart', () => {
     await closeConsole(app);
     const before = await dueTimes(schedule.id);
     expectEverySecond(before);
-    await sleep(3_500);
+    // 4 s at least from the last run to the start: four due times missed whatever the close and start take.
+    await sleep(4_000);
     app = await openConsole();
     await eventually(() => dueTimes(schedule.id), (times) => times.length >= before.length + 3, 10_000, 'three runs after the restart');
     await closeConsole(app);
@@ -211,6 +216,22 @@ describe('the schedule routes', () => {
     for (const id of [a.id, b.id]) await call(app, 'DELETE', `/api/v1/schedules/${id}`);
   });
 
+  it('a trigger on a due instant takes a claim of its own: the due time still fires', async () => {
+    const schedule = await create(app, { cron: '* * * * * *' });
+    await eventually(() => dueTimes(schedule.id), (times) => times.length >= 1, 10_000, 'a run');
+    // A trigger claims its own time; made here exactly on a coming due instant (a trigger that landed on one).
+    const instant = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+    await db.query(`INSERT INTO "${namespace}".schedule_runs (schedule_id, due_at, job_id, triggered, submitted_at) VALUES ($1, $2, $3, true, now())`, [
+      schedule.id,
+      instant,
+      randomUUID(),
+    ]);
+    const times = await eventually(() => dueTimes(schedule.id), (all) => all.some((at) => at > instant.getTime()), 10_000, 'the due times past the instant');
+    expect(times).toContain(instant.getTime());
+    expectEverySecond(times);
+    await call(app, 'DELETE', `/api/v1/schedules/${schedule.id}`);
+  }, 30_000);
+
   it('a claim whose console died before submitting is finished with its job ID, once', async () => {
     const schedule = await create(app, { cron: '0 0 3 1 1 *' });
     const jobId = '7b0c3f3e-2c35-4c7e-9d7b-4a4a4a4a4a4a';
@@ -261,4 +282,60 @@ describe('the schedule routes', () => {
     expect((await call(app, 'GET', '/api/v1/schedules/not-a-uuid')).status).toBe(404);
     await call(app, 'DELETE', `/api/v1/schedules/${schedule.id}`);
   });
+});
+
+describe('a broker outage across due times', () => {
+  const rabbitmq = new TcpProxy(endpoint(TEST_SERVICES.amqpUrl, 5672));
+  let app: TestConsole;
+  beforeAll(async () => {
+    await rabbitmq.listen();
+    app = await startTestConsole({ JOBDECK_WORKERS: 'A=1,B=0,C=0', AMQP_URL: rabbitmq.urlFor(TEST_SERVICES.amqpUrl) });
+  }, 30_000);
+  afterAll(async () => {
+    rabbitmq.heal();
+    await app?.dispose();
+    await rabbitmq.close();
+  }, 30_000);
+
+  it('the due times that met the outage each get one run, DONE, once the broker is back', async () => {
+    const runsOf = async (id: string) =>
+      (
+        await db.query<{ due_at: Date; job_id: string; submitted_at: Date | null; error: string | null }>(
+          `SELECT due_at, job_id, submitted_at, error FROM "${app.namespace}".schedule_runs WHERE schedule_id = $1 AND NOT triggered ORDER BY due_at`,
+          [id],
+        )
+      ).rows;
+    const schedule = await create(app, { kind: 'log', payload: { client_time: 1569177495 }, cron: '*/2 * * * * *' });
+    await eventually(() => runsOf(schedule.id), (runs) => runs.length >= 1, 10_000, 'a run before the outage');
+    rabbitmq.cut();
+    const cutAt = Date.now();
+    await sleep(4_500);
+    rabbitmq.heal();
+    const healedAt = Date.now();
+    // Every run is submitted and DONE; none was given up as CANCELLED (before: settled on the withdrawn job after 30 s).
+    const done = async () => {
+      const runs = await runsOf(schedule.id);
+      const jobs = await Promise.all(runs.map((run) => app.jobs.get(run.job_id)));
+      return { runs, statuses: jobs.map((job) => job?.status ?? null) };
+    };
+    const settled = await eventually(
+      done,
+      ({ runs, statuses }) => runs.some((run) => run.due_at.getTime() > healedAt) && runs.every((run) => run.submitted_at !== null) && statuses.every((s) => s === 'DONE' || s === 'CANCELLED'),
+      45_000,
+      'every run settled after the outage',
+    );
+    await call(app, 'POST', `/api/v1/schedules/${schedule.id}/pause`);
+    const { runs, statuses } = settled;
+    const inOutage = runs.filter((run) => run.due_at.getTime() > cutAt && run.due_at.getTime() < healedAt);
+    expect(inOutage.length).toBeGreaterThanOrEqual(2);
+    expect(runs.map((run) => run.error)).toEqual(runs.map(() => null));
+    expect(statuses).toEqual(runs.map(() => 'DONE'));
+    const times = runs.map((run) => run.due_at.getTime());
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(2000);
+    // Exactly one DONE job per due time: the withdrawn attempts are CANCELLED "not accepted", never run.
+    const search = `${app.url}/api/v1/jobs?limit=500&q=${encodeURIComponent(`schedule:${schedule.id}`)}`;
+    const listed = await eventually(async () => ((await (await fetch(search)).json()) as { items: Job[] }).items, (items) => items.filter((job) => job.status === 'DONE').length >= runs.length, 10_000, 'the runs in the history');
+    expect(listed.filter((job) => job.status === 'DONE').map((job) => job.id).sort()).toEqual(runs.map((run) => run.job_id).sort());
+    for (const job of listed.filter((job) => job.status !== 'DONE')) expect(job).toMatchObject({ status: 'CANCELLED', error: expect.stringMatching(/^not accepted: /) });
+  }, 90_000);
 });
