@@ -11,8 +11,8 @@ export const TIMING_SOURCE_TIMEOUT_MS = 500;
 
 /** Where a job's timing reads what is not on the job. */
 export interface TimingSources {
-  /** The job's log lines (Redis, then the history). */
-  logs?: { read(id: string): Promise<JobLogLine[]> };
+  /** The job's log lines (Redis, then the history); null when they could not be read. */
+  logs?: { read(id: string): Promise<JobLogLine[] | null> };
   /** The deliveries the job caused (PostgreSQL). */
   deliveries?: { of(job: Job): Promise<CausedDelivery[]> };
 }
