@@ -39,7 +39,7 @@ export const timingIntervalSchema = z.object({
 export type TimingInterval = z.infer<typeof timingIntervalSchema>;
 
 /** How an attempt ended. */
-export const ATTEMPT_OUTCOMES = ['done', 'failed', 'worker_lost', 'cancelled', 'running'] as const;
+export const ATTEMPT_OUTCOMES = ['done', 'failed', 'worker_lost', 'given_back', 'cancelled', 'running'] as const;
 
 export const attemptTimingSchema = z.object({
   /** The attempt's number, from 1 (as in `attempt_errors` and the log). */
@@ -57,11 +57,12 @@ export const attemptTimingSchema = z.object({
   worker: z.string(),
   /**
    * `done`; `failed` (the handler failed: a retry or the job's FAILED followed); `worker_lost` (its
-   * worker stopped mid-attempt and the broker gave the job to another); `cancelled` (by an
-   * operator); `running`.
+   * worker stopped mid-attempt and the broker gave the job to another); `given_back` (its kind's own
+   * dependency was unreachable: the job went back to QUEUED and the run was not counted, so the next
+   * run has the same number); `cancelled` (by an operator); `running`.
    */
   outcome: z.enum(ATTEMPT_OUTCOMES),
-  /** Why it failed, as in `attempt_errors`; else null. */
+  /** Why it failed, as in `attempt_errors` (for `given_back`, its transition's note); else null. */
   error: z.string().nullable(),
   /** The effect's own time the handler reported (sum of its tagged log lines); null when it reported none. */
   effect_ms: z.number().min(0).nullable(),
@@ -71,13 +72,14 @@ export const attemptTimingSchema = z.object({
 export type AttemptTiming = z.infer<typeof attemptTimingSchema>;
 
 export const retryWaitSchema = timingIntervalSchema.extend({
-  /** The attempt whose failure (or end) started the wait. */
+  /** The attempt whose failure (or end, or give-back) started the wait. */
   after_attempt: z.number().int().min(1),
   /**
    * `backoff`: the retry policy's wait, RETRYING until the broker handed the job back; `operator`:
-   * the job had ended (FAILED or CANCELLED) until an operator's retry queued it and a worker took it.
+   * the job had ended (FAILED or CANCELLED) until an operator's retry queued it and a worker took it;
+   * `outage`: the run was given back (its kind's own dependency unreachable) until a worker took it again.
    */
-  by: z.enum(['backoff', 'operator']),
+  by: z.enum(['backoff', 'operator', 'outage']),
   /** While RETRYING: the job's `next_attempt_at`, when the next attempt is due; else null. */
   due_at: timeSchema.nullable(),
 });
@@ -251,9 +253,16 @@ function startsAttempt(transitions: readonly Transition[], index: number): boole
   return t.status === 'STARTED' || (t.status === 'IN PROGRESS' && (!previous || !RUNNING.has(previous.status)));
 }
 
+/** Whether a transition gives a run back: a QUEUED that follows a running status (the run met an outage, not counted). */
+export function givenBack(transitions: readonly Pick<Transition, 'status'>[], index: number): boolean {
+  const previous = transitions[index - 1];
+  return transitions[index]!.status === 'QUEUED' && previous !== undefined && RUNNING.has(previous.status);
+}
+
 /**
  * Walks the transitions from the first attempt: each start opens an attempt, ended by the next
- * RETRYING, DONE, FAILED or CANCELLED, or by the next start (its worker was lost, unless its error
+ * RETRYING, DONE, FAILED or CANCELLED, by a QUEUED (given back: not counted, the next start keeps
+ * its number), or by the next start (its worker was lost, unless its error
  * was recorded before: a retry that came back before its RETRYING write landed). A wait runs from
  * an attempt's failure (or end) to the next attempt.
  */
@@ -284,6 +293,13 @@ class LifeWalk {
     }
     if (t.status === 'IN PROGRESS') return;
     const after = this.open.attempt;
+    if (t.status === 'QUEUED') {
+      // Given back: not counted, so the next run has the same number.
+      this.close(at, 'given_back', t.note);
+      this.number--;
+      this.wait = { after, from: at, by: 'outage' };
+      return;
+    }
     this.close(at, t.status === 'DONE' ? 'done' : t.status === 'CANCELLED' ? 'cancelled' : 'failed');
     if (t.status !== 'DONE') this.wait = { after, from: at, by: t.status === 'RETRYING' ? 'backoff' : 'operator' };
   }
@@ -316,10 +332,10 @@ class LifeWalk {
     this.wait = null;
   }
 
-  private close(end: number | null, outcome: AttemptTiming['outcome']): void {
+  private close(end: number | null, outcome: AttemptTiming['outcome'], note?: string): void {
     const { attempt, start } = this.open!;
     const from = ms(start.at);
-    const failed = outcome !== 'done' && outcome !== 'running';
+    const failed = outcome !== 'done' && outcome !== 'running' && outcome !== 'given_back';
     this.life.attempts.push({
       attempt,
       started_at: iso(from),
@@ -327,7 +343,7 @@ class LifeWalk {
       duration_ms: span(from, end ?? this.now),
       worker: start.worker,
       outcome,
-      error: failed ? (this.errors.get(attempt)?.error ?? null) : null,
+      error: failed ? (this.errors.get(attempt)?.error ?? null) : (note ?? null),
       effect_ms: null,
       effects: [],
     });
@@ -337,7 +353,7 @@ class LifeWalk {
 
 function attemptsOf(job: TimingInputs['job'], transitions: readonly Transition[], now: number, notes: string[]): Life {
   const starts = transitions.map((_, index) => startsAttempt(transitions, index));
-  const walk = new LifeWalk(job, now, notes, starts.filter(Boolean).length);
+  const walk = new LifeWalk(job, now, notes, starts.filter(Boolean).length - transitions.filter((_, index) => givenBack(transitions, index)).length);
   const first = starts.indexOf(true);
   if (first < 0) return walk.finish();
   for (let index = first; index < transitions.length; index++) walk.step(transitions[index]!, starts[index]!);

@@ -64,6 +64,24 @@ describe('attemptsOf', () => {
     expect(attemptsOf(failed)[0]).toMatchObject({ outcome: 'FAILED', error: 'boom' });
   });
 
+  it('reads a QUEUED after a run as a given-back run, not counted: the next run keeps its number; Compare sets counted attempts side by side', () => {
+    const note = 'attempt 2 given back, not counted: PostgreSQL unreachable';
+    const back = job({
+      attempts: 2,
+      attempt_errors: [{ attempt: 1, at: at(500), error: 'ECONNREFUSED' }],
+      transitions: [
+        step('QUEUED', 0, 'api'), step('STARTED', 100), step('RETRYING', 500), step('STARTED', 1_000), step('IN PROGRESS', 1_000),
+        { ...step('QUEUED', 1_200), note }, step('STARTED', 3_000, 'host/2'), step('DONE', 3_100, 'host/2'),
+      ],
+    });
+    expect(attemptsOf(back).map(({ number, outcome, error, duration_ms }) => [number, outcome, error, duration_ms])).toEqual([
+      [1, 'RETRYING', 'ECONNREFUSED', 400],
+      [2, 'given_back', note, 200],
+      [2, 'DONE', null, 100],
+    ]);
+    expect(row(compareAttempts(back, 1, 2), 'outcome')).toMatchObject({ left: 'RETRYING', right: 'DONE' });
+  });
+
   it('numbers the attempts of a job rebuilt after Redis lost it from the attempts already made', () => {
     const rebuilt = job({ attempts: 3, transitions: [step('STARTED', 100, 'host/3'), step('DONE', 300, 'host/3')] });
     expect(attemptsOf(rebuilt).map((attempt) => attempt.number)).toEqual([3]);
