@@ -54,18 +54,35 @@ function attemptsRun(job: Pick<Job, 'transitions'>): OpenAttempt[] {
   return runs;
 }
 
+/**
+ * Each run's number from 1, and how many attempts they count: a given-back run is not counted, nor
+ * the lost runs it took over (the status store puts `attempts` back to what its message's start
+ * found), so the next run has their first number.
+ */
+function runNumbers(runs: readonly OpenAttempt[]): { each: number[]; counted: number } {
+  let number = 0;
+  let takenOverFrom = 0;
+  const each = runs.map((run, index) => {
+    number++;
+    if (runs[index - 1]?.outcome !== 'lost') takenOverFrom = number;
+    const own = number;
+    if (run.outcome === 'given_back') number = takenOverFrom - 1;
+    return own;
+  });
+  return { each, counted: number };
+}
+
 /** The job's attempts, oldest first. */
 export function attemptsOf(job: Pick<Job, 'transitions' | 'attempts' | 'attempt_errors' | 'error' | 'result'>): JobAttempt[] {
   const runs = attemptsRun(job);
-  const givenBack = runs.filter((run) => run.outcome === 'given_back').length;
+  const numbers = runNumbers(runs);
   // A job Redis lost is rebuilt with the attempts already made but only the transitions after.
-  let number = Math.max(0, job.attempts - (runs.length - givenBack));
+  const offset = Math.max(0, job.attempts - numbers.counted);
   return runs.map(({ note, ...run }, index) => {
-    number++;
+    const number = offset + numbers.each[index]!;
     const last = index === runs.length - 1;
     if (run.outcome === 'given_back') {
-      // Not counted: the next run has the same number.
-      return { number: number--, ...run, duration_ms: between(run.started_at, run.ended_at!), error: note ?? null, result: null };
+      return { number, ...run, duration_ms: between(run.started_at, run.ended_at!), error: note ?? null, result: null };
     }
     const recorded = job.attempt_errors.find((entry) => entry.attempt === number)?.error;
     const failed = run.outcome === 'RETRYING' || run.outcome === 'FAILED';
@@ -79,9 +96,10 @@ export function attemptsOf(job: Pick<Job, 'transitions' | 'attempts' | 'attempt_
   });
 }
 
-/** The job's counted attempts (given-back runs left out), oldest first: one per number. */
+/** The job's counted attempts, oldest first, one per number: given-back runs and the runs a give-back undid left out. */
 export function countedAttemptsOf(job: Parameters<typeof attemptsOf>[0]): JobAttempt[] {
-  return attemptsOf(job).filter((attempt) => attempt.outcome !== 'given_back');
+  const all = attemptsOf(job);
+  return all.filter((attempt, index) => attempt.outcome !== 'given_back' && !all.slice(index + 1).some((later) => later.number === attempt.number));
 }
 
 /** Where a job's time went, in milliseconds; null where it has not happened yet. */

@@ -253,12 +253,6 @@ function startsAttempt(transitions: readonly Transition[], index: number): boole
   return t.status === 'STARTED' || (t.status === 'IN PROGRESS' && (!previous || !RUNNING.has(previous.status)));
 }
 
-/** Whether a transition gives a run back: a QUEUED that follows a running status (the run met an outage, not counted). */
-export function givenBack(transitions: readonly Pick<Transition, 'status'>[], index: number): boolean {
-  const previous = transitions[index - 1];
-  return transitions[index]!.status === 'QUEUED' && previous !== undefined && RUNNING.has(previous.status);
-}
-
 /**
  * Walks the transitions from the first attempt: each start opens an attempt, ended by the next
  * RETRYING, DONE, FAILED or CANCELLED, by a QUEUED (given back: not counted, the next start keeps
@@ -271,17 +265,19 @@ class LifeWalk {
   private readonly errors: Map<number, AttemptError>;
   private open: { attempt: number; start: Transition } | null = null;
   private wait: { after: number; from: number; by: RetryWait['by'] } | null = null;
-  private number: number;
+  /** The last attempt's number (the attempts the walk counted, plus `offset`). */
+  number: number;
+  /** The first attempt of the runs that took over one another (lost workers): a give-back undoes them all. */
+  private takenOverFrom = 0;
 
   constructor(
     private readonly job: TimingInputs['job'],
     private readonly now: number,
     private readonly notes: string[],
-    starts: number,
+    offset: number,
   ) {
     this.errors = new Map(job.attempt_errors.map((e) => [e.attempt, e]));
-    // Attempts made before the kept transitions begin (a job rebuilt from its message) keep their numbers.
-    this.number = Math.max(0, job.attempts - starts);
+    this.number = offset;
   }
 
   step(t: Transition, starts: boolean): void {
@@ -294,9 +290,10 @@ class LifeWalk {
     if (t.status === 'IN PROGRESS') return;
     const after = this.open.attempt;
     if (t.status === 'QUEUED') {
-      // Given back: not counted, so the next run has the same number.
+      // Given back: not counted, nor the lost runs it took over (the status store puts `attempts`
+      // back to what its message's start found), so the next run has their first number.
       this.close(at, 'given_back', t.note);
-      this.number--;
+      this.number = this.takenOverFrom - 1;
       this.wait = { after, from: at, by: 'outage' };
       return;
     }
@@ -315,6 +312,7 @@ class LifeWalk {
   }
 
   private start(t: Transition, at: number): void {
+    let tookOver = false;
     if (this.open) {
       const after = this.open.attempt;
       const error = this.errors.get(after);
@@ -322,9 +320,11 @@ class LifeWalk {
       if (!failedFirst) this.notes.push(`attempt ${after} ends when attempt ${after + 1} started: its worker was lost`);
       this.close(failedFirst ? ms(error.at) : at, failedFirst ? 'failed' : 'worker_lost');
       if (failedFirst) this.wait = { after, from: ms(error.at), by: 'backoff' };
+      tookOver = !failedFirst;
     }
     this.endWait(at);
     this.open = { attempt: ++this.number, start: t };
+    if (!tookOver) this.takenOverFrom = this.number;
   }
 
   private endWait(at: number): void {
@@ -353,11 +353,15 @@ class LifeWalk {
 
 function attemptsOf(job: TimingInputs['job'], transitions: readonly Transition[], now: number, notes: string[]): Life {
   const starts = transitions.map((_, index) => startsAttempt(transitions, index));
-  const walk = new LifeWalk(job, now, notes, starts.filter(Boolean).length - transitions.filter((_, index) => givenBack(transitions, index)).length);
   const first = starts.indexOf(true);
-  if (first < 0) return walk.finish();
-  for (let index = first; index < transitions.length; index++) walk.step(transitions[index]!, starts[index]!);
-  return walk.finish();
+  const walkFrom = (offset: number, into: string[]): LifeWalk => {
+    const walk = new LifeWalk(job, now, into, offset);
+    if (first >= 0) for (let index = first; index < transitions.length; index++) walk.step(transitions[index]!, starts[index]!);
+    return walk;
+  };
+  // Attempts made before the kept transitions begin (a job rebuilt from its message) keep their numbers.
+  const offset = Math.max(0, job.attempts - walkFrom(0, []).number);
+  return walkFrom(offset, notes).finish();
 }
 
 /** Puts each tagged log line's effect into its attempt. */

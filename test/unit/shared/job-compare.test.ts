@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job, Transition } from '../../../src-shared/job';
-import { attemptsOf, durationsOf } from '../../../src-shared/job-attempts';
+import { attemptsOf, countedAttemptsOf, durationsOf } from '../../../src-shared/job-attempts';
 import { compareAttempts, compareJobs, type CompareRow } from '../../../src-shared/job-compare';
 
 const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
@@ -80,6 +80,18 @@ describe('attemptsOf', () => {
       [2, 'DONE', null, 100],
     ]);
     expect(row(compareAttempts(back, 1, 2), 'outcome')).toMatchObject({ left: 'RETRYING', right: 'DONE' });
+  });
+
+  it('after a takeover, a give-back uncounts the lost run too: the rerun has its number', () => {
+    const back = job({
+      attempts: 1,
+      transitions: [
+        step('QUEUED', 0, 'api'), step('STARTED', 100), step('STARTED', 500, 'host/2'), step('QUEUED', 600, 'host/2'),
+        step('STARTED', 1_000), step('DONE', 1_100),
+      ],
+    });
+    expect(attemptsOf(back).map(({ number, outcome }) => [number, outcome])).toEqual([[1, 'lost'], [2, 'given_back'], [1, 'DONE']]);
+    expect(countedAttemptsOf(back).map(({ number, outcome }) => [number, outcome])).toEqual([[1, 'DONE']]);
   });
 
   it('numbers the attempts of a job rebuilt after Redis lost it from the attempts already made', () => {
