@@ -27,7 +27,7 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
   }
   if (context.outages.isDown(parsed.kind)) {
     // Taken before its kind stopped here: back to the queue unrun, for a worker that can run it.
-    await requeueFresh(context, session, message, parsed.kind);
+    await requeueFresh(context, session, message, parsed.kind, 'unrun');
     return;
   }
   let outcome: JobOutcome;
@@ -35,7 +35,7 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
     const admission = await context.flow?.admit(parsed.kind, parsed.uuid, session.abort.signal);
     if (admission === 'paused') {
       // Taken before the pause reached this worker: back to the queue, unstarted, for after the resume.
-      await requeueFresh(context, session, message, parsed.kind);
+      await requeueFresh(context, session, message, parsed.kind, 'unrun');
       return;
     }
     try {
@@ -54,7 +54,7 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
     return;
   }
   if (outcome === 'given-back') {
-    await requeueFresh(context, session, message, parsed.kind);
+    await requeueFresh(context, session, message, parsed.kind, 'given-back');
     context.report({ type: 'job-returned', jobId: parsed.uuid });
     return;
   }
@@ -66,11 +66,23 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
  * Back to its kind's queue, unrun or given back, as a fresh copy (published with confirm, then the
  * one in hand acked) rather than a nack: a requeued message comes back `redelivered`, which the
  * status store reads as "its worker died" and lets take over a job that is running, so a duplicate
- * copy given back could take the job from the worker running it. When the copy cannot be
- * published, the message is nacked back as before (the connection lost: the broker has it back).
+ * copy given back could take the job from the worker running it. An unrun message that came
+ * redelivered is nacked back as it is: it may be the copy of a worker that died mid-run, whose
+ * takeover must stay possible (a given-back run's job is QUEUED again: its copy needs no such mark).
+ * When the copy cannot be published, the message is nacked back as before.
  */
-async function requeueFresh(context: DeliveryContext, session: Session, message: amqp.ConsumeMessage, kind: string): Promise<void> {
+async function requeueFresh(
+  context: DeliveryContext,
+  session: Session,
+  message: amqp.ConsumeMessage,
+  kind: string,
+  why: 'unrun' | 'given-back',
+): Promise<void> {
   const { channel } = session;
+  if (why === 'unrun' && message.fields.redelivered) {
+    settle(() => channel.nack(message, false, true));
+    return;
+  }
   try {
     if (session.abort.signal.aborted) throw new Error('RabbitMQ connection lost');
     const { contentType, contentEncoding, headers, priority, correlationId, messageId, type, appId } = message.properties as amqp.MessageProperties;
