@@ -1,5 +1,5 @@
 import type { Job } from './job';
-import { attemptsOf, durationsOf, type JobAttempt } from './job-attempts';
+import { attemptsOf, countedAttemptsOf, durationsOf, type JobAttempt } from './job-attempts';
 
 /**
  * Two jobs, or two attempts of one job, side by side: one row per field (each payload and
@@ -81,9 +81,9 @@ export function compareJobs(left: Job, right: Job): CompareRow[] {
   ];
 }
 
-/** Two attempts of one job (by number): how each ended, result, error, how long it ran, and its worker; the payload is the job's. */
+/** Two attempts of one job (by number; a given-back run is none): how each ended, result, error, how long it ran, and its worker; the payload is the job's. */
 export function compareAttempts(job: Job, leftNumber: number, rightNumber: number): CompareRow[] | null {
-  const attempts = attemptsOf(job);
+  const attempts = countedAttemptsOf(job);
   const left = attempts.find((attempt) => attempt.number === leftNumber);
   const right = attempts.find((attempt) => attempt.number === rightNumber);
   if (!left || !right) return null;

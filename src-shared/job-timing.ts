@@ -39,7 +39,7 @@ export const timingIntervalSchema = z.object({
 export type TimingInterval = z.infer<typeof timingIntervalSchema>;
 
 /** How an attempt ended. */
-export const ATTEMPT_OUTCOMES = ['done', 'failed', 'worker_lost', 'cancelled', 'running'] as const;
+export const ATTEMPT_OUTCOMES = ['done', 'failed', 'worker_lost', 'given_back', 'cancelled', 'running'] as const;
 
 export const attemptTimingSchema = z.object({
   /** The attempt's number, from 1 (as in `attempt_errors` and the log). */
@@ -57,11 +57,12 @@ export const attemptTimingSchema = z.object({
   worker: z.string(),
   /**
    * `done`; `failed` (the handler failed: a retry or the job's FAILED followed); `worker_lost` (its
-   * worker stopped mid-attempt and the broker gave the job to another); `cancelled` (by an
-   * operator); `running`.
+   * worker stopped mid-attempt and the broker gave the job to another); `given_back` (its kind's own
+   * dependency was unreachable: the job went back to QUEUED and the run was not counted, so the next
+   * run has the same number); `cancelled` (by an operator); `running`.
    */
   outcome: z.enum(ATTEMPT_OUTCOMES),
-  /** Why it failed, as in `attempt_errors`; else null. */
+  /** Why it failed, as in `attempt_errors` (for `given_back`, its transition's note); else null. */
   error: z.string().nullable(),
   /** The effect's own time the handler reported (sum of its tagged log lines); null when it reported none. */
   effect_ms: z.number().min(0).nullable(),
@@ -71,13 +72,14 @@ export const attemptTimingSchema = z.object({
 export type AttemptTiming = z.infer<typeof attemptTimingSchema>;
 
 export const retryWaitSchema = timingIntervalSchema.extend({
-  /** The attempt whose failure (or end) started the wait. */
+  /** The attempt whose failure (or end, or give-back) started the wait. */
   after_attempt: z.number().int().min(1),
   /**
    * `backoff`: the retry policy's wait, RETRYING until the broker handed the job back; `operator`:
-   * the job had ended (FAILED or CANCELLED) until an operator's retry queued it and a worker took it.
+   * the job had ended (FAILED or CANCELLED) until an operator's retry queued it and a worker took it;
+   * `outage`: the run was given back (its kind's own dependency unreachable) until a worker took it again.
    */
-  by: z.enum(['backoff', 'operator']),
+  by: z.enum(['backoff', 'operator', 'outage']),
   /** While RETRYING: the job's `next_attempt_at`, when the next attempt is due; else null. */
   due_at: timeSchema.nullable(),
 });
@@ -253,7 +255,8 @@ function startsAttempt(transitions: readonly Transition[], index: number): boole
 
 /**
  * Walks the transitions from the first attempt: each start opens an attempt, ended by the next
- * RETRYING, DONE, FAILED or CANCELLED, or by the next start (its worker was lost, unless its error
+ * RETRYING, DONE, FAILED or CANCELLED, by a QUEUED (given back: not counted, the next start keeps
+ * its number), or by the next start (its worker was lost, unless its error
  * was recorded before: a retry that came back before its RETRYING write landed). A wait runs from
  * an attempt's failure (or end) to the next attempt.
  */
@@ -262,17 +265,19 @@ class LifeWalk {
   private readonly errors: Map<number, AttemptError>;
   private open: { attempt: number; start: Transition } | null = null;
   private wait: { after: number; from: number; by: RetryWait['by'] } | null = null;
-  private number: number;
+  /** The last attempt's number (the attempts the walk counted, plus `offset`). */
+  number: number;
+  /** The first attempt of the runs that took over one another (lost workers): a give-back undoes them all. */
+  private takenOverFrom = 0;
 
   constructor(
     private readonly job: TimingInputs['job'],
     private readonly now: number,
     private readonly notes: string[],
-    starts: number,
+    offset: number,
   ) {
     this.errors = new Map(job.attempt_errors.map((e) => [e.attempt, e]));
-    // Attempts made before the kept transitions begin (a job rebuilt from its message) keep their numbers.
-    this.number = Math.max(0, job.attempts - starts);
+    this.number = offset;
   }
 
   step(t: Transition, starts: boolean): void {
@@ -284,6 +289,14 @@ class LifeWalk {
     }
     if (t.status === 'IN PROGRESS') return;
     const after = this.open.attempt;
+    if (t.status === 'QUEUED') {
+      // Given back: not counted, nor the lost runs it took over (the status store puts `attempts`
+      // back to what its message's start found), so the next run has their first number.
+      this.close(at, 'given_back', t.note);
+      this.number = this.takenOverFrom - 1;
+      this.wait = { after, from: at, by: 'outage' };
+      return;
+    }
     this.close(at, t.status === 'DONE' ? 'done' : t.status === 'CANCELLED' ? 'cancelled' : 'failed');
     if (t.status !== 'DONE') this.wait = { after, from: at, by: t.status === 'RETRYING' ? 'backoff' : 'operator' };
   }
@@ -299,6 +312,7 @@ class LifeWalk {
   }
 
   private start(t: Transition, at: number): void {
+    let tookOver = false;
     if (this.open) {
       const after = this.open.attempt;
       const error = this.errors.get(after);
@@ -306,9 +320,11 @@ class LifeWalk {
       if (!failedFirst) this.notes.push(`attempt ${after} ends when attempt ${after + 1} started: its worker was lost`);
       this.close(failedFirst ? ms(error.at) : at, failedFirst ? 'failed' : 'worker_lost');
       if (failedFirst) this.wait = { after, from: ms(error.at), by: 'backoff' };
+      tookOver = !failedFirst;
     }
     this.endWait(at);
     this.open = { attempt: ++this.number, start: t };
+    if (!tookOver) this.takenOverFrom = this.number;
   }
 
   private endWait(at: number): void {
@@ -316,10 +332,10 @@ class LifeWalk {
     this.wait = null;
   }
 
-  private close(end: number | null, outcome: AttemptTiming['outcome']): void {
+  private close(end: number | null, outcome: AttemptTiming['outcome'], note?: string): void {
     const { attempt, start } = this.open!;
     const from = ms(start.at);
-    const failed = outcome !== 'done' && outcome !== 'running';
+    const failed = outcome !== 'done' && outcome !== 'running' && outcome !== 'given_back';
     this.life.attempts.push({
       attempt,
       started_at: iso(from),
@@ -327,7 +343,7 @@ class LifeWalk {
       duration_ms: span(from, end ?? this.now),
       worker: start.worker,
       outcome,
-      error: failed ? (this.errors.get(attempt)?.error ?? null) : null,
+      error: failed ? (this.errors.get(attempt)?.error ?? null) : (note ?? null),
       effect_ms: null,
       effects: [],
     });
@@ -337,11 +353,15 @@ class LifeWalk {
 
 function attemptsOf(job: TimingInputs['job'], transitions: readonly Transition[], now: number, notes: string[]): Life {
   const starts = transitions.map((_, index) => startsAttempt(transitions, index));
-  const walk = new LifeWalk(job, now, notes, starts.filter(Boolean).length);
   const first = starts.indexOf(true);
-  if (first < 0) return walk.finish();
-  for (let index = first; index < transitions.length; index++) walk.step(transitions[index]!, starts[index]!);
-  return walk.finish();
+  const walkFrom = (offset: number, into: string[]): LifeWalk => {
+    const walk = new LifeWalk(job, now, into, offset);
+    if (first >= 0) for (let index = first; index < transitions.length; index++) walk.step(transitions[index]!, starts[index]!);
+    return walk;
+  };
+  // Attempts made before the kept transitions begin (a job rebuilt from its message) keep their numbers.
+  const offset = Math.max(0, job.attempts - walkFrom(0, []).number);
+  return walkFrom(offset, notes).finish();
 }
 
 /** Puts each tagged log line's effect into its attempt. */

@@ -4,6 +4,7 @@ import { parseJobMessage, type JobMessage } from '../src-shared/wire';
 import { runJob } from './attempt-run';
 import { settle, type Session } from './broker-session';
 import { REQUEUE_DELAY_MS, type DeliveryContext, type JobOutcome } from './delivery-context';
+import { publishConfirmed } from './job-publishing';
 import { deadLetterMalformed } from './malformed-message';
 import { sleep } from './waits';
 
@@ -26,7 +27,7 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
   }
   if (context.outages.isDown(parsed.kind)) {
     // Taken before its kind stopped here: back to the queue unrun, for a worker that can run it.
-    settle(() => channel.nack(message, false, true));
+    await requeueFresh(context, session, message, parsed.kind, 'unrun');
     return;
   }
   let outcome: JobOutcome;
@@ -34,7 +35,7 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
     const admission = await context.flow?.admit(parsed.kind, parsed.uuid, session.abort.signal);
     if (admission === 'paused') {
       // Taken before the pause reached this worker: back to the queue, unstarted, for after the resume.
-      settle(() => channel.nack(message, false, true));
+      await requeueFresh(context, session, message, parsed.kind, 'unrun');
       return;
     }
     try {
@@ -53,12 +54,47 @@ export async function handleDelivery(context: DeliveryContext, session: Session,
     return;
   }
   if (outcome === 'given-back') {
-    settle(() => channel.nack(message, false, true));
+    await requeueFresh(context, session, message, parsed.kind, 'given-back');
     context.report({ type: 'job-returned', jobId: parsed.uuid });
     return;
   }
   settle(() => channel.ack(message));
   reportOutcome(context, parsed, outcome);
+}
+
+/**
+ * Back to its kind's queue, unrun or given back, as a fresh copy (published with confirm, then the
+ * one in hand acked) rather than a nack: a requeued message comes back `redelivered`, which the
+ * status store reads as "its worker died" and lets take over a job that is running, so a duplicate
+ * copy given back could take the job from the worker running it. An unrun message that came
+ * redelivered is nacked back as it is: it may be the copy of a worker that died mid-run, whose
+ * takeover must stay possible (a given-back run's job is QUEUED again: its copy needs no such mark).
+ * When the copy cannot be published, the message is nacked back as before.
+ */
+async function requeueFresh(
+  context: DeliveryContext,
+  session: Session,
+  message: amqp.ConsumeMessage,
+  kind: string,
+  why: 'unrun' | 'given-back',
+): Promise<void> {
+  const { channel } = session;
+  if (why === 'unrun' && message.fields.redelivered) {
+    settle(() => channel.nack(message, false, true));
+    return;
+  }
+  try {
+    if (session.abort.signal.aborted) throw new Error('RabbitMQ connection lost');
+    const { contentType, contentEncoding, headers, priority, correlationId, messageId, type, appId } = message.properties as amqp.MessageProperties;
+    const properties = { contentType, contentEncoding, headers, priority, correlationId, messageId, type, appId };
+    const kept = Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined));
+    await publishConfirmed(session.publishChannel, context.names.queue(kind), message.content, kept);
+  } catch (error) {
+    context.log(`job ${String(message.properties.messageId ?? '?')}: no fresh copy published (${redactText((error as Error).message)}); nacked back`);
+    settle(() => channel.nack(message, false, true));
+    return;
+  }
+  settle(() => channel.ack(message));
 }
 
 /** Tells the log and the console how an acked job's run ended. */

@@ -10,7 +10,7 @@ import { failAttempt } from './failed-attempt';
 /**
  * After an attempt that met an outage of its kind's own dependency: the kind stops here (see
  * OutageWatch), and the start is undone — the job QUEUED again, its attempt not counted — so that
- * its message goes back to the queue (`given-back`: the caller nacks it). Past the longest wait
+ * its message goes back to the queue (`given-back`: the caller puts a fresh copy there). Past the longest wait
  * (`JOBDECK_UNAVAILABLE_MAX_WAIT_S` since the job's first outage) the attempt fails as any other.
  */
 export async function giveBack(

@@ -23,7 +23,9 @@
 -- refused cancel in its transition. A terminal or QUEUED write clears the mark. The job's log keys
 -- (KEYS 3 and 4) expire with the status: with its TTL once it ended, never while it lives.
 -- `give_back` undoes a run's start because the kind's own dependency was unreachable: the job is
--- QUEUED again (CANCELLED if marked for cancel) with its attempt count back to what it was, the
+-- QUEUED again (CANCELLED if marked for cancel) with its attempt count back to what its message's
+-- start found (`given_back_attempts`, not shown: one less than the message's attempt, so that
+-- message can start again even when its start had taken over a lost run), the
 -- `note` on its transition and no attempt error; later writes of that run are `superseded`. The
 -- first give-back's server time is kept (`unavailable_since`, not shown; an operator's retry clears
 -- it); once `max_wait_s` have passed since, the give-back is refused (`expired`) and the run fails
@@ -102,6 +104,10 @@ if exists and a.start_attempt ~= '' then
   end
 end
 if a.start_attempt ~= '' then redis.call('HSET', key, 'message_attempt', a.start_attempt) end
+-- What a give-back of this start restores: the attempts its message's own start found, so that the
+-- given-back message can start again, even after it took over a lost run (which counted one more).
+if a.start_attempt ~= '' then redis.call('HSET', key, 'given_back_attempts', tonumber(a.start_attempt) - 1)
+elseif a.add_attempt == '1' then redis.call('HSET', key, 'given_back_attempts', attempts) end
 local encoded = cjson.encode(a.status)
 redis.call('HSET', key, 'status', encoded, 'updated_at', cjson.encode(a.at))
 if current ~= a.status or not exists then
@@ -110,7 +116,11 @@ if current ~= a.status or not exists then
 end
 if a.progress ~= '' then redis.call('HSET', key, 'progress', a.progress) end
 if a.add_attempt == '1' or a.start_attempt ~= '' then attempts = redis.call('HINCRBY', key, 'attempts', 1) end
-if a.give_back == '1' and exists and attempts > 0 then attempts = redis.call('HINCRBY', key, 'attempts', -1) end
+if a.give_back == '1' and exists then
+  local back = tonumber(redis.call('HGET', key, 'given_back_attempts') or '') or math.max(attempts - 1, 0)
+  attempts = back
+  redis.call('HSET', key, 'attempts', back)
+end
 if a.start_token ~= '' then redis.call('HSET', key, 'start_token', a.start_token) end
 if a.callback_secret ~= '' then redis.call('HSET', key, 'callback_secret', a.callback_secret) end
 if a.result ~= '' then redis.call('HSET', key, 'result', a.result) end

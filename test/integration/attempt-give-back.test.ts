@@ -32,6 +32,25 @@ describe('giving an attempt back', () => {
     expect((await asHolder('g-back', 't2', 1, { status: 'DONE', progress: 100, result: {} })).job).toMatchObject({ status: 'DONE', attempts: 1, attempt_errors: [] });
   });
 
+  it('after taking over a lost run, puts attempts back to what its message’s start found, so that message starts again', async () => {
+    await create('g-takeover');
+    await start('g-takeover', 1, 't1');
+    // t1's worker died; its message comes back redelivered and takes the job over as attempt 2.
+    expect((await start('g-takeover', 1, 't2', true)).job).toMatchObject({ attempts: 2 });
+    const back = await giveBack('g-takeover', 't2', 2);
+    expect(back.job).toMatchObject({ status: 'QUEUED', attempts: 0 });
+    const again = await start('g-takeover', 1, 't3', true);
+    expect(again.outcome).toBe('ok');
+    expect(again.job).toMatchObject({ status: 'IN PROGRESS', attempts: 1 });
+  });
+
+  it('gives back a start of a message without an attempt number by one attempt', async () => {
+    await create('g-unnumbered');
+    await write('g-unnumbered', { status: 'STARTED', addAttempt: true, startToken: 't1', progress: 0 });
+    await write('g-unnumbered', { status: 'STARTED', addAttempt: true, startToken: 't2', progress: 0 });
+    expect((await giveBack('g-unnumbered', 't2', 2)).job).toMatchObject({ status: 'QUEUED', attempts: 1 });
+  });
+
   it('is refused to a run another start took over', async () => {
     await create('g-taken');
     await start('g-taken', 1, 't1');

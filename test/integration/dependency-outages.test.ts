@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src-shared/job';
@@ -117,6 +118,33 @@ describe('an outage of a worker’s own dependency', () => {
     const table = `"${namesFor(app.namespace).schema}".log_records`;
     const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE job_id = ANY($1::uuid[])`, [ids]);
     expect(Number(rows[0]!.n)).toBe(2);
+  }, 60_000);
+
+  it('puts a given-back message back as a fresh copy, not redelivered, so it cannot take over a run of a duplicate copy', async () => {
+    pgProxy.cut();
+    const id = await submit('log', { client_time: 1_700_000_002 });
+    const worker = workerOf('log');
+    await eventually(() => jobOf(id), (job) => givenBack(job).length >= 1, 15_000, `job ${id} given back`);
+    await worker.line(/kind log: PostgreSQL unreachable .*taking none of its jobs/);
+    const connection = await amqp.connect(TEST_SERVICES.amqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      let message: amqp.GetMessage | false = false;
+      for (let tries = 0; !message && tries < 50; tries++) {
+        message = await channel.get(namesFor(app.namespace).queue('log'));
+        if (!message) await delay(100);
+      }
+      expect(message && (JSON.parse(message.content.toString('utf8')) as { uuid: string }).uuid).toBe(id);
+      // A nack with requeue (the old way) would bring it back redelivered: a running copy's takeover.
+      expect(message && message.fields.redelivered).toBe(false);
+      channel.nack(message as amqp.GetMessage, false, true);
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+    pgProxy.heal();
+    const job = await ended(id);
+    expect(job).toMatchObject({ status: 'DONE', attempts: 1, attempt_errors: [] });
   }, 60_000);
 
   it('kind C: the SMTP server unreachable leaves the job QUEUED, then one mail once it answers', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Job } from '../../../src-shared/job';
-import { attemptsOf } from '../../../src-shared/job-attempts';
+import { countedAttemptsOf } from '../../../src-shared/job-attempts';
 import { compareAttempts, compareJobs, type CompareRow, type CompareSection } from '../../../src-shared/job-compare';
 import { EntityLink } from '../../components/EntityLink';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -140,7 +140,7 @@ function JobsComparison({ left, right }: { left: string; right: string }) {
 }
 
 function AttemptPicker({ job, label, value, onPick }: { job: Job; label: string; value: number; onPick: (attempt: number) => void }) {
-  const attempts = attemptsOf(job);
+  const attempts = countedAttemptsOf(job);
   return (
     <label className="compare-side">
       <span className="compare-side-label">{label}</span>
@@ -156,7 +156,7 @@ function AttemptPicker({ job, label, value, onPick }: { job: Job; label: string;
 }
 
 function absentAttempts(job: Job, { left, right }: { left: number; right: number }): number[] {
-  const numbers = new Set(attemptsOf(job).map((attempt) => attempt.number));
+  const numbers = new Set(countedAttemptsOf(job).map((attempt) => attempt.number));
   return [...new Set([left, right])].filter((number) => !numbers.has(number));
 }
 

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { Job } from '../../../src-shared/job';
-import { attemptsOf } from '../../../src-shared/job-attempts';
+import { countedAttemptsOf } from '../../../src-shared/job-attempts';
 import { EntityLink } from '../../components/EntityLink';
 import { useConsole } from '../../store/context';
 import { REPLAYS_SHOWN } from '../../store/replay-slice';
@@ -69,7 +69,7 @@ export function ReplayFacts({ job }: { job: Job }) {
 /** "Run again with changes" (the Submit form of the job's kind, filled with its payload) and "Compare attempts". */
 export function ReplayActions({ job }: { job: Job }) {
   const startReplay = useConsole((state) => state.startReplay);
-  const attempts = attemptsOf(job);
+  const attempts = countedAttemptsOf(job);
   const [previous, last] = attempts.slice(-2);
   return (
     <div className="button-row replay-actions">

@@ -19,8 +19,9 @@ export interface TimeBar {
   inner: { from: number; to: number; ms: number }[];
 }
 
-const OUTCOME_KIND = { done: 'attempt-done', failed: 'attempt-failed', worker_lost: 'attempt-lost', cancelled: 'attempt-cancelled', running: 'attempt-running' } as const;
-const OUTCOME_TEXT = { done: 'done', failed: 'failed', worker_lost: 'worker lost', cancelled: 'cancelled', running: 'running' } as const;
+const OUTCOME_KIND = { done: 'attempt-done', failed: 'attempt-failed', worker_lost: 'attempt-lost', given_back: 'attempt-lost', cancelled: 'attempt-cancelled', running: 'attempt-running' } as const;
+const OUTCOME_TEXT = { done: 'done', failed: 'failed', worker_lost: 'worker lost', given_back: 'given back, not counted', cancelled: 'cancelled', running: 'running' } as const;
+const WAIT_LABEL = { backoff: 'Retry wait', operator: "Until an operator's retry", outage: 'Outage wait' } as const;
 
 /** The rows of a timing, in the order they happened, and the axis they share (in ms from `created_at`). */
 export function timeBars(timing: JobTiming, describe: (ms: number | null) => string): { bars: TimeBar[]; span: number } {
@@ -33,14 +34,15 @@ export function timeBars(timing: JobTiming, describe: (ms: number | null) => str
   };
   if (timing.scheduled) stretch('scheduled', 'scheduled', 'Scheduled', timing.scheduled);
   if (timing.queue_wait) stretch('queue', 'queue', 'Queue wait', timing.queue_wait);
-  const waits = new Map(timing.retry_waits.map((wait) => [wait.after_attempt, wait]));
-  for (const attempt of timing.attempts) {
+  // Waits oldest first, each after its attempt (a given-back run and its rerun share a number).
+  const waits = [...timing.retry_waits];
+  timing.attempts.forEach((attempt, index) => {
     const effect = attempt.effect_ms === null ? '' : `, of which the effect ${describe(attempt.effect_ms)}`;
-    stretch(`attempt-${attempt.attempt}`, OUTCOME_KIND[attempt.outcome], `Attempt ${attempt.attempt} · ${OUTCOME_TEXT[attempt.outcome]}`, { from: attempt.started_at, to: attempt.ended_at, ms: attempt.duration_ms }, `${effect}, on ${attempt.worker}`);
+    stretch(`attempt-${index}`, OUTCOME_KIND[attempt.outcome], `Attempt ${attempt.attempt} · ${OUTCOME_TEXT[attempt.outcome]}`, { from: attempt.started_at, to: attempt.ended_at, ms: attempt.duration_ms }, `${effect}, on ${attempt.worker}`);
     bars.at(-1)!.inner = attempt.effects.map((e) => ({ from: at(e.from)!, to: at(e.to)!, ms: e.ms }));
-    const wait = waits.get(attempt.attempt);
-    if (wait) stretch(`wait-${wait.after_attempt}`, 'retry', wait.by === 'backoff' ? `Retry wait` : `Until an operator's retry`, wait, wait.due_at ? `, next attempt due ${wait.due_at}` : '');
-  }
+    const wait = waits[0]?.after_attempt === attempt.attempt ? waits.shift() : undefined;
+    if (wait) stretch(`wait-${index}`, 'retry', WAIT_LABEL[wait.by], wait, wait.due_at ? `, next attempt due ${wait.due_at}` : '');
+  });
   for (const delivery of timing.deliveries ?? []) {
     const label = `${delivery.type === 'batch' ? 'Batch callback' : 'Webhook'} ${delivery.event_type}`;
     const from = delivery.created_at;

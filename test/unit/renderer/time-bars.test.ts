@@ -36,6 +36,31 @@ describe('timeBars', () => {
     expect(bars[3]!.description).toBe('Attempt 2 · done: 100 ms, of which the effect 20 ms, on w/1');
   });
 
+  it('shows a given-back run and its rerun, which share a number, as two bars with the outage wait between', () => {
+    const timing = computeJobTiming({
+      job: {
+        created_at: at(0), status: 'DONE', next_attempt_at: null, run_at: null, attempts: 1,
+        transitions: [
+          { status: 'QUEUED', at: at(0), worker: 'api' },
+          { status: 'STARTED', at: at(100), worker: 'w/1' },
+          { status: 'QUEUED', at: at(200), worker: 'w/1', note: 'attempt 1 given back, not counted: PostgreSQL unreachable' },
+          { status: 'STARTED', at: at(900), worker: 'w/2' },
+          { status: 'DONE', at: at(1000), worker: 'w/2' },
+        ],
+        attempt_errors: [],
+      },
+      logs: [], deliveries: [], now: T0 + 60_000,
+    });
+    const { bars } = timeBars(timing, describeMs);
+    expect(bars.map((bar) => [bar.label, bar.from, bar.to])).toEqual([
+      ['Queue wait', 0, 100],
+      ['Attempt 1 · given back, not counted', 100, 200],
+      ['Outage wait', 200, 900],
+      ['Attempt 1 · done', 900, 1000],
+    ]);
+    expect(new Set(bars.map((bar) => bar.key)).size).toBe(bars.length);
+  });
+
   it('runs an open bar to as_of, and says it still goes on', () => {
     const timing = computeJobTiming({
       job: { created_at: at(0), status: 'QUEUED', next_attempt_at: null, run_at: null, attempts: 0, transitions: [{ status: 'QUEUED', at: at(0), worker: 'api' }], attempt_errors: [] },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job, Transition } from '../../../src-shared/job';
-import { attemptsOf, durationsOf } from '../../../src-shared/job-attempts';
+import { attemptsOf, countedAttemptsOf, durationsOf } from '../../../src-shared/job-attempts';
 import { compareAttempts, compareJobs, type CompareRow } from '../../../src-shared/job-compare';
 
 const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
@@ -62,6 +62,36 @@ describe('attemptsOf', () => {
     ]);
     const failed = job({ status: 'FAILED', error: 'boom', result: null, transitions: [step('QUEUED', 0, 'api'), step('STARTED', 10), step('FAILED', 20)] });
     expect(attemptsOf(failed)[0]).toMatchObject({ outcome: 'FAILED', error: 'boom' });
+  });
+
+  it('reads a QUEUED after a run as a given-back run, not counted: the next run keeps its number; Compare sets counted attempts side by side', () => {
+    const note = 'attempt 2 given back, not counted: PostgreSQL unreachable';
+    const back = job({
+      attempts: 2,
+      attempt_errors: [{ attempt: 1, at: at(500), error: 'ECONNREFUSED' }],
+      transitions: [
+        step('QUEUED', 0, 'api'), step('STARTED', 100), step('RETRYING', 500), step('STARTED', 1_000), step('IN PROGRESS', 1_000),
+        { ...step('QUEUED', 1_200), note }, step('STARTED', 3_000, 'host/2'), step('DONE', 3_100, 'host/2'),
+      ],
+    });
+    expect(attemptsOf(back).map(({ number, outcome, error, duration_ms }) => [number, outcome, error, duration_ms])).toEqual([
+      [1, 'RETRYING', 'ECONNREFUSED', 400],
+      [2, 'given_back', note, 200],
+      [2, 'DONE', null, 100],
+    ]);
+    expect(row(compareAttempts(back, 1, 2), 'outcome')).toMatchObject({ left: 'RETRYING', right: 'DONE' });
+  });
+
+  it('after a takeover, a give-back uncounts the lost run too: the rerun has its number', () => {
+    const back = job({
+      attempts: 1,
+      transitions: [
+        step('QUEUED', 0, 'api'), step('STARTED', 100), step('STARTED', 500, 'host/2'), step('QUEUED', 600, 'host/2'),
+        step('STARTED', 1_000), step('DONE', 1_100),
+      ],
+    });
+    expect(attemptsOf(back).map(({ number, outcome }) => [number, outcome])).toEqual([[1, 'lost'], [2, 'given_back'], [1, 'DONE']]);
+    expect(countedAttemptsOf(back).map(({ number, outcome }) => [number, outcome])).toEqual([[1, 'DONE']]);
   });
 
   it('numbers the attempts of a job rebuilt after Redis lost it from the attempts already made', () => {

@@ -111,6 +111,36 @@ describe('computeJobTiming', () => {
     expectSums(t);
   });
 
+  it('reads a QUEUED after a run as a given-back run: not counted, the next run keeps its number, an outage wait between', () => {
+    const note = 'attempt 1 given back, not counted: PostgreSQL unreachable';
+    const back = job('DONE', [
+      step('QUEUED', 0), step('STARTED', 1), step('IN PROGRESS', 1), { ...step('QUEUED', 2, W1), note },
+      step('STARTED', 10, W2), step('IN PROGRESS', 10, W2), step('DONE', 12, W2),
+    ], { attempts: 1 });
+    const t = timing(back);
+    expect(t.attempts.map((a) => [a.attempt, a.outcome, a.error, a.ended_at])).toEqual([
+      [1, 'given_back', note, at(2)],
+      [1, 'done', null, at(12)],
+    ]);
+    expect(t.retry_waits).toEqual([{ from: at(2), to: at(10), ms: 8000, after_attempt: 1, by: 'outage', due_at: null }]);
+    expect(t.queue_wait).toEqual({ from: at(0), to: at(1), ms: 1000 });
+    expect(t.notes).toEqual([]);
+    expectSums(t);
+  });
+
+  it('after a takeover, a give-back uncounts the lost run too: the rerun has the lost run’s number, as the job’s attempts say', () => {
+    const lostError = error(1, 5, 'the worker running this attempt stopped before finishing it');
+    const back = job('DONE', [
+      step('QUEUED', 0), step('STARTED', 1), step('IN PROGRESS', 1), step('STARTED', 5, W2), step('IN PROGRESS', 5, W2),
+      { ...step('QUEUED', 6, W2), note: 'attempt 2 given back, not counted: PostgreSQL unreachable' },
+      step('STARTED', 10), step('IN PROGRESS', 10), step('DONE', 11),
+    ], { attempts: 1, attempt_errors: [lostError] });
+    const t = timing(back);
+    expect(t.attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'worker_lost'], [2, 'given_back'], [1, 'done']]);
+    expect(t.retry_waits).toMatchObject([{ after_attempt: 2, by: 'outage', from: at(6), to: at(10) }]);
+    expectSums(t);
+  });
+
   it('keeps a running job open: the attempt counts up to as_of', () => {
     const running = job('IN PROGRESS', [step('QUEUED', 0), step('STARTED', 2), step('IN PROGRESS', 2)]);
     const t = timing(running, { now: T0 + 7_000, logs: [logLine(1, 3, 'task progress: step 1 of 5 done')] });
