@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../database/database';
 import type { JobStatus } from '../../src-shared/statuses';
 import type { JobMessage } from '../../src-shared/wire';
 
@@ -39,24 +40,15 @@ export class ScheduledJobs {
    * write is there to undo (the caller's), never a row without its job.
    */
   async add<T>(message: JobMessage, dueAt: string, then: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query(`INSERT INTO ${this.table} (job_id, due_at, message) VALUES ($1, $2, $3) ON CONFLICT (job_id) DO NOTHING`, [
         message.uuid,
         dueAt,
         JSON.stringify(message),
       ]);
       await client.query('SELECT pg_notify($1, $2)', [this.channel, String(Date.parse(dueAt))]);
-      const result = await then();
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return then();
+    });
   }
 
   /** A job's status in the history (`<ns>.jobs`, same database), for a row whose job Redis lost; null when it has none. */
@@ -92,19 +84,11 @@ export class ScheduledJobs {
   }
 
   private async claim(where: string, params: unknown[], promote: (rows: ScheduledRow[]) => Promise<string[]>, lock = ' SKIP LOCKED'): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<ScheduledRow>(`SELECT job_id, due_at, message FROM ${this.table} WHERE ${where} FOR UPDATE${lock}`, params);
       const done = rows.length > 0 ? await promote(rows) : [];
       if (done.length > 0) await client.query(`DELETE FROM ${this.table} WHERE job_id = ANY($1::uuid[])`, [done]);
-      await client.query('COMMIT');
       return done.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
