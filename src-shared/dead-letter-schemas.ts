@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jobKindSchema, jobStatusSchema, timeSchema } from './job';
-import { MAX_OPERATION_IDS } from './operation-schemas';
+import { MAX_OPERATION_IDS, checkOperationScope } from './operation-schemas';
 
 /** What an operation over dead letters does to each: its job retried (an operator retry), or the dead letter dropped. */
 export const DEAD_LETTER_ACTIONS = ['requeue', 'discard'] as const;
@@ -37,14 +37,7 @@ export const deadLetterActionSchema = z
     dry_run: z.boolean().optional(),
     expected: z.number().int().min(0).optional(),
   })
-  .superRefine((body, ctx) => {
-    if ((body.query === undefined) === (body.ids === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['query'], params: { rule: 'one-of' }, message: 'or ids: give exactly one of them' });
-    }
-    if (!body.dry_run && body.query !== undefined && body.expected === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['expected'], params: { rule: 'required' }, message: 'is required without dry_run: run the dry run first and pass its matched' });
-    }
-  });
+  .superRefine(checkOperationScope);
 export type DeadLetterActionBody = z.output<typeof deadLetterActionSchema>;
 
 /** One dead letter as the API shows it: never kind B's signing secret. */

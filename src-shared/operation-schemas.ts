@@ -41,15 +41,18 @@ export const createOperationSchema = z
     /** The dry run's `matched`: the start is refused (409) when the count drifted past {@link driftMargin}. */
     expected: z.number().int().min(0).optional(),
   })
-  .superRefine((body, ctx) => {
-    if ((body.query === undefined) === (body.ids === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['query'], params: { rule: 'one-of' }, message: 'or ids: give exactly one of them' });
-    }
-    if (!body.dry_run && body.query !== undefined && body.expected === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['expected'], params: { rule: 'required' }, message: 'is required without dry_run: run the dry run first and pass its matched' });
-    }
-  });
+  .superRefine(checkOperationScope);
 export type CreateOperation = z.output<typeof createOperationSchema>;
+
+/** What a bulk action's body must say of its scope: `ids` or `query`, and a query's `expected` unless it is a dry run. */
+export function checkOperationScope(body: { ids?: unknown; query?: string; dry_run?: boolean; expected?: number }, ctx: z.RefinementCtx): void {
+  if ((body.query === undefined) === (body.ids === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['query'], params: { rule: 'one-of' }, message: 'or ids: give exactly one of them' });
+  }
+  if (!body.dry_run && body.query !== undefined && body.expected === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['expected'], params: { rule: 'required' }, message: 'is required without dry_run: run the dry run first and pass its matched' });
+  }
+}
 
 /** One job of a dry run's sample and what the action would do to it. */
 export const operationSampleSchema = z.object({
