@@ -1,0 +1,25 @@
+/**
+ * Who made a request: the name of the token it carried (`window` for the Electron window's launch
+ * token) and that token's role, or `local` for a call without a token while the API is bound to
+ * loopback only (where no token is required). The access hook sets it on every request before
+ * routing; the audit trail reads it.
+ */
+export type Role = 'read' | 'write';
+
+export interface Actor {
+  name: string;
+  role: Role;
+}
+
+/** A call without a token to an API bound to loopback only: allowed everything, as before tokens. */
+export const LOCAL_ACTOR: Actor = Object.freeze({ name: 'local', role: 'write' });
+
+/** The Electron window's token for one launch of the console (never stored) is named this. */
+export const WINDOW_ACTOR_NAME = 'window';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the access hook (onRequest); {@link LOCAL_ACTOR} until then. */
+    actor: Actor;
+  }
+}
