@@ -11,7 +11,7 @@ import type { EventRelay } from '../relay/event-relay';
 import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
-import { LOCAL_ACTOR } from '../access/actor';
+import { LOCAL_ACTOR, type Actor } from '../access/actor';
 import { DEFAULT_HTTP_LIMITS, closeUpgradeAnsweredOverHttp, limitConnections, serverTimeouts, type HttpLimits } from './http-limits';
 import { refuseDeepJson } from './json-depth';
 import { clientErrorHandler } from './client-errors';
@@ -141,7 +141,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   refuseDeepJson(app);
 
-  app.decorateRequest('actor', LOCAL_ACTOR);
+  // Null first (a shared object may not be a decorator's default), the actor before routing.
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.addHook('onRequest', async (request) => {
+    request.actor = LOCAL_ACTOR;
+  });
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
   app.setErrorHandler(apiErrorHandler(options.onLog));
