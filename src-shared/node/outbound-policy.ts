@@ -82,7 +82,7 @@ export class OutboundPolicy {
     readonly settings: OutboundSettings,
     private readonly consoleUrl: () => string | null = () => null,
   ) {
-    this.hosts = new Set(settings.allow.filter((entry) => !parseRange(entry)));
+    this.hosts = new Set(settings.allow.filter((entry) => !parseRange(entry)).map(bareHost));
     this.ranges = settings.allow.map(parseRange).filter((range): range is IpRange => range !== null);
   }
 
