@@ -5,6 +5,8 @@ import { recipientSchema } from '../src-shared/email-address';
 import type { KindRegistry } from '../src-shared/kind-registry';
 import type { JobKind } from '../src-shared/kinds';
 import { loadKindRegistry } from '../src-shared/node/kinds-file';
+import { OutboundPolicy, outboundSettings, type OutboundSettings } from '../src-shared/node/outbound-policy';
+import { redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/http-limits';
@@ -64,6 +66,8 @@ export interface ConsoleConfig {
   http: HttpLimits;
   /** How often the alert rules are evaluated (by one console of the namespace at a time). */
   alertEvalMs: number;
+  /** Which URLs callbacks, webhook deliveries and http kinds may reach; the workers get the same. */
+  outbound: OutboundSettings;
 }
 
 /**
@@ -84,7 +88,6 @@ const bytes = z.coerce.number().int().min(1024).max(1024 * 1024 * MIB);
 
 const envShape = {
   ...sharedEnvShape,
-  JOBDECK_HOST: z.string().min(1).default('127.0.0.1'),
   JOBDECK_PORT: port.default(8000),
   JOBDECK_SMTP_SINK_PORT: port.default(2525),
   JOBDECK_WORKERS: z.string().default(''),
@@ -127,11 +130,30 @@ export function parseWorkerCounts(text: string, kinds: KindRegistry): Record<Job
   return counts;
 }
 
+/**
+ * Refuses to start on an http kind whose URL the outbound policy refuses before any lookup (an
+ * IP literal or a localhost name): every job of the kind would fail.
+ */
+function checkHttpKinds(kinds: KindRegistry, settings: OutboundSettings): void {
+  const policy = new OutboundPolicy(settings);
+  for (const { definition } of kinds.entries) {
+    const url = 'http' in definition.handler ? definition.handler.http.url : null;
+    const refusal = url === null ? null : policy.refusalOfUrl(url);
+    if (refusal) {
+      throw new ConfigError(
+        `kind ${definition.name}: its http URL ${redactUrl(url!)} is refused by the outbound policy (${refusal}); allow it with JOBDECK_OUTBOUND_ALLOW`,
+      );
+    }
+  }
+}
+
 /** Reads and checks the settings; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
   const e = readEnv(envShape, env);
   const kindsFile = e.JOBDECK_KINDS ? resolve(e.JOBDECK_KINDS) : null;
   const kinds = loadKindRegistry(kindsFile ?? undefined);
+  const outbound = outboundSettings(e);
+  checkHttpKinds(kinds, outbound);
   return {
     host: e.JOBDECK_HOST,
     port: e.JOBDECK_PORT,
@@ -167,5 +189,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     maxQueuedPerKind: e.JOBDECK_MAX_QUEUED,
     http: { requestTimeoutSeconds: e.JOBDECK_HTTP_REQUEST_TIMEOUT_S, maxConnections: e.JOBDECK_HTTP_MAX_CONNECTIONS },
     alertEvalMs: e.JOBDECK_ALERT_EVAL_MS,
+    outbound,
   };
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { StreamEvent } from '../src-shared/events';
 import type { JobStatusClient } from '../src-shared/node/status-store';
+import type { OutboundClient } from '../src-shared/node/outbound-fetch';
 import type { Names } from '../src-shared/topology';
 import type { RedisConnections } from './connections/redis';
 import { Closers } from './lifecycle/closers';
@@ -24,6 +25,8 @@ export interface EventOutletsOptions {
   status: JobStatusClient;
   amqpUrl: string;
   streamMaxLength: number;
+  /** The outbound URL policy: deliveries go through it, batches' callback URLs are checked against it. */
+  outbound: OutboundClient;
   log: (line: string) => void;
 }
 
@@ -42,7 +45,7 @@ export class EventOutlets {
     const { pool, names, log } = options;
     this.closers = new Closers(log);
     const store = new WebhookStore(pool, names.schema);
-    this.webhooks = { store, dispatcher: new DeliveryDispatcher({ store, onLog: log }) };
+    this.webhooks = { store, dispatcher: new DeliveryDispatcher({ store, outbound: options.outbound, onLog: log }) };
     const batchStore = new BatchStore(pool, names.schema);
     this.tracker = new BatchTracker({
       redis: options.redis,
@@ -53,7 +56,15 @@ export class EventOutlets {
       streamMaxLength: options.streamMaxLength,
       onLog: log,
     });
-    this.batches = new BatchService({ jobs: options.jobs, status: options.status, store: batchStore, tracker: this.tracker, webhooks: store, onLog: log });
+    this.batches = new BatchService({
+      jobs: options.jobs,
+      status: options.status,
+      store: batchStore,
+      tracker: this.tracker,
+      webhooks: store,
+      outbound: options.outbound.policy,
+      onLog: log,
+    });
   }
 
   /** Starts publishing, delivering and tracking; on failure, closes what it started. */

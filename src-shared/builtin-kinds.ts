@@ -35,9 +35,11 @@ function builtinEntry(
   schema: z.ZodType,
   resolve: KindEntry['resolve'],
   messageError: KindEntry['messageError'],
+  urlFields: readonly string[] = [],
 ): KindEntry {
   return {
     definition: definitionOf,
+    urlFields,
     check(input, prefix) {
       const parsed = schema.safeParse(input ?? {});
       return parsed.success ? { payload: parsed.data as Record<string, unknown> } : { errors: toFieldErrors(parsed.error, input, prefix) };
@@ -67,6 +69,7 @@ const callbackEntry = builtinEntry(
     if (!isText(payload.callback_url)) return 'extra_data.callback_url must be an http or https URL';
     return typeof payload.duration_ms === 'number' && payload.duration_ms >= 0 ? null : 'extra_data.duration_ms must be a number of milliseconds';
   },
+  ['callback_url'],
 );
 
 const emailEntry = builtinEntry(

@@ -26,6 +26,8 @@ export interface KindEntry {
    * null: the console fills in every default, a message from another publisher may not.
    */
   messageError(payload: Record<string, unknown>): string | null;
+  /** The payload's fields that hold a URL the worker POSTs to: the outbound URL policy checks them at submit. */
+  urlFields?: readonly string[];
 }
 
 /**

@@ -46,6 +46,14 @@ export const sharedEnvShape = {
   JOBDECK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   /** How long a job may wait out outages of its kind's own dependency before they count as failed attempts. */
   JOBDECK_UNAVAILABLE_MAX_WAIT_S: z.coerce.number().int().min(0).max(604_800).default(3_600),
+  /** The address the console's API listens on; a worker reads it only for the outbound policy's default mode. */
+  JOBDECK_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The outbound URL policy: `strict` or `off`; unset, strict when JOBDECK_HOST is beyond loopback. */
+  JOBDECK_OUTBOUND_POLICY: z.enum(['strict', 'off']).optional(),
+  /** Host names, addresses and CIDRs the strict outbound policy lets through, comma separated. */
+  JOBDECK_OUTBOUND_ALLOW: z.string().default(''),
+  /** The console's API address, whose webhook inbox the strict policy allows: set for the workers a console spawns. */
+  JOBDECK_CONSOLE_URL: urlWith(['http:', 'https:']).optional(),
 };
 
 /** The retry policy the settings name (the console and its workers must agree on it). */

@@ -13,6 +13,8 @@ import { WorkerHeartbeats } from '../src-shared/node/worker-heartbeats';
 import { workerName } from '../src-shared/worker-heartbeat';
 import { countReport, freshTally, type WorkerTally } from '../src-shared/worker-tally';
 import { JobLogStore } from '../src-shared/node/job-log-store';
+import { OutboundClient } from '../src-shared/node/outbound-fetch';
+import { OutboundPolicy, outboundSettings, type OutboundSettings } from '../src-shared/node/outbound-policy';
 import { listenForCancels, RunningAttempts } from './running-attempts';
 import { namesFor, type Names } from '../src-shared/topology';
 
@@ -98,6 +100,8 @@ interface WorkerSetup {
   /** The kinds this worker consumes: `--kind`, every kind of the registry by default. */
   kinds: JobKind[];
   identity: WorkerIdentity;
+  /** The outbound URL policy: a spawning console names its effective one; a worker started by hand reads the same variables. */
+  outbound: OutboundSettings;
 }
 
 function readSetup(): WorkerSetup {
@@ -115,7 +119,7 @@ function readSetup(): WorkerSetup {
     supervisor: spawned ? (process.env[SUPERVISOR_ID_ENV] ?? null) : null,
     slot: spawned ? (process.env[WORKER_SLOT_ENV] ?? null) : null,
   };
-  return { env, names: namesFor(env.JOBDECK_NAMESPACE), registry, kinds, identity };
+  return { env, names: namesFor(env.JOBDECK_NAMESPACE), registry, kinds, identity, outbound: outboundSettings(env) };
 }
 
 /** Each kind's handler: a built-in one, or the runtime of the kind's module, command or http endpoint. */
@@ -124,7 +128,7 @@ function handlersFor({ registry, kinds }: WorkerSetup, deps: BuiltinHandlerDeps)
     kinds.map((kind) => {
       const { definition } = registry.entry(kind);
       const { handler } = definition;
-      return [kind, 'builtin' in handler ? builtinHandler(handler, deps) : createHandler(handler, definition)];
+      return [kind, 'builtin' in handler ? builtinHandler(handler, deps) : createHandler(handler, definition, deps.outbound)];
     }),
   );
 }
@@ -148,6 +152,8 @@ interface WorkerParts {
   subscriber: Redis;
   pool: pg.Pool | null;
   handlers: Partial<Record<JobKind, JobHandler>>;
+  /** The outbound URL policy the handlers' POSTs go through. */
+  outbound: OutboundClient;
   /** Which kinds the worker takes messages of now: each reason to hold one (a pause, an outage) holds it here. */
   gate: KindGate;
   /** The kinds' pause and limits as Redis holds them: pauses hold kinds on `gate`. */
@@ -177,6 +183,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       await parts.heartbeat?.stop();
       parts.flow.close();
       await Promise.all(Object.values(parts.handlers).map((h) => h?.close?.()));
+      await parts.outbound.close();
       await parts.pool?.end().catch(() => undefined);
       parts.subscriber.disconnect();
       parts.redis.disconnect();
@@ -263,12 +270,14 @@ async function main(): Promise<void> {
   subscriber.on('error', () => undefined); // the main connection's watch says it
   const gate = new KindGate();
   const flow = new FlowControl({ redis, subscriber, keys: flowKeysOf(names.namespace), kinds, gate, workerName: identity.name, log });
-  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, gate, flow };
+  const outbound = new OutboundClient(new OutboundPolicy(setup.outbound, () => env.JOBDECK_CONSOLE_URL ?? null));
+  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, outbound, gate, flow };
   parts.handlers = handlersFor(setup, {
     pool: () => (parts.pool ??= databasePool(env.DATABASE_URL, names.connectionName(role))),
     names,
     smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
     logPrefetch: env.JOBDECK_LOG_PREFETCH,
+    outbound,
   });
   const shutdown = shutdownOf(parts);
   watchRedis(redis, redactUrl(env.REDIS_URL), log, (reason) => {

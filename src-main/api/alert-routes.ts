@@ -8,6 +8,7 @@ import {
   type AlertRule,
 } from '../../src-shared/alert-schemas';
 import type { KindNames } from '../../src-shared/kinds';
+import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
 import { ValidationError } from '../../src-shared/problem';
 import { listQuerySchema } from '../../src-shared/subscription-schemas';
 import { UUID_PATTERN } from '../../src-shared/wire';
@@ -28,9 +29,12 @@ function definitionOf(rule: AlertDefinition): AlertDefinition {
   return { name, type, kind, threshold, window_s, webhook_url, enabled };
 }
 
-/** Throws the 400 of a definition whose fields disagree (a kind a type refuses, a fraction above 1). */
-function checked(rule: AlertDefinition): AlertDefinition {
-  const errors = alertDefinitionErrors(rule);
+/**
+ * Throws the 400 of a definition whose fields disagree (a kind a type refuses, a fraction above 1)
+ * or whose webhook URL the outbound policy refuses.
+ */
+function checked(rule: AlertDefinition, outbound: OutboundPolicy | undefined): AlertDefinition {
+  const errors = [...alertDefinitionErrors(rule), ...(outbound?.fieldErrors({ webhook_url: rule.webhook_url }) ?? [])];
   if (errors.length > 0) throw new ValidationError(errors);
   return rule;
 }
@@ -41,13 +45,13 @@ const unknown = (reply: FastifyReply, id: string) => sendProblem(reply, problem(
  * Alert rules: create (the webhook secret is returned once), list, read, update, delete; a
  * rule's episodes; and every fire and resolve as Server-Sent Events.
  */
-export function alertRoutes(store: AlertStore, feed: AlertFollower | undefined, kinds: KindNames) {
+export function alertRoutes(store: AlertStore, feed: AlertFollower | undefined, kinds: KindNames, outbound?: OutboundPolicy) {
   const createSchema = createAlertSchemaOf(kinds);
   const updateSchema = updateAlertSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/alerts', async (request, reply) => {
       const body = parseInput(createSchema, request.body ?? undefined);
-      const rule = checked({ ...body, kind: body.kind ?? null, window_s: body.window_s ?? DEFAULT_ALERT_WINDOW_S, webhook_url: body.webhook_url ?? null });
+      const rule = checked({ ...body, kind: body.kind ?? null, window_s: body.window_s ?? DEFAULT_ALERT_WINDOW_S, webhook_url: body.webhook_url ?? null }, outbound);
       const created = await store.create(rule);
       return reply.code(201).header('location', `/api/v1/alerts/${created.id}`).send(created);
     });
@@ -67,7 +71,7 @@ export function alertRoutes(store: AlertStore, feed: AlertFollower | undefined, 
       const changes = parseInput(updateSchema, request.body ?? undefined);
       const found = UUID_PATTERN.test(id) ? await store.get(id) : null;
       if (!found) return unknown(reply, id);
-      const updated = await store.update(id, checked({ ...definitionOf(found), ...changes }));
+      const updated = await store.update(id, checked({ ...definitionOf(found), ...changes }, changes.webhook_url === undefined ? undefined : outbound));
       return updated ? shown(updated) : unknown(reply, id);
     });
 

@@ -45,6 +45,7 @@ import type { QueueInspector } from '../broker/queue-inspector';
 import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
+import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -93,6 +94,8 @@ export interface ApiOptions {
   exportPageRows?: number;
   /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
   http?: HttpLimits;
+  /** The outbound URL policy subscription and alert URLs are checked against; none is checked without it. */
+  outbound?: OutboundPolicy;
 }
 
 const PAGE_CSP =
@@ -199,13 +202,13 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   await app.register(eventRoutes(options.relay, kinds));
   await app.register(recordRoutes(options.mailbox, options.inbox, options.inboxBudget));
   // The event-driven API: webhook subscriptions, batches, the OpenAPI document.
-  if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds));
+  if (options.webhooks) await app.register(subscriptionRoutes(options.webhooks.store, options.webhooks.dispatcher, kinds, options.outbound));
   if (options.savedViews) await app.register(savedViewRoutes(options.savedViews));
   if (options.schedules) await app.register(scheduleRoutes(options.schedules, kinds));
   if (options.batches) await app.register(batchRoutes(options.batches, kinds, options.idempotency));
   if (options.operations) await app.register(operationRoutes(options.operations, options.operationFeed));
   if (options.deadLetters) await app.register(deadLetterRoutes(options.deadLetters));
-  if (options.alerts) await app.register(alertRoutes(options.alerts.store, options.alerts.feed, kinds));
+  if (options.alerts) await app.register(alertRoutes(options.alerts.store, options.alerts.feed, kinds, options.outbound));
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));

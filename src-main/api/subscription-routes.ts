@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { KindNames } from '../../src-shared/kinds';
+import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
+import { ValidationError } from '../../src-shared/problem';
 import { createSubscriptionSchemaOf, listQuerySchema, type Subscription } from '../../src-shared/subscription-schemas';
 import { UUID_PATTERN } from '../../src-shared/wire';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
@@ -18,11 +20,13 @@ const unknown = (reply: FastifyReply, what: string, id: string) =>
  * Webhook subscriptions: create (the secret is returned once), list, read, delete; a
  * subscription's deliveries with every attempt; an operator's redelivery.
  */
-export function subscriptionRoutes(store: WebhookStore, dispatcher: DeliveryDispatcher, kinds: KindNames) {
+export function subscriptionRoutes(store: WebhookStore, dispatcher: DeliveryDispatcher, kinds: KindNames, outbound?: OutboundPolicy) {
   const createSubscriptionSchema = createSubscriptionSchemaOf(kinds);
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/v1/subscriptions', async (request, reply) => {
       const body = parseInput(createSubscriptionSchema, request.body ?? undefined);
+      const refused = outbound?.fieldErrors({ url: body.url }) ?? [];
+      if (refused.length > 0) throw new ValidationError(refused);
       const created = await store.createSubscription(body);
       return reply.code(201).header('location', `/api/v1/subscriptions/${created.id}`).send(created);
     });

@@ -4,6 +4,7 @@ import type { Job, Page } from '../../src-shared/job';
 import { ValidationError } from '../../src-shared/problem';
 import { startOriginOf } from '../jobs/start-origin';
 import type { JobStatusClient } from '../../src-shared/node/status-store';
+import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
 import type { JobService } from '../jobs/job-service';
 import { generateSecret, type WebhookStore } from '../webhooks/webhook-store';
 import { toSummary, type BatchStore, type StoredBatch } from './batch-store';
@@ -16,6 +17,8 @@ export interface BatchServiceOptions {
   store: BatchStore;
   tracker: BatchTracker;
   webhooks: WebhookStore;
+  /** Refuses an `on_complete.callback_url` the outbound policy refuses before any lookup; none is checked without it. */
+  outbound?: OutboundPolicy;
   onLog?: (line: string) => void;
 }
 
@@ -46,9 +49,10 @@ export class BatchService {
    */
   async create(input: CreateBatch): Promise<BatchAccepted> {
     const errors = input.jobs.flatMap((job, i) => {
-      const verdict = this.options.jobs.kinds.entry(job.kind).check(job.payload, `jobs.${i}.payload`);
+      const verdict = this.options.jobs.checkPayload(this.options.jobs.kinds.entry(job.kind), job.payload, `jobs.${i}.payload`);
       return 'errors' in verdict ? verdict.errors : [];
     });
+    errors.push(...(this.options.outbound?.fieldErrors({ 'on_complete.callback_url': input.on_complete?.callback_url }) ?? []));
     if (errors.length > 0) throw new ValidationError(errors);
 
     const { jobs, store, tracker } = this.options;

@@ -1,4 +1,6 @@
 import { WorkerHeartbeats } from '../../src-shared/node/worker-heartbeats';
+import { OutboundClient } from '../../src-shared/node/outbound-fetch';
+import { OutboundPolicy } from '../../src-shared/node/outbound-policy';
 import { redactUrl } from '../../src-shared/redact';
 import { retryLadder } from '../../src-shared/retry-policy';
 import { namesFor, type Names } from '../../src-shared/topology';
@@ -85,6 +87,8 @@ export interface CoreServices {
   alerts: { store: AlertStore; feed: AlertFeed; evaluator: AlertEvaluator };
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
+  /** The outbound URL policy, and the connections of the webhook deliveries made through it. */
+  outbound: OutboundClient;
 }
 
 export interface Core extends CoreServices {
@@ -118,6 +122,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     const known = new KnownKinds(stores.redis, names, config.kinds);
     sayRemovedKinds(await known.remember(), names, log);
     const services = buildServices(config, names, stores, publisher, env, known);
+    base.add('outbound connections', () => services.outbound.close());
     await listen?.(services);
     await startOutlets(config, names, services, work, log);
     facts.mail = await startMail(config, stores.mailbox, work, log);
@@ -127,7 +132,8 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     if (env.workerEntry) {
       // An operator's scale holds until the console restarts: a core reopened in place keeps it.
       const scaled = facts.supervisor?.report().counts;
-      const supervisor = startWorkers(config, env.workerEntry, facts.mail.url, log, scaled, workerExitRecorder(services.stores.redis, names, log));
+      const targets = { smtpUrl: facts.mail.url, consoleUrl: apiUrl(facts) };
+      const supervisor = startWorkers(config, env.workerEntry, targets, log, scaled, workerExitRecorder(services.stores.redis, names, log));
       work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
     }
@@ -155,6 +161,8 @@ function sayRemovedKinds(removed: readonly string[], names: Names, log: (line: s
 
 function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publisher: JobPublisher, env: CoreEnv, known: KnownKinds): CoreServices {
   const { facts, log } = env;
+  // The console's own address is read when a URL is judged: the API takes its port after this.
+  const outbound = new OutboundClient(new OutboundPolicy(config.outbound, () => apiUrl(facts)));
   const jobs = new JobService({
     status: stores.status,
     publisher,
@@ -169,6 +177,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
       callbackUrl: (id) => `${apiUrl(facts)}/api/v1/inbox/jobs/${id}`,
       recipient: config.defaultRecipient,
     },
+    outbound: outbound.policy,
   });
   const relaySource = { redis: stores.connections.duplicate(stores.redis, 'relay', { longCommands: true }), reader: stores.redis, stream: names.eventStream };
   env.relay ??= new EventRelay({ ...relaySource, onLog: log });
@@ -181,6 +190,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
     status: stores.status,
     amqpUrl: config.amqpUrl,
     streamMaxLength: config.eventStreamMaxLength,
+    outbound,
     log,
   });
   const flow = new FlowStore(stores.redis, flowKeysOf(names.namespace));
@@ -214,7 +224,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const { schedules, scheduler } = buildSchedules(config, names, stores, jobs, log);
   const base = {
     ...{ stores, publisher, jobs, queues, flow, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
-    ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource },
+    ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource, outbound },
   };
   return { ...base, alerts: buildAlerts(config, names, base, env) };
 }

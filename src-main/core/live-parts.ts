@@ -16,6 +16,7 @@ import type { AlertStore } from '../alerts/alert-store';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
+import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
 import type { CoreServices } from './core';
 import { live } from './live';
 
@@ -41,6 +42,8 @@ export interface LiveParts {
   deadLetters: DeadLetterService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   alerts: { store: AlertStore; feed: AlertFollower };
+  /** The outbound URL policy the routes check URLs against. */
+  outbound: OutboundPolicy;
 }
 
 /** The core serving now; none while a restart swaps it. */
@@ -73,5 +76,6 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
       store: live(() => core().alerts.store),
       feed: live(() => core().alerts.feed),
     },
+    outbound: live(() => core().outbound.policy),
   };
 }

@@ -1,16 +1,18 @@
 import type { JobKind } from '../../src-shared/kinds';
+import { outboundWorkerEnv } from '../../src-shared/node/outbound-policy';
 import type { ConsoleConfig } from '../config';
 import type { WorkerHealth } from '../health';
 import { WorkerSupervisor, type WorkerEntry } from '../supervisor/worker-supervisor';
 
 /**
- * Starts the worker processes on the core's settings, sending mail to `smtpUrl`: per kind as
- * many as `counts` (the previous core's, scales included) says, else as the settings say.
+ * Starts the worker processes on the core's settings, sending mail to `smtpUrl` and applying the
+ * console's outbound policy (its inbox at `consoleUrl` allowed): per kind as many as `counts`
+ * (the previous core's, scales included) says, else as the settings say.
  */
 export function startWorkers(
   config: ConsoleConfig,
   entry: WorkerEntry,
-  smtpUrl: string,
+  { smtpUrl, consoleUrl }: { smtpUrl: string; consoleUrl: string },
   log: (line: string) => void,
   counts: Record<JobKind, number> = {},
   onCrash?: (supervisorId: string, slotId: string) => void,
@@ -34,6 +36,7 @@ export function startWorkers(
       JOBDECK_RETRY_BASE_MS: String(config.retry.baseDelayMs),
       JOBDECK_RETRY_MAX_MS: String(config.retry.maxDelayMs),
       JOBDECK_UNAVAILABLE_MAX_WAIT_S: String(config.unavailableMaxWaitS),
+      ...outboundWorkerEnv(config.outbound, consoleUrl),
     },
   });
   supervisor.start();

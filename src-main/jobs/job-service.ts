@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Page } from '../../src-shared/job';
 import { builtinKindRegistry, kindType, shownPayload } from '../../src-shared/builtin-kinds';
-import type { KindEntry, KindRegistry, PayloadDefaults } from '../../src-shared/kind-registry';
+import type { KindEntry, KindRegistry, PayloadDefaults, PayloadVerdict } from '../../src-shared/kind-registry';
+import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
 import type { JobKind } from '../../src-shared/kinds';
 import { ValidationError } from '../../src-shared/problem';
 import { type ResolvedPayload } from '../../src-shared/schemas';
@@ -51,6 +52,8 @@ export interface JobServiceOptions {
   deliveries?: TimingSources['deliveries'];
   /** Where SCHEDULED jobs wait (README "Delayed jobs"); without it a submit with a start time in the future is refused. */
   delayed?: DelayedJobs;
+  /** Refuses a payload URL (a kind's `urlFields`) the outbound policy refuses before any lookup; none is checked without it. */
+  outbound?: OutboundPolicy;
 }
 
 /** Options of one submitted job. */
@@ -189,9 +192,19 @@ export class JobService {
     if (!entry) {
       throw new ValidationError([{ field: 'kind', rule: 'enum', message: `kind ${kind} is an unknown kind: must be one of ${this.kinds.describe()}` }]);
     }
-    const verdict = entry.check(input ?? {}, fieldPrefix);
+    const verdict = this.checkPayload(entry, input ?? {}, fieldPrefix);
     if ('errors' in verdict) throw new ValidationError(verdict.errors);
     return { entry, payload: verdict.payload, maxAttempts: this.checkMaxAttempts(maxAttempts, entry) };
+  }
+
+  /** A payload checked by its kind's schema, then its URLs by the outbound policy; errors name `<prefix>.<field>`. */
+  checkPayload(entry: KindEntry, input: unknown, prefix: string): PayloadVerdict {
+    const verdict = entry.check(input, prefix);
+    const { outbound } = this.options;
+    if ('errors' in verdict || !outbound || !entry.urlFields) return verdict;
+    const urls = Object.fromEntries(entry.urlFields.map((field) => [[prefix, field].filter(Boolean).join('.'), verdict.payload[field]]));
+    const errors = outbound.fieldErrors(urls);
+    return errors.length > 0 ? { errors } : verdict;
   }
 
   /**

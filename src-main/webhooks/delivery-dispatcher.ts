@@ -2,11 +2,14 @@ import type { StreamEvent } from '../../src-shared/events';
 import type { SubscriptionFilter, WebhookBody } from '../../src-shared/subscription-schemas';
 import { MAX_DELIVERY_ATTEMPTS, type DueDelivery, type NewDelivery, type WebhookStore } from './webhook-store';
 import { sendWebhook } from './webhook-sender';
+import { OPEN_OUTBOUND, type OutboundClient } from '../../src-shared/node/outbound-fetch';
 
 export interface DeliveryDispatcherOptions {
   store: WebhookStore;
   /** First retry after this long; each further one waits twice as long. */
   backoffBaseMs?: number;
+  /** The outbound URL policy every delivery goes through; none is refused without it. */
+  outbound?: OutboundClient;
   onLog?: (line: string) => void;
 }
 
@@ -40,7 +43,8 @@ export function webhookBody(type: string, data: unknown, at: string = new Date()
  * Webhook deliveries. `record` (fed by a stream consumer group) turns each event into one
  * delivery per matching subscription, stored before the event is acknowledged; a loop sends
  * what is due, signed, and retries a failure with exponential backoff until the attempts run
- * out. Every attempt is kept. A crash mid-send leaves the delivery leased, then due again.
+ * out; a URL the outbound policy refuses fails at once, without retries. Every attempt is kept.
+ * A crash mid-send leaves the delivery leased, then due again.
  */
 export class DeliveryDispatcher {
   private running = false;
@@ -117,10 +121,10 @@ export class DeliveryDispatcher {
   }
 
   private async deliver(delivery: DueDelivery) {
-    const attempt = await sendWebhook(delivery);
+    const { attempt, permanent } = await sendWebhook(delivery, this.options.outbound ?? OPEN_OUTBOUND);
     const made = MAX_DELIVERY_ATTEMPTS - delivery.attempts_left + 1;
     const delay = Math.min((this.options.backoffBaseMs ?? BACKOFF_BASE_MS) * 2 ** (made - 1), BACKOFF_MAX_MS);
-    const retryAt = attempt.error !== null && delivery.attempts_left > 1 ? new Date(Date.now() + delay) : null;
+    const retryAt = attempt.error !== null && !permanent && delivery.attempts_left > 1 ? new Date(Date.now() + delay) : null;
     return { id: delivery.id, attempt, retryAt };
   }
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { BuiltinHandlerSpec } from '../../src-shared/kind-definition';
 import type { Names } from '../../src-shared/topology';
-import { CallbackHandler } from './callback-handler';
+import type { OutboundClient } from '../../src-shared/node/outbound-fetch';
+import { CALLBACK_TIMEOUT_MS, CallbackHandler } from './callback-handler';
 import { EmailHandler } from './email-handler';
 import type { JobHandler } from './handler';
 import { LogHandler } from './log-handler';
@@ -14,13 +15,15 @@ export interface BuiltinHandlerDeps {
   smtpUrl: string;
   /** Kind A's prefetch (`JOBDECK_LOG_PREFETCH`): short jobs whose records are committed in groups need a wide window. */
   logPrefetch: number;
+  /** The outbound URL policy kind B's callbacks go through. */
+  outbound: OutboundClient;
 }
 
 type BuiltinName = BuiltinHandlerSpec['builtin'];
 
 const FACTORIES: Record<BuiltinName, (deps: BuiltinHandlerDeps) => JobHandler> = {
   log: (deps) => new LogHandler(deps.pool(), deps.names.schema),
-  callback: () => new CallbackHandler(),
+  callback: (deps) => new CallbackHandler(CALLBACK_TIMEOUT_MS, deps.outbound),
   email: (deps) => new EmailHandler(deps.smtpUrl),
 };
 

@@ -4,6 +4,7 @@ import { sleep } from '../waits';
 import type { JobContext, JobHandler } from './handler';
 import { postJson } from './http-post';
 import { withEffectTag } from '../../src-shared/job-timing';
+import { OPEN_OUTBOUND, type OutboundClient } from '../../src-shared/node/outbound-fetch';
 
 /** Longest wait for the callback's answer. */
 export const CALLBACK_TIMEOUT_MS = 10_000;
@@ -20,10 +21,14 @@ function stopReason(signal: AbortSignal): string {
  * callback URL. The `webhook-id` header is the job ID, the same on every attempt, so the
  * receiver can drop a repeat. A non-2xx answer or a timeout fails the attempt with that reason.
  * The callback URL is the job's own input, not the worker's dependency: an unreachable one is a
- * failed attempt, never an outage that spares the job's attempts.
+ * failed attempt, never an outage that spares the job's attempts. A URL the outbound policy
+ * refuses fails the job for good.
  */
 export class CallbackHandler implements JobHandler {
-  constructor(private readonly timeoutMs = CALLBACK_TIMEOUT_MS) {}
+  constructor(
+    private readonly timeoutMs = CALLBACK_TIMEOUT_MS,
+    private readonly outbound: OutboundClient = OPEN_OUTBOUND,
+  ) {}
 
   async run({ job, reportProgress, signal, log }: JobContext): Promise<Record<string, unknown>> {
     const { callback_url, duration_ms, secret } = job.extra_data as ResolvedPayloads['callback'];
@@ -39,7 +44,7 @@ export class CallbackHandler implements JobHandler {
     const result = { duration_ms, finished_at: finishedAt };
     const body = { uuid: job.uuid, type: job.type, kind: job.kind, status: 'DONE', result };
     log(`POSTing the result to ${redactUrl(callback_url)}`);
-    const delivery = await postJson({ label: 'callback', url: callback_url, body, deliveryId: job.uuid, signal, timeoutMs: this.timeoutMs, secret });
+    const delivery = await postJson({ label: 'callback', url: callback_url, body, deliveryId: job.uuid, signal, timeoutMs: this.timeoutMs, secret, outbound: this.outbound });
     log(withEffectTag(`POST answered ${delivery.status} in ${delivery.ms} ms`, delivery.ms));
     if (delivery.status < 200 || delivery.status > 299) {
       throw new Error(`callback to ${redactUrl(callback_url)} answered HTTP ${delivery.status}`);

@@ -1,6 +1,7 @@
 import { withEffectTag } from '../../src-shared/job-timing';
 import { redactUrl } from '../../src-shared/redact';
 import type { HttpHandlerSpec } from '../../src-shared/kind-definition';
+import { OPEN_OUTBOUND, type OutboundClient } from '../../src-shared/node/outbound-fetch';
 import { PermanentJobError, UnavailableError, type JobContext, type JobHandler } from './handler';
 import { isConnectFailure } from './unreachable';
 import { postJson, type PostAnswer } from './http-post';
@@ -39,12 +40,13 @@ function resultOfAnswer(answer: PostAnswer, shown: string): Record<string, unkno
  * the result. 4xx other than 408 and 429 fails the job for good; a 503 or a connection that
  * cannot be made (refused, reset, no such host) is an outage of the kind's endpoint
  * ({@link UnavailableError}); any other answer or a timeout (the endpoint may have acted) fails
- * the attempt, to be retried.
+ * the attempt, to be retried. A URL the outbound policy refuses fails the job for good.
  */
 export class HttpHandler implements JobHandler {
   constructor(
     private readonly spec: HttpHandlerSpec['http'],
     private readonly attemptTimeoutMs: number,
+    private readonly outbound: OutboundClient = OPEN_OUTBOUND,
   ) {}
 
   private secret(): string | undefined {
@@ -67,6 +69,7 @@ export class HttpHandler implements JobHandler {
       signal: context.signal,
       timeoutMs: Math.min(this.spec.timeout_ms ?? HTTP_HANDLER_TIMEOUT_MS, this.attemptTimeoutMs),
       secret: this.secret(),
+      outbound: this.outbound,
     }).catch((error: Error) => {
       if (context.signal.aborted || !isConnectFailure(error.cause)) throw error;
       throw new UnavailableError(error.message, `kind ${job.kind}'s endpoint`);

@@ -1,6 +1,7 @@
 import { redactUrl } from '../../src-shared/redact';
 import { httpTarget, type HttpTarget } from '../../src-shared/url-credentials';
 import { signWebhook } from '../../src-shared/node/webhook-signing';
+import { OutboundRefusedError, type OutboundClient } from '../../src-shared/node/outbound-fetch';
 import { PermanentJobError } from './handler';
 
 /** The most of an answer's body that is read; past it the POST fails. */
@@ -18,6 +19,8 @@ export interface JsonPost {
   timeoutMs: number;
   /** Signs the POST per Standard Webhooks when given. */
   secret?: string;
+  /** The outbound URL policy the POST goes through. */
+  outbound: OutboundClient;
 }
 
 /** How the receiver answered. */
@@ -40,7 +43,7 @@ function targetOf(post: JsonPost): HttpTarget {
 }
 
 /** The answer's body as text, at most MAX_ANSWER_BYTES. */
-async function boundedText(response: Response): Promise<string> {
+async function boundedText(response: { body: AsyncIterable<Uint8Array> | null }): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body ?? []) {
@@ -53,7 +56,7 @@ async function boundedText(response: Response): Promise<string> {
 
 /** POSTs JSON once, bounded by the timeout and by the worker's signal. */
 export async function postJson(post: JsonPost): Promise<PostAnswer> {
-  const { label, body, deliveryId, signal, timeoutMs, secret } = post;
+  const { label, body, deliveryId, signal, timeoutMs, secret, outbound } = post;
   const shown = redactUrl(post.url);
   const { url, authorization } = targetOf(post);
   const started = Date.now();
@@ -70,7 +73,7 @@ export async function postJson(post: JsonPost): Promise<PostAnswer> {
   if (signal.aborted) stop();
   signal.addEventListener('abort', stop, { once: true });
   try {
-    const response = await fetch(url, {
+    const response = await outbound.fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -87,6 +90,8 @@ export async function postJson(post: JsonPost): Promise<PostAnswer> {
     const answer = await boundedText(response);
     return { status: response.status, ms: Date.now() - started, body: answer };
   } catch (error) {
+    // The same words whatever the target's port would have answered: it was never connected to.
+    if (error instanceof OutboundRefusedError) throw new PermanentJobError(`${label} to ${shown} was refused by the outbound policy: ${error.message}`);
     // fetch says only "fetch failed"; the socket's own error is in `cause`.
     const failure = error as Error & { cause?: Error };
     const cause = timedOut ? `no answer within ${timeoutMs} ms` : redactUrl(failure.cause?.message ?? failure.message);

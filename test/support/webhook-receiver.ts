@@ -10,8 +10,8 @@ export interface Received {
   body: string;
 }
 
-/** What a receiver answers: a status, or a status with a JSON body; `null` never answers. */
-export type Answer = number | { status: number; body: string } | null;
+/** What a receiver answers: a status, or a status with a JSON body (and headers); `null` never answers. */
+export type Answer = number | { status: number; body: string; headers?: Record<string, string> } | null;
 
 /** A real HTTP receiver on a free port; `answer` picks the answer to each request. */
 export class WebhookReceiver {
@@ -21,7 +21,8 @@ export class WebhookReceiver {
 
   constructor(private readonly answer: (request: Received, index: number) => Answer = () => 200) {}
 
-  async start(): Promise<this> {
+  /** Listens on `host` (any loopback address: 127.0.0.2 is another host to the outbound policy). */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -31,11 +32,11 @@ export class WebhookReceiver {
         const answer = this.answer(received, this.received.length - 1);
         if (answer === null) return;
         if (typeof answer === 'number') response.writeHead(answer).end();
-        else response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+        else response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
