@@ -32,6 +32,7 @@ import { AlertFeed } from '../alerts/alert-feed';
 import { RedisLease } from '../alerts/alert-lease';
 import { sharedAlertSources, workerExitRecorder } from '../alerts/alert-sources';
 import { AlertStore } from '../alerts/alert-store';
+import { AuditStore } from '../audit/audit-store';
 import { webhookBody } from '../webhooks/delivery-dispatcher';
 import { randomUUID } from 'node:crypto';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
@@ -85,6 +86,8 @@ export interface CoreServices {
   alerts: { store: AlertStore; feed: AlertFeed; evaluator: AlertEvaluator };
   /** This core's connections for the relay, attached once the API listens. */
   relaySource: RelaySource;
+  /** The audit trail in PostgreSQL (the console's recorder writes to the serving core's). */
+  audit: AuditStore;
 }
 
 export interface Core extends CoreServices {
@@ -215,6 +218,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const base = {
     ...{ stores, publisher, jobs, queues, flow, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
     ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource },
+    audit: new AuditStore(stores.pool, names.schema),
   };
   return { ...base, alerts: buildAlerts(config, names, base, env) };
 }
@@ -296,7 +300,7 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   closers.add('alert feed', () => services.alerts.feed.close());
 }
 
-/** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
+/** Prunes the history, bulk operations, mailbox, inbox, webhook deliveries and audit rows to their retention, now and every hour. */
 function startRetention(config: ConsoleConfig, services: CoreServices, log: (line: string) => void): () => void {
   const { history, mailbox, inbox } = services.stores;
   return startRetentionLoop(
@@ -307,6 +311,7 @@ function startRetention(config: ConsoleConfig, services: CoreServices, log: (lin
       { what: 'inbox requests', run: () => inbox.prune(config.inboxRetentionDays) },
       { what: 'schedule runs', run: () => services.schedules.pruneRuns(config.historyRetentionDays) },
       { what: 'webhook deliveries', run: () => services.outlets.webhooks.store.prune(config.inboxRetentionDays) },
+      { what: 'audit rows', run: () => services.audit.prune(config.historyRetentionDays) },
     ],
     log,
   );

@@ -13,6 +13,7 @@ import type { OperationService } from '../operations/operation-service';
 import type { DeadLetterService } from '../dead-letters/dead-letter-service';
 import type { AlertFollower } from '../alerts/alert-feed';
 import type { AlertStore } from '../alerts/alert-store';
+import type { AuditStore } from '../audit/audit-store';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -41,6 +42,7 @@ export interface LiveParts {
   deadLetters: DeadLetterService;
   webhooks: { store: WebhookStore; dispatcher: DeliveryDispatcher };
   alerts: { store: AlertStore; feed: AlertFollower };
+  audit: AuditStore;
 }
 
 /** The core serving now; none while a restart swaps it. */
@@ -73,5 +75,6 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
       store: live(() => core().alerts.store),
       feed: live(() => core().alerts.feed),
     },
+    audit: live(() => core().audit),
   };
 }
