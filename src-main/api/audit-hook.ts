@@ -43,7 +43,7 @@ function auditEntryOf(request: FastifyRequest, reply: FastifyReply, payload: unk
       status: reply.statusCode,
       outcome: outcomeOf(reply.statusCode),
       title: failed ? textOf(answer?.title) : null,
-      detail: failed ? textOf(answer?.detail) : null,
+      detail: failed ? problemDetail(answer) : null,
     },
   };
 }
@@ -65,3 +65,12 @@ function createdId(answer: Record<string, unknown> | null): string | null {
 }
 
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+const MAX_DETAIL_CHARS = 1000;
+
+/** A problem's detail and, for a validation, what each field broke (`payload.nope is not allowed`). */
+function problemDetail(answer: Record<string, unknown> | null): string | null {
+  const errors = Array.isArray(answer?.errors) ? answer.errors.map((error: { message?: unknown }) => textOf(error?.message)).filter(Boolean) : [];
+  const detail = [textOf(answer?.detail), ...errors].filter(Boolean).join('; ');
+  return detail ? detail.slice(0, MAX_DETAIL_CHARS) : null;
+}

@@ -84,7 +84,7 @@ describe('the audit trail of a console', () => {
   it('records a refused request with its 4xx and problem, and leaves out dry runs, validations and the inbox', async () => {
     expect((await send('POST', '/api/v1/jobs', { kind: 'nope', payload: {} })).status).toBe(400);
     const refused = await eventually(async () => (await audit('verb:jobs.submit result:refused')).items[0], 5_000);
-    expect(refused).toMatchObject({ target: null, params: { kind: 'nope' }, result: { status: 400, outcome: 'refused', title: expect.any(String), detail: expect.any(String) } });
+    expect(refused).toMatchObject({ target: null, params: { kind: 'nope' }, result: { status: 400, outcome: 'refused', title: expect.any(String), detail: expect.stringContaining('kind') } });
 
     expect((await send('POST', '/api/v1/jobs/validate', { kind: 'email', payload: {} })).status).toBe(200);
     expect((await send('POST', '/api/v1/operations', { action: 'retry', query: 'status:FAILED', dry_run: true })).status).toBe(200);
