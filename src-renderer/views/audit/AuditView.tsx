@@ -38,7 +38,7 @@ function Filters() {
   };
   return (
     <form className="toolbar audit-filters" role="search" aria-label="Filter the audit trail" onSubmit={submit}>
-      <TextFilter label="Actor" value={filter.actor} placeholder="local, window, a token's name" onChange={(actor) => change({ actor })} />
+      <TextFilter label="Actor" value={filter.actor} placeholder="local, window, …" onChange={(actor) => change({ actor })} />
       <TextFilter label="Verb" value={filter.verb} placeholder="jobs, queues.purge" onChange={(verb) => change({ verb })} />
       <div className="toolbar-field">
         <label htmlFor={`${id}-result`}>Result</label>
@@ -108,11 +108,11 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
       <td>
         <Target entry={entry} />
       </td>
-      <td className="audit-params" title={params}>
-        {params ? <code>{params}</code> : <span className="muted">—</span>}
-      </td>
       <td>
         <Result result={entry.result} />
+      </td>
+      <td className="audit-params" title={params}>
+        {params ? <code>{params}</code> : <span className="muted">—</span>}
       </td>
     </tr>
   );
@@ -129,8 +129,8 @@ function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
             <th scope="col">Who</th>
             <th scope="col">What</th>
             <th scope="col">Target</th>
-            <th scope="col">Parameters</th>
             <th scope="col">Result</th>
+            <th scope="col">Parameters</th>
           </tr>
         </thead>
         <tbody>
