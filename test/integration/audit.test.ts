@@ -183,4 +183,12 @@ describe('the audit recorder across a PostgreSQL hiccup', () => {
     await recorder.close();
     expect((await direct.list([{ type: 'verb', values: ['test.on-close'] }], 5)).items).toHaveLength(1);
   });
+
+  it('prunes the rows older than the retention', async () => {
+    const old = { ...entry('test.old'), at: new Date(Date.now() - 31 * 86_400_000).toISOString() };
+    await direct.insert([old, entry('test.young')]);
+    expect(await direct.prune(30)).toBe(1);
+    const left = await direct.list([{ type: 'verb', values: ['test.old', 'test.young'] }], 5);
+    expect(left.items.map((row) => row.verb)).toEqual(['test.young']);
+  });
 });
