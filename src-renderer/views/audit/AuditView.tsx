@@ -8,6 +8,7 @@ import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { auditEntityOf } from './audit-target';
 
+const COLUMNS = ['When', 'Who', 'What', 'Target', 'Result', 'Parameters'] as const;
 const SPAN_LABELS: Readonly<Record<AuditSpan, string>> = { any: 'Any time', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days' };
 /** Each outcome in the colour of the job status it resembles. */
 const OUTCOME_CLASS: Readonly<Record<AuditOutcome, string>> = { ok: 'status-done', refused: 'status-retrying', error: 'status-failed' };
@@ -125,12 +126,11 @@ function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
       <table className="data-table" aria-label="Audit trail">
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Target</th>
-            <th scope="col">Result</th>
-            <th scope="col">Parameters</th>
+            {COLUMNS.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -139,7 +139,7 @@ function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
           ))}
           {entries.length === 0 && (
             <tr>
-              <td colSpan={6} className="empty">
+              <td colSpan={COLUMNS.length} className="empty">
                 {status === 'loaded' ? 'No changes match.' : 'Reading the audit trail…'}
               </td>
             </tr>
