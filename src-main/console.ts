@@ -12,6 +12,7 @@ import { StartupError, reason } from './core/startup-error';
 import type { HealthReport } from './health';
 import { recordByteBudget } from './inbox/client-byte-budget';
 import { Closers } from './lifecycle/closers';
+import { AuditRecorder } from './audit/audit-recorder';
 import type { EventRelay } from './relay/event-relay';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
 import type { ConnectionSettings } from '../src-shared/console-records';
@@ -68,9 +69,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const gate = new RequestGate();
   const slot = new CoreSlot(env, gate);
   const api = new Closers(log);
+  // Rows wait in the recorder while a restart swaps the core; it closes after the API, before the stores.
+  const audit = new AuditRecorder({ store: () => serving(slot.services).audit, log });
+  api.add('audit trail', () => audit.close());
   try {
     await slot.open(options.config, async () => {
-      const app = await buildConsoleApi(options, env, slot);
+      const app = await buildConsoleApi(options, env, slot, audit);
       gate.install(app);
       await listen(app, options.config);
       api.add('API', () => app.close());
@@ -101,7 +105,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 }
 
 /** The API on the live parts: it reads the runtime facts and the serving core per request. */
-function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot): Promise<FastifyInstance> {
+function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot, recorder: AuditRecorder): Promise<FastifyInstance> {
   const { config } = options;
   const { facts } = env;
   return buildApi({
@@ -116,6 +120,7 @@ function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot):
     rendererDir: options.rendererDir,
     onLog: env.log,
     http: config.http,
+    audit: { store: slot.parts.audit, recorder },
   });
 }
 

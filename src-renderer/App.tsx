@@ -12,6 +12,7 @@ import { firingCount } from './store/alerts-slice';
 import { AlertsView } from './views/alerts/AlertsView';
 import { useAlertWatch } from './views/alerts/alert-watch';
 import { ApiView } from './views/api/ApiView';
+import { AuditView } from './views/audit/AuditView';
 import { BatchesView } from './views/batches/BatchesView';
 import { CompareView } from './views/compare/CompareView';
 import { JobsView } from './views/jobs/JobsView';
@@ -40,6 +41,7 @@ const VIEW_OF: Record<ViewName, () => ReactNode> = {
   subscriptions: () => <SubscriptionsView />,
   'dead-letters': () => <DeadLettersView />,
   alerts: () => <AlertsView />,
+  audit: () => <AuditView />,
   api: () => <ApiView />,
   settings: () => <SettingsView />,
   compare: () => <CompareView />,

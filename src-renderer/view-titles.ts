@@ -14,6 +14,7 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   subscriptions: 'Subscriptions',
   'dead-letters': 'Dead letters',
   alerts: 'Alerts',
+  audit: 'Audit',
   api: 'API',
   settings: 'Settings',
   compare: 'Compare',

@@ -20,6 +20,7 @@ import type { JobKind } from './kinds';
 import type { FlowReport, KindFlow, KindLimits } from './flow';
 import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
 import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-letter-schemas';
+import type { AuditEntry, AuditPage } from './audit-schemas';
 import type { Problem } from './problem';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { MissedPolicy, Schedule, ScheduleDetail } from './schedule-schemas';
@@ -153,6 +154,8 @@ export interface JobdeckBridge {
   followOperation(id: string, onState: (operation: Operation) => void, onError?: () => void): () => void;
   /** Asks a running operation to stop after its current batch. */
   cancelOperation(id: string): Promise<OperationResult>;
+  /** The audit trail, newest first (`GET /api/v1/audit`): the rows matching `q` (audit-query.ts). */
+  listAudit(request: AuditRequest): Promise<AuditPage>;
   /** Dead letters, newest first (`GET /api/v1/dead-letters`): of one kind or all, matching `q`. */
   listDeadLetters(request: DeadLettersRequest): Promise<Page<DeadLetter>>;
   /** What requeue or discard would do to dead letters, changing nothing (the dry run). */
@@ -216,6 +219,14 @@ export type StartOperationRequest = OperationRequest & { expected: number };
 
 export type { Operation, OperationAction, OperationPreview };
 export type { DeadLetter, DeadLetterAction, DeadLetterPreview };
+export type { AuditEntry, AuditPage };
+
+/** `GET /api/v1/audit`'s query. */
+export interface AuditRequest {
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
 
 /** `GET /api/v1/dead-letters`'s query. */
 export interface DeadLettersRequest {

@@ -243,6 +243,11 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/** A time value (`>=2026-12-04`, `<2026-12-04T02:00Z`, …) as bounds; `column` is where its text starts (for errors). */
+export function timeBoundsOf(text: string, column: number): TimeBound[] {
+  return timeRange({ text, column });
+}
+
 /**
  * A time value as bounds. A date stands for its whole UTC day: `>2026-12-04` is from the next
  * day on, `<=2026-12-04` up to its end, a bare date is that day. A time is an instant.

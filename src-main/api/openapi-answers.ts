@@ -29,6 +29,7 @@ import { kindsReportSchema, validJobSchema } from '../../src-shared/kind-records
 import { jobLogLineSchema } from '../../src-shared/job-log';
 import { jobReadSchema, jobTimingSchema } from '../../src-shared/job-timing';
 import { problemSchema } from '../../src-shared/problem';
+import { auditPageSchema } from '../../src-shared/audit-schemas';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
 import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
@@ -89,6 +90,7 @@ const ANSWERS = {
   ResyncEvent: resyncEventSchema,
   WsServerMessage: wsServerMessageSchema,
   OpenApiDocument: z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+  AuditPage: auditPageSchema,
   Problem: problemSchema,
 } satisfies Record<string, z.ZodType>;
 export type Answer = keyof typeof ANSWERS;

@@ -20,6 +20,8 @@ import { MAX_OPERATION_IDS, createOperationSchema } from '../../src-shared/opera
 import { DEAD_LETTER_QUERY_FIELDS, deadLetterActionSchema, listDeadLettersQuerySchema } from '../../src-shared/dead-letter-schemas';
 import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { kindLimitsSchema } from '../../src-shared/flow';
+import { auditQuerySchema } from '../../src-shared/audit-schemas';
+import { AUDIT_QUERY_FIELDS } from '../../src-shared/audit-query';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
 import { answerRef, answerSchemas, type Answer } from './openapi-answers';
@@ -188,6 +190,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/kinds/:kind/resume', tag: 'console', summary: "Resume a paused kind: its workers consume again, the waiting jobs in queue order", ok: [200, 'the kind\'s flow', 'KindFlow'] },
   { method: 'GET', path: '/api/v1/kinds/:kind/limits', tag: 'console', summary: "A kind's flow: paused, and its limits (`rate_per_s`, `concurrency`; null: none)", ok: [200, 'the kind\'s flow', 'KindFlow'] },
   { method: 'PUT', path: '/api/v1/kinds/:kind/limits', tag: 'console', summary: "Set a kind's limits across all its workers: `rate_per_s` jobs started per second, `concurrency` jobs in flight; null or left out: no limit (PUT replaces both). A worker waits for a slot after taking a message and before its STARTED write", body: kindLimitsSchema, example: EXAMPLES.limits, ok: [200, 'the kind\'s flow', 'KindFlow'] },
+  { method: 'GET', path: '/api/v1/audit', tag: 'console', summary: `The audit trail: every changing request (and the book's job routes), newest first, with who (the token's name, \`local\` without one), the verb, the target, the parameters (secrets as \`***\`) and the result; \`q\` takes ${AUDIT_QUERY_FIELDS.map((field) => `\`${field}:\``).join(', ')} and free words (a query that does not parse is a 400 naming \`q\`). The webhook inbox, validations and dry runs are not recorded`, query: auditQuerySchema, ok: [200, '{"items": AuditEntry[], "next_cursor"}', 'AuditPage'] },
   { method: 'GET', path: '/api/v1/settings', tag: 'console', summary: 'The connection URLs in use, passwords masked', ok: [200, 'the settings', 'ConnectionSettings'] },
   { method: 'GET', path: '/api/v1/health', tag: 'console', summary: 'Every dependency\'s state (503 when one is down, and with status "starting" until the console\'s own workers are ready)', ok: [200, 'the health report', 'Health'], also: [503, 'the health report: a dependency is down, or the workers are starting', 'Health'] },
   { method: 'GET', path: '/api/v1/mailbox', tag: 'console', summary: 'Mail the embedded sink received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of messages (no headers or bodies; `preview`, `size`)', 'MailPage'] },

@@ -39,6 +39,10 @@ import { queueRoutes } from './queue-routes';
 import { flowRoutes } from './flow-routes';
 import type { FlowStore } from '../flow/flow-store';
 import { alertRoutes } from './alert-routes';
+import { auditRoutes } from './audit-routes';
+import { auditHook } from './audit-hook';
+import type { AuditRecorder } from '../audit/audit-recorder';
+import type { AuditStore } from '../audit/audit-store';
 import type { AlertFollower } from '../alerts/alert-feed';
 import type { AlertStore } from '../alerts/alert-store';
 import type { QueueInspector } from '../broker/queue-inspector';
@@ -90,6 +94,8 @@ export interface ApiOptions {
   operationFeed?: OperationFollower;
   /** Alert rules and their episodes, and the fires and resolves to stream (the stream route is absent without a feed). */
   alerts?: { store: AlertStore; feed?: AlertFollower };
+  /** The audit trail: `GET /api/v1/audit` reads `store` (absent without it); `recorder` records every changing request (none without it). */
+  audit?: { store: AuditStore; recorder?: Pick<AuditRecorder, 'record'> };
   /** Rows per query of `GET /api/v1/jobs/export` (a test makes it small to see the stream). */
   exportPageRows?: number;
   /** Timeouts for slow clients and the connection limit; defaults to {@link DEFAULT_HTTP_LIMITS}. */
@@ -152,6 +158,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
   app.setErrorHandler(apiErrorHandler(options.onLog));
+  if (options.audit?.recorder) auditHook(app, options.audit.recorder, options.onLog);
   app.setNotFoundHandler(notFoundHandler(allowedMethods));
   await registerRoutes(app, options);
   app.addHook('onSend', async (_request, reply) => {
@@ -209,6 +216,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (options.operations) await app.register(operationRoutes(options.operations, options.operationFeed));
   if (options.deadLetters) await app.register(deadLetterRoutes(options.deadLetters));
   if (options.alerts) await app.register(alertRoutes(options.alerts.store, options.alerts.feed, kinds, options.outbound));
+  if (options.audit) await app.register(auditRoutes(options.audit.store));
   await app.register(openApiRoute(kinds));
   await app.register(workerRoutes(options.workers ?? (() => null), kinds, options.workerBeats));
   if (options.queues) await app.register(queueRoutes(options.queues, kinds));

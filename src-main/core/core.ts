@@ -34,6 +34,7 @@ import { AlertFeed } from '../alerts/alert-feed';
 import { RedisLease } from '../alerts/alert-lease';
 import { sharedAlertSources, workerExitRecorder } from '../alerts/alert-sources';
 import { AlertStore } from '../alerts/alert-store';
+import { AuditStore } from '../audit/audit-store';
 import { webhookBody } from '../webhooks/delivery-dispatcher';
 import { randomUUID } from 'node:crypto';
 import { EventRelay, type RelaySource } from '../relay/event-relay';
@@ -89,6 +90,8 @@ export interface CoreServices {
   relaySource: RelaySource;
   /** The outbound URL policy, and the connections of the webhook deliveries made through it. */
   outbound: OutboundClient;
+  /** The audit trail in PostgreSQL (the console's recorder writes to the serving core's). */
+  audit: AuditStore;
 }
 
 export interface Core extends CoreServices {
@@ -225,6 +228,7 @@ function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publ
   const base = {
     ...{ stores, publisher, jobs, queues, flow, idempotency, workerBeats, outlets, operations, operationRunner, operationFeed },
     ...{ deadLetters, deadLetterDrain, schedules, scheduler, relay: env.relay, relaySource, outbound },
+    audit: new AuditStore(stores.pool, names.schema),
   };
   return { ...base, alerts: buildAlerts(config, names, base, env) };
 }
@@ -306,7 +310,7 @@ async function startOutlets(config: ConsoleConfig, names: Names, services: CoreS
   closers.add('alert feed', () => services.alerts.feed.close());
 }
 
-/** Prunes the history, bulk operations, mailbox, inbox and webhook deliveries to their retention, now and every hour. */
+/** Prunes the history, bulk operations, mailbox, inbox, webhook deliveries and audit rows to their retention, now and every hour. */
 function startRetention(config: ConsoleConfig, services: CoreServices, log: (line: string) => void): () => void {
   const { history, mailbox, inbox } = services.stores;
   return startRetentionLoop(
@@ -317,6 +321,7 @@ function startRetention(config: ConsoleConfig, services: CoreServices, log: (lin
       { what: 'inbox requests', run: () => inbox.prune(config.inboxRetentionDays) },
       { what: 'schedule runs', run: () => services.schedules.pruneRuns(config.historyRetentionDays) },
       { what: 'webhook deliveries', run: () => services.outlets.webhooks.store.prune(config.inboxRetentionDays) },
+      { what: 'audit rows', run: () => services.audit.prune(config.historyRetentionDays) },
     ],
     log,
   );

@@ -13,6 +13,7 @@ import type { OperationService } from '../operations/operation-service';
 import type { DeadLetterService } from '../dead-letters/dead-letter-service';
 import type { AlertFollower } from '../alerts/alert-feed';
 import type { AlertStore } from '../alerts/alert-store';
+import type { AuditStore } from '../audit/audit-store';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { DeliveryDispatcher } from '../webhooks/delivery-dispatcher';
 import type { WebhookStore } from '../webhooks/webhook-store';
@@ -44,6 +45,7 @@ export interface LiveParts {
   alerts: { store: AlertStore; feed: AlertFollower };
   /** The outbound URL policy the routes check URLs against. */
   outbound: OutboundPolicy;
+  audit: AuditStore;
 }
 
 /** The core serving now; none while a restart swaps it. */
@@ -77,5 +79,6 @@ export function liveParts(current: () => CoreServices | null): LiveParts {
       feed: live(() => core().alerts.feed),
     },
     outbound: live(() => core().outbound.policy),
+    audit: live(() => core().audit),
   };
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from './database';
 
-/** The schema of one namespace: job history and logs, kind A's records, the mailbox, the inbox, bulk operations and schedules. */
+/** The schema of one namespace: job history and logs, kind A's records, the mailbox, the inbox, bulk operations, schedules and the audit trail. */
 // Long only as SQL text: one idempotent script read top to bottom, not logic to split.
 function schemaSql(schema: string): string {
   const s = `"${schema}"`;
@@ -239,6 +239,24 @@ CREATE TABLE IF NOT EXISTS ${s}.alert_events (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS alert_events_one_open ON ${s}.alert_events (rule_id) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS alert_events_newest ON ${s}.alert_events (rule_id, fired_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS ${s}.audit (
+  id uuid PRIMARY KEY,
+  at timestamptz NOT NULL,
+  actor text NOT NULL,
+  role text NOT NULL,
+  verb text NOT NULL,
+  target text,
+  route text NOT NULL,
+  params jsonb,
+  status integer NOT NULL,
+  title text,
+  detail text
+);
+CREATE INDEX IF NOT EXISTS audit_newest ON ${s}.audit (at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS audit_actor_newest ON ${s}.audit (actor, at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS audit_verb ON ${s}.audit (verb text_pattern_ops);
+CREATE INDEX IF NOT EXISTS audit_target ON ${s}.audit (target text_pattern_ops) WHERE target IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_refused ON ${s}.audit (at DESC, id DESC) WHERE status >= 400;
 `;
 }
 

@@ -8,6 +8,8 @@ import type {
   DeadLetterAction,
   DeadLetterPreview,
   DeadLettersRequest,
+  AuditRequest,
+  AuditPage,
   DeleteSubscriptionResult,
   JobActionResult,
   ListJobsRequest,
@@ -319,6 +321,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     cancelOperation: (operationId: string): Promise<OperationResult> =>
       act<Operation, 'operation'>('POST', `/api/v1/operations/${id(operationId)}/cancel`, 'operation'),
     listDeadLetters: (request: DeadLettersRequest) => getJson<Page<DeadLetter>>(`/api/v1/dead-letters${listQuery(request)}`),
+    listAudit: (request: AuditRequest) => getJson<AuditPage>(`/api/v1/audit${listQuery(request)}`),
     previewDeadLetters: (action: DeadLetterAction, target: OperationTarget): Promise<PreviewDeadLettersResult> =>
       act<DeadLetterPreview, 'preview'>('POST', `/api/v1/dead-letters/${id(action)}`, 'preview', { ...target, dry_run: true }),
     startDeadLetters: (action: DeadLetterAction, target: OperationTarget & { expected: number }): Promise<OperationResult> =>

@@ -10,6 +10,7 @@ import { kindLabel, shortId } from '../format';
 import type { ConsoleStore } from '../store/console-store';
 import { isFiltering, matchesFilter, NO_FILTER } from '../store/job-filter';
 import { NEWEST_FIRST } from '../store/job-sort';
+import { NO_AUDIT_FILTER } from '../store/audit-slice';
 import { VIEWS } from '../store/nav-slice';
 import { selectors } from '../store/selectors';
 import { revealJob } from '../views/jobs/row-focus';
@@ -117,6 +118,13 @@ function openJobCommands(store: ConsoleStore): Command[] {
   return commands;
 }
 
+/** The Audit view filtered to what the API refused (4xx) or failed (5xx). */
+function showRefusedRequests(store: ConsoleStore): void {
+  const state = store.getState();
+  state.navigate('audit');
+  void state.loadAudit({ ...NO_AUDIT_FILTER, text: 'result:refused,error' });
+}
+
 export function actionCommands(store: ConsoleStore, ui: CommandUi): Command[] {
   const state = store.getState();
   const commands = [...openJobCommands(store), ...selectors.kindNames(state).map((kind) => submitCommand(store, kind))];
@@ -124,6 +132,7 @@ export function actionCommands(store: ConsoleStore, ui: CommandUi): Command[] {
   if (state.jobSort !== NEWEST_FIRST) {
     commands.push({ key: 'newest-first', group: 'Action', label: 'Sort jobs newest first', run: state.resetJobSort });
   }
+  commands.push({ key: 'audit-refused', group: 'Action', label: 'Audit: show refused and failed requests', run: () => showRefusedRequests(store) });
   commands.push({ key: 'help', group: 'Action', label: 'Show keyboard shortcuts', keys: '?', run: ui.openHelp });
   return commands;
 }

@@ -20,6 +20,7 @@ export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
   subscriptions: 'u',
   'dead-letters': 'd',
   alerts: 'l',
+  audit: 't',
   api: 'a',
   settings: 'e',
   compare: 'v',

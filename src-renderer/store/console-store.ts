@@ -14,6 +14,7 @@ import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createDeadLettersSlice } from './dead-letters-slice';
+import { createAuditSlice } from './audit-slice';
 import { createFlowSlice } from './flow-slice';
 import { createRecordsSlice } from './records-slice';
 import { createReplaySlice } from './replay-slice';
@@ -58,6 +59,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),
     ...createDeadLettersSlice(deps)(...args),
+    ...createAuditSlice(deps)(...args),
     ...createFlowSlice(deps)(...args),
     ...createBatchesSlice(deps)(...args),
     ...createCompareSlice(deps)(...args),

@@ -6,7 +6,7 @@
 import type { DeadLetter } from '../../src-shared/bridge';
 import type { Page } from '../../src-shared/job';
 import type { ConsoleDeps, SliceCreator } from './deps';
-import { field, load, NOT_LOADED, type Loaded } from './loaded';
+import { field, load, loadNextPage, NOT_LOADED, type Loaded } from './loaded';
 
 /** Dead letters read per page. */
 export const DEAD_LETTER_PAGE = 100;
@@ -40,17 +40,8 @@ export function createDeadLettersSlice({ bridge, now }: ConsoleDeps): SliceCreat
     },
 
     async loadMoreDeadLetters() {
-      const { deadLetters, deadLetterQuery } = get();
-      const cursor = deadLetters.data?.next_cursor;
-      if (!cursor) return;
-      await load(
-        field(get, set, 'deadLetters'),
-        async () => {
-          const next = await bridge.listDeadLetters({ q: deadLetterQuery || undefined, limit: DEAD_LETTER_PAGE, cursor });
-          return { items: [...(get().deadLetters.data?.items ?? []), ...next.items], next_cursor: next.next_cursor };
-        },
-        now,
-      );
+      const q = get().deadLetterQuery || undefined;
+      await loadNextPage(field(get, set, 'deadLetters'), (cursor) => bridge.listDeadLetters({ q, limit: DEAD_LETTER_PAGE, cursor }), now);
     },
 
     toggleDeadLetter(id) {

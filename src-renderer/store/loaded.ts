@@ -2,6 +2,7 @@
  * A resource the console reads from the API, in one shape for every view: whether it is being
  * read, what the last good read returned, and why the last read failed.
  */
+import type { Page } from '../../src-shared/job';
 import { describeError } from './failures';
 
 export type LoadStatus = 'idle' | 'loading' | 'loaded' | 'failed';
@@ -57,4 +58,18 @@ export async function load<S extends Loaded<unknown>>(
     slot.write({ ...slot.read(), status: 'failed', error: describeError(error), at: now() });
     return undefined;
   }
+}
+
+/** Reads the page after the one a slot holds (its `next_cursor`) and appends it; nothing on the last page. */
+export async function loadNextPage<T>(slot: Slot<Loaded<Page<T>>>, readPage: (cursor: string) => Promise<Page<T>>, now: () => number): Promise<void> {
+  const cursor = slot.read().data?.next_cursor;
+  if (!cursor) return;
+  await load(
+    slot,
+    async () => {
+      const next = await readPage(cursor);
+      return { items: [...(slot.read().data?.items ?? []), ...next.items], next_cursor: next.next_cursor };
+    },
+    now,
+  );
 }

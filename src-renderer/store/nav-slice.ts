@@ -21,6 +21,7 @@ export type ViewName =
   | 'subscriptions'
   | 'dead-letters'
   | 'alerts'
+  | 'audit'
   | 'api'
   | 'settings'
   | 'compare';
@@ -70,6 +71,7 @@ export const VIEWS: readonly ViewName[] = [
   'subscriptions',
   'dead-letters',
   'alerts',
+  'audit',
   'api',
   'settings',
   'compare',

@@ -16,6 +16,7 @@ import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { DeadLettersSlice } from './dead-letters-slice';
+import type { AuditSlice } from './audit-slice';
 import type { FlowSlice } from './flow-slice';
 import type { RecordsSlice } from './records-slice';
 import type { ReplaySlice } from './replay-slice';
@@ -38,6 +39,7 @@ export type ConsoleState = JobsSlice &
   ReplaySlice &
   QueuesSlice &
   DeadLettersSlice &
+  AuditSlice &
   FlowSlice &
   BatchesSlice &
   CompareSlice &

@@ -7,7 +7,7 @@ test.skip(Boolean(skipReason), skipReason);
 
 const WIDTHS = [1024, 1440, 1920] as const;
 const HEIGHT = 800;
-const VIEWS = ['overview', 'submit', 'jobs', 'queues', 'workers', 'batches', 'mail', 'webhooks', 'subscriptions', 'dead-letters', 'api', 'settings'] as const;
+const VIEWS = ['overview', 'submit', 'jobs', 'queues', 'workers', 'batches', 'mail', 'webhooks', 'subscriptions', 'dead-letters', 'audit', 'api', 'settings'] as const;
 /** Five attempts with 1 s, 2 s, 4 s and 8 s between them (the console's defaults). */
 const FAILED_TIMEOUT_MS = 60_000;
 /** A payload or error box shorter than this is squeezed (the bug drew them 18 px tall). */

@@ -289,6 +289,8 @@ describe('every answer matches the OpenAPI document', () => {
     const health = await get('/api/v1/health');
     expect([200, 503]).toContain(health.status);
     await expectStatus(get('/api/v1/openapi.json'), 200);
+    await eventually(() => expectStatus(get('/api/v1/audit?q=verb:alerts.delete&limit=1'), 200), (page) => (page.items as unknown[]).length === 1, 5_000, 'the audit row');
+    await expectStatus(get('/api/v1/audit?q=result:maybe'), 400);
   });
 
   it('for every operation the document lists', () => {

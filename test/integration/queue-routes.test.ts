@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PurgeResult, QueuesReport } from '../../src-shared/console-records';
 import type { Job } from '../../src-shared/job';
 import { Redis } from 'ioredis';
 import { StatusScript } from '../../src-shared/node/status-script';
 import { namesFor } from '../../src-shared/topology';
-import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { bareConsoleForTests, callConsole, eventually, type TestConsole } from '../support/console';
 import { TEST_SERVICES } from '../support/namespace';
 
-let app: TestConsole;
-
 // No workers: what is submitted stays in the queue.
-beforeAll(async () => {
-  app = await startTestConsole({}, false);
-}, 60_000);
-afterAll(async () => {
-  await app?.dispose();
+const consoleOfFile = bareConsoleForTests();
+let app: TestConsole;
+beforeAll(() => {
+  app = consoleOfFile();
 });
 
-const json = async <T>(method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${app.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-};
+const json = <T>(method: string, path: string, body?: unknown) => callConsole<T>(app, method, path, body);
 const queueOf = async (kind: string) => (await json<QueuesReport>('GET', '/api/v1/queues')).body.queues.find((q) => q.kind === kind)!;
 
 describe('queues', () => {

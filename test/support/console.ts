@@ -1,4 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { loadConfig, type ConsoleConfig } from '../../src-main/config';
@@ -55,6 +56,29 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
       await dropNamespace(namespace);
     },
   });
+}
+
+/** A console without workers (what is submitted stays queued) for the tests of one file: started before them, disposed after. */
+export function bareConsoleForTests(): () => TestConsole {
+  let app: TestConsole | undefined;
+  beforeAll(async () => {
+    app = await startTestConsole({}, false);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.dispose();
+  });
+  return () => app!;
+}
+
+/** A request to a console, an object body as JSON: its status and its JSON body (`{}` when it has none). */
+export async function callConsole<T = Record<string, unknown>>(app: TestConsole, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${app.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
 /**

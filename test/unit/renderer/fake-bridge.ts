@@ -10,6 +10,8 @@ import type {
   DeadLetter,
   DeadLetterAction,
   DeadLettersRequest,
+  AuditRequest,
+  AuditPage,
   DeleteSubscriptionResult,
   RedeliverResult,
   SubscriptionResult,
@@ -163,6 +165,7 @@ export function fakeBridge(firstPage: Job[] = []) {
       throw notSetUp('startOperation');
     }),
     getOperation: vi.fn(async (_id: string): Promise<Operation | null> => null),
+    listAudit: vi.fn(async (_request: AuditRequest): Promise<AuditPage> => ({ items: [], next_cursor: null })),
     listDeadLetters: vi.fn(async (_request: DeadLettersRequest): Promise<Page<DeadLetter>> => ({ items: [], next_cursor: null })),
     previewDeadLetters: vi.fn(async (_action: DeadLetterAction, _target: OperationTarget): Promise<PreviewDeadLettersResult> => {
       throw notSetUp('previewDeadLetters');
