@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { consoleAccess, type ConsoleAccess } from './access/console-access';
 import { buildApi } from './api/server';
 import { MAX_INBOX_BODY_BYTES } from './api/record-routes';
 import type { ConsoleConfig } from './config';
@@ -26,6 +27,8 @@ export interface ConsoleOptions {
   /** The built console page, served at `/`. */
   rendererDir?: string;
   log?: (line: string) => void;
+  /** The Electron window's token for this launch (role write, name `window`), held in memory only. */
+  launchToken?: string;
 }
 
 /** A running console: its address and its services, which stay the same objects across a restart. */
@@ -63,6 +66,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const { kinds, kindsFile } = options.config;
   // The one check of the kinds file that cannot be made while the settings are read: an import.
   if (kindsFile) await checkModuleExports(kinds, kindsFile);
+  const access = consoleAccess(options.config.host, options.config.tokensFile, options.launchToken);
   const facts = initialFacts(options.config, options.workerEntry !== null);
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null };
   const gate = new RequestGate();
@@ -70,7 +74,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const api = new Closers(log);
   try {
     await slot.open(options.config, async () => {
-      const app = await buildConsoleApi(options, env, slot);
+      const app = await buildConsoleApi(options, env, slot, access);
       gate.install(app);
       await listen(app, options.config);
       api.add('API', () => app.close());
@@ -101,7 +105,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 }
 
 /** The API on the live parts: it reads the runtime facts and the serving core per request. */
-function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot): Promise<FastifyInstance> {
+function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot, access: ConsoleAccess): Promise<FastifyInstance> {
   const { config } = options;
   const { facts } = env;
   return buildApi({
@@ -111,6 +115,8 @@ function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot):
     inboxBudget: recordByteBudget(config.inboxQuota.bytesPerSecond, MAX_INBOX_BODY_BYTES),
     health: () => coreHealth(serving(slot.services), facts),
     guard: { host: config.host, port: () => facts.port, allowedHosts: config.allowedHosts },
+    access: access.options,
+    tokens: access.store,
     workers: () => facts.supervisor,
     settings: () => connectionSettings(facts),
     rendererDir: options.rendererDir,

@@ -27,6 +27,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     queues: UNUSED,
     flow: UNUSED,
     settings: UNUSED,
+    tokens: UNUSED,
     ...services,
   });
 }
