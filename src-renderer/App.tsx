@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { AccessLine, TokenDialog } from './access/TokenDialog';
 import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -100,12 +101,14 @@ export function App() {
         </div>
         <Navigation view={view} />
         <ConnectionIndicator state={connection} />
+        <AccessLine />
       </aside>
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
         <OfflineBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
       <KeyboardLayer navigate={navigate} />
+      <TokenDialog />
     </div>
   );
 }

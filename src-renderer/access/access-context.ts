@@ -1,0 +1,22 @@
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { AccessGate, AccessSnapshot } from '../bridge/access-gate';
+
+const AccessContext = createContext<AccessGate | null>(null);
+
+/** Gives the components below it the page's API token (see access-gate.ts); null in tests that need none. */
+export const AccessProvider = AccessContext.Provider;
+
+export function useAccessGate(): AccessGate | null {
+  return useContext(AccessContext);
+}
+
+const NO_ACCESS: AccessSnapshot = { asking: false, reason: '', refused: null, actor: null, fromWindow: false };
+
+/** What the token dialog and the role line show, kept current. */
+export function useAccess(): AccessSnapshot {
+  const gate = useAccessGate();
+  return useSyncExternalStore(
+    (listener) => gate?.subscribe(listener) ?? (() => undefined),
+    () => gate?.snapshot() ?? NO_ACCESS,
+  );
+}
