@@ -15,8 +15,6 @@ const NO_ACCESS: AccessSnapshot = { asking: false, reason: '', refused: null, ac
 /** What the token dialog and the role line show, kept current. */
 export function useAccess(): AccessSnapshot {
   const gate = useAccessGate();
-  return useSyncExternalStore(
-    (listener) => gate?.subscribe(listener) ?? (() => undefined),
-    () => gate?.snapshot() ?? NO_ACCESS,
-  );
+  const snapshot = () => gate?.snapshot() ?? NO_ACCESS;
+  return useSyncExternalStore((listener) => gate?.subscribe(listener) ?? (() => undefined), snapshot, snapshot);
 }
