@@ -17,6 +17,7 @@ import type { EventRelay } from './relay/event-relay';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
 import type { ConnectionSettings } from '../src-shared/console-records';
 import { checkModuleExports } from '../src-shared/node/kinds-file';
+import { redactText } from '../src-shared/redact';
 
 export { StartupError } from './core/startup-error';
 
@@ -62,7 +63,8 @@ const WORKERS_READY_WAIT_MS = 20_000;
  * the core's steps again behind the same API.
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
-  const log = options.log ?? (() => undefined);
+  // Every part logs through this one function: a token or password in a line never gets out.
+  const log = (line: string): void => options.log?.(redactText(line));
   const { kinds, kindsFile } = options.config;
   // The one check of the kinds file that cannot be made while the settings are read: an import.
   if (kindsFile) await checkModuleExports(kinds, kindsFile);

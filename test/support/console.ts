@@ -34,14 +34,17 @@ export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Reco
   };
 }
 
-/** A console on free ports in a namespace of its own, against the real services. */
-export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true): Promise<TestConsole> {
+/** A console on free ports in a namespace of its own, against the real services; `onLog` hears its log lines. */
+export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true, onLog?: (line: string) => void): Promise<TestConsole> {
   const namespace = uniqueNamespace();
   const config = loadConfig({ ...testConsoleEnv(namespace), ...env });
   const running = await startConsole({
     config,
     workerEntry: withWorkers ? SOURCE_WORKER_ENTRY : null,
-    log: (line) => process.env.JOBDECK_TEST_LOG && console.log(`[${namespace}] ${line}`),
+    log: (line) => {
+      onLog?.(line);
+      if (process.env.JOBDECK_TEST_LOG) console.log(`[${namespace}] ${line}`);
+    },
   }).catch(async (error: unknown) => {
     await dropNamespace(namespace);
     throw error;
