@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -31,8 +34,13 @@ export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Reco
     JOBDECK_SMTP_SINK_PORT: '0',
     JOBDECK_NAMESPACE: namespace,
     JOBDECK_WORKERS: workers,
+    // Never the user's own tokens file: a test that makes tokens makes them here.
+    JOBDECK_TOKENS_FILE: testTokensFile(namespace),
   };
 }
+
+/** The tokens file of a test console's namespace, in the temporary directory; removed with the namespace. */
+export const testTokensFile = (namespace: string): string => join(tmpdir(), `jobdeck-tokens-${namespace}.json`);
 
 /** A console on free ports in a namespace of its own, against the real services; `onLog` hears its log lines. */
 export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true, onLog?: (line: string) => void): Promise<TestConsole> {
@@ -56,6 +64,7 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
     dispose: async () => {
       await running.close();
       await dropNamespace(namespace);
+      rmSync(testTokensFile(namespace), { force: true });
     },
   });
 }
