@@ -36,7 +36,7 @@ function TokenForm({ reason, refused }: { reason: string; refused: string | null
       <form onSubmit={(event) => void submit(event)}>
         <h2 id="token-dialog-title">API token needed</h2>
         <p id="token-dialog-why">
-          This console asks every request for a token: {reason || 'the API answered 401 Unauthorized.'}
+          This console's API needs a token{reason ? <>: it answered “{reason}”</> : ''}.
         </p>
         <p className="muted small">
           Whoever runs the console makes one with <code>{CREATE_COMMAND}</code> (or <code>--role write</code> to change things). The page keeps
