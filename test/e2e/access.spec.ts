@@ -54,7 +54,11 @@ test('beyond loopback the page asks for a token, refuses a wrong one, and with t
     await expect(jobRow(page, id).getByRole('cell').nth(STATUS_CELL)).toHaveText('DONE', { timeout: 30_000 });
     await page.screenshot({ path: 'test-results/screens/token-accepted.png' });
 
-    const kept = await page.evaluate(() => ({ session: sessionStorage.getItem('jobdeck.accessToken'), local: JSON.stringify(localStorage) }));
+    const kept = await page.evaluate(() => {
+      type Store = { getItem(key: string): string | null };
+      const { sessionStorage, localStorage } = globalThis as unknown as { sessionStorage: Store; localStorage: Store };
+      return { session: sessionStorage.getItem('jobdeck.accessToken'), local: JSON.stringify(localStorage) };
+    });
     expect(kept.session).toBe(token);
     expect(kept.local).not.toContain(token);
   } finally {
