@@ -33,6 +33,22 @@ function presentedToken(request: FastifyRequest, path: string): Presented {
   return typeof fromQuery === 'string' && fromQuery !== '' ? { token: fromQuery } : { refusal: 'access_token must be one token' };
 }
 
+/**
+ * The route a request matched, as registered (`/api/v1/jobs/:id`): the router decodes the path
+ * (`/%61pi/…` reaches `/api/…`), so the raw URL cannot say which route runs. A path that matched
+ * none (a 404) is judged decoded.
+ */
+function routeOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url;
+  if (route !== undefined) return route;
+  const raw = request.url.split('?')[0]!;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function unauthorized(reply: FastifyReply, detail: string, invalid: boolean): FastifyReply {
   reply.header('www-authenticate', invalid ? 'Bearer realm="jobdeck", error="invalid_token"' : 'Bearer realm="jobdeck"');
   return sendProblem(reply, problem(401, detail, 'token-required'));
@@ -47,7 +63,7 @@ function unauthorized(reply: FastifyReply, detail: string, invalid: boolean): Fa
  */
 export function accessHook(options: AccessOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const path = request.url.split('?')[0]!;
+    const path = routeOf(request);
     const requirement = requirementOf(request.method, path);
     if (requirement === 'open') return;
     const presented = presentedToken(request, path);

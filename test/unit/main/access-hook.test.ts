@@ -72,6 +72,13 @@ describe('bound beyond loopback', async () => {
     expectProblem(await call(app, 'GET', '/api/v1/health', undefined, { authorization: 'Basic abc' }), 401);
   });
 
+  it('judges the route the router matched, so an encoded path cannot slip past', async () => {
+    for (const url of ['/%61pi/v1/health', '/%6Aob/status?uuid=x', '/api/v1/%74okens', '/api/v1/no-such-route']) {
+      expectProblem(await call(app, 'GET', url), 401);
+    }
+    expectProblem(await call(app, 'GET', '/%6Aob/database?client_time=1', undefined, bearer(reader)), 403);
+  });
+
   it('takes access_token only where a header cannot be sent', async () => {
     expect(expectProblem(await call(app, 'GET', `/api/v1/health?access_token=${reader}`), 401).detail).toMatch(/only by the SSE streams/);
   });
