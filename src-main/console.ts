@@ -82,6 +82,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       api.add('API', () => app.close());
       facts.port = (app.server.address() as AddressInfo).port;
     });
+    if (access.options.required) log(`bound to ${options.config.host}: every API request needs a token of ${options.config.tokensFile} (npm run tokens)`);
     await waitForWorkers(facts, log);
   } catch (error) {
     await api.close();
