@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import { AccessLine, TokenDialog } from './access/TokenDialog';
+import { AccessLine, ReadOnlyBanner, TokenDialog } from './access/TokenDialog';
 import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -105,6 +105,7 @@ export function App() {
       </aside>
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
         <OfflineBanner />
+        <ReadOnlyBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
       <KeyboardLayer navigate={navigate} />

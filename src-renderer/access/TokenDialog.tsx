@@ -91,3 +91,17 @@ export function AccessLine() {
     </p>
   );
 }
+
+/** Over every view while the page's token is a read token: says why its changing buttons are disabled. */
+export function ReadOnlyBanner() {
+  const access = useAccess();
+  if (access.actor?.role !== 'read') return null;
+  return (
+    <div className="readonly-banner" role="status">
+      <p>
+        Token <strong>{access.actor.name}</strong> may read only: the buttons that change something are disabled, as the API refuses them
+        (403). A token made with <code>npm run tokens -- create &lt;name&gt; --role write</code> may change things.
+      </p>
+    </div>
+  );
+}

@@ -1,5 +1,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AccessGate, AccessSnapshot } from '../bridge/access-gate';
+import { useConsole } from '../store/context';
+import { selectors } from '../store/selectors';
 
 const AccessContext = createContext<AccessGate | null>(null);
 
@@ -17,4 +19,13 @@ export function useAccess(): AccessSnapshot {
   const gate = useAccessGate();
   const snapshot = () => gate?.snapshot() ?? NO_ACCESS;
   return useSyncExternalStore((listener) => gate?.subscribe(listener) ?? (() => undefined), snapshot, snapshot);
+}
+
+/**
+ * Whether the page may not change anything now: the console is unreachable, or the page's token
+ * is a read token (the API would answer 403). Views disable their changing buttons by it.
+ */
+export function useChangesBlocked(): boolean {
+  const offline = useConsole(selectors.offline);
+  return offline || useAccess().actor?.role === 'read';
 }

@@ -24,7 +24,8 @@ test('beyond loopback the page asks for a token, refuses a wrong one, and with t
   const dir = mkdtempSync(join(tmpdir(), 'jobdeck-e2e-tokens-'));
   const store = new TokenStore(join(dir, 'tokens.json'));
   const token = store.create('operator', 'write')!.token;
-  const own = await ownConsole({ JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: store.path, JOBDECK_WORKERS: 'A=0,B=0,C=1', [E2E_TOKEN_ENV]: token });
+  const readToken = store.create('watcher', 'read')!.token;
+  const own = await ownConsole({ JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: store.path, [E2E_TOKEN_ENV]: token });
   try {
     await page.goto(`${own.url}/#/jobs`);
     const dialog = page.getByRole('dialog', { name: 'API token needed' });
@@ -61,6 +62,17 @@ test('beyond loopback the page asks for a token, refuses a wrong one, and with t
     });
     expect(kept.session).toBe(token);
     expect(kept.local).not.toContain(token);
+
+    // Forgotten, the next request asks again; a read token then disables what it may not do.
+    await page.getByLabel('API token').getByRole('button', { name: 'Forget' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Workers', exact: true }).click();
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Token').fill(readToken);
+    await dialog.getByRole('button', { name: 'Use token' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('status').filter({ hasText: 'may read only' })).toContainText('watcher');
+    await expect(page.getByRole('button', { name: 'Scale email workers' })).toBeDisabled();
+    await page.screenshot({ path: 'test-results/screens/token-read-only.png' });
   } finally {
     await own.stop();
     rmSync(dir, { recursive: true, force: true });
