@@ -10,6 +10,7 @@ import { redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/http-limits';
+import { tokensFilePath } from './access/token-store';
 
 export { ConfigError };
 
@@ -68,6 +69,8 @@ export interface ConsoleConfig {
   alertEvalMs: number;
   /** Which URLs callbacks, webhook deliveries and http kinds may reach; the workers get the same. */
   outbound: OutboundSettings;
+  /** The API tokens' file (`JOBDECK_TOKENS_FILE`, else the user's config directory), absolute. */
+  tokensFile: string;
 }
 
 /**
@@ -109,6 +112,7 @@ const envShape = {
   JOBDECK_HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HTTP_LIMITS.requestTimeoutSeconds),
   JOBDECK_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
   JOBDECK_ALERT_EVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  JOBDECK_TOKENS_FILE: z.string().optional(),
 };
 
 /**
@@ -190,5 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     http: { requestTimeoutSeconds: e.JOBDECK_HTTP_REQUEST_TIMEOUT_S, maxConnections: e.JOBDECK_HTTP_MAX_CONNECTIONS },
     alertEvalMs: e.JOBDECK_ALERT_EVAL_MS,
     outbound,
+    tokensFile: tokensFilePath(env),
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { consoleAccess, type ConsoleAccess } from './access/console-access';
 import { buildApi } from './api/server';
 import { MAX_INBOX_BODY_BYTES } from './api/record-routes';
 import type { ConsoleConfig } from './config';
@@ -17,6 +18,7 @@ import type { EventRelay } from './relay/event-relay';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
 import type { ConnectionSettings } from '../src-shared/console-records';
 import { checkModuleExports } from '../src-shared/node/kinds-file';
+import { redactText } from '../src-shared/redact';
 
 export { StartupError } from './core/startup-error';
 
@@ -27,6 +29,8 @@ export interface ConsoleOptions {
   /** The built console page, served at `/`. */
   rendererDir?: string;
   log?: (line: string) => void;
+  /** The Electron window's token for this launch (role write, name `window`), held in memory only. */
+  launchToken?: string;
 }
 
 /** A running console: its address and its services, which stay the same objects across a restart. */
@@ -60,10 +64,12 @@ const WORKERS_READY_WAIT_MS = 20_000;
  * the core's steps again behind the same API.
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
-  const log = options.log ?? (() => undefined);
+  // Every part logs through this one function: a token or password in a line never gets out.
+  const log = (line: string): void => options.log?.(redactText(line));
   const { kinds, kindsFile } = options.config;
   // The one check of the kinds file that cannot be made while the settings are read: an import.
   if (kindsFile) await checkModuleExports(kinds, kindsFile);
+  const access = consoleAccess(options.config.host, options.config.tokensFile, options.launchToken);
   const facts = initialFacts(options.config, options.workerEntry !== null);
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null };
   const gate = new RequestGate();
@@ -74,12 +80,13 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   api.add('audit trail', () => audit.close());
   try {
     await slot.open(options.config, async () => {
-      const app = await buildConsoleApi(options, env, slot, audit);
+      const app = await buildConsoleApi(options, env, slot, access, audit);
       gate.install(app);
       await listen(app, options.config);
       api.add('API', () => app.close());
       facts.port = (app.server.address() as AddressInfo).port;
     });
+    if (access.options.required) log(`bound to ${options.config.host}: every API request needs a token of ${options.config.tokensFile} (npm run tokens)`);
     await waitForWorkers(facts, log);
   } catch (error) {
     await api.close();
@@ -105,7 +112,13 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 }
 
 /** The API on the live parts: it reads the runtime facts and the serving core per request. */
-function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot, recorder: AuditRecorder): Promise<FastifyInstance> {
+function buildConsoleApi(
+  options: ConsoleOptions,
+  env: CoreEnv,
+  slot: CoreSlot,
+  access: ConsoleAccess,
+  recorder: AuditRecorder,
+): Promise<FastifyInstance> {
   const { config } = options;
   const { facts } = env;
   return buildApi({
@@ -115,6 +128,8 @@ function buildConsoleApi(options: ConsoleOptions, env: CoreEnv, slot: CoreSlot, 
     inboxBudget: recordByteBudget(config.inboxQuota.bytesPerSecond, MAX_INBOX_BODY_BYTES),
     health: () => coreHealth(serving(slot.services), facts),
     guard: { host: config.host, port: () => facts.port, allowedHosts: config.allowedHosts },
+    access: access.options,
+    tokens: access.store,
     workers: () => facts.supervisor,
     settings: () => connectionSettings(facts),
     rendererDir: options.rendererDir,

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactText } from '../src-shared/redact';
 import { ConfigError } from '../src-shared/settings';
 import { StartupError } from './console';
 import { onStopSignal } from './lifecycle/stop-signal';
@@ -19,9 +20,9 @@ export function builtPaths(entryUrl: string): { worker: string; renderer: string
 /** Start-up failures the operator can fix get one line; anything else its stack. */
 export function reportStartFailure(error: unknown): never {
   if (error instanceof ConfigError || error instanceof StartupError) {
-    console.error(`jobdeck: ${error.message}`);
+    console.error(`jobdeck: ${redactText(error.message)}`);
   } else {
-    console.error(error);
+    console.error(redactText(String((error as Error)?.stack ?? error)));
   }
   process.exit(1);
 }
@@ -33,4 +34,5 @@ export function closeOnSignals(close: () => Promise<void>): void {
   process.on('SIGTERM', stop);
 }
 
-export const log = (line: string): void => console.log(`[jobdeck] ${line}`);
+/** A console log line, secrets masked (a URL's password, a token): every part logs through it. */
+export const log = (line: string): void => console.log(`[jobdeck] ${redactText(line)}`);

@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { AccessLine, ReadOnlyBanner, TokenDialog } from './access/TokenDialog';
 import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -102,12 +103,15 @@ export function App() {
         </div>
         <Navigation view={view} />
         <ConnectionIndicator state={connection} />
+        <AccessLine />
       </aside>
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
         <OfflineBanner />
+        <ReadOnlyBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
       <KeyboardLayer navigate={navigate} />
+      <TokenDialog />
     </div>
   );
 }

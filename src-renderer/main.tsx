@@ -1,8 +1,10 @@
-/** The renderer's entry: one bridge, one store, started, the shell when there is one, then the React tree. */
+/** The renderer's entry: the API token, one bridge, one store, started, the shell when there is one, then the React tree. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { AccessProvider } from './access/access-context';
 import { createBridge } from './bridge';
+import { accessOver, createAccessGate } from './bridge/access-gate';
 import { ShellProvider } from './shell/shell-context';
 import { createConsoleStore } from './store/console-store';
 import { ConsoleStoreProvider } from './store/context';
@@ -11,7 +13,8 @@ import { syncLocation } from './store/location-sync';
 function main(): void {
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root element');
-  const store = createConsoleStore({ bridge: createBridge() });
+  const access = createAccessGate({ storage: sessionStorage, launchToken: window.jobdeckShell?.launchToken, whoIs: accessOver() });
+  const store = createConsoleStore({ bridge: createBridge(access) });
   let stopLive = store.getState().start();
   // Leaving the page closes the live feed; coming back from the back/forward cache reopens it.
   window.addEventListener('pagehide', () => stopLive());
@@ -24,7 +27,9 @@ function main(): void {
     <StrictMode>
       <ConsoleStoreProvider value={store}>
         <ShellProvider value={window.jobdeckShell ?? null}>
-          <App />
+          <AccessProvider value={access}>
+            <App />
+          </AccessProvider>
         </ShellProvider>
       </ConsoleStoreProvider>
     </StrictMode>,

@@ -301,6 +301,11 @@ export interface ShellBridge {
   openExternal(url: string): Promise<boolean>;
   /** Shows a desktop notification; false when the system has none or the text was refused. */
   notify(notification: ShellNotification): Promise<boolean>;
+  /**
+   * The API token the main process made for this launch (role write, name `window`, held in
+   * memory only), which the page sends as `Authorization: Bearer`; null when there is none.
+   */
+  launchToken(): Promise<string | null>;
 }
 
 /** IPC channel names of the shell verbs, `shell:verb`; the preload exposes only these. */
@@ -308,4 +313,5 @@ export const SHELL_CHANNELS = {
   appVersion: 'shell:app-version',
   openExternal: 'shell:open-external',
   notify: 'shell:notify',
+  launchToken: 'shell:launch-token',
 } as const satisfies Record<keyof ShellBridge, string>;

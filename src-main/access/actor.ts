@@ -14,6 +14,9 @@ export interface Actor {
 /** A call without a token to an API bound to loopback only: allowed everything, as before tokens. */
 export const LOCAL_ACTOR: Actor = Object.freeze({ name: 'local', role: 'write' });
 
+/** A request refused for want of a valid token: the audit trail records its attempt under this name. */
+export const ANONYMOUS_ACTOR: Actor = Object.freeze({ name: 'anonymous', role: 'read' });
+
 /** The Electron window's token for one launch of the console (never stored) is named this. */
 export const WINDOW_ACTOR_NAME = 'window';
 

@@ -31,6 +31,7 @@ import { jobReadSchema, jobTimingSchema } from '../../src-shared/job-timing';
 import { problemSchema } from '../../src-shared/problem';
 import { auditPageSchema } from '../../src-shared/audit-schemas';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
+import { accessReportSchema, createdTokenSchema, tokenSummarySchema } from '../../src-shared/token-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
 import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
@@ -57,6 +58,10 @@ const ANSWERS = {
   DeliveryPage: pageSchema(deliverySchema),
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
+  AccessReport: accessReportSchema,
+  Token: tokenSummarySchema,
+  TokenPage: pageSchema(tokenSummarySchema),
+  CreatedToken: createdTokenSchema,
   Schedule: scheduleSchema,
   SchedulePage: pageSchema(scheduleSchema),
   ScheduleDetail: scheduleDetailSchema,

@@ -22,6 +22,7 @@ import { scaleWorkersSchema } from '../../src-shared/worker-schemas';
 import { kindLimitsSchema } from '../../src-shared/flow';
 import { auditQuerySchema } from '../../src-shared/audit-schemas';
 import { AUDIT_QUERY_FIELDS } from '../../src-shared/audit-query';
+import { TOKEN_NAME_RULE, createTokenSchema } from '../../src-shared/token-schemas';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
 import { answerRef, answerSchemas, type Answer } from './openapi-answers';
@@ -68,6 +69,7 @@ const EXAMPLES = {
   schedule: { kind: 'email', payload: { subject: 'Every morning' }, cron: '0 30 7 * * 1-5', time_zone: 'Europe/Berlin', missed: 'skip' },
   alert: { name: 'Callbacks failing', type: 'failure_rate', kind: 'callback', threshold: 0.5, window_s: 300 },
   alertChange: { enabled: false },
+  token: { name: 'ci-reader', role: 'read' },
 } as const;
 
 interface HeaderParameter {
@@ -198,6 +200,10 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/inbox', tag: 'console', summary: 'Requests the webhook inbox received, newest first, without bodies', query: pageQuerySchema, ok: [200, 'a page of requests (no headers or bodies; `preview`, `size`)', 'WebhookPage'] },
   { method: 'GET', path: '/api/v1/inbox/items/:id', tag: 'console', summary: 'One request whole: headers and body (404 when gone)', ok: [200, 'the request', 'WebhookRecord'] },
   { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body up to 1 MiB (413 past it; 429 with Retry-After past the per-client quota)', ok: [201, '{"id","received_at"}', 'WebhookReceipt'] },
+  { method: 'GET', path: '/api/v1/access', tag: 'access', summary: 'Whether this console needs a token (bound beyond loopback) and who this request was made as: the token\'s name and role, or `local` for a loopback call without one', ok: [200, '{"required", "actor": {"name","role"}}', 'AccessReport'] },
+  { method: 'GET', path: '/api/v1/tokens', tag: 'access', summary: 'List the API tokens (name, role, created_at; never a token or its hash); a write token only', ok: [200, '{"items": Token[], "next_cursor": null}', 'TokenPage'] },
+  { method: 'POST', path: '/api/v1/tokens', tag: 'access', summary: `Create an API token (name: ${TOKEN_NAME_RULE}, unique: 409 otherwise; role read or write); its text is answered this once, the console keeps only its SHA-256. A write token only`, body: createTokenSchema, example: EXAMPLES.token, ok: [201, 'the token, with its text', 'CreatedToken'] },
+  { method: 'DELETE', path: '/api/v1/tokens/:name', tag: 'access', summary: 'Revoke a token: every console sharing the tokens file refuses it from the next request (404 for an unknown name). A write token only', ok: [204, 'revoked'] },
   { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1', 'OpenApiDocument'] },
   ];
 }
@@ -309,7 +315,18 @@ export function openApiDocument(kinds: KindRegistry = builtinKindRegistry()): Re
         'Asynchronous jobs: submit, follow by Server-Sent Events, WebSocket, webhooks (Standard Webhooks) or the AMQP topic exchange `<ns>.events`, and batches with fan-in.',
     },
     paths,
-    components: { schemas: { ...answerSchemas(), ...payloadSchemas(kinds) } },
+    components: {
+      schemas: { ...answerSchemas(), ...payloadSchemas(kinds) },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'Needed on every route when the console is bound beyond loopback (a read token for GET, SSE and WebSocket; write for the rest); SSE and WebSocket also take `?access_token=`. Bound to loopback, a request without a token passes as `local`',
+        },
+      },
+    },
+    security: [{}, { bearer: [] }],
   };
 }
 

@@ -5,6 +5,7 @@ import type { ClientByteBudget } from '../inbox/client-byte-budget';
 import type { WebhookInbox } from '../inbox/webhook-inbox';
 import type { MailboxStore } from '../mailbox/mailbox-store';
 import { parseInput, problem, sendProblem } from './problems';
+import { redactText } from '../../src-shared/redact';
 
 const MAX_BIGSERIAL = 2n ** 63n - 1n;
 
@@ -104,7 +105,7 @@ export function recordRoutes(mailbox: MailboxStore, inbox: WebhookInbox, inboxBu
         }
         const record = await inbox.add({
           method: request.method,
-          path: request.url,
+          path: redactText(request.url),
           headers: redactHeaders(request.headers),
           content_type: request.headers['content-type'] ?? null,
           body: storableBody(body),

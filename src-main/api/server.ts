@@ -1,6 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { builtinKindRegistry } from '../../src-shared/builtin-kinds';
+import { redactText } from '../../src-shared/redact';
 import type { KindRegistry } from '../../src-shared/kind-registry';
 import type { IdempotencyStore } from '../jobs/idempotency';
 import type { ClientByteBudget } from '../inbox/client-byte-budget';
@@ -12,6 +13,9 @@ import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
 import { LOCAL_ACTOR, type Actor } from '../access/actor';
+import { accessHook, type AccessOptions } from '../access/access-hook';
+import type { TokenStore } from '../access/token-store';
+import { accessRoute, tokenRoutes } from './token-routes';
 import { DEFAULT_HTTP_LIMITS, closeUpgradeAnsweredOverHttp, limitConnections, serverTimeouts, type HttpLimits } from './http-limits';
 import { refuseDeepJson } from './json-depth';
 import { clientErrorHandler } from './client-errors';
@@ -65,6 +69,10 @@ export interface ApiOptions {
   /** `GET /api/v1/health`: the report, and whether every dependency is up. */
   health: () => Promise<{ ok: boolean }>;
   guard: HostGuardOptions;
+  /** Who a request is and what it may do (see access-hook.ts); without it every request passes as local. */
+  access?: AccessOptions;
+  /** The API tokens, for `/api/v1/tokens`; the routes are absent without it. */
+  tokens?: Pick<TokenStore, 'list' | 'create' | 'revoke'>;
   /** The worker processes this console runs (read per request: they start after the API); null when none. */
   workers?: () => WorkerSupervisor | null;
   /** The heartbeats of the namespace's workers, to list those this console does not run. */
@@ -157,6 +165,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
+  if (options.access) app.addHook('onRequest', accessHook(options.access));
   app.setErrorHandler(apiErrorHandler(options.onLog));
   if (options.audit?.recorder) auditHook(app, options.audit.recorder, options.onLog);
   app.setNotFoundHandler(notFoundHandler(allowedMethods));
@@ -184,7 +193,7 @@ function apiErrorHandler(onLog: ApiOptions['onLog']) {
       const errors = field ? [{ ...field, message: `${field.field} ${field.message}` }] : undefined;
       return sendProblem(reply, problem(error.statusCode, error.message, field ? 'invalid-body' : undefined, errors));
     }
-    onLog?.(`unexpected error: ${error.stack ?? error.message}`);
+    onLog?.(redactText(`unexpected error: ${error.stack ?? error.message}`));
     return sendProblem(reply, problem(500, 'the console failed to handle this request'));
   };
 }
@@ -223,6 +232,8 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (options.flow) await app.register(flowRoutes(options.flow, kinds));
   const settings = options.settings;
   if (settings) app.get('/api/v1/settings', async () => settings());
+  await app.register(accessRoute(options.access?.required ?? false));
+  if (options.tokens) await app.register(tokenRoutes(options.tokens));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, Notification, shell } from 'electron';
+import { newToken } from '../access/token-secret';
 import { loadConfig } from '../config';
 import { startConsole, type RunningConsole } from '../console';
 import { WORKER_EXEC_ARGV, builtPaths, log, reportStartFailure } from '../entry-points';
@@ -30,11 +31,14 @@ async function main(): Promise<void> {
   await app.whenReady();
   const config = loadConfig();
   const paths = builtPaths(import.meta.url);
+  // The window's own token for this launch: the page never has one typed, and none is stored.
+  const launchToken = newToken();
   const running: RunningConsole = await startConsole({
     config,
     workerEntry: { modulePath: paths.worker, execArgv: [...WORKER_EXEC_ARGV] },
     rendererDir: paths.renderer,
     log,
+    launchToken,
   });
   log(`console window open; API at ${running.url}/`);
 
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     openExternal: (url) => shell.openExternal(url),
     notificationsSupported: () => Notification.isSupported(),
     showNotification: (notification) => new Notification(notification).show(),
+    launchToken,
   });
   let window: BrowserWindow | null = null;
   const handlers = shellChannelHandlers(verbs, (caller) => mayCallShell(caller, origin));

@@ -7,6 +7,8 @@ export interface ShellEffects {
   openExternal(url: string): Promise<void>;
   notificationsSupported(): boolean;
   showNotification(notification: ShellNotification): void;
+  /** The API token of this launch (see console-access.ts); only the console's own page may ask for it. */
+  launchToken: string | null;
 }
 
 /** Each shell verb, taking what the page sent (unchecked: anything may cross IPC). */
@@ -42,6 +44,7 @@ export function shellVerbs(effects: ShellEffects): ShellVerbs {
       effects.showNotification(notification);
       return true;
     },
+    launchToken: async () => effects.launchToken,
   };
 }
 

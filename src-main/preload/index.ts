@@ -10,6 +10,7 @@ const jobdeckShell: ShellBridge = {
   appVersion: (): Promise<string> => ipcRenderer.invoke(SHELL_CHANNELS.appVersion),
   openExternal: (url: string): Promise<boolean> => ipcRenderer.invoke(SHELL_CHANNELS.openExternal, url),
   notify: (notification: ShellNotification): Promise<boolean> => ipcRenderer.invoke(SHELL_CHANNELS.notify, notification),
+  launchToken: (): Promise<string | null> => ipcRenderer.invoke(SHELL_CHANNELS.launchToken),
 };
 
 contextBridge.exposeInMainWorld('jobdeckShell', jobdeckShell);

@@ -58,6 +58,7 @@ import type { JobRead } from '../../src-shared/job-timing';
 import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from './console-bridge';
+import { authorized, type AccessGate } from './access-gate';
 import { createEventFeed, type EventSourceLike } from './event-feed';
 import { scheduleWithTimer, type Schedule } from './schedule';
 
@@ -72,6 +73,8 @@ export interface HttpBridgeOptions {
   requestTimeoutMs?: number;
   openEventSource?: (url: string) => EventSourceLike;
   schedule?: Schedule;
+  /** The page's API token: sent on every request, asked for on a 401 (the request then goes again). */
+  access?: AccessGate;
 }
 
 /** A request the API refused; `problem` is its RFC 9457 answer. */
@@ -135,6 +138,7 @@ const isTimeout = (error: unknown): boolean =>
 
 /** The requests the bridge's verbs are made of, each under one timeout. */
 function httpTransport(options: HttpBridgeOptions) {
+  const { access } = options;
   const baseUrl = options.baseUrl ?? '';
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const fetchOf = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -143,11 +147,15 @@ function httpTransport(options: HttpBridgeOptions) {
    * never answers (or stops mid-body) cannot leave a form busy for ever.
    */
   const send = async <T>(path: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> => {
-    try {
-      const response = await fetchOf(`${baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-      return await read(response);
-    } catch (error) {
-      throw isTimeout(error) ? new RequestTimeoutError(init.method ?? 'GET', path, timeoutMs) : error;
+    await access?.ready;
+    for (;;) {
+      try {
+        const response = await fetchOf(`${baseUrl}${path}`, { ...init, headers: authorized(init.headers, access), signal: AbortSignal.timeout(timeoutMs) });
+        if (response.status !== 401 || !access) return await read(response);
+        await access.waitForToken((await readProblem(response)).detail);
+      } catch (error) {
+        throw isTimeout(error) ? new RequestTimeoutError(init.method ?? 'GET', path, timeoutMs) : error;
+      }
     }
   };
 
@@ -252,11 +260,15 @@ function followAlerts(source: EventSourceLike, listener: (notice: AlertNotice) =
 /** The bridge over the v1 HTTP API and its Server-Sent Events stream (headless mode, any browser). */
 export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge {
   const { baseUrl, send, getJson, act, getOrNull, remove } = httpTransport(options);
-  const openEventSource = options.openEventSource ?? ((url: string) => new EventSource(url));
+  const { access } = options;
+  const openSource = options.openEventSource ?? ((url: string) => new EventSource(url));
+  // An EventSource cannot set a header: its token goes in the query, which the API takes on streams.
+  const openEventSource = (url: string) => openSource(access ? access.withToken(url) : url);
+  const schedule = options.schedule ?? scheduleWithTimer;
   const feed = createEventFeed({
     url: `${baseUrl}/api/v1/events`,
     open: openEventSource,
-    schedule: options.schedule ?? scheduleWithTimer,
+    schedule: access ? access.scheduleOrOnToken(schedule) : schedule,
   });
 
   return {

@@ -1,5 +1,4 @@
-import { useConsole } from '../store/context';
-import { selectors } from '../store/selectors';
+import { useChangesBlocked } from '../access/access-context';
 
 /** Asks before something that cannot be undone; the safe choice is one click away. */
 export function ConfirmDialog({
@@ -21,7 +20,7 @@ export function ConfirmDialog({
   /** Closes the dialog (after either choice). */
   onDone: () => void;
 }) {
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   return (
     <div className="confirm" role="alertdialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
       <p id={`${id}-title`} className="notice-title">
@@ -33,7 +32,7 @@ export function ConfirmDialog({
           type="button"
           className="danger"
           autoFocus
-          disabled={offline}
+          disabled={blocked}
           onClick={() => {
             onDone();
             onConfirm();

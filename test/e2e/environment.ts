@@ -18,3 +18,6 @@ export const E2E_URL_ENV = 'JOBDECK_E2E_URL';
 
 /** Set by the global setup to the reason the e2e tests cannot run here; the specs skip with it. */
 export const E2E_SKIP_ENV = 'JOBDECK_E2E_SKIP';
+
+/** An API token the global setup sends on its health checks, for a console bound beyond loopback. */
+export const E2E_TOKEN_ENV = 'JOBDECK_E2E_TOKEN';

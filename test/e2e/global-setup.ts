@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { dropNamespace } from '../support/namespace';
-import { CHROMIUM_PATH, E2E_SKIP_ENV, E2E_URL_ENV } from './environment';
+import { CHROMIUM_PATH, E2E_SKIP_ENV, E2E_TOKEN_ENV, E2E_URL_ENV } from './environment';
 import { freePort } from '../support/free-port';
 
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -73,7 +73,9 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function healthy(url: string): Promise<{ ok: boolean; answer: string }> {
   try {
-    const response = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) });
+    const token = process.env[E2E_TOKEN_ENV];
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const response = await fetch(`${url}/api/v1/health`, { headers, signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) });
     return { ok: response.status === 200, answer: `${response.status} ${(await response.text()).slice(0, 1_000)}` };
   } catch (error) {
     return { ok: false, answer: error instanceof Error ? error.message : String(error) };

@@ -293,6 +293,18 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(get('/api/v1/audit?q=result:maybe'), 400);
   });
 
+  it('of access and API tokens', async () => {
+    expect(await expectStatus(get('/api/v1/access'), 200)).toEqual({ required: false, actor: { name: 'local', role: 'write' } });
+    const name = `contract-${Date.now()}`;
+    const created = await expectStatus(call('POST', '/api/v1/tokens', { name, role: 'read' }), 201);
+    expect(created.token).toMatch(/^jdk_/);
+    await expectStatus(call('POST', '/api/v1/tokens', { name, role: 'read' }), 409);
+    await expectStatus(call('POST', '/api/v1/tokens', { name: 'Not A Name', role: 'read' }), 400);
+    await expectStatus(get('/api/v1/tokens'), 200);
+    await expectStatus(call('DELETE', `/api/v1/tokens/${name}`), 204);
+    await expectStatus(call('DELETE', `/api/v1/tokens/${name}`), 404);
+  });
+
   it('for every operation the document lists', () => {
     const unanswered = contract.operations().filter((operation) => {
       const statuses = [...(contract.answered.get(operation) ?? [])];

@@ -28,6 +28,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     flow: UNUSED,
     settings: UNUSED,
     audit: { store: UNUSED },
+    tokens: UNUSED,
     ...services,
   });
 }

@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -32,17 +35,25 @@ export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Reco
     JOBDECK_SMTP_SINK_PORT: '0',
     JOBDECK_NAMESPACE: namespace,
     JOBDECK_WORKERS: workers,
+    // Never the user's own tokens file: a test that makes tokens makes them here.
+    JOBDECK_TOKENS_FILE: testTokensFile(namespace),
   };
 }
 
-/** A console on free ports in a namespace of its own, against the real services. */
-export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true): Promise<TestConsole> {
+/** The tokens file of a test console's namespace, in the temporary directory; removed with the namespace. */
+export const testTokensFile = (namespace: string): string => join(tmpdir(), `jobdeck-tokens-${namespace}.json`);
+
+/** A console on free ports in a namespace of its own, against the real services; `onLog` hears its log lines. */
+export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true, onLog?: (line: string) => void): Promise<TestConsole> {
   const namespace = uniqueNamespace();
   const config = loadConfig({ ...testConsoleEnv(namespace), ...env });
   const running = await startConsole({
     config,
     workerEntry: withWorkers ? SOURCE_WORKER_ENTRY : null,
-    log: (line) => process.env.JOBDECK_TEST_LOG && console.log(`[${namespace}] ${line}`),
+    log: (line) => {
+      onLog?.(line);
+      if (process.env.JOBDECK_TEST_LOG) console.log(`[${namespace}] ${line}`);
+    },
   }).catch(async (error: unknown) => {
     await dropNamespace(namespace);
     throw error;
@@ -54,6 +65,7 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
     dispose: async () => {
       await running.close();
       await dropNamespace(namespace);
+      rmSync(testTokensFile(namespace), { force: true });
     },
   });
 }

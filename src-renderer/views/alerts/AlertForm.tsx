@@ -3,6 +3,7 @@ import { ALERT_TYPES, DEFAULT_ALERT_WINDOW_S, type AlertRule, type AlertType } f
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { errorsFor } from '../submit/problem-fields';
+import { useChangesBlocked } from '../../access/access-context';
 
 /** What each type measures, as the form's hint says it. */
 export const TYPE_HINTS: Readonly<Record<AlertType, string>> = {
@@ -51,7 +52,7 @@ export function AlertForm({ rule, onDone }: { rule: AlertRule | null; onDone?: (
   const create = useConsole((state) => state.createAlert);
   const update = useConsole((state) => state.updateAlert);
   const form = useConsole((state) => ((state.alertForm?.target ?? null) === (rule?.id ?? null) ? state.alertForm : null));
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const kinds = useConsole(selectors.kindNames);
   const [draft, setDraft] = useState<Draft>(() => draftOf(rule));
   const ids = useId();
@@ -120,7 +121,7 @@ export function AlertForm({ rule, onDone }: { rule: AlertRule | null; onDone?: (
         </p>
       )}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={form?.pending || offline}>
+        <button type="submit" className="primary" disabled={form?.pending || blocked}>
           {rule ? 'Save rule' : 'Create rule'}
         </button>
         {onDone && (

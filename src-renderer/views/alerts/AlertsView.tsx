@@ -7,9 +7,9 @@ import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { useConsole } from '../../store/context';
-import { selectors } from '../../store/selectors';
 import { AlertForm } from './AlertForm';
 import { AllowNotifications } from './AllowNotifications';
+import { useChangesBlocked } from '../../access/access-context';
 
 const LIST_REFRESH_MS = 5_000;
 const HISTORY_REFRESH_MS = 5_000;
@@ -66,7 +66,7 @@ function History({ ruleId }: { ruleId: string }) {
 function RuleDetail({ rule }: { rule: AlertRule }) {
   const update = useConsole((state) => state.updateAlert);
   const remove = useConsole((state) => state.deleteAlert);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   return (
@@ -76,13 +76,13 @@ function RuleDetail({ rule }: { rule: AlertRule }) {
           {rule.name} <StateBadge rule={rule} />
         </h3>
         <div className="alert-actions">
-          <button type="button" className="secondary" disabled={offline} onClick={() => setEditing(!editing)}>
+          <button type="button" className="secondary" disabled={blocked} onClick={() => setEditing(!editing)}>
             Edit
           </button>
-          <button type="button" className="secondary" disabled={offline} onClick={() => void update(rule.id, { enabled: !rule.enabled })}>
+          <button type="button" className="secondary" disabled={blocked} onClick={() => void update(rule.id, { enabled: !rule.enabled })}>
             {rule.enabled ? 'Disable' : 'Enable'}
           </button>
-          <button type="button" className="danger" disabled={offline} onClick={() => setConfirming(true)}>
+          <button type="button" className="danger" disabled={blocked} onClick={() => setConfirming(true)}>
             Delete
           </button>
         </div>

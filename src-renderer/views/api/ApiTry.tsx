@@ -3,6 +3,8 @@ import { InlineCode } from '../../components/InlineCode';
 import { HeadersTable } from '../../components/RecordList';
 import type { ApiEntry } from '../../store/api-doc-slice';
 import { describeError } from '../../store/failures';
+import { useAccessGate } from '../../access/access-context';
+import { authorizedFetch } from '../../bridge/access-gate';
 import { missingParameters, parameterKey, SAFE_METHODS, sendTry, type ParameterValues, type TryAnswer } from './try-request';
 
 /** Methods whose requests carry a body even where the document describes none (the inbox takes any). */
@@ -66,6 +68,7 @@ export function ApiTry({ entry }: { entry: ApiEntry }) {
   const [values, setValues] = useState<ParameterValues>({});
   const [body, setBody] = useState(entry.example || (entry.hasBody ? '{}' : ''));
   const [attempt, setAttempt] = useState<Attempt | null>(null);
+  const access = useAccessGate();
   const ids = useId();
   const name = `${entry.method} ${entry.path}`;
   const safe = SAFE_METHODS.has(entry.method);
@@ -75,7 +78,7 @@ export function ApiTry({ entry }: { entry: ApiEntry }) {
   const send = async () => {
     setAttempt({ pending: true });
     try {
-      setAttempt({ pending: false, answer: await sendTry(entry, values, body) });
+      setAttempt({ pending: false, answer: await sendTry(entry, values, body, authorizedFetch(access)) });
     } catch (error) {
       setAttempt({ pending: false, error: describeError(error) });
     }

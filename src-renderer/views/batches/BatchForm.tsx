@@ -3,8 +3,8 @@ import type { CreateBatchRequest } from '../../../src-shared/bridge';
 import type { Problem } from '../../../src-shared/problem';
 import { EntityLink } from '../../components/EntityLink';
 import { useConsole } from '../../store/context';
-import { selectors } from '../../store/selectors';
 import { BATCH_PRESETS, jobsText } from './batch-presets';
+import { useChangesBlocked } from '../../access/access-context';
 
 /** The console's own webhook inbox, the default target of a batch's fan-in callback. */
 function inboxUrl(apiUrl: string | undefined): string {
@@ -99,7 +99,7 @@ function CallbackOptions({ id, enabled, onEnabled, url, onUrl, placeholder }: Ca
 export function BatchForm() {
   const createBatch = useConsole((state) => state.createBatch);
   const submitState = useConsole((state) => state.batchSubmit);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const apiUrl = useConsole((state) => state.settings.data?.api_url);
   const loadSettings = useConsole((state) => state.loadSettings);
   const [text, setText] = useState(() => jobsText(BATCH_PRESETS[0]!.jobs()));
@@ -143,7 +143,7 @@ export function BatchForm() {
       />
       {problem && <BatchProblem problem={problem} />}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={submitState?.pending || offline}>
+        <button type="submit" className="primary" disabled={submitState?.pending || blocked}>
           {submitState?.pending ? 'Submitting…' : 'Submit batch'}
         </button>
         {accepted && !problem && (

@@ -4,7 +4,7 @@ import type { JobActionResult } from '../../../src-shared/bridge';
 import { CANCELLABLE_STATUSES, RETRYABLE_STATUSES, RUNNING_STATUSES, SCHEDULED_STATUSES, type JobStatus } from '../../../src-shared/statuses';
 import { curlFor } from '../../format';
 import { useConsole } from '../../store/context';
-import { selectors } from '../../store/selectors';
+import { useChangesBlocked } from '../../access/access-context';
 
 /** Where a copied curl command should send the job: this page's API, or the default one in the window. */
 function apiOrigin(): string {
@@ -42,8 +42,8 @@ export function JobActions({ job }: { job: Job }) {
   const [copied, setCopied] = useState<string | null>(null);
   const cancelWhy = cancelBlocked(job);
   const retryWhy = retryBlocked(job);
-  const offline = useConsole(selectors.offline);
-  const pending = (action?.pending ?? false) || offline;
+  const blocked = useChangesBlocked();
+  const pending = (action?.pending ?? false) || blocked;
 
   const copyCurl = async () => {
     const command = curlFor(job, apiOrigin());

@@ -5,6 +5,7 @@ import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { SavedViews } from './SavedViews';
+import { useAccessGate } from '../../access/access-context';
 import { exportQueryOf, isFiltering, NO_FILTER, searchQueryOf, searchSyntaxError, type JobFilter } from '../../store/job-filter';
 
 const QUERY_EXAMPLE = 'kind:callback status:FAILED,RETRYING error:ECONNREFUSED created:>2026-12-04T02:00Z';
@@ -24,7 +25,12 @@ function SearchHint({ id, search }: { id: string; search: string }) {
 
 /** Downloads of every job the filter matches in the whole history, streamed by the server. */
 function ExportLinks({ filter }: { filter: JobFilter }) {
-  const href = (format: 'csv' | 'ndjson') => `/api/v1/jobs/export?${new URLSearchParams({ q: exportQueryOf(filter), format }).toString()}`;
+  const access = useAccessGate();
+  // A link sends no header: with a token, it goes in the query (the export route takes it there).
+  const href = (format: 'csv' | 'ndjson') => {
+    const url = `/api/v1/jobs/export?${new URLSearchParams({ q: exportQueryOf(filter), format }).toString()}`;
+    return access ? access.withToken(url) : url;
+  };
   return (
     <div className="toolbar-field">
       <span className="toolbar-label">Export matches</span>

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { KindFlow } from '../../../src-shared/flow';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
-import { selectors } from '../../store/selectors';
+import { useChangesBlocked } from '../../access/access-context';
 
 /** A kind's Paused badge: shown only while it is paused. */
 export function PausedBadge({ flow }: { flow: KindFlow | undefined }) {
@@ -20,7 +20,7 @@ const limitOf = (value: string): number | null => (value.trim() === '' ? null : 
 
 /** One kind's pause button and limits form. */
 function KindFlowRow({ flow }: { flow: KindFlow }) {
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const pauseKind = useConsole((state) => state.pauseKind);
   const setKindLimits = useConsole((state) => state.setKindLimits);
   const [rate, setRate] = useState(text(flow.rate_per_s));
@@ -39,7 +39,7 @@ function KindFlowRow({ flow }: { flow: KindFlow }) {
         {label} <PausedBadge flow={flow} />
       </th>
       <td>
-        <button type="button" disabled={offline} aria-label={`${flow.paused ? 'Resume' : 'Pause'} ${flow.kind}`} onClick={() => void pauseKind(flow.kind, !flow.paused)}>
+        <button type="button" disabled={blocked} aria-label={`${flow.paused ? 'Resume' : 'Pause'} ${flow.kind}`} onClick={() => void pauseKind(flow.kind, !flow.paused)}>
           {flow.paused ? 'Resume' : 'Pause'}
         </button>
       </td>
@@ -51,7 +51,7 @@ function KindFlowRow({ flow }: { flow: KindFlow }) {
           <label>
             In flight <input type="number" min="1" step="1" inputMode="numeric" placeholder="none" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} aria-label={`${flow.kind} jobs in flight`} />
           </label>
-          <button type="submit" disabled={offline}>
+          <button type="submit" disabled={blocked}>
             Set limits
           </button>
         </form>

@@ -13,6 +13,7 @@ import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import type { KindFlow } from '../../../src-shared/flow';
 import { KindFlowCard, PausedBadge } from './KindFlowCard';
+import { useChangesBlocked } from '../../access/access-context';
 
 const REFRESH_MS = 2_000;
 const NO_FLOWS: readonly KindFlow[] = [];
@@ -142,7 +143,7 @@ function QueuesHead({ sort, onSort }: { sort: QueueSort; onSort: (key: QueueColu
 
 /** One queue's figures; `inProgress` is what Jobdeck's own events say is being worked on. */
 function QueueRow({ queue, inProgress, flow, onPurge }: { queue: QueueInfo; inProgress: number; flow: KindFlow | undefined; onPurge: () => void }) {
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   return (
     <tr>
       <th scope="row">
@@ -161,7 +162,7 @@ function QueueRow({ queue, inProgress, flow, onPurge }: { queue: QueueInfo; inPr
         </a>
       </td>
       <td>
-        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} disabled={offline} onClick={onPurge}>
+        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} disabled={blocked} onClick={onPurge}>
           Purge…
         </button>
       </td>

@@ -8,7 +8,7 @@ import { usePolling } from '../../components/use-polling';
 import { useConsole } from '../../store/context';
 import { hashOfRoute } from '../../store/route';
 import type { ScheduleVerb } from '../../store/schedules-slice';
-import { selectors } from '../../store/selectors';
+import { useChangesBlocked } from '../../access/access-context';
 
 const DETAIL_REFRESH_MS = 2_000;
 
@@ -22,9 +22,9 @@ const DONE_SAYS: Record<ScheduleVerb, string> = { pause: 'Paused.', resume: 'Res
 function Actions({ schedule }: { schedule: Detail }) {
   const verb = useConsole((state) => state.scheduleVerb);
   const action = useConsole((state) => (state.scheduleAction?.target.id === schedule.id ? state.scheduleAction : null));
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const [confirming, setConfirming] = useState(false);
-  const busy = offline || action?.pending === true;
+  const busy = blocked || action?.pending === true;
   return (
     <>
       <div className="button-row schedule-actions">

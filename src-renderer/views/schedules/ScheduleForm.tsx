@@ -3,6 +3,7 @@ import type { MissedPolicy } from '../../../src-shared/schedule-schemas';
 import { cronInWords, cronProblem } from '../../../src-shared/cron';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
+import { useChangesBlocked } from '../../access/access-context';
 
 /** Every IANA zone the browser knows, for the zone field's suggestions. */
 function knownZones(): string[] {
@@ -49,7 +50,7 @@ export function ScheduleForm() {
   const create = useConsole((state) => state.createSchedule);
   const problem = useConsole((state) => state.scheduleForm?.problem ?? null);
   const pending = useConsole((state) => state.scheduleForm?.pending ?? false);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const kinds = useConsole(selectors.kindNames);
   const zones = useMemo(knownZones, []);
   const ids = useId();
@@ -132,7 +133,7 @@ export function ScheduleForm() {
         </p>
       )}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={pending || offline || 'error' in parsed}>
+        <button type="submit" className="primary" disabled={pending || blocked || 'error' in parsed}>
           {pending ? 'Creating…' : 'Create schedule'}
         </button>
       </div>

@@ -9,6 +9,7 @@ import { EntityLink } from '../../components/EntityLink';
 import { Field } from '../../components/Field';
 import { IDLE_CHECK, MAX_COPIES, type SubmitState } from '../../store/submit-slice';
 import { placeErrors } from './problem-fields';
+import { useChangesBlocked } from '../../access/access-context';
 
 /** What every kind's form takes: the payload to start from ("Run again with changes"), else its blank inputs. */
 export interface KindFormProps {
@@ -49,7 +50,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
   const { submitting, problem } = useConsole((state) => selectors.submitState(state, kind));
   const submitJob = useConsole(selectors.actions.submitJob);
   const submitRawJob = useConsole((state) => state.submitRawJob);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const [raw, setRaw] = useState<string | null>(() => (startRaw ? JSON.stringify(initialRaw ?? buildPayload(), null, 2) : null));
   const [copies, setCopies] = useState('1');
   // In the raw editor the payload's own errors sit under it ('' is the payload itself).
@@ -59,7 +60,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (submitting || offline) return;
+    if (submitting || blocked) return;
     const count = Number(copies);
     const accepted = raw === null ? await submitJob(kind, buildPayload(), count) : await submitRawJob(kind, raw, count);
     if (!accepted) return;
@@ -97,7 +98,7 @@ export function JobForm({ kind, description, fields, buildPayload, onAccepted, c
           <button
             type="submit"
             className="primary"
-            aria-disabled={submitting || offline || undefined}
+            aria-disabled={submitting || blocked || undefined}
             aria-describedby={submitting ? statusId : undefined}
           >
             {submitLabel(kind)}

@@ -4,7 +4,7 @@ import { EntityLink } from '../../components/EntityLink';
 import { Time } from '../../components/Time';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
-import { selectors } from '../../store/selectors';
+import { useChangesBlocked } from '../../access/access-context';
 
 function Attempts({ delivery }: { delivery: Delivery }) {
   if (delivery.attempts.length === 0) return <p className="muted small">No attempt yet.</p>;
@@ -47,7 +47,7 @@ function DeliveryItem({ subscriptionId, delivery, selected }: { subscriptionId: 
   useEffect(() => {
     if (selected) itemRef.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const action = useConsole((state) => (state.subscriptionAction?.target === delivery.id ? state.subscriptionAction : null));
   return (
     <li ref={itemRef} className="delivery" data-state={delivery.state} aria-current={selected ? 'true' : undefined}>
@@ -79,7 +79,7 @@ function DeliveryItem({ subscriptionId, delivery, selected }: { subscriptionId: 
         <button
           type="button"
           className="secondary"
-          disabled={action?.pending || offline}
+          disabled={action?.pending || blocked}
           aria-label={`Redeliver ${delivery.event_type} (delivery ${shortId(delivery.id)})`}
           onClick={() => void redeliver(subscriptionId, delivery.id)}
         >

@@ -5,6 +5,7 @@ import { JOB_STATUSES } from '../../../src-shared/statuses';
 import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import { errorsFor } from '../submit/problem-fields';
+import { useChangesBlocked } from '../../access/access-context';
 
 const STATUS_CHOICES = [...JOB_STATUSES, 'COMPLETED'] as const;
 
@@ -66,7 +67,7 @@ export function SubscriptionForm() {
   const create = useConsole((state) => state.createSubscription);
   const problem = useConsole((state) => state.subscriptionForm?.problem ?? null);
   const pending = useConsole((state) => state.subscriptionForm?.pending ?? false);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const kindChoices = [...useConsole(selectors.kindNames), 'batch'];
@@ -111,7 +112,7 @@ export function SubscriptionForm() {
       </div>
       {problem && (otherErrors.length > 0 || !problem.errors?.length) && <SubscriptionProblem title={problem.title} errors={otherErrors} />}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={pending || offline}>
+        <button type="submit" className="primary" disabled={pending || blocked}>
           {pending ? 'Creating…' : 'Create subscription'}
         </button>
       </div>

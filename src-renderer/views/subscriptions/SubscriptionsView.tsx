@@ -7,10 +7,10 @@ import { usePolling } from '../../components/use-polling';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { shortId } from '../../format';
 import { useConsole } from '../../store/context';
-import { selectors } from '../../store/selectors';
 import { CreatedSecret } from './CreatedSecret';
 import { Deliveries } from './Deliveries';
 import { SubscriptionForm } from './SubscriptionForm';
+import { useChangesBlocked } from '../../access/access-context';
 
 const DELIVERIES_REFRESH_MS = 2_000;
 const LIST_REFRESH_MS = 10_000;
@@ -36,7 +36,7 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
   const loadDeliveries = useConsole((state) => state.loadDeliveries);
   const action = useConsole((state) => (state.subscriptionAction?.target === subscription.id ? state.subscriptionAction : null));
   const [confirming, setConfirming] = useState(false);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const load = useCallback(() => loadDeliveries(subscription.id), [loadDeliveries, subscription.id]);
   usePolling(load, DELIVERIES_REFRESH_MS);
   return (
@@ -45,7 +45,7 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
         <h3 id="subscription-title">
           <code>{subscription.url}</code>
         </h3>
-        <button type="button" className="danger" disabled={offline} onClick={() => setConfirming(true)} aria-label={`Delete subscription to ${subscription.url}`}>
+        <button type="button" className="danger" disabled={blocked} onClick={() => setConfirming(true)} aria-label={`Delete subscription to ${subscription.url}`}>
           Delete
         </button>
       </header>

@@ -9,7 +9,7 @@ import { Notice, ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { formatBytes, formatDuration, kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { pausedKindsOf } from '../../store/flow-slice';
-import { selectors } from '../../store/selectors';
+import { useChangesBlocked } from '../../access/access-context';
 
 const REFRESH_MS = 2_000;
 
@@ -38,7 +38,7 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
   const consuming = report.workers.filter((worker) => worker.kinds.includes(kind));
   const ready = consuming.filter((worker) => worker.runs === 'this-console' && worker.state === 'ready').length;
   const elsewhere = consuming.filter((worker) => worker.runs !== 'this-console').length;
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const apply = (value: number) => void scaleWorkers(kind, value);
   return (
     <div className="card scale-card">
@@ -54,17 +54,17 @@ function ScaleControl({ kind, report }: { kind: JobKind; report: WorkersReport }
           apply(Number(count));
         }}
       >
-        <button type="button" className="secondary icon" aria-label={`One fewer ${kind} worker`} disabled={offline} onClick={() => apply(Math.max(0, wanted - 1))}>
+        <button type="button" className="secondary icon" aria-label={`One fewer ${kind} worker`} disabled={blocked} onClick={() => apply(Math.max(0, wanted - 1))}>
           −
         </button>
         <label htmlFor={`${id}-count`} className="visually-hidden">
           {`${kind} workers`}
         </label>
         <input id={`${id}-count`} type="number" min={0} max={report.max_per_kind} value={count} onChange={(event) => setCount(event.target.value)} />
-        <button type="button" className="secondary icon" aria-label={`One more ${kind} worker`} disabled={offline} onClick={() => apply(wanted + 1)}>
+        <button type="button" className="secondary icon" aria-label={`One more ${kind} worker`} disabled={blocked} onClick={() => apply(wanted + 1)}>
           +
         </button>
-        <button type="submit" className="primary" aria-label={`Scale ${kind} workers`} disabled={offline}>
+        <button type="submit" className="primary" aria-label={`Scale ${kind} workers`} disabled={blocked}>
           Scale
         </button>
       </form>
@@ -90,13 +90,13 @@ function PlaceCell({ worker }: { worker: WorkerProcessInfo }) {
 function SlotActions({ worker }: { worker: WorkerProcessInfo }) {
   const restartWorker = useConsole((state) => state.restartWorker);
   const stopWorker = useConsole((state) => state.stopWorker);
-  const offline = useConsole(selectors.offline);
+  const blocked = useChangesBlocked();
   const slot = worker.slot;
   if (!slot) return <span className="muted">runs elsewhere</span>;
-  const down = worker.state === 'stopped' || worker.state === 'stopping' || offline;
+  const down = worker.state === 'stopped' || worker.state === 'stopping' || blocked;
   return (
     <div className="button-row compact">
-      <button type="button" className="secondary" aria-label={`Restart worker ${slot}`} disabled={offline} onClick={() => void restartWorker(slot)}>
+      <button type="button" className="secondary" aria-label={`Restart worker ${slot}`} disabled={blocked} onClick={() => void restartWorker(slot)}>
         Restart
       </button>
       <button

@@ -12,12 +12,18 @@ function effects(overrides: Partial<ShellEffects> = {}) {
     }),
     notificationsSupported: () => true,
     showNotification: (notification) => shown.push(notification),
+    launchToken: 'jdk_launch',
     ...overrides,
   };
   return { value, shown, opened };
 }
 
 describe('shell verbs', () => {
+  it("hands the page this launch's API token", async () => {
+    expect(await shellVerbs(effects().value).launchToken()).toBe('jdk_launch');
+    expect(await shellVerbs(effects({ launchToken: null }).value).launchToken()).toBeNull();
+  });
+
   it('answers the app version', async () => {
     expect(await shellVerbs(effects().value).appVersion()).toBe('1.2.3');
   });

@@ -59,4 +59,12 @@ describe('redaction', () => {
     expect(redactText('redis://:secret@host:99999')).toBe('redis://:***@host:99999');
     expect(redactText('amqp://u:pa/ss@host')).toBe('amqp://u:***@host');
   });
+
+  it('never shows an API token: a bearer header, an access_token query value, a jdk_ token anywhere', () => {
+    expect(redactText('authorization: Bearer abc.def-123')).toBe('authorization: Bearer ***');
+    expect(redactText('GET /api/v1/events?kind=log&access_token=s3cret&x=1')).toBe('GET /api/v1/events?kind=log&access_token=***&x=1');
+    expect(redactText('/api/v1/ws?access_token=jdk_abc')).toBe('/api/v1/ws?access_token=***');
+    expect(redactText('token jdk_Zx-9_q was refused')).toBe('token jdk_*** was refused');
+    expect(redactText('{"authorization":"Bearer jdk_x"}')).toBe('{"authorization":"Bearer ***"}');
+  });
 });

@@ -1,0 +1,194 @@
+/**
+ * Access control on a console bound beyond loopback (`JOBDECK_HOST=0.0.0.0`) with a tokens file
+ * of its own: every route of the OpenAPI document by role, the streams' tokens, a revocation
+ * without restart, and the console's log lines free of tokens.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirementOf } from '../../src-main/access/access-rule';
+import { TokenStore } from '../../src-main/access/token-store';
+import pg from 'pg';
+import { readSse, type FeedSeen } from '../support/event-clients';
+import { testDatabaseConfig } from '../support/namespace';
+import { startTestConsole, type TestConsole } from '../support/console';
+
+const dir = mkdtempSync(join(tmpdir(), 'jobdeck-access-it-'));
+const tokensFile = join(dir, 'tokens.json');
+const store = new TokenStore(tokensFile);
+const writer = store.create('ops', 'write')!.token;
+const reader = store.create('viewer', 'read')!.token;
+const logLines: string[] = [];
+/** Every token a request of this file carried: none may reach a log line. */
+const sentTokens = new Set([writer, reader, 'jdk_not-a-token']);
+let app: TestConsole;
+
+beforeAll(async () => {
+  app = await startTestConsole({ JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: tokensFile }, false, (line) => logLines.push(line));
+});
+afterAll(async () => {
+  await app?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The status of one request, its body left unread (a stream answers its headers, then is cut). */
+async function statusOf(method: string, path: string, token: string | null): Promise<number> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  try {
+    const response = await fetch(`${app.url}${path}`, { method, headers: bearer(token), signal: controller.signal });
+    return response.status;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+/** Every documented route with dummies in its path: a new route is in the document, so it is here too. */
+async function documentedRoutes(): Promise<{ method: string; path: string }[]> {
+  const response = await fetch(`${app.url}/api/v1/openapi.json`, { headers: bearer(reader) });
+  const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => ({
+      method: method.toUpperCase(),
+      path: path.replace('{path}', 'access/test').replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000'),
+    })),
+  );
+}
+
+describe('a console bound beyond loopback', () => {
+  it('refuses every documented route without a token (401), but the webhook inbox', async () => {
+    const routes = await documentedRoutes();
+    expect(routes.length).toBeGreaterThan(50);
+    for (const { method, path } of routes) {
+      const expected = method === 'POST' && path.startsWith('/api/v1/inbox/') ? 201 : 401;
+      expect(await statusOf(method, path, null), `${method} ${path}`).toBe(expected);
+      expect(await statusOf(method, path, 'jdk_not-a-token'), `${method} ${path} (wrong token)`).toBe(expected);
+    }
+  });
+
+  it('lets a read token use every GET route but those that change things, and refuses it every other route (403)', async () => {
+    for (const { method, path } of await documentedRoutes()) {
+      const status = await statusOf(method, path, reader);
+      if (requirementOf(method, path) === 'write') expect(status, `${method} ${path}`).toBe(403);
+      else expect([401, 403], `${method} ${path} answered ${status}`).not.toContain(status);
+    }
+    expect(await statusOf('GET', '/job/database', reader)).toBe(403);
+    expect(await statusOf('POST', '/api/v1/jobs', reader)).toBe(403);
+    expect(await statusOf('HEAD', '/api/v1/health', reader)).toBe(200);
+  });
+
+  it('lets a write token use every route', async () => {
+    for (const { method, path } of await documentedRoutes()) {
+      const status = await statusOf(method, path, writer);
+      expect([401, 403], `${method} ${path} answered ${status}`).not.toContain(status);
+    }
+  });
+
+  it('serves the page files without a token, so the page can ask for one', async () => {
+    expect(await statusOf('GET', '/api/v1/access', null)).toBe(401);
+    const response = await fetch(`${app.url}/api/v1/access`, { headers: bearer(reader) });
+    expect(await response.json()).toEqual({ required: true, actor: { name: 'viewer', role: 'read' } });
+  });
+});
+
+describe('SSE and WebSocket', () => {
+  const submit = async (): Promise<string> => {
+    const response = await fetch(`${app.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { ...bearer(writer), 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'email', payload: { subject: 'access' } }),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { id: string }).id;
+  };
+
+  it('streams events to a read token given as the header or as access_token', async () => {
+    const id = await submit();
+    const hasJob = (seen: FeedSeen) => seen.events.some((event) => 'job_id' in event && event.job_id === id);
+    const byHeader = await readSse(`${app.url}/api/v1/events?last_event_id=0-0`, hasJob, bearer(reader));
+    expect(hasJob(byHeader)).toBe(true);
+    const byQuery = await readSse(`${app.url}/api/v1/events?last_event_id=0-0&access_token=${encodeURIComponent(reader)}`, hasJob);
+    expect(hasJob(byQuery)).toBe(true);
+    expect(await statusOf('GET', '/api/v1/events?access_token=jdk_not-a-token', null)).toBe(401);
+    expect(await statusOf('GET', '/api/v1/alerts/stream', null)).toBe(401);
+  });
+
+  it('opens the WebSocket with the header or access_token, and refuses it without', async () => {
+    const wsUrl = `${app.url.replace('http', 'ws')}/api/v1/ws`;
+    const open = (url: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(url, { headers });
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_request, response) => {
+          resolve(response.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.once('error', reject);
+      });
+    expect(await open(wsUrl, bearer(reader))).toBe(101);
+    expect(await open(`${wsUrl}?access_token=${encodeURIComponent(reader)}`)).toBe(101);
+    expect(await open(wsUrl)).toBe(401);
+    expect(await open(`${wsUrl}?access_token=jdk_not-a-token`)).toBe(401);
+  });
+});
+
+describe('tokens over the API and the CLI', () => {
+  it('stops honouring a token revoked by the CLI at the next request, without a restart', async () => {
+    const created = await fetch(`${app.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { ...bearer(writer), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'short-lived', role: 'read' }),
+    });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    sentTokens.add(token);
+    expect(await statusOf('GET', '/api/v1/jobs', token)).toBe(200);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tokens.ts', 'revoke', 'short-lived'], {
+      env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile },
+      encoding: 'utf8',
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(await statusOf('GET', '/api/v1/jobs', token)).toBe(401);
+  });
+});
+
+describe('start-up', () => {
+  it('refuses to start beyond loopback while no token exists, naming the command', async () => {
+    const empty = join(dir, 'empty', 'tokens.json');
+    await expect(startTestConsole({ JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: empty }, false)).rejects.toThrow(
+      /no API token exists in .*create one with `npm run tokens -- create <name> --role write`/,
+    );
+  });
+});
+
+describe('logs', () => {
+  it('never print a token, from the header or from access_token, whatever the requests hit', async () => {
+    // The history's table gone: reading a job is an unexpected error, logged with its stack.
+    const db = new pg.Client(testDatabaseConfig());
+    await db.connect();
+    await db.query(`ALTER TABLE "${app.namespace}".jobs RENAME TO jobs_gone`);
+    await db.end();
+    const missing = '00000000-0000-4000-8000-00000000dead';
+    for (const token of sentTokens) {
+      const valid = token === writer || token === reader;
+      expect(await statusOf('GET', `/api/v1/jobs/${missing}`, token)).toBe(valid ? 500 : 401);
+      expect(await statusOf('GET', `/api/v1/jobs/export?q=&access_token=${token}`, null)).toBe(valid ? 500 : 401);
+      expect(await statusOf('GET', `/api/v1/events?access_token=${token}&kind=nope`, null)).not.toBe(200);
+      await statusOf('GET', `/api/v1/jobs/not-a-job?access_token=${token}`, null);
+      await statusOf('POST', `/api/v1/jobs?access_token=${token}`, token);
+      await statusOf('GET', `/%zz?access_token=${token}`, token);
+    }
+    const text = logLines.join('\n');
+    expect(text).toMatch(/unexpected error/);
+    for (const token of sentTokens) expect(text).not.toContain(token);
+  });
+});
