@@ -15,7 +15,7 @@ export const auditEntrySchema = z.object({
   at: timeSchema,
   /** The token's name, `window` for the Electron window's launch token, `local` for a loopback call without one. */
   actor: z.string(),
-  /** The role the actor had: `read` or `write`. */
+  /** The role the actor had: `read` or `write`; `none` for a request refused for want of a valid token (actor `anonymous`). */
   role: z.string(),
   /** What was done, from the route: `jobs.submit`, `queues.purge`, `subscriptions.delete`, … */
   verb: z.string(),

@@ -1,3 +1,4 @@
+import { ANONYMOUS_ACTOR } from '../access/actor';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf, type AuditEntry } from '../../src-shared/audit-schemas';
@@ -34,7 +35,7 @@ function auditEntryOf(request: FastifyRequest, reply: FastifyReply, payload: unk
     id: randomUUID(),
     at: new Date().toISOString(),
     actor: request.actor.name,
-    role: request.actor.role,
+    role: request.actor === ANONYMOUS_ACTOR ? 'none' : request.actor.role,
     verb,
     target: targetOfParams(request.params) ?? (failed ? null : createdId(answer)),
     route: `${request.method} ${route}`,

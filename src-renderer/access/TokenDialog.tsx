@@ -12,10 +12,10 @@ const CREATE_COMMAND = 'npm run tokens -- create <name> --role read';
 export function TokenDialog() {
   const access = useAccess();
   if (!access.asking) return null;
-  return <TokenForm reason={access.reason} refused={access.refused} />;
+  return <TokenForm refused={access.refused} />;
 }
 
-function TokenForm({ reason, refused }: { reason: string; refused: string | null }) {
+function TokenForm({ refused }: { refused: string | null }) {
   const gate = useAccessGate()!;
   const ref = useRef<HTMLDialogElement>(null);
   const [token, setToken] = useState('');
@@ -36,7 +36,7 @@ function TokenForm({ reason, refused }: { reason: string; refused: string | null
       <form onSubmit={(event) => void submit(event)}>
         <h2 id="token-dialog-title">API token needed</h2>
         <p id="token-dialog-why">
-          This console's API needs a token{reason ? <>: it answered “{reason}”</> : ''}.
+          This console is open to the network, so its API answers only requests that carry a token.
         </p>
         <p className="muted small">
           Whoever runs the console makes one with <code>{CREATE_COMMAND}</code> (or <code>--role write</code> to change things). The page keeps
@@ -62,7 +62,7 @@ function TokenForm({ reason, refused }: { reason: string; refused: string | null
           </p>
         )}
         <div className="button-row">
-          <button type="submit" disabled={checking || token.trim() === ''}>
+          <button type="submit" className="primary" disabled={checking || token.trim() === ''}>
             {checking ? 'Checking…' : 'Use token'}
           </button>
         </div>

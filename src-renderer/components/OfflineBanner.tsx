@@ -2,6 +2,7 @@ import { formatTime } from '../format';
 import { useNow } from './use-now';
 import { useConsole } from '../store/context';
 import { selectors } from '../store/selectors';
+import { useAccess } from '../access/access-context';
 
 /** How long ago, in words an operator reads at a glance: "just now", "40 s ago", "2 min ago", "1 h 5 min ago". */
 export function agoText(elapsedMs: number): string {
@@ -34,7 +35,9 @@ function LastFresh({ lostAt }: { lostAt: number }) {
 export function OfflineBanner() {
   const offline = useConsole(selectors.offline);
   const lostAt = useConsole(selectors.lostAt);
-  if (!offline) return null;
+  // While the API waits for a token the token dialog says why nothing answers.
+  const asking = useAccess().asking;
+  if (!offline || asking) return null;
   return (
     <div className="offline-banner" role="alert">
       <p className="offline-banner-title">Connection to the console lost — retrying.</p>

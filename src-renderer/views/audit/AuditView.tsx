@@ -101,7 +101,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         <Time iso={entry.at} />
       </td>
       <td>
-        {entry.actor} <span className="muted">({entry.role})</span>
+        {entry.actor} <span className="muted">({entry.role === 'none' ? 'no valid token' : entry.role})</span>
       </td>
       <td>
         <code>{entry.verb}</code>

@@ -154,7 +154,7 @@ function FlowSummary() {
           ))}
         </ul>
       )}
-      <button type="button" onClick={() => navigate('queues')}>
+      <button type="button" className="secondary" onClick={() => navigate('queues')}>
         Change in Queues
       </button>
     </section>

@@ -29,15 +29,15 @@ function Actions({ schedule }: { schedule: Detail }) {
     <>
       <div className="button-row schedule-actions">
         {schedule.paused ? (
-          <button type="button" disabled={busy} onClick={() => void verb('resume', schedule.id)}>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void verb('resume', schedule.id)}>
             Resume
           </button>
         ) : (
-          <button type="button" disabled={busy} onClick={() => void verb('pause', schedule.id)}>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void verb('pause', schedule.id)}>
             Pause
           </button>
         )}
-        <button type="button" disabled={busy} onClick={() => void verb('trigger', schedule.id)}>
+        <button type="button" className="secondary" disabled={busy} onClick={() => void verb('trigger', schedule.id)}>
           Trigger now
         </button>
         <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>
