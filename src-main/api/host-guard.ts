@@ -38,9 +38,9 @@ function hostValues(entry: string, port: number): string[] {
  * Residual risks, by design:
  * - The book's GET routes create jobs. A cross-site `<img>` or no-cors `fetch` sends no `Origin`
  *   on a GET, so only `Sec-Fetch-Site` stops it; every current browser sends it, an old one may not.
- * - This guard stops browsers, not callers. When JOBDECK_HOST exposes the API beyond loopback,
- *   anyone who can reach it can set `callback_url` and `email_address`, making the workers POST
- *   to any address and send mail to anyone: put it behind your own access control.
+ * - This guard stops browsers, not callers. Callers are stopped by tokens (access/access-hook.ts)
+ *   and the outbound URL policy once the API is bound beyond loopback; a write token may still
+ *   send mail to any address.
  */
 export function hostGuard(options: HostGuardOptions) {
   const isOwnHost = (host: string): boolean => {
