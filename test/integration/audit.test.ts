@@ -128,6 +128,7 @@ describe('the audit trail of a console', () => {
     expect(await rowOf('subscriptions.delete')).toMatchObject({ target: 'a\uFFFDb', result: { status: 404 } });
     const submit = await eventually(async () => (await audit('verb:jobs.submit result:refused')).items.find((row) => JSON.stringify(row.params).includes('\uFFFD')), 5_000);
     expect(submit.params).toEqual({ kind: '\uFFFD', payload: { 'k\uFFFD': '\uFFFD' } });
+    expect((await audit('target:a\uFFFDb')).items.map((row) => row.verb)).toEqual(['subscriptions.delete']);
   });
 
   it('answers a query that does not parse with a 400 naming q and the rule', async () => {
