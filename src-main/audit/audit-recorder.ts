@@ -115,7 +115,7 @@ export class AuditRecorder {
 
   /** After a failed write: wait, doubling, then try again; rows recorded meanwhile join the retry. */
   private retryLater(): void {
-    if (this.closed || this.buffer.length === 0) return;
+    if (this.closed || (this.buffer.length === 0 && this.lostCount() === 0)) return;
     this.flushSoon(Math.min(this.retryMs * 2 ** (this.failures - 1), MAX_RETRY_MS));
   }
 
