@@ -2,23 +2,32 @@ import { ANONYMOUS_ACTOR } from '../access/actor';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf, type AuditEntry } from '../../src-shared/audit-schemas';
-import { auditParamsOf } from '../audit/audit-params';
+import { AnonymousRows } from '../audit/anonymous-rows';
+import { auditParamsOf, storableText } from '../audit/audit-params';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import { auditVerbOf, targetOfParams } from '../audit/audit-verbs';
 
 /** An answer longer than this is not read for the ID it created (none of the creating routes answers so much). */
 const MAX_ANSWER_CHARS = 64 * 1024;
+/** A target longer than this is cut: an ID or a name is far shorter, and the column is indexed. */
+export const MAX_TARGET_CHARS = 200;
+const MAX_TITLE_CHARS = 200;
+const MAX_DETAIL_CHARS = 1000;
 
 /**
  * Records every changing request that reached a route (see audit-verbs.ts) once its answer is
  * made: a 404 or 405 for no route, and a dry run (`dry_run: true`, which changes nothing), are
- * not recorded. Recording only buffers, and a failure in it is logged, never the request's.
+ * not recorded. Rows of requests without a valid token are bounded per client address (see
+ * anonymous-rows.ts). Recording only buffers, and a failure in it is logged, never the request's.
  */
 export function auditHook(app: FastifyInstance, recorder: Pick<AuditRecorder, 'record'>, onLog?: (line: string) => void): void {
+  const anonymous = new AnonymousRows({ record: (entry) => recorder.record(entry) });
+  app.addHook('onClose', async () => anonymous.close());
   app.addHook('onSend', async (request, reply, payload) => {
     try {
       const entry = auditEntryOf(request, reply, payload);
-      if (entry) recorder.record(entry);
+      if (entry && request.actor === ANONYMOUS_ACTOR) anonymous.record(entry, request.ip);
+      else if (entry) recorder.record(entry);
     } catch (error) {
       onLog?.(`audit trail: recording ${request.method} ${request.routeOptions.url} failed: ${(error as Error).message}`);
     }
@@ -37,13 +46,13 @@ function auditEntryOf(request: FastifyRequest, reply: FastifyReply, payload: unk
     actor: request.actor.name,
     role: request.actor === ANONYMOUS_ACTOR ? 'none' : request.actor.role,
     verb,
-    target: targetOfParams(request.params) ?? (failed ? null : createdId(answer)),
-    route: `${request.method} ${route}`,
+    target: storableOrNull(targetOfParams(request.params) ?? (failed ? null : createdId(answer)), MAX_TARGET_CHARS),
+    route: storableText(`${request.method} ${route}`),
     params: auditParamsOf(request.method === 'GET' ? request.query : request.body),
     result: {
       status: reply.statusCode,
       outcome: outcomeOf(reply.statusCode),
-      title: failed ? textOf(answer?.title) : null,
+      title: failed ? storableOrNull(textOf(answer?.title), MAX_TITLE_CHARS) : null,
       detail: failed ? problemDetail(answer) : null,
     },
   };
@@ -67,11 +76,11 @@ function createdId(answer: Record<string, unknown> | null): string | null {
 
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-const MAX_DETAIL_CHARS = 1000;
+const storableOrNull = (text: string | null, maxChars: number): string | null => (text === null ? null : storableText(text, maxChars));
 
 /** A problem's detail and, for a validation, what each field broke (`payload.nope is not allowed`). */
 function problemDetail(answer: Record<string, unknown> | null): string | null {
   const errors = Array.isArray(answer?.errors) ? answer.errors.map((error: { message?: unknown }) => textOf(error?.message)).filter(Boolean) : [];
   const detail = [textOf(answer?.detail), ...errors].filter(Boolean).join('; ');
-  return detail ? detail.slice(0, MAX_DETAIL_CHARS) : null;
+  return detail ? storableText(detail, MAX_DETAIL_CHARS) : null;
 }

@@ -26,6 +26,19 @@ const OUTCOME_SQL: Readonly<Record<AuditOutcome, string>> = {
   error: 'status >= 500',
 };
 
+/**
+ * SQLSTATE classes of an error that is the row's own, which no retry will cure: data exception
+ * (22: NUL in text, a bad escape in jsonb), integrity constraint (23), program limit (54: an index
+ * row too large). Any other error (unreachable, a restart, a missing table) is the database's.
+ */
+const ROW_REFUSAL = /^(22|23|54)[0-9A-Z]{3}$/;
+
+/** True when PostgreSQL refused the rows themselves (see {@link ROW_REFUSAL}), not when it could not be reached. */
+export function isRowRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && ROW_REFUSAL.test(code);
+}
+
 const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
 
 /** The audit trail in `<schema>.audit`: written in batches, listed newest first, pruned to the history's retention. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditTerm } from '../../src-shared/audit-query';
 import type { AuditEntry, AuditPage } from '../../src-shared/audit-schemas';
 import { AuditRecorder } from '../../src-main/audit/audit-recorder';
 import { AuditStore } from '../../src-main/audit/audit-store';
@@ -114,6 +115,22 @@ describe('the audit trail of a console', () => {
     expect((await audit('verb:flow')).items.every((row) => row.verb.startsWith('flow.'))).toBe(true);
   });
 
+  it('keeps rows with NUL and lone surrogates, replaced by U+FFFD, and the rows after them', async () => {
+    expect((await send('DELETE', '/api/v1/subscriptions/a%00b')).status).toBe(404);
+    const response = await fetch(`${consoleOfFile().url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"kind":"\\u0000","payload":{"k\\u0000":"\\ud800"}}',
+    });
+    expect(response.status).toBe(400);
+    expect((await send('POST', '/api/v1/kinds/callback/pause')).status).toBe(200);
+    await rowOf('flow.pause', 'callback');
+    expect(await rowOf('subscriptions.delete')).toMatchObject({ target: 'a\uFFFDb', result: { status: 404 } });
+    const submit = await eventually(async () => (await audit('verb:jobs.submit result:refused')).items.find((row) => JSON.stringify(row.params).includes('\uFFFD')), 5_000);
+    expect(submit.params).toEqual({ kind: '\uFFFD', payload: { 'k\uFFFD': '\uFFFD' } });
+    expect((await audit('target:a\uFFFDb')).items.map((row) => row.verb)).toEqual(['subscriptions.delete']);
+  });
+
   it('answers a query that does not parse with a 400 naming q and the rule', async () => {
     const answer = await send('GET', `/api/v1/audit?q=${encodeURIComponent('result:maybe')}`);
     expect(answer.status).toBe(400);
@@ -176,6 +193,41 @@ describe('the audit recorder across a PostgreSQL hiccup', () => {
     expect(lines.some((line) => line.includes('dropping the oldest'))).toBe(true);
     await recorder.close();
   }, 30_000);
+
+  it('sets aside a row PostgreSQL refuses, writes the others of its batch, and says so in an audit.dropped row', async () => {
+    const since: AuditTerm = { type: 'time', bounds: [{ op: '>=', at: new Date().toISOString() }] };
+    const lines: string[] = [];
+    const recorder = new AuditRecorder({ store: () => new AuditStore(pool, namespace), log: (line) => lines.push(line), flushDelayMs: 60_000 });
+    const bad = [
+      { ...entry('test.refused.text'), target: 'a\0b' },
+      { ...entry('test.refused.json'), params: { kind: '\0' } },
+      { ...entry('test.refused.surrogate'), params: { ['k\ud800']: 1 } },
+    ];
+    recorder.record(entry('test.good.1'));
+    for (const row of bad) recorder.record(row);
+    recorder.record(entry('test.good.2'));
+    await recorder.flush();
+    expect(recorder.pending).toBe(0);
+    const written = await direct.list([{ type: 'verb', values: ['test.good', 'test.refused', 'audit.dropped'] }, since], 50);
+    expect(written.items.map((row) => row.verb).sort()).toEqual(['audit.dropped', 'test.good.1', 'test.good.2']);
+    expect(written.items.find((row) => row.verb === 'audit.dropped')).toMatchObject({ params: { dropped: 3, refused: 3, buffer_full: 0 }, result: { title: expect.stringContaining('3 refused by PostgreSQL') } });
+    for (const row of bad) expect(lines.some((line) => line.includes(row.id) && line.includes('set aside'))).toBe(true);
+    await recorder.close();
+  });
+
+  it('drops anonymous rows first when its buffer is full, never another actor\'s', async () => {
+    const since: AuditTerm = { type: 'time', bounds: [{ op: '>=', at: new Date().toISOString() }] };
+    const recorder = new AuditRecorder({ store: () => new AuditStore(pool, namespace), log: () => undefined, flushDelayMs: 10, retryMs: 50, maxBufferedRows: 3 });
+    const anonymous = (verb: string): AuditEntry => ({ ...entry(verb), actor: 'anonymous', role: 'none' });
+    proxy.cut();
+    for (const row of [entry('test.full.real.1'), anonymous('test.full.anon.1'), entry('test.full.real.2'), anonymous('test.full.anon.2'), entry('test.full.real.3')]) recorder.record(row);
+    expect(recorder.pending).toBe(3);
+    proxy.heal();
+    const written = await eventually(() => direct.list([{ type: 'verb', values: ['test.full', 'audit.dropped'] }, since], 50), (page) => page.items.length === 4, 10_000);
+    expect(written.items.map((row) => row.verb).sort()).toEqual(['audit.dropped', 'test.full.real.1', 'test.full.real.2', 'test.full.real.3']);
+    expect(written.items.find((row) => row.verb === 'audit.dropped')).toMatchObject({ params: { dropped: 2, buffer_full: 2 } });
+    await recorder.close();
+  });
 
   it('writes what waits when it closes, however long its window', async () => {
     const recorder = new AuditRecorder({ store: () => direct, log: () => undefined, flushDelayMs: 60_000 });

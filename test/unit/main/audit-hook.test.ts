@@ -27,6 +27,36 @@ describe('the audit hook', () => {
     }
   });
 
+  it('bounds the rows of requests without a valid token per client address, and summarizes the rest when it closes', async () => {
+    const rows: AuditEntry[] = [];
+    const access = { required: true, identify: (token: string) => (token === 'good' ? { name: 'ops', role: 'write' as const } : null) };
+    const app = await apiWith({ access, audit: { store: {} as never, recorder: { record: (entry) => rows.push(entry) } } });
+    try {
+      for (let i = 0; i < 35; i++) expectProblem(await call(app, 'POST', '/api/v1/queues/log/purge'), 401);
+      expectProblem(await call(app, 'POST', '/api/v1/jobs', { kind: 'nope', payload: {} }, { authorization: 'Bearer good' }), 400);
+      expect(rows).toHaveLength(31);
+      expect(rows.filter((row) => row.actor === 'anonymous')).toHaveLength(30);
+      expect(rows[30]).toMatchObject({ actor: 'ops', verb: 'jobs.submit' });
+    } finally {
+      await app.close();
+    }
+    expect(rows[31]).toMatchObject({ actor: 'anonymous', role: 'none', verb: 'audit.suppressed', params: { address: '127.0.0.1', count: 5 } });
+  });
+
+  it('stores NUL and lone surrogates as U+FFFD and cuts a long target', async () => {
+    const rows: AuditEntry[] = [];
+    const app = await apiWith({ audit: { store: {} as never, recorder: { record: (entry) => rows.push(entry) } } });
+    try {
+      await call(app, 'POST', '/api/v1/jobs', '{"kind":"\\u0000","payload":{"k\\u0000":"\\udc00"}}');
+      await call(app, 'POST', `/api/v1/subscriptions/${'x'.repeat(99)}%00/deliveries/${'y'.repeat(100)}/redeliver`);
+      expect(rows[0]!.params).toEqual({ kind: '\uFFFD', payload: { 'k\uFFFD': '\uFFFD' } });
+      expect(rows[1]!.target).toBe(`${'x'.repeat(99)}\uFFFD/${'y'.repeat(99)}…`);
+      expect(rows.map((row) => JSON.stringify(row))).not.toEqual(expect.arrayContaining([expect.stringMatching(/\\u0000|\\ud[89a-f]/)]));
+    } finally {
+      await app.close();
+    }
+  });
+
   it('never fails the request when recording fails: it logs and answers as it would', async () => {
     const lines: string[] = [];
     const record = () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operationsOf } from '../../../src-main/api/openapi';
-import { auditParamsOf, MAX_PARAMS_BYTES } from '../../../src-main/audit/audit-params';
+import { auditParamsOf, MAX_PARAMS_BYTES, storableText } from '../../../src-main/audit/audit-params';
 import { auditVerbOf, targetOfParams } from '../../../src-main/audit/audit-verbs';
 import { builtinKindRegistry } from '../../../src-shared/builtin-kinds';
 
@@ -76,5 +76,11 @@ describe('the audit parameters', () => {
     expect((huge as { bytes: number }).bytes).toBeGreaterThan(MAX_PARAMS_BYTES);
     expect(auditParamsOf(undefined)).toBeNull();
     expect(auditParamsOf({})).toBeNull();
+  });
+
+  it('stores what PostgreSQL refuses in text and jsonb (NUL, lone surrogates) as U+FFFD, in strings and keys', () => {
+    expect(auditParamsOf({ 'k\0': ['a\0b', '\ud800x', 'y\udc00', '😀'] })).toEqual({ 'k\uFFFD': ['a\uFFFDb', '\uFFFDx', 'y\uFFFD', '😀'] });
+    expect(storableText('ab😀', 3)).toBe('ab\uFFFD…');
+    expect((auditParamsOf({ s: `${'x'.repeat(499)}😀` }) as { s: string }).s).not.toMatch(/[\ud800-\udfff]/);
   });
 });
