@@ -49,11 +49,11 @@ const REFUSED_NETWORKS: readonly { refused: RefusedClass; networks: readonly str
  */
 const EMBEDDING_NETWORKS: readonly { range: IpRange; firstPart: number }[] = (
   [
-  ['::/96', 6],
-  ['::ffff:0:0:0/96', 6],
-  ['64:ff9b::/96', 6],
-  ['64:ff9b:1::/48', 6],
-  ['2002::/16', 1],
+    ['::/96', 6],
+    ['::ffff:0:0:0/96', 6],
+    ['64:ff9b::/96', 6],
+    ['64:ff9b:1::/48', 6],
+    ['2002::/16', 1],
   ] as const
 ).map(([network, firstPart]) => ({ range: ipaddr.parseCIDR(network), firstPart }));
 
