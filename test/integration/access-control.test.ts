@@ -155,6 +155,27 @@ describe("a worker started by hand, with no token of its own, against the consol
   });
 });
 
+describe('the workers a console bound beyond loopback starts', () => {
+  it('call back its inbox with their token: a kind B job with the default callback goes DONE', async () => {
+    const env = { JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_WORKERS: 'A=0,B=1,C=0' };
+    const spawning = await startTestConsole(env);
+    try {
+      expect(await spawning.supervisor!.whenReady(30_000)).toBe(true);
+      const response = await fetch(`${spawning.url}/api/v1/jobs`, {
+        method: 'POST',
+        headers: { ...bearer(writer), 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'callback', payload: { duration_ms: 0 } }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const read = async () => (await (await fetch(`${spawning.url}/api/v1/jobs/${id}`, { headers: bearer(reader) })).json()) as { status: string };
+      const job = await eventually(read, (j) => j.status === 'DONE' || j.status === 'FAILED', 20_000, `job ${id} to end`);
+      expect(job).toMatchObject({ status: 'DONE', result: { status_code: 201 } });
+    } finally {
+      await spawning.dispose();
+    }
+  }, 60_000);
+});
+
 describe('SSE and WebSocket', () => {
   const submit = async (): Promise<string> => {
     const response = await fetch(`${app.url}/api/v1/jobs`, {
