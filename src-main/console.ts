@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { consoleAccess, type ConsoleAccess } from './access/console-access';
+import { newToken } from './access/token-secret';
 import { buildApi } from './api/server';
 import { MAX_INBOX_BODY_BYTES } from './api/record-routes';
 import type { ConsoleConfig } from './config';
@@ -69,9 +70,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const { kinds, kindsFile } = options.config;
   // The one check of the kinds file that cannot be made while the settings are read: an import.
   if (kindsFile) await checkModuleExports(kinds, kindsFile);
-  const access = consoleAccess(options.config.host, options.config.tokensFile, options.launchToken);
+  // The workers' token for this launch: its inbox takes it, the workers get it (see CoreEnv).
+  const workersToken = newToken();
+  const access = consoleAccess(options.config.host, options.config.tokensFile, options.launchToken, workersToken);
   const facts = initialFacts(options.config, options.workerEntry !== null);
-  const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null };
+  const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null, workersToken };
   const gate = new RequestGate();
   const slot = new CoreSlot(env, gate);
   const api = new Closers(log);

@@ -54,6 +54,8 @@ export const sharedEnvShape = {
   JOBDECK_OUTBOUND_ALLOW: z.string().default(''),
   /** The console's API address, whose webhook inbox the strict policy allows: set for the workers a console spawns. */
   JOBDECK_CONSOLE_URL: urlWith(['http:', 'https:']).optional(),
+  /** The `read` token a worker's POSTs to the console's own inbox carry: set for the workers a console spawns. */
+  JOBDECK_INBOX_TOKEN: z.string().min(1).optional(),
 };
 
 /** The retry policy the settings name (the console and its workers must agree on it). */

@@ -5,8 +5,8 @@ import { timeSchema } from './job';
 export const TOKEN_ROLES = ['read', 'write'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
-/** Names the console gives itself: the window's launch token, and an unauthenticated loopback call. */
-export const RESERVED_TOKEN_NAMES: readonly string[] = ['window', 'local', 'anonymous'];
+/** Names the console gives itself: the window's and the workers' launch tokens, and an unauthenticated call. */
+export const RESERVED_TOKEN_NAMES: readonly string[] = ['window', 'local', 'anonymous', 'workers'];
 
 /** The rule of a token's name, said where a name is refused. */
 export const TOKEN_NAME_RULE = '1–40 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit';

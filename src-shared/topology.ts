@@ -51,6 +51,11 @@ export interface Names {
   workersIndex: string;
   /** Redis set of every kind a console of the namespace has run with: a kind removed from the kinds file stays in it. */
   kindsIndex: string;
+  /**
+   * Redis key of the outbound settings the namespace's console runs with (JSON, see
+   * `publishedOutboundSchema`): every worker, spawned or started by hand, obeys them too.
+   */
+  consoleOutbound: string;
   /** PostgreSQL schema of the history, the log records, the mailbox and the inbox. */
   schema: string;
   /** AMQP connection name shown by the broker (and used to find a test's own connections). */
@@ -80,6 +85,7 @@ export function namesFor(namespace: string): Names {
     workerKey: (name) => `${namespace}:worker:${name}`,
     workersIndex: `${namespace}:workers`,
     kindsIndex: `${namespace}:kinds`,
+    consoleOutbound: `${namespace}:console:outbound`,
     schema: namespace,
     connectionName: (role) => `${namespace}:${role}`,
   };

@@ -14,7 +14,8 @@ import { workerName } from '../src-shared/worker-heartbeat';
 import { countReport, freshTally, type WorkerTally } from '../src-shared/worker-tally';
 import { JobLogStore } from '../src-shared/node/job-log-store';
 import { OutboundClient } from '../src-shared/node/outbound-fetch';
-import { OutboundPolicy, outboundSettings, type OutboundSettings } from '../src-shared/node/outbound-policy';
+import { outboundSettings, type OutboundSettings } from '../src-shared/node/outbound-policy';
+import { NamespaceOutbound } from '../src-shared/node/namespace-outbound';
 import { listenForCancels, RunningAttempts } from './running-attempts';
 import { namesFor, type Names } from '../src-shared/topology';
 
@@ -100,7 +101,7 @@ interface WorkerSetup {
   /** The kinds this worker consumes: `--kind`, every kind of the registry by default. */
   kinds: JobKind[];
   identity: WorkerIdentity;
-  /** The outbound URL policy: a spawning console names its effective one; a worker started by hand reads the same variables. */
+  /** The worker's own outbound URL policy (a spawning console names its effective one); the namespace's console's may be stricter. */
   outbound: OutboundSettings;
 }
 
@@ -152,8 +153,9 @@ interface WorkerParts {
   subscriber: Redis;
   pool: pg.Pool | null;
   handlers: Partial<Record<JobKind, JobHandler>>;
-  /** The outbound URL policy the handlers' POSTs go through. */
+  /** The outbound URL policy the handlers' POSTs go through, and the namespace's settings it follows. */
   outbound: OutboundClient;
+  namespaceOutbound: NamespaceOutbound;
   /** Which kinds the worker takes messages of now: each reason to hold one (a pause, an outage) holds it here. */
   gate: KindGate;
   /** The kinds' pause and limits as Redis holds them: pauses hold kinds on `gate`. */
@@ -183,6 +185,7 @@ function shutdownOf(parts: WorkerParts): Shutdown {
       await parts.heartbeat?.stop();
       parts.flow.close();
       await Promise.all(Object.values(parts.handlers).map((h) => h?.close?.()));
+      parts.namespaceOutbound.close();
       await parts.outbound.close();
       await parts.pool?.end().catch(() => undefined);
       parts.subscriber.disconnect();
@@ -270,8 +273,10 @@ async function main(): Promise<void> {
   subscriber.on('error', () => undefined); // the main connection's watch says it
   const gate = new KindGate();
   const flow = new FlowControl({ redis, subscriber, keys: flowKeysOf(names.namespace), kinds, gate, workerName: identity.name, log });
-  const outbound = new OutboundClient(new OutboundPolicy(setup.outbound, () => env.JOBDECK_CONSOLE_URL ?? null));
-  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, outbound, gate, flow };
+  const own = { settings: setup.outbound, consoleUrl: env.JOBDECK_CONSOLE_URL ?? null, inboxToken: env.JOBDECK_INBOX_TOKEN ?? null };
+  const namespaceOutbound = new NamespaceOutbound(redis, names.consoleOutbound, own, log);
+  const outbound = new OutboundClient(namespaceOutbound);
+  const parts: WorkerParts = { redis, subscriber, pool: null, handlers: {}, outbound, namespaceOutbound, gate, flow };
   parts.handlers = handlersFor(setup, {
     pool: () => (parts.pool ??= databasePool(env.DATABASE_URL, names.connectionName(role))),
     names,
@@ -294,6 +299,8 @@ async function main(): Promise<void> {
   const heartbeats = new WorkerHeartbeats(redis, names);
   parts.heartbeat = startHeartbeat({ heartbeats, beat: () => beatOf(identity, tally, worker.state), log });
   await listenForCancels(subscriber, names.cancelChannel, cancels);
+  // Before consuming: no job goes out under a looser policy than the namespace's console runs.
+  await namespaceOutbound.start();
   // Before consuming: a paused kind's consumer is never opened.
   await flow.start();
   await worker.start().catch((error: Error) => {

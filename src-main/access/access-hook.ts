@@ -59,8 +59,8 @@ function unauthorized(request: FastifyRequest, reply: FastifyReply, detail: stri
  * Who a request is, by its token, and whether that may do what it asks. Bound to loopback, a
  * request without a token passes as {@link LOCAL_ACTOR} (as before tokens), and one with a token
  * is identified by it (a wrong token is a 401 there too). Bound beyond loopback, every API
- * request needs a valid token (401), of a role that may (403). The page's files and the webhook
- * inbox stay open (see access-rule.ts).
+ * request needs a valid token (401), of a role that may (403). The page's files stay open (see
+ * access-rule.ts).
  */
 export function accessHook(options: AccessOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

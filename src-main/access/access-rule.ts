@@ -7,7 +7,7 @@ export type Requirement = 'open' | Role;
 const CHANGING_GETS = new Set(['/job/database', '/job/callback', '/job/mail']);
 /** GET routes that show secrets of access itself: the token list. */
 const WRITE_ONLY_READS = /^\/api\/v1\/tokens(\/|$)/;
-/** The webhook inbox: the callback target workers POST to, bounded by its quotas; it only records. */
+/** The webhook inbox: the callback target workers POST to (with the console's `workers` token), bounded by its quotas. */
 const INBOX_POST = /^\/api\/v1\/inbox\/./;
 
 /** Whether a path is the API's (`/api/…`, the book's `/job/…`, `/metrics`); the rest is the page's static files. */
@@ -19,13 +19,13 @@ const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD
 
 /**
  * The role a request needs once the API needs tokens. `read` may use every GET and HEAD route,
- * SSE and WebSocket; `write` everything. Open: the page's static files (so the page can load and
- * ask for a token) and `POST /api/v1/inbox/*`. The book's job-creating GETs and the token list
- * need `write`.
+ * SSE and WebSocket, and `POST /api/v1/inbox/*` (the workers' callbacks); `write` everything.
+ * Open: the page's static files (so the page can load and ask for a token). The book's
+ * job-creating GETs and the token list need `write`.
  */
 export function requirementOf(method: string, path: string): Requirement {
   if (!isApiPath(path)) return 'open';
-  if (method === 'POST' && INBOX_POST.test(path)) return 'open';
+  if (method === 'POST' && INBOX_POST.test(path)) return 'read';
   if (!isRead(method)) return 'write';
   return CHANGING_GETS.has(path) || WRITE_ONLY_READS.test(path) ? 'write' : 'read';
 }

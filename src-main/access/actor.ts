@@ -20,6 +20,9 @@ export const ANONYMOUS_ACTOR: Actor = Object.freeze({ name: 'anonymous', role: '
 /** The Electron window's token for one launch of the console (never stored) is named this. */
 export const WINDOW_ACTOR_NAME = 'window';
 
+/** The token the console gives its namespace's workers for one launch (role read, never stored), for its webhook inbox. */
+export const WORKERS_ACTOR_NAME = 'workers';
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access hook (onRequest); {@link LOCAL_ACTOR} until then. */

@@ -1,6 +1,6 @@
 import { isLoopbackBind } from '../../src-shared/node/bind-address';
 import { StartupError } from '../core/startup-error';
-import { WINDOW_ACTOR_NAME, type Actor } from './actor';
+import { WINDOW_ACTOR_NAME, WORKERS_ACTOR_NAME, type Actor } from './actor';
 import { CREATE_TOKEN_COMMAND, type AccessOptions } from './access-hook';
 import { tokenHash, tokenMatches } from './token-secret';
 import { TokenStore, TokensFileError } from './token-store';
@@ -11,19 +11,20 @@ export interface ConsoleAccess {
   options: AccessOptions;
 }
 
-/** The window's launch token (held in memory only), as an identification: role write, name `window`. */
-function launchTokenIdentity(launchToken: string | undefined): (token: string) => Actor | null {
+/** A launch token (held in memory only), as an identification of `actor`. */
+function launchTokenIdentity(launchToken: string | undefined, actor: Actor): (token: string) => Actor | null {
   if (launchToken === undefined) return () => null;
   const hash = tokenHash(launchToken);
-  return (token) => (tokenMatches(token, hash) ? { name: WINDOW_ACTOR_NAME, role: 'write' } : null);
+  return (token) => (tokenMatches(token, hash) ? actor : null);
 }
 
 /**
- * The access control of a console bound to `host`: tokens from `tokensFile`, and the window's
- * `launchToken` when there is one. Bound beyond loopback, it refuses to start (a
+ * The access control of a console bound to `host`: tokens from `tokensFile`, the window's
+ * `launchToken` when there is one (role write), and the workers' `workersToken` (role read: the
+ * webhook inbox they POST results to). Bound beyond loopback, it refuses to start (a
  * {@link StartupError} naming the command) while the file holds no token.
  */
-export function consoleAccess(host: string, tokensFile: string, launchToken?: string): ConsoleAccess {
+export function consoleAccess(host: string, tokensFile: string, launchToken?: string, workersToken?: string): ConsoleAccess {
   const store = new TokenStore(tokensFile);
   const required = !isLoopbackBind(host);
   try {
@@ -36,6 +37,7 @@ export function consoleAccess(host: string, tokensFile: string, launchToken?: st
     if (error instanceof TokensFileError) throw new StartupError(error.message);
     throw error;
   }
-  const fromLaunch = launchTokenIdentity(launchToken);
-  return { store, options: { required, identify: (token) => fromLaunch(token) ?? store.identify(token) } };
+  const fromWindow = launchTokenIdentity(launchToken, { name: WINDOW_ACTOR_NAME, role: 'write' });
+  const fromWorkers = launchTokenIdentity(workersToken, { name: WORKERS_ACTOR_NAME, role: 'read' });
+  return { store, options: { required, identify: (token) => fromWindow(token) ?? fromWorkers(token) ?? store.identify(token) } };
 }

@@ -47,7 +47,7 @@ import { startMail } from './mail';
 import { apiUrl, type RuntimeFacts } from './runtime-facts';
 import { step } from './startup-error';
 import { openStores, type Stores } from './stores';
-import { startWorkers, workerHealth } from './workers';
+import { publishWorkerOutbound, startWorkers, workerHealth } from './workers';
 
 /** What a core needs beyond its settings, and what outlives it across restarts. */
 export interface CoreEnv {
@@ -57,6 +57,12 @@ export interface CoreEnv {
   log: (line: string) => void;
   /** Made by the first core; every later one attaches it to its own connections, so SSE and WebSocket clients stay. */
   relay: EventRelay | null;
+  /**
+   * The `read` token of this launch (name `workers`) the webhook inbox takes from the workers:
+   * spawned ones get it in their environment, those started by hand from the namespace's published
+   * outbound settings; the console's own deliveries to its inbox carry it too.
+   */
+  workersToken: string;
 }
 
 /** The services the API serves, on one set of connection settings. */
@@ -127,6 +133,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     const services = buildServices(config, names, stores, publisher, env, known);
     base.add('outbound connections', () => services.outbound.close());
     await listen?.(services);
+    await publishWorkerOutbound(config, stores.redis, names, { consoleUrl: apiUrl(facts), inboxToken: env.workersToken });
     await startOutlets(config, names, services, work, log);
     facts.mail = await startMail(config, stores.mailbox, work, log);
     work.add('retention loop', startRetention(config, services, log));
@@ -135,7 +142,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     if (env.workerEntry) {
       // An operator's scale holds until the console restarts: a core reopened in place keeps it.
       const scaled = facts.supervisor?.report().counts;
-      const targets = { smtpUrl: facts.mail.url, consoleUrl: apiUrl(facts) };
+      const targets = { smtpUrl: facts.mail.url, consoleUrl: apiUrl(facts), inboxToken: env.workersToken };
       const supervisor = startWorkers(config, env.workerEntry, targets, log, scaled, workerExitRecorder(services.stores.redis, names, log));
       work.add('worker processes', () => supervisor.close());
       facts.supervisor = supervisor;
@@ -165,7 +172,8 @@ function sayRemovedKinds(removed: readonly string[], names: Names, log: (line: s
 function buildServices(config: ConsoleConfig, names: Names, stores: Stores, publisher: JobPublisher, env: CoreEnv, known: KnownKinds): CoreServices {
   const { facts, log } = env;
   // The console's own address is read when a URL is judged: the API takes its port after this.
-  const outbound = new OutboundClient(new OutboundPolicy(config.outbound, () => apiUrl(facts)));
+  const policy = new OutboundPolicy(config.outbound, () => apiUrl(facts));
+  const outbound = new OutboundClient({ policy: () => policy, inboxToken: () => env.workersToken });
   const jobs = new JobService({
     status: stores.status,
     publisher,

@@ -1,18 +1,37 @@
 import type { JobKind } from '../../src-shared/kinds';
+import type { Redis } from 'ioredis';
+import { publishOutbound } from '../../src-shared/node/namespace-outbound';
 import { outboundWorkerEnv } from '../../src-shared/node/outbound-policy';
+import type { Names } from '../../src-shared/topology';
 import type { ConsoleConfig } from '../config';
 import type { WorkerHealth } from '../health';
 import { WorkerSupervisor, type WorkerEntry } from '../supervisor/worker-supervisor';
 
+/** Where the workers send mail and their callbacks' default, and the token the console's inbox takes. */
+export interface WorkerTargets {
+  smtpUrl: string;
+  consoleUrl: string;
+  inboxToken: string;
+}
+
+/**
+ * Publishes the console's effective outbound settings, address and inbox token for every worker
+ * of its namespace, those started by hand included: each obeys the stricter of its own and these.
+ */
+export async function publishWorkerOutbound(config: ConsoleConfig, redis: Redis, names: Names, target: Omit<WorkerTargets, 'smtpUrl'>): Promise<void> {
+  const { mode, allow } = config.outbound;
+  await publishOutbound(redis, names.consoleOutbound, { mode, allow: [...allow], console_url: target.consoleUrl, inbox_token: target.inboxToken });
+}
+
 /**
  * Starts the worker processes on the core's settings, sending mail to `smtpUrl` and applying the
- * console's outbound policy (its inbox at `consoleUrl` allowed): per kind as many as `counts`
+ * console's outbound policy (its inbox at `consoleUrl` allowed, with `inboxToken`): per kind as many as `counts`
  * (the previous core's, scales included) says, else as the settings say.
  */
 export function startWorkers(
   config: ConsoleConfig,
   entry: WorkerEntry,
-  { smtpUrl, consoleUrl }: { smtpUrl: string; consoleUrl: string },
+  { smtpUrl, consoleUrl, inboxToken }: WorkerTargets,
   log: (line: string) => void,
   counts: Record<JobKind, number> = {},
   onCrash?: (supervisorId: string, slotId: string) => void,
@@ -36,7 +55,7 @@ export function startWorkers(
       JOBDECK_RETRY_BASE_MS: String(config.retry.baseDelayMs),
       JOBDECK_RETRY_MAX_MS: String(config.retry.maxDelayMs),
       JOBDECK_UNAVAILABLE_MAX_WAIT_S: String(config.unavailableMaxWaitS),
-      ...outboundWorkerEnv(config.outbound, consoleUrl),
+      ...outboundWorkerEnv(config.outbound, consoleUrl, inboxToken),
     },
   });
   supervisor.start();

@@ -26,39 +26,54 @@ function checkedLookup(policy: OutboundPolicy): LookupFunction {
 }
 
 /**
- * Connects as undici does, through the policy: an IP literal is judged before connecting, a name
- * by what it resolves to; a host the allow list names (or the console's own address) is not judged.
+ * Connects as undici does, through the policy in force: an IP literal is judged before connecting,
+ * a name by what it resolves to; a host the allow list names (or the console's own address) is not
+ * judged.
  */
-function guardedConnector(policy: OutboundPolicy): buildConnector.connector {
+function guardedConnector(current: () => OutboundPolicy): buildConnector.connector {
   const open = buildConnector({});
-  const checked = buildConnector({ lookup: checkedLookup(policy) });
   return (options, callback) => {
+    const policy = current();
     const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
     if (policy.allowsHost(options.hostname, port)) return open(options, callback);
     const refusal = isIP(options.hostname) ? policy.refusalOfAddress(options.hostname, options.hostname) : null;
     if (refusal) return queueMicrotask(() => callback(new OutboundRefusedError(refusal), null));
-    return checked(options, callback);
+    return buildConnector({ lookup: checkedLookup(policy) })(options, callback);
   };
+}
+
+/** What an {@link OutboundClient} goes by: the policy in force, and the token the console's inbox takes. */
+export interface OutboundSource {
+  policy(): OutboundPolicy;
+  /** The `read` token a POST to the console's own inbox carries; null when none. */
+  inboxToken(): string | null;
 }
 
 /**
  * The one way Jobdeck POSTs to a URL a user gave (callbacks, http kinds, webhook deliveries):
- * fetch through the outbound policy. A refused URL rejects with {@link OutboundRefusedError}
- * before any connection is tried, whatever state its port is in. Redirects are the caller's
- * `redirect` option; every caller passes `manual`, so none is ever followed.
+ * fetch through the outbound policy in force (a worker's may turn strict while it runs). A refused
+ * URL rejects with {@link OutboundRefusedError} before any connection is tried, whatever state its
+ * port is in. Redirects are the caller's `redirect` option; every caller passes `manual`, so none
+ * is ever followed. A POST to the console's own inbox carries the inbox token, and no other does.
  */
 export class OutboundClient {
-  private readonly agent: Agent | undefined;
+  private readonly agent: Agent;
+  private readonly source: OutboundSource;
 
-  constructor(readonly policy: OutboundPolicy) {
-    this.agent = policy.strict ? new Agent({ connect: guardedConnector(policy) }) : undefined;
+  constructor(source: OutboundPolicy | OutboundSource) {
+    this.source = source instanceof OutboundPolicy ? { policy: () => source, inboxToken: () => null } : source;
+    this.agent = new Agent({ connect: guardedConnector(() => this.source.policy()) });
+  }
+
+  get policy(): OutboundPolicy {
+    return this.source.policy();
   }
 
   async fetch(url: string, init: RequestInit): Promise<Response> {
     const refusal = this.policy.refusalOfUrl(url);
     if (refusal) throw new OutboundRefusedError(refusal);
     try {
-      return await fetch(url, { ...init, dispatcher: this.agent });
+      return await fetch(url, { ...init, headers: this.headersFor(url, init), dispatcher: this.agent });
     } catch (error) {
       // fetch says only "fetch failed"; a refusal of the connection is its cause.
       const cause = (error as Error).cause;
@@ -67,7 +82,14 @@ export class OutboundClient {
   }
 
   async close(): Promise<void> {
-    await this.agent?.close();
+    await this.agent.close();
+  }
+
+  /** The request's headers, with the inbox token when it POSTs to the console's own inbox. */
+  private headersFor(url: string, init: RequestInit): RequestInit['headers'] {
+    const token = this.source.inboxToken();
+    if (token === null || init.method !== 'POST' || !this.policy.isOwnInbox(url)) return init.headers;
+    return { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` };
   }
 }
 

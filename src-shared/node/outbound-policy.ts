@@ -56,11 +56,16 @@ export function outboundSettings(env: { JOBDECK_OUTBOUND_POLICY?: OutboundMode; 
 
 /**
  * The variables that give a spawned worker this policy: the console's effective mode (a worker
- * does not know the console's bind address), its allow list and its own address, whose inbox
- * stays allowed.
+ * does not know the console's bind address), its allow list, its own address, whose inbox
+ * stays allowed, and the token that inbox takes.
  */
-export function outboundWorkerEnv(settings: OutboundSettings, consoleUrl: string): Record<string, string> {
-  return { JOBDECK_OUTBOUND_POLICY: settings.mode, JOBDECK_OUTBOUND_ALLOW: settings.allow.join(','), JOBDECK_CONSOLE_URL: consoleUrl };
+export function outboundWorkerEnv(settings: OutboundSettings, consoleUrl: string, inboxToken: string): Record<string, string> {
+  return {
+    JOBDECK_OUTBOUND_POLICY: settings.mode,
+    JOBDECK_OUTBOUND_ALLOW: settings.allow.join(','),
+    JOBDECK_CONSOLE_URL: consoleUrl,
+    JOBDECK_INBOX_TOKEN: inboxToken,
+  };
 }
 
 /**
@@ -106,9 +111,10 @@ export class OutboundPolicy {
     if (!this.strict || !parsed || this.ranges.some((range) => inRange(parsed, range))) return null;
     const refused = refusedClassOf(parsed);
     if (!refused) return null;
-    const article = refused === 'unspecified' ? 'an' : 'a';
+    const article = /^[aeiou]/.test(refused) ? 'an' : 'a';
     const name = bareHost(host);
-    return parseAddress(name) ? `${name} is ${article} ${refused} address` : `${name} resolves to ${address}, ${article} ${refused} address`;
+    // Never the address a name resolved to: a job's error must not reveal internal DNS answers.
+    return `${name} ${parseAddress(name) ? 'is' : 'resolves to'} ${article} ${refused} address`;
   }
 
   /**
@@ -131,6 +137,17 @@ export class OutboundPolicy {
     }
     if (isLocalhostName(host)) return this.refusalOfAddress('127.0.0.1', '127.0.0.1') && `${host} names a loopback address`;
     return parseAddress(host) ? this.refusalOfAddress(host, host) : null;
+  }
+
+  /** Whether `url` is the console's own webhook inbox: the console's origin, a path under {@link INBOX_PATH}. Whatever the mode. */
+  isOwnInbox(url: string): boolean {
+    const own = this.ownUrl();
+    try {
+      const target = new URL(url);
+      return own !== null && target.origin === own.origin && target.pathname.startsWith(INBOX_PATH);
+    } catch {
+      return false;
+    }
   }
 
   /** The field errors (rule `outbound-policy`) of the URLs refused before any lookup; `urls` maps field to URL. */

@@ -13,8 +13,10 @@ import { requirementOf } from '../../src-main/access/access-rule';
 import { TokenStore } from '../../src-main/access/token-store';
 import pg from 'pg';
 import { readSse, type FeedSeen } from '../support/event-clients';
-import { testDatabaseConfig } from '../support/namespace';
-import { startTestConsole, type TestConsole } from '../support/console';
+import { TEST_SERVICES, testDatabaseConfig } from '../support/namespace';
+import { eventually, startTestConsole, type TestConsole } from '../support/console';
+import { StandaloneWorker } from '../support/standalone-worker';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const dir = mkdtempSync(join(tmpdir(), 'jobdeck-access-it-'));
 const tokensFile = join(dir, 'tokens.json');
@@ -25,12 +27,17 @@ const logLines: string[] = [];
 /** Every token a request of this file carried: none may reach a log line. */
 const sentTokens = new Set([writer, reader, 'jdk_not-a-token']);
 let app: TestConsole;
+/** A callback target the console's (strict) outbound policy lets through: loopback, but named by JOBDECK_OUTBOUND_ALLOW. */
+const receiver = new WebhookReceiver();
 
 beforeAll(async () => {
-  app = await startTestConsole({ JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: tokensFile }, false, (line) => logLines.push(line));
+  await receiver.start('127.0.0.2');
+  const env = { JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_OUTBOUND_ALLOW: '127.0.0.2' };
+  app = await startTestConsole(env, false, (line) => logLines.push(line));
 });
 afterAll(async () => {
   await app?.dispose();
+  await receiver.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -62,13 +69,13 @@ async function documentedRoutes(): Promise<{ method: string; path: string }[]> {
 }
 
 describe('a console bound beyond loopback', () => {
-  it('refuses every documented route without a token (401), but the webhook inbox', async () => {
+  it('refuses every documented route without a token (401), the webhook inbox too', async () => {
     const routes = await documentedRoutes();
     expect(routes.length).toBeGreaterThan(50);
+    expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/inbox/access/test' });
     for (const { method, path } of routes) {
-      const expected = method === 'POST' && path.startsWith('/api/v1/inbox/') ? 201 : 401;
-      expect(await statusOf(method, path, null), `${method} ${path}`).toBe(expected);
-      expect(await statusOf(method, path, 'jdk_not-a-token'), `${method} ${path} (wrong token)`).toBe(expected);
+      expect(await statusOf(method, path, null), `${method} ${path}`).toBe(401);
+      expect(await statusOf(method, path, 'jdk_not-a-token'), `${method} ${path} (wrong token)`).toBe(401);
     }
   });
 
@@ -95,6 +102,78 @@ describe('a console bound beyond loopback', () => {
     const response = await fetch(`${app.url}/api/v1/access`, { headers: bearer(reader) });
     expect(await response.json()).toEqual({ required: true, actor: { name: 'viewer', role: 'read' } });
   });
+});
+
+describe("a worker started by hand, with no token of its own, against the console's inbox", () => {
+  let worker: StandaloneWorker;
+
+  beforeAll(async () => {
+    worker = new StandaloneWorker('callback', {
+      AMQP_URL: TEST_SERVICES.amqpUrl,
+      REDIS_URL: TEST_SERVICES.redisUrl,
+      DATABASE_URL: TEST_SERVICES.databaseUrl,
+      JOBDECK_NAMESPACE: app.namespace,
+      ...{ JOBDECK_HOST: '', JOBDECK_OUTBOUND_POLICY: '', JOBDECK_OUTBOUND_ALLOW: '', JOBDECK_CONSOLE_URL: '', JOBDECK_INBOX_TOKEN: '' },
+    });
+    await worker.line(/consuming/, 30_000);
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  const callback = async (payload: Record<string, unknown>): Promise<{ id: string; status: string; result?: Record<string, unknown> }> => {
+    const response = await fetch(`${app.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { ...bearer(writer), 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'callback', payload: { duration_ms: 0, ...payload } }),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const read = async () => (await (await fetch(`${app.url}/api/v1/jobs/${id}`, { headers: bearer(reader) })).json()) as Awaited<ReturnType<typeof callback>>;
+    return eventually(read, (job) => job.status === 'DONE' || job.status === 'FAILED', 20_000, `job ${id} to end`);
+  };
+
+  it("calls back the default inbox with the console's workers token: the job is DONE and the inbox has its POST", async () => {
+    const job = await callback({});
+    expect(job).toMatchObject({ status: 'DONE', result: { status_code: 201 } });
+    const inbox = await fetch(`${app.url}/api/v1/inbox?limit=100`, { headers: bearer(reader) });
+    const { items } = (await inbox.json()) as { items: { method: string; path: string }[] };
+    expect(items).toContainEqual(expect.objectContaining({ method: 'POST', path: `/api/v1/inbox/jobs/${job.id}` }));
+  });
+
+  it('sends the token to no other target', async () => {
+    const job = await callback({ callback_url: `${receiver.url}/hook` });
+    expect(job).toMatchObject({ status: 'DONE', result: { status_code: 200 } });
+    const [received] = receiver.received.filter((r) => r.path === '/hook');
+    expect(received!.headers.authorization).toBeUndefined();
+  });
+
+  it('leaves an anonymous POST to the inbox 401, and records a POST with a read token', async () => {
+    const post = (token: string | null) => fetch(`${app.url}/api/v1/inbox/anonymous`, { method: 'POST', headers: bearer(token), body: '{}' });
+    expect((await post(null)).status).toBe(401);
+    expect((await post(reader)).status).toBe(201);
+  });
+});
+
+describe('the workers a console bound beyond loopback starts', () => {
+  it('call back its inbox with their token: a kind B job with the default callback goes DONE', async () => {
+    const env = { JOBDECK_HOST: '0.0.0.0', JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_WORKERS: 'A=0,B=1,C=0' };
+    const spawning = await startTestConsole(env);
+    try {
+      expect(await spawning.supervisor!.whenReady(30_000)).toBe(true);
+      const response = await fetch(`${spawning.url}/api/v1/jobs`, {
+        method: 'POST',
+        headers: { ...bearer(writer), 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'callback', payload: { duration_ms: 0 } }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const read = async () => (await (await fetch(`${spawning.url}/api/v1/jobs/${id}`, { headers: bearer(reader) })).json()) as { status: string };
+      const job = await eventually(read, (j) => j.status === 'DONE' || j.status === 'FAILED', 20_000, `job ${id} to end`);
+      expect(job).toMatchObject({ status: 'DONE', result: { status_code: 201 } });
+    } finally {
+      await spawning.dispose();
+    }
+  }, 60_000);
 });
 
 describe('SSE and WebSocket', () => {

@@ -22,10 +22,10 @@ const appWith = (required: boolean) => {
 };
 
 describe('access rule', () => {
-  it('opens the page files and the webhook inbox, asks write of changes, the book job GETs and the token list', () => {
+  it('opens the page files, asks read of the webhook inbox, write of changes, the book job GETs and the token list', () => {
     expect(requirementOf('GET', '/')).toBe('open');
     expect(requirementOf('GET', '/assets/index.js')).toBe('open');
-    expect(requirementOf('POST', '/api/v1/inbox/jobs/1')).toBe('open');
+    expect(requirementOf('POST', '/api/v1/inbox/jobs/1')).toBe('read');
     expect(requirementOf('GET', '/api/v1/inbox')).toBe('read');
     expect(requirementOf('GET', '/job/status')).toBe('read');
     expect(requirementOf('HEAD', '/api/v1/health')).toBe('read');
@@ -102,6 +102,7 @@ describe('bound beyond loopback', async () => {
   it('names the field and the rule of a bad token request', async () => {
     expectFieldProblem(await call(app, 'POST', '/api/v1/tokens', { name: 'Bad Name', role: 'read' }, bearer(writer)), 'name', 'format');
     expectFieldProblem(await call(app, 'POST', '/api/v1/tokens', { name: 'window', role: 'read' }, bearer(writer)), 'name', 'reserved');
+    expectFieldProblem(await call(app, 'POST', '/api/v1/tokens', { name: 'workers', role: 'read' }, bearer(writer)), 'name', 'reserved');
     expectFieldProblem(await call(app, 'POST', '/api/v1/tokens', { name: 'x', role: 'admin' }, bearer(writer)), 'role', 'enum');
     expectFieldProblem(await call(app, 'POST', '/api/v1/tokens', { name: 'x', role: 'read', extra: 1 }, bearer(writer)), 'extra', 'unknown');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAddress, refusedClassOf } from '../../../../src-shared/node/address-classes';
 import { OutboundPolicy, outboundSettings, outboundWorkerEnv } from '../../../../src-shared/node/outbound-policy';
 import { ConfigError } from '../../../../src-shared/settings';
+import { stricterOf } from '../../../../src-shared/node/namespace-outbound';
 
 const classOf = (address: string) => refusedClassOf(parseAddress(address)!);
 const strict = (allow: string[] = [], consoleUrl: string | null = null) => new OutboundPolicy({ mode: 'strict', allow }, () => consoleUrl);
@@ -13,6 +14,12 @@ describe('refusedClassOf', () => {
     private: ['10.0.0.1', '10.255.255.255', '172.16.0.1', '172.31.255.255', '192.168.1.1', 'fc00::1', 'fd12:3456::1'],
     unspecified: ['0.0.0.0', '0.1.2.3', '::'],
     'cloud metadata': ['169.254.169.254', 'fd00:ec2::254', '100.100.100.200'],
+    'site-local': ['fec0::1', 'feff::1'],
+    'carrier-grade NAT': ['100.64.0.1', '100.127.255.255'],
+    benchmarking: ['198.18.0.1', '198.19.255.255'],
+    multicast: ['224.0.0.1', '239.255.255.250', 'ff02::1', 'ff0e::1'],
+    reserved: ['240.0.0.1', '255.255.255.254'],
+    broadcast: ['255.255.255.255'],
   };
   for (const [refused, addresses] of Object.entries(classes)) {
     it(`names ${refused} addresses`, () => {
@@ -29,8 +36,20 @@ describe('refusedClassOf', () => {
     expect(classOf('::ffff:8.8.8.8')).toBeNull();
   });
 
+  it('names IPv6 addresses that carry an IPv4 address by that address: IPv4-compatible, IPv4-translated, NAT64, 6to4', () => {
+    expect(classOf('[::7f00:1]')).toBe('loopback');
+    expect(classOf('::127.0.0.1')).toBe('loopback');
+    expect(classOf('[::ffff:0:7f00:1]')).toBe('loopback');
+    expect(classOf('[64:ff9b::a00:1]')).toBe('private');
+    expect(classOf('64:ff9b::169.254.169.254')).toBe('cloud metadata');
+    expect(classOf('64:ff9b:1::a9fe:101')).toBe('link-local');
+    expect(classOf('[2002:a00:1::1]')).toBe('private');
+    expect(classOf('2002:7f00:1::')).toBe('loopback');
+    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:0:808:808']) expect(classOf(address), address).toBeNull();
+  });
+
   it('refuses no public address, nor the neighbours of the refused networks', () => {
-    for (const address of ['8.8.8.8', '172.15.255.255', '172.32.0.1', '192.169.0.1', '11.0.0.1', '100.100.100.201', '128.0.0.1', '2001:4860:4860::8888', 'fe00::1']) {
+    for (const address of ['8.8.8.8', '172.15.255.255', '172.32.0.1', '192.169.0.1', '11.0.0.1', '100.63.255.255', '100.128.0.1', '198.17.255.255', '198.20.0.1', '223.255.255.255', '128.0.0.1', '2001:4860:4860::8888', 'fe00::1', 'fbff::1', '2003::1']) {
       expect(classOf(address), address).toBeNull();
     }
   });
@@ -90,9 +109,17 @@ describe('OutboundPolicy.refusalOfUrl', () => {
 describe('OutboundPolicy.refusalOfAddress', () => {
   it('judges a name by what it resolved to', () => {
     expect(strict().refusalOfAddress('metadata.google.internal', '169.254.169.254')).toBe(
-      'metadata.google.internal resolves to 169.254.169.254, a cloud metadata address',
+      'metadata.google.internal resolves to a cloud metadata address',
     );
-    expect(strict().refusalOfAddress('rebind.example', '::ffff:127.0.0.1')).toBe('rebind.example resolves to ::ffff:127.0.0.1, a loopback address');
+    expect(strict().refusalOfAddress('rebind.example', '::ffff:127.0.0.1')).toBe('rebind.example resolves to a loopback address');
+    expect(strict().refusalOfAddress('vm', '127.0.1.1')).toBe('vm resolves to a loopback address');
+    expect(strict().refusalOfAddress('cgnat.example', '100.64.0.1')).toBe('cgnat.example resolves to a carrier-grade NAT address');
+  });
+
+  it('never says the address a name resolved to', () => {
+    for (const address of ['127.0.0.1', '10.1.2.3', '169.254.169.254', 'fd00::1', '::ffff:192.168.0.9']) {
+      expect(strict().refusalOfAddress('internal.example', address)).not.toContain(address);
+    }
     expect(strict().refusalOfAddress('example.org', '93.184.216.34')).toBeNull();
     expect(strict(['127.0.0.1/32']).refusalOfAddress('vm', '127.0.0.1')).toBeNull();
   });
@@ -131,10 +158,32 @@ describe('outboundSettings', () => {
 
   it("gives spawned workers the console's effective mode, its allow list and its address", () => {
     const effective = settings({ JOBDECK_HOST: '0.0.0.0', JOBDECK_OUTBOUND_ALLOW: '10.0.0.0/8,hooks.internal' });
-    expect(outboundWorkerEnv(effective, 'http://127.0.0.1:8000')).toEqual({
+    expect(outboundWorkerEnv(effective, 'http://127.0.0.1:8000', 'secret')).toEqual({
       JOBDECK_OUTBOUND_POLICY: 'strict',
       JOBDECK_OUTBOUND_ALLOW: '10.0.0.0/8,hooks.internal',
       JOBDECK_CONSOLE_URL: 'http://127.0.0.1:8000',
+      JOBDECK_INBOX_TOKEN: 'secret',
     });
+  });
+});
+
+describe('OutboundPolicy.isOwnInbox', () => {
+  it("is the console's origin and a path under the inbox, whatever the mode", () => {
+    const own = new OutboundPolicy({ mode: 'off', allow: [] }, () => 'http://127.0.0.1:8000');
+    expect(own.isOwnInbox('http://127.0.0.1:8000/api/v1/inbox/jobs/1')).toBe(true);
+    expect(own.isOwnInbox('http://127.0.0.1:8000/api/v1/jobs')).toBe(false);
+    expect(own.isOwnInbox('http://127.0.0.1:8001/api/v1/inbox/jobs/1')).toBe(false);
+    expect(own.isOwnInbox('https://127.0.0.1:8000/api/v1/inbox/jobs/1')).toBe(false);
+    expect(own.isOwnInbox('http://evil.example/api/v1/inbox/jobs/1')).toBe(false);
+    expect(strict().isOwnInbox('http://127.0.0.1:8000/api/v1/inbox/jobs/1')).toBe(false);
+  });
+});
+
+describe('stricterOf', () => {
+  it('is strict when either is, with the allow entries of both', () => {
+    const off = { mode: 'off' as const, allow: ['10.0.0.0/8'] };
+    expect(stricterOf(off, { mode: 'strict', allow: ['hooks.internal'] })).toEqual({ mode: 'strict', allow: ['hooks.internal', '10.0.0.0/8'] });
+    expect(stricterOf({ mode: 'strict', allow: [] }, { mode: 'off', allow: [] }).mode).toBe('strict');
+    expect(stricterOf(off, { mode: 'off', allow: ['10.0.0.0/8'] })).toEqual(off);
   });
 });
