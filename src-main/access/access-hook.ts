@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problem, sendProblem } from '../api/problems';
 import { ANONYMOUS_ACTOR, type Actor } from './actor';
 import { acceptsQueryToken, allows, requirementOf } from './access-rule';
+import { rememberToken } from './stream-access';
 
 export interface AccessOptions {
   /** True when the API is bound beyond loopback: every API request then needs a token. */
@@ -77,6 +78,7 @@ export function accessHook(options: AccessOptions) {
     const actor = options.identify(presented.token);
     if (actor === null) return void (await unauthorized(request, reply, 'the token is not valid: unknown or revoked', true));
     request.actor = actor;
+    rememberToken(request, presented.token, actor, options.identify);
     if (!allows(actor.role, requirement)) {
       const detail = `${request.method} ${path} needs a ${requirement} token; token "${actor.name}" has role ${actor.role}`;
       return void (await sendProblem(reply, problem(403, detail, 'role-refused')));
