@@ -22,7 +22,7 @@ export const WINDOW_ACTOR_NAME = 'window';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the access hook (onRequest); {@link LOCAL_ACTOR} until then. */
+    /** Set by the access hook (onRequest); until then {@link LOCAL_ACTOR}, or {@link ANONYMOUS_ACTOR} where tokens are required. */
     actor: Actor;
   }
 }

@@ -12,7 +12,7 @@ import type { EventRelay } from '../relay/event-relay';
 import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
-import { LOCAL_ACTOR, type Actor } from '../access/actor';
+import { ANONYMOUS_ACTOR, LOCAL_ACTOR, type Actor } from '../access/actor';
 import { accessHook, type AccessOptions } from '../access/access-hook';
 import type { TokenStore } from '../access/token-store';
 import { accessRoute, tokenRoutes } from './token-routes';
@@ -158,10 +158,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   refuseDeepJson(app);
 
-  // Null first (a shared object may not be a decorator's default), the actor before routing.
+  // Null first (a shared object may not be a decorator's default), the actor before routing:
+  // anonymous where tokens are required, so a request the host guard refuses is not audited as local.
   app.decorateRequest('actor', null as unknown as Actor);
+  const initialActor = options.access?.required ? ANONYMOUS_ACTOR : LOCAL_ACTOR;
   app.addHook('onRequest', async (request) => {
-    request.actor = LOCAL_ACTOR;
+    request.actor = initialActor;
   });
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessOptions } from '../../../src-main/access/access-hook';
+import type { AuditEntry } from '../../../src-shared/audit-schemas';
 import { acceptsQueryToken, requirementOf } from '../../../src-main/access/access-rule';
 import { consoleAccess } from '../../../src-main/access/console-access';
 import { TokenStore } from '../../../src-main/access/token-store';
@@ -120,6 +121,21 @@ describe('bound beyond loopback', async () => {
     expect(lines.join('\n')).toMatch(/unexpected error/);
     expect(lines.join('\n')).not.toContain(reader);
     expect(lines.join('\n')).not.toContain(writer);
+  });
+});
+
+describe('the actor of a request refused before the access hook', () => {
+  it('is anonymous (audited with role none) beyond loopback, not local', async () => {
+    const rows: AuditEntry[] = [];
+    const access: AccessOptions = { required: true, identify: (token) => store.identify(token) };
+    const app = await apiWith({ access, audit: { store: {} as never, recorder: { record: (entry) => rows.push(entry) } } });
+    try {
+      expectProblem(await call(app, 'POST', '/api/v1/jobs', { kind: 'email', payload: {} }, { ...bearer(writer), host: 'evil.example' }), 403);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ actor: 'anonymous', role: 'none', result: { status: 403 } });
+    } finally {
+      await app.close();
+    }
   });
 });
 
