@@ -156,7 +156,7 @@ async function apiToken(name: string, role: 'read' | 'write'): Promise<string> {
 
 function revokeByCli(name: string): void {
   const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tokens.ts', 'revoke', name], {
-    env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile, DATABASE_URL: 'postgres://127.0.0.1:1/none' },
+    env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_NAMESPACE: app.namespace },
     encoding: 'utf8',
   });
   expect(cli.status, cli.stderr).toBe(0);
@@ -230,7 +230,7 @@ describe('tokens over the API and the CLI', () => {
     sentTokens.add(token);
     expect(await statusOf('GET', '/api/v1/jobs', token)).toBe(200);
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tokens.ts', 'revoke', 'short-lived'], {
-      env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile },
+      env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_NAMESPACE: app.namespace },
       encoding: 'utf8',
     });
     expect(cli.status, cli.stderr).toBe(0);
