@@ -10,11 +10,6 @@ const WRITE_ONLY_READS = /^\/api\/v1\/tokens(\/|$)/;
 /** The webhook inbox: the callback target workers POST to, bounded by its quotas; it only records. */
 const INBOX_POST = /^\/api\/v1\/inbox\/./;
 
-/** Whether a path is the API's (`/api/…`, the book's `/job/…`, `/metrics`); the rest is the page's static files. */
-function isApiPath(path: string): boolean {
-  return path.startsWith('/api/') || path.startsWith('/job/') || path === '/metrics';
-}
-
 const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
 /**
@@ -24,7 +19,6 @@ const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD
  * need `write`.
  */
 export function requirementOf(method: string, path: string): Requirement {
-  if (!isApiPath(path)) return 'open';
   if (method === 'POST' && INBOX_POST.test(path)) return 'open';
   if (!isRead(method)) return 'write';
   return CHANGING_GETS.has(path) || WRITE_ONLY_READS.test(path) ? 'write' : 'read';

@@ -13,7 +13,7 @@ import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
 import { ANONYMOUS_ACTOR, LOCAL_ACTOR, type Actor } from '../access/actor';
-import { accessHook, type AccessOptions } from '../access/access-hook';
+import { accessHook, markPageFiles, type AccessOptions } from '../access/access-hook';
 import type { TokenStore } from '../access/token-store';
 import { accessRoute, tokenRoutes } from './token-routes';
 import { DEFAULT_HTTP_LIMITS, closeUpgradeAnsweredOverHttp, limitConnections, serverTimeouts, type HttpLimits } from './http-limits';
@@ -167,7 +167,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
-  if (options.access) app.addHook('onRequest', accessHook(options.access));
+  if (options.access) app.addHook('onRequest', accessHook(options.access, (path) => allowedMethods(path).length > 0));
   app.setErrorHandler(apiErrorHandler(options.onLog));
   if (options.audit?.recorder) auditHook(app, options.audit.recorder, options.onLog);
   app.setNotFoundHandler(notFoundHandler(allowedMethods));
@@ -240,7 +240,11 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);
   });
-  if (options.rendererDir) {
-    await app.register(fastifyStatic, { root: options.rendererDir, wildcard: false });
+  const rendererDir = options.rendererDir;
+  if (rendererDir) {
+    await app.register(async (page) => {
+      markPageFiles(page);
+      await page.register(fastifyStatic, { root: rendererDir, wildcard: false });
+    });
   }
 }
