@@ -1,4 +1,4 @@
-import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** A lock file older than this is left over by a process that died holding it, and is taken over. */
@@ -33,7 +33,7 @@ export function withFileLock<T>(lockPath: string, work: () => T): T {
   try {
     return work();
   } finally {
-    unlinkSync(lockPath);
+    rmSync(lockPath, { force: true });
   }
 }
 
@@ -57,12 +57,7 @@ function tryLock(lockPath: string): boolean {
 function removeIfStale(lockPath: string): void {
   const before = statOrNull(lockPath);
   if (!before || Date.now() - before.mtimeMs < STALE_LOCK_MS) return;
-  if (statOrNull(lockPath)?.ino !== before.ino) return;
-  try {
-    unlinkSync(lockPath);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error;
-  }
+  if (statOrNull(lockPath)?.ino === before.ino) rmSync(lockPath, { force: true });
 }
 
 function statOrNull(path: string): { mtimeMs: number; ino: number } | null {
