@@ -3,11 +3,13 @@
  * only its SHA-256; `npm run tokens -- list` lists them (name, role, created); `npm run tokens --
  * revoke <name>` removes one, refused from the next request by every console reading the file.
  * The file is JOBDECK_TOKENS_FILE, else `$XDG_CONFIG_HOME/jobdeck/tokens.json`, else
- * `~/.config/jobdeck/tokens.json` (mode 0600).
+ * `~/.config/jobdeck/tokens.json` (mode 0600). A create or revoke adds a row to the audit trail
+ * of JOBDECK_NAMESPACE on DATABASE_URL when it can (see tokens-audit.ts).
  */
 import { TokenStore, TokensFileError, tokensFilePath } from '../src-main/access/token-store';
 import { TOKEN_NAME_RULE, tokenNameSchema, tokenRoleSchema, type TokenRole } from '../src-shared/token-schemas';
 import { runIfEntryPoint } from './script-entry';
+import { auditTokensChange } from './tokens-audit';
 
 const USAGE = 'usage: npm run tokens -- create <name> --role read|write | list | revoke <name>';
 
@@ -31,12 +33,13 @@ function checkedRole(rest: readonly string[]): TokenRole {
   return parsed.data;
 }
 
-function create(store: TokenStore, args: readonly string[]): void {
+async function create(store: TokenStore, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const name = checkedName(args[0]);
   const role = checkedRole(args.slice(1));
   const created = store.create(name, role);
   if (!created) throw new TokensCliError(`a token named "${name}" exists already (in ${store.path}); revoke it first or pick another name`);
   console.log(`token "${name}" (${role}) created in ${store.path}; it is shown this once, keep it now:\n${created.token}`);
+  await auditTokensChange({ verb: 'tokens.create', target: name, params: { name, role }, status: 201, command: 'CLI tokens create' }, env);
 }
 
 function list(store: TokenStore): void {
@@ -48,18 +51,19 @@ function list(store: TokenStore): void {
   for (const { name, role, created_at } of tokens) console.log(`${name}\t${role}\t${created_at}`);
 }
 
-function revoke(store: TokenStore, args: readonly string[]): void {
+async function revoke(store: TokenStore, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const name = checkedName(args[0]);
   if (!store.revoke(name)) throw new TokensCliError(`no token named "${name}" in ${store.path}`);
-  console.log(`token "${name}" revoked; consoles refuse it from their next request`);
+  console.log(`token "${name}" revoked; consoles refuse it from their next request and end its open streams`);
+  await auditTokensChange({ verb: 'tokens.delete', target: name, params: null, status: 204, command: 'CLI tokens revoke' }, env);
 }
 
 export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const [command, ...args] = argv;
   const store = new TokenStore(tokensFilePath(env));
-  if (command === 'create') return create(store, args);
+  if (command === 'create') return create(store, args, env);
   if (command === 'list' && args.length === 0) return list(store);
-  if (command === 'revoke' && args.length === 1) return revoke(store, args);
+  if (command === 'revoke' && args.length === 1) return revoke(store, args, env);
   throw new TokensCliError(`${command === undefined ? '' : `unknown command "${argv.join(' ')}"; `}${USAGE}\n(names: ${TOKEN_NAME_RULE})`);
 }
 

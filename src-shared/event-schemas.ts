@@ -85,3 +85,5 @@ export type WsServerMessage = z.infer<typeof wsServerMessageSchema>;
 
 /** WebSocket close code for a client that fell too far behind. */
 export const WS_CLOSE_TOO_SLOW = 4008;
+/** WebSocket close code for a connection whose token was revoked while it was open (HTTP 401's twin). */
+export const WS_CLOSE_TOKEN_REVOKED = 4401;

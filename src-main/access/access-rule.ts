@@ -10,21 +10,15 @@ const WRITE_ONLY_READS = /^\/api\/v1\/tokens(\/|$)/;
 /** The webhook inbox: the callback target workers POST to (with the console's `workers` token), bounded by its quotas. */
 const INBOX_POST = /^\/api\/v1\/inbox\/./;
 
-/** Whether a path is the API's (`/api/…`, the book's `/job/…`, `/metrics`); the rest is the page's static files. */
-function isApiPath(path: string): boolean {
-  return path.startsWith('/api/') || path.startsWith('/job/') || path === '/metrics';
-}
-
 const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
 /**
  * The role a request needs once the API needs tokens. `read` may use every GET and HEAD route,
  * SSE and WebSocket, and `POST /api/v1/inbox/*` (the workers' callbacks); `write` everything.
- * Open: the page's static files (so the page can load and ask for a token). The book's
- * job-creating GETs and the token list need `write`.
+ * The book's job-creating GETs and the token list need `write`. What stays open (the page's
+ * static files, a path no route has) the hook decides by the route a request matched.
  */
 export function requirementOf(method: string, path: string): Requirement {
-  if (!isApiPath(path)) return 'open';
   if (method === 'POST' && INBOX_POST.test(path)) return 'read';
   if (!isRead(method)) return 'write';
   return CHANGING_GETS.has(path) || WRITE_ONLY_READS.test(path) ? 'write' : 'read';

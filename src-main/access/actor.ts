@@ -25,7 +25,7 @@ export const WORKERS_ACTOR_NAME = 'workers';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the access hook (onRequest); {@link LOCAL_ACTOR} until then. */
+    /** Set by the access hook (onRequest); until then {@link LOCAL_ACTOR}, or {@link ANONYMOUS_ACTOR} where tokens are required. */
     actor: Actor;
   }
 }

@@ -1,10 +1,12 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { tokenRoleSchema, type TokenRole, type TokenSummary } from '../../src-shared/token-schemas';
 import type { Actor } from './actor';
 import { newToken, tokenHash, tokenMatches } from './token-secret';
+import { FileLockError, withFileLock } from './file-lock';
 
 /** One stored token: its name, role and creation time, and the SHA-256 of its text (never the text). */
 const storedTokenSchema = z.object({
@@ -31,8 +33,11 @@ export function tokensFilePath(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * The API tokens in one JSON file (mode 0600), shared by the `npm run tokens` CLI and every
  * console: a console re-reads it whenever its modification time or size changed, so a token
- * revoked from the CLI stops working at the next request without a restart. Writes go to a
- * temporary file renamed over the old one, so a reader never sees half a file.
+ * revoked from the CLI stops working at the next request without a restart. A change reads the
+ * file again under an exclusive lock file (`<file>.lock`), so a CLI and a console changing it at
+ * once lose neither change; it writes a temporary file of a random name, created exclusively
+ * (mode 0600), renamed over the old one, so a reader never sees half a file. A file or directory
+ * that others may write is refused: whoever can write it can make tokens.
  */
 export class TokenStore {
   private cached: { stamp: string; tokens: StoredToken[] } | null = null;
@@ -46,21 +51,21 @@ export class TokenStore {
 
   /** Stores a new token under `name`; answers its text, which is never stored. Null when the name is taken. */
   create(name: string, role: TokenRole, now = new Date()): { token: string; summary: TokenSummary } | null {
-    const tokens = this.read();
-    if (tokens.some((t) => t.name === name)) return null;
-    const token = newToken();
-    const summary = { name, role, created_at: now.toISOString() };
-    this.write([...tokens, { ...summary, hash: tokenHash(token) }]);
-    return { token, summary };
+    return this.change((tokens) => {
+      if (tokens.some((t) => t.name === name)) return null;
+      const token = newToken();
+      const summary = { name, role, created_at: now.toISOString() };
+      return { tokens: [...tokens, { ...summary, hash: tokenHash(token) }], answer: { token, summary } };
+    });
   }
 
   /** Removes the token `name`; false when there is none. */
   revoke(name: string): boolean {
-    const tokens = this.read();
-    const kept = tokens.filter((t) => t.name !== name);
-    if (kept.length === tokens.length) return false;
-    this.write(kept);
-    return true;
+    const revoked = this.change((tokens) => {
+      const kept = tokens.filter((t) => t.name !== name);
+      return kept.length === tokens.length ? null : { tokens: kept, answer: true };
+    });
+    return revoked ?? false;
   }
 
   /** The actor a token stands for, or null. Every stored hash is compared, in constant time each. */
@@ -70,6 +75,23 @@ export class TokenStore {
       if (tokenMatches(token, stored.hash) && found === null) found = { name: stored.name, role: stored.role };
     }
     return found;
+  }
+
+  /** Reads the file afresh and writes what `edit` makes of it, under the lock; null when `edit` changes nothing. */
+  private change<T>(edit: (tokens: StoredToken[]) => { tokens: StoredToken[]; answer: T } | null): T | null {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    this.checkWritableByOwnerOnly(dirname(this.path), 'directory');
+    try {
+      return withFileLock(`${this.path}.lock`, () => {
+        this.cached = null;
+        const edited = edit(this.read());
+        if (edited === null) return null;
+        this.write(edited.tokens);
+        return edited.answer;
+      });
+    } catch (error) {
+      throw error instanceof FileLockError ? new TokensFileError(error.message) : error;
+    }
   }
 
   private read(): StoredToken[] {
@@ -83,9 +105,15 @@ export class TokenStore {
   private stamp(): string | null {
     try {
       const stat = statSync(this.path);
-      return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+      const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}:${stat.mode}`;
+      if (this.cached?.stamp !== stamp) {
+        this.checkWritableByOwnerOnly(this.path, 'file');
+        this.checkWritableByOwnerOnly(dirname(this.path), 'directory');
+      }
+      return stamp;
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') return null;
+      if (error instanceof TokensFileError) throw error;
       throw new TokensFileError(`cannot read the tokens file ${this.path} (${(error as Error).message}); check JOBDECK_TOKENS_FILE`);
     }
   }
@@ -102,12 +130,30 @@ export class TokenStore {
     return parsed.data.tokens;
   }
 
+  /** Refuses `path` when group or others may write it (or, for the directory, plant a file in it). */
+  private checkWritableByOwnerOnly(path: string, what: 'file' | 'directory'): void {
+    const mode = statSync(path).mode;
+    if ((mode & 0o022) === 0) return;
+    throw new TokensFileError(
+      `the tokens ${what} ${path} is writable by others (mode ${(mode & 0o777).toString(8)}): whoever can write it can make tokens; run chmod go-w ${path} (or set JOBDECK_TOKENS_FILE to a private place)`,
+    );
+  }
+
   private write(tokens: StoredToken[]): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ version: 1, tokens }, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, this.path);
+    // A random name created exclusively: a file or link planted at a guessable name is never written through.
+    const temporary = `${this.path}.${randomBytes(8).toString('hex')}.tmp`;
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify({ version: 1, tokens }, null, 2)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      renameSync(temporary, this.path);
+    } catch (error) {
+      unlinkSync(temporary);
+      throw error;
+    }
     this.cached = null;
   }
 }

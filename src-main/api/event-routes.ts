@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { toFieldErrors } from '../../src-shared/problem';
 import {
+  WS_CLOSE_TOKEN_REVOKED,
   WS_CLOSE_TOO_SLOW,
   eventsQuerySchemaOf,
   wsClientMessageSchemaOf,
@@ -18,6 +19,7 @@ import { eventJson } from '../relay/parsed-entries';
 import { parseInput, problem, sendProblem } from './problems';
 import { openSseResponse } from './sse-response';
 import { within } from '../lifecycle/within';
+import { watchAccess } from '../access/stream-access';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_GRACE_MS = 2_000;
@@ -130,8 +132,10 @@ function serveWebSocket(schemas: FeedSchemas, socket: WebSocket, request: Fastif
   const hasQuery = Object.keys(request.query as object).length > 0 || afterId !== undefined;
   if (hasQuery) follow(afterId, filter);
   const heartbeat = setInterval(() => socket.ping(), HEARTBEAT_MS);
+  const stopWatching = watchAccess(request, (reason) => closeWithin(socket, WS_CLOSE_TOKEN_REVOKED, reason));
   socket.on('close', () => {
     clearInterval(heartbeat);
+    stopWatching();
     feed?.close();
   });
   socket.on('message', (data) => {
@@ -199,10 +203,12 @@ function wsSink(socket: WebSocket) {
         const check = (): void => (socket.bufferedAmount === 0 || socket.readyState !== socket.OPEN ? resolve() : void setTimeout(check, 10));
         check();
       }),
-    overflow: () => {
-      socket.close(WS_CLOSE_TOO_SLOW, 'too far behind; resume by ID');
-      // The close frame waits behind the unread data: a client that reads nothing is cut off.
-      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-    },
+    overflow: () => closeWithin(socket, WS_CLOSE_TOO_SLOW, 'too far behind; resume by ID'),
   };
+}
+
+/** Closes with `code`; the close frame may wait behind unread data, so a client that reads nothing is cut off. */
+function closeWithin(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }

@@ -12,8 +12,8 @@ import type { EventRelay } from '../relay/event-relay';
 import { bookRoutes } from './book-routes';
 import { eventRoutes } from './event-routes';
 import { hostGuard, type HostGuardOptions } from './host-guard';
-import { LOCAL_ACTOR, type Actor } from '../access/actor';
-import { accessHook, type AccessOptions } from '../access/access-hook';
+import { ANONYMOUS_ACTOR, LOCAL_ACTOR, type Actor } from '../access/actor';
+import { accessHook, markPageFiles, type AccessOptions } from '../access/access-hook';
 import type { TokenStore } from '../access/token-store';
 import { accessRoute, tokenRoutes } from './token-routes';
 import { DEFAULT_HTTP_LIMITS, closeUpgradeAnsweredOverHttp, limitConnections, serverTimeouts, type HttpLimits } from './http-limits';
@@ -158,14 +158,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   refuseDeepJson(app);
 
-  // Null first (a shared object may not be a decorator's default), the actor before routing.
+  // Null first (a shared object may not be a decorator's default), the actor before routing:
+  // anonymous where tokens are required, so a request the host guard refuses is not audited as local.
   app.decorateRequest('actor', null as unknown as Actor);
+  const initialActor = options.access?.required ? ANONYMOUS_ACTOR : LOCAL_ACTOR;
   app.addHook('onRequest', async (request) => {
-    request.actor = LOCAL_ACTOR;
+    request.actor = initialActor;
   });
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
-  if (options.access) app.addHook('onRequest', accessHook(options.access));
+  if (options.access) app.addHook('onRequest', accessHook(options.access, (path) => allowedMethods(path).length > 0));
   app.setErrorHandler(apiErrorHandler(options.onLog));
   if (options.audit?.recorder) auditHook(app, options.audit.recorder, options.onLog);
   app.setNotFoundHandler(notFoundHandler(allowedMethods));
@@ -238,7 +240,11 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);
   });
-  if (options.rendererDir) {
-    await app.register(fastifyStatic, { root: options.rendererDir, wildcard: false });
+  const rendererDir = options.rendererDir;
+  if (rendererDir) {
+    await app.register(async (page) => {
+      markPageFiles(page);
+      await page.register(fastifyStatic, { root: rendererDir, wildcard: false });
+    });
   }
 }

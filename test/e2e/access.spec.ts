@@ -2,7 +2,7 @@
  * The page on a console bound beyond loopback: it asks for an API token, refuses a wrong one,
  * keeps the right one for the browser session only, and then loads the Jobs view with live events.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -30,7 +30,7 @@ test('beyond loopback the page asks for a token, refuses a wrong one, and with t
     await page.goto(`${own.url}/#/jobs`);
     const dialog = page.getByRole('dialog', { name: 'API token needed' });
     await expect(dialog).toBeVisible();
-    await expect(dialog).toContainText('bound beyond loopback');
+    await expect(dialog).toContainText('open to the network');
     await expect(dialog).toContainText('npm run tokens -- create <name> --role read');
     await page.screenshot({ path: 'test-results/screens/token-dialog.png' });
 
@@ -73,6 +73,24 @@ test('beyond loopback the page asks for a token, refuses a wrong one, and with t
     await expect(page.getByRole('status').filter({ hasText: 'may read only' })).toContainText('watcher');
     await expect(page.getByRole('button', { name: 'Scale email workers' })).toBeDisabled();
     await page.screenshot({ path: 'test-results/screens/token-read-only.png' });
+
+    // The API page saves its document with the token, and a Try answered 401 asks for one.
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'API', exact: true }).click();
+    const view = page.locator('.api-view');
+    const download = page.waitForEvent('download');
+    await view.getByRole('button', { name: 'OpenAPI document' }).click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe('openapi.json');
+    expect(JSON.parse(readFileSync(await saved.path(), 'utf8')).openapi).toMatch(/^3\./);
+    await view.getByRole('button', { name: 'Try GET /api/v1/health', exact: true }).click();
+    const health = view.getByRole('form', { name: 'Try GET /api/v1/health' });
+    await page.getByLabel('API token').getByRole('button', { name: 'Forget' }).click();
+    await health.getByRole('button', { name: 'Send GET' }).click();
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Token').fill(readToken);
+    await dialog.getByRole('button', { name: 'Use token' }).click();
+    await expect(health.getByRole('region', { name: 'Answer of GET /api/v1/health' }).getByRole('status')).toContainText('HTTP 200');
+    await page.screenshot({ path: 'test-results/screens/api-view-token.png' });
   } finally {
     await own.stop();
     rmSync(dir, { recursive: true, force: true });

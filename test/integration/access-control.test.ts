@@ -220,6 +220,83 @@ describe('SSE and WebSocket', () => {
   });
 });
 
+/** A token made over the API for one test (its text joins those no log line may hold). */
+async function apiToken(name: string, role: 'read' | 'write'): Promise<string> {
+  const created = await fetch(`${app.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { ...bearer(writer), 'content-type': 'application/json' },
+    body: JSON.stringify({ name, role }),
+  });
+  expect(created.status).toBe(201);
+  const { token } = (await created.json()) as { token: string };
+  sentTokens.add(token);
+  return token;
+}
+
+function revokeByCli(name: string): void {
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tokens.ts', 'revoke', name], {
+    env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_NAMESPACE: app.namespace },
+    encoding: 'utf8',
+  });
+  expect(cli.status, cli.stderr).toBe(0);
+}
+
+/** Resolves once an open SSE answer's body ends (the console closed it); rejects after `timeoutMs`. */
+async function sseEnded(response: Response, timeoutMs = 15_000): Promise<string> {
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  const timer = setTimeout(() => void reader.cancel(new Error('still open')), timeoutMs);
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text;
+      text += new TextDecoder().decode(value);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The close code and reason of a WebSocket once the console closes it. */
+function wsClosed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+describe('a token revoked while its streams are open', () => {
+  it('ends the SSE streams and closes the WebSocket with 4401, whether revoked over the API or by the CLI', async () => {
+    for (const revoke of ['api', 'cli'] as const) {
+      const name = `streams-${revoke}`;
+      const token = await apiToken(name, 'read');
+      const events = sseEnded(await fetch(`${app.url}/api/v1/events`, { headers: bearer(token) }));
+      const alerts = sseEnded(await fetch(`${app.url}/api/v1/alerts/stream?access_token=${encodeURIComponent(token)}`));
+      const socket = new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, { headers: bearer(token) });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const closed = wsClosed(socket);
+      if (revoke === 'api') {
+        expect((await fetch(`${app.url}/api/v1/tokens/${name}`, { method: 'DELETE', headers: bearer(writer) })).status).toBe(204);
+      } else {
+        revokeByCli(name);
+      }
+      expect(await events).toContain(`token "${name}" is no longer valid`);
+      await alerts;
+      expect(await closed).toEqual({ code: 4401, reason: `token "${name}" is no longer valid (revoked)` });
+    }
+  });
+
+  it('keeps the streams of other tokens open', async () => {
+    const token = await apiToken('streams-kept', 'read');
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, { headers: bearer(reader) });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = wsClosed(socket);
+    expect((await fetch(`${app.url}/api/v1/tokens/streams-kept`, { method: 'DELETE', headers: bearer(writer) })).status).toBe(204);
+    expect(token).not.toBe(reader);
+    const outcome = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('open'), 5_000))]);
+    expect(outcome).toBe('open');
+    socket.close();
+  });
+});
+
 describe('tokens over the API and the CLI', () => {
   it('stops honouring a token revoked by the CLI at the next request, without a restart', async () => {
     const created = await fetch(`${app.url}/api/v1/tokens`, {
@@ -232,7 +309,7 @@ describe('tokens over the API and the CLI', () => {
     sentTokens.add(token);
     expect(await statusOf('GET', '/api/v1/jobs', token)).toBe(200);
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tokens.ts', 'revoke', 'short-lived'], {
-      env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile },
+      env: { ...process.env, JOBDECK_TOKENS_FILE: tokensFile, JOBDECK_NAMESPACE: app.namespace },
       encoding: 'utf8',
     });
     expect(cli.status, cli.stderr).toBe(0);

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -40,8 +40,8 @@ export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Reco
   };
 }
 
-/** The tokens file of a test console's namespace, in the temporary directory; removed with the namespace. */
-export const testTokensFile = (namespace: string): string => join(tmpdir(), `jobdeck-tokens-${namespace}.json`);
+/** The tokens file of a test console's namespace, in a private directory of its own (a shared one is refused); removed with the namespace. */
+export const testTokensFile = (namespace: string): string => join(tmpdir(), `jobdeck-tokens-${namespace}`, 'tokens.json');
 
 /** A console on free ports in a namespace of its own, against the real services; `onLog` hears its log lines. */
 export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true, onLog?: (line: string) => void): Promise<TestConsole> {
@@ -65,7 +65,7 @@ export async function startTestConsole(env: Record<string, string> = {}, withWor
     dispose: async () => {
       await running.close();
       await dropNamespace(namespace);
-      rmSync(testTokensFile(namespace), { force: true });
+      rmSync(dirname(testTokensFile(namespace)), { recursive: true, force: true });
     },
   });
 }

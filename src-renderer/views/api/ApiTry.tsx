@@ -10,6 +10,15 @@ import { missingParameters, parameterKey, SAFE_METHODS, sendTry, type ParameterV
 /** Methods whose requests carry a body even where the document describes none (the inbox takes any). */
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
+/** The detail of a problem answer, for the token dialog. */
+function problemDetail(body: string): string {
+  try {
+    return (JSON.parse(body) as { detail?: string }).detail ?? 'this console needs an API token';
+  } catch {
+    return 'this console needs an API token';
+  }
+}
+
 type Attempt = { pending: true } | { pending: false; answer: TryAnswer } | { pending: false; error: string };
 
 function Answer({ label, attempt }: { label: string; attempt: Attempt }) {
@@ -78,6 +87,10 @@ export function ApiTry({ entry }: { entry: ApiEntry }) {
   const send = async () => {
     setAttempt({ pending: true });
     try {
+      const first = await sendTry(entry, values, body, authorizedFetch(access));
+      if (first.status !== 401 || !access) return setAttempt({ pending: false, answer: first });
+      // A 401 asks for a token as every other request of the page does, then goes again with it.
+      await access.waitForToken(problemDetail(first.body));
       setAttempt({ pending: false, answer: await sendTry(entry, values, body, authorizedFetch(access)) });
     } catch (error) {
       setAttempt({ pending: false, error: describeError(error) });

@@ -51,24 +51,32 @@ function Operation({ entry, statuses, open, onToggle }: { entry: ApiEntry; statu
   );
 }
 
+/**
+ * Saves the document the view shows (read through the bridge, with the page's token) as
+ * `openapi.json`: a link to the route would open without the token, a 401 beyond loopback.
+ */
+function saveDocument(document: ApiDocument): void {
+  const url = URL.createObjectURL(new Blob([`${JSON.stringify(document, null, 2)}\n`], { type: 'application/json' }));
+  const link = Object.assign(window.document.createElement('a'), { href: url, download: 'openapi.json' });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 /** The HTTP API, read from its OpenAPI document: every operation, grouped by tag. */
 export function ApiView() {
   const { data: document, error } = useConsole((state) => state.apiDocument);
   const load = useConsole((state) => state.loadApiDocument);
-  const apiUrl = useConsole((state) => state.settings.data?.api_url ?? '');
-  const loadSettings = useConsole((state) => state.loadSettings);
   useEffect(() => {
     void load();
-    void loadSettings();
-  }, [load, loadSettings]);
+  }, [load]);
   const groups = useMemo(() => (document ? operationsByTag(document) : []), [document]);
   const [tried, setTried] = useState<string | null>(null);
   return (
     <section className="view api-view" aria-labelledby="api-heading">
       <ViewHeader id="api-heading" title="API" description={<InlineCode text={document?.info.description ?? 'Every route of the HTTP API, from `GET /api/v1/openapi.json`.'} />}>
-        <a className="button secondary" href={`${apiUrl}/api/v1/openapi.json`} target="_blank" rel="noreferrer">
+        <button type="button" className="secondary" disabled={!document} title="Save GET /api/v1/openapi.json as openapi.json" onClick={() => document && saveDocument(document)}>
           OpenAPI document
-        </a>
+        </button>
       </ViewHeader>
       <ReadFailed title="Could not read the API document." error={error} />
       {document && (

@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessOptions } from '../../../src-main/access/access-hook';
+import type { AuditEntry } from '../../../src-shared/audit-schemas';
 import { acceptsQueryToken, requirementOf } from '../../../src-main/access/access-rule';
 import { consoleAccess } from '../../../src-main/access/console-access';
 import { TokenStore } from '../../../src-main/access/token-store';
 import { StartupError } from '../../../src-main/core/startup-error';
-import { apiWith, call, expectFieldProblem, expectProblem } from '../../support/api-app';
+import { API_HOST, apiWith, call, expectFieldProblem, expectProblem } from '../../support/api-app';
 
 const dir = mkdtempSync(join(tmpdir(), 'jobdeck-access-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,15 +17,21 @@ const writer = store.create('ops', 'write')!.token;
 const reader = store.create('viewer', 'read')!.token;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** The page's files, as the build makes them. */
+const rendererDir = join(dir, 'renderer');
+mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Jobdeck</title>');
+writeFileSync(join(rendererDir, 'assets', 'index.js'), 'export {};');
+
 const appWith = (required: boolean) => {
   const access: AccessOptions = { required, identify: (token) => store.identify(token) };
-  return apiWith({ access, tokens: store, health: async () => ({ ok: true }) });
+  return apiWith({ access, tokens: store, health: async () => ({ ok: true }), rendererDir });
 };
 
 describe('access rule', () => {
-  it('opens the page files, asks read of the webhook inbox, write of changes, the book job GETs and the token list', () => {
-    expect(requirementOf('GET', '/')).toBe('open');
-    expect(requirementOf('GET', '/assets/index.js')).toBe('open');
+  it('asks read of any route (one outside /api/ too), write of changes, the book job GETs and the token list', () => {
+    expect(requirementOf('GET', '/reports/:id')).toBe('read');
+    expect(requirementOf('POST', '/hooks/:id')).toBe('write');
     expect(requirementOf('POST', '/api/v1/inbox/jobs/1')).toBe('read');
     expect(requirementOf('GET', '/api/v1/inbox')).toBe('read');
     expect(requirementOf('GET', '/job/status')).toBe('read');
@@ -73,10 +80,34 @@ describe('bound beyond loopback', async () => {
   });
 
   it('judges the route the router matched, so an encoded path cannot slip past', async () => {
-    for (const url of ['/%61pi/v1/health', '/%6Aob/status?uuid=x', '/api/v1/%74okens', '/api/v1/no-such-route']) {
+    for (const url of ['/%61pi/v1/health', '/%6Aob/status?uuid=x', '/api/v1/%74okens']) {
       expectProblem(await call(app, 'GET', url), 401);
     }
     expectProblem(await call(app, 'GET', '/%6Aob/database?client_time=1', undefined, bearer(reader)), 403);
+  });
+
+  it("opens only the page's files and paths no route has (404); a known path under another method needs a token", async () => {
+    for (const url of ['/', '/index.html', '/assets/index.js']) expect((await call(app, 'GET', url)).statusCode, url).toBe(200);
+    expect((await app.inject({ method: 'HEAD', url: '/', headers: { host: API_HOST } })).statusCode).toBe(200);
+    for (const url of ['/api/v1/no-such-route', '/favicon.ico']) expectProblem(await call(app, 'GET', url), 404);
+    expectProblem(await call(app, 'PUT', '/api/v1/health'), 401);
+    expectProblem(await call(app, 'PUT', '/api/v1/health', undefined, bearer(reader)), 403);
+  });
+
+  it('takes Bearer with several spaces (RFC 6750 1*SP), and names the error of each refusal', async () => {
+    expect((await call(app, 'GET', '/api/v1/access', undefined, { authorization: `Bearer   ${reader}` })).statusCode).toBe(200);
+    const errorOf = async (url: string, headers: Record<string, string> = {}) => {
+      const response = await call(app, 'GET', url, undefined, headers);
+      expectProblem(response, 401);
+      return response.headers['www-authenticate'];
+    };
+    const queryToken = await errorOf(`/api/v1/health?access_token=${reader}`);
+    expect(queryToken).toBe('Bearer realm="jobdeck", error="invalid_request"');
+    expect(await errorOf('/api/v1/health', { authorization: 'Bearer' })).toBe('Bearer realm="jobdeck", error="invalid_request"');
+    expect(await errorOf('/api/v1/health', { authorization: 'Bearer a b' })).toBe('Bearer realm="jobdeck", error="invalid_request"');
+    expect(await errorOf('/api/v1/health', { authorization: 'Basic abc' })).toBe('Bearer realm="jobdeck"');
+    expect(await errorOf('/api/v1/health', bearer('jdk_wrong'))).toBe('Bearer realm="jobdeck", error="invalid_token"');
+    expect(await errorOf('/api/v1/events?access_token=jdk_wrong')).toBe('Bearer realm="jobdeck", error="invalid_token"');
   });
 
   it('takes access_token only where a header cannot be sent', async () => {
@@ -121,6 +152,21 @@ describe('bound beyond loopback', async () => {
     expect(lines.join('\n')).toMatch(/unexpected error/);
     expect(lines.join('\n')).not.toContain(reader);
     expect(lines.join('\n')).not.toContain(writer);
+  });
+});
+
+describe('the actor of a request refused before the access hook', () => {
+  it('is anonymous (audited with role none) beyond loopback, not local', async () => {
+    const rows: AuditEntry[] = [];
+    const access: AccessOptions = { required: true, identify: (token) => store.identify(token) };
+    const app = await apiWith({ access, audit: { store: {} as never, recorder: { record: (entry) => rows.push(entry) } } });
+    try {
+      expectProblem(await call(app, 'POST', '/api/v1/jobs', { kind: 'email', payload: {} }, { ...bearer(writer), host: 'evil.example' }), 403);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ actor: 'anonymous', role: 'none', result: { status: 403 } });
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +56,61 @@ describe('token store', () => {
     writeFileSync(path, '{"not": "tokens"}');
     expect(() => new TokenStore(path).list()).toThrow(TokensFileError);
     expect(() => new TokenStore(path).list()).toThrow(path);
+  });
+
+  it('loses no change when two processes create and revoke tokens at once', async () => {
+    const path = tempFile();
+    const churns = ['a', 'b'].map((prefix) => spawn(process.execPath, ['--import', 'tsx', 'test/support/token-churn.ts', path, prefix, '60'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const exits = churns.map((child) => {
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      return new Promise<string>((resolve) => child.once('exit', (code) => resolve(`exit ${code} ${stderr}`)));
+    });
+    await Promise.all(churns.map((child) => new Promise((resolve) => child.stdout.once('data', resolve))));
+    for (const child of churns) child.stdin.end('go\n');
+    expect(await Promise.all(exits)).toEqual(['exit 0 ', 'exit 0 ']);
+    const expected = ['a', 'b'].flatMap((prefix) => Array.from({ length: 30 }, (_, i) => `${prefix}-${i * 2}`));
+    expect(new TokenStore(path).list().map((t) => t.name).sort()).toEqual(expected.sort());
+    expect(readdirSync(join(path, '..'))).toEqual(['tokens.json']);
+  }, 60_000);
+
+  it('takes over a lock file left by a process that died holding it', () => {
+    const path = tempFile();
+    const store = new TokenStore(path);
+    store.create('first', 'read');
+    writeFileSync(`${path}.lock`, 'gone 1\n');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, old, old);
+    expect(store.create('second', 'read')).not.toBeNull();
+    expect(store.list().map((t) => t.name)).toEqual(['first', 'second']);
+  });
+
+  it('writes through no file or link planted beside the tokens file', () => {
+    const path = tempFile();
+    const store = new TokenStore(path);
+    store.create('first', 'read');
+    const victim = join(path, '..', 'victim');
+    writeFileSync(victim, 'untouched');
+    symlinkSync(victim, `${path}.${process.pid}.tmp`);
+    store.create('second', 'read');
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(store.list()).toHaveLength(2);
+  });
+
+  it('refuses a tokens file or a directory that group or others may write, naming the fix', () => {
+    const path = tempFile();
+    new TokenStore(path).create('first', 'read');
+    chmodSync(path, 0o620);
+    expect(() => new TokenStore(path).list()).toThrow(/tokens file .* is writable by others \(mode 620\).*chmod go-w/);
+    chmodSync(path, 0o600);
+    chmodSync(join(path, '..'), 0o777);
+    expect(() => new TokenStore(path).list()).toThrow(TokensFileError);
+    expect(() => new TokenStore(path).create('second', 'read')).toThrow(/tokens directory .* is writable by others/);
+    chmodSync(join(path, '..'), 0o700);
+    const shared = join(path, '..', 'shared');
+    mkdirSync(shared, { mode: 0o700 });
+    chmodSync(shared, 0o1777);
+    expect(() => new TokenStore(join(shared, 'tokens.json')).create('x', 'read')).toThrow(/writable by others \(mode 777\)/);
   });
 
   it('lives in JOBDECK_TOKENS_FILE, else the XDG config directory, else ~/.config', () => {

@@ -11,7 +11,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** `npm run tokens -- <args>` as a user runs it, on a tokens file of its own. */
 function tokens(file: string, ...args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tokens.ts', ...args], {
-    env: { ...process.env, JOBDECK_TOKENS_FILE: file },
+    // No PostgreSQL here: the audit row is tested in test/integration/tokens-cli-audit.test.ts.
+    env: { ...process.env, JOBDECK_TOKENS_FILE: file, DATABASE_URL: 'postgres://127.0.0.1:1/jobdeck' },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -60,5 +61,5 @@ describe('npm run tokens', () => {
       expect(run.err).toMatch(message);
       expect(run.err).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 30_000);
 });
