@@ -1,0 +1,56 @@
+import { app, Menu, nativeImage, Tray, type BrowserWindow } from 'electron';
+import type { ViewName } from '../../src-shared/views';
+import { badgeCount, countsText, trayTooltip, viewOfPageUrl, type TrayCounts, type TrayState } from './tray-state';
+
+/** 32×32 PNG: the app's mark (a blue square with three bars), kept inline so no file needs packaging. */
+const TRAY_ICON_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAUElEQVR42mNgQAKqya//0wMzYAP0shyrI+htOYojBspyuCNGHTDqAHyS1AKjDhhNhKO5YNQBo9lw1AGjiXA0F4w6YNQBg7Z3NHg6pwPZPQcACnei7/o4JZkAAAAASUVORK5CYII=';
+
+export interface ConsoleTrayOptions {
+  state: TrayState;
+  /** Brings the window up, showing `view` when given. */
+  show(view?: ViewName): void;
+  quit(): void;
+}
+
+/**
+ * The tray icon (and the dock or launcher badge where the platform has one) showing the counts
+ * of `state`: in its tooltip, in its menu (each count opens its view), and as the badge's
+ * number. Returns the removal.
+ */
+export function showConsoleTray(options: ConsoleTrayOptions): () => void {
+  const tray = new Tray(nativeImage.createFromBuffer(Buffer.from(TRAY_ICON_PNG_BASE64, 'base64')));
+  const render = (counts: TrayCounts): void => {
+    const text = countsText(counts);
+    tray.setToolTip(trayTooltip(counts));
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { id: 'tray-alerts', label: text.alerts, click: () => options.show('alerts') },
+        { id: 'tray-failed', label: text.failed, click: () => options.show('jobs') },
+        { type: 'separator' },
+        { label: 'Show Jobdeck', click: () => options.show() },
+        { label: 'Quit Jobdeck', click: () => options.quit() },
+      ]),
+    );
+    app.setBadgeCount(badgeCount(counts));
+  };
+  render(options.state.counts);
+  const stop = options.state.onChange(render);
+  tray.on('click', () => options.show());
+  return () => {
+    stop();
+    tray.destroy();
+  };
+}
+
+/** Tells `state` where the operator looks: the window's focus and the view its page shows. */
+export function followAttention(window: BrowserWindow, state: TrayState): void {
+  let view: ViewName | null = null;
+  const look = (): void => state.look({ focused: window.isFocused(), view });
+  window.on('focus', look);
+  window.on('blur', look);
+  window.webContents.on('did-navigate-in-page', (_event, url, isMainFrame) => {
+    if (!isMainFrame) return;
+    view = viewOfPageUrl(url);
+    look();
+  });
+}
