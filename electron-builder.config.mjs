@@ -1,17 +1,10 @@
 // electron-builder's configuration for `npm run dist` (scripts/dist.mjs): Linux AppImage and
 // .deb of the built app (out/), in an ASAR archive, with the fuses of scripts/electron-fuses.mjs.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findElectronBinary } from './scripts/electron-runtime.mjs';
+//
+// The runtime comes from Electron's release zip, which electron-builder takes from @electron/get's
+// cache (~/.cache/electron): the one the package's installer filled when it fetched the runtime.
+// Not `electronDist: node_modules/electron/dist`: an unpacked runtime keeps its default_app.asar.
 import { JOBDECK_FUSES } from './scripts/electron-fuses.mjs';
-
-const ROOT = path.dirname(fileURLToPath(import.meta.url));
-
-/** The runtime `npm start` fetched (node_modules/electron/dist), so electron-builder downloads no second copy. */
-function installedRuntimeDir() {
-  const { binary } = findElectronBinary(ROOT);
-  return binary ? path.dirname(binary) : undefined;
-}
 
 export default {
   appId: 'dev.jobdeck.console',
@@ -20,7 +13,6 @@ export default {
   files: ['out/**/*', 'package.json'],
   asar: true,
   npmRebuild: false,
-  electronDist: installedRuntimeDir(),
   electronFuses: { ...JOBDECK_FUSES },
   linux: {
     target: ['AppImage', 'deb'],

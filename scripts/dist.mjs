@@ -2,11 +2,12 @@
 // dist.mjs — `npm run dist`: a Linux AppImage and .deb under dist/, built by electron-builder
 // (electron-builder.config.mjs) from a fresh `electron-vite build`.
 //
-// It packages the Electron runtime under node_modules/electron; when that is not installed (Electron
-// 45 fetches it lazily) it is fetched first with the package's own installer, bounded in time
-// (electron-runtime.mjs). Where it cannot be fetched, one line says why and nothing is built:
-// exit code 2. A failed or timed-out build step exits 1; packages built, 0. Every step is bounded:
-// the fetch by JOBDECK_ELECTRON_FETCH_TIMEOUT_S, each build step by JOBDECK_DIST_TIMEOUT_S.
+// It needs the Electron runtime: when node_modules/electron has none (Electron 45 fetches it
+// lazily), it is fetched first with the package's own installer, bounded in time
+// (electron-runtime.mjs), and electron-builder then takes the release zip from the cache that
+// fetch filled. Where it cannot be fetched, one line says why and nothing is built: exit code 2.
+// A failed or timed-out build step exits 1; packages built, 0. Every step is bounded: the fetch by
+// JOBDECK_ELECTRON_FETCH_TIMEOUT_S, each build step by JOBDECK_DIST_TIMEOUT_S.
 
 import { spawn } from 'node:child_process';
 import { readdirSync, realpathSync } from 'node:fs';
