@@ -1,3 +1,4 @@
+import type { MenuItemConstructorOptions } from 'electron';
 import type { AlertNotice } from '../../src-shared/alert-schemas';
 import type { JobEvent } from '../../src-shared/events';
 import { viewOfHash, type ViewName } from '../../src-shared/views';
@@ -89,6 +90,25 @@ export function countsText(counts: TrayCounts): { alerts: string; failed: string
 export function trayTooltip(counts: TrayCounts): string {
   const text = countsText(counts);
   return `Jobdeck: ${text.alerts}, ${text.failed}`;
+}
+
+/** What the tray's menu does; given by the shell. */
+export interface TrayActions {
+  /** Brings the window up, showing `view` when given. */
+  show(view?: ViewName): void;
+  quit(): void;
+}
+
+/** The tray's menu: each count opens its view (Alerts, Jobs), then Show and Quit. */
+export function trayMenuTemplate(counts: TrayCounts, actions: TrayActions): MenuItemConstructorOptions[] {
+  const text = countsText(counts);
+  return [
+    { id: 'tray-alerts', label: text.alerts, click: () => actions.show('alerts') },
+    { id: 'tray-failed', label: text.failed, click: () => actions.show('jobs') },
+    { type: 'separator' },
+    { id: 'tray-show', label: 'Show Jobdeck', click: () => actions.show() },
+    { id: 'tray-quit', label: 'Quit Jobdeck', click: () => actions.quit() },
+  ];
 }
 
 /** The dock or launcher badge: every item that wants the operator (0 hides it). */

@@ -1,15 +1,12 @@
 import { app, Menu, nativeImage, Tray, type BrowserWindow } from 'electron';
 import type { ViewName } from '../../src-shared/views';
-import { badgeCount, countsText, trayTooltip, viewOfPageUrl, type TrayCounts, type TrayState } from './tray-state';
+import { badgeCount, trayMenuTemplate, trayTooltip, viewOfPageUrl, type TrayActions, type TrayCounts, type TrayState } from './tray-state';
 
 /** 32×32 PNG: the app's mark (a blue square with three bars), kept inline so no file needs packaging. */
 const TRAY_ICON_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAUElEQVR42mNgQAKqya//0wMzYAP0shyrI+htOYojBspyuCNGHTDqAHyS1AKjDhhNhKO5YNQBo9lw1AGjiXA0F4w6YNQBg7Z3NHg6pwPZPQcACnei7/o4JZkAAAAASUVORK5CYII=';
 
-export interface ConsoleTrayOptions {
+export interface ConsoleTrayOptions extends TrayActions {
   state: TrayState;
-  /** Brings the window up, showing `view` when given. */
-  show(view?: ViewName): void;
-  quit(): void;
 }
 
 /**
@@ -20,17 +17,8 @@ export interface ConsoleTrayOptions {
 export function showConsoleTray(options: ConsoleTrayOptions): () => void {
   const tray = new Tray(nativeImage.createFromBuffer(Buffer.from(TRAY_ICON_PNG_BASE64, 'base64')));
   const render = (counts: TrayCounts): void => {
-    const text = countsText(counts);
     tray.setToolTip(trayTooltip(counts));
-    tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { id: 'tray-alerts', label: text.alerts, click: () => options.show('alerts') },
-        { id: 'tray-failed', label: text.failed, click: () => options.show('jobs') },
-        { type: 'separator' },
-        { label: 'Show Jobdeck', click: () => options.show() },
-        { label: 'Quit Jobdeck', click: () => options.quit() },
-      ]),
-    );
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(counts, options)));
     app.setBadgeCount(badgeCount(counts));
   };
   render(options.state.counts);

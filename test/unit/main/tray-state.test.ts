@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertNotice } from '../../../src-shared/alert-schemas';
 import type { JobEvent } from '../../../src-shared/events';
 import { feedTray, type TraySources } from '../../../src-main/electron/tray-feed';
-import { badgeCount, TrayState, trayTooltip, viewOfPageUrl, type TrayCounts } from '../../../src-main/electron/tray-state';
+import { badgeCount, trayMenuTemplate, TrayState, trayTooltip, viewOfPageUrl, type TrayCounts } from '../../../src-main/electron/tray-state';
 
 const failed = (job_id: string) => ({ job_id, status: 'FAILED' as const });
 const notice = (type: AlertNotice['type'], id: string) => ({ type, rule: { id } }) as AlertNotice;
@@ -70,6 +70,14 @@ describe('the tray state', () => {
     expect(trayTooltip({ firingAlerts: 1, failedJobs: 3 })).toBe('Jobdeck: 1 alert firing, 3 jobs failed since you last looked');
     expect(trayTooltip({ firingAlerts: 0, failedJobs: 1 })).toBe('Jobdeck: 0 alerts firing, 1 job failed since you last looked');
     expect(badgeCount({ firingAlerts: 2, failedJobs: 3 })).toBe(5);
+  });
+
+  it("has a menu whose counts open their views, then Show and Quit", () => {
+    const done: string[] = [];
+    const items = trayMenuTemplate({ firingAlerts: 2, failedJobs: 1 }, { show: (view) => done.push(`show ${view ?? 'window'}`), quit: () => done.push('quit') });
+    expect(items.map((item) => item.label ?? item.type)).toEqual(['2 alerts firing', '1 job failed since you last looked', 'separator', 'Show Jobdeck', 'Quit Jobdeck']);
+    for (const item of items) (item.click as (() => void) | undefined)?.();
+    expect(done).toEqual(['show alerts', 'show jobs', 'show window', 'quit']);
   });
 
   it('reads the view from a page URL', () => {
