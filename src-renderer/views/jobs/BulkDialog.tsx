@@ -1,5 +1,6 @@
 import { useState, type MouseEvent } from 'react';
 import type { DeadLetterPreview, Operation, OperationAction, OperationPreview } from '../../../src-shared/bridge';
+import { useChangesBlockedReason } from '../../access/access-context';
 import { EntityLink } from '../../components/EntityLink';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TypedConfirm, useProfileNameConfirm } from '../../components/TypedConfirm';
@@ -109,6 +110,7 @@ function DialogButtons({ bulk, close }: { bulk: BulkFlow; close: () => void }) {
   const previewAgain = useConsole((state) => state.previewAgain);
   const cancelBulkOperation = useConsole((state) => state.cancelBulkOperation);
   const profileName = useProfileNameConfirm();
+  const blockedReason = useChangesBlockedReason();
   const [typedText, setTyped] = useState('');
   const { operation, preview, busy, drifted } = bulk;
   const confirming = !operation && preview && drifted === null;
@@ -121,7 +123,8 @@ function DialogButtons({ bulk, close }: { bulk: BulkFlow; close: () => void }) {
           <button
             type="button"
             className="danger"
-            disabled={busy || preview.would_change === 0 || (typed !== null && typedText !== typed.target)}
+            disabled={busy || blockedReason !== null || preview.would_change === 0 || (typed !== null && typedText !== typed.target)}
+            title={blockedReason ?? undefined}
             onClick={() => void confirmBulk(typed ? typedText : undefined)}
           >
             Confirm: {VERB[bulk.action].toLowerCase()} {n(preview.would_change)}
