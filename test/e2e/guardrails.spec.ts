@@ -61,3 +61,29 @@ test('a writable production profile asks for the kind\'s name typed before a pur
     await own.stop();
   }
 });
+
+test("a writable production profile asks for the profile's name typed before a bulk cancel", async ({ page }) => {
+  const own = await withMode(PRODUCTION);
+  try {
+    const submitted = await fetch(`${own.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'email', payload: { subject: 'waits an hour' }, delay_ms: 3_600_000 }),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+    await page.goto(`${own.url}/#/jobs`);
+    const row = page.getByRole('table', { name: 'Jobs' }).getByRole('row').filter({ has: page.getByRole('button', { name: `${id.slice(0, 8)}, show job details` }) });
+    await row.getByRole('checkbox').check();
+    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Cancel…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel 1 selected job' });
+    await expect(dialog).toContainText("This is a production profile. Type prod-eu (the profile's name) to confirm.");
+    const button = dialog.getByRole('button', { name: 'Confirm: cancel 1' });
+    await expect(button).toBeDisabled();
+    await dialog.getByRole('textbox').fill('prod-eu');
+    await page.screenshot({ path: 'test-results/screens/guardrails-typed-bulk-cancel.png' });
+    await button.click();
+    await expect(dialog.getByRole('status', { name: 'Operation status' })).toHaveText(/^Ended done: 1 changed/, { timeout: 30_000 });
+  } finally {
+    await own.stop();
+  }
+});
