@@ -16,6 +16,7 @@ import { recordByteBudget } from './inbox/client-byte-budget';
 import { Closers } from './lifecycle/closers';
 import { AuditRecorder } from './audit/audit-recorder';
 import type { EventRelay } from './relay/event-relay';
+import type { ProfileModeSource } from './profiles/profile-mode';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
 import type { ConnectionSettings } from '../src-shared/console-records';
 import { checkModuleExports } from '../src-shared/node/kinds-file';
@@ -32,6 +33,8 @@ export interface ConsoleOptions {
   log?: (line: string) => void;
   /** The Electron window's token for this launch (role write, name `window`), held in memory only. */
   launchToken?: string;
+  /** The active profile's mode the guardrails go by (the profiles fill it); the environment's writable mode without it. */
+  profileMode?: ProfileModeSource;
 }
 
 /** A running console: its address and its services, which stay the same objects across a restart. */
@@ -139,6 +142,7 @@ function buildConsoleApi(
     onLog: env.log,
     http: config.http,
     audit: { store: slot.parts.audit, recorder },
+    profileMode: options.profileMode,
   });
 }
 

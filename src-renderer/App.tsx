@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { AccessLine, ReadOnlyBanner, TokenDialog } from './access/TokenDialog';
+import { ModeBanner } from './access/ModeBanner';
 import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -108,6 +109,7 @@ export function App() {
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
         <OfflineBanner />
         <ReadOnlyBanner />
+        <ModeBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
       <KeyboardLayer navigate={navigate} />

@@ -21,6 +21,7 @@ import type { FlowReport, KindFlow, KindLimits } from './flow';
 import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
 import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-letter-schemas';
 import type { AuditEntry, AuditPage } from './audit-schemas';
+import type { ModeReport } from './mode-report';
 import type { Problem } from './problem';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { MissedPolicy, Schedule, ScheduleDetail } from './schedule-schemas';
@@ -110,8 +111,13 @@ export interface JobdeckBridge {
   listQueues(): Promise<QueuesReport>;
   /** The connections in use, passwords masked. */
   getSettings(): Promise<ConnectionSettings>;
-  /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. */
-  purgeQueue(kind: JobKind): Promise<PurgeQueueResult>;
+  /**
+   * The active connection profile and whether changing verbs are refused now (`GET /api/v1/mode`).
+   * On a writable production profile the destructive verbs below take `confirm`: the name of their target.
+   */
+  getMode(): Promise<ModeReport>;
+  /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. `confirm`: the kind's name (production). */
+  purgeQueue(kind: JobKind, confirm?: string): Promise<PurgeQueueResult>;
   /** Every kind's pause and limits. */
   listFlows(): Promise<FlowReport>;
   /** Pauses a kind everywhere (its workers take no messages; submits wait) or resumes it. */
@@ -134,7 +140,8 @@ export interface JobdeckBridge {
   listSubscriptions(): Promise<Page<Subscription>>;
   /** Creates a webhook subscription; the answer carries its secret, shown this once. */
   createSubscription(request: CreateSubscriptionRequest): Promise<SubscriptionResult>;
-  deleteSubscription(id: string): Promise<DeleteSubscriptionResult>;
+  /** `confirm`: the subscription's URL (production). */
+  deleteSubscription(id: string, confirm?: string): Promise<DeleteSubscriptionResult>;
   /** A subscription's deliveries, newest first, each with every attempt. */
   listDeliveries(subscriptionId: string, request: PageRequest): Promise<Page<Delivery>>;
   /** Delivers again (same webhook-id). */
@@ -161,7 +168,7 @@ export interface JobdeckBridge {
   /** What requeue or discard would do to dead letters, changing nothing (the dry run). */
   previewDeadLetters(action: DeadLetterAction, target: OperationTarget): Promise<PreviewDeadLettersResult>;
   /** Starts requeue or discard as a bulk operation; refused (409) when the matches drifted since the preview. */
-  startDeadLetters(action: DeadLetterAction, target: OperationTarget & { expected: number }): Promise<OperationResult>;
+  startDeadLetters(action: DeadLetterAction, target: OperationTarget & Confirmed): Promise<OperationResult>;
   /** The saved views (named queries), by name. */
   listSavedViews(): Promise<Page<SavedView>>;
   /** Saves a query under a name (unique: 409 otherwise). */
@@ -177,7 +184,8 @@ export interface JobdeckBridge {
   resumeSchedule(id: string): Promise<ScheduleResult>;
   /** Submits a run now; the answer is its job. */
   triggerSchedule(id: string): Promise<JobActionResult>;
-  deleteSchedule(id: string): Promise<DeleteSubscriptionResult>;
+  /** `confirm`: the schedule's ID (production). */
+  deleteSchedule(id: string, confirm?: string): Promise<DeleteSubscriptionResult>;
   /** The alert rules, each with its state. */
   listAlerts(): Promise<Page<AlertRule>>;
   /** Creates a rule; the answer carries its webhook secret, shown this once. */
@@ -214,8 +222,14 @@ export type OperationTarget = { query: string } | { ids: string[] };
 
 export type OperationRequest = { action: OperationAction } & OperationTarget;
 
+/** A bulk start: `expected` is the preview's `matched`; `confirm` the profile's name for a cancel or discard on production. */
+export interface Confirmed {
+  expected: number;
+  confirm?: string;
+}
+
 /** A start: `expected` is the preview's `matched`. */
-export type StartOperationRequest = OperationRequest & { expected: number };
+export type StartOperationRequest = OperationRequest & Confirmed;
 
 export type { Operation, OperationAction, OperationPreview };
 export type { DeadLetter, DeadLetterAction, DeadLetterPreview };

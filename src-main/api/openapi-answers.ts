@@ -33,6 +33,7 @@ import { auditPageSchema } from '../../src-shared/audit-schemas';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { accessReportSchema, createdTokenSchema, tokenSummarySchema } from '../../src-shared/token-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
+import { modeReportSchema } from '../../src-shared/mode-report';
 import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
@@ -59,6 +60,7 @@ const ANSWERS = {
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
   AccessReport: accessReportSchema,
+  ModeReport: modeReportSchema,
   Token: tokenSummarySchema,
   TokenPage: pageSchema(tokenSummarySchema),
   CreatedToken: createdTokenSchema,

@@ -9,6 +9,7 @@ import { createJobLogsSlice } from './job-logs-slice';
 import { createJobTimingSlice } from './job-timing-slice';
 import { createKindsSlice } from './kinds-slice';
 import { createLiveSlice } from './live-slice';
+import { createModeSlice } from './mode-slice';
 import { createNavSlice } from './nav-slice';
 import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
@@ -53,6 +54,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createKindsSlice(deps)(...args),
     ...createSubmitSlice(deps)(...args),
     ...createLiveSlice(deps)(...args),
+    ...createModeSlice(deps)(...args),
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),

@@ -11,6 +11,7 @@ import type { JobLogsSlice } from './job-logs-slice';
 import type { JobTimingSlice } from './job-timing-slice';
 import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
+import type { ModeSlice } from './mode-slice';
 import type { NavSlice } from './nav-slice';
 import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
@@ -33,6 +34,7 @@ export type ConsoleState = JobsSlice &
   KindsSlice &
   SubmitSlice &
   LiveSlice &
+  ModeSlice &
   WorkersSlice &
   OverviewSlice &
   RecordsSlice &

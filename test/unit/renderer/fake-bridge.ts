@@ -125,7 +125,8 @@ export function fakeBridge(firstPage: Job[] = []) {
     setKindLimits: vi.fn(async (_kind: JobKind, _limits: KindLimits): Promise<KindFlowResult> => {
       throw notSetUp('setKindLimits');
     }),
-    purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
+    getMode: vi.fn(async () => ({ id: 'environment', name: 'environment', environment: 'development' as const, color: null, read_only: false, reason: null })),
+    purgeQueue: vi.fn(async (_kind: JobKind, _confirm?: string): Promise<PurgeQueueResult> => {
       throw notSetUp('purgeQueue');
     }),
     onBatchEvent: vi.fn((listener: (event: BatchEvent) => void) => {
