@@ -32,6 +32,7 @@ import { problemSchema } from '../../src-shared/problem';
 import { auditPageSchema } from '../../src-shared/audit-schemas';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { accessReportSchema, createdTokenSchema, tokenSummarySchema } from '../../src-shared/token-schemas';
+import { profileExportSchema, profileListSchema, profileModeSchema, profileSchema, profileTestSchema } from '../../src-shared/profile-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
 import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
@@ -62,6 +63,12 @@ const ANSWERS = {
   Token: tokenSummarySchema,
   TokenPage: pageSchema(tokenSummarySchema),
   CreatedToken: createdTokenSchema,
+  ConnectionProfile: profileSchema,
+  ConnectionProfileList: profileListSchema,
+  ConnectionProfilesImported: z.object({ items: z.array(profileSchema) }),
+  ConnectionProfileTest: profileTestSchema,
+  ConnectionProfileMode: profileModeSchema,
+  ConnectionProfilesExport: profileExportSchema,
   Schedule: scheduleSchema,
   SchedulePage: pageSchema(scheduleSchema),
   ScheduleDetail: scheduleDetailSchema,

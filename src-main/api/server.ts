@@ -54,6 +54,8 @@ import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
+import type { ProfileModeSource } from '../profiles/profile-mode';
+import { connectionRoutes, type ConnectionProfiles } from './connection-routes';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -110,6 +112,10 @@ export interface ApiOptions {
   http?: HttpLimits;
   /** The outbound URL policy subscription and alert URLs are checked against; none is checked without it. */
   outbound?: OutboundPolicy;
+  /** Connection profiles (`/api/v1/connections`); the routes are absent without it. */
+  profiles?: ConnectionProfiles;
+  /** The active profile's mode the guardrails go by; the environment's (writable) without it. */
+  profileMode?: ProfileModeSource;
 }
 
 const PAGE_CSP =
@@ -236,6 +242,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (settings) app.get('/api/v1/settings', async () => settings());
   await app.register(accessRoute(options.access?.required ?? false));
   if (options.tokens) await app.register(tokenRoutes(options.tokens));
+  if (options.profiles) await app.register(connectionRoutes(options.profiles));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

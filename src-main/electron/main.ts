@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, Notification, shell } from 'electron';
+import { app, BrowserWindow, Notification, safeStorage, shell } from 'electron';
 import { newToken } from '../access/token-secret';
 import { loadConfig } from '../config';
 import { startConsole, type RunningConsole } from '../console';
 import { WORKER_EXEC_ARGV, builtPaths, log, reportStartFailure } from '../entry-points';
 import { closeWithin } from '../lifecycle/close-within';
+import { safeStorageSecretBox } from '../profiles/secret-box';
 import { registerShellIpc } from './shell-ipc';
 import { shellChannelHandlers, shellVerbs } from './shell-verbs';
 import { createConsoleWindow } from './window';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
     rendererDir: paths.renderer,
     log,
     launchToken,
+    // The profiles' passwords encrypted by the OS keychain (Settings says when Linux has none).
+    secretBox: safeStorageSecretBox(safeStorage),
   });
   log(`console window open; API at ${running.url}/`);
 
