@@ -12,6 +12,7 @@ import { createLiveSlice } from './live-slice';
 import { createNavSlice } from './nav-slice';
 import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
+import { createProfilesSlice } from './profiles-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createDeadLettersSlice } from './dead-letters-slice';
 import { createAuditSlice } from './audit-slice';
@@ -55,6 +56,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createLiveSlice(deps)(...args),
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),
+    ...createProfilesSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
     ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),

@@ -14,6 +14,7 @@ import type { LiveSlice } from './live-slice';
 import type { NavSlice } from './nav-slice';
 import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
+import type { ProfilesSlice } from './profiles-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { DeadLettersSlice } from './dead-letters-slice';
 import type { AuditSlice } from './audit-slice';
@@ -35,6 +36,7 @@ export type ConsoleState = JobsSlice &
   LiveSlice &
   WorkersSlice &
   OverviewSlice &
+  ProfilesSlice &
   RecordsSlice &
   ReplaySlice &
   QueuesSlice &

@@ -5,6 +5,7 @@ import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { timeZoneLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { useAppVersion } from '../../shell/shell-context';
+import { ProfilesPanel } from './ProfilesPanel';
 
 const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSettings; setting: string }[] = [
   { name: 'rabbitmq', label: 'RabbitMQ', url: 'amqp_url', setting: 'AMQP_URL' },
@@ -74,8 +75,9 @@ export function SettingsView() {
         )}
         {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
         {settings ? `Kinds file: ${settings.kinds_file ?? 'none (JOBDECK_KINDS unset: the built-in kinds only)'}. ` : ''}
-        The URLs are read when the console starts; change them in the environment (see README) and restart.
+        These are the live profile&apos;s connections; switch profiles below without a restart (the environment variables make the profile named environment).
       </p>
+      <ProfilesPanel />
       <p className="muted small">Times are local to this computer ({timeZoneLabel()}), on a 24-hour clock, with the date when not today; point at a time for its full value.</p>
       {appVersion && <p className="muted small">Jobdeck {appVersion}, desktop window.</p>}
     </section>
