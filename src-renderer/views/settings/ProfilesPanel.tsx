@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
+import type { Problem } from '../../../src-shared/problem';
 import type { ConnectionProfile, ProfileList, ProfileTest } from '../../../src-shared/profile-schemas';
 import { PROFILE_ENVIRONMENTS } from '../../../src-shared/profile-schemas';
 import { describeError } from '../../store/failures';
 import { useConsole } from '../../store/context';
-import { bodyOf, draftOf, EMPTY_DRAFT, type ProfileDraft } from './profile-form';
+import { bodyOf, draftOf, EMPTY_DRAFT, problemText, type ProfileDraft } from './profile-form';
 import { ProfilesTransfer } from './ProfilesTransfer';
 
 const SERVICE_LABELS = { rabbitmq: 'RabbitMQ', redis: 'Redis', postgresql: 'PostgreSQL', smtp: 'SMTP' } as const;
@@ -92,8 +93,8 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
   const [busy, setBusy] = useState(false);
   const active = list.active.id === profile.id;
   const saved = profile.id !== 'environment';
-  const say = (result: { ok: true } | { ok: false; problem: { detail: string } }, done: string) =>
-    onMessage(result.ok ? { text: done, error: false } : { text: result.problem.detail, error: true });
+  const say = (result: { ok: true } | { ok: false; problem: Problem }, done: string) =>
+    onMessage(result.ok ? { text: done, error: false } : { text: problemText(result.problem), error: true });
 
   const runTest = async () => {
     setTest('testing');
@@ -137,19 +138,19 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
               </button>
             )}
             {active && profile.environment === 'production' && list.active.read_only && !profile.read_only && (
-              <button type="button" onClick={() => void unlockProfile(profile.id).then((r) => say(r, `${profile.name} unlocked for this run.`))}>
+              <button type="button" className="secondary" onClick={() => void unlockProfile(profile.id).then((r) => say(r, `${profile.name} unlocked for this run.`))}>
                 Unlock for this run
               </button>
             )}
-            <button type="button" onClick={() => void runTest()}>
+            <button type="button" className="secondary" onClick={() => void runTest()}>
               Test
             </button>
             {saved && (
-              <button type="button" onClick={onEdit}>
+              <button type="button" className="secondary" onClick={onEdit}>
                 Edit
               </button>
             )}
-            <button type="button" onClick={() => void duplicateProfile(profile.id).then((r) => say(r, `Saved a copy of ${profile.name}.`))}>
+            <button type="button" className="secondary" onClick={() => void duplicateProfile(profile.id).then((r) => say(r, `Saved a copy of ${profile.name}.`))}>
               Duplicate
             </button>
             {saved && !active && (
@@ -169,7 +170,7 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
                 <button type="button" className="primary" autoFocus onClick={() => (setConfirming(false), void activate())}>
                   Switch to {profile.name}
                 </button>
-                <button type="button" onClick={() => setConfirming(false)}>
+                <button type="button" className="secondary" onClick={() => setConfirming(false)}>
                   Stay on {list.active.name}
                 </button>
               </div>
@@ -226,7 +227,7 @@ function ProfileEditor({ id, initial, onDone }: { id: string | null; initial: Pr
     const made = bodyOf(draft);
     if ('error' in made) return setError(made.error);
     const result = await saveProfile(id, made.body);
-    if (!result.ok) return setError([result.problem.detail, ...(result.problem.errors ?? []).map((e) => e.message)].join(' — '));
+    if (!result.ok) return setError(problemText(result.problem));
     onDone(id === null ? `Saved ${result.profile.name}.` : `Saved ${result.profile.name}; its connections apply at its next activation.`);
   };
   return (
@@ -256,7 +257,7 @@ function ProfileEditor({ id, initial, onDone }: { id: string | null; initial: Pr
         <button type="submit" className="primary">
           Save profile
         </button>
-        <button type="button" onClick={() => onDone(null)}>
+        <button type="button" className="secondary" onClick={() => onDone(null)}>
           Cancel
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { profileExportSchema } from '../../../src-shared/profile-schemas';
 import { useConsole } from '../../store/context';
+import { problemText } from './profile-form';
 
 /** Export (passwords only when asked, then encrypted with a passphrase) and import of saved profiles. */
 export function ProfilesTransfer({ onMessage }: { onMessage: (m: { text: string; error: boolean }) => void }) {
@@ -11,7 +12,7 @@ export function ProfilesTransfer({ onMessage }: { onMessage: (m: { text: string;
 
   const exportFile = async () => {
     const result = await exportProfiles({ secrets, ...(secrets ? { passphrase } : {}) });
-    if (!result.ok) return onMessage({ text: [result.problem.detail, ...(result.problem.errors ?? []).map((e) => e.message)].join(' — '), error: true });
+    if (!result.ok) return onMessage({ text: problemText(result.problem), error: true });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([JSON.stringify(result.document, null, 2)], { type: 'application/json' }));
     link.download = 'jobdeck-profiles.json';
@@ -24,7 +25,7 @@ export function ProfilesTransfer({ onMessage }: { onMessage: (m: { text: string;
     const parsed = profileExportSchema.safeParse(parseJson(await file.text()));
     if (!parsed.success) return onMessage({ text: `${file.name} is not a Jobdeck profiles export.`, error: true });
     const result = await importProfiles({ document: parsed.data, ...(passphrase ? { passphrase } : {}) });
-    if (!result.ok) return onMessage({ text: [result.problem.detail, ...(result.problem.errors ?? []).map((e) => e.message)].join(' — '), error: true });
+    if (!result.ok) return onMessage({ text: problemText(result.problem), error: true });
     onMessage({ text: `Imported ${result.imported.items.length} profiles.`, error: false });
   };
 
@@ -39,10 +40,10 @@ export function ProfilesTransfer({ onMessage }: { onMessage: (m: { text: string;
         <small className="muted">For an export with passwords, and to import one.</small>
       </label>
       <div className="button-row compact">
-        <button type="button" onClick={() => void exportFile()}>
+        <button type="button" className="secondary" onClick={() => void exportFile()}>
           Export…
         </button>
-        <label className="button-like">
+        <label className="button-like secondary">
           Import…
           <input type="file" accept="application/json,.json" className="visually-hidden" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
         </label>

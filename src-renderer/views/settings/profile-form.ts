@@ -1,3 +1,4 @@
+import type { Problem } from '../../../src-shared/problem';
 import type { ConnectionProfile, CreateProfileRequest, ProfileEnvironmentName } from '../../../src-shared/profile-schemas';
 
 /** What the profile form edits, as text: the workers as `log=2, email=0`. */
@@ -50,4 +51,9 @@ export function bodyOf(draft: ProfileDraft): { body: CreateProfileRequest } | { 
   return {
     body: { ...draft, color: draft.color || null, smtp_url: draft.smtp_url.trim() || null, workers },
   };
+}
+
+/** A refusal in one line: its detail, then each field's message. */
+export function problemText(problem: Problem): string {
+  return [problem.detail, ...(problem.errors ?? []).map((e) => e.message)].join(' — ');
 }
