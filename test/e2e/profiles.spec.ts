@@ -26,7 +26,7 @@ test('a profile created in Settings, tested, activated with a confirmation in wo
     await expect(bar).toContainText('Profile environment');
     const profiles = page.getByRole('table', { name: 'Connection profiles' });
     await expect(profiles.getByRole('row', { name: /environment/ })).toContainText('live');
-    await expect(page.getByText('Passwords: not encrypted (file).')).toBeVisible();
+    await expect(page.getByText('Passwords are stored in the profiles file, not encrypted')).toBeVisible();
 
     await page.getByRole('button', { name: 'New profile' }).click();
     const form = page.getByRole('form', { name: 'New profile' });
@@ -55,6 +55,7 @@ test('a profile created in Settings, tested, activated with a confirmation in wo
     await expect(bar).toContainText('locked for this run');
     await expect(bar).toHaveCSS('border-left-color', 'rgb(220, 38, 38)');
     await expect(page.getByRole('status').filter({ hasText: `namespace ${prodNamespace}` })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Connections' })).toContainText('profile Production EU');
     await page.screenshot({ path: 'test-results/screens/profiles-prod-settings.png', fullPage: true });
 
     await page.goto(`${own.url}/#/jobs`);

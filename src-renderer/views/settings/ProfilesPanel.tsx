@@ -77,7 +77,7 @@ function SecretsLine({ list }: { list: ProfileList }) {
   const { secrets, file } = list;
   return (
     <p className={`muted small${secrets.encrypted ? '' : ' secrets-plain'}`}>
-      Saved in <code>{file}</code>. Passwords: {secrets.encrypted ? `encrypted (${secrets.backend}).` : `not encrypted (${secrets.backend}).`} {secrets.note}
+      Saved in <code>{file}</code>. {secrets.note ?? `Passwords are encrypted (${secrets.backend}).`}
     </p>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
+import { ENVIRONMENT_PROFILE_ID } from '../../../src-shared/profile-schemas';
 import { Time } from '../../components/Time';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { timeZoneLabel } from '../../format';
@@ -21,6 +22,7 @@ export function SettingsView() {
   const loadHealth = useConsole((state) => state.loadHealth);
   const loadSettings = useConsole((state) => state.loadSettings);
   const appVersion = useAppVersion();
+  const liveProfile = useConsole((state) => state.profiles.data?.active ?? null);
   useEffect(() => {
     void loadSettings();
     void loadHealth();
@@ -53,9 +55,7 @@ export function SettingsView() {
                   <td>
                     <code>{settings?.[service.url] ?? '…'}</code>
                   </td>
-                  <td>
-                    <code>{service.setting}</code>
-                  </td>
+                  <td>{liveProfile && liveProfile.id !== ENVIRONMENT_PROFILE_ID ? `profile ${liveProfile.name}` : <code>{service.setting}</code>}</td>
                   <td className={state ? (state.up ? 'ok-text' : 'inline-error') : 'muted'}>
                     {state ? (state.up ? 'connected' : `not reachable: ${state.error ?? 'no answer'}`) : 'testing…'}
                   </td>
