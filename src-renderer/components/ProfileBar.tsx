@@ -19,7 +19,7 @@ export function ProfileBar() {
   }, [activeId]);
   if (!mode) return null;
   return (
-    <div className="profile-bar" role="status" aria-label="Live connection profile" data-environment={mode.environment}>
+    <div className="profile-bar" role="region" aria-label="Live connection profile" data-environment={mode.environment}>
       <span className="profile-swatch" aria-hidden="true" />
       <span>
         Profile <strong>{mode.name}</strong> · {mode.environment}

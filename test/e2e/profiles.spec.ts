@@ -22,7 +22,7 @@ test('a profile created in Settings, tested, activated with a confirmation in wo
   try {
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(`${own.url}/#/settings`);
-    const bar = page.getByRole('status', { name: 'Live connection profile' });
+    const bar = page.getByRole('region', { name: 'Live connection profile' });
     await expect(bar).toContainText('Profile environment');
     const profiles = page.getByRole('table', { name: 'Connection profiles' });
     await expect(profiles.getByRole('row', { name: /environment/ })).toContainText('live');

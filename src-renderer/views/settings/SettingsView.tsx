@@ -75,7 +75,7 @@ export function SettingsView() {
         )}
         {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
         {settings ? `Kinds file: ${settings.kinds_file ?? 'none (JOBDECK_KINDS unset: the built-in kinds only)'}. ` : ''}
-        These are the live profile&apos;s connections; switch profiles below without a restart (the environment variables make the profile named environment).
+        These are the active profile&apos;s connections; switch profiles below without a restart (the environment variables make the profile named environment).
       </p>
       <ProfilesPanel />
       <p className="muted small">Times are local to this computer ({timeZoneLabel()}), on a 24-hour clock, with the date when not today; point at a time for its full value.</p>
