@@ -95,9 +95,18 @@ export class ProfileFile {
     const opened: ConnectionProfile = { ...profile };
     for (const [field, sealed] of Object.entries(secrets) as [ProfileUrlField, string][]) {
       const url = profile[field];
-      if (url !== null && sealed) opened[field] = withPassword(url, this.box.open(sealed));
+      if (url !== null && sealed) opened[field] = withPassword(url, this.openOrNull(sealed));
     }
     return opened;
+  }
+
+  /** A password this box cannot open (sealed by the window's safeStorage, read headless) is left out: the operator enters it again. */
+  private openOrNull(sealed: string): string | null {
+    try {
+      return this.box.open(sealed);
+    } catch {
+      return null;
+    }
   }
 }
 

@@ -48,6 +48,10 @@ describe('where profiles keep their passwords', () => {
     expect(text).not.toContain(PASSWORD);
     expect(text).toContain('safe-storage:');
     expect(file.list()).toEqual([profile('prod')]);
+    // Read headless, the window's passwords are left out (to be entered again), the rest of the profile stays.
+    const headless = new ProfileFile(file.path, fileSecretBox()).list()[0]!;
+    expect(headless.amqp_url).toBe('amqp://ops@rabbit.example:5671');
+    expect(headless.name).toBe('Prod');
   });
 
   it('headless: the passwords stand in a file of mode 0600 in a directory of mode 0700', () => {
