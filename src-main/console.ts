@@ -15,6 +15,9 @@ import type { HealthReport } from './health';
 import { recordByteBudget } from './inbox/client-byte-budget';
 import { Closers } from './lifecycle/closers';
 import { AuditRecorder } from './audit/audit-recorder';
+import { ProfileFile } from './profiles/profile-file';
+import { ProfileService } from './profiles/profile-service';
+import { fileSecretBox, type SecretBox } from './profiles/secret-box';
 import type { EventRelay } from './relay/event-relay';
 import type { ProfileModeSource } from './profiles/profile-mode';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
@@ -35,6 +38,8 @@ export interface ConsoleOptions {
   launchToken?: string;
   /** The active profile's mode the guardrails go by (the profiles fill it); the environment's writable mode without it. */
   profileMode?: ProfileModeSource;
+  /** Where saved profiles keep their passwords: the window's safeStorage; the profiles file itself (mode 0600) without it. */
+  secretBox?: SecretBox;
 }
 
 /** A running console: its address and its services, which stay the same objects across a restart. */
@@ -54,6 +59,8 @@ export interface RunningConsole extends LiveParts {
    * ones are opened again and the failure is thrown.
    */
   restart(config: ConsoleConfig): Promise<void>;
+  /** The connection profiles: the active one's mode, and activation (a restart in place on a profile). */
+  readonly profiles: ProfileService;
   /** Stops every part in reverse order; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -80,13 +87,21 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null, workersToken };
   const gate = new RequestGate();
   const slot = new CoreSlot(env, gate);
+  const box = options.secretBox ?? fileSecretBox();
+  const profiles = new ProfileService({
+    file: new ProfileFile(options.config.profilesFile, box),
+    box,
+    base: options.config,
+    restart: (next) => slot.restart(next),
+    log,
+  });
   const api = new Closers(log);
   // Rows wait in the recorder while a restart swaps the core; it closes after the API, before the stores.
   const audit = new AuditRecorder({ store: () => serving(slot.services).audit, log });
   api.add('audit trail', () => audit.close());
   try {
     await slot.open(options.config, async () => {
-      const app = await buildConsoleApi(options, env, slot, access, audit);
+      const app = await buildConsoleApi(options, env, slot, access, audit, profiles);
       gate.install(app);
       await listen(app, options.config);
       api.add('API', () => app.close());
@@ -112,6 +127,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     health: () => coreHealth(serving(slot.services), facts),
     settings: () => connectionSettings(facts),
     restart: (next) => slot.restart(next),
+    profiles,
     // The API stops between the core's work and its stores, as Fastify lets the requests inside finish.
     close: () => slot.close(() => api.close()),
   };
@@ -124,6 +140,7 @@ function buildConsoleApi(
   slot: CoreSlot,
   access: ConsoleAccess,
   recorder: AuditRecorder,
+  profiles: ProfileService,
 ): Promise<FastifyInstance> {
   const { config } = options;
   const { facts } = env;
@@ -142,7 +159,8 @@ function buildConsoleApi(
     onLog: env.log,
     http: config.http,
     audit: { store: slot.parts.audit, recorder },
-    profileMode: options.profileMode,
+    profiles,
+    profileMode: options.profileMode ?? profiles,
   });
 }
 

@@ -4,6 +4,7 @@ import { ModeBanner } from './access/ModeBanner';
 import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ProfileBar, useProfileColor } from './components/ProfileBar';
 import { OfflineBanner } from './components/OfflineBanner';
 import { useConsole } from './store/context';
 import { viewTooltip } from './keyboard/shortcuts';
@@ -82,13 +83,14 @@ export function App() {
   const connection = useConsole(selectors.connection);
   const view = useConsole((state) => state.view);
   const navigate = useConsole((state) => state.navigate);
+  const profileColor = useProfileColor();
   useAlertWatch();
   useEffect(() => {
     document.title = `${VIEW_TITLES[view]} · Jobdeck`;
   }, [view]);
 
   return (
-    <div className="app">
+    <div className={profileColor ? 'app has-profile-color' : 'app'} style={profileColor}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -107,6 +109,7 @@ export function App() {
         <AccessLine />
       </aside>
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
+        <ProfileBar />
         <OfflineBanner />
         <ReadOnlyBanner />
         <ModeBanner />

@@ -23,6 +23,17 @@ import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-let
 import type { AuditEntry, AuditPage } from './audit-schemas';
 import type { ModeReport } from './mode-report';
 import type { Problem } from './problem';
+import type {
+  ConnectionProfile,
+  CreateProfileRequest,
+  ExportProfilesRequest,
+  ImportProfilesRequest,
+  PatchProfileRequest,
+  ProfileExport,
+  ProfileList,
+  ProfileModeReport,
+  ProfileTest,
+} from './profile-schemas';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { MissedPolicy, Schedule, ScheduleDetail } from './schedule-schemas';
 import type { JobStatus } from './statuses';
@@ -118,6 +129,21 @@ export interface JobdeckBridge {
   getMode(): Promise<ModeReport>;
   /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. `confirm`: the kind's name (production). */
   purgeQueue(kind: JobKind, confirm?: string): Promise<PurgeQueueResult>;
+  /** The connection profiles (passwords masked), the active one's mode and where passwords are kept. */
+  listProfiles(): Promise<ProfileList>;
+  createProfile(request: CreateProfileRequest): Promise<ProfileResult>;
+  /** A URL sent back with its password as `***` keeps the stored password. */
+  updateProfile(id: string, patch: PatchProfileRequest): Promise<ProfileResult>;
+  duplicateProfile(id: string): Promise<ProfileResult>;
+  deleteProfile(id: string): Promise<DeleteSubscriptionResult>;
+  /** Connects to each service of the profile: each by name, up or with its error. */
+  testProfile(id: string): Promise<ProfileTest>;
+  /** Switches the running console to the profile (the core restarts in place). */
+  activateProfile(id: string): Promise<ProfileModeResult>;
+  /** Unlocks a production profile for this run of the console. */
+  unlockProfile(id: string): Promise<ProfileModeResult>;
+  exportProfiles(request: ExportProfilesRequest): Promise<{ ok: true; document: ProfileExport } | { ok: false; problem: Problem }>;
+  importProfiles(request: ImportProfilesRequest): Promise<{ ok: true; imported: { items: ConnectionProfile[] } } | { ok: false; problem: Problem }>;
   /** Every kind's pause and limits. */
   listFlows(): Promise<FlowReport>;
   /** Pauses a kind everywhere (its workers take no messages; submits wait) or resumes it. */
@@ -270,6 +296,8 @@ export interface CreateSubscriptionRequest {
 }
 
 export type SubscriptionResult = { ok: true; subscription: Subscription } | { ok: false; problem: Problem };
+export type ProfileResult = { ok: true; profile: ConnectionProfile } | { ok: false; problem: Problem };
+export type ProfileModeResult = { ok: true; mode: ProfileModeReport } | { ok: false; problem: Problem };
 export type DeleteSubscriptionResult = { ok: true } | { ok: false; problem: Problem };
 export type RedeliverResult = { ok: true; delivery: Delivery } | { ok: false; problem: Problem };
 

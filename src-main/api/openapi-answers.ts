@@ -32,6 +32,7 @@ import { problemSchema } from '../../src-shared/problem';
 import { auditPageSchema } from '../../src-shared/audit-schemas';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { accessReportSchema, createdTokenSchema, tokenSummarySchema } from '../../src-shared/token-schemas';
+import { profileExportSchema, profileListSchema, profileModeSchema, profileSchema, profileTestSchema } from '../../src-shared/profile-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
 import { modeReportSchema } from '../../src-shared/mode-report';
 import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
@@ -64,6 +65,12 @@ const ANSWERS = {
   Token: tokenSummarySchema,
   TokenPage: pageSchema(tokenSummarySchema),
   CreatedToken: createdTokenSchema,
+  ConnectionProfile: profileSchema,
+  ConnectionProfileList: profileListSchema,
+  ConnectionProfilesImported: z.object({ items: z.array(profileSchema) }),
+  ConnectionProfileTest: profileTestSchema,
+  ConnectionProfileMode: profileModeSchema,
+  ConnectionProfilesExport: profileExportSchema,
   Schedule: scheduleSchema,
   SchedulePage: pageSchema(scheduleSchema),
   ScheduleDetail: scheduleDetailSchema,

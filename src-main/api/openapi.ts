@@ -24,6 +24,7 @@ import { auditQuerySchema } from '../../src-shared/audit-schemas';
 import { AUDIT_QUERY_FIELDS } from '../../src-shared/audit-query';
 import { TOKEN_NAME_RULE, createTokenSchema } from '../../src-shared/token-schemas';
 import { confirmQuerySchema, purgeQueueBodySchema } from '../../src-shared/mode-report';
+import { createProfileSchema, exportProfilesSchema, importProfilesSchema, patchProfileSchema } from '../../src-shared/profile-schemas';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
 import { answerRef, answerSchemas, type Answer } from './openapi-answers';
@@ -75,6 +76,17 @@ const EXAMPLES = {
   token: { name: 'ci-reader', role: 'read' },
   /** No `confirm`: enough off production (see confirmNote). */
   purge: {},
+  profile: { name: 'Staging', environment: 'staging', color: '#d97706', amqp_url: 'amqp://guest:guest@127.0.0.1:5672', redis_url: 'redis://127.0.0.1:6379', database_url: 'postgres://127.0.0.1:5432/jobdeck', namespace: 'staging' },
+  profilePatch: { color: '#2563eb', read_only: true },
+  profileExport: { secrets: false },
+  profileImport: {
+    document: {
+      format: 'jobdeck-connection-profiles',
+      version: 1,
+      profiles: [{ id: 'staging', name: 'Staging', environment: 'staging', color: '#d97706', amqp_url: 'amqp://guest@127.0.0.1:5672', redis_url: 'redis://127.0.0.1:6379', database_url: 'postgres://127.0.0.1:5432/jobdeck', smtp_url: null, namespace: 'staging', workers: {}, read_only: false }],
+      secrets: null,
+    },
+  },
 } as const;
 
 interface HeaderParameter {
@@ -215,6 +227,17 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/tokens', tag: 'access', summary: 'List the API tokens (name, role, created_at; never a token or its hash); a write token only', ok: [200, '{"items": Token[], "next_cursor": null}', 'TokenPage'] },
   { method: 'POST', path: '/api/v1/tokens', tag: 'access', summary: `Create an API token (name: ${TOKEN_NAME_RULE}, unique: 409 otherwise; role read or write); its text is answered this once, the console keeps only its SHA-256. A write token only`, body: createTokenSchema, example: EXAMPLES.token, ok: [201, 'the token, with its text', 'CreatedToken'] },
   { method: 'DELETE', path: '/api/v1/tokens/:name', tag: 'access', summary: 'Revoke a token: every console sharing the tokens file refuses it from the next request (404 for an unknown name). A write token only', ok: [204, 'revoked'] },
+  { method: 'GET', path: '/api/v1/connections', tag: 'profiles', summary: 'The connection profiles: the unsaved `environment` profile (the environment variables, active at start), then the saved ones, passwords masked as `***`; the active profile\'s mode (read-only and why), where passwords are kept, and the profiles file', ok: [200, '{"items": ConnectionProfile[], "active", "secrets", "file"}', 'ConnectionProfileList'] },
+  { method: 'POST', path: '/api/v1/connections', tag: 'profiles', summary: 'Save a profile: name and the RabbitMQ, Redis and PostgreSQL URLs; `smtp_url` null sends through the embedded mail sink; `workers` per kind (`JOBDECK_WORKERS` wins over them, they win over the kinds file); a production profile opens read-only until unlocked', body: createProfileSchema, example: EXAMPLES.profile, ok: [201, 'the profile, passwords masked', 'ConnectionProfile'] },
+  { method: 'POST', path: '/api/v1/connections/export', tag: 'profiles', summary: 'Export saved profiles (all without `ids`) without their passwords; with `"secrets": true` and a `passphrase` (8 characters or more) their passwords come encrypted (scrypt, AES-256-GCM)', body: exportProfilesSchema, example: EXAMPLES.profileExport, ok: [200, 'the export document', 'ConnectionProfilesExport'] },
+  { method: 'POST', path: '/api/v1/connections/import', tag: 'profiles', summary: 'Save every profile of an export as a new one (a new id when its own is taken); an export with secrets needs its `passphrase` (a wrong one is a 400 naming `passphrase`, rule `decrypt`)', body: importProfilesSchema, example: EXAMPLES.profileImport, ok: [201, '{"items": ConnectionProfile[]}', 'ConnectionProfilesImported'] },
+  { method: 'GET', path: '/api/v1/connections/:id', tag: 'profiles', summary: 'One profile, passwords masked (404 for an unknown id)', ok: [200, 'the profile', 'ConnectionProfile'] },
+  { method: 'PATCH', path: '/api/v1/connections/:id', tag: 'profiles', summary: 'Change a saved profile (the `environment` profile is a 409); a URL sent back with its password as `***` keeps the stored password; the active profile\'s `read_only` holds at once, its connections at its next activation', body: patchProfileSchema, example: EXAMPLES.profilePatch, ok: [200, 'the profile', 'ConnectionProfile'] },
+  { method: 'DELETE', path: '/api/v1/connections/:id', tag: 'profiles', summary: 'Delete a saved profile (409 for the active one or `environment`)', ok: [204, 'deleted'] },
+  { method: 'POST', path: '/api/v1/connections/:id/duplicate', tag: 'profiles', summary: 'Save a copy of a profile, passwords included, named "<name> (copy)" (how the `environment` profile is saved)', ok: [201, 'the copy', 'ConnectionProfile'] },
+  { method: 'POST', path: '/api/v1/connections/:id/test', tag: 'profiles', summary: 'Connect to each service of the profile and hang up: rabbitmq, redis, postgresql, smtp, each up or with its error', ok: [200, '{"ok", "services": {"rabbitmq","redis","postgresql","smtp"}}', 'ConnectionProfileTest'] },
+  { method: 'POST', path: '/api/v1/connections/:id/activate', tag: 'profiles', summary: 'Switch the running console to the profile: the core restarts in place (requests meanwhile get 503 with Retry-After), the jobs in flight on the old profile finish or go back to their queue, and the workers move to the new connections. A profile that fails is a 502 and the previous one stays active', ok: [200, 'the active profile\'s mode', 'ConnectionProfileMode'] },
+  { method: 'POST', path: '/api/v1/connections/:id/unlock', tag: 'profiles', summary: 'Unlock a production profile for this run of the console (it opens read-only at every start); its own `read_only` still holds', ok: [200, 'the active profile\'s mode', 'ConnectionProfileMode'] },
   { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1', 'OpenApiDocument'] },
   ];
 }

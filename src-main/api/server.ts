@@ -58,6 +58,7 @@ import { ENVIRONMENT_PROFILE_MODE, type ProfileModeSource } from '../profiles/pr
 import { readOnlyHook } from '../guardrails/read-only-hook';
 import { confirmHook } from '../guardrails/confirm-hook';
 import { modeRoute } from './mode-route';
+import { connectionRoutes, type ConnectionProfiles } from './connection-routes';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -114,6 +115,8 @@ export interface ApiOptions {
   http?: HttpLimits;
   /** The outbound URL policy subscription and alert URLs are checked against; none is checked without it. */
   outbound?: OutboundPolicy;
+  /** Connection profiles (`/api/v1/connections`); the routes are absent without it. */
+  profiles?: ConnectionProfiles;
   /** The active profile's mode, read per request by the production guardrails (read-only, `confirm`); the environment's writable mode without it. */
   profileMode?: ProfileModeSource;
 }
@@ -249,6 +252,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions, kinds: 
   if (settings) app.get('/api/v1/settings', async () => settings());
   await app.register(accessRoute(options.access?.required ?? false));
   if (options.tokens) await app.register(tokenRoutes(options.tokens));
+  if (options.profiles) await app.register(connectionRoutes(options.profiles));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

@@ -140,8 +140,8 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     await services.scheduler.start();
     work.add('scheduler', () => services.scheduler.close());
     if (env.workerEntry) {
-      // An operator's scale holds until the console restarts: a core reopened in place keeps it.
-      const scaled = facts.supervisor?.report().counts;
+      // An operator's scale holds until the console restarts: a core reopened in place on the same counts keeps it.
+      const scaled = sameCounts(facts.config.workers, config.workers) ? facts.supervisor?.report().counts : undefined;
       const targets = { smtpUrl: facts.mail.url, consoleUrl: apiUrl(facts), inboxToken: env.workersToken };
       const supervisor = startWorkers(config, env.workerEntry, targets, log, scaled, workerExitRecorder(services.stores.redis, names, log));
       work.add('worker processes', () => supervisor.close());
@@ -153,6 +153,12 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     await close();
     throw error;
   }
+}
+
+/** Whether two settings name the same worker counts (another connection profile may name others). */
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const kinds = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...kinds].every((kind) => a[kind] === b[kind]);
 }
 
 async function connectBroker(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<JobPublisher> {

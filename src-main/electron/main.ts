@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, Menu, Notification, shell } from 'electron';
+import { app, BrowserWindow, Menu, Notification, safeStorage, shell } from 'electron';
 import { newToken } from '../access/token-secret';
 import { loadConfig } from '../config';
 import { startConsole, type RunningConsole } from '../console';
@@ -8,6 +8,7 @@ import { WORKER_EXEC_ARGV, builtPaths, log, reportStartFailure } from '../entry-
 import { closeWithin } from '../lifecycle/close-within';
 import type { ViewName } from '../../src-shared/views';
 import { appMenuTemplate } from './app-menu';
+import { safeStorageSecretBox } from '../profiles/secret-box';
 import { registerShellIpc } from './shell-ipc';
 import { shellChannelHandlers, shellVerbs } from './shell-verbs';
 import { followAttention, showConsoleTray } from './tray';
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
     rendererDir: paths.renderer,
     log,
     launchToken,
+    // The profiles' passwords encrypted by the OS keychain (Settings says when Linux has none).
+    secretBox: safeStorageSecretBox(safeStorage),
   });
   log(`console window open; API at ${running.url}/`);
 

@@ -61,6 +61,7 @@ import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from './console-bridge';
 import { authorized, type AccessGate } from './access-gate';
+import type { ConnectionProfile, ProfileExport, ProfileList, ProfileModeReport, ProfileTest } from '../../src-shared/profile-schemas';
 import { createEventFeed, type EventSourceLike } from './event-feed';
 import { scheduleWithTimer, type Schedule } from './schedule';
 
@@ -302,6 +303,20 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     getWebhook: (itemId: string) => getOrNull<WebhookRecord>(`/api/v1/inbox/items/${id(itemId)}`),
     listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
     getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
+    listProfiles: () => getJson<ProfileList>('/api/v1/connections'),
+    createProfile: (request) => act<ConnectionProfile, 'profile'>('POST', '/api/v1/connections', 'profile', request),
+    updateProfile: (profileId, patch) => act<ConnectionProfile, 'profile'>('PATCH', `/api/v1/connections/${id(profileId)}`, 'profile', patch),
+    duplicateProfile: (profileId) => act<ConnectionProfile, 'profile'>('POST', `/api/v1/connections/${id(profileId)}/duplicate`, 'profile'),
+    deleteProfile: (profileId) => remove(`/api/v1/connections/${id(profileId)}`),
+    testProfile: async (profileId) => {
+      const tested = await act<ProfileTest, 'test'>('POST', `/api/v1/connections/${id(profileId)}/test`, 'test');
+      if (!tested.ok) throw new ProblemError(tested.problem);
+      return tested.test;
+    },
+    activateProfile: (profileId) => act<ProfileModeReport, 'mode'>('POST', `/api/v1/connections/${id(profileId)}/activate`, 'mode'),
+    unlockProfile: (profileId) => act<ProfileModeReport, 'mode'>('POST', `/api/v1/connections/${id(profileId)}/unlock`, 'mode'),
+    exportProfiles: (request) => act<ProfileExport, 'document'>('POST', '/api/v1/connections/export', 'document', request),
+    importProfiles: (request) => act<{ items: ConnectionProfile[] }, 'imported'>('POST', '/api/v1/connections/import', 'imported', request),
     listKinds: () => getJson<KindsReport>('/api/v1/kinds'),
     getMode: () => getJson<ModeReport>('/api/v1/mode'),
     purgeQueue: (kind: JobKind, confirm?: string): Promise<PurgeQueueResult> =>

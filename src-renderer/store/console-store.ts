@@ -13,6 +13,7 @@ import { createModeSlice } from './mode-slice';
 import { createNavSlice } from './nav-slice';
 import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
+import { createProfilesSlice } from './profiles-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createDeadLettersSlice } from './dead-letters-slice';
 import { createAuditSlice } from './audit-slice';
@@ -57,6 +58,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createModeSlice(deps)(...args),
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),
+    ...createProfilesSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
     ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),

@@ -15,6 +15,7 @@ import type { ModeSlice } from './mode-slice';
 import type { NavSlice } from './nav-slice';
 import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
+import type { ProfilesSlice } from './profiles-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { DeadLettersSlice } from './dead-letters-slice';
 import type { AuditSlice } from './audit-slice';
@@ -37,6 +38,7 @@ export type ConsoleState = JobsSlice &
   ModeSlice &
   WorkersSlice &
   OverviewSlice &
+  ProfilesSlice &
   RecordsSlice &
   ReplaySlice &
   QueuesSlice &

@@ -136,6 +136,8 @@ export default async function globalSetup(config: FullConfig): Promise<(() => Pr
       JOBDECK_NAMESPACE: namespace,
       JOBDECK_SMTP_SINK_PORT: '0',
       JOBDECK_WORKERS: 'A=1,B=1,C=1',
+      // Never the user's own connection profiles: a file of the test console's own, unless a test names one.
+      JOBDECK_PROFILES_FILE: process.env.JOBDECK_PROFILES_FILE ?? join(tmpdir(), `jobdeck-e2e-profiles-${namespace}`, 'profiles.json'),
     },
   });
   closeSync(log);

@@ -37,6 +37,8 @@ export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Reco
     JOBDECK_WORKERS: workers,
     // Never the user's own tokens file: a test that makes tokens makes them here.
     JOBDECK_TOKENS_FILE: testTokensFile(namespace),
+    // Never the user's own profiles either: beside the test's tokens file, removed with it.
+    JOBDECK_PROFILES_FILE: join(dirname(testTokensFile(namespace)), 'profiles.json'),
   };
 }
 
