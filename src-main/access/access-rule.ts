@@ -12,6 +12,16 @@ const INBOX_POST = /^\/api\/v1\/inbox\/./;
 
 const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
+/** Whether a request changes things: every verb but GET and HEAD, and the book's job-creating GETs. */
+export function isChanging(method: string, path: string): boolean {
+  return !isRead(method) || CHANGING_GETS.has(path);
+}
+
+/** The webhook inbox's POST: the workers' callbacks, which land whatever the token or the mode. */
+export function isInboxPost(method: string, path: string): boolean {
+  return method === 'POST' && INBOX_POST.test(path);
+}
+
 /**
  * The role a request needs once the API needs tokens. `read` may use every GET and HEAD route,
  * SSE and WebSocket, and `POST /api/v1/inbox/*` (the workers' callbacks); `write` everything.
@@ -19,9 +29,8 @@ const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD
  * static files, a path no route has) the hook decides by the route a request matched.
  */
 export function requirementOf(method: string, path: string): Requirement {
-  if (method === 'POST' && INBOX_POST.test(path)) return 'read';
-  if (!isRead(method)) return 'write';
-  return CHANGING_GETS.has(path) || WRITE_ONLY_READS.test(path) ? 'write' : 'read';
+  if (isInboxPost(method, path)) return 'read';
+  return isChanging(method, path) || WRITE_ONLY_READS.test(path) ? 'write' : 'read';
 }
 
 /** SSE streams, the WebSocket and the export download: what a browser opens without headers of its own. */
