@@ -27,5 +27,7 @@ export function useAccess(): AccessSnapshot {
  */
 export function useChangesBlocked(): boolean {
   const offline = useConsole(selectors.offline);
-  return offline || useAccess().actor?.role === 'read';
+  // Both hooks on every render: a hook behind `||` would be skipped while offline (React's order of hooks).
+  const role = useAccess().actor?.role;
+  return offline || role === 'read';
 }
