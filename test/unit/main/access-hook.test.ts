@@ -66,6 +66,13 @@ describe('bound to loopback', async () => {
     expect(wrong.headers['www-authenticate']).toMatch(/^Bearer /);
     expect(expectProblem(await call(app, 'POST', '/api/v1/tokens', { name: 'x', role: 'read' }, bearer(reader)), 403).detail).toMatch(/needs a write token/);
   });
+
+  it('takes a header that is not a token of ours as no token: another scheme, or the credentials a sender meant for the inbox', async () => {
+    const basic = await app.inject({ method: 'GET', url: '/api/v1/access', headers: { host: API_HOST, authorization: 'Basic dTpw' } });
+    expect(basic.json().actor).toEqual({ name: 'local', role: 'write' });
+    const toInbox = await app.inject({ method: 'POST', url: '/api/v1/inbox/hooks/x', headers: { host: API_HOST, authorization: 'Bearer s3cret-of-the-sender' } });
+    expect(toInbox.statusCode).not.toBe(401);
+  });
 });
 
 describe('bound beyond loopback', async () => {
