@@ -15,7 +15,8 @@ const reader = store.create('viewer', 'read')!.token;
 
 /** The API on a read-only profile, with stand-ins of the profile routes the connections own. */
 async function readOnlyApp() {
-  const app = await apiWith({ profileMode: { current: () => READ_ONLY }, access: { required: false, identify: (token) => store.identify(token) } });
+  // No profile routes of their own (undefined), so the stand-ins below take their place.
+  const app = await apiWith({ profiles: undefined, profileMode: { current: () => READ_ONLY }, access: { required: false, identify: (token) => store.identify(token) } });
   for (const verb of ['activate', 'unlock', 'test']) app.post(`/api/v1/connections/:id/${verb}`, async () => ({ verb }));
   app.patch('/api/v1/connections/:id', async () => ({}));
   return app;
