@@ -4,6 +4,8 @@ import { problem, sendProblem } from '../api/problems';
 
 /** Feeds that stay open for as long as their client wants: a swap does not wait for them. */
 const STREAM_ROUTES = new Set(['/api/v1/events', '/api/v1/ws', '/api/v1/operations/:id/events']);
+/** The requests that restart the core themselves: a swap waiting for them would wait its whole drain. */
+const RESTARTING_ROUTES = new Set(['/api/v1/connections/:id/activate', '/api/v1/connections/:id/unlock']);
 const RETRY_AFTER_S = 1;
 const DRAIN_POLL_MS = 10;
 
@@ -42,7 +44,8 @@ export class RequestGate {
   /** An answered request (the reply, which ends the hooks) or one let in. */
   private enter(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
     if (this.shutWith !== null) return sendProblem(reply.header('retry-after', String(RETRY_AFTER_S)), problem(503, this.shutWith, 'restarting'));
-    if (!STREAM_ROUTES.has(request.routeOptions.url ?? '')) this.inside.add(request);
+    const route = request.routeOptions.url ?? '';
+    if (!STREAM_ROUTES.has(route) && !RESTARTING_ROUTES.has(route)) this.inside.add(request);
     return undefined;
   }
 }
