@@ -17,7 +17,7 @@ import { redactUrl } from '../../src-shared/redact';
 import type { JobKind } from '../../src-shared/kinds';
 import { problem } from '../api/problems';
 import { workerCountsOf, type ConsoleConfig } from '../config';
-import { reason } from '../core/startup-error';
+import { NoCoreError, reason } from '../core/startup-error';
 import { testProfile } from './connection-test';
 import { openWithPassphrase, sealWithPassphrase } from './passphrase-seal';
 import type { ProfileFile } from './profile-file';
@@ -118,7 +118,8 @@ export class ProfileService implements ProfileModeSource {
       await this.options.restart(this.configOf(next));
     } catch (error) {
       this.active = from;
-      throw new ProfileRefusal(problem(502, `activating "${next.name}" failed (${reason(error)}); "${from.name}" stays active`, 'profile-activation-failed'));
+      const now = error instanceof NoCoreError ? `"${from.name}" stays selected but serves nothing; activate a profile` : `"${from.name}" stays active`;
+      throw new ProfileRefusal(problem(502, `activating "${next.name}" failed (${reason(error)}); ${now}`, 'profile-activation-failed'));
     }
     this.options.log(`connection profile "${next.name}" active (was "${from.name}"), namespace ${next.namespace}, RabbitMQ ${redactUrl(next.amqp_url)}`);
     return this.modeReport();
