@@ -95,6 +95,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     restart: (next) => slot.restart(next),
     log,
   });
+  const mode = options.profileMode ?? profiles;
+  env.readOnly = () => mode.current().readOnly;
   const api = new Closers(log);
   // Rows wait in the recorder while a restart swaps the core; it closes after the API, before the stores.
   const audit = new AuditRecorder({ store: () => serving(slot.services).audit, log });

@@ -17,7 +17,7 @@ import { redactUrl } from '../../src-shared/redact';
 import type { JobKind } from '../../src-shared/kinds';
 import { problem } from '../api/problems';
 import { workerCountsOf, type ConsoleConfig } from '../config';
-import { reason } from '../core/startup-error';
+import { NoCoreError, reason } from '../core/startup-error';
 import { testProfile } from './connection-test';
 import { openWithPassphrase, sealWithPassphrase } from './passphrase-seal';
 import type { ProfileFile } from './profile-file';
@@ -113,21 +113,26 @@ export class ProfileService implements ProfileModeSource {
   async activate(id: string): Promise<ProfileModeReport> {
     const next = this.find(id);
     const from = this.active;
+    this.active = next; // the core opening on it reads its mode (read-only: no work)
     try {
       await this.options.restart(this.configOf(next));
     } catch (error) {
-      throw new ProfileRefusal(problem(502, `activating "${next.name}" failed (${reason(error)}); "${from.name}" stays active`, 'profile-activation-failed'));
+      this.active = from;
+      const now = error instanceof NoCoreError ? `"${from.name}" stays selected but serves nothing; activate a profile` : `"${from.name}" stays active`;
+      throw new ProfileRefusal(problem(502, `activating "${next.name}" failed (${reason(error)}); ${now}`, 'profile-activation-failed'));
     }
-    this.active = next;
     this.options.log(`connection profile "${next.name}" active (was "${from.name}"), namespace ${next.namespace}, RabbitMQ ${redactUrl(next.amqp_url)}`);
     return this.modeReport();
   }
 
   /** Lets a production profile change things for the rest of this run of the console. */
-  unlock(id: string): ProfileModeReport {
+  async unlock(id: string): Promise<ProfileModeReport> {
     const profile = this.find(id);
+    const wasReadOnly = this.current().readOnly;
     if (profile.environment === 'production') this.unlocked.add(id);
     this.options.log(`production profile "${profile.name}" unlocked for this run`);
+    // The core of a read-only profile runs no work: reopened in place, its workers, scheduler and loops start.
+    if (wasReadOnly && !this.current().readOnly) await this.options.restart(this.configOf(this.active));
     return this.modeReport();
   }
 
