@@ -181,6 +181,8 @@ describe('connection profiles', () => {
     const prod = await call<ConnectionProfile>('POST', '/api/v1/connections', profileBody({ name: 'Production', environment: 'production' }));
     const activated = await call<ProfileModeReport>('POST', `/api/v1/connections/${prod.body.id}/activate`);
     expect(activated.body).toMatchObject({ id: prod.body.id, environment: 'production', read_only: true, reason: expect.stringContaining('unlock') });
+    // Managing profiles is the console's own settings, not production data: a locked profile does not refuse it.
+    expect((await call('PATCH', `/api/v1/connections/${prod.body.id}`, { color: '#b91c1c' })).status).toBe(200);
     expect((await call('DELETE', `/api/v1/connections/${prod.body.id}`)).status).toBe(409);
     const unlocked = await call<ProfileModeReport>('POST', `/api/v1/connections/${prod.body.id}/unlock`);
     expect(unlocked.body).toMatchObject({ read_only: false, reason: null });
