@@ -168,7 +168,7 @@ export class ProfileService implements ProfileModeSource {
     const why = readOnly
       ? `the profile "${name}" is read-only`
       : locked
-        ? `the production profile "${name}" is locked for this run; unlock it (POST /api/v1/connections/${id}/unlock) to change anything`
+        ? `the production profile "${name}" opens read-only until unlocked for this run`
         : null;
     return { id, name, environment, color, readOnly: why !== null, reason: why };
   }
