@@ -166,9 +166,9 @@ export class ProfileService implements ProfileModeSource {
     const { id, name, environment, color, read_only: readOnly } = this.active;
     const locked = environment === 'production' && !this.unlocked.has(id);
     const why = readOnly
-      ? `the profile "${name}" is read-only`
+      ? 'its settings make it read-only'
       : locked
-        ? `the production profile "${name}" opens read-only until unlocked for this run`
+        ? 'a production profile opens read-only until it is unlocked for this run'
         : null;
     return { id, name, environment, color, readOnly: why !== null, reason: why };
   }
