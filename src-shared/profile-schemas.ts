@@ -18,6 +18,8 @@ export const MASKED_PASSWORD = '***';
 /** Shortest passphrase an export with secrets takes. */
 export const MIN_PASSPHRASE_LENGTH = 8;
 
+const QUERY_PASSWORDS = ['password', 'pass'];
+
 const urlOf = (schemes: readonly string[]) =>
   z
     .string()
@@ -25,6 +27,11 @@ const urlOf = (schemes: readonly string[]) =>
     .refine((text) => URL.canParse(text) && schemes.includes(new URL(text).protocol.slice(0, -1)), {
       error: `must be a URL of scheme ${schemes.join(' or ')}`,
       params: { rule: 'url' },
+    })
+    // A password in the query (`?password=`, `?pass=`) would be answered unmasked: it belongs in the user-info.
+    .refine((text) => !URL.canParse(text) || !QUERY_PASSWORDS.some((name) => new URL(text).searchParams.has(name)), {
+      error: 'must not carry a password in its query: put it in the user-info (scheme://user:password@host)',
+      params: { rule: 'password-in-query' },
     });
 
 const profileFields = {

@@ -182,7 +182,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // The guardrails after access: a missing or weak token is answered first; their refusals are audited like any.
   const profileMode = options.profileMode ?? ENVIRONMENT_MODE_SOURCE;
   const kinds = options.kinds ?? builtinKindRegistry();
-  app.addHook('onRequest', readOnlyHook(profileMode));
+  app.addHook('preValidation', readOnlyHook(profileMode));
   app.addHook('preHandler', confirmHook(profileMode, { kinds, subscriptions: options.webhooks?.store, schedules: options.schedules }));
   app.setErrorHandler(apiErrorHandler(options.onLog));
   if (options.audit?.recorder) auditHook(app, options.audit.recorder, options.onLog);

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { PROFILE_URL_FIELDS, profileSchema, type ConnectionProfile, type ProfileUrlField } from '../../src-shared/profile-schemas';
+import { MASKED_PASSWORD, PROFILE_URL_FIELDS, profileSchema, type ConnectionProfile, type ProfileUrlField } from '../../src-shared/profile-schemas';
 import { FileLockError, withFileLock } from '../access/file-lock';
 import { userConfigFile, writePrivateFile } from '../access/user-config';
 import type { SecretBox } from './secret-box';
@@ -35,18 +35,24 @@ export class ProfileFile {
     private readonly box: SecretBox,
   ) {}
 
-  /** The saved profiles, passwords in their URLs. */
+  /** The saved profiles, passwords in their URLs; one this box cannot open shows as the mask. */
   list(): ConnectionProfile[] {
     return this.read().map((stored) => this.opened(stored));
   }
 
-  /** Writes what `edit` makes of the profiles (passwords in their URLs), under the lock; answers its answer. */
+  /**
+   * Writes what `edit` makes of the profiles (passwords in their URLs), under the lock; answers its
+   * answer. A password this box cannot open that comes back as the mask, on the same URL, keeps
+   * its sealed form: a headless write does not erase what the window sealed.
+   */
   change<T>(edit: (profiles: ConnectionProfile[]) => { profiles: ConnectionProfile[]; answer: T }): T {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     try {
       return withFileLock(`${this.path}.lock`, () => {
-        const edited = edit(this.list());
-        const stored = edited.profiles.map((profile) => this.sealed(profile));
+        const before = this.read();
+        const unopened = this.unopenedSecrets(before);
+        const edited = edit(before.map((stored) => this.opened(stored)));
+        const stored = edited.profiles.map((profile) => this.sealed(profile, unopened));
         writePrivateFile(this.path, `${JSON.stringify({ version: 1, profiles: stored }, null, 2)}\n`);
         return edited.answer;
       });
@@ -79,28 +85,42 @@ export class ProfileFile {
     );
   }
 
-  private sealed(profile: ConnectionProfile): StoredProfile {
+  private sealed(profile: ConnectionProfile, unopened: Map<string, string>): StoredProfile {
     const stored: StoredProfile = { ...profile, secrets: {} };
     for (const field of PROFILE_URL_FIELDS) {
       const url = profile[field];
       if (url === null) continue;
       const { url: bare, password } = splitPassword(url);
       stored[field] = bare;
-      if (password !== null) stored.secrets[field] = this.box.seal(password);
+      if (password === null) continue;
+      const kept = password === MASKED_PASSWORD ? unopened.get(secretKey(field, bare)) : undefined;
+      stored.secrets[field] = kept ?? this.box.seal(password);
     }
     return stored;
+  }
+
+  /** The sealed passwords this box cannot open, by field and URL without password. */
+  private unopenedSecrets(profiles: StoredProfile[]): Map<string, string> {
+    const unopened = new Map<string, string>();
+    for (const profile of profiles) {
+      for (const [field, sealed] of Object.entries(profile.secrets) as [ProfileUrlField, string][]) {
+        const url = profile[field];
+        if (url !== null && sealed && this.openOrNull(sealed) === null) unopened.set(secretKey(field, url), sealed);
+      }
+    }
+    return unopened;
   }
 
   private opened({ secrets, ...profile }: StoredProfile): ConnectionProfile {
     const opened: ConnectionProfile = { ...profile };
     for (const [field, sealed] of Object.entries(secrets) as [ProfileUrlField, string][]) {
       const url = profile[field];
-      if (url !== null && sealed) opened[field] = withPassword(url, this.openOrNull(sealed));
+      if (url !== null && sealed) opened[field] = withPassword(url, this.openOrNull(sealed) ?? MASKED_PASSWORD);
     }
     return opened;
   }
 
-  /** A password this box cannot open (sealed by the window's safeStorage, read headless) is left out: the operator enters it again. */
+  /** Null for a password this box cannot open (sealed by the window's safeStorage, read headless): it shows as unavailable here. */
   private openOrNull(sealed: string): string | null {
     try {
       return this.box.open(sealed);
@@ -109,6 +129,8 @@ export class ProfileFile {
     }
   }
 }
+
+const secretKey = (field: ProfileUrlField, bareUrl: string): string => `${field} ${bareUrl}`;
 
 function parseJson(text: string): unknown {
   try {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ValidationError, type Problem } from '../../src-shared/problem';
 import {
   ENVIRONMENT_PROFILE_ID,
+  MASKED_PASSWORD,
   PROFILE_URL_FIELDS,
   type ConnectionProfile,
   type CreateProfileRequest,
@@ -23,7 +24,7 @@ import { openWithPassphrase, sealWithPassphrase } from './passphrase-seal';
 import type { ProfileFile } from './profile-file';
 import type { ProfileMode, ProfileModeSource } from './profile-mode';
 import type { SecretBox } from './secret-box';
-import { isMaskedPassword, splitPassword, withPassword } from './url-password';
+import { isMaskedPassword, sameEndpoint, splitPassword, withPassword } from './url-password';
 
 /** A verb refused with its problem (404 unknown profile, 409 the environment's or the active one, 502 an activation that failed). */
 export class ProfileRefusal extends Error {
@@ -156,11 +157,11 @@ export class ProfileService implements ProfileModeSource {
     const passwords = document.secrets ? (JSON.parse(await openWithPassphrase(document.secrets, passphrase!)) as Record<string, Record<string, string>>) : {};
     const imported = this.options.file.change((profiles) => {
       const taken = new Set([ENVIRONMENT_PROFILE_ID, ...profiles.map((p) => p.id)]);
-      const added = document.profiles.map((profile) => ({
-        ...withPasswords(profile, passwords[profile.id] ?? {}),
-        id: taken.has(profile.id) || !/^[a-z0-9-]{1,80}$/.test(profile.id) ? newId(profile.name) : profile.id,
-        workers: this.kindNames(profile.workers),
-      }));
+      const added = document.profiles.map((profile) => {
+        const id = taken.has(profile.id) || !/^[a-z0-9-]{1,80}$/.test(profile.id) ? newId(profile.name) : profile.id;
+        taken.add(id);
+        return { ...withPasswords(profile, passwords[profile.id] ?? {}), id, workers: this.kindNames(profile.workers) };
+      });
       return { profiles: [...profiles, ...added], answer: added };
     });
     return imported.map(masked);
@@ -170,9 +171,9 @@ export class ProfileService implements ProfileModeSource {
     const { id, name, environment, color, read_only: readOnly } = this.active;
     const locked = environment === 'production' && !this.unlocked.has(id);
     const why = readOnly
-      ? `the profile "${name}" is read-only`
+      ? 'its settings make it read-only'
       : locked
-        ? `the production profile "${name}" is locked for this run; unlock it (POST /api/v1/connections/${id}/unlock) to change anything`
+        ? 'a production profile opens read-only until it is unlocked for this run'
         : null;
     return { id, name, environment, color, readOnly: why !== null, reason: why };
   }
@@ -251,13 +252,20 @@ function masked(profile: ConnectionProfile): ConnectionProfile {
   return { ...profile, amqp_url: redactUrl(profile.amqp_url), redis_url: redactUrl(profile.redis_url), database_url: redactUrl(profile.database_url), smtp_url: profile.smtp_url && redactUrl(profile.smtp_url) };
 }
 
-/** The URLs of a PATCH whose password is the mask, with the stored password back in them. */
+/**
+ * The URLs of a PATCH whose password is the mask, with the stored password back in them — only
+ * for the same scheme, host, port and user: a kept password never follows a URL elsewhere.
+ */
 function keptPasswords(current: ConnectionProfile, patch: PatchProfileRequest): Partial<ConnectionProfile> {
   const kept: Partial<ConnectionProfile> = {};
   for (const field of PROFILE_URL_FIELDS) {
     const url = patch[field];
     const stored = current[field];
-    if (url && isMaskedPassword(url)) kept[field] = withPassword(splitPassword(url).url, stored === null ? null : splitPassword(stored).password);
+    if (!url || !isMaskedPassword(url)) continue;
+    if (stored === null || !sameEndpoint(url, stored)) {
+      throw new ValidationError([{ field, rule: 'password-required', message: `${field} names another server or user than the stored one: enter its password instead of ${MASKED_PASSWORD}` }]);
+    }
+    kept[field] = withPassword(splitPassword(url).url, splitPassword(stored).password);
   }
   return kept;
 }

@@ -25,3 +25,9 @@ export function withPassword(url: string, password: string | null): string {
 export function isMaskedPassword(url: string): boolean {
   return URL.canParse(url) && decodeURIComponent(new URL(url).password) === MASKED_PASSWORD;
 }
+
+/** True when both URLs reach the same server as the same user (scheme, host, port and user). */
+export function sameEndpoint(a: string, b: string): boolean {
+  const [x, y] = [new URL(a), new URL(b)];
+  return x.protocol === y.protocol && x.hostname === y.hostname && x.port === y.port && x.username === y.username;
+}

@@ -18,8 +18,7 @@ export function ModeBanner() {
   return (
     <div className="readonly-banner mode-banner" role="status" aria-label="Read-only profile">
       <p>
-        {reason} The buttons that change something are disabled, as the API refuses them (403 <code>read-only-mode</code>). Switch to a writable
-        profile, or unlock this one in Settings, to change things.
+        {reason} The buttons that change something are disabled. Switch to a writable profile, or unlock this one in Settings, to change things.
       </p>
     </div>
   );

@@ -4,7 +4,7 @@ import { useConsole } from '../store/context';
 
 const PROFILE_POLL_MS = 10_000;
 
-/** The live connection profile on every view: its name and colour, a PROD badge for production, and why it is read-only. */
+/** The live connection profile on every view: its name and colour, a PROD badge for production, whether it is read-only (the mode banner says why). */
 export function ProfileBar() {
   const mode = useConsole((state) => state.profiles.data?.active ?? null);
   const loadProfiles = useConsole((state) => state.loadProfiles);
@@ -29,7 +29,7 @@ export function ProfileBar() {
           PROD
         </span>
       )}
-      {mode.read_only && <span className="profile-reason">{mode.reason}</span>}
+      {mode.read_only && <span className="profile-reason">read-only</span>}
       <a href="#/settings" className="profile-switch">
         Switch…
       </a>

@@ -1,6 +1,7 @@
 import type { DeleteSubscriptionResult, ProfileModeResult, ProfileResult } from '../../src-shared/bridge';
 import type { CreateProfileRequest, PatchProfileRequest, ProfileList, ProfileTest } from '../../src-shared/profile-schemas';
 import type { ConsoleDeps, SliceCreator } from './deps';
+import type { ModeSlice } from './mode-slice';
 import type { OverviewSlice } from './overview-slice';
 import { field, load, NOT_LOADED, type Loaded } from './loaded';
 
@@ -21,11 +22,12 @@ export interface ProfilesSlice {
   importProfiles: ConsoleDeps['bridge']['importProfiles'];
 }
 
-export function createProfilesSlice({ bridge, now }: ConsoleDeps): SliceCreator<ProfilesSlice, Pick<OverviewSlice, 'loadSettings' | 'loadHealth'>> {
+export function createProfilesSlice({ bridge, now }: ConsoleDeps): SliceCreator<ProfilesSlice, Pick<OverviewSlice, 'loadSettings' | 'loadHealth'> & Pick<ModeSlice, 'loadMode'>> {
   return (set, get) => {
+    // The mode too: a save (read_only), an activation or an unlock changes what the banner and the buttons say at once.
     const reloadingAfter = async <T>(work: Promise<T>): Promise<T> => {
       const result = await work;
-      await get().loadProfiles();
+      await Promise.all([get().loadProfiles(), get().loadMode()]);
       return result;
     };
     return {

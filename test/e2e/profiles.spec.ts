@@ -47,12 +47,17 @@ test('a profile created in Settings, tested, activated with a confirmation in wo
     await row.getByRole('button', { name: 'Activate' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Switch profile' });
     await expect(confirm).toContainText('Switch from environment to Production EU? Jobs in flight on environment finish or go back to their queue.');
+    await expect(confirm).toContainText('it opens read-only until you unlock it for this run');
     await page.screenshot({ path: 'test-results/screens/profiles-confirm.png', fullPage: true });
     await confirm.getByRole('button', { name: 'Switch to Production EU' }).click();
 
     await expect(bar).toContainText('Profile Production EU', { timeout: 60_000 });
     await expect(bar.getByText('PROD', { exact: true })).toBeVisible();
-    await expect(bar).toContainText('locked for this run');
+    await expect(bar).toContainText('read-only');
+    const banner = page.getByRole('status', { name: 'Read-only profile' });
+    await expect(banner).toContainText('locked for this run');
+    await expect(banner).toContainText('unlock this one in Settings');
+    await expect(banner).not.toContainText('/api/v1/connections');
     await expect(bar).toHaveCSS('border-left-color', 'rgb(220, 38, 38)');
     await expect(page.getByRole('status').filter({ hasText: `namespace ${prodNamespace}` })).toBeVisible();
     await expect(page.getByRole('table', { name: 'Connections' })).toContainText('profile Production EU');
@@ -65,7 +70,14 @@ test('a profile created in Settings, tested, activated with a confirmation in wo
 
     await page.goto(`${own.url}/#/settings`);
     await profiles.getByRole('row', { name: /Production EU/ }).getByRole('button', { name: 'Unlock for this run' }).click();
-    await expect(bar).not.toContainText('locked for this run');
+    const unlock = page.getByRole('alertdialog', { name: 'Unlock profile' });
+    await expect(unlock.getByRole('button', { name: 'Unlock Production EU' })).toBeDisabled();
+    await unlock.getByLabel(/Type Production EU/).fill('Production EU');
+    await page.screenshot({ path: 'test-results/screens/profiles-unlock.png', fullPage: true });
+    await unlock.getByRole('button', { name: 'Unlock Production EU' }).click();
+    // The banner follows at once, not at the next poll.
+    await expect(banner).toHaveCount(0, { timeout: 3_000 });
+    await expect(bar).not.toContainText('read-only');
     await expect(bar.getByText('PROD', { exact: true })).toBeVisible();
 
     await profiles.getByRole('row', { name: /^environment/ }).getByRole('button', { name: 'Activate' }).click();

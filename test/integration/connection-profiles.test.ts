@@ -74,6 +74,12 @@ describe('connection profiles', () => {
     expect(statSync(app.config.profilesFile).mode & 0o777).toBe(0o600);
     // Headless: the password is in the file, not encrypted (the README says so), and only there.
     expect(readFileSync(app.config.profilesFile, 'utf8')).toContain(`plain:${PASSWORD}`);
+    // The masked password does not follow the URL to another host or user: enter it again.
+    for (const amqp_url of [saved.amqp_url.replace('127.0.0.1', 'evil.example').replace('localhost', 'evil.example'), saved.amqp_url.replace(/\/\/[^:]+:/, '//intruder:')]) {
+      const moved = await call<{ errors: { field: string; rule: string }[] }>('PATCH', `/api/v1/connections/${saved.id}`, { amqp_url });
+      expect(moved.status, amqp_url).toBe(400);
+      expect(moved.body.errors).toEqual([expect.objectContaining({ field: 'amqp_url', rule: 'password-required' })]);
+    }
   });
 
   it('refuses a bad field with a 400 naming it and its rule', async () => {
@@ -82,6 +88,12 @@ describe('connection profiles', () => {
     expect(body.errors).toEqual([expect.objectContaining({ field: 'redis_url', rule: 'url' })]);
     const kind = await call<{ errors: { field: string; rule: string }[] }>('POST', '/api/v1/connections', profileBody({ workers: { nosuch: 1 } }));
     expect(kind.body.errors).toEqual([expect.objectContaining({ field: 'workers.nosuch', rule: 'kind' })]);
+    // A password in the query would be answered unmasked: refused, to be put in the user-info.
+    for (const redis_url of ['redis://127.0.0.1:6379/0?password=s3cret', 'redis://127.0.0.1:6379/0?pass=s3cret']) {
+      const query = await call<{ errors: { field: string; rule: string }[] }>('POST', '/api/v1/connections', profileBody({ redis_url }));
+      expect(query.status).toBe(400);
+      expect(query.body.errors).toEqual([expect.objectContaining({ field: 'redis_url', rule: 'password-in-query' })]);
+    }
   });
 
   it('keeps the stored password when a PATCH sends back the masked URL', async () => {
@@ -90,6 +102,12 @@ describe('connection profiles', () => {
     expect(body.name).toBe('Other namespace');
     saved = body;
     expect(readFileSync(app.config.profilesFile, 'utf8')).toContain(`plain:${PASSWORD}`);
+    // The masked password does not follow the URL to another host or user: enter it again.
+    for (const amqp_url of [saved.amqp_url.replace('127.0.0.1', 'evil.example').replace('localhost', 'evil.example'), saved.amqp_url.replace(/\/\/[^:]+:/, '//intruder:')]) {
+      const moved = await call<{ errors: { field: string; rule: string }[] }>('PATCH', `/api/v1/connections/${saved.id}`, { amqp_url });
+      expect(moved.status, amqp_url).toBe(400);
+      expect(moved.body.errors).toEqual([expect.objectContaining({ field: 'amqp_url', rule: 'password-required' })]);
+    }
   });
 
   it('tests each service by name: all up, and a bad URL names its service and error', async () => {
@@ -136,6 +154,12 @@ describe('connection profiles', () => {
     expect(file.profiles.find((p) => p.id === copy.id)!.secrets.amqp_url).toBe(`plain:${PASSWORD}`);
     expect((await call<ProfileTest>('POST', `/api/v1/connections/${copy.id}/test`)).body.ok).toBe(true);
     expect((await call('DELETE', `/api/v1/connections/${copy.id}`)).status).toBe(204);
+
+    // One document naming an id twice: each profile gets an id of its own.
+    const twice = { ...plain.body, profiles: [{ ...plain.body.profiles[0]!, id: 'twice-imported' }, { ...plain.body.profiles[0]!, id: 'twice-imported' }] };
+    const both = await call<{ items: ConnectionProfile[] }>('POST', '/api/v1/connections/import', { document: twice });
+    expect(new Set(both.body.items.map((p) => p.id)).size).toBe(2);
+    for (const profile of both.body.items) expect((await call('DELETE', `/api/v1/connections/${profile.id}`)).status).toBe(204);
   }, 60_000);
 
   it('activates another profile with jobs in flight: every accepted job reaches DONE on its namespace', async () => {
@@ -181,6 +205,8 @@ describe('connection profiles', () => {
     const prod = await call<ConnectionProfile>('POST', '/api/v1/connections', profileBody({ name: 'Production', environment: 'production' }));
     const activated = await call<ProfileModeReport>('POST', `/api/v1/connections/${prod.body.id}/activate`);
     expect(activated.body).toMatchObject({ id: prod.body.id, environment: 'production', read_only: true, reason: expect.stringContaining('unlock') });
+    // Managing profiles is the console's own settings, not production data: a locked profile does not refuse it.
+    expect((await call('PATCH', `/api/v1/connections/${prod.body.id}`, { color: '#b91c1c' })).status).toBe(200);
     expect((await call('DELETE', `/api/v1/connections/${prod.body.id}`)).status).toBe(409);
     const unlocked = await call<ProfileModeReport>('POST', `/api/v1/connections/${prod.body.id}/unlock`);
     expect(unlocked.body).toMatchObject({ read_only: false, reason: null });

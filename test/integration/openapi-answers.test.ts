@@ -308,6 +308,7 @@ describe('every answer matches the OpenAPI document', () => {
   it('of connection profiles', async () => {
     const list = await expectStatus(get('/api/v1/connections'), 200);
     expect((list.active as { id: string }).id).toBe('environment');
+    expect(await expectStatus(get('/api/v1/mode'), 200)).toMatchObject({ id: 'environment', read_only: false, reason: null });
     // A copy of the environment's profile: the same services and namespace, so activating it restarts in place onto the same data.
     const copy = await expectStatus(call('POST', '/api/v1/connections/environment/duplicate'), 201);
     const id = copy.id as string;

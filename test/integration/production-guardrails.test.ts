@@ -96,6 +96,13 @@ describe('a read-only profile', () => {
     expect((await send('POST', '/api/v1/inbox/guardrails/callback', { ok: true })).status).toBe(201);
   });
 
+  it('lets through what changes nothing in production: a validation and a bulk dry run', async () => {
+    expect((await send('POST', '/api/v1/jobs/validate', { kind: 'log', payload: { client_time: 1 } })).status).toBe(200);
+    expect((await send('POST', '/api/v1/operations', { action: 'cancel', ids: [randomUUID()], dry_run: true })).status).toBe(200);
+    expect((await send('POST', '/api/v1/dead-letters/discard', { ids: [randomUUID()], dry_run: true })).status).toBe(200);
+    expect((await send('POST', '/api/v1/operations', { action: 'cancel', ids: [randomUUID()] })).status).toBe(403);
+  });
+
   it('records the refusal in the audit trail', async () => {
     await send('POST', '/api/v1/saved-views', { name: 'refused view', query: 'status:FAILED' });
     const row = await eventually(async () => {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Problem } from '../../../src-shared/problem';
 import type { ConnectionProfile, ProfileList, ProfileTest } from '../../../src-shared/profile-schemas';
 import { PROFILE_ENVIRONMENTS } from '../../../src-shared/profile-schemas';
+import { TypedConfirm } from '../../components/TypedConfirm';
 import { describeError } from '../../store/failures';
 import { useConsole } from '../../store/context';
 import { bodyOf, draftOf, EMPTY_DRAFT, problemText, type ProfileDraft } from './profile-form';
@@ -9,9 +10,10 @@ import { ProfilesTransfer } from './ProfilesTransfer';
 
 const SERVICE_LABELS = { rabbitmq: 'RabbitMQ', redis: 'Redis', postgresql: 'PostgreSQL', smtp: 'SMTP' } as const;
 
-/** The words a switch is confirmed with. */
-export function switchQuestion(from: string, to: string): string {
-  return `Switch from ${from} to ${to}? Jobs in flight on ${from} finish or go back to their queue.`;
+/** The words a switch is confirmed with; a production target says it opens read-only. */
+export function switchQuestion(from: string, to: Pick<ConnectionProfile, 'name' | 'environment'>): string {
+  const opens = to.environment === 'production' ? ` ${to.name} is production: it opens read-only until you unlock it for this run.` : '';
+  return `Switch from ${from} to ${to.name}? Jobs in flight on ${from} finish or go back to their queue.${opens}`;
 }
 
 /** Settings' connection profiles: create, edit, duplicate, test, delete, activate (confirmed in words), unlock, export and import. */
@@ -90,6 +92,7 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
   const unlockProfile = useConsole((state) => state.unlockProfile);
   const [test, setTest] = useState<ProfileTest | 'testing' | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [unlocking, setUnlocking] = useState(false);
   const [busy, setBusy] = useState(false);
   const active = list.active.id === profile.id;
   const saved = profile.id !== 'environment';
@@ -138,7 +141,7 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
               </button>
             )}
             {active && profile.environment === 'production' && list.active.read_only && !profile.read_only && (
-              <button type="button" className="secondary" onClick={() => void unlockProfile(profile.id).then((r) => say(r, `${profile.name} unlocked for this run.`))}>
+              <button type="button" className="secondary" onClick={() => setUnlocking(true)}>
                 Unlock for this run
               </button>
             )}
@@ -165,7 +168,7 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
         <tr>
           <td colSpan={5}>
             <div className="confirm" role="alertdialog" aria-label="Switch profile">
-              <p>{switchQuestion(list.items.find((p) => p.id === list.active.id)?.name ?? list.active.name, profile.name)}</p>
+              <p>{switchQuestion(list.items.find((p) => p.id === list.active.id)?.name ?? list.active.name, profile)}</p>
               <div className="button-row">
                 <button type="button" className="primary" autoFocus onClick={() => (setConfirming(false), void activate())}>
                   Switch to {profile.name}
@@ -175,6 +178,19 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
                 </button>
               </div>
             </div>
+          </td>
+        </tr>
+      )}
+      {unlocking && (
+        <tr>
+          <td colSpan={5}>
+            <UnlockConfirm
+              profile={profile}
+              onDone={(unlock) => {
+                setUnlocking(false);
+                if (unlock) void unlockProfile(profile.id).then((r) => say(r, `${profile.name} unlocked for this run.`));
+              }}
+            />
           </td>
         </tr>
       )}
@@ -193,6 +209,25 @@ function ProfileRow({ profile, list, onEdit, onMessage }: { profile: ConnectionP
         </tr>
       )}
     </>
+  );
+}
+
+/** Unlocking makes production writable: the operator types the profile's name first. */
+function UnlockConfirm({ profile, onDone }: { profile: ConnectionProfile; onDone: (unlock: boolean) => void }) {
+  const [typed, setTyped] = useState('');
+  return (
+    <form className="confirm" role="alertdialog" aria-label="Unlock profile" onSubmit={(e) => (e.preventDefault(), onDone(typed === profile.name))}>
+      <p>Unlock {profile.name} for this run? Every changing button and API call works on production until the console stops.</p>
+      <TypedConfirm id={`unlock-${profile.id}`} confirm={{ target: profile.name, what: "the profile's name" }} typed={typed} onType={setTyped} />
+      <div className="button-row">
+        <button type="submit" className="danger" disabled={typed !== profile.name}>
+          Unlock {profile.name}
+        </button>
+        <button type="button" className="secondary" onClick={() => onDone(false)}>
+          Keep it read-only
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -48,10 +48,18 @@ describe('where profiles keep their passwords', () => {
     expect(text).not.toContain(PASSWORD);
     expect(text).toContain('safe-storage:');
     expect(file.list()).toEqual([profile('prod')]);
-    // Read headless, the window's passwords are left out (to be entered again), the rest of the profile stays.
+    // Read headless, the window's passwords are unavailable (masked), the rest of the profile stays.
     const headless = new ProfileFile(file.path, fileSecretBox()).list()[0]!;
-    expect(headless.amqp_url).toBe('amqp://ops@rabbit.example:5671');
+    expect(headless.amqp_url).toBe('amqp://ops:***@rabbit.example:5671');
     expect(headless.name).toBe('Prod');
+  });
+
+  it('a headless write keeps the passwords the window sealed, on the profiles it rewrites', () => {
+    const window = new ProfileFile(join(dir, 'both', 'profiles.json'), safeStorageSecretBox(fakeSafeStorage('gnome_libsecret'), 'linux'));
+    window.change(() => ({ profiles: [profile('prod')], answer: null }));
+    const headless = new ProfileFile(window.path, fileSecretBox());
+    headless.change((profiles) => ({ profiles: [...profiles.map((p) => ({ ...p, name: 'Prod EU' })), { ...profile('dev'), amqp_url: 'amqp://dev:devpw@localhost:5672' }], answer: null }));
+    expect(window.list()).toEqual([{ ...profile('prod'), name: 'Prod EU' }, { ...profile('dev'), amqp_url: 'amqp://dev:devpw@localhost:5672' }]);
   });
 
   it('headless: the passwords stand in a file of mode 0600 in a directory of mode 0700', () => {
