@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { MAX_WORKERS_PER_KIND } from './console-records';
+import { PROFILE_ENVIRONMENTS, modeReportSchema } from './mode-report';
 
 /** The wire contract of connection profiles (`/api/v1/connections`): what a profile is and what each verb takes. */
 
-export const PROFILE_ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export { PROFILE_ENVIRONMENTS };
 export type ProfileEnvironmentName = (typeof PROFILE_ENVIRONMENTS)[number];
 
 /** The id of the unsaved profile the environment variables make (active at start). */
@@ -89,14 +90,7 @@ export const secretStorageSchema = z.object({
 export type SecretStorage = z.output<typeof secretStorageSchema>;
 
 /** The live profile's mode: what the header shows and the guardrails go by. */
-export const profileModeSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  environment: z.enum(PROFILE_ENVIRONMENTS),
-  color: z.string().nullable(),
-  read_only: z.boolean(),
-  reason: z.string().nullable(),
-});
+export const profileModeSchema = modeReportSchema;
 export type ProfileModeReport = z.output<typeof profileModeSchema>;
 
 /** `GET /api/v1/connections`: the profiles (the environment's first), the active one and where secrets go. */
