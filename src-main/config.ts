@@ -10,6 +10,7 @@ import { redactUrl } from '../src-shared/redact';
 import { ConfigError, readEnv, retryPolicyFrom, sharedEnvShape } from '../src-shared/settings';
 import type { RetryPolicy } from '../src-shared/retry-policy';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/http-limits';
+import { profilesFilePath } from './profiles/profile-file';
 import { tokensFilePath } from './access/token-store';
 
 export { ConfigError };
@@ -71,6 +72,10 @@ export interface ConsoleConfig {
   outbound: OutboundSettings;
   /** The API tokens' file (`JOBDECK_TOKENS_FILE`, else the user's config directory), absolute. */
   tokensFile: string;
+  /** The connection profiles' file (`JOBDECK_PROFILES_FILE`, else the user's config directory), absolute. */
+  profilesFile: string;
+  /** The counts `JOBDECK_WORKERS` names (only those): they win over a profile's and the kinds file's. */
+  workersFromEnv: Partial<Record<JobKind, number>>;
 }
 
 /**
@@ -113,6 +118,7 @@ const envShape = {
   JOBDECK_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
   JOBDECK_ALERT_EVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   JOBDECK_TOKENS_FILE: z.string().optional(),
+  JOBDECK_PROFILES_FILE: z.string().optional(),
 };
 
 /**
@@ -120,7 +126,18 @@ const envShape = {
  * `workers`, else one.
  */
 export function parseWorkerCounts(text: string, kinds: KindRegistry): Record<JobKind, number> {
+  return workerCountsOf(kinds, namedWorkerCounts(text, kinds));
+}
+
+/** Per kind: the counts named in `layers` (a later layer wins), else the kinds file's `workers`, else one. */
+export function workerCountsOf(kinds: KindRegistry, ...layers: Partial<Record<JobKind, number>>[]): Record<JobKind, number> {
   const counts: Record<JobKind, number> = Object.fromEntries(kinds.entries.map(({ definition }) => [definition.name, definition.workers ?? 1]));
+  return Object.assign(counts, ...layers) as Record<JobKind, number>;
+}
+
+/** The counts `JOBDECK_WORKERS` names, by kind name; a malformed part throws a ConfigError. */
+function namedWorkerCounts(text: string, kinds: KindRegistry): Partial<Record<JobKind, number>> {
+  const counts: Partial<Record<JobKind, number>> = {};
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const match = /^([A-Za-z0-9-]+)\s*=\s*(\d{1,9})$/.exec(part);
     const kind = match ? kinds.resolve(match[1]!) : undefined;
@@ -158,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
   const kinds = loadKindRegistry(kindsFile ?? undefined);
   const outbound = outboundSettings(e);
   checkHttpKinds(kinds, outbound);
+  const workersFromEnv = namedWorkerCounts(e.JOBDECK_WORKERS, kinds);
   return {
     host: e.JOBDECK_HOST,
     port: e.JOBDECK_PORT,
@@ -170,7 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     namespace: e.JOBDECK_NAMESPACE,
     kindsFile,
     kinds,
-    workers: parseWorkerCounts(e.JOBDECK_WORKERS, kinds),
+    workers: workerCountsOf(kinds, workersFromEnv),
+    workersFromEnv,
     workerPrefetch: e.JOBDECK_WORKER_PREFETCH,
     headless: e.JOBDECK_HEADLESS === '1' || e.JOBDECK_HEADLESS === 'true',
     defaultRecipient: e.JOBDECK_DEFAULT_RECIPIENT,
@@ -195,5 +214,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
     alertEvalMs: e.JOBDECK_ALERT_EVAL_MS,
     outbound,
     tokensFile: tokensFilePath(env),
+    profilesFile: profilesFilePath(env),
   };
 }

@@ -15,7 +15,11 @@ import type { HealthReport } from './health';
 import { recordByteBudget } from './inbox/client-byte-budget';
 import { Closers } from './lifecycle/closers';
 import { AuditRecorder } from './audit/audit-recorder';
+import { ProfileFile } from './profiles/profile-file';
+import { ProfileService } from './profiles/profile-service';
+import { fileSecretBox, type SecretBox } from './profiles/secret-box';
 import type { EventRelay } from './relay/event-relay';
+import type { ProfileModeSource } from './profiles/profile-mode';
 import type { WorkerEntry, WorkerSupervisor } from './supervisor/worker-supervisor';
 import type { ConnectionSettings } from '../src-shared/console-records';
 import { checkModuleExports } from '../src-shared/node/kinds-file';
@@ -32,6 +36,10 @@ export interface ConsoleOptions {
   log?: (line: string) => void;
   /** The Electron window's token for this launch (role write, name `window`), held in memory only. */
   launchToken?: string;
+  /** The active profile's mode the guardrails go by (the profiles fill it); the environment's writable mode without it. */
+  profileMode?: ProfileModeSource;
+  /** Where saved profiles keep their passwords: the window's safeStorage; the profiles file itself (mode 0600) without it. */
+  secretBox?: SecretBox;
 }
 
 /** A running console: its address and its services, which stay the same objects across a restart. */
@@ -51,6 +59,8 @@ export interface RunningConsole extends LiveParts {
    * ones are opened again and the failure is thrown.
    */
   restart(config: ConsoleConfig): Promise<void>;
+  /** The connection profiles: the active one's mode, and activation (a restart in place on a profile). */
+  readonly profiles: ProfileService;
   /** Stops every part in reverse order; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -77,13 +87,23 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const env: CoreEnv = { facts, workerEntry: options.workerEntry, log, relay: null, workersToken };
   const gate = new RequestGate();
   const slot = new CoreSlot(env, gate);
+  const box = options.secretBox ?? fileSecretBox();
+  const profiles = new ProfileService({
+    file: new ProfileFile(options.config.profilesFile, box),
+    box,
+    base: options.config,
+    restart: (next) => slot.restart(next),
+    log,
+  });
+  const mode = options.profileMode ?? profiles;
+  env.readOnly = () => mode.current().readOnly;
   const api = new Closers(log);
   // Rows wait in the recorder while a restart swaps the core; it closes after the API, before the stores.
   const audit = new AuditRecorder({ store: () => serving(slot.services).audit, log });
   api.add('audit trail', () => audit.close());
   try {
     await slot.open(options.config, async () => {
-      const app = await buildConsoleApi(options, env, slot, access, audit);
+      const app = await buildConsoleApi(options, env, slot, access, audit, profiles);
       gate.install(app);
       await listen(app, options.config);
       api.add('API', () => app.close());
@@ -109,6 +129,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     health: () => coreHealth(serving(slot.services), facts),
     settings: () => connectionSettings(facts),
     restart: (next) => slot.restart(next),
+    profiles,
     // The API stops between the core's work and its stores, as Fastify lets the requests inside finish.
     close: () => slot.close(() => api.close()),
   };
@@ -121,6 +142,7 @@ function buildConsoleApi(
   slot: CoreSlot,
   access: ConsoleAccess,
   recorder: AuditRecorder,
+  profiles: ProfileService,
 ): Promise<FastifyInstance> {
   const { config } = options;
   const { facts } = env;
@@ -139,6 +161,8 @@ function buildConsoleApi(
     onLog: env.log,
     http: config.http,
     audit: { store: slot.parts.audit, recorder },
+    profiles,
+    profileMode: options.profileMode ?? profiles,
   });
 }
 

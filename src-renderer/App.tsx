@@ -1,8 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { AccessLine, ReadOnlyBanner, TokenDialog } from './access/TokenDialog';
+import { ModeBanner } from './access/ModeBanner';
 import { KeyboardLayer } from './components/KeyboardLayer';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ProfileBar, useProfileColor } from './components/ProfileBar';
 import { OfflineBanner } from './components/OfflineBanner';
 import { useConsole } from './store/context';
 import { viewTooltip } from './keyboard/shortcuts';
@@ -81,13 +83,14 @@ export function App() {
   const connection = useConsole(selectors.connection);
   const view = useConsole((state) => state.view);
   const navigate = useConsole((state) => state.navigate);
+  const profileColor = useProfileColor();
   useAlertWatch();
   useEffect(() => {
     document.title = `${VIEW_TITLES[view]} · Jobdeck`;
   }, [view]);
 
   return (
-    <div className="app">
+    <div className={profileColor ? 'app has-profile-color' : 'app'} style={profileColor}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -106,8 +109,10 @@ export function App() {
         <AccessLine />
       </aside>
       <main className="app-main" id="main" tabIndex={-1} data-view={view}>
+        <ProfileBar />
         <OfflineBanner />
         <ReadOnlyBanner />
+        <ModeBanner />
         <ErrorBoundary key={view}>{VIEW_OF[view]()}</ErrorBoundary>
       </main>
       <KeyboardLayer navigate={navigate} />

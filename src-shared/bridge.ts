@@ -21,7 +21,19 @@ import type { FlowReport, KindFlow, KindLimits } from './flow';
 import type { Operation, OperationAction, OperationPreview } from './operation-schemas';
 import type { DeadLetter, DeadLetterAction, DeadLetterPreview } from './dead-letter-schemas';
 import type { AuditEntry, AuditPage } from './audit-schemas';
+import type { ModeReport } from './mode-report';
 import type { Problem } from './problem';
+import type {
+  ConnectionProfile,
+  CreateProfileRequest,
+  ExportProfilesRequest,
+  ImportProfilesRequest,
+  PatchProfileRequest,
+  ProfileExport,
+  ProfileList,
+  ProfileModeReport,
+  ProfileTest,
+} from './profile-schemas';
 import type { CreateSavedView, SavedView } from './saved-view-schemas';
 import type { MissedPolicy, Schedule, ScheduleDetail } from './schedule-schemas';
 import type { JobStatus } from './statuses';
@@ -110,8 +122,28 @@ export interface JobdeckBridge {
   listQueues(): Promise<QueuesReport>;
   /** The connections in use, passwords masked. */
   getSettings(): Promise<ConnectionSettings>;
-  /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. */
-  purgeQueue(kind: JobKind): Promise<PurgeQueueResult>;
+  /**
+   * The active connection profile and whether changing verbs are refused now (`GET /api/v1/mode`).
+   * On a writable production profile the destructive verbs below take `confirm`: the name of their target.
+   */
+  getMode(): Promise<ModeReport>;
+  /** Takes every ready message off the kind's queue; each purged job ends CANCELLED. `confirm`: the kind's name (production). */
+  purgeQueue(kind: JobKind, confirm?: string): Promise<PurgeQueueResult>;
+  /** The connection profiles (passwords masked), the active one's mode and where passwords are kept. */
+  listProfiles(): Promise<ProfileList>;
+  createProfile(request: CreateProfileRequest): Promise<ProfileResult>;
+  /** A URL sent back with its password as `***` keeps the stored password. */
+  updateProfile(id: string, patch: PatchProfileRequest): Promise<ProfileResult>;
+  duplicateProfile(id: string): Promise<ProfileResult>;
+  deleteProfile(id: string): Promise<DeleteSubscriptionResult>;
+  /** Connects to each service of the profile: each by name, up or with its error. */
+  testProfile(id: string): Promise<ProfileTest>;
+  /** Switches the running console to the profile (the core restarts in place). */
+  activateProfile(id: string): Promise<ProfileModeResult>;
+  /** Unlocks a production profile for this run of the console. */
+  unlockProfile(id: string): Promise<ProfileModeResult>;
+  exportProfiles(request: ExportProfilesRequest): Promise<{ ok: true; document: ProfileExport } | { ok: false; problem: Problem }>;
+  importProfiles(request: ImportProfilesRequest): Promise<{ ok: true; imported: { items: ConnectionProfile[] } } | { ok: false; problem: Problem }>;
   /** Every kind's pause and limits. */
   listFlows(): Promise<FlowReport>;
   /** Pauses a kind everywhere (its workers take no messages; submits wait) or resumes it. */
@@ -134,7 +166,8 @@ export interface JobdeckBridge {
   listSubscriptions(): Promise<Page<Subscription>>;
   /** Creates a webhook subscription; the answer carries its secret, shown this once. */
   createSubscription(request: CreateSubscriptionRequest): Promise<SubscriptionResult>;
-  deleteSubscription(id: string): Promise<DeleteSubscriptionResult>;
+  /** `confirm`: the subscription's URL (production). */
+  deleteSubscription(id: string, confirm?: string): Promise<DeleteSubscriptionResult>;
   /** A subscription's deliveries, newest first, each with every attempt. */
   listDeliveries(subscriptionId: string, request: PageRequest): Promise<Page<Delivery>>;
   /** Delivers again (same webhook-id). */
@@ -161,7 +194,7 @@ export interface JobdeckBridge {
   /** What requeue or discard would do to dead letters, changing nothing (the dry run). */
   previewDeadLetters(action: DeadLetterAction, target: OperationTarget): Promise<PreviewDeadLettersResult>;
   /** Starts requeue or discard as a bulk operation; refused (409) when the matches drifted since the preview. */
-  startDeadLetters(action: DeadLetterAction, target: OperationTarget & { expected: number }): Promise<OperationResult>;
+  startDeadLetters(action: DeadLetterAction, target: OperationTarget & Confirmed): Promise<OperationResult>;
   /** The saved views (named queries), by name. */
   listSavedViews(): Promise<Page<SavedView>>;
   /** Saves a query under a name (unique: 409 otherwise). */
@@ -177,7 +210,8 @@ export interface JobdeckBridge {
   resumeSchedule(id: string): Promise<ScheduleResult>;
   /** Submits a run now; the answer is its job. */
   triggerSchedule(id: string): Promise<JobActionResult>;
-  deleteSchedule(id: string): Promise<DeleteSubscriptionResult>;
+  /** `confirm`: the schedule's ID (production). */
+  deleteSchedule(id: string, confirm?: string): Promise<DeleteSubscriptionResult>;
   /** The alert rules, each with its state. */
   listAlerts(): Promise<Page<AlertRule>>;
   /** Creates a rule; the answer carries its webhook secret, shown this once. */
@@ -214,8 +248,14 @@ export type OperationTarget = { query: string } | { ids: string[] };
 
 export type OperationRequest = { action: OperationAction } & OperationTarget;
 
+/** A bulk start: `expected` is the preview's `matched`; `confirm` the profile's name for a cancel or discard on production. */
+export interface Confirmed {
+  expected: number;
+  confirm?: string;
+}
+
 /** A start: `expected` is the preview's `matched`. */
-export type StartOperationRequest = OperationRequest & { expected: number };
+export type StartOperationRequest = OperationRequest & Confirmed;
 
 export type { Operation, OperationAction, OperationPreview };
 export type { DeadLetter, DeadLetterAction, DeadLetterPreview };
@@ -256,6 +296,8 @@ export interface CreateSubscriptionRequest {
 }
 
 export type SubscriptionResult = { ok: true; subscription: Subscription } | { ok: false; problem: Problem };
+export type ProfileResult = { ok: true; profile: ConnectionProfile } | { ok: false; problem: Problem };
+export type ProfileModeResult = { ok: true; mode: ProfileModeReport } | { ok: false; problem: Problem };
 export type DeleteSubscriptionResult = { ok: true } | { ok: false; problem: Problem };
 export type RedeliverResult = { ok: true; delivery: Delivery } | { ok: false; problem: Problem };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobKindSchema, jobStatusSchema, timeSchema } from './job';
+import { confirmSchema } from './mode-report';
 import { MAX_OPERATION_IDS, checkOperationScope } from './operation-schemas';
 
 /** What an operation over dead letters does to each: its job retried (an operator retry), or the dead letter dropped. */
@@ -36,6 +37,8 @@ export const deadLetterActionSchema = z
     query: z.string().max(2000).optional(),
     dry_run: z.boolean().optional(),
     expected: z.number().int().min(0).optional(),
+    /** A discard on a writable production profile: the profile's name (README "Production guardrails"). */
+    confirm: confirmSchema,
   })
   .superRefine(checkOperationScope);
 export type DeadLetterActionBody = z.output<typeof deadLetterActionSchema>;

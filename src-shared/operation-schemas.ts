@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobKindSchema, jobStatusSchema, timeSchema } from './job';
+import { confirmSchema } from './mode-report';
 
 /** Most job IDs one operation may name; a larger set is a `query`. */
 export const MAX_OPERATION_IDS = 10_000;
@@ -40,6 +41,8 @@ export const createOperationSchema = z
     dry_run: z.boolean().optional(),
     /** The dry run's `matched`: the start is refused (409) when the count drifted past {@link driftMargin}. */
     expected: z.number().int().min(0).optional(),
+    /** A cancel on a writable production profile: the profile's name (README "Production guardrails"). */
+    confirm: confirmSchema,
   })
   .superRefine(checkOperationScope);
 export type CreateOperation = z.output<typeof createOperationSchema>;

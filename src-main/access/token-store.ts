@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { userConfigFile, writePrivateFile } from './user-config';
 import { z } from 'zod';
 import { tokenRoleSchema, type TokenRole, type TokenSummary } from '../../src-shared/token-schemas';
 import type { Actor } from './actor';
@@ -25,9 +24,7 @@ export class TokensFileError extends Error {
 
 /** `JOBDECK_TOKENS_FILE`, else `$XDG_CONFIG_HOME/jobdeck/tokens.json`, else `~/.config/jobdeck/tokens.json`. */
 export function tokensFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.JOBDECK_TOKENS_FILE) return resolve(env.JOBDECK_TOKENS_FILE);
-  const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  return join(configHome, 'jobdeck', 'tokens.json');
+  return env.JOBDECK_TOKENS_FILE ? resolve(env.JOBDECK_TOKENS_FILE) : userConfigFile('tokens.json', env);
 }
 
 /**
@@ -140,20 +137,7 @@ export class TokenStore {
   }
 
   private write(tokens: StoredToken[]): void {
-    // A random name created exclusively: a file or link planted at a guessable name is never written through.
-    const temporary = `${this.path}.${randomBytes(8).toString('hex')}.tmp`;
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify({ version: 1, tokens }, null, 2)}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, this.path);
-    } catch (error) {
-      unlinkSync(temporary);
-      throw error;
-    }
+    writePrivateFile(this.path, `${JSON.stringify({ version: 1, tokens }, null, 2)}\n`);
     this.cached = null;
   }
 }

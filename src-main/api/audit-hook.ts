@@ -6,6 +6,7 @@ import { AnonymousRows } from '../audit/anonymous-rows';
 import { auditParamsOf, storableText } from '../audit/audit-params';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import { auditVerbOf, targetOfParams } from '../audit/audit-verbs';
+import { isDryRun } from '../guardrails/read-only-hook';
 
 /** An answer longer than this is not read for the ID it created (none of the creating routes answers so much). */
 const MAX_ANSWER_CHARS = 64 * 1024;
@@ -57,8 +58,6 @@ function auditEntryOf(request: FastifyRequest, reply: FastifyReply, payload: unk
     },
   };
 }
-
-const isDryRun = (body: unknown): boolean => typeof body === 'object' && body !== null && (body as { dry_run?: unknown }).dry_run === true;
 
 function parsed(payload: string): Record<string, unknown> | null {
   try {

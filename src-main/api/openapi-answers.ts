@@ -32,7 +32,9 @@ import { problemSchema } from '../../src-shared/problem';
 import { auditPageSchema } from '../../src-shared/audit-schemas';
 import { savedViewSchema } from '../../src-shared/saved-view-schemas';
 import { accessReportSchema, createdTokenSchema, tokenSummarySchema } from '../../src-shared/token-schemas';
+import { profileExportSchema, profileListSchema, profileModeSchema, profileSchema, profileTestSchema } from '../../src-shared/profile-schemas';
 import { scheduleDetailSchema, scheduleSchema } from '../../src-shared/schedule-schemas';
+import { modeReportSchema } from '../../src-shared/mode-report';
 import { alertEventSchema, alertNoticeSchema, alertRuleSchema, createdAlertRuleSchema } from '../../src-shared/alert-schemas';
 import { createdSubscriptionSchema, deliverySchema, subscriptionSchema } from '../../src-shared/subscription-schemas';
 
@@ -59,9 +61,16 @@ const ANSWERS = {
   SavedView: savedViewSchema,
   SavedViewPage: pageSchema(savedViewSchema),
   AccessReport: accessReportSchema,
+  ModeReport: modeReportSchema,
   Token: tokenSummarySchema,
   TokenPage: pageSchema(tokenSummarySchema),
   CreatedToken: createdTokenSchema,
+  ConnectionProfile: profileSchema,
+  ConnectionProfileList: profileListSchema,
+  ConnectionProfilesImported: z.object({ items: z.array(profileSchema) }),
+  ConnectionProfileTest: profileTestSchema,
+  ConnectionProfileMode: profileModeSchema,
+  ConnectionProfilesExport: profileExportSchema,
   Schedule: scheduleSchema,
   SchedulePage: pageSchema(scheduleSchema),
   ScheduleDetail: scheduleDetailSchema,

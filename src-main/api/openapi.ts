@@ -23,6 +23,8 @@ import { kindLimitsSchema } from '../../src-shared/flow';
 import { auditQuerySchema } from '../../src-shared/audit-schemas';
 import { AUDIT_QUERY_FIELDS } from '../../src-shared/audit-query';
 import { TOKEN_NAME_RULE, createTokenSchema } from '../../src-shared/token-schemas';
+import { confirmQuerySchema, purgeQueueBodySchema } from '../../src-shared/mode-report';
+import { createProfileSchema, exportProfilesSchema, importProfilesSchema, patchProfileSchema } from '../../src-shared/profile-schemas';
 import { statusQuerySchema } from './book-routes';
 import { JOB_LOG_CONTENT_TYPE, JOB_LOG_LINE_MAX_BYTES, JOB_LOG_MAX_BYTES, JOB_LOG_MAX_LINES } from '../../src-shared/job-log';
 import { answerRef, answerSchemas, type Answer } from './openapi-answers';
@@ -37,6 +39,8 @@ interface Operation {
   tag: string;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out (the route takes none but an optional `confirm`). */
+  bodyOptional?: true;
   /** Success status, what it carries, and its JSON body's schema (none for a stream or no body). */
   ok: [number, string, Answer?];
   /** The success answer's media type when not JSON: JSON lines, each of the `ok` schema. */
@@ -70,6 +74,19 @@ const EXAMPLES = {
   alert: { name: 'Callbacks failing', type: 'failure_rate', kind: 'callback', threshold: 0.5, window_s: 300 },
   alertChange: { enabled: false },
   token: { name: 'ci-reader', role: 'read' },
+  /** No `confirm`: enough off production (see confirmNote). */
+  purge: {},
+  profile: { name: 'Staging', environment: 'staging', color: '#d97706', amqp_url: 'amqp://guest:guest@127.0.0.1:5672', redis_url: 'redis://127.0.0.1:6379', database_url: 'postgres://127.0.0.1:5432/jobdeck', namespace: 'staging' },
+  profilePatch: { color: '#2563eb', read_only: true },
+  profileExport: { secrets: false },
+  profileImport: {
+    document: {
+      format: 'jobdeck-connection-profiles',
+      version: 1,
+      profiles: [{ id: 'staging', name: 'Staging', environment: 'staging', color: '#d97706', amqp_url: 'amqp://guest@127.0.0.1:5672', redis_url: 'redis://127.0.0.1:6379', database_url: 'postgres://127.0.0.1:5432/jobdeck', smtp_url: null, namespace: 'staging', workers: {}, read_only: false }],
+      secrets: null,
+    },
+  },
 } as const;
 
 interface HeaderParameter {
@@ -86,6 +103,11 @@ const LAST_EVENT_ID: HeaderParameter = {
   name: 'Last-Event-ID',
   description: 'Resume after this event ID; an ID the stream no longer holds gets a `resync` event first',
 };
+
+/** What a destructive verb's summary adds: the guardrails' `confirm` (README "Production guardrails"). */
+const confirmNote = (target: string, where = 'in the body') =>
+  `. On a writable production profile it needs \`confirm\` ${where} naming ${target} (400 naming \`confirm\`, rule \`confirm\`, otherwise); elsewhere \`confirm\` is optional and ignored`;
+const DELETE_CONFIRM_WHERE = 'as a query parameter or in a JSON body';
 
 /** The dead letters' actions, each a route. */
 const DEAD_LETTER_ACTION_DOCS = [
@@ -132,7 +154,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'Create a webhook subscription (the secret is returned once)', body: createSubscriptionSchemaOf(kinds), example: EXAMPLES.subscription, ok: [201, 'the subscription with its secret', 'CreatedSubscription'] },
   { method: 'GET', path: '/api/v1/subscriptions', tag: 'webhooks', summary: 'List webhook subscriptions', ok: [200, '{"items": Subscription[], "next_cursor": null}', 'SubscriptionPage'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Read a subscription', ok: [200, 'the subscription', 'Subscription'] },
-  { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: 'Delete a subscription', ok: [204, 'deleted'] },
+  { method: 'DELETE', path: '/api/v1/subscriptions/:id', tag: 'webhooks', summary: `Delete a subscription${confirmNote("the subscription's URL", DELETE_CONFIRM_WHERE)}`, query: confirmQuerySchema, ok: [204, 'deleted'] },
   { method: 'GET', path: '/api/v1/subscriptions/:id/deliveries', tag: 'webhooks', summary: "A subscription's deliveries with every attempt, newest first", query: listQuerySchema, ok: [200, '{"items": Delivery[], "next_cursor"}', 'DeliveryPage'] },
   { method: 'POST', path: '/api/v1/subscriptions/:id/deliveries/:delivery_id/redeliver', tag: 'webhooks', summary: 'Deliver again (same webhook-id)', ok: [202, 'the delivery', 'Delivery'] },
   { method: 'GET', path: '/api/v1/saved-views', tag: 'saved views', summary: 'List the saved views (named job queries), by name', ok: [200, '{"items": SavedView[], "next_cursor": null}', 'SavedViewPage'] },
@@ -142,7 +164,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/schedules', tag: 'schedules', summary: 'List schedules, newest first', query: listQuerySchema, ok: [200, '{"items": Schedule[], "next_cursor"}', 'SchedulePage'] },
   { method: 'GET', path: '/api/v1/schedules/:id', tag: 'schedules', summary: 'A schedule with `next_runs` (its next five due times; none while paused) and `last_runs` (its latest runs, newest first, each with its job ID and the job\'s status)', ok: [200, 'the schedule', 'ScheduleDetail'] },
   { method: 'PATCH', path: '/api/v1/schedules/:id', tag: 'schedules', summary: 'Change any of kind, payload, cron, time_zone, missed (checked as on create); a new cron or zone counts its due times from now', body: patchScheduleSchemaOf(kinds), example: EXAMPLES.schedulePatch, ok: [200, 'the schedule', 'Schedule'] },
-  { method: 'DELETE', path: '/api/v1/schedules/:id', tag: 'schedules', summary: 'Delete a schedule (its jobs stay, with their schedule_id)', ok: [204, 'deleted'] },
+  { method: 'DELETE', path: '/api/v1/schedules/:id', tag: 'schedules', summary: `Delete a schedule (its jobs stay, with their schedule_id)${confirmNote("the schedule's ID", DELETE_CONFIRM_WHERE)}`, query: confirmQuerySchema, ok: [204, 'deleted'] },
   { method: 'POST', path: '/api/v1/schedules/:id/pause', tag: 'schedules', summary: 'Pause a schedule: no run fires until it is resumed', ok: [200, 'the schedule, paused', 'Schedule'] },
   { method: 'POST', path: '/api/v1/schedules/:id/resume', tag: 'schedules', summary: 'Resume a schedule; its due times count from now (those of the pause are not missed runs)', ok: [200, 'the schedule', 'Schedule'] },
   { method: 'POST', path: '/api/v1/schedules/:id/trigger', tag: 'schedules', summary: 'Submit a run now (paused or not), besides its due times', ok: [202, 'the job, QUEUED', 'Job'] },
@@ -160,7 +182,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
     method: 'POST',
     path: '/api/v1/operations',
     tag: 'operations',
-    summary: `Retry or cancel every job a search (\`query\`, as \`GET /api/v1/jobs?q=\`) matches, or named jobs (\`ids\`, at most ${MAX_OPERATION_IDS}). \`dry_run: true\` answers 200 with the counts and a sample, changing nothing. Otherwise \`expected\` (the dry run's \`matched\`; required for a query, optional for ids) starts it in the background: 202 with the operation, or 409 \`operation-drift\` with \`matched\` when the count moved by more than 1 % of \`expected\` (at least 10 jobs) since`,
+    summary: `Retry or cancel every job a search (\`query\`, as \`GET /api/v1/jobs?q=\`) matches, or named jobs (\`ids\`, at most ${MAX_OPERATION_IDS}). \`dry_run: true\` answers 200 with the counts and a sample, changing nothing. Otherwise \`expected\` (the dry run's \`matched\`; required for a query, optional for ids) starts it in the background: 202 with the operation, or 409 \`operation-drift\` with \`matched\` when the count moved by more than 1 % of \`expected\` (at least 10 jobs) since${confirmNote("the profile's name, for a cancel that is no dry run")}`,
     body: createOperationSchema,
     example: EXAMPLES.operation,
     ok: [202, 'the operation, running', 'Operation'],
@@ -171,7 +193,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
     method: 'POST' as const,
     path: `/api/v1/dead-letters/${action}`,
     tag: 'dead letters',
-    summary: `${what} the named dead letters (\`ids\`) or those a search matches (\`query\`, as \`GET /api/v1/dead-letters?q=\`; \`""\` for all), as a bulk operation. \`dry_run: true\` answers 200 with the counts and a sample, changing nothing; otherwise \`expected\` (the dry run's \`matched\`; required for a query) starts it: 202 with the operation (follow it at /api/v1/operations/<id>), or 409 \`operation-drift\``,
+    summary: `${what} the named dead letters (\`ids\`) or those a search matches (\`query\`, as \`GET /api/v1/dead-letters?q=\`; \`""\` for all), as a bulk operation. \`dry_run: true\` answers 200 with the counts and a sample, changing nothing; otherwise \`expected\` (the dry run's \`matched\`; required for a query) starts it: 202 with the operation (follow it at /api/v1/operations/<id>), or 409 \`operation-drift\`${action === 'discard' ? confirmNote("the profile's name, for a discard that is no dry run") : ''}`,
     body: deadLetterActionSchema,
     example: EXAMPLES.deadLetters,
     ok: [202, 'the operation, running', 'Operation'] as [number, string, Answer],
@@ -186,7 +208,7 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'POST', path: '/api/v1/workers/:id/restart', tag: 'console', summary: "Restart the process in one of this console's slots (`:id` is the slot, such as `log-1`)", ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'POST', path: '/api/v1/workers/:id/stop', tag: 'console', summary: "Stop the process in one of this console's slots; the slot stays stopped, with no pid or memory, until restarted", ok: [202, 'the workers report', 'WorkersReport'] },
   { method: 'GET', path: '/api/v1/queues', tag: 'console', summary: 'Each work queue: messages ready and consumers, and messages waiting to retry and dead-lettered', ok: [200, '{"queues": Queue[]}', 'QueuesReport'] },
-  { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: "Purge a kind's work queue; every purged job ends CANCELLED", ok: [200, '{"kind","purged","cancelled"}', 'PurgeResult'] },
+  { method: 'POST', path: '/api/v1/queues/:kind/purge', tag: 'console', summary: `Purge a kind's work queue; every purged job ends CANCELLED${confirmNote("the kind's name")}`, body: purgeQueueBodySchema, bodyOptional: true, example: EXAMPLES.purge, ok: [200, '{"kind","purged","cancelled"}', 'PurgeResult'] },
   { method: 'GET', path: '/api/v1/flow', tag: 'console', summary: "Every kind's flow: paused, and its rate and concurrency limits (read from Redis only: cheap to poll)", ok: [200, '{"kinds": KindFlow[]}', 'FlowReport'] },
   { method: 'POST', path: '/api/v1/kinds/:kind/pause', tag: 'console', summary: "Pause a kind (by name or letter): every worker of it, on any machine, stops taking its messages within seconds (a message already taken and not yet started goes back to the queue; attempts running finish); submits are still accepted and wait in order. Kept in Redis: survives console and worker restarts", ok: [200, 'the kind\'s flow', 'KindFlow'] },
   { method: 'POST', path: '/api/v1/kinds/:kind/resume', tag: 'console', summary: "Resume a paused kind: its workers consume again, the waiting jobs in queue order", ok: [200, 'the kind\'s flow', 'KindFlow'] },
@@ -201,9 +223,21 @@ export function operationsOf(kinds: KindRegistry): readonly Operation[] {
   { method: 'GET', path: '/api/v1/inbox/items/:id', tag: 'console', summary: 'One request whole: headers and body (404 when gone)', ok: [200, 'the request', 'WebhookRecord'] },
   { method: 'POST', path: '/api/v1/inbox/*', tag: 'console', summary: 'The webhook inbox: takes any body up to 1 MiB (413 past it; 429 with Retry-After past the per-client quota)', ok: [201, '{"id","received_at"}', 'WebhookReceipt'] },
   { method: 'GET', path: '/api/v1/access', tag: 'access', summary: 'Whether this console needs a token (bound beyond loopback) and who this request was made as: the token\'s name and role, or `local` for a loopback call without one', ok: [200, '{"required", "actor": {"name","role"}}', 'AccessReport'] },
+  { method: 'GET', path: '/api/v1/mode', tag: 'access', summary: "The active connection profile (id, name, environment, colour) and whether it is read-only now, and why: while `read_only`, every changing route but the webhook inbox's POST and the profile verbs (activate, unlock, test) is refused with a 403 `read-only-mode`", ok: [200, '{"id","name","environment","color","read_only","reason"}', 'ModeReport'] },
   { method: 'GET', path: '/api/v1/tokens', tag: 'access', summary: 'List the API tokens (name, role, created_at; never a token or its hash); a write token only', ok: [200, '{"items": Token[], "next_cursor": null}', 'TokenPage'] },
   { method: 'POST', path: '/api/v1/tokens', tag: 'access', summary: `Create an API token (name: ${TOKEN_NAME_RULE}, unique: 409 otherwise; role read or write); its text is answered this once, the console keeps only its SHA-256. A write token only`, body: createTokenSchema, example: EXAMPLES.token, ok: [201, 'the token, with its text', 'CreatedToken'] },
   { method: 'DELETE', path: '/api/v1/tokens/:name', tag: 'access', summary: 'Revoke a token: every console sharing the tokens file refuses it from the next request (404 for an unknown name). A write token only', ok: [204, 'revoked'] },
+  { method: 'GET', path: '/api/v1/connections', tag: 'profiles', summary: 'The connection profiles: the unsaved `environment` profile (the environment variables, active at start), then the saved ones, passwords masked as `***`; the active profile\'s mode (read-only and why), where passwords are kept, and the profiles file', ok: [200, '{"items": ConnectionProfile[], "active", "secrets", "file"}', 'ConnectionProfileList'] },
+  { method: 'POST', path: '/api/v1/connections', tag: 'profiles', summary: 'Save a profile: name and the RabbitMQ, Redis and PostgreSQL URLs; `smtp_url` null sends through the embedded mail sink; `workers` per kind (`JOBDECK_WORKERS` wins over them, they win over the kinds file); a production profile opens read-only until unlocked', body: createProfileSchema, example: EXAMPLES.profile, ok: [201, 'the profile, passwords masked', 'ConnectionProfile'] },
+  { method: 'POST', path: '/api/v1/connections/export', tag: 'profiles', summary: 'Export saved profiles (all without `ids`) without their passwords; with `"secrets": true` and a `passphrase` (8 characters or more) their passwords come encrypted (scrypt, AES-256-GCM)', body: exportProfilesSchema, example: EXAMPLES.profileExport, ok: [200, 'the export document', 'ConnectionProfilesExport'] },
+  { method: 'POST', path: '/api/v1/connections/import', tag: 'profiles', summary: 'Save every profile of an export as a new one (a new id when its own is taken); an export with secrets needs its `passphrase` (a wrong one is a 400 naming `passphrase`, rule `decrypt`)', body: importProfilesSchema, example: EXAMPLES.profileImport, ok: [201, '{"items": ConnectionProfile[]}', 'ConnectionProfilesImported'] },
+  { method: 'GET', path: '/api/v1/connections/:id', tag: 'profiles', summary: 'One profile, passwords masked (404 for an unknown id)', ok: [200, 'the profile', 'ConnectionProfile'] },
+  { method: 'PATCH', path: '/api/v1/connections/:id', tag: 'profiles', summary: 'Change a saved profile (the `environment` profile is a 409); a URL sent back with its password as `***` keeps the stored password; the active profile\'s `read_only` holds at once, its connections at its next activation', body: patchProfileSchema, example: EXAMPLES.profilePatch, ok: [200, 'the profile', 'ConnectionProfile'] },
+  { method: 'DELETE', path: '/api/v1/connections/:id', tag: 'profiles', summary: 'Delete a saved profile (409 for the active one or `environment`)', ok: [204, 'deleted'] },
+  { method: 'POST', path: '/api/v1/connections/:id/duplicate', tag: 'profiles', summary: 'Save a copy of a profile, passwords included, named "<name> (copy)" (how the `environment` profile is saved)', ok: [201, 'the copy', 'ConnectionProfile'] },
+  { method: 'POST', path: '/api/v1/connections/:id/test', tag: 'profiles', summary: 'Connect to each service of the profile and hang up: rabbitmq, redis, postgresql, smtp, each up or with its error', ok: [200, '{"ok", "services": {"rabbitmq","redis","postgresql","smtp"}}', 'ConnectionProfileTest'] },
+  { method: 'POST', path: '/api/v1/connections/:id/activate', tag: 'profiles', summary: 'Switch the running console to the profile: the core restarts in place (requests meanwhile get 503 with Retry-After), the jobs in flight on the old profile finish or go back to their queue, and the workers move to the new connections. A profile that fails is a 502 and the previous one stays active', ok: [200, 'the active profile\'s mode', 'ConnectionProfileMode'] },
+  { method: 'POST', path: '/api/v1/connections/:id/unlock', tag: 'profiles', summary: 'Unlock a production profile for this run of the console (it opens read-only at every start); its own `read_only` still holds', ok: [200, 'the active profile\'s mode', 'ConnectionProfileMode'] },
   { method: 'GET', path: '/api/v1/openapi.json', tag: 'console', summary: 'This document', ok: [200, 'OpenAPI 3.1', 'OpenApiDocument'] },
   ];
 }
@@ -290,7 +324,7 @@ function requestBody(op: Operation, kinds: KindRegistry) {
   if (!op.body) return {};
   const schema = toJson(op.body) as Record<string, unknown>;
   const withPayloads = op.path.startsWith('/api/v1/jobs') || op.path.startsWith('/api/v1/schedules') ? withKindPayloads(schema, kinds) : schema;
-  return { requestBody: { required: true, content: { 'application/json': { schema: withPayloads, ...(op.example ? { example: op.example } : {}) } } } };
+  return { requestBody: { required: !op.bodyOptional, content: { 'application/json': { schema: withPayloads, ...(op.example ? { example: op.example } : {}) } } } };
 }
 
 /** The OpenAPI 3.1 document of {@link operationsOf}, with each kind's payload schema. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueuesReport } from '../../src-shared/console-records';
 import type { KindNames } from '../../src-shared/kinds';
+import { purgeQueueBodySchema } from '../../src-shared/mode-report';
 import { workerKindParamsSchemaOf } from '../../src-shared/worker-schemas';
 import type { QueueInspector } from '../broker/queue-inspector';
 import { parseInput } from './problems';
@@ -13,6 +14,8 @@ export function queueRoutes(queues: QueueInspector, kinds: KindNames) {
 
     app.post('/api/v1/queues/:kind/purge', async (request) => {
       const { kind } = parseInput(workerKindParamsSchema, request.params);
+      // `confirm` is the guardrails' (confirm-hook.ts): checked there on production, taken and ignored here.
+      parseInput(purgeQueueBodySchema, request.body ?? {});
       return queues.purge(kind);
     });
   };

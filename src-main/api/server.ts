@@ -54,6 +54,11 @@ import type { ConnectionSettings } from '../../src-shared/console-records';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 import type { HeartbeatSource } from '../supervisor/worker-roster';
 import type { OutboundPolicy } from '../../src-shared/node/outbound-policy';
+import { ENVIRONMENT_PROFILE_MODE, type ProfileModeSource } from '../profiles/profile-mode';
+import { readOnlyHook } from '../guardrails/read-only-hook';
+import { confirmHook } from '../guardrails/confirm-hook';
+import { modeRoute } from './mode-route';
+import { connectionRoutes, type ConnectionProfiles } from './connection-routes';
 
 export interface ApiOptions {
   jobs: JobService;
@@ -110,7 +115,13 @@ export interface ApiOptions {
   http?: HttpLimits;
   /** The outbound URL policy subscription and alert URLs are checked against; none is checked without it. */
   outbound?: OutboundPolicy;
+  /** Connection profiles (`/api/v1/connections`); the routes are absent without it. */
+  profiles?: ConnectionProfiles;
+  /** The active profile's mode, read per request by the production guardrails (read-only, `confirm`); the environment's writable mode without it. */
+  profileMode?: ProfileModeSource;
 }
+
+const ENVIRONMENT_MODE_SOURCE: ProfileModeSource = { current: () => ENVIRONMENT_PROFILE_MODE };
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
@@ -168,10 +179,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', closeUpgradeAnsweredOverHttp);
   app.addHook('onRequest', hostGuard(options.guard));
   if (options.access) app.addHook('onRequest', accessHook(options.access, (path) => allowedMethods(path).length > 0));
+  // The guardrails after access: a missing or weak token is answered first; their refusals are audited like any.
+  const profileMode = options.profileMode ?? ENVIRONMENT_MODE_SOURCE;
+  const kinds = options.kinds ?? builtinKindRegistry();
+  app.addHook('preValidation', readOnlyHook(profileMode));
+  app.addHook('preHandler', confirmHook(profileMode, { kinds, subscriptions: options.webhooks?.store, schedules: options.schedules }));
   app.setErrorHandler(apiErrorHandler(options.onLog));
   if (options.audit?.recorder) auditHook(app, options.audit.recorder, options.onLog);
   app.setNotFoundHandler(notFoundHandler(allowedMethods));
-  await registerRoutes(app, options);
+  await app.register(modeRoute(profileMode));
+  await registerRoutes(app, options, kinds);
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
@@ -213,8 +230,7 @@ function notFoundHandler(allowedMethods: (path: string) => string[]) {
   };
 }
 
-async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const kinds = options.kinds ?? builtinKindRegistry();
+async function registerRoutes(app: FastifyInstance, options: ApiOptions, kinds: KindRegistry): Promise<void> {
   await app.register(bookRoutes(options.jobs));
   await app.register(jobRoutes(options.jobs, kinds, options.idempotency, options.exportPageRows));
   await app.register(eventRoutes(options.relay, kinds));
@@ -236,6 +252,7 @@ async function registerRoutes(app: FastifyInstance, options: ApiOptions): Promis
   if (settings) app.get('/api/v1/settings', async () => settings());
   await app.register(accessRoute(options.access?.required ?? false));
   if (options.tokens) await app.register(tokenRoutes(options.tokens));
+  if (options.profiles) await app.register(connectionRoutes(options.profiles));
   app.get('/api/v1/health', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send(report);

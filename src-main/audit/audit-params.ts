@@ -1,7 +1,7 @@
 import { redactText } from '../../src-shared/redact';
 
 /** Keys whose values are never kept: signing secrets, passwords, tokens, credentials. */
-const SECRET_KEY = /secret|password|passwd|token|authorization|api[_-]?key|credential/i;
+const SECRET_KEY = /secret|password|passwd|passphrase|token|authorization|api[_-]?key|credential/i;
 /** A secret in a URL's query (`?token=…`), besides a URL's password (redactText). */
 const SECRET_QUERY = /([?&][^=&\s]*(?:secret|password|token|api[_-]?key)[^=&\s]*=)[^&\s#]*/gi;
 const MASK = '***';

@@ -3,10 +3,12 @@ import { openCore, type Core, type CoreEnv, type CoreServices } from './core';
 import { liveParts, type LiveParts } from './live-parts';
 import type { RequestGate } from './request-gate';
 import { connectionSettings } from './runtime-facts';
-import { reason } from './startup-error';
+import { NoCoreError, reason } from './startup-error';
 
 /** Longest a restart waits for the requests already inside before it closes the stores under them. */
 const DRAIN_MS = 10_000;
+/** What answers while no core serves: the profiles, which need none, and through which another one is activated. */
+const PROFILE_ROUTES = '/api/v1/connections';
 
 /**
  * The place of the core behind the API: it opens the first one, swaps it on a restart (one
@@ -68,16 +70,22 @@ export class CoreSlot {
       this.core = this.serving = await openCore(next, this.env);
     } catch (error) {
       log(`restarting on the new settings failed (${reason(error)}); opening the previous ones again`);
-      this.core = this.serving = await openCore(previous, this.env).catch((again: unknown) => {
-        log(`the previous settings failed too (${reason(again)}); the API answers 503 until the next restart`);
-        return null;
-      });
+      this.core = this.serving = await openCore(previous, this.env).catch(() => null);
+      if (!this.core) throw this.serveNothing(error);
       throw error;
     } finally {
       if (this.core) this.gate.open();
     }
     const settings = connectionSettings(facts);
     log(`restarted on RabbitMQ ${settings.amqp_url}, Redis ${settings.redis_url}, PostgreSQL ${settings.database_url}`);
+  }
+
+  /** The previous settings failed too: only the connection profiles answer, so another one can be activated. */
+  private serveNothing(error: unknown): NoCoreError {
+    const why = `${reason(error)}; the previous settings failed to reopen too, and no connections serve`;
+    this.env.log(`${why}: the API answers 503 but for /api/v1/connections until a profile is activated`);
+    this.gate.shut(`no connections serve (the last restart failed); activate a profile at /api/v1/connections`, PROFILE_ROUTES);
+    return new NoCoreError(why);
   }
 
   private async drain(): Promise<void> {

@@ -63,6 +63,12 @@ export interface CoreEnv {
    * outbound settings; the console's own deliveries to its inbox carry it too.
    */
   workersToken: string;
+  /**
+   * Whether the active profile is read-only now, read at every open: a read-only core only reads
+   * (the API, the relay); nothing of it changes the namespace (no workers, scheduler, retention,
+   * delay promoter, dead-letter drain, alert evaluator, outlets). Writable without it.
+   */
+  readOnly?: () => boolean;
 }
 
 /** The services the API serves, on one set of connection settings. */
@@ -133,26 +139,50 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     const services = buildServices(config, names, stores, publisher, env, known);
     base.add('outbound connections', () => services.outbound.close());
     await listen?.(services);
-    await publishWorkerOutbound(config, stores.redis, names, { consoleUrl: apiUrl(facts), inboxToken: env.workersToken });
-    await startOutlets(config, names, services, work, log);
-    facts.mail = await startMail(config, stores.mailbox, work, log);
-    work.add('retention loop', startRetention(config, services, log));
-    await services.scheduler.start();
-    work.add('scheduler', () => services.scheduler.close());
-    if (env.workerEntry) {
-      // An operator's scale holds until the console restarts: a core reopened in place keeps it.
-      const scaled = facts.supervisor?.report().counts;
-      const targets = { smtpUrl: facts.mail.url, consoleUrl: apiUrl(facts), inboxToken: env.workersToken };
-      const supervisor = startWorkers(config, env.workerEntry, targets, log, scaled, workerExitRecorder(services.stores.redis, names, log));
-      work.add('worker processes', () => supervisor.close());
-      facts.supervisor = supervisor;
-    }
+    if (env.readOnly?.()) await openReadOnly(services, work, env);
+    else await startWork(config, names, services, work, env);
     facts.config = config;
     return { ...services, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** A read-only core's only work: the relay, so the window shows the namespace live while nothing of this console changes it. */
+async function openReadOnly(services: CoreServices, work: Closers, env: CoreEnv): Promise<void> {
+  await services.relay.attach(services.relaySource);
+  work.add('event relay', () => services.relay.detach());
+  work.add('bulk operation feed', () => services.operationFeed.close());
+  work.add('alert feed', () => services.alerts.feed.close());
+  env.facts.supervisor = null;
+  env.log('read-only profile: no workers, scheduler, retention, delay promoter, dead-letter drain, alert evaluator or event outlets run until it is unlocked');
+}
+
+/** The work of a writable core: outlets, mail, retention, scheduler, workers. */
+async function startWork(config: ConsoleConfig, names: Names, services: CoreServices, work: Closers, env: CoreEnv): Promise<void> {
+  const { facts, log } = env;
+  const { stores } = services;
+  await publishWorkerOutbound(config, stores.redis, names, { consoleUrl: apiUrl(facts), inboxToken: env.workersToken });
+  await startOutlets(config, names, services, work, log);
+  facts.mail = await startMail(config, stores.mailbox, work, log);
+  work.add('retention loop', startRetention(config, services, log));
+  await services.scheduler.start();
+  work.add('scheduler', () => services.scheduler.close());
+  if (env.workerEntry) {
+    // An operator's scale holds until the console restarts: a core reopened in place on the same counts keeps it.
+    const scaled = sameCounts(facts.config.workers, config.workers) ? facts.supervisor?.report().counts : undefined;
+    const targets = { smtpUrl: facts.mail.url, consoleUrl: apiUrl(facts), inboxToken: env.workersToken };
+    const supervisor = startWorkers(config, env.workerEntry, targets, log, scaled, workerExitRecorder(services.stores.redis, names, log));
+    work.add('worker processes', () => supervisor.close());
+    facts.supervisor = supervisor;
+  }
+}
+
+/** Whether two settings name the same worker counts (another connection profile may name others). */
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const kinds = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...kinds].every((kind) => a[kind] === b[kind]);
 }
 
 async function connectBroker(config: ConsoleConfig, names: Names, closers: Closers, log: (line: string) => void): Promise<JobPublisher> {

@@ -4,6 +4,8 @@ import { problem, sendProblem } from '../api/problems';
 
 /** Feeds that stay open for as long as their client wants: a swap does not wait for them. */
 const STREAM_ROUTES = new Set(['/api/v1/events', '/api/v1/ws', '/api/v1/operations/:id/events']);
+/** The requests that restart the core themselves: a swap waiting for them would wait its whole drain. */
+const RESTARTING_ROUTES = new Set(['/api/v1/connections/:id/activate', '/api/v1/connections/:id/unlock']);
 const RETRY_AFTER_S = 1;
 const DRAIN_POLL_MS = 10;
 
@@ -14,6 +16,8 @@ const DRAIN_POLL_MS = 10;
  */
 export class RequestGate {
   private shutWith: string | null = null;
+  /** The routes under this path still let in while shut (none when null). */
+  private openUnder: string | null = null;
   private readonly inside = new Set<FastifyRequest>();
 
   /** Adds the gate to the API's request hooks, after those already there (the host guard). */
@@ -23,13 +27,14 @@ export class RequestGate {
     app.addHook('onRequestAbort', async (request) => void this.inside.delete(request));
   }
 
-  /** Refuses new requests, saying why, until {@link open}. */
-  shut(why: string): void {
+  /** Refuses new requests, saying why, until {@link open}; but those under `openUnder`. */
+  shut(why: string, openUnder: string | null = null): void {
     this.shutWith = why;
+    this.openUnder = openUnder;
   }
 
   open(): void {
-    this.shutWith = null;
+    this.shutWith = this.openUnder = null;
   }
 
   /** Waits until no request is inside, or `ms` passed; returns how many are still inside. */
@@ -41,8 +46,11 @@ export class RequestGate {
 
   /** An answered request (the reply, which ends the hooks) or one let in. */
   private enter(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
-    if (this.shutWith !== null) return sendProblem(reply.header('retry-after', String(RETRY_AFTER_S)), problem(503, this.shutWith, 'restarting'));
-    if (!STREAM_ROUTES.has(request.routeOptions.url ?? '')) this.inside.add(request);
+    const route = request.routeOptions.url ?? '';
+    if (this.shutWith !== null && !(this.openUnder !== null && route.startsWith(this.openUnder))) {
+      return sendProblem(reply.header('retry-after', String(RETRY_AFTER_S)), problem(503, this.shutWith, 'restarting'));
+    }
+    if (!STREAM_ROUTES.has(route) && !RESTARTING_ROUTES.has(route)) this.inside.add(request);
     return undefined;
   }
 }

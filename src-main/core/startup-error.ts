@@ -5,6 +5,11 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/** A restart whose new settings failed and whose previous ones failed too: no core serves until the next restart. */
+export class NoCoreError extends Error {
+  override name = 'NoCoreError';
+}
+
 /** A failure's code and message, passwords masked. */
 export function reason(error: unknown): string {
   const e = error as { code?: string; message?: string };

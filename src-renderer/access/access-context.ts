@@ -1,6 +1,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AccessGate, AccessSnapshot } from '../bridge/access-gate';
 import { useConsole } from '../store/context';
+import { readOnlyReason } from '../store/mode-slice';
 import { selectors } from '../store/selectors';
 
 const AccessContext = createContext<AccessGate | null>(null);
@@ -22,12 +23,20 @@ export function useAccess(): AccessSnapshot {
 }
 
 /**
- * Whether the page may not change anything now: the console is unreachable, or the page's token
- * is a read token (the API would answer 403). Views disable their changing buttons by it.
+ * Why the page may not change anything now, or null when it may: the console is unreachable, the
+ * page's token is a read token, or the active profile is read-only (the API would answer 403).
+ * Changing buttons show it as their title.
  */
-export function useChangesBlocked(): boolean {
+export function useChangesBlockedReason(): string | null {
   const offline = useConsole(selectors.offline);
-  // Both hooks on every render: a hook behind `||` would be skipped while offline (React's order of hooks).
-  const role = useAccess().actor?.role;
-  return offline || role === 'read';
+  const readToken = useAccess().actor?.role === 'read';
+  const readOnly = readOnlyReason(useConsole((state) => state.mode.data));
+  if (offline) return 'The console does not answer.';
+  if (readToken) return 'This token may read only.';
+  return readOnly;
+}
+
+/** Whether the page may not change anything now (see {@link useChangesBlockedReason}). Views disable their changing buttons by it. */
+export function useChangesBlocked(): boolean {
+  return useChangesBlockedReason() !== null;
 }

@@ -32,7 +32,9 @@ import type {
   SubscriptionResult,
   ValidateJobResult,
   WorkersActionResult,
+  Confirmed,
 } from '../../src-shared/bridge';
+import type { ModeReport } from '../../src-shared/mode-report';
 import type { Batch, BatchAccepted, BatchSummary } from '../../src-shared/batch-schemas';
 import { alertNoticeSchema, type AlertEvent, type AlertNotice, type AlertRule } from '../../src-shared/alert-schemas';
 import type { AlertResult, CreateAlertRequest, UpdateAlertRequest } from '../../src-shared/bridge';
@@ -59,6 +61,7 @@ import type { Job, Page } from '../../src-shared/job';
 import type { Problem } from '../../src-shared/problem';
 import type { ConsoleBridge } from './console-bridge';
 import { authorized, type AccessGate } from './access-gate';
+import type { ConnectionProfile, ProfileExport, ProfileList, ProfileModeReport, ProfileTest } from '../../src-shared/profile-schemas';
 import { createEventFeed, type EventSourceLike } from './event-feed';
 import { scheduleWithTimer, type Schedule } from './schedule';
 
@@ -197,6 +200,9 @@ function httpTransport(options: HttpBridgeOptions) {
 
 const id = (value: string) => encodeURIComponent(value);
 
+/** A DELETE's `confirm` (production's destructive verbs), as its query parameter. */
+const confirmQuery = (confirm: string | undefined): string => (confirm === undefined ? '' : `?confirm=${encodeURIComponent(confirm)}`);
+
 
 /** A cancel's answer: 200 the job, 202 `{"job", "cancel": "requested"}` while a running job stops, or a problem. */
 async function readCancelAnswer(response: Response): Promise<JobActionResult> {
@@ -297,9 +303,24 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     getWebhook: (itemId: string) => getOrNull<WebhookRecord>(`/api/v1/inbox/items/${id(itemId)}`),
     listQueues: () => getJson<QueuesReport>('/api/v1/queues'),
     getSettings: () => getJson<ConnectionSettings>('/api/v1/settings'),
+    listProfiles: () => getJson<ProfileList>('/api/v1/connections'),
+    createProfile: (request) => act<ConnectionProfile, 'profile'>('POST', '/api/v1/connections', 'profile', request),
+    updateProfile: (profileId, patch) => act<ConnectionProfile, 'profile'>('PATCH', `/api/v1/connections/${id(profileId)}`, 'profile', patch),
+    duplicateProfile: (profileId) => act<ConnectionProfile, 'profile'>('POST', `/api/v1/connections/${id(profileId)}/duplicate`, 'profile'),
+    deleteProfile: (profileId) => remove(`/api/v1/connections/${id(profileId)}`),
+    testProfile: async (profileId) => {
+      const tested = await act<ProfileTest, 'test'>('POST', `/api/v1/connections/${id(profileId)}/test`, 'test');
+      if (!tested.ok) throw new ProblemError(tested.problem);
+      return tested.test;
+    },
+    activateProfile: (profileId) => act<ProfileModeReport, 'mode'>('POST', `/api/v1/connections/${id(profileId)}/activate`, 'mode'),
+    unlockProfile: (profileId) => act<ProfileModeReport, 'mode'>('POST', `/api/v1/connections/${id(profileId)}/unlock`, 'mode'),
+    exportProfiles: (request) => act<ProfileExport, 'document'>('POST', '/api/v1/connections/export', 'document', request),
+    importProfiles: (request) => act<{ items: ConnectionProfile[] }, 'imported'>('POST', '/api/v1/connections/import', 'imported', request),
     listKinds: () => getJson<KindsReport>('/api/v1/kinds'),
-    purgeQueue: (kind: JobKind): Promise<PurgeQueueResult> =>
-      act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result'),
+    getMode: () => getJson<ModeReport>('/api/v1/mode'),
+    purgeQueue: (kind: JobKind, confirm?: string): Promise<PurgeQueueResult> =>
+      act<PurgeResult, 'result'>('POST', `/api/v1/queues/${id(kind)}/purge`, 'result', confirm === undefined ? undefined : { confirm }),
     listFlows: () => getJson<FlowReport>('/api/v1/flow'),
     pauseKind: (kind: JobKind, paused: boolean): Promise<KindFlowResult> =>
       act<KindFlow, 'flow'>('POST', `/api/v1/kinds/${id(kind)}/${paused ? 'pause' : 'resume'}`, 'flow'),
@@ -317,7 +338,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     listSubscriptions: () => getJson<Page<Subscription>>('/api/v1/subscriptions'),
     createSubscription: (request: CreateSubscriptionRequest): Promise<SubscriptionResult> =>
       act<Subscription, 'subscription'>('POST', '/api/v1/subscriptions', 'subscription', request),
-    deleteSubscription: (subscriptionId: string) => remove(`/api/v1/subscriptions/${id(subscriptionId)}`),
+    deleteSubscription: (subscriptionId: string, confirm?: string) => remove(`/api/v1/subscriptions/${id(subscriptionId)}${confirmQuery(confirm)}`),
     listDeliveries: (subscriptionId: string, request: PageRequest) =>
       getJson<Page<Delivery>>(`/api/v1/subscriptions/${id(subscriptionId)}/deliveries${listQuery(request)}`),
     redeliver: (subscriptionId: string, deliveryId: string): Promise<RedeliverResult> =>
@@ -336,7 +357,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     listAudit: (request: AuditRequest) => getJson<AuditPage>(`/api/v1/audit${listQuery(request)}`),
     previewDeadLetters: (action: DeadLetterAction, target: OperationTarget): Promise<PreviewDeadLettersResult> =>
       act<DeadLetterPreview, 'preview'>('POST', `/api/v1/dead-letters/${id(action)}`, 'preview', { ...target, dry_run: true }),
-    startDeadLetters: (action: DeadLetterAction, target: OperationTarget & { expected: number }): Promise<OperationResult> =>
+    startDeadLetters: (action: DeadLetterAction, target: OperationTarget & Confirmed): Promise<OperationResult> =>
       act<Operation, 'operation'>('POST', `/api/v1/dead-letters/${id(action)}`, 'operation', target),
     listSavedViews: () => getJson<Page<SavedView>>('/api/v1/saved-views'),
     createSavedView: (request: CreateSavedView): Promise<SavedViewResult> => act<SavedView, 'view'>('POST', '/api/v1/saved-views', 'view', request),
@@ -347,7 +368,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): ConsoleBridge
     pauseSchedule: (scheduleId: string): Promise<ScheduleResult> => act<RecurringSchedule, 'schedule'>('POST', `/api/v1/schedules/${id(scheduleId)}/pause`, 'schedule'),
     resumeSchedule: (scheduleId: string): Promise<ScheduleResult> => act<RecurringSchedule, 'schedule'>('POST', `/api/v1/schedules/${id(scheduleId)}/resume`, 'schedule'),
     triggerSchedule: (scheduleId: string): Promise<JobActionResult> => act<Job, 'job'>('POST', `/api/v1/schedules/${id(scheduleId)}/trigger`, 'job'),
-    deleteSchedule: (scheduleId: string) => remove(`/api/v1/schedules/${id(scheduleId)}`),
+    deleteSchedule: (scheduleId: string, confirm?: string) => remove(`/api/v1/schedules/${id(scheduleId)}${confirmQuery(confirm)}`),
     listAlerts: () => getJson<Page<AlertRule>>('/api/v1/alerts'),
     createAlert: (request: CreateAlertRequest): Promise<AlertResult> => act<AlertRule, 'rule'>('POST', '/api/v1/alerts', 'rule', request),
     updateAlert: (ruleId: string, changes: UpdateAlertRequest): Promise<AlertResult> => act<AlertRule, 'rule'>('PATCH', `/api/v1/alerts/${id(ruleId)}`, 'rule', changes),

@@ -1,12 +1,19 @@
-import { useChangesBlocked } from '../access/access-context';
+import { useState } from 'react';
+import { useChangesBlockedReason } from '../access/access-context';
+import { TypedConfirm, type ConfirmTarget } from './TypedConfirm';
 
-/** Asks before something that cannot be undone; the safe choice is one click away. */
+/**
+ * Asks before something that cannot be undone; the safe choice is one click away. With `typed`
+ * (a writable production profile) the operator types the target's name first, and `onConfirm`
+ * gets it as the API's `confirm`.
+ */
 export function ConfirmDialog({
   id,
   title,
   text,
   confirmLabel,
   cancelLabel,
+  typed,
   onConfirm,
   onDone,
 }: {
@@ -16,26 +23,31 @@ export function ConfirmDialog({
   text: string;
   confirmLabel: string;
   cancelLabel: string;
-  onConfirm: () => void;
+  typed?: ConfirmTarget | null;
+  onConfirm: (confirm?: string) => void;
   /** Closes the dialog (after either choice). */
   onDone: () => void;
 }) {
-  const blocked = useChangesBlocked();
+  const blockedReason = useChangesBlockedReason();
+  const [typedText, setTyped] = useState('');
+  const typedWrong = typed ? typedText !== typed.target : false;
   return (
     <div className="confirm" role="alertdialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
       <p id={`${id}-title`} className="notice-title">
         {title}
       </p>
       <p id={`${id}-text`}>{text}</p>
+      {typed && <TypedConfirm id={id} confirm={typed} typed={typedText} onType={setTyped} />}
       <div className="button-row">
         <button
           type="button"
           className="danger"
-          autoFocus
-          disabled={blocked}
+          autoFocus={!typed}
+          disabled={blockedReason !== null || typedWrong}
+          title={blockedReason ?? undefined}
           onClick={() => {
             onDone();
-            onConfirm();
+            onConfirm(typed ? typedText : undefined);
           }}
         >
           {confirmLabel}

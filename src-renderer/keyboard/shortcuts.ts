@@ -3,28 +3,9 @@
  * overlay and the navigation's tooltips all read it, so what they say is what the keys do.
  * Plain-letter keys never fire while typing in a field; Ctrl+K (Cmd+K) and Alt+digit do.
  */
-import { VIEWS, type ViewName } from '../store/nav-slice';
-import { VIEW_TITLES } from '../view-titles';
+import { VIEW_LETTER, VIEW_TITLES, VIEWS, type ViewName } from '../../src-shared/views';
 
-/** `G` then this letter opens the view (as in GitHub or Gmail); every view has one. */
-export const VIEW_LETTER: Readonly<Record<ViewName, string>> = {
-  overview: 'o',
-  submit: 's',
-  jobs: 'j',
-  queues: 'q',
-  workers: 'w',
-  batches: 'b',
-  schedules: 'c',
-  mail: 'm',
-  webhooks: 'h',
-  subscriptions: 'u',
-  'dead-letters': 'd',
-  alerts: 'l',
-  audit: 't',
-  api: 'a',
-  settings: 'e',
-  compare: 'v',
-};
+export { VIEW_LETTER } from '../../src-shared/views';
 
 /** How long after `G` its second key may come. */
 export const SEQUENCE_TIMEOUT_MS = 1_500;

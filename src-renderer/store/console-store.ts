@@ -9,9 +9,11 @@ import { createJobLogsSlice } from './job-logs-slice';
 import { createJobTimingSlice } from './job-timing-slice';
 import { createKindsSlice } from './kinds-slice';
 import { createLiveSlice } from './live-slice';
+import { createModeSlice } from './mode-slice';
 import { createNavSlice } from './nav-slice';
 import { createOperationsSlice } from './operations-slice';
 import { createOverviewSlice } from './overview-slice';
+import { createProfilesSlice } from './profiles-slice';
 import { createQueuesSlice } from './queues-slice';
 import { createDeadLettersSlice } from './dead-letters-slice';
 import { createAuditSlice } from './audit-slice';
@@ -53,8 +55,10 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     ...createKindsSlice(deps)(...args),
     ...createSubmitSlice(deps)(...args),
     ...createLiveSlice(deps)(...args),
+    ...createModeSlice(deps)(...args),
     ...createWorkersSlice(deps)(...args),
     ...createOverviewSlice(deps)(...args),
+    ...createProfilesSlice(deps)(...args),
     ...createRecordsSlice(deps)(...args),
     ...createReplaySlice(deps)(...args),
     ...createQueuesSlice(deps)(...args),

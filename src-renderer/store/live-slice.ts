@@ -5,6 +5,7 @@ import type { ConsoleDeps, SliceCreator } from './deps';
 import { createEventBatcher } from './event-batcher';
 import type { JobsSlice } from './jobs-slice';
 import type { KindsSlice } from './kinds-slice';
+import type { ModeSlice } from './mode-slice';
 
 export interface LiveSlice {
   connection: ConnectionState;
@@ -21,7 +22,7 @@ export interface LiveSlice {
   start(): Unsubscribe;
 }
 
-export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice & KindsSlice> {
+export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: ConsoleDeps): SliceCreator<LiveSlice, JobsSlice & BatchesSlice & KindsSlice & ModeSlice> {
   return (set, get) => {
     /** The running feed's stop; undefined while stopped. */
     let running: Unsubscribe | undefined;
@@ -45,10 +46,11 @@ export function createLiveSlice({ bridge, eventBatchMs, schedule, now }: Console
         const opened = connection === 'live' && was !== 'live';
         set({ connection, ...lostAtAfter(was, connection, get().lostAt, now()) });
         // Changes made while the feed was not open were never streamed: catch up from the list
-        // (and the kinds: a console that restarted may have another kinds file).
+        // (and the kinds and the mode: a console that restarted may have another kinds file or profile).
         if (opened) {
           void get().loadFirstPage();
           void get().loadKinds();
+          void get().loadMode();
         }
       });
       // Show the list at once, even when the feed is slow to open.

@@ -7,24 +7,9 @@ import type { JobsSlice } from './jobs-slice';
 import { load, NOT_LOADED, type Loaded, type Slot } from './loaded';
 import type { SchedulesSlice } from './schedules-slice';
 import type { SubscriptionsSlice } from './subscriptions-slice';
+import type { ViewName } from '../../src-shared/views';
 
-export type ViewName =
-  | 'overview'
-  | 'submit'
-  | 'jobs'
-  | 'queues'
-  | 'workers'
-  | 'batches'
-  | 'schedules'
-  | 'mail'
-  | 'webhooks'
-  | 'subscriptions'
-  | 'dead-letters'
-  | 'alerts'
-  | 'audit'
-  | 'api'
-  | 'settings'
-  | 'compare';
+export { VIEWS, viewOfHash, type ViewName } from '../../src-shared/views';
 
 /** What a location names: a view, and the item in it to show (see route.ts for the hash). */
 export interface Route {
@@ -57,31 +42,6 @@ type NavReads = Pick<JobsSlice, 'jobsById' | 'selectJob' | 'mergeJobs' | 'filter
   Pick<CompareSlice, 'openCompare'> &
   Pick<SchedulesSlice, 'selectSchedule'> &
   Pick<AlertsSlice, 'selectAlert'>;
-
-export const VIEWS: readonly ViewName[] = [
-  'overview',
-  'submit',
-  'jobs',
-  'queues',
-  'workers',
-  'batches',
-  'schedules',
-  'mail',
-  'webhooks',
-  'subscriptions',
-  'dead-letters',
-  'alerts',
-  'audit',
-  'api',
-  'settings',
-  'compare',
-];
-
-/** The view a location hash names (`#/jobs`), or null when it names none. */
-export function viewOfHash(hash: string): ViewName | null {
-  const name = hash.replace(/^#\/?/, '');
-  return (VIEWS as readonly string[]).includes(name) ? (name as ViewName) : null;
-}
 
 export function createNavSlice({ bridge, now }: Pick<ConsoleDeps, 'bridge' | 'now'>): SliceCreator<NavSlice, NavReads> {
   return (set, get) => {

@@ -57,7 +57,8 @@ export interface OperationsSlice {
   /** Runs the open dialog's preview again (the matches drifted). */
   previewAgain(): Promise<void>;
   /** Starts the previewed action, stating the preview's count. */
-  confirmBulk(): Promise<void>;
+  /** Starts the previewed action; `confirm`: the profile's name for a cancel or discard on production. */
+  confirmBulk(confirm?: string): Promise<void>;
   cancelBulkOperation(): Promise<void>;
   closeBulk(): void;
 }
@@ -167,11 +168,11 @@ export function createOperationsSlice({ bridge, schedule }: ConsoleDeps): SliceC
         if (bulk) await previewFlow(bulk.scope, bulk.action, bulk.target);
       },
 
-      async confirmBulk() {
+      async confirmBulk(confirm) {
         const bulk = get().bulk;
         if (!bulk?.preview || bulk.busy) return;
         patchBulk({ busy: true, problem: null });
-        const target = { ...bulk.target, expected: bulk.preview.matched };
+        const target = { ...bulk.target, expected: bulk.preview.matched, ...(confirm === undefined ? {} : { confirm }) };
         const answer = await attempt(() =>
           bulk.scope === 'dead-letters' ? bridge.startDeadLetters(bulk.action as DeadLetterAction, target) : bridge.startOperation({ action: bulk.action, ...target }),
         );

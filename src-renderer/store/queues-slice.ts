@@ -10,8 +10,8 @@ export interface QueuesSlice {
   /** The last purge (target: the kind): pending, or its answer. */
   purge: Pending<Accepted<PurgeQueueResult>, JobKind> | null;
   loadQueues(): Promise<void>;
-  /** Purges the kind's queue, then reloads the counts; true when it was purged. */
-  purgeQueue(kind: JobKind): Promise<boolean>;
+  /** Purges the kind's queue (`confirm`: its name, on production), then reloads the counts; true when it was purged. */
+  purgeQueue(kind: JobKind, confirm?: string): Promise<boolean>;
 }
 
 export function createQueuesSlice({ bridge, now, schedule }: ConsoleDeps): SliceCreator<QueuesSlice> {
@@ -20,8 +20,8 @@ export function createQueuesSlice({ bridge, now, schedule }: ConsoleDeps): Slice
     purge: null,
     loadQueues: async () => void (await load(field(get, set, 'queues'), () => bridge.listQueues(), now)),
 
-    async purgeQueue(kind) {
-      const answer = await act(field(get, set, 'purge'), kind, () => bridge.purgeQueue(kind), schedule);
+    async purgeQueue(kind, confirm) {
+      const answer = await act(field(get, set, 'purge'), kind, () => bridge.purgeQueue(kind, confirm), schedule);
       await get().loadQueues();
       return answer.ok;
     },

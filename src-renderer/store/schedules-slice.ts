@@ -20,7 +20,8 @@ export interface SchedulesSlice {
   selectSchedule(id: string | null): void;
   loadScheduleDetail(): Promise<void>;
   createSchedule(request: CreateScheduleRequest): Promise<boolean>;
-  scheduleVerb(verb: ScheduleVerb, id: string): Promise<boolean>;
+  /** `confirm`: a delete's on production (the schedule's ID). */
+  scheduleVerb(verb: ScheduleVerb, id: string, confirm?: string): Promise<boolean>;
 }
 
 /** Schedules listed at most (one page). */
@@ -32,11 +33,11 @@ export function createSchedulesSlice({ bridge, now, schedule }: ConsoleDeps): Sl
     const listed = () => schedules.read().data ?? [];
     const detail: Slot<SchedulesSlice['scheduleDetail']> = field(get, set, 'scheduleDetail');
     const replace = (next: RecurringSchedule) => schedules.write({ ...schedules.read(), data: listed().map((s) => (s.id === next.id ? next : s)) });
-    const call = (verb: ScheduleVerb, id: string) => {
+    const call = (verb: ScheduleVerb, id: string, confirm?: string) => {
       if (verb === 'pause') return bridge.pauseSchedule(id);
       if (verb === 'resume') return bridge.resumeSchedule(id);
       if (verb === 'trigger') return bridge.triggerSchedule(id);
-      return bridge.deleteSchedule(id);
+      return bridge.deleteSchedule(id, confirm);
     };
 
     return {
@@ -69,8 +70,8 @@ export function createSchedulesSlice({ bridge, now, schedule }: ConsoleDeps): Sl
         return true;
       },
 
-      async scheduleVerb(verb, id) {
-        const answer = await act(field(get, set, 'scheduleAction'), { verb, id }, () => call(verb, id), schedule);
+      async scheduleVerb(verb, id, confirm) {
+        const answer = await act(field(get, set, 'scheduleAction'), { verb, id }, () => call(verb, id, confirm), schedule);
         if (!answer.ok) return false;
         if ('schedule' in answer) replace((answer as Accepted<ScheduleResult>).schedule);
         if (verb === 'delete') {

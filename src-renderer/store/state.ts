@@ -11,9 +11,11 @@ import type { JobLogsSlice } from './job-logs-slice';
 import type { JobTimingSlice } from './job-timing-slice';
 import type { KindsSlice } from './kinds-slice';
 import type { LiveSlice } from './live-slice';
+import type { ModeSlice } from './mode-slice';
 import type { NavSlice } from './nav-slice';
 import type { OperationsSlice } from './operations-slice';
 import type { OverviewSlice } from './overview-slice';
+import type { ProfilesSlice } from './profiles-slice';
 import type { QueuesSlice } from './queues-slice';
 import type { DeadLettersSlice } from './dead-letters-slice';
 import type { AuditSlice } from './audit-slice';
@@ -33,8 +35,10 @@ export type ConsoleState = JobsSlice &
   KindsSlice &
   SubmitSlice &
   LiveSlice &
+  ModeSlice &
   WorkersSlice &
   OverviewSlice &
+  ProfilesSlice &
   RecordsSlice &
   ReplaySlice &
   QueuesSlice &

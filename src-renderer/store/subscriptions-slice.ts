@@ -19,7 +19,8 @@ export interface SubscriptionsSlice {
   loadSubscriptions(): Promise<void>;
   createSubscription(request: CreateSubscriptionRequest): Promise<boolean>;
   dismissSecret(): void;
-  deleteSubscription(id: string): Promise<boolean>;
+  /** `confirm`: the subscription's URL, on production. */
+  deleteSubscription(id: string, confirm?: string): Promise<boolean>;
   selectSubscription(id: string | null): void;
   selectDelivery(id: string | null): void;
   loadDeliveries(subscriptionId: string): Promise<void>;
@@ -63,8 +64,8 @@ export function createSubscriptionsSlice({ bridge, now, schedule }: ConsoleDeps)
 
       dismissSecret: () => set({ createdSecret: null }),
 
-      async deleteSubscription(id) {
-        const answer = await act(action, id, () => bridge.deleteSubscription(id), schedule);
+      async deleteSubscription(id, confirm) {
+        const answer = await act(action, id, () => bridge.deleteSubscription(id, confirm), schedule);
         if (!answer.ok) return false;
         const { deliveries, selectedSubscriptionId, createdSecret } = get();
         set({

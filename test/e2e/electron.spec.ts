@@ -1,7 +1,9 @@
 /**
  * The Electron window end to end: where the Electron binary is installed and a display exists,
  * launch the built app, check the window's security settings and its shell verbs, and submit a
- * job over the HTTP API, as the page does in a browser. Elsewhere (no binary: it cannot be
+ * job over the HTTP API, as the page does in a browser, and check the native menu (every view, its
+ * keys, and that it opens the view). The tray cannot be read from outside the app (Electron
+ * lists no trays): its counts are unit-tested (test/unit/main/tray-state.test.ts). Elsewhere (no binary: it cannot be
  * downloaded on every machine) the test is skipped and says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { dropNamespace, uniqueNamespace } from '../support/namespace';
 import { freePort } from '../support/free-port';
 import { SHELL_CHANNELS } from '../../src-shared/bridge';
+import { VIEW_LETTER, VIEW_TITLES, VIEWS } from '../../src-shared/views';
 
 const ELECTRON_DIR = join(process.cwd(), 'node_modules', 'electron');
 const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -100,6 +103,20 @@ test('the Electron window talks HTTP to its console, shows health, submits a job
     // The shell's one use in the page: the Settings view names the desktop app's version.
     await nav.getByRole('link', { name: 'Settings', exact: true }).click();
     await expect(window.getByText(`Jobdeck ${version}, desktop window.`)).toBeVisible();
+    // The native menu: every view in Go, with its keys; choosing one shows it through its hash route.
+    const goItems = await app.evaluate(({ Menu }) =>
+      (Menu.getApplicationMenu()?.getMenuItemById('go')?.submenu?.items ?? []).map((item) => ({ id: item.id, label: item.label, accelerator: item.accelerator ?? null })),
+    );
+    expect(goItems).toEqual(
+      VIEWS.map((view, index) => ({
+        id: `view-${view}`,
+        label: `${VIEW_TITLES[view]}  (G ${VIEW_LETTER[view].toUpperCase()})`,
+        accelerator: index < 9 ? `Alt+${index + 1}` : null,
+      })),
+    );
+    await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById('view-alerts')?.click());
+    await expect(window).toHaveURL(`${origin}/#/alerts`);
+    await expect(nav.getByRole('link', { name: 'Alerts', exact: true })).toHaveAttribute('aria-current', 'page');
   } finally {
     await app.close();
     await dropNamespace(namespace);

@@ -21,3 +21,10 @@ export const E2E_SKIP_ENV = 'JOBDECK_E2E_SKIP';
 
 /** An API token the global setup sends on its health checks, for a console bound beyond loopback. */
 export const E2E_TOKEN_ENV = 'JOBDECK_E2E_TOKEN';
+
+/**
+ * A profile mode as JSON (`ProfileMode`): the global setup then starts test/e2e/mode-console.ts,
+ * the headless console with that mode, in place of the built entry. Read by the test launcher
+ * only: the product's mode comes from its connection profiles.
+ */
+export const E2E_PROFILE_MODE_ENV = 'JOBDECK_E2E_PROFILE_MODE';

@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FullConfig } from '@playwright/test';
 import { dropNamespace } from '../support/namespace';
-import { CHROMIUM_PATH, E2E_SKIP_ENV, E2E_TOKEN_ENV, E2E_URL_ENV } from './environment';
+import { CHROMIUM_PATH, E2E_PROFILE_MODE_ENV, E2E_SKIP_ENV, E2E_TOKEN_ENV, E2E_URL_ENV } from './environment';
 import { freePort } from '../support/free-port';
 
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -121,7 +122,11 @@ export default async function globalSetup(config: FullConfig): Promise<(() => Pr
   const log = openSync(logPath, 'w');
   // Its own process group, so a last-resort kill of the group stops the console; its workers (each in a
   // group of its own, so a terminal's Ctrl-C reaches only the console) stop when their channel closes.
-  const child = spawn(process.execPath, [entry], {
+  // A profile mode of the test's: the same console from source, with that mode (see mode-console.ts).
+  const args = process.env[E2E_PROFILE_MODE_ENV]
+    ? ['--import', 'tsx', '--import', pathToFileURL(join(root, 'scripts/raw-imports.mjs')).href, join(root, 'test/e2e/mode-console.ts')]
+    : [entry];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     detached: true,
     stdio: ['ignore', log, log],
@@ -131,6 +136,8 @@ export default async function globalSetup(config: FullConfig): Promise<(() => Pr
       JOBDECK_NAMESPACE: namespace,
       JOBDECK_SMTP_SINK_PORT: '0',
       JOBDECK_WORKERS: 'A=1,B=1,C=1',
+      // Never the user's own connection profiles: a file of the test console's own, unless a test names one.
+      JOBDECK_PROFILES_FILE: process.env.JOBDECK_PROFILES_FILE ?? join(tmpdir(), `jobdeck-e2e-profiles-${namespace}`, 'profiles.json'),
     },
   });
   closeSync(log);

@@ -305,6 +305,30 @@ describe('every answer matches the OpenAPI document', () => {
     await expectStatus(call('DELETE', `/api/v1/tokens/${name}`), 404);
   });
 
+  it('of connection profiles', async () => {
+    const list = await expectStatus(get('/api/v1/connections'), 200);
+    expect((list.active as { id: string }).id).toBe('environment');
+    expect(await expectStatus(get('/api/v1/mode'), 200)).toMatchObject({ id: 'environment', read_only: false, reason: null });
+    // A copy of the environment's profile: the same services and namespace, so activating it restarts in place onto the same data.
+    const copy = await expectStatus(call('POST', '/api/v1/connections/environment/duplicate'), 201);
+    const id = copy.id as string;
+    await expectStatus(get(`/api/v1/connections/${id}`), 200);
+    await expectStatus(get('/api/v1/connections/nosuch'), 404);
+    await expectStatus(call('PATCH', `/api/v1/connections/${id}`, { color: '#2563eb' }), 200);
+    await expectStatus(call('PATCH', `/api/v1/connections/${id}`, { color: 'blue' }), 400);
+    await expectStatus(call('POST', `/api/v1/connections/${id}/test`), 200);
+    await expectStatus(call('POST', `/api/v1/connections/${id}/activate`), 200);
+    await expectStatus(call('POST', `/api/v1/connections/${id}/unlock`), 200);
+    await expectStatus(call('DELETE', `/api/v1/connections/${id}`), 409);
+    await expectStatus(call('POST', '/api/v1/connections/environment/activate'), 200);
+    const exported = await expectStatus(call('POST', '/api/v1/connections/export', { ids: [id], secrets: true, passphrase: 'contract passphrase' }), 200);
+    const imported = await expectStatus(call('POST', '/api/v1/connections/import', { document: exported, passphrase: 'contract passphrase' }), 201);
+    await expectStatus(call('POST', '/api/v1/connections/import', { document: exported, passphrase: 'another passphrase' }), 400);
+    for (const profile of [copy, ...(imported.items as { id: string }[])]) await expectStatus(call('DELETE', `/api/v1/connections/${profile.id as string}`), 204);
+    const made = await expectStatus(call('POST', '/api/v1/connections', { name: 'Contract', amqp_url: 'amqp://127.0.0.1:1', redis_url: 'redis://127.0.0.1:1', database_url: 'postgres://127.0.0.1:1/x' }), 201);
+    await expectStatus(call('DELETE', `/api/v1/connections/${made.id as string}`), 204);
+  }, 60_000);
+
   it('for every operation the document lists', () => {
     const unanswered = contract.operations().filter((operation) => {
       const statuses = [...(contract.answered.get(operation) ?? [])];

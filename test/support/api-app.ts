@@ -29,6 +29,7 @@ export function apiWith(services: Partial<ApiOptions> = {}): ReturnType<typeof b
     settings: UNUSED,
     audit: { store: UNUSED },
     tokens: UNUSED,
+    profiles: UNUSED,
     ...services,
   });
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { loadConfig, type ConsoleConfig } from '../../src-main/config';
-import { startConsole, type RunningConsole } from '../../src-main/console';
+import { startConsole, type ConsoleOptions, type RunningConsole } from '../../src-main/console';
 import { TEST_SERVICES, dropNamespace, uniqueNamespace } from './namespace';
 
 /**
@@ -37,17 +37,28 @@ export function testConsoleEnv(namespace: string, workers = 'A=1,B=1,C=1'): Reco
     JOBDECK_WORKERS: workers,
     // Never the user's own tokens file: a test that makes tokens makes them here.
     JOBDECK_TOKENS_FILE: testTokensFile(namespace),
+    // Never the user's own profiles either: beside the test's tokens file, removed with it.
+    JOBDECK_PROFILES_FILE: join(dirname(testTokensFile(namespace)), 'profiles.json'),
   };
 }
 
 /** The tokens file of a test console's namespace, in a private directory of its own (a shared one is refused); removed with the namespace. */
 export const testTokensFile = (namespace: string): string => join(tmpdir(), `jobdeck-tokens-${namespace}`, 'tokens.json');
 
+/** What a test console takes besides its environment: the profile mode the guardrails go by. */
+export type TestConsoleOptions = Pick<ConsoleOptions, 'profileMode'>;
+
 /** A console on free ports in a namespace of its own, against the real services; `onLog` hears its log lines. */
-export async function startTestConsole(env: Record<string, string> = {}, withWorkers = true, onLog?: (line: string) => void): Promise<TestConsole> {
+export async function startTestConsole(
+  env: Record<string, string> = {},
+  withWorkers = true,
+  onLog?: (line: string) => void,
+  options: TestConsoleOptions = {},
+): Promise<TestConsole> {
   const namespace = uniqueNamespace();
   const config = loadConfig({ ...testConsoleEnv(namespace), ...env });
   const running = await startConsole({
+    ...options,
     config,
     workerEntry: withWorkers ? SOURCE_WORKER_ENTRY : null,
     log: (line) => {

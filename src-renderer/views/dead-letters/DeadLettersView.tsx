@@ -6,6 +6,7 @@ import { Time } from '../../components/Time';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { kindLabel } from '../../format';
 import { useConsole } from '../../store/context';
+import { useChangesBlockedReason } from '../../access/access-context';
 import { selectors } from '../../store/selectors';
 import { BulkDialog } from '../jobs/BulkDialog';
 
@@ -59,18 +60,20 @@ function ActionBar({ letters, more }: { letters: readonly DeadLetter[]; more: bo
   const checked = useConsole((state) => state.checkedDeadLetters);
   const query = useConsole((state) => state.deadLetterQuery);
   const preview = usePreview();
+  const blockedReason = useChangesBlockedReason();
+  const title = blockedReason ?? undefined;
   const ids = [...checked];
   return (
     <div className="bulk-bar" role="region" aria-label="Dead letter actions">
       <span>{ids.length > 0 ? `${ids.length.toLocaleString()} selected.` : `${letters.length.toLocaleString()} shown${more ? ' (more below)' : ''}.`}</span>
       <div className="button-row">
         {ACTIONS.map(([action, label]) => (
-          <button key={action} type="button" className="secondary" disabled={ids.length === 0} onClick={() => preview(action, { ids })}>
+          <button key={action} type="button" className="secondary" disabled={ids.length === 0 || blockedReason !== null} title={title} onClick={() => preview(action, { ids })}>
             {label} selected…
           </button>
         ))}
         {ACTIONS.map(([action, label]) => (
-          <button key={`all-${action}`} type="button" className="secondary" disabled={letters.length === 0} onClick={() => preview(action, { query })}>
+          <button key={`all-${action}`} type="button" className="secondary" disabled={letters.length === 0 || blockedReason !== null} title={title} onClick={() => preview(action, { query })}>
             {label} all that match…
           </button>
         ))}
@@ -83,6 +86,7 @@ function DeadLetterRow({ letter }: { letter: DeadLetter }) {
   const checked = useConsole((state) => state.checkedDeadLetters.has(letter.id));
   const toggle = useConsole((state) => state.toggleDeadLetter);
   const preview = usePreview();
+  const blockedReason = useChangesBlockedReason();
   const label = letter.job_id ?? `message ${letter.id}`;
   return (
     <tr data-dead-letter={letter.id}>
@@ -100,7 +104,7 @@ function DeadLetterRow({ letter }: { letter: DeadLetter }) {
       <td>
         <div className="button-row compact">
           {ACTIONS.map(([action, text]) => (
-            <button key={action} type="button" className="secondary small" aria-label={`${text} ${label}`} onClick={() => preview(action, { ids: [letter.id] })}>
+            <button key={action} type="button" className="secondary small" aria-label={`${text} ${label}`} disabled={blockedReason !== null} title={blockedReason ?? undefined} onClick={() => preview(action, { ids: [letter.id] })}>
               {text}
             </button>
           ))}

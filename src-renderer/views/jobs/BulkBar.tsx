@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { OperationAction } from '../../../src-shared/bridge';
 import { useConsole } from '../../store/context';
+import { useChangesBlockedReason } from '../../access/access-context';
 import { exportQueryOf } from '../../store/job-filter';
 import { CompareChecked } from './CompareChecked';
 
@@ -49,6 +50,7 @@ export function BulkBar() {
   const allMatching = useConsole((state) => state.checkedQuery !== null);
   const previewBulk = useConsole((state) => state.previewBulk);
   const clearChecked = useConsole((state) => state.clearChecked);
+  const blockedReason = useChangesBlockedReason();
   if (!active) return null;
   return (
     <div className="bulk-bar" role="region" aria-label="Bulk actions">
@@ -56,7 +58,7 @@ export function BulkBar() {
       {!allMatching && <SelectAllMatching query={query} />}
       <div className="button-row">
         {ACTIONS.map(([action, label]) => (
-          <button key={action} type="button" className="secondary" onClick={() => void previewBulk(action)}>
+          <button key={action} type="button" className="secondary" disabled={blockedReason !== null} title={blockedReason ?? undefined} onClick={() => void previewBulk(action)}>
             {label}
           </button>
         ))}

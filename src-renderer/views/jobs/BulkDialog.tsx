@@ -1,13 +1,17 @@
-import type { MouseEvent } from 'react';
+import { useState, type MouseEvent } from 'react';
 import type { DeadLetterPreview, Operation, OperationAction, OperationPreview } from '../../../src-shared/bridge';
+import { useChangesBlockedReason } from '../../access/access-context';
 import { EntityLink } from '../../components/EntityLink';
 import { StatusBadge } from '../../components/StatusBadge';
+import { TypedConfirm, useProfileNameConfirm } from '../../components/TypedConfirm';
 import { kindLabel } from '../../format';
 import { useModalDialog } from '../../keyboard/use-modal-dialog';
 import { useConsole } from '../../store/context';
 import type { BulkFlow } from '../../store/operations-slice';
 
 const VERB: Record<OperationAction, string> = { retry: 'Retry', cancel: 'Cancel', requeue: 'Requeue', discard: 'Discard' };
+/** The bulk actions that destroy: on production they want the profile's name typed (the API's `confirm`). */
+const DESTRUCTIVE: ReadonlySet<OperationAction> = new Set(['cancel', 'discard']);
 const n = (count: number) => count.toLocaleString();
 
 function SkipCounts({ skips }: { skips: Record<string, number> }) {
@@ -105,28 +109,42 @@ function DialogButtons({ bulk, close }: { bulk: BulkFlow; close: () => void }) {
   const confirmBulk = useConsole((state) => state.confirmBulk);
   const previewAgain = useConsole((state) => state.previewAgain);
   const cancelBulkOperation = useConsole((state) => state.cancelBulkOperation);
+  const profileName = useProfileNameConfirm();
+  const blockedReason = useChangesBlockedReason();
+  const [typedText, setTyped] = useState('');
   const { operation, preview, busy, drifted } = bulk;
+  const confirming = !operation && preview && drifted === null;
+  const typed = confirming && DESTRUCTIVE.has(bulk.action) ? profileName : null;
   return (
-    <div className="button-row">
-      {!operation && preview && drifted === null && (
-        <button type="button" className="danger" disabled={busy || preview.would_change === 0} onClick={() => void confirmBulk()}>
-          Confirm: {VERB[bulk.action].toLowerCase()} {n(preview.would_change)}
+    <>
+      {typed && <TypedConfirm id="bulk" confirm={typed} typed={typedText} onType={setTyped} />}
+      <div className="button-row">
+        {confirming && (
+          <button
+            type="button"
+            className="danger"
+            disabled={busy || blockedReason !== null || preview.would_change === 0 || (typed !== null && typedText !== typed.target)}
+            title={blockedReason ?? undefined}
+            onClick={() => void confirmBulk(typed ? typedText : undefined)}
+          >
+            Confirm: {VERB[bulk.action].toLowerCase()} {n(preview.would_change)}
+          </button>
+        )}
+        {drifted !== null && (
+          <button type="button" className="primary" disabled={busy} onClick={() => void previewAgain()}>
+            Preview again
+          </button>
+        )}
+        {operation?.status === 'running' && (
+          <button type="button" className="danger" disabled={busy} onClick={() => void cancelBulkOperation()}>
+            Cancel operation
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={close} autoFocus>
+          {operation && operation.status !== 'running' ? 'Done' : 'Close'}
         </button>
-      )}
-      {drifted !== null && (
-        <button type="button" className="primary" disabled={busy} onClick={() => void previewAgain()}>
-          Preview again
-        </button>
-      )}
-      {operation?.status === 'running' && (
-        <button type="button" className="danger" disabled={busy} onClick={() => void cancelBulkOperation()}>
-          Cancel operation
-        </button>
-      )}
-      <button type="button" className="secondary" onClick={close} autoFocus>
-        {operation && operation.status !== 'running' ? 'Done' : 'Close'}
-      </button>
-    </div>
+      </div>
+    </>
   );
 }
 

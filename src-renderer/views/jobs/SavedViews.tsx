@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { SavedView } from '../../../src-shared/saved-view-schemas';
 import { useConsole } from '../../store/context';
+import { useChangesBlockedReason } from '../../access/access-context';
 import { isFiltering } from '../../store/job-filter';
 
 /** The saved view the filter shows now: its query in the search box and no other filter. */
@@ -48,6 +49,7 @@ export function SavedViews({ query }: { query: string }) {
   const deleteSavedView = useConsole((state) => state.deleteSavedView);
   const filtering = useConsole((state) => isFiltering(state.filter));
   const [saving, setSaving] = useState(false);
+  const blockedReason = useChangesBlockedReason();
   const shown = useShownView(views);
   const id = useId();
   useEffect(() => void loadSavedViews(), [loadSavedViews]);
@@ -70,10 +72,10 @@ export function SavedViews({ query }: { query: string }) {
             </option>
           ))}
         </select>
-        <button type="button" className="secondary" disabled={!filtering || saving} onClick={() => setSaving(true)}>
+        <button type="button" className="secondary" disabled={!filtering || saving || blockedReason !== null} title={blockedReason ?? undefined} onClick={() => setSaving(true)}>
           Save view…
         </button>
-        <button type="button" className="secondary" disabled={!shown} aria-label={shown ? `Delete saved view ${shown.name}` : 'Delete saved view'} onClick={() => shown && void deleteSavedView(shown.id)}>
+        <button type="button" className="secondary" disabled={!shown || blockedReason !== null} title={blockedReason ?? undefined} aria-label={shown ? `Delete saved view ${shown.name}` : 'Delete saved view'} onClick={() => shown && void deleteSavedView(shown.id)}>
           Delete
         </button>
       </div>

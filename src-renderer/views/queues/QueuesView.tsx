@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { QueueInfo, RemovedKind } from '../../../src-shared/console-records';
 import type { JobKind } from '../../../src-shared/kinds';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { useTypedConfirm } from '../../components/TypedConfirm';
 import { RateChart } from '../../components/RateChart';
 import { SortHeader } from '../../components/SortHeader';
 import { nextSort, sortRows, type ColumnSort } from '../../store/column-sort';
@@ -13,7 +14,7 @@ import { useConsole } from '../../store/context';
 import { selectors } from '../../store/selectors';
 import type { KindFlow } from '../../../src-shared/flow';
 import { KindFlowCard, PausedBadge } from './KindFlowCard';
-import { useChangesBlocked } from '../../access/access-context';
+import { useChangesBlockedReason } from '../../access/access-context';
 
 const REFRESH_MS = 2_000;
 const NO_FLOWS: readonly KindFlow[] = [];
@@ -21,6 +22,7 @@ const NO_FLOWS: readonly KindFlow[] = [];
 /** Asks before a purge, saying how many messages it takes off and what becomes of their jobs. */
 function PurgeConfirm({ queue, onDone }: { queue: QueueInfo; onDone: () => void }) {
   const purgeQueue = useConsole((state) => state.purgeQueue);
+  const typed = useTypedConfirm({ target: queue.kind, what: "the kind's name" });
   const count = queue.ready;
   const noun = count === 1 ? 'message' : 'messages';
   return (
@@ -30,7 +32,8 @@ function PurgeConfirm({ queue, onDone }: { queue: QueueInfo; onDone: () => void 
       text="Each of their jobs ends CANCELLED and will not run. Jobs already taken by a worker are not touched. This cannot be undone."
       confirmLabel={`Purge ${count.toLocaleString()} ${noun}`}
       cancelLabel="Keep them"
-      onConfirm={() => void purgeQueue(queue.kind)}
+      typed={typed}
+      onConfirm={(confirm) => void purgeQueue(queue.kind, confirm)}
       onDone={onDone}
     />
   );
@@ -143,7 +146,7 @@ function QueuesHead({ sort, onSort }: { sort: QueueSort; onSort: (key: QueueColu
 
 /** One queue's figures; `inProgress` is what Jobdeck's own events say is being worked on. */
 function QueueRow({ queue, inProgress, flow, onPurge }: { queue: QueueInfo; inProgress: number; flow: KindFlow | undefined; onPurge: () => void }) {
-  const blocked = useChangesBlocked();
+  const blockedReason = useChangesBlockedReason();
   return (
     <tr>
       <th scope="row">
@@ -162,7 +165,7 @@ function QueueRow({ queue, inProgress, flow, onPurge }: { queue: QueueInfo; inPr
         </a>
       </td>
       <td>
-        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} disabled={blocked} onClick={onPurge}>
+        <button type="button" className="danger" aria-label={`Purge ${queue.kind} queue`} disabled={blockedReason !== null} title={blockedReason ?? undefined} onClick={onPurge}>
           Purge…
         </button>
       </td>

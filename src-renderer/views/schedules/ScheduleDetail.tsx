@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ScheduleDetail as Detail, ScheduleRun } from '../../../src-shared/schedule-schemas';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { useTypedConfirm } from '../../components/TypedConfirm';
 import { EntityLink } from '../../components/EntityLink';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
@@ -8,7 +9,7 @@ import { usePolling } from '../../components/use-polling';
 import { useConsole } from '../../store/context';
 import { hashOfRoute } from '../../store/route';
 import type { ScheduleVerb } from '../../store/schedules-slice';
-import { useChangesBlocked } from '../../access/access-context';
+import { useChangesBlockedReason } from '../../access/access-context';
 
 const DETAIL_REFRESH_MS = 2_000;
 
@@ -22,25 +23,27 @@ const DONE_SAYS: Record<ScheduleVerb, string> = { pause: 'Paused.', resume: 'Res
 function Actions({ schedule }: { schedule: Detail }) {
   const verb = useConsole((state) => state.scheduleVerb);
   const action = useConsole((state) => (state.scheduleAction?.target.id === schedule.id ? state.scheduleAction : null));
-  const blocked = useChangesBlocked();
+  const blockedReason = useChangesBlockedReason();
+  const typed = useTypedConfirm({ target: schedule.id, what: "the schedule's ID" });
   const [confirming, setConfirming] = useState(false);
-  const busy = blocked || action?.pending === true;
+  const busy = blockedReason !== null || action?.pending === true;
+  const title = blockedReason ?? undefined;
   return (
     <>
       <div className="button-row schedule-actions">
         {schedule.paused ? (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void verb('resume', schedule.id)}>
+          <button type="button" className="secondary" disabled={busy} title={title} onClick={() => void verb('resume', schedule.id)}>
             Resume
           </button>
         ) : (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void verb('pause', schedule.id)}>
+          <button type="button" className="secondary" disabled={busy} title={title} onClick={() => void verb('pause', schedule.id)}>
             Pause
           </button>
         )}
-        <button type="button" className="secondary" disabled={busy} onClick={() => void verb('trigger', schedule.id)}>
+        <button type="button" className="secondary" disabled={busy} title={title} onClick={() => void verb('trigger', schedule.id)}>
           Trigger now
         </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>
+        <button type="button" className="danger" disabled={busy} title={title} onClick={() => setConfirming(true)}>
           Delete
         </button>
       </div>
@@ -51,7 +54,8 @@ function Actions({ schedule }: { schedule: Detail }) {
           text="It fires no more runs. Its jobs stay, still searchable by schedule."
           confirmLabel="Delete schedule"
           cancelLabel="Keep it"
-          onConfirm={() => void verb('delete', schedule.id)}
+          typed={typed}
+          onConfirm={(confirm) => void verb('delete', schedule.id, confirm)}
           onDone={() => setConfirming(false)}
         />
       )}

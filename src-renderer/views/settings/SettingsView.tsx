@@ -1,10 +1,12 @@
 import { useEffect } from 'react';
 import type { ConnectionSettings, DependencyName } from '../../../src-shared/console-records';
+import { ENVIRONMENT_PROFILE_ID } from '../../../src-shared/profile-schemas';
 import { Time } from '../../components/Time';
 import { ReadFailed, ViewHeader } from '../../components/ViewHeader';
 import { timeZoneLabel } from '../../format';
 import { useConsole } from '../../store/context';
 import { useAppVersion } from '../../shell/shell-context';
+import { ProfilesPanel } from './ProfilesPanel';
 
 const SERVICES: { name: DependencyName; label: string; url: keyof ConnectionSettings; setting: string }[] = [
   { name: 'rabbitmq', label: 'RabbitMQ', url: 'amqp_url', setting: 'AMQP_URL' },
@@ -20,6 +22,7 @@ export function SettingsView() {
   const loadHealth = useConsole((state) => state.loadHealth);
   const loadSettings = useConsole((state) => state.loadSettings);
   const appVersion = useAppVersion();
+  const liveProfile = useConsole((state) => state.profiles.data?.active ?? null);
   useEffect(() => {
     void loadSettings();
     void loadHealth();
@@ -52,9 +55,7 @@ export function SettingsView() {
                   <td>
                     <code>{settings?.[service.url] ?? '…'}</code>
                   </td>
-                  <td>
-                    <code>{service.setting}</code>
-                  </td>
+                  <td>{liveProfile && liveProfile.id !== ENVIRONMENT_PROFILE_ID ? `profile ${liveProfile.name}` : <code>{service.setting}</code>}</td>
                   <td className={state ? (state.up ? 'ok-text' : 'inline-error') : 'muted'}>
                     {state ? (state.up ? 'connected' : `not reachable: ${state.error ?? 'no answer'}`) : 'testing…'}
                   </td>
@@ -74,8 +75,9 @@ export function SettingsView() {
         )}
         {settings ? `API ${settings.api_url}, namespace ${settings.namespace}. ` : ''}
         {settings ? `Kinds file: ${settings.kinds_file ?? 'none (JOBDECK_KINDS unset: the built-in kinds only)'}. ` : ''}
-        The URLs are read when the console starts; change them in the environment (see README) and restart.
+        These are the active profile&apos;s connections; switch profiles below without a restart (the environment variables make the profile named environment).
       </p>
+      <ProfilesPanel />
       <p className="muted small">Times are local to this computer ({timeZoneLabel()}), on a 24-hour clock, with the date when not today; point at a time for its full value.</p>
       {appVersion && <p className="muted small">Jobdeck {appVersion}, desktop window.</p>}
     </section>

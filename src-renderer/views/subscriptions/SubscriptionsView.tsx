@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { Subscription } from '../../../src-shared/subscription-schemas';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { useTypedConfirm } from '../../components/TypedConfirm';
 import { EntityLink } from '../../components/EntityLink';
 import { Time } from '../../components/Time';
 import { usePolling } from '../../components/use-polling';
@@ -10,7 +11,7 @@ import { useConsole } from '../../store/context';
 import { CreatedSecret } from './CreatedSecret';
 import { Deliveries } from './Deliveries';
 import { SubscriptionForm } from './SubscriptionForm';
-import { useChangesBlocked } from '../../access/access-context';
+import { useChangesBlockedReason } from '../../access/access-context';
 
 const DELIVERIES_REFRESH_MS = 2_000;
 const LIST_REFRESH_MS = 10_000;
@@ -19,6 +20,7 @@ const filterText = (list: readonly string[] | undefined): string => (list?.lengt
 
 function DeleteConfirm({ subscription, onDone }: { subscription: Subscription; onDone: () => void }) {
   const remove = useConsole((state) => state.deleteSubscription);
+  const typed = useTypedConfirm({ target: subscription.url, what: "the subscription's URL" });
   return (
     <ConfirmDialog
       id="delete-sub"
@@ -26,7 +28,8 @@ function DeleteConfirm({ subscription, onDone }: { subscription: Subscription; o
       text="No more events are delivered to it; deliveries still pending are dropped. This cannot be undone."
       confirmLabel="Delete subscription"
       cancelLabel="Keep it"
-      onConfirm={() => void remove(subscription.id)}
+      typed={typed}
+      onConfirm={(confirm) => void remove(subscription.id, confirm)}
       onDone={onDone}
     />
   );
@@ -36,7 +39,7 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
   const loadDeliveries = useConsole((state) => state.loadDeliveries);
   const action = useConsole((state) => (state.subscriptionAction?.target === subscription.id ? state.subscriptionAction : null));
   const [confirming, setConfirming] = useState(false);
-  const blocked = useChangesBlocked();
+  const blockedReason = useChangesBlockedReason();
   const load = useCallback(() => loadDeliveries(subscription.id), [loadDeliveries, subscription.id]);
   usePolling(load, DELIVERIES_REFRESH_MS);
   return (
@@ -45,7 +48,14 @@ function SubscriptionDetail({ subscription }: { subscription: Subscription }) {
         <h3 id="subscription-title">
           <code>{subscription.url}</code>
         </h3>
-        <button type="button" className="danger" disabled={blocked} onClick={() => setConfirming(true)} aria-label={`Delete subscription to ${subscription.url}`}>
+        <button
+          type="button"
+          className="danger"
+          disabled={blockedReason !== null}
+          title={blockedReason ?? undefined}
+          onClick={() => setConfirming(true)}
+          aria-label={`Delete subscription to ${subscription.url}`}
+        >
           Delete
         </button>
       </header>

@@ -118,6 +118,36 @@ export function fakeBridge(firstPage: Job[] = []) {
     getSettings: vi.fn(async (): Promise<ConnectionSettings> => {
       throw notSetUp('getSettings');
     }),
+    listProfiles: vi.fn(async (): Promise<never> => {
+      throw notSetUp('listProfiles');
+    }),
+    createProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('createProfile');
+    }),
+    updateProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('updateProfile');
+    }),
+    duplicateProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('duplicateProfile');
+    }),
+    deleteProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('deleteProfile');
+    }),
+    testProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('testProfile');
+    }),
+    activateProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('activateProfile');
+    }),
+    unlockProfile: vi.fn(async (): Promise<never> => {
+      throw notSetUp('unlockProfile');
+    }),
+    exportProfiles: vi.fn(async (): Promise<never> => {
+      throw notSetUp('exportProfiles');
+    }),
+    importProfiles: vi.fn(async (): Promise<never> => {
+      throw notSetUp('importProfiles');
+    }),
     listFlows: vi.fn(async (): Promise<FlowReport> => ({ kinds: [] })),
     pauseKind: vi.fn(async (_kind: JobKind, _paused: boolean): Promise<KindFlowResult> => {
       throw notSetUp('pauseKind');
@@ -125,7 +155,8 @@ export function fakeBridge(firstPage: Job[] = []) {
     setKindLimits: vi.fn(async (_kind: JobKind, _limits: KindLimits): Promise<KindFlowResult> => {
       throw notSetUp('setKindLimits');
     }),
-    purgeQueue: vi.fn(async (_kind: JobKind): Promise<PurgeQueueResult> => {
+    getMode: vi.fn(async () => ({ id: 'environment', name: 'environment', environment: 'development' as const, color: null, read_only: false, reason: null })),
+    purgeQueue: vi.fn(async (_kind: JobKind, _confirm?: string): Promise<PurgeQueueResult> => {
       throw notSetUp('purgeQueue');
     }),
     onBatchEvent: vi.fn((listener: (event: BatchEvent) => void) => {

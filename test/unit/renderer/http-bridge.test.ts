@@ -339,6 +339,18 @@ describe('http bridge: operator verbs', () => {
     expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/inbox', expect.anything());
   });
 
+  it("sends a production verb's confirm: in a purge's body, in a delete's query; reads the mode", async () => {
+    const mode = { id: 'prod-eu', name: 'prod-eu', environment: 'production', color: null, read_only: false, reason: null };
+    const { bridge, fetch } = setup((url, init) => (init?.method === 'DELETE' ? new Response(null, { status: 204 }) : json(200, url.endsWith('/mode') ? mode : { kind: 'log', purged: 0, cancelled: 0 })));
+    await bridge.purgeQueue('log', 'log');
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/queues/log/purge', expect.objectContaining({ body: '{"confirm":"log"}' }));
+    await bridge.deleteSubscription('s1', 'https://hooks.example/x');
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/subscriptions/s1?confirm=https%3A%2F%2Fhooks.example%2Fx', expect.anything());
+    await bridge.deleteSchedule('d1');
+    expect(fetch).toHaveBeenLastCalledWith('http://console.test/api/v1/schedules/d1', expect.anything());
+    expect(await bridge.getMode()).toEqual(mode);
+  });
+
   it('reads one message or inbox request whole by ID, null when the API answers 404', async () => {
     const mail = { id: '7', subject: 'Hello', text_body: 'Hi', html_body: null, headers: {} };
     const missing = { type: 'urn:jobdeck:problem:unknown-inbox-item', title: 'Not Found', status: 404, detail: 'no request 8' };
