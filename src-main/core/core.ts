@@ -139,7 +139,7 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
     const services = buildServices(config, names, stores, publisher, env, known);
     base.add('outbound connections', () => services.outbound.close());
     await listen?.(services);
-    if (env.readOnly?.()) await openReadOnly(services, work, env);
+    if (env.readOnly?.()) await openReadOnly(config, services, work, env);
     else await startWork(config, names, services, work, env);
     facts.config = config;
     return { ...services, close };
@@ -150,12 +150,16 @@ export async function openCore(config: ConsoleConfig, env: CoreEnv, listen?: (se
 }
 
 /** A read-only core's only work: the relay, so the window shows the namespace live while nothing of this console changes it. */
-async function openReadOnly(services: CoreServices, work: Closers, env: CoreEnv): Promise<void> {
+async function openReadOnly(config: ConsoleConfig, services: CoreServices, work: Closers, env: CoreEnv): Promise<void> {
+  // The console's own mail sink still answers (health, Settings); no worker of this console sends to it.
+  env.facts.mail = await startMail(config, services.stores.mailbox, work, env.log);
   await services.relay.attach(services.relaySource);
   work.add('event relay', () => services.relay.detach());
   work.add('bulk operation feed', () => services.operationFeed.close());
   work.add('alert feed', () => services.alerts.feed.close());
   env.facts.supervisor = null;
+  // No worker of this console to wait for: health says ok (not "starting") once the dependencies are up.
+  env.facts.workersReadyOnce = true;
   env.log('read-only profile: no workers, scheduler, retention, delay promoter, dead-letter drain, alert evaluator or event outlets run until it is unlocked');
 }
 

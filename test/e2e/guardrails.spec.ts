@@ -27,8 +27,9 @@ test('a read-only profile: a banner says which and why, and the changing buttons
     await expect(purge).toHaveAttribute('title', `Profile prod-eu is read-only: ${REASON}.`);
     await page.screenshot({ path: 'test-results/screens/guardrails-read-only-queues.png' });
 
+    // A read-only core runs no workers of this console, so there is nothing of its own to scale.
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Workers', exact: true }).click();
-    await expect(page.getByRole('button', { name: 'Scale email workers' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Scale email workers' })).toHaveCount(0);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Submit', exact: true }).click();
     await expect(banner).toBeVisible();
     await page.screenshot({ path: 'test-results/screens/guardrails-read-only-submit.png' });
