@@ -38,7 +38,7 @@ export function auditHook(app: FastifyInstance, recorder: Pick<AuditRecorder, 'r
 function auditEntryOf(request: FastifyRequest, reply: FastifyReply, payload: unknown): AuditEntry | null {
   const route = request.routeOptions.url;
   const verb = route === undefined ? null : auditVerbOf(request.method, route);
-  if (verb === null || isDryRun(request.body)) return null;
+  if (verb === null || isDryRun(request.method, route!, request.body)) return null;
   const answer = typeof payload === 'string' && payload.length <= MAX_ANSWER_CHARS ? parsed(payload) : null;
   const failed = reply.statusCode >= 400;
   return {

@@ -11,8 +11,12 @@ export function passesReadOnly(method: string, route: string): boolean {
   return isInboxPost(method, route) || PROFILE_ROUTE.test(route) || (method === 'POST' && route === '/api/v1/jobs/validate');
 }
 
-/** A bulk request's `dry_run: true`: it answers the counts and changes nothing. */
-export function isDryRun(body: unknown): boolean {
+/** The routes that take `dry_run`: the bulk operations and the dead-letter actions. Any other route ignores it. */
+const DRY_RUN_ROUTE = /^\/api\/v1\/(operations|dead-letters\/(requeue|discard))$/;
+
+/** A bulk request's `dry_run: true` on a route that takes it: it answers the counts and changes nothing. */
+export function isDryRun(method: string, route: string, body: unknown): boolean {
+  if (method !== 'POST' || !DRY_RUN_ROUTE.test(route)) return false;
   return typeof body === 'object' && body !== null && (body as { dry_run?: unknown }).dry_run === true;
 }
 
@@ -34,7 +38,7 @@ export function readOnlyHook(source: ProfileModeSource) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const route = request.routeOptions.url;
     if (route === undefined || request.routeOptions.config.pageFile) return;
-    if (!isChanging(request.method, route) || passesReadOnly(request.method, route) || isDryRun(request.body)) return;
+    if (!isChanging(request.method, route) || passesReadOnly(request.method, route) || isDryRun(request.method, route, request.body)) return;
     const mode = source.current();
     if (mode.readOnly) await sendProblem(reply, readOnlyRefusal(mode, request.method, route));
   };

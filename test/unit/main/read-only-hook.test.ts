@@ -32,6 +32,13 @@ describe('the read-only hook', () => {
     await app.close();
   });
 
+  it('takes dry_run only where a route has dry runs: a cancel carrying it is still refused', async () => {
+    const app = await readOnlyApp();
+    expectProblem(await call(app, 'POST', '/api/v1/jobs/00000000-0000-4000-8000-000000000000/cancel', { dry_run: true }), 403);
+    expectProblem(await call(app, 'POST', '/api/v1/saved-views', { dry_run: true }), 403);
+    await app.close();
+  });
+
   it("answers a weak token's 403 first, and leaves unknown paths to the 404 and 405", async () => {
     const app = await readOnlyApp();
     const weak = expectProblem(await call(app, 'POST', '/api/v1/jobs', {}, { authorization: `Bearer ${reader}` }), 403);
